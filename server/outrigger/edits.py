@@ -1,0 +1,102 @@
+"""Edits as data: minimal text edits between two versions of a file, and their preview.
+
+The core never writes a file; it hands `FileEdit`s to a front end, which previews
+(`unified_diff`) and applies them (LSP `WorkspaceEdit`, or `apply_edits` in the CLI).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from outrigger.spans import Range, line_starts, offset_of, position_of
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    range: Range
+    new_text: str
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    path: str
+    version: int | None  # the editor's document version the edits were computed against
+    old_text: str
+    new_text: str
+    edits: tuple[TextEdit, ...]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, split on "\\n" only (as `spans` counts lines).
+
+    `str.splitlines` would also split on \\r, \\f, \\u2028 …, disagreeing with LSP line numbers.
+    """
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def file_edit(path: str, old_text: str, new_text: str, version: int | None) -> FileEdit:
+    """The edit turning `old_text` into `new_text`, touching only the lines that changed.
+
+    Each changed run of lines becomes one block replacement: small edits keep the editor's
+    undo history, cursors and unrelated lines intact, unlike a whole-file replacement.
+    """
+    old_lines, new_lines = split_lines(old_text), split_lines(new_text)
+    # Line offsets let us place block boundaries exactly, including a last line without "\n".
+    offsets = [0]
+    for line in old_lines:
+        offsets.append(offsets[-1] + len(line))
+    starts = line_starts(old_text)
+    # autojunk would treat frequent lines (blank lines, braces) as noise and widen the edits.
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    edits = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start = position_of(old_text, offsets[i1], starts)
+        end = position_of(old_text, offsets[i2], starts)
+        edits.append(TextEdit(Range(start, end), "".join(new_lines[j1:j2])))
+    return FileEdit(path, version, old_text, new_text, tuple(edits))
+
+
+def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
+    """Apply non-overlapping edits; raises ValueError when two edits overlap.
+
+    Edits at the same position (insertions) are applied in the order given, as LSP specifies.
+    """
+    starts = line_starts(text)
+    spans = sorted(
+        (offset_of(text, edit.range.start, starts), offset_of(text, edit.range.end, starts), index)
+        for index, edit in enumerate(edits)
+    )
+    for (_, previous_end, _), (start, _, _) in zip(spans, spans[1:]):
+        if start < previous_end:
+            raise ValueError("Edits overlap; they cannot be applied together.")
+    # Back to front, so earlier offsets stay valid.
+    for start, end, index in reversed(spans):
+        text = text[:start] + edits[index].new_text + text[end:]
+    return text
+
+
+def unified_diff(edit: FileEdit) -> str:
+    """A git-style unified diff of one file's edit ("" when nothing changed)."""
+    lines = difflib.unified_diff(
+        split_lines(edit.old_text),
+        split_lines(edit.new_text),
+        fromfile=f"a/{edit.path}",
+        tofile=f"b/{edit.path}",
+    )
+    # A last line without "\n" would run into the next diff line; mark it the way git does.
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def combined_preview(edits: list[FileEdit]) -> str:
+    """One diff for every file an action touches, in order."""
+    return "".join(unified_diff(edit) for edit in edits)
