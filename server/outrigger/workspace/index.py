@@ -1,0 +1,235 @@
+"""ProjectMap: what exists in the workspace. A model's plan is checked against it, never trusted."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from outrigger.errors import Refused
+from outrigger.spans import Position, Range
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.symbols import Symbol, extract_symbols, identifier_ranges
+from outrigger.workspace.syntax import language_for
+
+__all__ = ["ProjectMap", "Symbol"]
+
+MAX_SUGGESTIONS = 5
+_MIN_RATIO = 0.6
+_MAX_LISTED = 8
+
+
+@dataclass
+class _FileEntry:
+    text: str
+    symbols: list[Symbol]
+    identifiers: dict[str, list[Range]] | None = None  # filled on the first occurrences() hit
+
+
+class ProjectMap:
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.skipped: dict[str, str] = {}  # path -> why it could not be indexed
+        self._files: dict[str, _FileEntry] = {}
+        self._editor: dict[str, list[Symbol]] = {}
+
+    # -- building ---------------------------------------------------------------------------
+
+    def build(self) -> None:
+        self._files.clear()
+        self.skipped.clear()
+        for path in self.workspace.source_files():
+            self._index(path)
+
+    def update(self, path: str) -> None:
+        """Re-index one file from the workspace (overlay first); drops it when gone."""
+        relative = self.workspace.resolve(path)
+        self._editor.pop(relative, None)  # their ranges describe the old text
+        indexable = language_for(relative) and self.workspace.ignore_reason(relative) is None
+        if indexable and self.workspace.exists(relative):
+            self._index(relative)
+        else:
+            self.remove(relative)
+
+    def remove(self, path: str) -> None:
+        relative = self.workspace.resolve(path)
+        self._files.pop(relative, None)
+        self._editor.pop(relative, None)
+        self.skipped.pop(relative, None)
+
+    def set_editor_symbols(self, path: str, symbols: list[Symbol]) -> None:
+        """Symbols from the editor's own language server win for `path` until it changes.
+        An empty list clears them: servers report nothing while still starting."""
+        relative = self.workspace.resolve(path)
+        if symbols:
+            self._editor[relative] = [
+                dataclasses.replace(s, path=relative, source="editor") for s in symbols
+            ]
+        else:
+            self._editor.pop(relative, None)
+
+    def _index(self, path: str) -> None:
+        try:
+            text = self.workspace.read(path)
+        except Refused as error:
+            self._files.pop(path, None)
+            self.skipped[path] = str(error)
+            return
+        self.skipped.pop(path, None)
+        self._files[path] = _FileEntry(text, extract_symbols(path, text))
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def files(self) -> list[str]:
+        return sorted(self._files.keys() | self._editor.keys())
+
+    def symbols(self, path: str | None = None) -> list[Symbol]:
+        if path is None:
+            return [symbol for each in self.files() for symbol in self.symbols(each)]
+        relative = self.workspace.resolve(path)
+        if relative in self._editor:
+            return list(self._editor[relative])
+        entry = self._files.get(relative)
+        return list(entry.symbols) if entry else []
+
+    def find(self, name: str, path: str | None = None) -> list[Symbol]:
+        """Symbols called `name`; `Class.method` matches a member of that class."""
+        container, _, member = name.rpartition(".")
+        container = container.rpartition(".")[2]
+        return [
+            s for s in self.symbols(path)
+            if s.name == member and (not container or s.container == container)
+        ]
+
+    def symbol_at(self, path: str, position: Position) -> Symbol | None:
+        """The innermost symbol whose range holds `position`."""
+        around = [s for s in self.symbols(path) if s.range.contains_position(position)]
+        if not around:
+            return None
+        return max(around, key=lambda s: (s.range.start, -s.range.end.line, -s.range.end.character))
+
+    def close_matches(self, name: str, path: str | None = None) -> list[str]:
+        """Similar names, most similar first; suggestions only, never chosen for the user."""
+        pool = self.symbols(path)
+        candidates = {s.name for s in pool}
+        if "." in name:
+            candidates |= {s.qualified_name for s in pool}
+        return _closest(name, candidates)
+
+    def require_file(self, candidate: str) -> str:
+        """The workspace-relative path of an existing, readable file, or Refused."""
+        relative = self.workspace.resolve(candidate)
+        if reason := self.workspace.ignore_reason(relative):
+            raise Refused(reason)
+        if self.workspace.exists(relative):
+            return relative
+        similar = _closest_files(relative, self.files())
+        hint = f"; did you mean {_listing(similar)}?" if similar else "."
+        raise Refused(f"`{relative}` does not exist in the workspace{hint}")
+
+    def require_symbol(self, name: str, path: str | None) -> Symbol:
+        """The one symbol `name` names (in `path` when given), or Refused with what exists."""
+        if path is not None:
+            return self._in_file(name, self.require_file(path))
+        by_file = _by_file(self.find(name))
+        if len(by_file) == 1:
+            return self._in_file(name, next(iter(by_file)))
+        if by_file:
+            raise Refused(
+                f"`{name}` is defined in {len(by_file)} files ({_listing(sorted(by_file))}); "
+                "say which file you mean."
+            )
+        similar = self.close_matches(name)
+        hint = f"; did you mean {_listing(similar)}?" if similar else "."
+        raise Refused(f"`{name}` is not defined anywhere in the workspace{hint}")
+
+    def _in_file(self, name: str, path: str) -> Symbol:
+        found = self.find(name, path)
+        if len(found) == 1:
+            return found[0]
+        top_level = [s for s in found if s.container is None]
+        if len(top_level) == 1:
+            return top_level[0]
+        if found:
+            raise Refused(
+                f"`{name}` is defined {len(found)} times in {path} "
+                f"({_listing(sorted({s.qualified_name for s in found}))}); name one of them."
+            )
+        elsewhere = sorted(_by_file(self.find(name)))
+        if elsewhere:
+            raise Refused(
+                f"`{name}` is not defined in {path}. It is defined in {_and(elsewhere)}."
+            )
+        similar = self.close_matches(name, path)
+        if similar:
+            raise Refused(f"`{name}` is not defined in {path}; did you mean {_listing(similar)}?")
+        names = [s.qualified_name for s in self.symbols(path)]
+        known = f" It defines {_listing(names[:_MAX_LISTED])}." if names else ""
+        raise Refused(f"`{name}` is not defined in {path}.{known}")
+
+    def occurrences(self, name: str) -> dict[str, list[Range]]:
+        """Identifier tokens exactly equal to `name`, per file: never substrings, strings or
+        comments. Files are parsed for identifiers only when their text contains `name`."""
+        found: dict[str, list[Range]] = {}
+        for path in sorted(self._files):
+            entry = self._files[path]
+            if name not in entry.text:
+                continue
+            if entry.identifiers is None:
+                entry.identifiers = identifier_ranges(path, entry.text)
+            if ranges := entry.identifiers.get(name):
+                found[path] = list(ranges)
+        return found
+
+
+def _by_file(symbols: list[Symbol]) -> dict[str, list[Symbol]]:
+    grouped: dict[str, list[Symbol]] = defaultdict(list)
+    for symbol in symbols:
+        grouped[symbol.path].append(symbol)
+    return grouped
+
+
+def _normal(name: str) -> str:
+    # `get_item`, `getItem` and `GetItem` are the same word to a small model.
+    return name.replace("_", "").lower()
+
+
+def _similarity(wanted: str, candidate: str) -> tuple[float, float, int]:
+    """(score, difflib ratio, shared prefix length); the score rewards a shared prefix."""
+    a, b = _normal(wanted), _normal(candidate)
+    ratio = SequenceMatcher(None, a, b).ratio()
+    prefix = len(os.path.commonprefix([a, b]))
+    return ratio + 0.2 * prefix / max(len(a), len(b), 1), ratio, prefix
+
+
+def _closest(wanted: str, candidates: set[str]) -> list[str]:
+    scored = []
+    for candidate in candidates - {wanted}:
+        score, ratio, prefix = _similarity(wanted, candidate)
+        # A long shared prefix (`validateToken` ~ `validateUser`) counts even at a low ratio.
+        if ratio >= _MIN_RATIO or prefix >= max(4, len(_normal(wanted)) // 2):
+            scored.append((-score, candidate))
+    return [candidate for _, candidate in sorted(scored)[:MAX_SUGGESTIONS]]
+
+
+def _closest_files(wanted: str, files: list[str]) -> list[str]:
+    """Files whose path or base name resembles `wanted` (`src/auht.js`, `auth.js`)."""
+    base = wanted.rsplit("/", 1)[-1]
+    scored = []
+    for path in files:
+        by_path, path_ratio, _ = _similarity(wanted, path)
+        by_name, name_ratio, _ = _similarity(base, path.rsplit("/", 1)[-1])
+        # Stricter than for symbols: paths share `src/` and `.js`, which inflates the ratio.
+        if name_ratio >= 0.75 or path_ratio >= 0.85:
+            scored.append((-max(by_path, by_name), path))
+    return [path for _, path in sorted(scored)[:MAX_SUGGESTIONS]]
+
+
+def _listing(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
