@@ -1,0 +1,245 @@
+"""Chat with a model server: OpenAI-compatible (`/v1/chat/completions`) or Ollama (`/api/chat`).
+
+Every failure becomes a `ModelError` whose message names the URL and what to do, so a
+front end can show it as is. Requests are bounded by `ModelSettings.timeout_seconds`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from outrigger.config import ModelSettings
+from outrigger.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+_EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    text: str
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    seconds: float
+
+
+@dataclass
+class ModelStats:
+    """Totals over a client's life (the benchmark reads them)."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    def add(self, reply: ChatReply) -> None:
+        self.calls += 1
+        self.prompt_tokens += reply.prompt_tokens or 0
+        self.completion_tokens += reply.completion_tokens or 0
+        self.seconds += reply.seconds
+
+
+class ModelClient:
+    def __init__(
+        self,
+        settings: ModelSettings,
+        *,
+        base_url_provider: Callable[[], Awaitable[str]] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.stats = ModelStats()
+        self._provider = base_url_provider
+        self._base_url = (
+            _normalise_base(settings.base_url, settings.api) if settings.base_url else None
+        )
+        self._base_lock = asyncio.Lock()
+        # Cleared for good once the backend rejects constrained decoding.
+        self._constrained = True
+        seconds = settings.timeout_seconds
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(seconds, connect=min(seconds, 10.0)))
+
+    @property
+    def constrained_decoding(self) -> bool:
+        """False once this backend has rejected a JSON schema."""
+        return self._constrained
+
+    async def base_url(self) -> str:
+        """The server's base URL; asks the provider (the embedded server) once."""
+        if self._base_url is None:
+            async with self._base_lock:  # concurrent first calls must not start two servers
+                if self._base_url is None:
+                    if self._provider is None:
+                        raise ModelError(
+                            "No model server is configured: set outrigger.model.baseUrl "
+                            "or use the embedded model."
+                        )
+                    self._base_url = _normalise_base(await self._provider(), self.settings.api)
+        return self._base_url
+
+    async def chat(
+        self,
+        messages: list[dict],
+        *,
+        json_schema: dict | None = None,
+        max_tokens: int | None = None,
+    ) -> ChatReply:
+        base = await self.base_url()
+        if self.settings.api == "ollama":
+            url, parse = f"{base}/api/chat", _parse_ollama
+        else:
+            url, parse = f"{base}/chat/completions", _parse_openai
+        max_tokens = max_tokens or self.settings.max_output_tokens
+        schema = json_schema if self._constrained else None
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.settings.timeout_seconds):
+                response = await self._post(url, self._body(messages, schema, max_tokens))
+                if schema is not None and _rejects_schema(response):
+                    log.info("%s rejected a JSON schema (HTTP %s); continuing without one",
+                             url, response.status_code)
+                    self._constrained = False
+                    response = await self._post(url, self._body(messages, None, max_tokens))
+        except TimeoutError:
+            raise ModelError(
+                f"The model at {url} did not answer within {self.settings.timeout_seconds:g} "
+                "seconds; try a smaller request or raise outrigger.model.timeoutSeconds."
+            ) from None
+        if response.is_error:
+            raise ModelError(
+                f"The model at {url} answered HTTP {response.status_code}: "
+                f"{_excerpt(response.text)}"
+            )
+        try:
+            data = response.json()
+        except ValueError:
+            raise ModelError(
+                f"The model at {url} sent a reply that is not JSON ({_excerpt(response.text)}); "
+                "check outrigger.model.baseUrl and outrigger.model.api."
+            ) from None
+        text, prompt_tokens, completion_tokens = parse(data, url)
+        reply = ChatReply(text, prompt_tokens, completion_tokens, time.perf_counter() - started)
+        self.stats.add(reply)
+        return reply
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def _body(self, messages: list[dict], schema: dict | None, max_tokens: int) -> dict:
+        s = self.settings
+        if s.api == "ollama":
+            body: dict[str, Any] = {
+                "model": s.name,
+                "messages": messages,
+                "stream": False,
+                "options": {
+                    "temperature": s.temperature,
+                    "num_predict": max_tokens,
+                    "num_ctx": s.context_window,
+                },
+            }
+            if schema is not None:
+                body["format"] = schema
+            return body
+        body = {
+            "model": s.name,
+            "messages": messages,
+            "temperature": s.temperature,
+            "max_tokens": max_tokens,
+        }
+        if schema is not None:
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": schema},
+            }
+        return body
+
+    async def _post(self, url: str, body: dict) -> httpx.Response:
+        key = self.settings.api_key
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        try:
+            return await self._http.post(url, json=body, headers=headers)
+        except httpx.ConnectError as error:
+            reason = "connection refused" if _refused(error) else str(error) or "connection failed"
+            raise ModelError(
+                f"Cannot reach the model at {url}: {reason}. "
+                "Start your model server or check outrigger.model.baseUrl."
+            ) from None
+        except httpx.TimeoutException:
+            raise TimeoutError from None  # reported once, by chat(), with the configured bound
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            raise ModelError(
+                f"The model at {url} closed the connection before finishing its reply; "
+                "check the model server's log."
+            ) from None
+        except httpx.HTTPError as error:
+            raise ModelError(f"The request to the model at {url} failed: {error}.") from None
+
+
+def _normalise_base(base: str, api: str) -> str:
+    """Strip the trailing slash; a bare host:port gets `/v1` for OpenAI-compatible servers."""
+    base = base.rstrip("/")
+    if api == "openai" and not urlsplit(base).path:
+        base += "/v1"
+    return base
+
+
+def _refused(error: BaseException | None) -> bool:
+    """httpx hides the OS error ("All connection attempts failed"); look down the chain."""
+    while error is not None:
+        if isinstance(error, ConnectionRefusedError) or "refused" in str(error).lower():
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _rejects_schema(response: httpx.Response) -> bool:
+    """Does this answer mean the server cannot do constrained decoding?"""
+    status = response.status_code
+    if 400 <= status < 500 or status == 501:
+        return True
+    text = response.text.lower()
+    return status >= 500 and ("response_format" in text or "json_schema" in text)
+
+
+def _parse_openai(data: Any, url: str) -> tuple[str, int | None, int | None]:
+    try:
+        content = data["choices"][0]["message"]["content"]
+    except (KeyError, IndexError, TypeError):
+        content = None
+    if not isinstance(content, str):
+        raise _no_content(url, data)
+    usage = data.get("usage") or {}
+    return content, usage.get("prompt_tokens"), usage.get("completion_tokens")
+
+
+def _parse_ollama(data: Any, url: str) -> tuple[str, int | None, int | None]:
+    try:
+        content = data["message"]["content"]
+    except (KeyError, TypeError):
+        content = None
+    if not isinstance(content, str):
+        raise _no_content(url, data)
+    return content, data.get("prompt_eval_count"), data.get("eval_count")
+
+
+def _no_content(url: str, data: Any) -> ModelError:
+    return ModelError(
+        f"The model at {url} sent no message content ({_excerpt(str(data))}); "
+        "check that outrigger.model.api matches the server."
+    )
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        return "empty body"
+    return text if len(text) <= _EXCERPT_CHARS else text[:_EXCERPT_CHARS] + "…"

