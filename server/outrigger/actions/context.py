@@ -1,0 +1,54 @@
+"""What every executor gets: the workspace, the map, the model and the guards' counters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..budget import Budget
+from ..edits import FileEdit
+from ..model.client import ChatReply, ModelClient
+from ..repair import RepairStats
+from ..workspace.files import Workspace
+from ..workspace.index import ProjectMap
+
+
+@dataclass
+class Guards:
+    """Switches for each guard. All on in normal use; the benchmark turns them off one by one."""
+
+    fence_stripping: bool = True
+    json_repair: bool = True
+    map_validation: bool = True
+    question_routing: bool = True
+    symbol_confinement: bool = True
+    syntax_check: bool = True
+
+
+@dataclass
+class ActionContext:
+    workspace: Workspace
+    project_map: ProjectMap
+    model: ModelClient
+    budget: Budget
+    stats: RepairStats
+    guards: Guards = field(default_factory=Guards)
+    progress: Callable[[str], None] = lambda message: None
+
+
+    async def chat(self, messages: list[dict], *, json_schema: dict | None = None) -> ChatReply:
+        """Every model call goes through here: count first, refuse what cannot fit,
+        and learn the model's real token counts from the server's usage report."""
+        estimated = self.budget.check(messages)
+        reply = await self.model.chat(messages, json_schema=json_schema)
+        if reply.prompt_tokens:
+            self.budget.calibrate(round(estimated / self.budget.ratio), reply.prompt_tokens)
+        return reply
+
+
+@dataclass
+class Change:
+    """An executor's result: edits as data and the one-sentence summary for memory."""
+
+    edits: list[FileEdit]
+    summary: str

@@ -1,0 +1,191 @@
+"""The pipeline, top to bottom: plan → validate against the map → execute → Outcome.
+
+Front ends (the CLI, the language server, the benchmark) call `Agent.ask`, show the
+Outcome, apply its edits their own way, and call `Agent.commit` once they are applied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .actions import question
+from .actions.add_code import add_code
+from .actions.context import ActionContext, Change, Guards
+from .actions.edit_symbol import edit_symbol
+from .actions.rename import rename
+from .budget import Budget
+from .config import Settings
+from .edits import FileEdit, combined_preview
+from .errors import OutriggerError, Refused
+from .memory import ActionRecord, Memory, undo_edits
+from .model.client import ModelClient
+from .plan import ModelPlan, Plan, merge_model_plan, plan_by_rules, plan_messages
+from .repair import RepairStats, structured_reply
+from .spans import Position
+from .workspace.files import Workspace
+from .workspace.index import ProjectMap
+from .workspace.symbols import Symbol
+from .workspace.syntax import language_for
+
+
+@dataclass
+class Outcome:
+    kind: Literal["answer", "edit", "refused"]
+    message: str
+    plan: Plan | None = None
+    edits: list[FileEdit] = field(default_factory=list)
+    preview: str = ""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A code action on a symbol. Building offers never calls the model."""
+
+    title: str
+    request: str
+    symbol: str
+    path: str
+    kind: str
+    needs_prompt: bool = False
+
+
+class Agent:
+    def __init__(
+        self,
+        workspace: Workspace,
+        project_map: ProjectMap,
+        model: ModelClient,
+        settings: Settings,
+        guards: Guards | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.project_map = project_map
+        self.model = model
+        self.settings = settings
+        self.guards = guards or Guards()
+        self.budget = Budget(settings.model.context_window, settings.model.max_output_tokens)
+        self.stats = RepairStats()
+        self.memory = Memory()
+
+    async def ask(
+        self,
+        request: str,
+        *,
+        path: str | None = None,
+        position: Position | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Outcome:
+        """Plan and run one request. Guard failures come back as `refused`, never raised."""
+        ctx = ActionContext(
+            workspace=self.workspace,
+            project_map=self.project_map,
+            model=self.model,
+            budget=self.budget,
+            stats=self.stats,
+            guards=self.guards,
+            progress=progress or (lambda message: None),
+        )
+        plan: Plan | None = None
+        try:
+            if not request.strip():
+                raise Refused("The request is empty: say what you want to know or change.")
+            cursor = self._cursor_symbol(path, position)
+            ctx.progress("planning…")
+            plan = await self.plan(request, ctx, cursor, path)
+            if plan.is_read_only:
+                return Outcome(kind="answer", message=await question.answer(plan, ctx), plan=plan)
+            change = await self._execute(plan, ctx)
+        except OutriggerError as error:
+            return Outcome(kind="refused", message=str(error), plan=plan)
+        return Outcome(kind="edit", message=change.summary, plan=plan, edits=change.edits, preview=combined_preview(change.edits))
+
+    async def plan(self, request: str, ctx: ActionContext, cursor: Symbol | None = None, path: str | None = None) -> Plan:
+        """The rules decide when the wording settles it; otherwise the model's JSON plan."""
+        cursor_name = cursor.name if cursor else None
+        cursor_file = cursor.path if cursor else path
+        if plan := plan_by_rules(request, cursor_symbol=cursor_name, cursor_file=cursor_file):
+            return plan
+        messages = plan_messages(request, self.project_map.files(), cursor_name)
+        reply = await structured_reply(ctx, messages, ModelPlan, self.stats)
+        return merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file)
+
+    def commit(self, outcome: Outcome) -> None:
+        """The front end applied `outcome`'s edits: remember it (or forget the undone action)."""
+        if outcome.kind != "edit" or outcome.plan is None:
+            return
+        if outcome.plan.action == "undo":
+            self.memory.pop()
+        else:
+            self.memory.record(ActionRecord(outcome.message, outcome.plan.instruction, outcome.plan, outcome.edits))
+
+    def history(self) -> list[str]:
+        return self.memory.history()
+
+    def offers(self, path: str, position: Position, diagnostics: list[tuple[str, Position]] = ()) -> list[Offer]:
+        """Code actions for the symbol at `position`: cheap lookups only, no model call."""
+        symbol = self.project_map.symbol_at(path, position)
+        if symbol is None:
+            return []
+        name, where = symbol.name, f"`{symbol.name}` in {symbol.path}"
+        language = language_for(path)
+        doc = "docstring" if language == "python" else "JSDoc"
+        offers = [
+            Offer(f"Explain `{name}`", f"Explain {where}", name, path, "refactor"),
+            Offer(f"Add {doc} to `{name}`", f"Add a {doc} to {where}", name, path, "refactor.rewrite"),
+        ]
+        if language in ("python", "typescript", "tsx"):
+            offers.append(Offer(f"Add type hints to `{name}`", f"Add type hints to {where}", name, path, "refactor.rewrite"))
+        for message, at in diagnostics:
+            if symbol.range.contains_position(at):
+                short = message.strip().splitlines()[0][:80] if message.strip() else "the problem"
+                offers.append(Offer(f"Fix “{short}” in `{name}`", f"Fix {where}: {short}", name, path, "quickfix"))
+        offers.append(Offer(f"Ask Outrigger about `{name}`…", "", name, path, "refactor", needs_prompt=True))
+        return offers
+
+    def _cursor_symbol(self, path: str | None, position: Position | None) -> Symbol | None:
+        if path is None or position is None:
+            return None
+        return self.project_map.symbol_at(self.workspace.resolve(path), position)
+
+    async def _execute(self, plan: Plan, ctx: ActionContext) -> Change:
+        if plan.action == "rename":
+            return rename(plan, ctx)
+        if plan.action == "edit_symbol":
+            return await edit_symbol(plan, ctx)
+        if plan.action == "add_code":
+            return await add_code(plan, ctx)
+        if plan.action == "undo":
+            return self._undo()
+        if plan.action == "repeat":
+            return await self._repeat(plan, ctx)
+        raise Refused(f"Outrigger does not know how to “{plan.action}”.")
+
+    def _undo(self) -> Change:
+        last = self.memory.last()
+        if last is None:
+            raise Refused("Nothing to undo: no action has been applied in this session.")
+        edits = undo_edits(last, self.workspace.read, self.workspace.version)
+        return Change(edits=edits, summary=f"Undid: {last.summary}")
+
+    async def _repeat(self, plan: Plan, ctx: ActionContext) -> Change:
+        last = self.memory.last()
+        if last is None:
+            raise Refused("Nothing to repeat yet: apply an action first, then ask to do the same to another symbol.")
+        previous: Plan = last.plan
+        if previous.action not in ("edit_symbol",):
+            raise Refused(f"“Do the same” repeats symbol edits; the last action was a {previous.action.replace('_', ' ')}.")
+        target = plan.symbol or ""
+        instruction = _retarget(previous.instruction, previous.symbol or "", previous.file, target)
+        repeated = previous.model_copy(update={"symbol": target, "file": plan.file, "instruction": instruction})
+        return await self._execute(repeated, ctx)
+
+
+def _retarget(instruction: str, old_symbol: str, old_file: str | None, new_symbol: str) -> str:
+    """The previous instruction, aimed at the new symbol (its file is looked up afresh)."""
+    text = re.sub(rf"(?<![\w$]){re.escape(old_symbol)}(?![\w$])", new_symbol, instruction)
+    if old_file:
+        text = re.sub(rf"\s+(?:in|from|of|inside)\s+(?:the\s+file\s+|file\s+)?`?{re.escape(old_file)}`?", "", text)
+    return text

@@ -1,0 +1,100 @@
+"""The `outrigger` command: ask, lsp, model, bench.
+
+Errors end as one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import Settings
+from .errors import OutriggerError
+
+EXIT_REFUSED = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 1
+    try:
+        return args.run(args) or 0
+    except OutriggerError as error:
+        print(f"outrigger: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("outrigger: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="outrigger", description="Small local models as trustworthy coding agents.")
+    parser.add_argument("--version", action="version", version=f"outrigger {__version__}")
+    commands = parser.add_subparsers(title="commands")
+
+    ask = commands.add_parser("ask", help="plan and run one request; prints the answer or the diff")
+    ask.add_argument("request", help='e.g. "rename validateToken to checkToken in src/auth.js"')
+    ask.add_argument("--workspace", "-w", default=".", help="the project root (default: .)")
+    ask.add_argument("--apply", action="store_true", help="write the edit to disk after showing it")
+    _model_flags(ask)
+    ask.set_defaults(run=_run_ask)
+
+    lsp = commands.add_parser("lsp", help="start the language server on stdio")
+    lsp.set_defaults(run=_run_lsp)
+
+    model = commands.add_parser("model", help="the embedded local model (llama.cpp + Qwen2.5-Coder-0.5B)")
+    model.add_argument("action", choices=["setup", "fetch", "build", "status", "serve"], help="setup = fetch + build")
+    model.set_defaults(run=_run_model)
+
+    bench = commands.add_parser("bench", help="run the benchmark suite (see benchmarks/)")
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    bench.set_defaults(run=_run_bench)
+    return parser
+
+
+def _model_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-url", help="OpenAI-compatible or Ollama endpoint (env OUTRIGGER_BASE_URL); default: embedded model")
+    parser.add_argument("--model", dest="model_name", help="model name at that endpoint (env OUTRIGGER_MODEL)")
+    parser.add_argument("--api", choices=["openai", "ollama"], help="wire protocol (env OUTRIGGER_API)")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    return Settings.from_environment(base_url=args.base_url, name=args.model_name, api=args.api)
+
+
+def _run_ask(args: argparse.Namespace) -> int:
+    from .session import ask_once
+
+    root = Path(args.workspace)
+    if not root.is_dir():
+        raise OutriggerError(f"{root} is not a directory: pass the project root with --workspace.")
+    return asyncio.run(ask_once(root, args.request, settings_from_args(args), apply=args.apply))
+
+
+def _run_lsp(args: argparse.Namespace) -> int:
+    from .lsp.server import serve
+
+    serve()
+    return 0
+
+
+def _run_model(args: argparse.Namespace) -> int:
+    from .model import embedded
+
+    return embedded.cli(args.action)
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    from .bench import cli as bench_cli
+
+    return bench_cli(args.rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Writing edits to disk, for front ends that own the files (the CLI, the benchmark).
+
+All or nothing: every file must still hold the text the edit was computed from before
+any file is written, and each file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .edits import FileEdit
+from .errors import Refused
+from .workspace.paths import resolve_in_workspace
+
+
+def apply_to_disk(root: Path, edits: Sequence[FileEdit]) -> None:
+    targets = []
+    for edit in edits:
+        path = Path(root) / resolve_in_workspace(Path(root), edit.path)
+        current = _read_exactly(path) if path.exists() else ""
+        if current != edit.old_text:
+            raise Refused(f"{edit.path} changed since the edit was computed; nothing was written.")
+        targets.append((path, edit.new_text))
+    for path, text in targets:
+        _write_atomically(path, text)
+
+
+def _read_exactly(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as handle:  # keep CRLF as is
+        return handle.read()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".outrigger")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,263 @@
+"""The pipeline end to end with the scripted fake model: the exact bad replies small
+models give, and the guards that keep them from reaching the user's files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from agent_helpers import apply, copy_fixture, make_agent
+
+JS_FENCED_BOTH = """Here is the updated code:
+```javascript
+/**
+ * Validates a user.
+ * @param {object} user
+ */
+function validateUser(user) {
+  return Boolean(user && user.name) && validateToken(user.token);
+}
+
+/**
+ * Validates a session.
+ */
+function validateSession(session) {
+  return false;
+}
+```
+I added JSDoc comments."""
+
+
+@pytest.fixture
+def js(tmp_path):
+    return copy_fixture("js_auth", tmp_path)
+
+
+@pytest.fixture
+def py(tmp_path):
+    return copy_fixture("py_items", tmp_path)
+
+
+async def test_rename_is_exact_across_files_and_needs_no_model(js, fake_model):
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("rename validateToken to checkToken in src/auth.js")
+    assert outcome.kind == "edit", outcome.message
+    changed = {edit.path: edit.new_text for edit in outcome.edits}
+    assert set(changed) == {"src/auth.js", "src/user.js"}
+    assert "validateToken" not in changed["src/auth.js"].replace("validateTokens", "")
+    assert changed["src/auth.js"].count("validateUser") == 3  # the similar name is untouched
+    assert '"validateTokens"' in changed["src/user.js"]  # strings and comments are not code
+    assert "// validateToken rejects" in changed["src/user.js"]
+    assert fake_model.requests() == []
+    assert "+++ b/src/auth.js" in outcome.preview
+
+
+async def test_rename_of_a_missing_symbol_lists_close_matches(js, fake_model):
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("rename validateTokn to checkToken")
+    assert outcome.kind == "refused"
+    assert "validateToken" in outcome.message and outcome.edits == []
+
+
+async def test_rename_refuses_collisions_and_invalid_names(js, fake_model):
+    agent = make_agent(js, fake_model.base_url)
+    clash = await agent.ask("rename validateToken to validateUser")
+    assert clash.kind == "refused" and "already" in clash.message
+    keyword = await agent.ask("rename validateToken to class")
+    assert keyword.kind == "refused" and "not a valid" in keyword.message
+
+
+async def test_rename_refuses_a_symbol_claimed_in_the_wrong_file(js, fake_model):
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("rename validateToken in src/user.js to checkToken")
+    assert outcome.kind == "refused"
+    assert "src/auth.js" in outcome.message
+
+
+async def test_line_count_question_is_answered_from_the_map(js, fake_model):
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("how many lines does utils.js have")
+    assert (outcome.kind, outcome.message) == ("answer", "utils.js has 11 lines.")
+    assert outcome.edits == [] and fake_model.requests() == []
+
+
+async def test_where_is_defined_comes_from_the_map(py, fake_model):
+    agent = make_agent(py, fake_model.base_url)
+    outcome = await agent.ask("where is get_item_count defined?")
+    assert outcome.kind == "answer"
+    assert "items.py:" in outcome.message and fake_model.requests() == []
+
+
+async def test_a_question_never_edits_even_when_the_model_replies_with_code(js, fake_model):
+    fake_model.script("```javascript\nfunction validateToken(t) { return true; }\n```")
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("what does validateToken do?")
+    assert outcome.kind == "answer" and outcome.edits == []
+    prompt = fake_model.bodies()[0]["messages"][-1]["content"]
+    assert "function validateToken" in prompt
+
+
+async def test_jsdoc_for_one_function_stays_in_that_function(js, fake_model):
+    fake_model.script(JS_FENCED_BOTH)
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("Add JSDoc to validateUser in src/auth.js")
+    assert outcome.kind == "edit", outcome.message
+    [edit] = outcome.edits
+    old, new = edit.old_text, edit.new_text
+    assert "Validates a user." in new
+    assert "Validates a session." not in new  # the second function's doc was dropped
+    assert "return validateUser(session.user)" in new  # and its body kept
+    assert "```" not in new and "I added" not in new
+    assert new.replace(new[new.index("/**\n * Validates a user.") : new.index("function validateUser")], "") == old
+
+
+async def test_python_docstring_keeps_the_original_code(py, fake_model):
+    reply = '```python\ndef get_item(item_id):\n    """Return the item named by item_id, or None."""\n    return ITEMS[item_id]\n\n\ndef get_items(ids):\n    """Many."""\n    return []\n```'
+    fake_model.script(reply)
+    agent = make_agent(py, fake_model.base_url)
+    outcome = await agent.ask("add a docstring to get_item in items.py")
+    assert outcome.kind == "edit", outcome.message
+    new = outcome.edits[0].new_text
+    assert '    """Return the item named by item_id, or None."""\n    return ITEMS.get(item_id)' in new
+    assert '"""Many."""' not in new
+
+
+async def test_an_edit_that_breaks_syntax_is_retried_once_then_refused(py, fake_model):
+    broken = "def get_item(item_id) -> str\n    return ITEMS.get(item_id)\n"
+    fake_model.script(broken, broken)
+    agent = make_agent(py, fake_model.base_url)
+    outcome = await agent.ask("add type hints to get_item in items.py")
+    assert outcome.kind == "refused" and "parse" in outcome.message
+    assert len(fake_model.requests()) == 2
+
+
+async def test_a_retry_that_fixes_the_syntax_is_accepted(py, fake_model):
+    fake_model.script(
+        "def get_item(item_id: int) -> str\n    return ITEMS.get(item_id)\n",
+        "```python\ndef get_item(item_id: int) -> str | None:\n    return ITEMS.get(item_id)\n```",
+    )
+    agent = make_agent(py, fake_model.base_url)
+    outcome = await agent.ask("add type hints to get_item in items.py")
+    assert outcome.kind == "edit", outcome.message
+    assert "def get_item(item_id: int) -> str | None:" in outcome.edits[0].new_text
+    assert "does not parse" in fake_model.bodies()[1]["messages"][-1]["content"]
+
+
+async def test_a_reply_for_a_similar_named_function_is_refused(js, fake_model):
+    wrong = "function validateUser(user) {\n  return true;\n}\n"
+    fake_model.script(wrong, wrong)
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("fix validateToken in src/auth.js")
+    assert outcome.kind == "refused" and "definition of `validateToken`" in outcome.message
+
+
+async def test_the_model_plans_unusual_wording_and_its_prose_json_is_repaired(js, fake_model):
+    fake_model.script('Sure! Here is the plan:\n```json\n{"action": "rename", "symbol": "validateToken", "file": "src/auth.js", "new_name": "checkToken",}\n```')
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("please give validateToken the clearer name checkToken")
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.plan.decided_by == "model"
+    assert agent.stats.json_repaired == 1
+    assert fake_model.bodies()[0]["response_format"]["type"] == "json_schema"
+
+
+async def test_a_plan_the_model_cannot_give_twice_is_refused(js, fake_model):
+    fake_model.script("I think you want to rename it.", "Rename!")
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("please give validateToken a better name")
+    assert outcome.kind == "refused" and outcome.edits == []
+    assert agent.stats.json_retried == 1 and agent.stats.json_failed == 1
+
+
+async def test_a_model_that_calls_a_question_an_edit_is_overruled(js, fake_model):
+    fake_model.script(json.dumps({"action": "edit_symbol", "symbol": "validateToken"}), "It checks the prefix.")
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.plan("Is validateToken safe to call with null", agent_context(agent))
+    assert outcome.action == "question"
+
+
+def agent_context(agent):
+    from outrigger.actions.context import ActionContext
+
+    return ActionContext(agent.workspace, agent.project_map, agent.model, agent.budget, agent.stats)
+
+
+async def test_paths_outside_the_workspace_and_missing_files_are_refused(js, fake_model):
+    agent = make_agent(js, fake_model.base_url)
+    escape = await agent.ask("add a function that reads secrets to ../../secrets.js")
+    assert escape.kind == "refused" and "outside" in escape.message
+    missing = await agent.ask("add a helper to src/missing.js")
+    assert missing.kind == "refused" and "missing.js" in missing.message
+    assert fake_model.requests() == []
+
+
+async def test_a_prompt_that_cannot_fit_is_refused_before_sending(py, fake_model):
+    agent = make_agent(py, fake_model.base_url, context_window=600, max_output_tokens=500)
+    outcome = await agent.ask("add a docstring to get_item in items.py")
+    assert outcome.kind == "refused" and "tokens" in outcome.message
+    assert fake_model.requests() == []
+
+
+async def test_undo_reverts_the_last_applied_action(js, fake_model):
+    agent = make_agent(js, fake_model.base_url)
+    original = (js / "src/auth.js").read_text()
+    apply(agent, await agent.ask("rename validateToken to checkToken"))
+    assert agent.history() == [agent.memory.last().summary]
+    undo = await agent.ask("undo")
+    assert undo.kind == "edit"
+    apply(agent, undo)
+    assert (js / "src/auth.js").read_text() == original
+    assert agent.history() == []
+    nothing = await agent.ask("undo")
+    assert nothing.kind == "refused"
+
+
+async def test_undo_refuses_when_the_file_changed_since(js, fake_model):
+    agent = make_agent(js, fake_model.base_url)
+    apply(agent, await agent.ask("rename validateToken to checkToken"))
+    (js / "src/user.js").write_text("// rewritten by hand\n")
+    undo = await agent.ask("undo")
+    assert undo.kind == "refused" and "src/user.js" in undo.message
+
+
+async def test_a_rejected_edit_is_not_remembered(js, fake_model):
+    agent = make_agent(js, fake_model.base_url)
+    await agent.ask("rename validateToken to checkToken")  # shown, never applied
+    assert agent.history() == []
+
+
+async def test_do_the_same_to_another_symbol(py, fake_model):
+    fake_model.script(
+        'def get_item(item_id):\n    """Return one item."""\n    return ITEMS.get(item_id)\n',
+        'def get_items(ids):\n    """Return several items."""\n    return []\n',
+    )
+    agent = make_agent(py, fake_model.base_url)
+    apply(agent, await agent.ask("add a docstring to get_item in items.py"))
+    outcome = await agent.ask("do the same to get_items")
+    assert outcome.kind == "edit", outcome.message
+    new = outcome.edits[0].new_text
+    assert '    """Return several items."""\n    return [get_item(item_id)' in new
+    assert "get_items" in fake_model.bodies()[1]["messages"][-1]["content"]
+
+
+async def test_add_code_appends_and_refuses_redefinitions(js, fake_model):
+    fake_model.script(
+        "```js\nfunction sum(a, b) {\n  return a + b;\n}\n```",
+        "function clamp(v) { return v; }\n",
+    )
+    agent = make_agent(js, fake_model.base_url)
+    added = await agent.ask("add a function sum that adds two numbers to utils.js")
+    assert added.kind == "edit", added.message
+    assert added.edits[0].new_text.startswith(added.edits[0].old_text)
+    clash = await agent.ask("add a clamp helper to utils.js")
+    assert clash.kind == "refused" and "clamp" in clash.message
+
+
+async def test_offers_name_the_symbol_and_never_call_the_model(js, fake_model):
+    from outrigger.spans import Position
+
+    agent = make_agent(js, fake_model.base_url)
+    titles = [offer.title for offer in agent.offers("src/auth.js", Position(7, 12))]
+    assert "Explain `validateToken`" in titles and "Add JSDoc to `validateToken`" in titles
+    assert titles[-1] == "Ask Outrigger about `validateToken`…"
+    assert fake_model.requests() == []
