@@ -261,3 +261,11 @@ async def test_offers_name_the_symbol_and_never_call_the_model(js, fake_model):
     assert "Explain `validateToken`" in titles and "Add JSDoc to `validateToken`" in titles
     assert titles[-1] == "Ask Outrigger about `validateToken`…"
     assert fake_model.requests() == []
+
+
+async def test_a_model_plan_with_old_and_new_name_swapped_is_put_right(js, fake_model):
+    fake_model.script('{"action": "rename", "symbol": "checkToken", "file": "auth.js", "new_name": "validateToken"}')
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("Please give validateToken the clearer name checkToken everywhere")
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.message.startswith("Renamed `validateToken` to `checkToken`")

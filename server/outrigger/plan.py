@@ -62,7 +62,8 @@ _TYPE_HINTS = re.compile(
     re.I,
 )
 _SYMBOL_VERB = re.compile(
-    rf"^\s*(?:please\s+)?(?:fix|rewrite|refactor|simplify|optimi[sz]e|improve|change|update|modify)\s+(?:the\s+)?(?:function\s+|method\s+|class\s+)?{_IDENT}{_IN_FILE}\b",
+    rf"^\s*(?:please\s+)?(?:fix|rewrite|refactor|simplify|optimi[sz]e|improve|change|update|modify)\s+"
+    rf"(?!(?:the\s+)?(?:name|names|it|this|that|code|file|files|everything|all)\b)(?:the\s+)?(?:function\s+|method\s+|class\s+)?{_IDENT}{_IN_FILE}\b",
     re.I,
 )
 _ADD_TO_FILE = re.compile(rf"^\s*(?:please\s+)?(?:add|append|create|write)\b.*\b(?:to|in|into)\s+{_FILE}\s*[.!]?\s*$", re.I)
@@ -110,6 +111,10 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
     return None
 
 
+def _mentions(request: str, path: str) -> bool:
+    return path.replace("\\", "/").lstrip("./") in request.replace("\\", "/")
+
+
 def _named_file(text: str) -> str | None:
     m = re.search(_FILE, text)
     return m.group(1) if m else None
@@ -126,11 +131,23 @@ def _named_symbol(text: str) -> str | None:
 
 PLAN_SYSTEM_PROMPT = """You classify a developer's request about their code. Reply with JSON only.
 Fields: action, one of "question" (the user wants information; nothing changes),
-"rename" (change a symbol's name), "edit_symbol" (change one function/class: docstring,
+"rename" (give a symbol a new name), "edit_symbol" (change one function/class: docstring,
 type hints, fix, rewrite), "add_code" (add new code to a file);
 symbol: the function/class name the request is about, exactly as written, or null;
 file: the file path the request names, or null; new_name: for rename only, else null.
-If the request asks anything (how, what, where, why, explain, count), action is "question"."""
+If the request asks anything (how, what, where, why, explain, count), action is "question".
+
+Examples:
+Request: call parseDate toDate from now on
+{"action": "rename", "symbol": "parseDate", "file": null, "new_name": "toDate"}
+Request: load_config should be named read_config in config.py
+{"action": "rename", "symbol": "load_config", "file": "config.py", "new_name": "read_config"}
+Request: is sendMail used anywhere
+{"action": "question", "symbol": "sendMail", "file": null, "new_name": null}
+Request: make fetchUser handle a missing id in api.js
+{"action": "edit_symbol", "symbol": "fetchUser", "file": "api.js", "new_name": null}
+Request: put a helper that formats money into utils.py
+{"action": "add_code", "symbol": null, "file": "utils.py", "new_name": null}"""
 
 
 def plan_messages(request: str, files: list[str], cursor: str | None) -> list[dict[str, str]]:
@@ -146,10 +163,13 @@ def plan_messages(request: str, files: list[str], cursor: str | None) -> list[di
 def merge_model_plan(request: str, reply: ModelPlan, *, cursor_symbol: str | None, cursor_file: str | None) -> Plan:
     """Turn the model's plan into a Plan; a request worded as a question stays read-only."""
     action = "question" if looks_like_question(request) else reply.action
+    # A file the user never mentioned is the model's guess (it says "auth.js" for
+    # src/auth.js); drop it and let the map locate the symbol.
+    file = reply.file if reply.file and _mentions(request, reply.file) else None
     return Plan(
         action=action,
         symbol=reply.symbol or cursor_symbol,
-        file=reply.file or (cursor_file if not reply.symbol else None),
+        file=file or (cursor_file if not reply.symbol else None),
         new_name=reply.new_name if action == "rename" else None,
         instruction=request.strip(),
         decided_by="model",

@@ -36,11 +36,18 @@ class ActionContext:
     progress: Callable[[str], None] = lambda message: None
 
 
-    async def chat(self, messages: list[dict], *, json_schema: dict | None = None) -> ChatReply:
+    async def chat(
+        self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None
+    ) -> ChatReply:
         """Every model call goes through here: count first, refuse what cannot fit,
-        and learn the model's real token counts from the server's usage report."""
+        and learn the model's real token counts from the server's usage report.
+
+        `max_tokens` caps a reply below the configured maximum: a small model asked for
+        one function may ramble on through the whole file."""
         estimated = self.budget.check(messages)
-        reply = await self.model.chat(messages, json_schema=json_schema)
+        if max_tokens is not None:
+            max_tokens = min(max_tokens, self.budget.max_output_tokens)
+        reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=max_tokens)
         if reply.prompt_tokens:
             self.budget.calibrate(round(estimated / self.budget.ratio), reply.prompt_tokens)
         return reply

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ..budget import trim_around
+from ..budget import count_tokens, trim_around
 from ..edits import file_edit
 from ..errors import Refused
 from ..plan import Plan
@@ -70,7 +70,7 @@ async def edit_symbol(plan: Plan, ctx: ActionContext) -> Change:
     retry: list[dict[str, str]] = []
     for attempt in range(2):
         ctx.progress(f"editing {symbol.path}…")
-        reply = await ctx.chat(messages + retry)
+        reply = await ctx.chat(messages + retry, max_tokens=_reply_allowance(old_block))
         try:
             new_block = _new_block(ctx, reply.text, symbol, plan.instruction, old_block)
             new_text = "".join(lines[:first]) + new_block + "".join(lines[last + 1 :])
@@ -111,8 +111,9 @@ def _fit_messages(ctx: ActionContext, symbol: Symbol, instruction: str, text: st
     return edit_messages(symbol, instruction, excerpt, excerpt != text, block)
 
 
-def _retry(note: str) -> list[dict[str, str]]:
-    return [{"role": "user", "content": note}] if note else []
+def _reply_allowance(block: str) -> int:
+    """Room for the new version of the symbol: its size twice over, plus a docstring."""
+    return 2 * count_tokens(block) + 300
 
 
 def _new_block(ctx: ActionContext, reply: str, symbol: Symbol, instruction: str, old_block: str) -> str:

@@ -37,6 +37,7 @@ def check_new_name(new_name: str | None, language: str | None) -> str:
 
 
 def rename(plan: Plan, ctx: ActionContext) -> Change:
+    plan = _oriented(plan, ctx)
     symbol = ctx.project_map.require_symbol(plan.symbol or "", plan.file)
     old_name = symbol.name
     new_name = check_new_name(plan.new_name, language_for(symbol.path))
@@ -63,6 +64,16 @@ def rename(plan: Plan, ctx: ActionContext) -> Change:
         f"in {files} file{'s' * (files != 1)})."
     )
     return Change(edits=edits, summary=summary)
+
+
+def _oriented(plan: Plan, ctx: ActionContext) -> Plan:
+    """Small models sometimes swap old and new name ("give X the name Y" → symbol Y).
+    Both names came from the request, so when only the "new" one exists, swap them back."""
+    if plan.decided_by != "model" or not plan.symbol or not plan.new_name:
+        return plan
+    if not ctx.project_map.find(plan.symbol) and ctx.project_map.find(plan.new_name):
+        return plan.model_copy(update={"symbol": plan.new_name, "new_name": plan.symbol})
+    return plan
 
 
 def _refuse_collisions(ctx: ActionContext, new_name: str, paths) -> None:
