@@ -106,11 +106,12 @@ class Agent:
         """The rules decide when the wording settles it; otherwise the model's JSON plan."""
         cursor_name = cursor.name if cursor else None
         cursor_file = cursor.path if cursor else path
-        if plan := plan_by_rules(request, cursor_symbol=cursor_name, cursor_file=cursor_file):
+        routing = self.guards.question_routing
+        if routing and (plan := plan_by_rules(request, cursor_symbol=cursor_name, cursor_file=cursor_file)):
             return plan
         messages = plan_messages(request, self.project_map.files(), cursor_name)
-        reply = await structured_reply(ctx, messages, ModelPlan, self.stats)
-        return merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file)
+        reply = await structured_reply(ctx, messages, ModelPlan, self.stats, repair=self.guards.json_repair)
+        return merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
 
     def commit(self, outcome: Outcome) -> None:
         """The front end applied `outcome`'s edits: remember it (or forget the undone action)."""

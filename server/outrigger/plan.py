@@ -160,9 +160,12 @@ def plan_messages(request: str, files: list[str], cursor: str | None) -> list[di
     ]
 
 
-def merge_model_plan(request: str, reply: ModelPlan, *, cursor_symbol: str | None, cursor_file: str | None) -> Plan:
-    """Turn the model's plan into a Plan; a request worded as a question stays read-only."""
-    action = "question" if looks_like_question(request) else reply.action
+def merge_model_plan(
+    request: str, reply: ModelPlan, *, cursor_symbol: str | None, cursor_file: str | None, routing: bool = True
+) -> Plan:
+    """Turn the model's plan into a Plan; a request worded as a question stays read-only
+    (unless question routing is switched off, which only the benchmark does)."""
+    action = "question" if routing and looks_like_question(request) else reply.action
     # A file the user never mentioned is the model's guess (it says "auth.js" for
     # src/auth.js); drop it and let the map locate the symbol.
     file = reply.file if reply.file and _mentions(request, reply.file) else None

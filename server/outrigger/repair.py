@@ -178,14 +178,22 @@ async def structured_reply(
     stats: RepairStats,
     *,
     schema_name: str = "reply",
+    repair: bool = True,
 ) -> Schema:
     """The model's reply as a validated `schema` instance.
 
     Order: strict → permissive parse of the same reply (saves a model call) → one retry
     that quotes the error → strict → permissive. Raises Refused when every path fails.
+    `repair=False` (the benchmark's unguarded run) stops after the strict parse.
     """
     json_schema = schema.model_json_schema()
     reply = await model.chat(messages, json_schema=json_schema)
+    if not repair:
+        try:
+            return schema.model_validate_json(reply.text)
+        except ValidationError as error:
+            stats.json_failed += 1
+            raise Refused(f"The model did not return a usable {schema_name}: {_brief(error)}.") from None
     try:
         return _parse(reply.text, schema, stats)
     except ValidationError as error:

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from ..budget import Budget
 from ..edits import FileEdit
+from ..errors import Refused
 from ..model.client import ChatReply, ModelClient
 from ..repair import RepairStats
 from ..workspace.files import Workspace
 from ..workspace.index import ProjectMap
+from ..workspace.symbols import Symbol
 
 
 @dataclass
@@ -35,6 +37,21 @@ class ActionContext:
     guards: Guards = field(default_factory=Guards)
     progress: Callable[[str], None] = lambda message: None
 
+
+    def target(self, name: str, path: str | None) -> Symbol:
+        """The symbol a plan names, confirmed by the map (refused with close matches).
+
+        With map validation off (benchmark only) it does what an unguarded agent does:
+        takes the closest name it can find."""
+        try:
+            return self.project_map.require_symbol(name, path)
+        except Refused:
+            if self.guards.map_validation:
+                raise
+            for guess in self.project_map.close_matches(name, None):
+                if found := self.project_map.find(guess):
+                    return found[0]
+            raise
 
     async def chat(
         self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None

@@ -60,7 +60,7 @@ def edit_messages(symbol: Symbol, instruction: str, excerpt: str, trimmed: bool,
 
 
 async def edit_symbol(plan: Plan, ctx: ActionContext) -> Change:
-    symbol = ctx.project_map.require_symbol(plan.symbol or "", plan.file)
+    symbol = ctx.target(plan.symbol or "", plan.file)
     old_text = ctx.workspace.read(symbol.path)
     lines = old_text.splitlines(keepends=True)
     first, last = symbol.range.start.line, symbol.range.end.line

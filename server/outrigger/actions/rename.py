@@ -38,7 +38,7 @@ def check_new_name(new_name: str | None, language: str | None) -> str:
 
 def rename(plan: Plan, ctx: ActionContext) -> Change:
     plan = _oriented(plan, ctx)
-    symbol = ctx.project_map.require_symbol(plan.symbol or "", plan.file)
+    symbol = ctx.target(plan.symbol or "", plan.file)
     old_name = symbol.name
     new_name = check_new_name(plan.new_name, language_for(symbol.path))
     if new_name == old_name:
