@@ -1,0 +1,172 @@
+// Client-side commands. Each one ends in a server command sent with a cancellation token.
+
+import * as vscode from "vscode";
+import { randomUUID } from "node:crypto";
+import { ExecuteCommandParams, ExecuteCommandRequest, WorkDoneProgress } from "vscode-languageclient/node";
+import { Cancelled, raceCancellation } from "./cancel";
+import { showResult } from "./display";
+import { aboutRequest, AskResult, parseAskAboutArgs, parseAskResult, parseHistory } from "./results";
+import { ServerController, showServerMessages } from "./server";
+import { ActivityTracker } from "./status";
+
+interface AskArgument {
+  request: string;
+  textDocument?: { uri: string };
+  position?: { line: number; character: number };
+}
+
+export class Commands {
+  constructor(
+    private readonly server: ServerController,
+    private readonly activity: ActivityTracker,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    return [
+      vscode.commands.registerCommand("outrigger.client.ask", () => this.ask()),
+      vscode.commands.registerCommand("outrigger.askAbout", (args: unknown) => this.askAbout(args)),
+      vscode.commands.registerCommand("outrigger.client.undo", () => this.undo()),
+      vscode.commands.registerCommand("outrigger.client.history", () => this.history()),
+      vscode.commands.registerCommand("outrigger.client.showOutput", () => this.output.show()),
+      vscode.commands.registerCommand("outrigger.client.restart", () => this.server.restart()),
+    ];
+  }
+
+  async ask(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const request = await vscode.window.showInputBox({
+      title: "Ask Outrigger",
+      prompt: editor ? `About ${vscode.workspace.asRelativePath(editor.document.uri)} or anything in the workspace` : undefined,
+      placeHolder: "e.g. rename validateToken to checkToken in src/auth.js",
+      ignoreFocusOut: true,
+    });
+    if (!request?.trim()) {
+      return;
+    }
+    const argument: AskArgument = { request: request.trim() };
+    if (editor && editor.document.uri.scheme === "file") {
+      const { line, character } = editor.selection.active;
+      argument.textDocument = { uri: editor.document.uri.toString() };
+      argument.position = { line, character };
+    }
+    await this.sendAsk(argument);
+  }
+
+  async askAbout(raw: unknown): Promise<void> {
+    const args = parseAskAboutArgs(raw);
+    if (!args) {
+      this.output.error(`outrigger.askAbout called with unexpected arguments: ${JSON.stringify(raw)}`);
+      return;
+    }
+    const text = await vscode.window.showInputBox({
+      title: `Ask Outrigger about ${args.symbol}`,
+      prompt: `Ask Outrigger about ${args.symbol}`,
+      placeHolder: "e.g. what does it return? / add input validation",
+      ignoreFocusOut: true,
+    });
+    if (!text?.trim()) {
+      return;
+    }
+    const argument: AskArgument = { request: aboutRequest(args.symbol, text) };
+    if (args.textDocument) {
+      argument.textDocument = args.textDocument;
+    }
+    if (args.position) {
+      argument.position = args.position;
+    }
+    await this.sendAsk(argument);
+  }
+
+  async undo(): Promise<void> {
+    const raw = await this.execute("outrigger.undo", [], "Undoing the last action…");
+    await this.present(raw, "undo");
+  }
+
+  async history(): Promise<void> {
+    const raw = await this.execute("outrigger.history", [], "Reading history…");
+    if (raw === undefined) {
+      return;
+    }
+    const entries = parseHistory(raw);
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage("Outrigger: nothing done yet in this session.");
+      return;
+    }
+    await vscode.window.showQuickPick(
+      entries.map((entry, i) => ({ label: `${i + 1}. ${entry}` })),
+      { title: "Outrigger: history (oldest first)" },
+    );
+  }
+
+  private async sendAsk(argument: AskArgument): Promise<void> {
+    const raw = await this.execute("outrigger.ask", [argument], `Outrigger: ${argument.request}`);
+    await this.present(raw, argument.request);
+  }
+
+  private async present(raw: unknown, request: string): Promise<void> {
+    if (raw === undefined) {
+      return;
+    }
+    const result: AskResult | undefined = parseAskResult(raw);
+    if (!result) {
+      this.output.error(`Unexpected result from the server: ${JSON.stringify(raw)}`);
+      void vscode.window.showErrorMessage("Outrigger: the server returned an unexpected result (see the output).");
+      return;
+    }
+    await showResult(result, request);
+  }
+
+  /**
+   * Runs a server command inside a cancellable notification that also shows the server's
+   * work-done progress; undefined when cancelled or failed.
+   */
+  private async execute(command: string, args: unknown[], title: string): Promise<unknown> {
+    const client = await this.server.ready();
+    if (!client) {
+      return undefined;
+    }
+    const workDoneToken = `outrigger-${randomUUID()}`;
+    const params: ExecuteCommandParams = { command, arguments: args, workDoneToken };
+    let result: unknown;
+    this.activity.begin();
+    this.server.messages.hold();
+    let ok = true;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: title.length > 80 ? title.slice(0, 79) + "…" : title, cancellable: true },
+        async (progress, token) => {
+          // The begin message repeats the request, already in the title; reports are the steps.
+          const listener = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+            if (value.kind === "report" && value.message) {
+              progress.report({ message: value.message });
+            }
+          });
+          try {
+            return await raceCancellation(client.sendRequest(ExecuteCommandRequest.type, params, token) as Promise<unknown>, token);
+          } finally {
+            listener.dispose();
+          }
+        },
+      );
+      return result;
+    } catch (error) {
+      if (error instanceof Cancelled) {
+        this.output.info(`${command}: cancelled`);
+        return undefined;
+      }
+      ok = false;
+      const message = error instanceof Error ? error.message : String(error);
+      this.output.error(`${command} failed: ${message}`);
+      void vscode.window.showErrorMessage(`Outrigger: ${message}`, "Show Output").then((choice) => {
+        if (choice === "Show Output") {
+          this.output.show();
+        }
+      });
+      return undefined;
+    } finally {
+      this.activity.end(ok);
+      showServerMessages(this.server.messages.release(parseAskResult(result)?.message));
+    }
+  }
+}

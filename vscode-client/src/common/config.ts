@@ -1,0 +1,194 @@
+// Settings → what the server receives. No `vscode` import: unit-tested under plain Node.
+
+export type ModelApi = "openai" | "ollama";
+
+export interface ModelSettings {
+  baseUrl: string;
+  name: string;
+  api: ModelApi;
+  contextWindow: number;
+  maxOutputTokens: number;
+  timeoutSeconds: number;
+}
+
+export interface ServerSettings {
+  pythonPath: string;
+  args: string[];
+}
+
+export interface OutriggerSettings {
+  model: ModelSettings;
+  server: ServerSettings;
+}
+
+export const SECTION = "outrigger";
+export const DEFAULT_PYTHON = "python3";
+export const EMBEDDED_MODEL = "qwen2.5-coder-0.5b";
+export const DEFAULT_OLLAMA_URL = "http://127.0.0.1:11434";
+export const DEFAULT_OPENAI_URL = "http://127.0.0.1:8080/v1";
+
+export const DEFAULT_SETTINGS: OutriggerSettings = {
+  model: {
+    baseUrl: "",
+    name: EMBEDDED_MODEL,
+    api: "openai",
+    contextWindow: 8192,
+    maxOutputTokens: 1024,
+    timeoutSeconds: 120,
+  },
+  server: {
+    pythonPath: "",
+    args: ["-m", "outrigger", "lsp"],
+  },
+};
+
+/** Reads a value of the `outrigger` section by its dotted key, e.g. "model.name". */
+export type SettingGetter = (key: string) => unknown;
+
+function str(value: unknown, fallback: string): string {
+  return typeof value === "string" ? value.trim() : fallback;
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function api(value: unknown): ModelApi {
+  return value === "ollama" ? "ollama" : "openai";
+}
+
+function stringList(value: unknown, fallback: string[]): string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? [...value] : [...fallback];
+}
+
+/** Settings with wrong types replaced by defaults, so a typo in settings.json cannot crash activation. */
+export function readSettings(get: SettingGetter): OutriggerSettings {
+  const d = DEFAULT_SETTINGS;
+  return {
+    model: {
+      baseUrl: str(get("model.baseUrl"), d.model.baseUrl),
+      name: str(get("model.name"), d.model.name) || d.model.name,
+      api: api(get("model.api")),
+      contextWindow: Math.floor(positive(get("model.contextWindow"), d.model.contextWindow)),
+      maxOutputTokens: Math.floor(positive(get("model.maxOutputTokens"), d.model.maxOutputTokens)),
+      timeoutSeconds: positive(get("model.timeoutSeconds"), d.model.timeoutSeconds),
+    },
+    server: {
+      pythonPath: str(get("server.pythonPath"), d.server.pythonPath),
+      args: stringList(get("server.args"), d.server.args),
+    },
+  };
+}
+
+export interface WireModelSettings {
+  baseUrl?: string;
+  name: string;
+  api: ModelApi;
+  contextWindow: number;
+  maxOutputTokens: number;
+  timeoutSeconds: number;
+}
+
+/** The model part as the server's settings model reads it (camelCase; no baseUrl = embedded model). */
+export function wireModel(model: ModelSettings): WireModelSettings {
+  const wire: WireModelSettings = {
+    name: model.name,
+    api: model.api,
+    contextWindow: model.contextWindow,
+    maxOutputTokens: model.maxOutputTokens,
+    timeoutSeconds: model.timeoutSeconds,
+  };
+  if (model.baseUrl) {
+    wire.baseUrl = model.baseUrl;
+  }
+  return wire;
+}
+
+export function initializationOptions(settings: OutriggerSettings): { model: WireModelSettings } {
+  return { model: wireModel(settings.model) };
+}
+
+/**
+ * The `outrigger` section answered to the server's `workspace/configuration` pull: the raw
+ * section with an empty baseUrl turned into null, so "" never reads as a URL.
+ */
+export function wireSection(section: unknown): unknown {
+  if (typeof section !== "object" || section === null) {
+    return section;
+  }
+  const copy = { ...(section as Record<string, unknown>) };
+  const model = copy.model;
+  if (typeof model === "object" && model !== null) {
+    const m = { ...(model as Record<string, unknown>) };
+    if (typeof m.baseUrl !== "string" || m.baseUrl.trim() === "") {
+      m.baseUrl = null;
+    }
+    copy.model = m;
+  }
+  return copy;
+}
+
+export interface PythonCommand {
+  command: string;
+  args: string[];
+}
+
+export function serverCommand(settings: OutriggerSettings): PythonCommand {
+  return { command: settings.server.pythonPath || DEFAULT_PYTHON, args: [...settings.server.args] };
+}
+
+export interface ServerExecutable extends PythonCommand {
+  options: { cwd?: string; env: Record<string, string | undefined> };
+}
+
+/**
+ * languageclient's Executable for the server. Deliberately without `transport`: with
+ * TransportKind.stdio languageclient appends "--stdio", which `outrigger lsp` rejects.
+ */
+export function serverExecutable(
+  settings: OutriggerSettings,
+  cwd: string | undefined,
+  env: Record<string, string | undefined>,
+): ServerExecutable {
+  return { ...serverCommand(settings), options: { cwd, env: { ...env, PYTHONUNBUFFERED: "1" } } };
+}
+
+/** The module run by `-m`, if the args start that way (checked before launching). */
+export function serverModule(args: readonly string[]): string | undefined {
+  const i = args.indexOf("-m");
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : undefined;
+}
+
+/** Input-box validation for a model server URL: undefined when fine, else the problem. */
+export function validateBaseUrl(text: string): string | undefined {
+  const value = text.trim();
+  if (!value) {
+    return "Enter the server's base URL, e.g. http://127.0.0.1:8080/v1";
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "Not a URL: " + value;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return "Use an http:// or https:// URL";
+  }
+  return undefined;
+}
+
+export type EndpointChoice = "embedded" | "openai" | "ollama";
+
+export interface ModelUpdate {
+  baseUrl: string;
+  name: string;
+  api: ModelApi;
+}
+
+/** Setting values written by "Select Model / Endpoint". */
+export function modelUpdate(choice: EndpointChoice, baseUrl = "", name = ""): ModelUpdate {
+  if (choice === "embedded") {
+    return { baseUrl: "", name: EMBEDDED_MODEL, api: "openai" };
+  }
+  return { baseUrl: baseUrl.trim(), name: name.trim() || EMBEDDED_MODEL, api: choice };
+}

@@ -1,0 +1,104 @@
+// What the server's commands return, and how each result is shown. No `vscode` import.
+
+export type ResultKind = "answer" | "edit" | "refused" | "not-applied";
+
+export interface AskResult {
+  kind: ResultKind;
+  message: string;
+  preview?: string;
+}
+
+const KINDS: readonly string[] = ["answer", "edit", "refused", "not-applied"];
+
+/** Validates a command result; undefined when it does not have the contract's shape. */
+export function parseAskResult(raw: unknown): AskResult | undefined {
+  if (typeof raw !== "object" || raw === null) {
+    return undefined;
+  }
+  const r = raw as Record<string, unknown>;
+  if (typeof r.kind !== "string" || !KINDS.includes(r.kind) || typeof r.message !== "string") {
+    return undefined;
+  }
+  const result: AskResult = { kind: r.kind as ResultKind, message: r.message };
+  if (typeof r.preview === "string" && r.preview !== "") {
+    result.preview = r.preview;
+  }
+  return result;
+}
+
+export function parseHistory(raw: unknown): string[] {
+  if (typeof raw !== "object" || raw === null) {
+    return [];
+  }
+  const entries = (raw as Record<string, unknown>).entries;
+  return Array.isArray(entries) ? entries.filter((e): e is string => typeof e === "string") : [];
+}
+
+/** Answers longer than this, or with more than one line, open as a markdown preview. */
+export const LONG_ANSWER_CHARS = 300;
+
+export function isLongAnswer(message: string): boolean {
+  return message.trim().length > LONG_ANSWER_CHARS || message.trim().includes("\n");
+}
+
+export type Presentation =
+  | { show: "info"; text: string; preview?: string }
+  | { show: "warning"; text: string }
+  | { show: "markdown"; text: string };
+
+export function presentation(result: AskResult): Presentation {
+  const text = result.message.trim();
+  switch (result.kind) {
+    case "answer":
+      return isLongAnswer(text) ? { show: "markdown", text } : { show: "info", text: text || "(empty answer)" };
+    case "edit":
+      return result.preview !== undefined
+        ? { show: "info", text: text || "Edit applied.", preview: result.preview }
+        : { show: "info", text: text || "Edit applied." };
+    case "refused":
+      return { show: "warning", text: text || "Outrigger refused the request." };
+    case "not-applied":
+      return { show: "info", text: text || "The edit was not applied." };
+  }
+}
+
+/** Markdown page for a long answer: the question as a quote, then the answer as the model wrote it. */
+export function answerDocument(request: string, message: string): string {
+  const quoted = request
+    .trim()
+    .split("\n")
+    .map((line) => "> " + line)
+    .join("\n");
+  return `# Outrigger\n\n${quoted}\n\n${message.trim()}\n`;
+}
+
+/** "About `X`: text" — the request sent for the "Ask Outrigger about `X`…" code action. */
+export function aboutRequest(symbol: string, text: string): string {
+  return `About \`${symbol}\`: ${text.trim()}`;
+}
+
+export interface AskAboutArgs {
+  symbol: string;
+  textDocument?: { uri: string };
+  position?: { line: number; character: number };
+}
+
+export function parseAskAboutArgs(raw: unknown): AskAboutArgs | undefined {
+  if (typeof raw !== "object" || raw === null) {
+    return undefined;
+  }
+  const r = raw as Record<string, unknown>;
+  if (typeof r.symbol !== "string" || r.symbol === "") {
+    return undefined;
+  }
+  const args: AskAboutArgs = { symbol: r.symbol };
+  const doc = r.textDocument as Record<string, unknown> | undefined;
+  if (typeof doc === "object" && doc !== null && typeof doc.uri === "string") {
+    args.textDocument = { uri: doc.uri };
+  }
+  const pos = r.position as Record<string, unknown> | undefined;
+  if (typeof pos === "object" && pos !== null && typeof pos.line === "number" && typeof pos.character === "number") {
+    args.position = { line: pos.line, character: pos.character };
+  }
+  return args;
+}

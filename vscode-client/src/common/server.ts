@@ -1,0 +1,159 @@
+// Starts and stops the Python language server; the one place that builds the LanguageClient.
+
+import * as vscode from "vscode";
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  ShowMessageNotification,
+  State,
+} from "vscode-languageclient/node";
+import { initializationOptions, SECTION, serverCommand, serverExecutable, serverModule, wireSection } from "./config";
+import { MessageFilter, ServerMessage } from "./messages";
+import { checkPython, describePreflight } from "./preflight";
+import { getSettings } from "./settings";
+
+export const LANGUAGES = ["python", "javascript", "typescript", "javascriptreact", "typescriptreact"];
+
+export type ServerState = "starting" | "running" | "stopped";
+
+export function showServerMessages(messages: readonly ServerMessage[]): void {
+  for (const { type, message } of messages) {
+    if (type === 1) {
+      void vscode.window.showErrorMessage(message);
+    } else if (type === 2) {
+      void vscode.window.showWarningMessage(message);
+    } else {
+      void vscode.window.showInformationMessage(message);
+    }
+  }
+}
+
+function workspaceCwd(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === "file");
+  return folder?.uri.fsPath;
+}
+
+export class ServerController implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient | undefined> | undefined;
+  private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  /** Holds the server's window/showMessage copies of results this client shows itself. */
+  readonly messages = new MessageFilter();
+
+  constructor(private readonly output: vscode.LogOutputChannel) {}
+
+  /** The running client, starting the server first if needed; undefined if it cannot start. */
+  async ready(): Promise<LanguageClient | undefined> {
+    if (this.client?.isRunning()) {
+      return this.client;
+    }
+    return this.start();
+  }
+
+  get running(): LanguageClient | undefined {
+    return this.client?.isRunning() ? this.client : undefined;
+  }
+
+  start(): Promise<LanguageClient | undefined> {
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  async restart(): Promise<LanguageClient | undefined> {
+    await this.stop();
+    return this.start();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      try {
+        await client.dispose(5000);
+      } catch (error) {
+        this.output.warn(`Stopping the server: ${String(error)}`);
+      }
+    }
+    this.stateEmitter.fire("stopped");
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.stateEmitter.dispose();
+  }
+
+  private async doStart(): Promise<LanguageClient | undefined> {
+    this.stateEmitter.fire("starting");
+    const settings = getSettings();
+    const { command, args } = serverCommand(settings);
+    const module = serverModule(args);
+    const cwd = workspaceCwd();
+
+    const preflight = await checkPython(command, module, { cwd });
+    if (!preflight.ok) {
+      return this.failed(describePreflight(preflight, command, module));
+    }
+    this.output.info(`Starting: ${command} ${args.join(" ")} (Python ${preflight.version})`);
+
+    const serverOptions: ServerOptions = serverExecutable(settings, cwd, process.env);
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: LANGUAGES.map((language) => ({ scheme: "file", language })),
+      outputChannel: this.output,
+      traceOutputChannel: this.output,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationOptions: initializationOptions(settings),
+      synchronize: { configurationSection: SECTION },
+      initializationFailedHandler: () => false,
+      middleware: {
+        workspace: {
+          configuration: async (params, token, next) => {
+            const result = await next(params, token);
+            if (!Array.isArray(result)) {
+              return result;
+            }
+            return result.map((value: unknown, i) => (params.items[i]?.section === SECTION ? wireSection(value) : value));
+          },
+        },
+      },
+    };
+
+    const client = new LanguageClient("outrigger", "Outrigger", serverOptions, clientOptions);
+    // Registered before start, so it replaces languageclient's own showMessage handler.
+    client.onNotification(ShowMessageNotification.type, (message) => showServerMessages(this.messages.offer(message)));
+    client.onDidChangeState((event) => {
+      if (this.client === client) {
+        this.stateEmitter.fire(event.newState === State.Running ? "running" : event.newState === State.Starting ? "starting" : "stopped");
+      }
+    });
+    this.client = client;
+    try {
+      await client.start();
+    } catch (error) {
+      this.client = undefined;
+      void client.dispose(2000).catch(() => undefined);
+      return this.failed(`the server exited during start-up (${error instanceof Error ? error.message : String(error)}). See the Outrigger output for its log.`);
+    }
+    this.stateEmitter.fire("running");
+    return client;
+  }
+
+  private failed(reason: string): undefined {
+    this.output.error(`Cannot start the server: ${reason}`);
+    this.stateEmitter.fire("stopped");
+    void vscode.window
+      .showErrorMessage(`Outrigger could not start its server: ${reason}`, "Open Settings", "Show Output")
+      .then((choice) => {
+        if (choice === "Open Settings") {
+          void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server.pythonPath`);
+        } else if (choice === "Show Output") {
+          this.output.show();
+        }
+      });
+    return undefined;
+  }
+}

@@ -1,0 +1,143 @@
+// Pushes the editor's own symbols (from every language extension installed) to the server,
+// which trusts them over its own index for the files they cover.
+
+import * as vscode from "vscode";
+import { LANGUAGES, ServerController } from "./server";
+import {
+  EditorDocumentSymbol,
+  flattenDocumentSymbols,
+  fromEditorSymbol,
+  preferDocumentSymbols,
+  PUSH_SYMBOLS,
+  selectSymbols,
+  unsent,
+  SymbolInformation,
+} from "./symbols";
+
+const DEBOUNCE_MS = 1500;
+
+function isSymbolInformation(value: unknown): value is vscode.SymbolInformation {
+  return typeof value === "object" && value !== null && "location" in value && "name" in value;
+}
+
+function isDocumentSymbol(value: unknown): value is vscode.DocumentSymbol {
+  return typeof value === "object" && value !== null && "selectionRange" in value && "range" in value;
+}
+
+export class SymbolSync implements vscode.Disposable {
+  private readonly pending = new Set<string>();
+  /** What was last sent per document, so unchanged symbols are not sent again. */
+  private readonly sent = new Map<string, string>();
+  private workspacePending = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly server: ServerController,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidSaveTextDocument((doc) => this.scheduleDocument(doc)),
+      // Visible editors rather than onDidOpenTextDocument: documents also "open" when any
+      // feature (the refactor preview, a symbol provider) merely reads them.
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.scheduleDocument(e.document))),
+      server.onDidChangeState((state) => {
+        if (state === "running") {
+          this.scheduleAll();
+        }
+      }),
+    );
+  }
+
+  /** Workspace symbols plus every open document. */
+  scheduleAll(): void {
+    this.workspacePending = true;
+    this.sent.clear();
+    for (const editor of vscode.window.visibleTextEditors) {
+      this.scheduleDocument(editor.document);
+    }
+    this.arm();
+  }
+
+  private scheduleDocument(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme === "file" && LANGUAGES.includes(doc.languageId)) {
+      this.pending.add(doc.uri.toString());
+      this.arm();
+    }
+  }
+
+  private arm(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch((error: unknown) => this.output.warn(`Pushing symbols: ${String(error)}`));
+    }, DEBOUNCE_MS);
+  }
+
+  private async flush(): Promise<void> {
+    const client = this.server.running;
+    if (!client) {
+      return;
+    }
+    const uris = [...this.pending];
+    const withWorkspace = this.workspacePending;
+    this.pending.clear();
+    this.workspacePending = false;
+
+    const fromWorkspace = withWorkspace ? await this.workspaceSymbols() : [];
+    const fromDocuments: SymbolInformation[] = [];
+    for (const uri of uris) {
+      fromDocuments.push(...(await this.documentSymbols(vscode.Uri.parse(uri))));
+    }
+    const collected = preferDocumentSymbols(fromWorkspace, fromDocuments);
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
+    const symbols = unsent(selectSymbols(collected, folders), this.sent);
+    if (symbols.length === 0 || !client.isRunning()) {
+      return;
+    }
+    await client.sendNotification(PUSH_SYMBOLS, { symbols });
+    this.output.debug(`Pushed ${symbols.length} editor symbols`);
+  }
+
+  private async workspaceSymbols(): Promise<SymbolInformation[]> {
+    const found = await vscode.commands.executeCommand<unknown[]>("vscode.executeWorkspaceSymbolProvider", "");
+    return (found ?? []).filter(isSymbolInformation).map((s) =>
+      fromEditorSymbol({
+        name: s.name,
+        kind: s.kind,
+        containerName: s.containerName,
+        uri: s.location.uri.toString(),
+        range: s.location.range,
+      }),
+    );
+  }
+
+  private async documentSymbols(uri: vscode.Uri): Promise<SymbolInformation[]> {
+    const found = await vscode.commands.executeCommand<unknown[]>("vscode.executeDocumentSymbolProvider", uri);
+    const items = found ?? [];
+    const trees: EditorDocumentSymbol[] = items.filter(isDocumentSymbol);
+    if (trees.length > 0) {
+      return flattenDocumentSymbols(uri.toString(), trees);
+    }
+    return items.filter(isSymbolInformation).map((s) =>
+      fromEditorSymbol({
+        name: s.name,
+        kind: s.kind,
+        containerName: s.containerName,
+        uri: s.location.uri.toString(),
+        range: s.location.range,
+      }),
+    );
+  }
+
+  dispose(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    this.disposables.forEach((d) => {
+      d.dispose();
+    });
+  }
+}
