@@ -1,5 +1,4 @@
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -98,6 +97,7 @@ export abstract class J { abstract run(): void; }
 function* k() {}
 const L = class {};
 const { destructured } = obj;
+const fs = require("fs");
 """
     project_map = project(tmp_path, files={"m.ts": source})
     assert names(project_map.symbols("m.ts")) == [
@@ -432,7 +432,8 @@ def test_gitignored_and_secret_files_are_not_indexed(tmp_path):
     assert project_map.find("gen") == []
 
 
-def test_five_thousand_files_index_quickly(tmp_path):
+def test_five_thousand_files_are_all_indexed(tmp_path):
+    # Speed is measured by the benchmark (`outrigger bench`), not asserted here.
     body = "".join(f"def f{n}(x):\n    return x + {n}\n\n" for n in range(10))
     for package in range(50):
         folder = tmp_path / f"pkg{package}"
@@ -440,9 +441,6 @@ def test_five_thousand_files_index_quickly(tmp_path):
         for module in range(100):
             (folder / f"m{module}.py").write_text(body)
     project_map = ProjectMap(Workspace(tmp_path))
-    started = time.perf_counter()
     project_map.build()
-    elapsed = time.perf_counter() - started
     assert len(project_map.files()) == 5000
     assert len(project_map.find("f3")) == 5000
-    assert elapsed < 10

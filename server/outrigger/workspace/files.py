@@ -77,7 +77,17 @@ class Workspace:
         return self.ignore_reason(self.resolve(path)) is not None
 
     def ignore_reason(self, path: str) -> str | None:
-        """Why a workspace-relative path is off limits, or None when it is not."""
+        """Why a workspace-relative path is off limits, or None when it is not. A symlink
+        is judged by its target too: `notes.js -> .env` is as secret as `.env`."""
+        if reason := self._path_reason(path):
+            return reason
+        real = (self.root / path).resolve()
+        if real.is_relative_to(self.root) and (target := real.relative_to(self.root).as_posix()) != path:
+            if self._path_reason(target):
+                return f"`{path}` links to `{target}`, which is off limits; Outrigger never sends it to the model."
+        return None
+
+    def _path_reason(self, path: str) -> str | None:
         parts = path.split("/")
         if self._listed(path) or any(self._listed(part) for part in parts):
             return f"`{path}` matches the ignore list; Outrigger never sends it to the model."
@@ -116,13 +126,16 @@ class Workspace:
                         yield from self._walk(path)
                 elif entry.is_file() and language_for(entry.name):
                     # Symlinked files may point anywhere; only those landing inside count.
-                    if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(self.root):
+                    if entry.is_symlink() and (not self._inside(Path(entry.path)) or self.ignore_reason(path)):
                         continue
                     listed = self._listed(entry.name) or self._listed(path)
                     if not listed and not self._gitignored(path, False):
                         yield path
             except OSError:
                 continue
+
+    def _inside(self, path: Path) -> bool:
+        return path.resolve().is_relative_to(self.root)
 
     def _listed(self, name: str) -> bool:
         """Matches the ignore list (secrets); case-insensitive so `.ENV` is caught too."""
@@ -175,7 +188,8 @@ class Workspace:
 
 
 def _too_large(path: str) -> str:
-    return f"`{path}` is larger than {MAX_FILE_BYTES // 1_000_000} MB; Outrigger skips files that big."
+    size = MAX_FILE_BYTES // 1_000_000
+    return f"`{path}` is larger than {size} MB; Outrigger skips files that big."
 
 
 @dataclass(frozen=True)

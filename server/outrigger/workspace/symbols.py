@@ -83,19 +83,22 @@ def extract_symbols(path: str, text: str) -> list[Symbol]:
     extractor = _Extractor(path, _Columns(text, data))
     if language_for(path) == "python":
         return list(extractor.python(root, None))
-    return list(extractor.javascript(root, None))
+    return list(extractor.javascript(root))
 
 
-def identifier_ranges(path: str, text: str) -> dict[str, list[Range]]:
-    """Every identifier token of the file, by its exact text."""
+def identifier_spans(path: str, text: str) -> dict[str, list[tuple[int, int, int]]]:
+    """Every identifier token of the file by its exact text, as (line, start, end) in code
+    points: identifiers never span lines, and int tuples keep a large cache cheap to hold."""
     data = text.encode("utf-8")
     columns = _Columns(text, data)
-    found: dict[str, list[Range]] = defaultdict(list)
+    found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     cursor = parse(path, text).walk()
     while True:
         node = cursor.node
         if node.type in IDENTIFIER_TYPES:
-            found[data[node.start_byte : node.end_byte].decode("utf-8")].append(columns.range(node))
+            start, end = columns.position(node.start_point), columns.position(node.end_point)
+            name = data[node.start_byte : node.end_byte].decode("utf-8")
+            found[name].append((start.line, start.character, end.character))
         elif cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():
@@ -129,7 +132,8 @@ class _Extractor:
             if definition.type in _PY_DEFINITIONS and name is not None:
                 if definition.type == "class_definition":
                     yield self.symbol("class", name, child, container)
-                    yield from self.python(definition.child_by_field_name("body") or name, name.text.decode())
+                    body = definition.child_by_field_name("body") or name
+                    yield from self.python(body, name.text.decode())
                 else:
                     yield self.symbol("method" if container else "function", name, child, container)
             elif child.type == "expression_statement" and container is None:
@@ -138,7 +142,7 @@ class _Extractor:
             elif child.type in _PY_COMPOUND:
                 yield from self.python(child, container)
 
-    def javascript(self, node: tree_sitter.Node, container: str | None) -> Iterator[Symbol]:
+    def javascript(self, node: tree_sitter.Node) -> Iterator[Symbol]:
         for child in node.named_children:
             declaration = child
             if child.type == "export_statement":
@@ -146,17 +150,20 @@ class _Extractor:
             name = declaration.child_by_field_name("name")
             kind = _JS_DECLARATIONS.get(declaration.type)
             if kind and name is not None:
-                yield self.symbol(kind, name, child, container)
+                yield self.symbol(kind, name, child, None)
                 if kind == "class":
                     body = declaration.child_by_field_name("body")
                     yield from self._class_members(body, name.text.decode()) if body else ()
             elif declaration.type in ("lexical_declaration", "variable_declaration"):
-                declarators = [d for d in declaration.named_children if d.type == "variable_declarator"]
+                declarators = [
+                    d for d in declaration.named_children if d.type == "variable_declarator"
+                ]
                 for declarator in declarators:
                     name = declarator.child_by_field_name("name")
-                    if name is not None and name.type == "identifier":
-                        outer = child if len(declarators) == 1 else declarator
-                        yield self.symbol(_value_kind(declarator), name, outer, container)
+                    if name is None or name.type != "identifier" or _is_require(declarator):
+                        continue
+                    outer = child if len(declarators) == 1 else declarator
+                    yield self.symbol(_value_kind(declarator), name, outer, None)
 
     def _class_members(self, body: tree_sitter.Node, container: str) -> Iterator[Symbol]:
         for member in body.named_children:
@@ -186,6 +193,15 @@ def _python_targets(statement: tree_sitter.Node) -> list[tree_sitter.Node]:
     if left.type in ("pattern_list", "tuple_pattern"):
         return [n for n in left.named_children if n.type == "identifier"]
     return []
+
+
+def _is_require(declarator: tree_sitter.Node) -> bool:
+    """`const fs = require("fs")` imports a module; it defines nothing here."""
+    value = declarator.child_by_field_name("value")
+    if value is None or value.type != "call_expression":
+        return False
+    callee = value.child_by_field_name("function")
+    return callee is not None and callee.text == b"require"
 
 
 def _value_kind(declarator: tree_sitter.Node) -> str:
