@@ -1,0 +1,1 @@
+"""The LSP adapter: `server.py` (thin pygls handlers), `convert.py` (core ↔ lsprotocol)."""

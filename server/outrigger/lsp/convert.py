@@ -1,0 +1,374 @@
+"""Core values ↔ lsprotocol types. Plain functions, testable without a running server.
+
+The core counts characters in code points; LSP clients count in the negotiated position
+encoding (UTF-16 unless the client offered another). Every position crossing the boundary
+goes through `to_core_position` / `to_lsp_position` with the line it refers to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pydantic import ValidationError
+from pygls.uris import from_fs_path, to_fs_path
+
+from outrigger.agent import Offer
+from outrigger.config import Settings
+from outrigger.edits import FileEdit
+from outrigger.errors import Refused
+from outrigger.spans import Position, Range
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.symbols import Symbol
+
+ANNOTATION_ID = "outrigger"
+ASK_COMMAND = "outrigger.ask"
+ASK_ABOUT_COMMAND = "outrigger.askAbout"  # registered by the client: it prompts, then runs ask
+
+# ---------------------------------------------------------------------------------------------
+# Positions
+
+
+def lines_of(text: str) -> list[str]:
+    """Lines without their "\\n", split the way `spans` counts them."""
+    return text.split("\n")
+
+
+def _units(char: str, encoding: str) -> int:
+    if encoding == types.PositionEncodingKind.Utf8:
+        return len(char.encode("utf-8"))
+    if encoding == types.PositionEncodingKind.Utf32:
+        return 1
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def to_core_position(lines: list[str], position: types.Position, encoding: str) -> Position:
+    """A client position (in `encoding` units) → code points; clamped to the text."""
+    if position.line >= len(lines):
+        return Position(len(lines) - 1, len(lines[-1])) if lines else Position(0, 0)
+    line = lines[position.line].rstrip("\r")
+    if line.isascii() or encoding == types.PositionEncodingKind.Utf32:
+        return Position(position.line, min(position.character, len(line)))
+    units = 0
+    for index, char in enumerate(line):
+        if units >= position.character:
+            return Position(position.line, index)
+        units += _units(char, encoding)
+    return Position(position.line, len(line))
+
+
+def to_lsp_position(lines: list[str], position: Position, encoding: str) -> types.Position:
+    """Code points → the client's units."""
+    if position.line >= len(lines):
+        return types.Position(line=position.line, character=0)
+    prefix = lines[position.line][: position.character]
+    if prefix.isascii() or encoding == types.PositionEncodingKind.Utf32:
+        return types.Position(line=position.line, character=len(prefix))
+    return types.Position(line=position.line, character=sum(_units(c, encoding) for c in prefix))
+
+
+def to_lsp_range(lines: list[str], range_: Range, encoding: str) -> types.Range:
+    return types.Range(
+        start=to_lsp_position(lines, range_.start, encoding),
+        end=to_lsp_position(lines, range_.end, encoding),
+    )
+
+
+def to_core_range(lines: list[str], range_: types.Range, encoding: str) -> Range:
+    return Range(to_core_position(lines, range_.start, encoding), to_core_position(lines, range_.end, encoding))
+
+
+# ---------------------------------------------------------------------------------------------
+# URIs
+
+
+def uri_to_path(uri: str, workspace: Workspace) -> str | None:
+    """The workspace-relative path of a file URI, or None when it is outside the workspace."""
+    fs_path = to_fs_path(uri) if uri.startswith("file:") else None
+    if not fs_path:
+        return None
+    try:
+        return workspace.resolve(fs_path)
+    except Refused:
+        return None
+
+
+def path_to_uri(path: str, root: Path) -> str:
+    return from_fs_path(str(root / path)) or (root / path).as_uri()
+
+
+# ---------------------------------------------------------------------------------------------
+# Edits
+
+
+def workspace_edit(
+    edits: list[FileEdit],
+    root: Path,
+    encoding: str,
+    *,
+    document_changes: bool,
+    annotation: types.ChangeAnnotation | None,
+) -> types.WorkspaceEdit:
+    """Versioned `TextDocumentEdit`s (annotated when `annotation`), or the plain `changes` map
+    for clients without `workspace.workspaceEdit.documentChanges`."""
+    per_file: list[tuple[FileEdit, list[types.TextEdit]]] = []
+    for edit in edits:
+        lines = lines_of(edit.old_text)  # edit ranges refer to the text they were computed on
+        text_edits: list[types.TextEdit] = []
+        for change in edit.edits:
+            lsp_range = to_lsp_range(lines, change.range, encoding)
+            if document_changes and annotation is not None:
+                text_edits.append(
+                    types.AnnotatedTextEdit(range=lsp_range, new_text=change.new_text, annotation_id=ANNOTATION_ID)
+                )
+            else:
+                text_edits.append(types.TextEdit(range=lsp_range, new_text=change.new_text))
+        per_file.append((edit, text_edits))
+
+    if not document_changes:
+        return types.WorkspaceEdit(changes={path_to_uri(e.path, root): t for e, t in per_file})
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                    uri=path_to_uri(e.path, root), version=e.version
+                ),
+                edits=t,
+            )
+            for e, t in per_file
+        ],
+        change_annotations={ANNOTATION_ID: annotation} if annotation is not None else None,
+    )
+
+
+def change_annotation(summary: str, request: str) -> types.ChangeAnnotation:
+    """needs_confirmation makes VS Code open its refactor preview before applying."""
+    return types.ChangeAnnotation(
+        label=summary, needs_confirmation=True, description=f"Outrigger: {request}".strip()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Code actions
+
+_ACTION_KINDS = {
+    "refactor": types.CodeActionKind.Refactor,
+    "refactor.rewrite": types.CodeActionKind.RefactorRewrite,
+    "quickfix": types.CodeActionKind.QuickFix,
+    "source": types.CodeActionKind.Source,
+}
+
+
+def code_action(offer: Offer, uri: str, position: types.Position) -> types.CodeAction:
+    """An offer runs `outrigger.ask` with its request; the open-ended one asks the client to
+    prompt first (`outrigger.askAbout`)."""
+    where = {"textDocument": {"uri": uri}, "position": {"line": position.line, "character": position.character}}
+    if offer.needs_prompt:
+        command = types.Command(title=offer.title, command=ASK_ABOUT_COMMAND, arguments=[{"symbol": offer.symbol, **where}])
+    else:
+        command = types.Command(title=offer.title, command=ASK_COMMAND, arguments=[{"request": offer.request, **where}])
+    return types.CodeAction(title=offer.title, kind=_ACTION_KINDS.get(offer.kind, offer.kind), command=command)
+
+
+def wanted_kind(kind: str, only: Iterable[str] | None) -> bool:
+    """`context.only` filters by kind prefix: "refactor" admits "refactor.rewrite"."""
+    if not only:
+        return True
+    wanted = [getattr(want, "value", want) for want in only]  # CodeActionKind members or strings
+    return any(kind == want or kind.startswith(f"{want}.") for want in wanted)
+
+
+# ---------------------------------------------------------------------------------------------
+# Symbols
+
+_SYMBOL_KINDS = {
+    "file": types.SymbolKind.File,
+    "module": types.SymbolKind.Module,
+    "class": types.SymbolKind.Class,
+    "method": types.SymbolKind.Method,
+    "property": types.SymbolKind.Property,
+    "field": types.SymbolKind.Field,
+    "constructor": types.SymbolKind.Constructor,
+    "enum": types.SymbolKind.Enum,
+    "interface": types.SymbolKind.Interface,
+    "function": types.SymbolKind.Function,
+    "variable": types.SymbolKind.Variable,
+    "constant": types.SymbolKind.Constant,
+    "type": types.SymbolKind.TypeParameter,
+    "struct": types.SymbolKind.Struct,
+}
+_CORE_KINDS = {int(kind): name for name, kind in _SYMBOL_KINDS.items()}
+
+
+def symbol_kind(kind: str) -> types.SymbolKind:
+    return _SYMBOL_KINDS.get(kind, types.SymbolKind.Variable)
+
+
+def core_kind(kind: int) -> str:
+    return _CORE_KINDS.get(kind, "variable")
+
+
+def symbol_information(symbol: Symbol, root: Path, lines: list[str], encoding: str) -> types.SymbolInformation:
+    return types.SymbolInformation(
+        name=symbol.name,
+        kind=symbol_kind(symbol.kind),
+        location=types.Location(uri=path_to_uri(symbol.path, root), range=to_lsp_range(lines, symbol.range, encoding)),
+        container_name=symbol.container,
+    )
+
+
+def document_symbols(symbols: list[Symbol], lines: list[str], encoding: str) -> list[types.DocumentSymbol]:
+    """A tree: members sit under the class that contains them."""
+    nodes: list[tuple[Symbol, types.DocumentSymbol]] = []
+    roots: list[types.DocumentSymbol] = []
+    for symbol in sorted(symbols, key=lambda s: (s.range.start, -s.range.end.line)):
+        node = types.DocumentSymbol(
+            name=symbol.name,
+            kind=symbol_kind(symbol.kind),
+            range=to_lsp_range(lines, symbol.range, encoding),
+            selection_range=to_lsp_range(lines, symbol.selection, encoding),
+            children=[],
+        )
+        parent = next(
+            (n for s, n in reversed(nodes) if s.name == symbol.container and s.range.contains(symbol.range)), None
+        )
+        (parent.children if parent is not None else roots).append(node)
+        nodes.append((symbol, node))
+    return roots
+
+
+def editor_symbols(payload: Any, workspace: Workspace, encoding: str) -> dict[str, list[Symbol]]:
+    """`outrigger/pushSymbols` params → core Symbols grouped per workspace file.
+
+    Entries outside the workspace or malformed are skipped; raises ValueError when the
+    payload itself has the wrong shape.
+    """
+    if not isinstance(payload, Mapping) or not isinstance(payload.get("symbols"), list):
+        raise ValueError('outrigger/pushSymbols expects {"symbols": [SymbolInformation, …]}')
+    grouped: dict[str, list[Symbol]] = {}
+    texts: dict[str, list[str]] = {}
+    for entry in payload["symbols"]:
+        try:
+            name, kind = entry["name"], int(entry["kind"])
+            uri, raw_range = entry["location"]["uri"], entry["location"]["range"]
+            lsp_range = types.Range(
+                start=types.Position(line=int(raw_range["start"]["line"]), character=int(raw_range["start"]["character"])),
+                end=types.Position(line=int(raw_range["end"]["line"]), character=int(raw_range["end"]["character"])),
+            )
+            container = entry.get("containerName") or None
+        except (KeyError, TypeError, ValueError):
+            continue
+        path = uri_to_path(uri, workspace) if isinstance(uri, str) else None
+        if path is None or not isinstance(name, str) or not name:
+            continue
+        if path not in texts:
+            try:
+                texts[path] = lines_of(workspace.read(path))
+            except Refused:
+                texts[path] = []
+        lines = texts[path]
+        core_range = to_core_range(lines, lsp_range, encoding) if lines else Range(
+            Position(lsp_range.start.line, lsp_range.start.character), Position(lsp_range.end.line, lsp_range.end.character)
+        )
+        grouped.setdefault(path, []).append(
+            Symbol(
+                name=name,
+                kind=core_kind(kind),
+                path=path,
+                range=core_range,
+                selection=_name_range(lines, core_range, name),
+                container=container,
+                source="editor",
+            )
+        )
+    return grouped
+
+
+def plain(value: Any) -> Any:
+    """pygls hands a custom method's params over as nested namedtuples: back to JSON values."""
+    if hasattr(value, "_asdict"):
+        return {key: plain(item) for key, item in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+def _name_range(lines: list[str], range_: Range, name: str) -> Range:
+    """SymbolInformation has no selection range: the first occurrence of the name inside the
+    symbol's range stands in for it."""
+    for line in range(range_.start.line, min(range_.end.line, len(lines) - 1) + 1):
+        start = range_.start.character if line == range_.start.line else 0
+        column = lines[line].find(name, start)
+        if column >= 0:
+            return Range.of(line, column, line, column + len(name))
+    return range_
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+
+def settings_section(payload: Any) -> Mapping[str, Any] | None:
+    """Settings may arrive as the `outrigger` section's value or nested under "outrigger"."""
+    if not isinstance(payload, Mapping):
+        return None
+    nested = payload.get("outrigger")
+    return nested if isinstance(nested, Mapping) else payload
+
+
+def merged_settings(current: Settings, payload: Mapping[str, Any]) -> Settings:
+    """`current` updated with the keys `payload` gives; raises ValueError with pydantic's reason."""
+    base = current.model_dump(by_alias=True)
+    try:
+        return Settings.model_validate(_deep_merge(base, dict(payload)))
+    except ValidationError as error:
+        reasons = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise ValueError(f"Invalid Outrigger settings ({reasons}); keeping the previous settings.") from None
+
+
+def _deep_merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+# ---------------------------------------------------------------------------------------------
+# Command arguments
+
+
+def ask_arguments(arguments: tuple[Any, ...]) -> tuple[str, str | None, types.Position | None]:
+    """`outrigger.ask`'s one argument object → (request, uri, position); ValueError when malformed."""
+    if len(arguments) != 1 or not isinstance(arguments[0], Mapping):
+        raise ValueError('outrigger.ask takes one argument: {"request": "…", "textDocument"?: {"uri"}, "position"?}')
+    args = arguments[0]
+    request = args.get("request")
+    if not isinstance(request, str):
+        raise ValueError('outrigger.ask needs "request": a string saying what to do')
+    uri = None
+    if (document := args.get("textDocument")) is not None:
+        uri = document.get("uri") if isinstance(document, Mapping) else None
+        if not isinstance(uri, str):
+            raise ValueError('"textDocument" must be {"uri": "file:///…"}')
+    position = None
+    if (raw := args.get("position")) is not None:
+        line = raw.get("line") if isinstance(raw, Mapping) else None
+        character = raw.get("character") if isinstance(raw, Mapping) else None
+        if not (_natural(line) and _natural(character)):
+            raise ValueError('"position" must be {"line": int ≥ 0, "character": int ≥ 0}')
+        position = types.Position(line=line, character=character)
+    return request, uri, position
+
+
+def _natural(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
