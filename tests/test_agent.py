@@ -269,3 +269,4 @@ async def test_a_model_plan_with_old_and_new_name_swapped_is_put_right(js, fake_
     outcome = await agent.ask("Please give validateToken the clearer name checkToken everywhere")
     assert outcome.kind == "edit", outcome.message
     assert outcome.message.startswith("Renamed `validateToken` to `checkToken`")
+    assert (outcome.plan.symbol, outcome.plan.new_name) == ("validateToken", "checkToken")

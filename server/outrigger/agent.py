@@ -15,11 +15,11 @@ from .actions import question
 from .actions.add_code import add_code
 from .actions.context import ActionContext, Change, Guards
 from .actions.edit_symbol import edit_symbol
-from .actions.rename import rename
+from .actions.rename import oriented, rename
 from .budget import Budget
 from .config import Settings
 from .edits import FileEdit, combined_preview
-from .errors import OutriggerError, Refused
+from .errors import BudgetExceeded, OutriggerError, Refused
 from .memory import ActionRecord, Memory, undo_edits
 from .model.client import ModelClient
 from .plan import ModelPlan, Plan, merge_model_plan, plan_by_rules, plan_messages
@@ -29,6 +29,24 @@ from .workspace.files import Workspace
 from .workspace.index import ProjectMap
 from .workspace.symbols import Symbol
 from .workspace.syntax import language_for
+
+
+# The planner's rules cost O(n²) on pathological text ("add add add …"): at this length
+# they stay under a second; no instruction to a coding agent needs more.
+MAX_REQUEST_CHARS = 10_000
+
+
+def check_request(request: str) -> None:
+    """Refuse a request nothing useful can come from, before any rule or model sees it."""
+    if not request.strip():
+        raise Refused("The request is empty: say what you want to know or change.")
+    if "\x00" in request:
+        raise Refused("The request contains a NUL byte; send it as plain text.")
+    if len(request) > MAX_REQUEST_CHARS:
+        raise BudgetExceeded(
+            f"The request is {len(request):,} characters long; Outrigger takes up to "
+            f"{MAX_REQUEST_CHARS:,}. Put long text in a file and ask about that file."
+        )
 
 
 @dataclass
@@ -90,8 +108,7 @@ class Agent:
         )
         plan: Plan | None = None
         try:
-            if not request.strip():
-                raise Refused("The request is empty: say what you want to know or change.")
+            check_request(request)
             cursor = self._cursor_symbol(path, position)
             ctx.progress("planning…")
             plan = await self.plan(request, ctx, cursor, path)
@@ -111,7 +128,8 @@ class Agent:
             return plan
         messages = plan_messages(request, self.project_map.files(), cursor_name)
         reply = await structured_reply(ctx, messages, ModelPlan, self.stats, repair=self.guards.json_repair)
-        return merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
+        plan = merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
+        return oriented(plan, self.project_map)
 
     def commit(self, outcome: Outcome) -> None:
         """The front end applied `outcome`'s edits: remember it (or forget the undone action)."""

@@ -19,7 +19,11 @@ EXIT_REFUSED = 2
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # bench parses its own flags: REMAINDER drops a leading --option
+        args = argparse.Namespace(run=_run_bench, rest=argv[1:])
+    else:
+        args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
         return 1
@@ -49,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     lsp.set_defaults(run=_run_lsp)
 
     model = commands.add_parser("model", help="the embedded local model (llama.cpp + Qwen2.5-Coder-0.5B)")
-    model.add_argument("action", choices=["setup", "fetch", "build", "status", "serve"], help="setup = fetch + build")
+    model.add_argument("action", choices=["setup", "status"], help="setup: fetch + verify the model, build llama-server (cached)")
     model.set_defaults(run=_run_model)
 
     bench = commands.add_parser("bench", help="run the benchmark suite (see benchmarks/)")
@@ -87,7 +91,7 @@ def _run_lsp(args: argparse.Namespace) -> int:
 def _run_model(args: argparse.Namespace) -> int:
     from .model import embedded
 
-    return embedded.cli(args.action)
+    return embedded.main([args.action])
 
 
 def _run_bench(args: argparse.Namespace) -> int:

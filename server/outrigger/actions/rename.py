@@ -11,6 +11,7 @@ from ..edits import file_edit
 from ..errors import Refused
 from ..plan import Plan
 from ..spans import Range, line_starts, offset_of
+from ..workspace.index import ProjectMap
 from ..workspace.syntax import language_for, syntax_errors
 from .context import ActionContext, Change
 
@@ -37,7 +38,6 @@ def check_new_name(new_name: str | None, language: str | None) -> str:
 
 
 def rename(plan: Plan, ctx: ActionContext) -> Change:
-    plan = _oriented(plan, ctx)
     symbol = ctx.target(plan.symbol or "", plan.file)
     old_name = symbol.name
     new_name = check_new_name(plan.new_name, language_for(symbol.path))
@@ -66,12 +66,12 @@ def rename(plan: Plan, ctx: ActionContext) -> Change:
     return Change(edits=edits, summary=summary)
 
 
-def _oriented(plan: Plan, ctx: ActionContext) -> Plan:
+def oriented(plan: Plan, project_map: ProjectMap) -> Plan:
     """Small models sometimes swap old and new name ("give X the name Y" → symbol Y).
     Both names came from the request, so when only the "new" one exists, swap them back."""
-    if plan.decided_by != "model" or not plan.symbol or not plan.new_name:
+    if plan.action != "rename" or plan.decided_by != "model" or not plan.symbol or not plan.new_name:
         return plan
-    if not ctx.project_map.find(plan.symbol) and ctx.project_map.find(plan.new_name):
+    if not project_map.find(plan.symbol) and project_map.find(plan.new_name):
         return plan.model_copy(update={"symbol": plan.new_name, "new_name": plan.symbol})
     return plan
 
