@@ -115,15 +115,22 @@ def extract_json(text: str) -> dict[str, Any]:
     if start < 0:
         raise ValueError("the reply contains no JSON object")
     try:
-        value, _ = json.JSONDecoder().raw_decode(text, start)
-    except json.JSONDecodeError:
-        # json_repair closes truncated objects, drops trailing commas and requotes strings.
-        value = json_repair.loads(text[start:])
+        value = _decode(text[start:])
+    except RecursionError:  # both parsers recurse once per level: `{"a":{"a":…` × 10,000
+        raise ValueError("the reply's JSON is nested too deeply") from None
     if isinstance(value, list):  # several objects in a row come back as a list
         value = next((item for item in value if isinstance(item, dict)), None)
     if not isinstance(value, dict):
         raise ValueError("the reply contains no usable JSON object")
     return value
+
+
+def _decode(text: str) -> object:
+    try:
+        return json.JSONDecoder().raw_decode(text)[0]
+    except json.JSONDecodeError:
+        # json_repair closes truncated objects, drops trailing commas and requotes strings.
+        return json_repair.loads(text)
 
 
 # --- validated replies --------------------------------------------------------------------

@@ -33,7 +33,7 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
     language = language_for(path)
     if language is None:
         raise Refused(f"Outrigger cannot check code in {path}: unsupported language.")
-    old_text = ctx.workspace.read(path)
+    old_text, version = ctx.workspace.read(path), ctx.workspace.version(path)  # before the model call
     messages = _fit_messages(ctx, path, language, plan.instruction, old_text)
     ctx.progress(f"writing code for {path}…")
     reply = await ctx.chat(messages)
@@ -53,7 +53,7 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
     if ctx.guards.syntax_check and len(syntax_errors(path, new_text)) > len(syntax_errors(path, old_text)):
         raise Refused(f"The model's code does not parse as {language} ({syntax_errors(path, code)[:1] or ['syntax error']}); nothing was changed.")
     names = ", ".join(f"`{n}`" for n in added) or "new code"
-    return Change(edits=[file_edit(path, old_text, new_text, ctx.workspace.version(path))], summary=f"Added {names} to {path}.")
+    return Change(edits=[file_edit(path, old_text, new_text, version)], summary=f"Added {names} to {path}.")
 
 
 def _fit_messages(ctx: ActionContext, path: str, language: str, instruction: str, text: str) -> list[dict[str, str]]:

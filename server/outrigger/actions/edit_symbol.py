@@ -13,7 +13,7 @@ import re
 import textwrap
 
 from ..budget import count_tokens, trim_around
-from ..edits import file_edit
+from ..edits import file_edit, split_lines
 from ..errors import Refused
 from ..plan import Plan
 from ..repair import strip_fences
@@ -61,8 +61,10 @@ def edit_messages(symbol: Symbol, instruction: str, excerpt: str, trimmed: bool,
 
 async def edit_symbol(plan: Plan, ctx: ActionContext) -> Change:
     symbol = ctx.target(plan.symbol or "", plan.file)
-    old_text = ctx.workspace.read(symbol.path)
-    lines = old_text.splitlines(keepends=True)
+    # The text and its version together, before the model call: the editor may change the
+    # document while the model thinks, and the edit must say what it was computed against.
+    old_text, version = ctx.workspace.read(symbol.path), ctx.workspace.version(symbol.path)
+    lines = split_lines(old_text)  # "\n" only, as symbol ranges count lines (not \f, \u2028)
     first, last = symbol.range.start.line, symbol.range.end.line
     old_block = "".join(lines[first : last + 1])
 
@@ -89,13 +91,13 @@ async def edit_symbol(plan: Plan, ctx: ActionContext) -> Change:
         raise Refused(f"The model returned `{symbol.name}` unchanged; nothing to do.")
     if ctx.guards.symbol_confinement:
         confine_to_symbol(old_text, new_text, symbol)
-    edit = file_edit(symbol.path, old_text, new_text, ctx.workspace.version(symbol.path))
+    edit = file_edit(symbol.path, old_text, new_text, version)
     return Change(edits=[edit], summary=_summary(plan.instruction, symbol))
 
 
 def confine_to_symbol(old_text: str, new_text: str, symbol: Symbol) -> None:
     """Refuse when anything outside the target's lines changed."""
-    old_lines, new_lines = old_text.splitlines(keepends=True), new_text.splitlines(keepends=True)
+    old_lines, new_lines = split_lines(old_text), split_lines(new_text)
     first, last = symbol.range.start.line, symbol.range.end.line
     head_same = new_lines[:first] == old_lines[:first]
     tail = len(old_lines) - last - 1
@@ -139,7 +141,7 @@ def _find_definition(code: str, symbol: Symbol) -> str | None:
     if not candidates:
         return None
     best = min(candidates, key=lambda s: s.range.start.line)
-    lines = dedented.splitlines(keepends=True)
+    lines = split_lines(dedented)
     return _with_newline("".join(lines[best.range.start.line : best.range.end.line + 1]))
 
 
