@@ -6,7 +6,10 @@ import asyncio
 import os
 from collections.abc import Iterator
 
+from pathlib import Path
+
 import pytest
+from agent_helpers import copy_fixture
 from fake_model import FakeModel
 
 from outrigger.model import embedded
@@ -17,6 +20,18 @@ def fake_model() -> Iterator[FakeModel]:
     """A scripted OpenAI-compatible server on 127.0.0.1; `.base_url` ends in /v1."""
     with FakeModel() as fake:
         yield fake
+
+
+@pytest.fixture
+def js(tmp_path: Path) -> Path:
+    """A fresh copy of the JavaScript sample workspace (validateToken/validateUser/…)."""
+    return copy_fixture("js_auth", tmp_path)
+
+
+@pytest.fixture
+def py(tmp_path: Path) -> Path:
+    """A fresh copy of the Python sample workspace (get_item/get_items/get_item_count)."""
+    return copy_fixture("py_items", tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from agent_helpers import apply, copy_fixture, make_agent
+from agent_helpers import apply, make_agent
 
 JS_FENCED_BOTH = """Here is the updated code:
 ```javascript
@@ -26,16 +26,6 @@ function validateSession(session) {
 }
 ```
 I added JSDoc comments."""
-
-
-@pytest.fixture
-def js(tmp_path):
-    return copy_fixture("js_auth", tmp_path)
-
-
-@pytest.fixture
-def py(tmp_path):
-    return copy_fixture("py_items", tmp_path)
 
 
 async def test_rename_is_exact_across_files_and_needs_no_model(js, fake_model):

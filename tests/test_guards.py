@@ -5,7 +5,7 @@ With the guard off, the bad output reaches the edit — proof the guard is what 
 from __future__ import annotations
 
 import pytest
-from agent_helpers import copy_fixture, make_agent
+from agent_helpers import make_agent
 from test_agent import JS_FENCED_BOTH
 
 from outrigger.actions.context import Guards
@@ -15,16 +15,6 @@ def agent_with(root, fake_model, **switches):
     agent = make_agent(root, fake_model.base_url)
     agent.guards = Guards(**switches)
     return agent
-
-
-@pytest.fixture
-def js(tmp_path):
-    return copy_fixture("js_auth", tmp_path)
-
-
-@pytest.fixture
-def py(tmp_path):
-    return copy_fixture("py_items", tmp_path)
 
 
 FENCED_FIX = "```python\ndef get_item(item_id):\n    return ITEMS.get(item_id, None)\n```"

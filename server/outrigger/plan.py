@@ -43,10 +43,12 @@ class ModelPlan(BaseModel):
 _IDENT = r"`?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)?)`?"
 _FILE = r"`?([\w./\\-]+\.(?:py|js|mjs|cjs|jsx|ts|tsx|mts|cts))`?"
 _IN_FILE = rf"(?:\s+(?:in|from|of|inside)\s+(?:the\s+file\s+|file\s+)?{_FILE})?"
+_KIND = r"(?:function\s+|method\s+|class\s+)?"
+_TARGET = rf"\b(?:to|for|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}"  # "… to `validateToken` in src/auth.js"
 
 _UNDO = re.compile(r"^\s*(?:please\s+)?(?:undo|revert)(?:\s+(?:that|it|this|the\s+last(?:\s+\w+)?|last(?:\s+\w+)?))?\s*[.!]?\s*$", re.I)
 _REPEAT = re.compile(
-    rf"^\s*(?:please\s+)?(?:now\s+)?(?:do|apply)\s+(?:the\s+)?same(?:\s+thing)?\s+(?:to|for|with|on)\s+(?:the\s+)?(?:function\s+|method\s+|class\s+)?{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
+    rf"^\s*(?:please\s+)?(?:now\s+)?(?:do|apply)\s+(?:the\s+)?same(?:\s+thing)?\s+(?:to|for|with|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
     re.I,
 )
 _RENAME = re.compile(
@@ -54,16 +56,13 @@ _RENAME = re.compile(
     re.I,
 )
 _DOCSTRING = re.compile(
-    rf"\b(?:add|write|generate|create|document)\b.*?\b(?:docstrings?|jsdoc|doc\s*comments?|documentation|comments?)\b.*?\b(?:to|for|on)\s+(?:the\s+)?(?:function\s+|method\s+|class\s+)?{_IDENT}{_IN_FILE}",
+    rf"\b(?:add|write|generate|create|document)\b.*?\b(?:docstrings?|jsdoc|doc\s*comments?|documentation|comments?)\b.*?{_TARGET}",
     re.I,
 )
-_TYPE_HINTS = re.compile(
-    rf"\b(?:add|write)\b.*?\b(?:type\s*hints?|type\s*annotations?|types)\b.*?\b(?:to|for|on)\s+(?:the\s+)?(?:function\s+|method\s+)?{_IDENT}{_IN_FILE}",
-    re.I,
-)
+_TYPE_HINTS = re.compile(rf"\b(?:add|write)\b.*?\b(?:type\s*hints?|type\s*annotations?|types)\b.*?{_TARGET}", re.I)
 _SYMBOL_VERB = re.compile(
     rf"^\s*(?:please\s+)?(?:fix|rewrite|refactor|simplify|optimi[sz]e|improve|change|update|modify)\s+"
-    rf"(?!(?:the\s+)?(?:name|names|it|this|that|code|file|files|everything|all)\b)(?:the\s+)?(?:function\s+|method\s+|class\s+)?{_IDENT}{_IN_FILE}\b",
+    rf"(?!(?:the\s+)?(?:name|names|it|this|that|code|file|files|everything|all)\b)(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\b",
     re.I,
 )
 _ADD_TO_FILE = re.compile(rf"^\s*(?:please\s+)?(?:add|append|create|write)\b.*\b(?:to|in|into)\s+{_FILE}\s*[.!]?\s*$", re.I)

@@ -1,0 +1,70 @@
+"""The deterministic first pass of the planner: wording that settles the action type."""
+
+from __future__ import annotations
+
+import pytest
+
+from outrigger.plan import ModelPlan, merge_model_plan, plan_by_rules
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "how many lines does utils.js have",  # Qwen2.5-Coder-0.5B called this an edit
+        "what does validateToken do?",
+        "where is get_items defined",
+        "explain validateSession",
+        "Is validateToken used in src/user.js",
+        "list the functions in items.py",
+        "validateToken handles null?",
+    ],
+)
+def test_questions_are_read_only(request_text):
+    plan = plan_by_rules(request_text)
+    assert plan is not None and plan.action == "question" and plan.is_read_only
+
+
+@pytest.mark.parametrize(
+    ("request_text", "action", "symbol", "file", "new_name"),
+    [
+        ("rename validateToken to checkToken in src/auth.js", "rename", "validateToken", "src/auth.js", "checkToken"),
+        ("rename `get_item` to fetch_item", "rename", "get_item", None, "fetch_item"),
+        ("Add JSDoc to validateUser in src/auth.js", "edit_symbol", "validateUser", "src/auth.js", None),
+        ("add a docstring to get_item", "edit_symbol", "get_item", None, None),
+        ("add type hints to get_items in items.py", "edit_symbol", "get_items", "items.py", None),
+        ("fix the function get_item_count", "edit_symbol", "get_item_count", None, None),
+        ("add a function that sums two numbers to utils.js", "add_code", None, "utils.js", None),
+        ("undo", "undo", None, None, None),
+        ("revert the last change", "undo", None, None, None),
+        ("do the same to validateSession", "repeat", "validateSession", None, None),
+    ],
+)
+def test_edits_are_parsed_exactly(request_text, action, symbol, file, new_name):
+    plan = plan_by_rules(request_text)
+    assert plan is not None
+    assert (plan.action, plan.symbol, plan.file, plan.new_name) == (action, symbol, file, new_name)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    ["change the name of validateUser to checkUser", "validateSession should be called checkSession", "make it faster"],
+)
+def test_wording_the_rules_cannot_settle_goes_to_the_model(request_text):
+    assert plan_by_rules(request_text) is None
+
+
+def test_the_cursor_names_the_target_of_an_unnamed_edit():
+    plan = plan_by_rules("add a docstring", cursor_symbol="get_item", cursor_file="items.py")
+    assert (plan.action, plan.symbol, plan.file) == ("edit_symbol", "get_item", "items.py")
+
+
+def test_a_question_stays_a_question_whatever_the_model_says():
+    reply = ModelPlan(action="edit_symbol", symbol="validateToken")
+    plan = merge_model_plan("Is validateToken safe with null", reply, cursor_symbol=None, cursor_file=None)
+    assert plan.action == "question"
+
+
+def test_a_file_the_user_never_named_is_dropped():
+    reply = ModelPlan(action="rename", symbol="validateToken", file="auth.js", new_name="checkToken")
+    plan = merge_model_plan("validateToken should be called checkToken", reply, cursor_symbol=None, cursor_file=None)
+    assert plan.file is None and plan.decided_by == "model"
