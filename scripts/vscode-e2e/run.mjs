@@ -28,7 +28,8 @@ const { values: opts } = parseArgs({
     stub: { type: "boolean", default: false },
     vsix: { type: "string" },
     workspace: { type: "string", default: join(repo, "tests/fixtures/js_auth") },
-    request: { type: "string", default: "rename validateToken to checkToken in src/auth.js" },
+    // Worded so that the embedded model, not a rule, plans the rename.
+    request: { type: "string", default: "validateToken should be called checkToken" },
     file: { type: "string", default: "src/auth.js" },
     timeout: { type: "string", default: "300" },
     keep: { type: "boolean", default: false },
@@ -301,7 +302,7 @@ async function main() {
       }
     }
     await shot("4-applied");
-    const match = /rename\s+(\w+)\s+to\s+(\w+)/i.exec(opts.request);
+    const match = /rename\s+(\w+)\s+to\s+(\w+)/i.exec(opts.request) ?? /(\w+)\s+should be called\s+(\w+)/i.exec(opts.request);
     const changed = after !== before && (!match || (after.includes(match[2]) && !new RegExp(`\\b${match[1]}\\b`).test(after)));
     step(`${opts.file} changed on disk`, changed, changed ? how : "unchanged or incomplete");
 
