@@ -260,3 +260,26 @@ async def test_a_model_plan_with_old_and_new_name_swapped_is_put_right(js, fake_
     assert outcome.kind == "edit", outcome.message
     assert outcome.message.startswith("Renamed `validateToken` to `checkToken`")
     assert (outcome.plan.symbol, outcome.plan.new_name) == ("validateToken", "checkToken")
+
+
+async def test_several_targets_get_one_model_call_each(py, js, fake_model):
+    fake_model.script(
+        'def get_items(ids):\n    """Return several items."""\n    return []\n',
+        'def get_item(item_id):\n    """Return one item."""\n    return None\n',
+    )
+    agent = make_agent(py, fake_model.base_url)
+    outcome = await agent.ask("add docstrings to get_item and get_items in items.py")
+    assert outcome.kind == "edit", outcome.message
+    [edit] = outcome.edits
+    assert '    """Return one item."""\n    return ITEMS.get(item_id)' in edit.new_text
+    assert '    """Return several items."""\n    return [get_item(item_id)' in edit.new_text
+    prompts = [body["messages"][-1]["content"] for body in fake_model.bodies()]
+    assert len(prompts) == 2 and "`get_items`" in prompts[0] and "`get_item`" in prompts[1]
+    assert outcome.message == "Add docstrings: `get_item`, `get_items`."
+
+
+async def test_one_missing_target_refuses_the_whole_request(py, fake_model):
+    agent = make_agent(py, fake_model.base_url)
+    outcome = await agent.ask("add docstrings to get_item and get_itemz")
+    assert outcome.kind == "refused" and "get_itemz" in outcome.message
+    assert fake_model.requests() == []

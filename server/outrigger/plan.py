@@ -16,6 +16,11 @@ ActionType = Literal["question", "rename", "edit_symbol", "add_code", "undo", "r
 EDITING_ACTIONS = ("rename", "edit_symbol", "add_code", "undo", "repeat")
 
 
+class Target(BaseModel):
+    symbol: str
+    file: str | None = None
+
+
 class Plan(BaseModel):
     """What a request asks for. `file`/`symbol` are claims the map must confirm."""
 
@@ -24,6 +29,7 @@ class Plan(BaseModel):
     file: str | None = Field(default=None, description="workspace-relative file the request names")
     new_name: str | None = Field(default=None, description="for rename: the new identifier")
     instruction: str = Field(default="", description="what to do, in the user's words")
+    also: list[Target] = Field(default_factory=list, description="further symbols to edit the same way")
     decided_by: Literal["rules", "model"] = "rules"
 
     @property
@@ -99,7 +105,8 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
         return Plan(action="rename", symbol=m.group(1), file=m.group(2) or m.group(4), new_name=m.group(3), instruction=text)
     for pattern in (_DOCSTRING, _TYPE_HINTS):
         if m := pattern.search(text):
-            return Plan(action="edit_symbol", symbol=m.group(1), file=m.group(2), instruction=text)
+            also = _more_targets(text, m.end())
+            return Plan(action="edit_symbol", symbol=m.group(1), file=m.group(2), instruction=text, also=also)
     if m := _SYMBOL_VERB.match(text):
         return Plan(action="edit_symbol", symbol=m.group(1), file=m.group(2), instruction=text)
     if m := _ADD_TO_FILE.match(text):
@@ -108,6 +115,18 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
         # "add a docstring" with the cursor on a symbol: the cursor names the target.
         return Plan(action="edit_symbol", symbol=cursor_symbol, file=cursor_file, instruction=text)
     return None
+
+
+_MORE_TARGET = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:to\s+)?(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}", re.I)
+
+
+def _more_targets(text: str, position: int) -> list[Target]:
+    """"… to validateToken in src/auth.js, get_item and get_items in items.py": the rest."""
+    targets = []
+    while m := _MORE_TARGET.match(text, position):
+        targets.append(Target(symbol=m.group(1), file=m.group(2)))
+        position = m.end()
+    return targets
 
 
 def _mentions(request: str, path: str) -> bool:

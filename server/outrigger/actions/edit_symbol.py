@@ -59,11 +59,14 @@ def edit_messages(symbol: Symbol, instruction: str, excerpt: str, trimmed: bool,
     ]
 
 
-async def edit_symbol(plan: Plan, ctx: ActionContext) -> Change:
+async def edit_symbol(plan: Plan, ctx: ActionContext, text: str | None = None) -> Change:
+    """Edit the plan's one symbol. `text` is the file with earlier edits of this request
+    already made (only ever below the symbol, so the map's range for it still holds)."""
     symbol = ctx.target(plan.symbol or "", plan.file)
     # The text and its version together, before the model call: the editor may change the
     # document while the model thinks, and the edit must say what it was computed against.
-    old_text, version = ctx.workspace.read(symbol.path), ctx.workspace.version(symbol.path)
+    version = ctx.workspace.version(symbol.path)
+    old_text = ctx.workspace.read(symbol.path) if text is None else text
     lines = split_lines(old_text)  # "\n" only, as symbol ranges count lines (not \f, \u2028)
     first, last = symbol.range.start.line, symbol.range.end.line
     old_block = "".join(lines[first : last + 1])
@@ -230,6 +233,15 @@ def _check_syntax(ctx: ActionContext, symbol: Symbol, old_text: str, new_text: s
     before, after = syntax_errors(symbol.path, old_text), syntax_errors(symbol.path, new_text)
     if len(after) > len(before):
         raise Refused(f"The model's edit to `{symbol.name}` breaks the syntax of {symbol.path} ({after[0]}); nothing was changed.")
+
+
+def instruction_for(instruction: str, name: str) -> str:
+    """The one-symbol instruction for one target of a request that names several."""
+    if is_docstring_request(instruction):
+        return f"Add a docstring or doc comment to `{name}`."
+    if re.search(r"\btype", instruction, re.I):
+        return f"Add type hints to `{name}`."
+    return f"{instruction.strip().rstrip('.')} (only `{name}`)."
 
 
 def _summary(instruction: str, symbol: Symbol) -> str:
