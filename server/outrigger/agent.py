@@ -193,6 +193,7 @@ class Agent:
             symbol = ctx.target(target.symbol, target.file)
             targets[(symbol.path, symbol.qualified_name)] = symbol
         ordered = sorted(targets.values(), key=lambda s: (s.path, -s.range.start.line))
+        _refuse_nested(ordered)
         originals: dict[str, FileEdit] = {}
         current: dict[str, str] = {}
         summaries = []
@@ -228,6 +229,18 @@ class Agent:
         instruction = _retarget(previous.instruction, previous.symbol or "", previous.file, target)
         repeated = previous.model_copy(update={"symbol": target, "file": plan.file, "instruction": instruction})
         return await self._execute(repeated, ctx)
+
+
+def _refuse_nested(symbols: list[Symbol]) -> None:
+    """A method and its class in one request: the outer edit would be spliced over the
+    inner one's lines with a range that no longer holds (duplicating or dropping code)."""
+    for inner in symbols:
+        for outer in symbols:
+            if outer is not inner and outer.path == inner.path and outer.range.contains(inner.range):
+                raise Refused(
+                    f"`{inner.qualified_name}` is part of `{outer.qualified_name}`; ask for one of "
+                    f"them at a time (an edit to `{outer.name}` can cover `{inner.name}`)."
+                )
 
 
 def _first_words(instruction: str) -> str:
