@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("outrigger: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug of ours: still one line, the traceback on request
+        if os.environ.get("OUTRIGGER_DEBUG"):
+            raise
+        print(f"outrigger: internal error: {error!r} (set OUTRIGGER_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 70
 
 
 def _parser() -> argparse.ArgumentParser:
