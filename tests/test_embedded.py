@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -244,6 +245,25 @@ def test_crashing_program_does_not_leave_the_server_behind(ready_model, monkeypa
     crashed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
 
     assert "the CLI crashed" in crashed.stderr
+    assert _gone(int(pid_file.read_text()))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal is Linux-only")
+def test_a_killed_program_does_not_leave_the_server_behind(ready_model, monkeypatch, tmp_path):
+    pid_file = tmp_path / "pid"
+    script = f'echo $$ > {pid_file}\nexec "{sys.executable}" "{FAKE_MODEL}" "$@"\n'
+    monkeypatch.setenv("OUTRIGGER_LLAMA_SERVER", str(executable(tmp_path / "llama-server", script)))
+    program = (
+        "import asyncio, os, signal\n"
+        "from outrigger.model.embedded import EmbeddedServer, ModelSpec\n"
+        f"spec = {ready_model!r}\n"
+        "asyncio.run(EmbeddedServer(spec=spec).start())\n"
+        "os.kill(os.getpid(), signal.SIGKILL)  # what an editor does to a hung server\n"
+    )
+
+    killed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+
+    assert killed.returncode == -signal.SIGKILL
     assert _gone(int(pid_file.read_text()))
 
 

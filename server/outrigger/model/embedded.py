@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
+import ctypes
 import fcntl
 import hashlib
 import os
@@ -243,6 +244,7 @@ class EmbeddedServer:
                  "-t", str(self.threads), "-c", str(self.context), "-np", "1", "--jinja"],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # own process group: stop() takes every child with it
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         atexit.register(self.stop_now)
         try:
@@ -422,6 +424,15 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: SIGTERM it when its parent dies, even by SIGKILL.
+
+    atexit covers clean exits and Python errors; an editor that kills its language server
+    must not leave a 500 MB model server running either."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _quiet(_: str) -> None:
