@@ -1,0 +1,211 @@
+"""`outrigger bench`: run the suite per model and configuration; write the table, JSON, report.
+
+    outrigger bench                                  the embedded Qwen2.5-Coder-0.5B
+    outrigger bench --model gemma-3-270m --model smollm2-135m
+    outrigger bench --gguf ~/models/foo.gguf
+    outrigger bench --base-url http://127.0.0.1:8080/v1 --model-name qwen2.5-coder-1.5b
+    outrigger bench --tasks py-rename js-question --configs guarded naive
+    outrigger bench perf                             only the map timings (5,000 generated files)
+    outrigger bench report                           re-render docs/benchmark.md from the JSON
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import platform
+import signal
+import sys
+import time
+from pathlib import Path
+
+from ..config import ModelSettings, Settings
+from ..errors import OutriggerError
+from ..model import catalog
+from ..model.embedded import EmbeddedServer
+from . import report, suite as suite_module
+from .runner import CONFIGS, MeteredModel, run_suite
+from .summary import runs_as_dicts, summarise
+
+DOCS = suite_module.default_root().parent / "docs"
+
+
+def main(argv: list[str]) -> int:
+    # A plain SIGTERM would skip atexit, leaving the model server running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if argv and argv[0] == "report":
+        return _report_only(argv[1:])
+    if argv and argv[0] == "perf":
+        return _perf_only(argv[1:])
+    args = _parser().parse_args(argv)
+    bench_suite = suite_module.load(Path(args.suite) if args.suite else None).select(args.tasks, ci=args.ci).interleaved()
+    if not bench_suite.tasks:
+        raise OutriggerError("No task matches --tasks.")
+    configs = args.configs or list(CONFIGS)
+    targets = _targets(args)
+    data = _existing(Path(args.json)) if args.merge else {}
+    data.setdefault("models", {})
+    for target in targets:
+        print(f"== {target['label']}: {len(bench_suite.tasks)} tasks × {len(configs)} configurations", file=sys.stderr)
+        def save_partial(partial: dict, label: str = target["label"]) -> None:
+            data["models"][label] = partial
+            _save(data, bench_suite, Path(args.json))
+
+        result = asyncio.run(_run_model(target, bench_suite, configs, args, save_partial))
+        data["models"][target["label"]] = result
+        print(report.terminal_table(target["label"], result), file=sys.stderr)
+    if args.perf_files:
+        from . import perf
+
+        print(f"== performance on a generated {args.perf_files}-file workspace", file=sys.stderr)
+        data["performance"] = perf.measure(args.perf_files, progress=_say)
+    _save(data, bench_suite, Path(args.json))
+    print(f"wrote {args.json}", file=sys.stderr)
+    if args.report:
+        report.write(data, Path(args.report))
+        print(f"wrote {args.report} (+ chart)", file=sys.stderr)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="outrigger bench", description="What breaks, raw vs guarded, per model.")
+    parser.add_argument("--model", action="append", default=[], help=f"catalog model ({', '.join(catalog.CATALOG)}), or an endpoint URL; repeatable")
+    parser.add_argument("--gguf", action="append", default=[], help="start llama-server on this GGUF; repeatable")
+    parser.add_argument("--base-url", help="any OpenAI-compatible endpoint instead of a local llama-server")
+    parser.add_argument("--model-name", default="model", help="the model's name at --base-url")
+    parser.add_argument("--api", choices=["openai", "ollama"], default="openai")
+    parser.add_argument("--tasks", nargs="*", help="task ids or id prefixes (default: all)")
+    parser.add_argument("--ci", action="store_true", help="only the fast subset the test suite runs")
+    parser.add_argument("--configs", nargs="*", choices=CONFIGS, help="default: all")
+    parser.add_argument("--suite", help="the benchmarks/ directory (default: the checkout's)")
+    parser.add_argument("--json", default=str(DOCS / "benchmark.json"), help="results file")
+    parser.add_argument("--report", default=str(DOCS / "benchmark.md"), help="Markdown report ('' for none)")
+    parser.add_argument("--merge", action=argparse.BooleanOptionalAction, default=True, help="keep other models' results in --json")
+    parser.add_argument("--perf-files", type=int, default=5000, help="files in the generated workspace (0: skip)")
+    parser.add_argument("--no-memo", action="store_true", help="send every request to the model, even repeats")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per model call")
+    return parser
+
+
+def _targets(args: argparse.Namespace) -> list[dict]:
+    targets = []
+    for name in args.model:
+        if name.startswith(("http://", "https://")):
+            targets.append({"label": f"{args.model_name} @ {name}", "base_url": name, "name": args.model_name})
+        elif args.base_url:
+            targets.append({"label": f"{name} @ {args.base_url}", "base_url": args.base_url, "name": name})
+        else:
+            item = catalog.entry(name)
+            targets.append({"label": item.label, "catalog": item.name, "name": item.name})
+    for path in args.gguf:
+        targets.append({"label": Path(path).name, "gguf": str(Path(path).expanduser()), "name": Path(path).stem})
+    if args.base_url and not args.model:
+        targets.append({"label": f"{args.model_name} @ {args.base_url}", "base_url": args.base_url, "name": args.model_name})
+    return targets or [{"label": catalog.QWEN_CODER_0_5B.label, "catalog": catalog.QWEN_CODER_0_5B.name, "name": catalog.QWEN_CODER_0_5B.name}]
+
+
+def _save(data: dict, bench_suite, path: Path) -> None:
+    data.update(_about(bench_suite))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+async def _run_model(target: dict, bench_suite, configs: list[str], args: argparse.Namespace, save_partial=None) -> dict:
+    server = None
+    started = time.perf_counter()
+    if "catalog" in target:
+        item = catalog.entry(target["catalog"])
+        await asyncio.to_thread(catalog.fetch, item, _say)
+        server = EmbeddedServer(spec=item.spec)
+        base_url = await server.start(progress=_say)
+    elif "gguf" in target:
+        server = EmbeddedServer(model_file=Path(target["gguf"]))
+        base_url = await server.start(progress=_say)
+    else:
+        base_url = target["base_url"]
+    startup = time.perf_counter() - started
+    settings = Settings(model=ModelSettings(base_url=base_url, name=target["name"], api=args.api, timeout_seconds=args.timeout))
+    model = MeteredModel(settings.model, memo=not args.no_memo)
+
+    def result(results: dict) -> dict:
+        return {
+            "label": target["label"],
+            "source": {k: v for k, v in target.items() if k != "label"},
+            "server_start_seconds": round(startup, 2),
+            "live_model_seconds": round(model.live_seconds, 1),
+            "reused_replies": model.reused,
+            "failed_calls": model.failed_calls,
+            "timeout_seconds": args.timeout,
+            "configs": {config: {"summary": summarise(runs), "tasks": runs_as_dicts(runs)} for config, runs in results.items() if runs},
+        }
+
+    try:
+        results = await run_suite(bench_suite, model, settings, configs, progress=_bar,
+                                  task_done=lambda partial: save_partial and save_partial(result(partial)))
+    finally:
+        await model.aclose()
+        if server is not None:
+            await server.stop()
+    return result(results)
+
+
+def _about(bench_suite) -> dict:
+    return {
+        "updated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "suite": {
+            "tasks": [{"id": t.id, "category": t.category, "workspace": t.workspace, "ci": t.ci,
+                       "requests": [s.request for s in t.steps]} for t in bench_suite.tasks],
+        },
+    }
+
+
+def _existing(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _report_only(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="outrigger bench report")
+    parser.add_argument("--json", default=str(DOCS / "benchmark.json"))
+    parser.add_argument("--report", default=str(DOCS / "benchmark.md"))
+    args = parser.parse_args(argv)
+    report.write(_existing(Path(args.json)), Path(args.report))
+    print(f"wrote {args.report}", file=sys.stderr)
+    return 0
+
+
+def _perf_only(argv: list[str]) -> int:
+    from . import perf
+
+    parser = argparse.ArgumentParser(prog="outrigger bench perf", description="only the map timings; merged into --json")
+    parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument("--json", default=str(DOCS / "benchmark.json"))
+    parser.add_argument("--report", default=str(DOCS / "benchmark.md"))
+    args = parser.parse_args(argv)
+    data = _existing(Path(args.json))
+    data["performance"] = perf.measure(args.files, progress=_say)
+    Path(args.json).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(data["performance"], indent=1))
+    if args.report:
+        report.write(data, Path(args.report))
+    return 0
+
+
+_BAR_STARTED = time.monotonic()
+
+
+def _bar(done: int, total: int, what: str) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {time.monotonic() - _BAR_STARTED:6.0f}s {what[:50]:<50}"
+    print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,220 @@
+"""Run the suite through one configuration: the guarded pipeline (optionally with one guard
+off) or the naive agent, each task on a fresh copy of its workspace.
+
+Time is split into the model's (waiting on the server) and Outrigger's own (everything
+else inside `ask` + applying the edits + re-indexing + `commit`); the checks are the
+benchmark's time and count for neither.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..actions.context import Guards
+from ..agent import Agent
+from ..config import Settings
+from ..disk import apply_to_disk
+from ..errors import OutriggerError
+from ..model.client import ChatReply, ModelClient
+from ..repair import RepairStats
+from ..workspace.files import Workspace
+from ..workspace.index import ProjectMap
+from . import checks
+from .checks import StepRecord
+from .naive import NaiveAgent
+from .suite import Suite, Task
+
+GUARDS = ("fence_stripping", "json_repair", "map_validation", "question_routing", "symbol_confinement", "syntax_check")
+GUARDED, NAIVE = "guarded", "naive"
+CONFIGS = (GUARDED, NAIVE, *(f"no {g}" for g in GUARDS))
+
+
+def guards_for(config: str) -> Guards:
+    if config == GUARDED:
+        return Guards()
+    name = config.removeprefix("no ")
+    if name not in GUARDS:
+        raise ValueError(f"unknown configuration {config!r}; known: {', '.join(CONFIGS)}")
+    return Guards(**{name: False})
+
+
+class MeteredModel(ModelClient):
+    """A ModelClient that memoises identical requests within one benchmark run.
+
+    At temperature 0 the same request gets the same reply, so the ablations (which mostly
+    send the guarded run's exact requests) reuse it instead of recomputing it; this also
+    keeps run-to-run noise out of the comparison. A reused reply counts as a model call with
+    its original tokens and seconds. `live_seconds` is the time really spent waiting."""
+
+    def __init__(self, settings, *, base_url_provider=None, memo: bool = True) -> None:
+        super().__init__(settings, base_url_provider=base_url_provider)
+        self.live_seconds = 0.0
+        self.reused = 0
+        self.failed_calls = 0  # errors and timeouts: no reply, but the time was the model's
+        self.failed_seconds = 0.0
+        self._memo: dict[str, ChatReply] | None = {} if memo else None
+
+    async def chat(self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None) -> ChatReply:
+        key = json.dumps([messages, json_schema, max_tokens], sort_keys=True)
+        if self._memo is not None and key in self._memo:
+            reply = self._memo[key]
+            self.stats.add(reply)
+            self.reused += 1
+            return reply
+        started = time.perf_counter()
+        try:
+            reply = await super().chat(messages, json_schema=json_schema, max_tokens=max_tokens)
+        except BaseException:
+            self.failed_calls += 1
+            self.failed_seconds += time.perf_counter() - started
+            raise
+        finally:
+            self.live_seconds += time.perf_counter() - started
+        if self._memo is not None:
+            self._memo[key] = reply
+        return reply
+
+
+@dataclass
+class TaskRun:
+    task: str
+    category: str
+    success: bool
+    failures: list[str]
+    unsafe: list[str]
+    changed: list[str]
+    fence_leak: bool
+    misrouted: bool
+    steps: list[dict]
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model_seconds: float = 0.0
+    own_seconds: float = 0.0
+    repair: dict[str, int] = field(default_factory=dict)
+
+
+class _Meter:
+    """Model statistics and own time across one task."""
+
+    def __init__(self, model: MeteredModel) -> None:
+        self.model = model
+        s = model.stats
+        self.start = (s.calls + model.failed_calls, s.prompt_tokens, s.completion_tokens, s.seconds + model.failed_seconds)
+        self.own = 0.0
+
+    @contextmanager
+    def timed(self) -> Iterator[None]:
+        """Count the block's wall time, minus the time spent waiting on the model, as own time."""
+        started, live = time.perf_counter(), self.model.live_seconds
+        try:
+            yield
+        finally:
+            self.own += time.perf_counter() - started - (self.model.live_seconds - live)
+
+    def fill(self, run: TaskRun) -> TaskRun:
+        s = self.model.stats
+        m = self.model
+        run.calls = s.calls + m.failed_calls - self.start[0]
+        run.prompt_tokens = s.prompt_tokens - self.start[1]
+        run.completion_tokens = s.completion_tokens - self.start[2]
+        run.model_seconds = round(s.seconds + m.failed_seconds - self.start[3], 4)
+        run.own_seconds = round(max(self.own, 0.0), 4)
+        return run
+
+
+class Runner:
+    def __init__(self, suite: Suite, model: MeteredModel, settings: Settings) -> None:
+        self.suite = suite
+        self.model = model
+        self.settings = settings
+        self._originals: dict[str, tuple[dict[str, str], ProjectMap]] = {}
+
+    def original(self, workspace: str) -> tuple[dict[str, str], ProjectMap]:
+        if workspace not in self._originals:
+            root = self.suite.workspace(workspace)
+            self._originals[workspace] = (checks.snapshot(root), checks.index(root))
+        return self._originals[workspace]
+
+    async def run(self, config: str, task: Task) -> TaskRun:
+        with tempfile.TemporaryDirectory(prefix=f"outrigger-bench-{task.id}-") as tmp:
+            root = Path(tmp) / task.workspace
+            shutil.copytree(self.suite.workspace(task.workspace), root)
+            before, original = self.original(task.workspace)
+            meter = _Meter(self.model)
+            repair = RepairStats()
+            if config == NAIVE:
+                steps = await self._naive(root, task, meter)
+            else:
+                steps = await self._guarded(root, task, guards_for(config), meter, repair)
+            verdict = checks.check(task, root, before, original, steps, check_kinds=config != NAIVE)
+        run = TaskRun(
+            task=task.id, category=task.category, success=verdict.success, failures=verdict.failures,
+            unsafe=verdict.unsafe, changed=verdict.changed, fence_leak=verdict.fence_leak,
+            misrouted=verdict.misrouted, steps=[asdict(s) for s in steps], repair=repair.as_dict(),
+        )
+        return meter.fill(run)
+
+    async def _guarded(self, root: Path, task: Task, guards: Guards, meter: _Meter, repair: RepairStats) -> list[StepRecord]:
+        workspace = Workspace(root, self.settings.ignore)
+        project_map = ProjectMap(workspace)
+        project_map.build()  # the editor's start-up cost, reported separately (perf.py)
+        agent = Agent(workspace, project_map, self.model, self.settings, guards)
+        steps = []
+        for step in task.steps:
+            with meter.timed():
+                outcome = await agent.ask(step.request)
+                kind, message = outcome.kind, outcome.message
+                if outcome.kind == "edit":
+                    try:
+                        apply_to_disk(root, outcome.edits)
+                    except OutriggerError as error:
+                        kind, message = "refused", f"could not apply: {error}"
+                    else:
+                        for edit in outcome.edits:
+                            project_map.update(edit.path)
+                        agent.commit(outcome)
+            steps.append(StepRecord(step.request, kind, message))
+        repair.merge(agent.stats)
+        return steps
+
+    async def _naive(self, root: Path, task: Task, meter: _Meter) -> list[StepRecord]:
+        agent = NaiveAgent(root, self.model)
+        steps = []
+        for step in task.steps:
+            with meter.timed():
+                try:
+                    steps.append(await agent.ask(step.request))
+                except OutriggerError as error:
+                    steps.append(StepRecord(step.request, "refused", f"model error: {error}"))
+        return steps
+
+
+async def run_suite(
+    suite: Suite, model: MeteredModel, settings: Settings, configs: list[str],
+    progress: Callable[[int, int, str], None] | None = None,
+    task_done: Callable[[dict[str, list[TaskRun]]], None] | None = None,
+) -> dict[str, list[TaskRun]]:
+    """Every task through every configuration, task by task (so a run cut short still
+    compares the configurations on the same tasks); `task_done` sees the results so far."""
+    runner = Runner(suite, model, settings)
+    results: dict[str, list[TaskRun]] = {config: [] for config in configs}
+    total, done = len(configs) * len(suite.tasks), 0
+    for task in suite.tasks:
+        for config in configs:
+            if progress:
+                progress(done, total, f"{task.id}: {config}")
+            results[config].append(await runner.run(config, task))
+            done += 1
+        if task_done:
+            task_done(results)
+    if progress:
+        progress(done, total, "done")
+    return results

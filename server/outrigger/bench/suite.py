@@ -1,0 +1,127 @@
+"""The task suite as data: `benchmarks/tasks/*.json`, one file per workspace.
+
+A task is one or more requests run in order against a fresh copy of its workspace,
+then one check of the files (see `checks.py`). Fields of a task:
+
+    id, category            rename | question | docstring | type_hints | fix | add_code |
+                            additive | undo | refusal
+    steps                   [{"request", "expect": "edit"|"answer"|"refused", "answer": regex}]
+    changed                 the exact set of files that must differ afterwards (default: none)
+    touches                 files any step may write (default: `changed`); others = wrong file
+    identifiers             {name: count | "was:name"}: identifier tokens across the workspace
+    keep                    names whose identifier count must not move (else: wrong symbol)
+    documented / annotated  [[path, symbol]]: has a docstring/doc comment, has type annotations
+    defines                 [[path, symbol]]: the file defines it afterwards
+    confined                {path: [symbols]}: nothing outside those symbols (and `defines`) changed
+    probe                   {"python"|"node": code} run in the workspace; must exit 0
+    ci                      part of the fast subset the test suite runs on the real 0.5B model
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CATEGORIES = ("rename", "question", "docstring", "type_hints", "fix", "add_code", "additive", "undo", "refusal")
+EXPECTS = ("edit", "answer", "refused")
+
+
+@dataclass(frozen=True)
+class Step:
+    request: str
+    expect: str
+    answer: str | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    category: str
+    workspace: str
+    steps: tuple[Step, ...]
+    changed: tuple[str, ...] = ()
+    touches: tuple[str, ...] = ()
+    identifiers: dict[str, int | str] = field(default_factory=dict)
+    keep: tuple[str, ...] = ()
+    documented: tuple[tuple[str, str], ...] = ()
+    annotated: tuple[tuple[str, str], ...] = ()
+    defines: tuple[tuple[str, str], ...] = ()
+    confined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    probe: dict[str, str] = field(default_factory=dict)
+    tests: tuple[str, ...] = ()
+    ci: bool = False
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        """Files a correct run may write at some point."""
+        return frozenset(self.touches or self.changed)
+
+    @property
+    def is_question(self) -> bool:
+        return any(step.expect == "answer" for step in self.steps)
+
+
+@dataclass(frozen=True)
+class Suite:
+    root: Path  # the benchmarks/ directory
+    tasks: tuple[Task, ...]
+
+    def workspace(self, name: str) -> Path:
+        return self.root / "workspaces" / name
+
+    def select(self, ids: list[str] | None = None, *, ci: bool = False) -> Suite:
+        tasks = [t for t in self.tasks if (not ci or t.ci) and (not ids or any(t.id.startswith(i) for i in ids))]
+        return Suite(self.root, tuple(tasks))
+
+
+    def interleaved(self) -> Suite:
+        """Round-robin over categories, so the first tasks of a run cover every kind."""
+        by_category: dict[str, list[Task]] = {}
+        for task in self.tasks:
+            by_category.setdefault(task.category, []).append(task)
+        queues = list(by_category.values())
+        ordered = [queue[i] for i in range(max(map(len, queues), default=0)) for queue in queues if i < len(queue)]
+        return Suite(self.root, tuple(ordered))
+
+
+def default_root() -> Path:
+    """`benchmarks/` next to the package's source tree (the repository checkout)."""
+    return Path(__file__).resolve().parents[3] / "benchmarks"
+
+
+def load(root: Path | None = None) -> Suite:
+    root = root or default_root()
+    tasks: list[Task] = []
+    for path in sorted((root / "tasks").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for raw in data["tasks"]:
+            tasks.append(_task(raw, data["workspace"], tuple(data.get("tests", ()))))
+    ids = [t.id for t in tasks]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"duplicate task ids in {root / 'tasks'}")
+    return Suite(root, tuple(tasks))
+
+
+def _task(raw: dict, workspace: str, tests: tuple[str, ...]) -> Task:
+    steps = tuple(Step(s["request"], s["expect"], s.get("answer")) for s in raw["steps"])
+    task = Task(
+        id=raw["id"],
+        category=raw["category"],
+        workspace=workspace,
+        steps=steps,
+        changed=tuple(raw.get("changed", ())),
+        touches=tuple(raw.get("touches", ())),
+        identifiers=dict(raw.get("identifiers", {})),
+        keep=tuple(raw.get("keep", ())),
+        documented=tuple(tuple(p) for p in raw.get("documented", ())),
+        annotated=tuple(tuple(p) for p in raw.get("annotated", ())),
+        defines=tuple(tuple(p) for p in raw.get("defines", ())),
+        confined={path: tuple(names) for path, names in raw.get("confined", {}).items()},
+        probe=dict(raw.get("probe", {})),
+        tests=tests,
+        ci=bool(raw.get("ci", False)),
+    )
+    if task.category not in CATEGORIES or any(s.expect not in EXPECTS for s in steps):
+        raise ValueError(f"task {task.id}: unknown category or expectation")
+    return task

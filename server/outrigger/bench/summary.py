@@ -1,0 +1,50 @@
+"""Per-configuration figures from the task runs: the numbers the table and report show."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+
+from .checks import UNSAFE_KINDS
+from .runner import TaskRun
+
+
+def summarise(runs: list[TaskRun]) -> dict:
+    tasks = len(runs) or 1
+    repair: Counter = Counter()
+    for run in runs:
+        repair.update(run.repair)
+    unsafe_kinds = Counter(kind for run in runs for kind in run.unsafe)
+    model = sum(r.model_seconds for r in runs)
+    own = sum(r.own_seconds for r in runs)
+    requests = sum(len(r.steps) for r in runs)
+    questions = [r for r in runs if r.category == "question"]
+    return {
+        "tasks": len(runs),
+        "succeeded": sum(r.success for r in runs),
+        "success_rate": round(sum(r.success for r in runs) / tasks, 4),
+        "unsafe": sum(bool(r.unsafe) for r in runs),
+        "unsafe_kinds": {kind: unsafe_kinds[kind] for kind in UNSAFE_KINDS},
+        "fence_leaks": sum(r.fence_leak for r in runs),
+        "json_invalid": repair["json_invalid"],
+        "json_failed": repair["json_failed"],
+        "json_retried": repair["json_retried"],
+        "json_repaired": repair["json_repaired"],
+        "fences_stripped": repair["fences_stripped"],
+        "misrouted_questions": sum(r.misrouted for r in runs),
+        "question_tasks": len(questions),
+        "requests": requests,
+        "calls": sum(r.calls for r in runs),
+        "calls_per_task": round(sum(r.calls for r in runs) / tasks, 3),
+        "tokens_per_task": round(sum(r.prompt_tokens + r.completion_tokens for r in runs) / tasks, 1),
+        "model_seconds": round(model, 3),
+        "own_seconds": round(own, 3),
+        "wall_seconds": round(model + own, 3),
+        "own_share": round(own / (model + own), 5) if model + own else 0.0,
+        "own_ms_per_request": round(1000 * own / (requests or 1), 2),
+        "model_ms_per_request": round(1000 * model / (requests or 1), 1),
+    }
+
+
+def runs_as_dicts(runs: list[TaskRun]) -> list[dict]:
+    return [asdict(run) for run in runs]
