@@ -283,3 +283,20 @@ async def test_one_missing_target_refuses_the_whole_request(py, fake_model):
     outcome = await agent.ask("add docstrings to get_item and get_itemz")
     assert outcome.kind == "refused" and "get_itemz" in outcome.message
     assert fake_model.requests() == []
+
+
+async def test_a_model_plan_naming_only_the_new_name_takes_the_old_from_the_request(js, fake_model):
+    fake_model.script('{"action": "rename", "symbol": "checkToken", "file": null, "new_name": null}')
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("validateToken should be named checkToken")
+    assert outcome.kind == "edit", outcome.message
+    assert (outcome.plan.symbol, outcome.plan.new_name) == ("validateToken", "checkToken")
+
+
+async def test_added_code_must_define_what_was_asked(js, fake_model):
+    fake_model.script("console.log('loaded');\n", "function isKnown(x) {\n  return true;\n}\n")
+    agent = make_agent(js, fake_model.base_url)
+    loose = await agent.ask("add a function isBlankish to utils.js")
+    assert loose.kind == "refused" and "defines no new function" in loose.message
+    other = await agent.ask("add a function isBlankish to utils.js")
+    assert other.kind == "refused" and "`isBlankish`" in other.message

@@ -67,12 +67,21 @@ def rename(plan: Plan, ctx: ActionContext) -> Change:
 
 
 def oriented(plan: Plan, project_map: ProjectMap) -> Plan:
-    """Small models sometimes swap old and new name ("give X the name Y" → symbol Y).
-    Both names came from the request, so when only the "new" one exists, swap them back."""
-    if plan.action != "rename" or plan.decided_by != "model" or not plan.symbol or not plan.new_name:
+    """Put a model's rename plan the right way round, using only names the user wrote.
+
+    Small models swap old and new name ("give X the name Y" → symbol Y), or give only the
+    new one. When the model's "old" name is not defined but the request names exactly one
+    defined symbol, that symbol is the old name and the model's name the new one."""
+    if plan.action != "rename" or plan.decided_by != "model" or not plan.symbol:
         return plan
-    if not project_map.find(plan.symbol) and project_map.find(plan.new_name):
+    if project_map.find(plan.symbol):
+        return plan
+    if plan.new_name and project_map.find(plan.new_name):
         return plan.model_copy(update={"symbol": plan.new_name, "new_name": plan.symbol})
+    words = set(re.findall(r"[A-Za-z_$][\w$]*", plan.instruction))
+    defined = [word for word in words if project_map.find(word)]
+    if len(defined) == 1 and plan.symbol in words:
+        return plan.model_copy(update={"symbol": defined[0], "new_name": plan.symbol})
     return plan
 
 
