@@ -138,6 +138,53 @@ async function palette(page, text, rowLabel, attempts = 8) {
   return undefined;
 }
 
+// The lightbulb path: cursor on `validateUser`, Ctrl+. → "Add JSDoc to `validateUser`" →
+// the embedded model writes it → Refactor Preview → Apply → the doc comment is on disk.
+async function lightbulbJsdoc(page, workspace, shot) {
+  const target = join(workspace, "src/auth.js");
+  const before = readFileSync(target, "utf8");
+  const fileRow = await palette(page, "src/auth.js", "auth.js");
+  if (fileRow) await page.keyboard.press("Enter");
+  await page.waitForTimeout(1000);
+  const symbolRow = await palette(page, "@validateUser", "validateUser");
+  if (!step("cursor on `validateUser` (Go to Symbol)", symbolRow !== undefined)) return;
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(1000);
+  let action;
+  for (let i = 0; i < 5 && !action; i++) {
+    await page.keyboard.press("Control+Period");
+    const row = page.locator(".action-widget .monaco-list-row", { hasText: "Add JSDoc to `validateUser`" }).first();
+    action = await row.waitFor({ state: "visible", timeout: 5000 }).then(() => row, () => undefined);
+    if (!action) await page.keyboard.press("Escape");
+  }
+  await shot("5-lightbulb");
+  if (!step("lightbulb offers “Add JSDoc to `validateUser`”", action !== undefined)) return;
+  await action.click();
+  const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
+  const previewShown = await apply.waitFor({ state: "visible", timeout: askTimeoutMs }).then(() => true, () => false);
+  await shot("6-jsdoc-preview");
+  if (!step("refactor preview shows the model's JSDoc", previewShown, previewShown ? "" : (await notifications(page)).join(" | "))) return;
+  const boxes = page.locator(".bulk-edit-panel .edit-checkbox:not(.checked)");
+  for (let i = 0; i < 20 && (await boxes.count()) > 0; i++) {
+    await boxes.first().click({ timeout: 3000 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+  }
+  await apply.click();
+  // auth.js is open in an editor, so the edit lands in its buffer: save it to reach the disk.
+  await page.waitForTimeout(1000);
+  await page.keyboard.press("Control+S");
+  let after = before;
+  for (let i = 0; i < 40 && after === before; i++) {
+    await page.waitForTimeout(500);
+    after = readFileSync(target, "utf8");
+  }
+  await shot("7-jsdoc-applied");
+  const jsdoc = /\/\*\*(?:(?!\*\/)[^])*\*\/[ \t]*\n(?=function validateUser\()/;
+  const documented = jsdoc.test(after);
+  const restUnchanged = after.replace(jsdoc, "") === before;
+  step("JSDoc above `validateUser` on disk, nothing else changed", documented && restUnchanged, documented ? "" : after.slice(0, 400));
+}
+
 async function notifications(page) {
   return page.locator(".notifications-toasts .notification-list-item-message").allInnerTexts().catch(() => []);
 }
@@ -312,6 +359,10 @@ async function main() {
       .innerText({ timeout: 15000 })
       .catch(() => "");
     step("result notification shown", toast !== "", toast);
+
+    if (!opts.stub) {
+      await lightbulbJsdoc(page, workspace, shot);
+    }
 
     if (opts.stub) {
       const events = existsSync(stubLog)
