@@ -231,40 +231,37 @@ async def test_server_never_healthy_times_out_and_is_killed(ready_model, monkeyp
 
 
 def test_crashing_program_does_not_leave_the_server_behind(ready_model, monkeypatch, tmp_path):
-    pid_file = tmp_path / "pid"
-    script = f'echo $$ > {pid_file}\nexec "{sys.executable}" "{FAKE_MODEL}" "$@"\n'
-    monkeypatch.setenv("OUTRIGGER_LLAMA_SERVER", str(executable(tmp_path / "llama-server", script)))
-    program = (
-        "import asyncio\n"
-        "from outrigger.model.embedded import EmbeddedServer, ModelSpec\n"
-        f"spec = {ready_model!r}\n"
-        "asyncio.run(EmbeddedServer(spec=spec).start())\n"
-        "raise RuntimeError('the CLI crashed')\n"
+    crashed, server_pid = _start_server_then(
+        "raise RuntimeError('the CLI crashed')", ready_model, monkeypatch, tmp_path
     )
-
-    crashed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
-
     assert "the CLI crashed" in crashed.stderr
-    assert _gone(int(pid_file.read_text()))
+    assert _gone(server_pid)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal is Linux-only")
 def test_a_killed_program_does_not_leave_the_server_behind(ready_model, monkeypatch, tmp_path):
+    killed, server_pid = _start_server_then(
+        "os.kill(os.getpid(), signal.SIGKILL)  # what an editor does to a hung server",
+        ready_model, monkeypatch, tmp_path,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert _gone(server_pid)
+
+
+def _start_server_then(ending: str, spec, monkeypatch, tmp_path) -> tuple[subprocess.CompletedProcess, int]:
+    """Run a program that starts the embedded server (a stand-in) and then ends with `ending`."""
     pid_file = tmp_path / "pid"
     script = f'echo $$ > {pid_file}\nexec "{sys.executable}" "{FAKE_MODEL}" "$@"\n'
     monkeypatch.setenv("OUTRIGGER_LLAMA_SERVER", str(executable(tmp_path / "llama-server", script)))
     program = (
         "import asyncio, os, signal\n"
         "from outrigger.model.embedded import EmbeddedServer, ModelSpec\n"
-        f"spec = {ready_model!r}\n"
+        f"spec = {spec!r}\n"
         "asyncio.run(EmbeddedServer(spec=spec).start())\n"
-        "os.kill(os.getpid(), signal.SIGKILL)  # what an editor does to a hung server\n"
+        f"{ending}\n"
     )
-
-    killed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
-
-    assert killed.returncode == -signal.SIGKILL
-    assert _gone(int(pid_file.read_text()))
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    return result, int(pid_file.read_text())
 
 
 def _gone(pid: int, within: float = 5.0) -> bool:
