@@ -162,7 +162,7 @@ def _with_docstring(old_block: str, reply_block: str, symbol: Symbol, indent: st
 
 
 def _python_docstring(block: str) -> list[str] | None:
-    lines = textwrap.dedent(block).splitlines(keepends=True)
+    lines = split_lines(textwrap.dedent(block))
     for index, line in enumerate(lines):
         stripped = line.strip()
         if index == 0 or stripped.startswith(("def ", "async def ", "class ", "@")) or not stripped:
@@ -180,20 +180,20 @@ def _python_docstring(block: str) -> list[str] | None:
 
 
 def _insert_python_docstring(old_block: str, doc: list[str]) -> str:
-    lines = old_block.splitlines(keepends=True)
+    lines = split_lines(old_block)
     header_end = next((i for i, line in enumerate(lines) if line.rstrip().endswith(":") and not line.lstrip().startswith("@")), 0)
     body = lines[header_end + 1 :]
     body_indent = next((_indent_of(line) for line in body if line.strip()), _indent_of(lines[header_end]) + "    ")
     existing = _python_docstring(old_block)
     if existing is not None:
         body = body[len(existing) :]
-    doc_lines = textwrap.dedent("".join(doc)).splitlines(keepends=True)
+    doc_lines = split_lines(textwrap.dedent("".join(doc)))
     new_doc = [body_indent + line if line.strip() else line for line in doc_lines]
     return "".join(lines[: header_end + 1] + [_with_newline("".join(new_doc))] + body)
 
 
 def _leading_comment(block: str) -> list[str]:
-    lines = block.splitlines(keepends=True)
+    lines = split_lines(block)
     comment = []
     in_block = False
     for line in lines:
@@ -210,11 +210,11 @@ def _leading_comment(block: str) -> list[str]:
 
 def _strip_leading_comment(block: str) -> str:
     comment = _leading_comment(block)
-    return "".join(block.splitlines(keepends=True)[len(comment) :])
+    return "".join(split_lines(block)[len(comment) :])
 
 
 def _reindent(block: str, indent: str) -> str:
-    lines = textwrap.dedent(block).splitlines(keepends=True)
+    lines = split_lines(textwrap.dedent(block))
     return "".join(indent + line if line.strip() else line for line in lines)
 
 
