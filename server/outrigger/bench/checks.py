@@ -25,6 +25,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..edits import split_lines
 from ..workspace.files import Workspace
 from ..workspace.index import ProjectMap
 from ..workspace.symbols import Symbol
@@ -172,7 +173,7 @@ def _symbol(project_map: ProjectMap, path: str, name: str) -> Symbol | None:
 
 
 def _text_of(text: str, symbol: Symbol) -> str:
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     return "".join(lines[symbol.range.start.line : symbol.range.end.line + 1])
 
 
@@ -207,33 +208,34 @@ def _outside(text: str, symbols: list[Symbol | None]) -> list[str]:
     for symbol in symbols:
         if symbol is not None:
             inside.update(range(symbol.range.start.line, symbol.range.end.line + 1))
-    return [line.rstrip() for number, line in enumerate(text.splitlines()) if number not in inside and line.strip()]
+    return [line.rstrip() for number, line in enumerate(split_lines(text)) if number not in inside and line.strip()]
+
+
+def _python_definition(block: str) -> ast.stmt | None:
+    """The first statement of a Python block, or None when it does not parse."""
+    try:
+        tree = ast.parse(textwrap.dedent(block))
+    except SyntaxError:
+        return None
+    return tree.body[0] if tree.body else None
 
 
 def has_doc(path: str, block: str, text: str = "", symbol: Symbol | None = None) -> bool:
     """A Python docstring, or a /** … */ (or //) comment leading a JS/TS definition."""
     if language_for(path) == "python":
-        try:
-            tree = ast.parse(textwrap.dedent(block))
-        except SyntaxError:
-            return False
-        node = tree.body[0] if tree.body else None
+        node = _python_definition(block)
         return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and bool(ast.get_docstring(node))
     if block.lstrip().startswith(("/**", "//")):
         return True
     if symbol is not None and symbol.range.start.line > 0:  # a comment just above the range
-        above = text.splitlines()[symbol.range.start.line - 1].strip()
+        above = split_lines(text)[symbol.range.start.line - 1].strip()
         return above.endswith("*/") or above.startswith("//")
     return False
 
 
 def has_annotations(path: str, block: str) -> bool:
     if language_for(path) == "python":
-        try:
-            tree = ast.parse(textwrap.dedent(block))
-        except SyntaxError:
-            return False
-        node = tree.body[0] if tree.body else None
+        node = _python_definition(block)
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
