@@ -103,15 +103,7 @@ export class SymbolSync implements vscode.Disposable {
 
   private async workspaceSymbols(): Promise<SymbolInformation[]> {
     const found = await vscode.commands.executeCommand<unknown[]>("vscode.executeWorkspaceSymbolProvider", "");
-    return (found ?? []).filter(isSymbolInformation).map((s) =>
-      fromEditorSymbol({
-        name: s.name,
-        kind: s.kind,
-        containerName: s.containerName,
-        uri: s.location.uri.toString(),
-        range: s.location.range,
-      }),
-    );
+    return (found ?? []).filter(isSymbolInformation).map(fromVscodeSymbol);
   }
 
   private async documentSymbols(uri: vscode.Uri): Promise<SymbolInformation[]> {
@@ -121,15 +113,7 @@ export class SymbolSync implements vscode.Disposable {
     if (trees.length > 0) {
       return flattenDocumentSymbols(uri.toString(), trees);
     }
-    return items.filter(isSymbolInformation).map((s) =>
-      fromEditorSymbol({
-        name: s.name,
-        kind: s.kind,
-        containerName: s.containerName,
-        uri: s.location.uri.toString(),
-        range: s.location.range,
-      }),
-    );
+    return items.filter(isSymbolInformation).map(fromVscodeSymbol);
   }
 
   dispose(): void {
@@ -140,4 +124,14 @@ export class SymbolSync implements vscode.Disposable {
       d.dispose();
     });
   }
+}
+
+function fromVscodeSymbol(s: vscode.SymbolInformation): SymbolInformation {
+  return fromEditorSymbol({
+    name: s.name,
+    kind: s.kind,
+    containerName: s.containerName,
+    uri: s.location.uri.toString(),
+    range: s.location.range,
+  });
 }
