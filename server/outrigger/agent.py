@@ -7,7 +7,6 @@ Outcome, apply its edits their own way, and call `Agent.commit` once they are ap
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,6 +21,7 @@ from .edits import FileEdit, combined_preview, file_edit
 from .errors import BudgetExceeded, OutriggerError, Refused
 from .memory import ActionRecord, Memory, undo_edits
 from .model.client import ModelClient
+from .progress import Progress, quiet
 from .plan import ModelPlan, Plan, Target, merge_model_plan, plan_by_rules, plan_messages
 from .repair import RepairStats, structured_reply
 from .spans import Position
@@ -94,7 +94,7 @@ class Agent:
         *,
         path: str | None = None,
         position: Position | None = None,
-        progress: Callable[[str], None] | None = None,
+        progress: Progress | None = None,
     ) -> Outcome:
         """Plan and run one request. Guard failures come back as `refused`, never raised."""
         ctx = ActionContext(
@@ -104,7 +104,7 @@ class Agent:
             budget=self.budget,
             stats=self.stats,
             guards=self.guards,
-            progress=progress or (lambda message: None),
+            progress=progress or quiet,
         )
         plan: Plan | None = None
         try:

@@ -6,9 +6,7 @@ it when the block ends, so no front end leaves a model server behind.
 
 from __future__ import annotations
 
-import sys
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from .config import Settings
 from .disk import apply_to_disk
 from .model.client import ModelClient
 from .model.embedded import EmbeddedServer
+from .progress import Progress, TerminalProgress
 from .workspace.files import Workspace
 from .workspace.index import ProjectMap
 
@@ -24,7 +23,7 @@ EXIT_REFUSED = 2
 
 
 @asynccontextmanager
-async def open_model(settings: Settings, progress: Callable[[str], None]) -> AsyncIterator[ModelClient]:
+async def open_model(settings: Settings, progress: Progress) -> AsyncIterator[ModelClient]:
     embedded = EmbeddedServer() if not settings.model.base_url else None
 
     async def embedded_url() -> str:
@@ -41,7 +40,7 @@ async def open_model(settings: Settings, progress: Callable[[str], None]) -> Asy
 
 
 @asynccontextmanager
-async def open_agent(root: Path, settings: Settings, progress: Callable[[str], None]) -> AsyncIterator[Agent]:
+async def open_agent(root: Path, settings: Settings, progress: Progress) -> AsyncIterator[Agent]:
     workspace = Workspace(root, settings.ignore)
     project_map = ProjectMap(workspace)
     progress("indexing the workspace…")
@@ -50,14 +49,6 @@ async def open_agent(root: Path, settings: Settings, progress: Callable[[str], N
         yield Agent(workspace, project_map, model, settings)
 
 
-class TerminalProgress:
-    """Progress lines on stderr, timed, so a long model start-up never looks hung."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-
-    def __call__(self, message: str) -> None:
-        print(f"[{time.monotonic() - self.started:5.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 async def ask_once(root: Path, request: str, settings: Settings, *, apply: bool) -> int:

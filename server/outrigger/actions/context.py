@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..budget import Budget
 from ..edits import FileEdit
 from ..errors import Refused
 from ..model.client import ChatReply, ModelClient
+from ..progress import Progress, quiet
 from ..repair import RepairStats
 from ..workspace.files import Workspace
 from ..workspace.index import ProjectMap
@@ -35,8 +35,7 @@ class ActionContext:
     budget: Budget
     stats: RepairStats
     guards: Guards = field(default_factory=Guards)
-    progress: Callable[[str], None] = lambda message: None
-
+    progress: Progress = quiet
 
     def target(self, name: str, path: str | None) -> Symbol:
         """The symbol a plan names, confirmed by the map (refused with close matches).

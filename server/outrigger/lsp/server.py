@@ -12,7 +12,6 @@ import contextvars
 import traceback
 import uuid
 from collections import deque
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from outrigger import __version__
 from outrigger.agent import Outcome
 from outrigger.config import Settings
 from outrigger.errors import Refused
+from outrigger.progress import Progress
 
 from . import convert
 from .state import Session
@@ -65,7 +65,7 @@ class OutriggerServer(LanguageServer):
         self._cancelled_early: deque[Any] = deque(maxlen=64)
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._by_token: dict[types.ProgressToken, asyncio.Task] = {}
-        self._model_progress: Callable[[str], None] | None = None
+        self._model_progress: Progress | None = None
 
     # -- messages --------------------------------------------------------------------------
 
@@ -160,15 +160,15 @@ class OutriggerServer(LanguageServer):
         self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
         self.work_done_progress.tokens.pop(token, None)
 
-    def model_progress(self, message: str) -> None:
+    def model_progress(self, message: str, percent: int | None = None, /) -> None:
         """Progress from the embedded model's start-up goes to whichever ask is waiting.
         Fetching and building report from a worker thread: hop onto the event loop."""
         if self._event_loop is not None and not _in_loop(self._event_loop):
-            self._event_loop.call_soon_threadsafe(self.model_progress, message)
+            self._event_loop.call_soon_threadsafe(self.model_progress, message, percent)
             return
         self.log(message)
         if self._model_progress is not None:
-            self._model_progress(message)
+            self._model_progress(message, percent)
 
     # -- asking -----------------------------------------------------------------------------
 
@@ -217,10 +217,12 @@ class OutriggerServer(LanguageServer):
             self.end_progress(token, outcome.kind if outcome else "cancelled")
         return await self._deliver(outcome, request)
 
-    def _reporter(self, token: types.ProgressToken | None) -> Callable[[str], None]:
-        def report(message: str) -> None:
+    def _reporter(self, token: types.ProgressToken | None) -> Progress:
+        def report(message: str, percent: int | None = None, /) -> None:
             if token is not None:
-                self.work_done_progress.report(token, types.WorkDoneProgressReport(message=message))
+                self.work_done_progress.report(
+                    token, types.WorkDoneProgressReport(message=message, percentage=percent)
+                )
 
         return report
 

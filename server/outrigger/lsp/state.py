@@ -3,13 +3,13 @@ model client behind them. No lsprotocol here; `server.py` translates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from outrigger.agent import Agent
 from outrigger.config import Settings
 from outrigger.model.client import ModelClient
 from outrigger.model.embedded import EmbeddedServer
+from outrigger.progress import Progress
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
@@ -18,7 +18,7 @@ class Session:
     """Workspace + map + agent. The model client is rebuilt when the model settings change;
     with no base URL the embedded llama-server starts on the first model call."""
 
-    def __init__(self, root: Path, settings: Settings, progress: Callable[[str], None]) -> None:
+    def __init__(self, root: Path, settings: Settings, progress: Progress) -> None:
         self.root = Path(root).resolve()
         self.settings = settings
         self.workspace = Workspace(self.root, settings.ignore)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from outrigger.errors import ModelError
 from outrigger.model import embedded
-from outrigger.model.embedded import ModelSpec, Progress
+from outrigger.model.embedded import ModelSpec
+from outrigger.progress import Progress
 
 
 @dataclass(frozen=True)

