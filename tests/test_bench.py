@@ -10,11 +10,11 @@ import sys
 
 import pytest
 
-from outrigger.bench import checks, report, suite
-from outrigger.bench.checks import BROKEN_FILE, EDIT_WHERE_NONE_BELONGED, WRONG_FILE, WRONG_SYMBOL, StepRecord
-from outrigger.bench.naive import NaiveAgent, named_file
-from outrigger.bench.runner import CONFIGS, MeteredModel, Runner, run_suite
-from outrigger.bench.summary import runs_as_dicts, summarise
+from outrigger_bench import checks, report, suite
+from outrigger_bench.checks import BROKEN_FILE, EDIT_WHERE_NONE_BELONGED, WRONG_FILE, WRONG_SYMBOL, StepRecord
+from outrigger_bench.naive import NaiveAgent, named_file
+from outrigger_bench.runner import CONFIGS, MeteredModel, Runner, run_suite
+from outrigger_bench.summary import runs_as_dicts, summarise
 from outrigger.config import ModelSettings, Settings
 
 SUITE = suite.load()

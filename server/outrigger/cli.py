@@ -101,7 +101,13 @@ def _run_model(args: argparse.Namespace) -> int:
 
 
 def _run_bench(args: argparse.Namespace) -> int:
-    from .bench import cli as bench_cli
+    # The benchmark is not part of the installed package: it runs from a checkout, whose
+    # benchmarks/ folder holds its code, tasks and workspaces.
+    benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
+    if not (benchmarks / "outrigger_bench").is_dir():
+        raise OutriggerError("`outrigger bench` runs from a checkout of Outrigger (it needs its benchmarks/ folder).")
+    sys.path.insert(0, str(benchmarks))
+    from outrigger_bench import cli as bench_cli
 
     return bench_cli(args.rest)
 

@@ -1,4 +1,4 @@
-"""`outrigger bench`: the "what breaks" table — raw vs guarded, per model.
+"""`outrigger bench` (from a checkout): the "what breaks" table — raw vs guarded, per model.
 
 `suite` loads the tasks (benchmarks/), `runner` runs them through the guarded pipeline,
 the pipeline with one guard off, or the `naive` baseline; `checks` judges the files

@@ -25,11 +25,11 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..edits import split_lines
-from ..workspace.files import Workspace
-from ..workspace.index import ProjectMap
-from ..workspace.symbols import Symbol
-from ..workspace.syntax import language_for, syntax_errors
+from outrigger.edits import split_lines
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.symbols import Symbol
+from outrigger.workspace.syntax import language_for, syntax_errors
 from .suite import Task
 
 EDIT_WHERE_NONE_BELONGED = "edit where none belonged"

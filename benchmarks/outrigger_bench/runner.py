@@ -17,15 +17,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..actions.context import Guards
-from ..agent import Agent
-from ..config import Settings
-from ..disk import apply_to_disk
-from ..errors import OutriggerError
-from ..model.client import ChatReply, ModelClient
-from ..repair import RepairStats
-from ..workspace.files import Workspace
-from ..workspace.index import ProjectMap
+from outrigger.actions.context import Guards
+from outrigger.agent import Agent
+from outrigger.config import Settings
+from outrigger.disk import apply_to_disk
+from outrigger.errors import OutriggerError
+from outrigger.model.client import ChatReply, ModelClient
+from outrigger.repair import RepairStats
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
 from . import checks
 from .checks import StepRecord
 from .naive import NaiveAgent

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..model.client import ModelClient
-from ..workspace.files import Workspace
+from outrigger.model.client import ModelClient
+from outrigger.workspace.files import Workspace
 from .checks import StepRecord
 
 NAIVE_SYSTEM = "You are a coding assistant. Apply the user's request to the file and reply with the complete updated file."

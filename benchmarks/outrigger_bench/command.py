@@ -22,10 +22,10 @@ import sys
 import time
 from pathlib import Path
 
-from ..config import ModelSettings, Settings
-from ..errors import OutriggerError
-from ..model import catalog
-from ..model.embedded import EmbeddedServer
+from outrigger.config import ModelSettings, Settings
+from outrigger.errors import OutriggerError
+from outrigger.model import catalog
+from outrigger.model.embedded import EmbeddedServer
 from . import report, suite as suite_module
 from .runner import CONFIGS, MeteredModel, run_suite
 from .summary import runs_as_dicts, summarise

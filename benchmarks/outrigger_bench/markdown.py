@@ -178,11 +178,11 @@ def _method(data: dict) -> list[str]:
         "- **no _guard_**: the same, with that one `Guards` switch off.",
         "- **naive**: the baseline below, on the same model in the same run.",
         "",
-        "The naive agent (`server/outrigger/bench/naive.py`):",
+        "The naive agent (`benchmarks/outrigger_bench/naive.py`):",
         "",
         _quote(naive.__doc__ or ""),
         "",
-        "What the checks look at (`server/outrigger/bench/checks.py`): the exact set of changed files, identifier counts "
+        "What the checks look at (`benchmarks/outrigger_bench/checks.py`): the exact set of changed files, identifier counts "
         "(exact tokens from a fresh index), docstrings / annotations / new definitions on the named symbols, whether "
         "anything outside the target symbol changed, that every written file still parses "
         "(`outrigger.workspace.syntax.syntax_errors`), the workspace's own tests (`python -m pytest`, `node test.js`, "

@@ -86,8 +86,8 @@ class Suite:
 
 
 def default_root() -> Path:
-    """`benchmarks/` next to the package's source tree (the repository checkout)."""
-    return Path(__file__).resolve().parents[3] / "benchmarks"
+    """The `benchmarks/` folder this package lives in (the repository checkout)."""
+    return Path(__file__).resolve().parents[1]
 
 
 def load(root: Path | None = None) -> Suite:

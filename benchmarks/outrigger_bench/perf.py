@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..agent import Agent
-from ..config import ModelSettings, Settings
-from ..model.client import ModelClient
-from ..workspace.files import Workspace
-from ..workspace.index import ProjectMap
+from outrigger.agent import Agent
+from outrigger.config import ModelSettings, Settings
+from outrigger.model.client import ModelClient
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
 
 INDEX_TARGET_SECONDS = 10.0
 OFFERS_TARGET_MS = 20.0
