@@ -12,7 +12,7 @@ from outrigger.model.client import ModelClient
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "benchmarks" / "workspaces"
 
 
 def copy_fixture(name: str, destination: Path) -> Path:

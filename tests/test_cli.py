@@ -13,7 +13,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 def test_a_question_is_answered_from_the_map(js):
     result = run("ask", "--workspace", str(js), "how many lines does utils.js have")
     assert result.returncode == 0, result.stderr
-    assert "utils.js has 11 lines." in result.stdout
+    assert "utils.js has 16 lines." in result.stdout
 
 
 def test_a_rename_prints_the_diff_and_applies_only_when_asked(js):

@@ -7,7 +7,7 @@ from outrigger.errors import Refused
 from outrigger.spans import Position, Range
 from outrigger.workspace import ProjectMap, Symbol, Workspace
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "benchmarks" / "workspaces"
 
 
 def project(tmp_path, fixture=None, files=None):
@@ -43,7 +43,7 @@ def lines(r: Range):
 
 
 def test_fixture_symbols(js, py):
-    assert js.files() == ["src/auth.js", "src/session.js", "src/user.js", "utils.js"]
+    assert js.files() == ["src/auth.js", "src/session.js", "src/user.js", "test.js", "utils.js"]
     assert names(js.symbols("src/auth.js")) == [
         ("variable", "TOKEN_PREFIX"),
         ("function", "validateToken"),
@@ -303,6 +303,7 @@ def test_occurrences_are_exact_identifiers(js):
     assert found == {
         "src/auth.js": [Range.of(7, 9, 7, 22), Range.of(15, 39, 15, 52), Range.of(24, 19, 24, 32)],
         "src/user.js": [Range.of(0, 22, 0, 35), Range.of(12, 7, 12, 20)],
+        "test.js": [Range.of(2, 8, 2, 21), Range.of(7, 19, 7, 32), Range.of(8, 19, 8, 32), Range.of(9, 19, 9, 32)],
     }  # the comment on user.js line 11 mentions it twice and is not counted
     assert js.occurrences("validateTokens") == {}
     assert js.occurrences("validate") == {}
@@ -331,7 +332,7 @@ class C { get() {} }
 
 
 def test_occurrences_in_python_and_typescript(tmp_path, py):
-    assert set(py.occurrences("get_item")) == {"items.py", "tests/test_items.py"}
+    assert set(py.occurrences("get_item")) == {"items.py", "pricing.py", "tests/test_items.py"}
     assert len(py.occurrences("get_item")["items.py"]) == 3
     assert "store.py" not in py.occurrences("get_item")  # only get_items / get_item_count there
     ts = project(tmp_path, files={"t.ts": "type Token = string;\nfunction f(t: Token): Token { return t; }\n"})

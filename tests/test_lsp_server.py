@@ -323,7 +323,7 @@ async def test_clients_without_document_changes_get_the_changes_map(client, js, 
     assert result["kind"] == "edit", result
     [params] = editor.applied
     assert params.edit.document_changes is None
-    assert set(params.edit.changes) == {editor.uri("src/auth.js"), editor.uri("src/session.js")}
+    assert set(params.edit.changes) == {editor.uri("src/auth.js"), editor.uri("src/session.js"), editor.uri("test.js")}
     assert all(type(e) is types.TextEdit for edits in params.edit.changes.values() for e in edits)
 
 

@@ -51,7 +51,7 @@ def sent(fake_model) -> str:
 def test_the_index_holds_no_secret_ignored_or_linked_file(root, fake_model):
     agent = agent_for(root, fake_model)
     files = agent.project_map.files()
-    assert files == ["src/auth.js", "src/session.js", "src/user.js", "utils.js"]
+    assert files == ["src/auth.js", "src/session.js", "src/user.js", "test.js", "utils.js"]
     for path in SECRET_FILES + list(LINKS) + ["private/vault.js", "keys.local.js"]:
         assert agent.workspace.is_ignored(path), path
 

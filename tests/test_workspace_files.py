@@ -8,7 +8,7 @@ import pytest
 from outrigger.errors import Refused
 from outrigger.workspace.files import MAX_FILE_BYTES, Workspace
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "benchmarks" / "workspaces"
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_folder_is_not_a_file(ws):
 
 
 def test_source_files_of_the_fixture(ws):
-    assert list(ws.source_files()) == ["src/auth.js", "src/session.js", "src/user.js", "utils.js"]
+    assert list(ws.source_files()) == ["src/auth.js", "src/session.js", "src/user.js", "test.js", "utils.js"]
 
 
 def test_source_files_skip_tool_folders_secrets_and_other_languages(ws):
@@ -129,7 +129,7 @@ def test_source_files_skip_tool_folders_secrets_and_other_languages(ws):
     write(ws, "secrets.js", "const key = 1;\n")
     write(ws, "app.tsx", "export const A = () => <div/>;\n")
     assert list(ws.source_files()) == [
-        "app.tsx", "src/auth.js", "src/session.js", "src/user.js", "utils.js",
+        "app.tsx", "src/auth.js", "src/session.js", "src/user.js", "test.js", "utils.js",
     ]
     assert ws.is_ignored("node_modules/lib/index.js")
 

@@ -45,7 +45,7 @@ from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.paths import resolve_in_workspace
 from outrigger.workspace.syntax import syntax_errors
 
-FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "workspaces"
 CANARY = "CANARY-7f3a9c"  # in every secret and every file outside the root; never in a prompt
 MAX_CALLS = 4  # plan + retry, edit + retry
 EXTRA_IGNORE = "*.secret.js"  # a user-configured ignore pattern, on top of the defaults

@@ -27,7 +27,7 @@ const { values: opts } = parseArgs({
   options: {
     stub: { type: "boolean", default: false },
     vsix: { type: "string" },
-    workspace: { type: "string", default: join(repo, "tests/fixtures/js_auth") },
+    workspace: { type: "string", default: join(repo, "benchmarks/workspaces/js_auth") },
     // Worded so that the embedded model, not a rule, plans the rename.
     request: { type: "string", default: "validateToken should be called checkToken" },
     file: { type: "string", default: "src/auth.js" },
