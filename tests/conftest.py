@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
-
 from pathlib import Path
 
 import pytest
+
 from agent_helpers import copy_fixture
 from fake_model import FakeModel
-
 from outrigger.model import embedded
 
 

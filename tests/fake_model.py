@@ -99,8 +99,10 @@ class FakeModel:
             self._requests.append({"path": path, "headers": headers, "body": body})
             constrained = isinstance(body, dict) and ("response_format" in body or "format" in body)
             if self._reject_response_format and constrained:
-                return {"status": 400, "body": json.dumps(
-                    {"error": {"message": "response_format is not supported", "code": 400}})}
+                return {
+                    "status": 400,
+                    "body": json.dumps({"error": {"message": "response_format is not supported", "code": 400}}),
+                }
             if not self._replies:
                 return {"status": 500, "body": json.dumps({"error": {"message": NO_REPLY}})}
             return self._replies.popleft()
@@ -130,8 +132,7 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 body = raw.decode("utf-8", "replace")
             if self.path == "/_script":
-                fake.script(*body.get("replies", []),
-                            reject_response_format=body.get("reject_response_format"))
+                fake.script(*body.get("replies", []), reject_response_format=body.get("reject_response_format"))
                 self._send(200, '{"ok": true}')
             elif self.path == "/_reset":
                 fake.reset()
@@ -176,15 +177,19 @@ def _completion(reply: dict, *, ollama: bool) -> dict:
     prompt, completion = reply.get("prompt_tokens", 10), reply.get("completion_tokens", 5)
     message = {"role": "assistant", "content": reply["content"]}
     if ollama:
-        return {"model": "fake", "message": message, "done": True,
-                "prompt_eval_count": prompt, "eval_count": completion}
+        return {
+            "model": "fake",
+            "message": message,
+            "done": True,
+            "prompt_eval_count": prompt,
+            "eval_count": completion,
+        }
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "model": "fake",
         "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                  "total_tokens": prompt + completion},
+        "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
     }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from agent_helpers import apply, make_agent
 
 JS_FENCED_BOTH = """Here is the updated code:
@@ -142,7 +141,9 @@ async def test_a_reply_for_a_similar_named_function_is_refused(js, fake_model):
 
 
 async def test_the_model_plans_unusual_wording_and_its_prose_json_is_repaired(js, fake_model):
-    fake_model.script('Sure! Here is the plan:\n```json\n{"action": "rename", "symbol": "validateToken", "file": "src/auth.js", "new_name": "checkToken",}\n```')
+    fake_model.script(
+        'Sure! Here is the plan:\n```json\n{"action": "rename", "symbol": "validateToken", "file": "src/auth.js", "new_name": "checkToken",}\n```'
+    )
     agent = make_agent(js, fake_model.base_url)
     outcome = await agent.ask("please give validateToken the clearer name checkToken")
     assert outcome.kind == "edit", outcome.message

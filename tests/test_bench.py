@@ -10,21 +10,35 @@ import sys
 
 import pytest
 
+from outrigger.config import ModelSettings, Settings
 from outrigger_bench import checks, report, suite
 from outrigger_bench.checks import BROKEN_FILE, EDIT_WHERE_NONE_BELONGED, WRONG_FILE, WRONG_SYMBOL, StepRecord
 from outrigger_bench.naive import NaiveAgent, named_file
 from outrigger_bench.runner import CONFIGS, MeteredModel, Runner, run_suite
 from outrigger_bench.summary import runs_as_dicts, summarise
-from outrigger.config import ModelSettings, Settings
 
 SUITE = suite.load()
 # Tasks the rules and the map settle without a model call: renames worded as rules,
 # questions the map answers, refusals, and the undo of a rule rename.
 NO_MODEL = {
-    "js-rename-rule", "js-question-lines", "js-question-where", "js-undo", "js-refuse-missing-symbol",
-    "js-refuse-typo-rename", "js-refuse-missing-file", "js-refuse-outside", "py-rename-rule",
-    "py-refuse-rename-collision", "py-question-lines", "py-question-where", "py-question-list",
-    "py-refuse-missing-symbol", "py-refuse-outside", "ts-rename-rule", "ts-question-lines", "ts-refuse-missing-file",
+    "js-rename-rule",
+    "js-question-lines",
+    "js-question-where",
+    "js-undo",
+    "js-refuse-missing-symbol",
+    "js-refuse-typo-rename",
+    "js-refuse-missing-file",
+    "js-refuse-outside",
+    "py-rename-rule",
+    "py-refuse-rename-collision",
+    "py-question-lines",
+    "py-question-where",
+    "py-question-list",
+    "py-refuse-missing-symbol",
+    "py-refuse-outside",
+    "ts-rename-rule",
+    "ts-question-lines",
+    "ts-refuse-missing-file",
 }
 
 
@@ -53,12 +67,22 @@ def test_suite_covers_every_action_type_and_names_real_files():
         assert all((root / path).is_file() for path in named), t.id
 
 
-@pytest.mark.parametrize("name, command", [("js_auth", ["node", "test.js"]), ("py_items", [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])])
+@pytest.mark.parametrize(
+    "name, command",
+    [("js_auth", ["node", "test.js"]), ("py_items", [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])],
+)
 def test_workspace_tests_pass_untouched(tmp_path, name, command):
     if shutil.which(command[0]) is None:
         pytest.skip(f"{command[0]} is not installed")
     root = shutil.copytree(SUITE.workspace(name), tmp_path / name)
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120, env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin:/usr/local/bin"})
+    done = subprocess.run(
+        command,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -86,8 +110,12 @@ def judged(tmp_path, task_id: str, write: dict[str, str], steps: list[StepRecord
 
 
 def test_check_catches_a_question_that_edits_a_file(tmp_path):
-    verdict = judged(tmp_path, "js-question-lines", {"utils.js": "utils.js has 16 lines.\n"},
-                     [StepRecord("how many lines does utils.js have", "edit", "utils.js has 16 lines.")])
+    verdict = judged(
+        tmp_path,
+        "js-question-lines",
+        {"utils.js": "utils.js has 16 lines.\n"},
+        [StepRecord("how many lines does utils.js have", "edit", "utils.js has 16 lines.")],
+    )
     assert not verdict.success
     assert verdict.misrouted
     assert EDIT_WHERE_NONE_BELONGED in verdict.unsafe and BROKEN_FILE in verdict.unsafe
@@ -164,11 +192,18 @@ async def test_runner_scores_guarded_and_naive_on_the_same_replies(fake_model):
 async def test_report_renders_tables_and_targets(tmp_path, fake_model):
     settings = settings_for(fake_model.base_url)
     model = MeteredModel(settings.model)
-    results = await run_suite(SUITE.select(["py-question-lines", "js-refuse"]), model, settings, ["guarded", "no map_validation"])
-    data = {"models": {"Qwen2.5-Coder-0.5B-Instruct Q4_K_M": {
-        "label": "Qwen2.5-Coder-0.5B-Instruct Q4_K_M",
-        "configs": {c: {"summary": summarise(r), "tasks": runs_as_dicts(r)} for c, r in results.items()}}},
-        "suite": {"tasks": []}}
+    results = await run_suite(
+        SUITE.select(["py-question-lines", "js-refuse"]), model, settings, ["guarded", "no map_validation"]
+    )
+    data = {
+        "models": {
+            "Qwen2.5-Coder-0.5B-Instruct Q4_K_M": {
+                "label": "Qwen2.5-Coder-0.5B-Instruct Q4_K_M",
+                "configs": {c: {"summary": summarise(r), "tasks": runs_as_dicts(r)} for c, r in results.items()},
+            }
+        },
+        "suite": {"tasks": []},
+    }
     json.dumps(data)
     table = report.terminal_table("q", data["models"]["Qwen2.5-Coder-0.5B-Instruct Q4_K_M"])
     assert "guarded" in table and "no map_validation" in table
@@ -211,7 +246,10 @@ def test_catalog_assembles_parts_named_like_gemmas(tmp_path, monkeypatch):
         wheels.append(wheel)
     whole = b"".join(chunks)
     spec = embedded.ModelSpec(
-        file="m.gguf", size=len(whole), sha256=hashlib.sha256(whole).hexdigest(), packages=(),
+        file="m.gguf",
+        size=len(whole),
+        sha256=hashlib.sha256(whole).hexdigest(),
+        packages=(),
         parts=r"^[^/]+/data/m\.gguf\.part(\d+)$",
     )
     dest = embedded.model_path(spec)

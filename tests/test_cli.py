@@ -7,7 +7,9 @@ import sys
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "outrigger", *args], capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "outrigger", *args], capture_output=True, text=True, timeout=60, env=env
+    )
 
 
 def test_a_question_is_answered_from_the_map(js):

@@ -1,6 +1,6 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-import pytest
 
 from outrigger.edits import TextEdit, apply_edits, combined_preview, file_edit, unified_diff
 from outrigger.spans import Range

@@ -242,7 +242,9 @@ def test_crashing_program_does_not_leave_the_server_behind(ready_model, monkeypa
 def test_a_killed_program_does_not_leave_the_server_behind(ready_model, monkeypatch, tmp_path):
     killed, server_pid = _start_server_then(
         "os.kill(os.getpid(), signal.SIGKILL)  # what an editor does to a hung server",
-        ready_model, monkeypatch, tmp_path,
+        ready_model,
+        monkeypatch,
+        tmp_path,
     )
     assert killed.returncode == -signal.SIGKILL
     assert _gone(server_pid)
@@ -282,8 +284,7 @@ async def test_real_model_answers_and_honours_json_schema(embedded_model):
     client = ModelClient(ModelSettings(base_url=embedded_model, max_output_tokens=64))
     schema = {
         "type": "object",
-        "properties": {"language": {"type": "string", "enum": ["python", "javascript"]},
-                       "lines": {"type": "integer"}},
+        "properties": {"language": {"type": "string", "enum": ["python", "javascript"]}, "lines": {"type": "integer"}},
         "required": ["language", "lines"],
     }
     try:

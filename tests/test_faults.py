@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+
 from agent_helpers import apply, copy_fixture, make_agent
 from fake_model import FakeModel
-
 from outrigger.disk import apply_to_disk
 from outrigger.errors import Refused
 
@@ -19,11 +19,14 @@ FIXED_USER = """function validateUser(user) {
   return Boolean(user && user.name && user.token) && validateToken(user.token);
 }
 """
-FIXED_BOTH = FIXED_USER + """
+FIXED_BOTH = (
+    FIXED_USER
+    + """
 function validateSession(session) {
   return Boolean(session) && validateUser(session.user);
 }
 """
+)
 
 FAULTS = {
     "http 500": {"status": 500, "body": '{"error": {"message": "CUDA out of memory"}}'},
@@ -119,10 +122,13 @@ async def test_two_racing_asks_on_one_file_cannot_both_apply(js, fake_model):
     assert (js / "src" / "auth.js").read_text() == first.edits[0].new_text
 
 
-@pytest.mark.parametrize("request_text, reply", [
-    ("fix validateUser in src/auth.js", FIXED_USER),
-    ("add a function that trims a token to src/auth.js", "function trimToken(t) {\n  return t.trim();\n}\n"),
-])
+@pytest.mark.parametrize(
+    "request_text, reply",
+    [
+        ("fix validateUser in src/auth.js", FIXED_USER),
+        ("add a function that trims a token to src/auth.js", "function trimToken(t) {\n  return t.trim();\n}\n"),
+    ],
+)
 async def test_an_edit_records_the_version_it_was_computed_against(js, fake_model, request_text, reply):
     """The document changes while the model thinks: the edit must carry the old version
     (and old text), so the front end's stale check can refuse it."""

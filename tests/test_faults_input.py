@@ -7,8 +7,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from agent_helpers import copy_fixture, make_agent
 
+from agent_helpers import copy_fixture, make_agent
 from outrigger.agent import MAX_REQUEST_CHARS
 
 
@@ -22,11 +22,14 @@ def js(tmp_path):
     return root
 
 
-@pytest.mark.parametrize("path, reason", [
-    ("big.js", "larger than 1 MB"),
-    ("blob.js", "binary"),
-    ("latin.js", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "path, reason",
+    [
+        ("big.js", "larger than 1 MB"),
+        ("blob.js", "binary"),
+        ("latin.js", "not UTF-8"),
+    ],
+)
 async def test_unreadable_files_are_skipped_and_refused(js, fake_model, path, reason):
     agent = make_agent(js, fake_model.base_url)
     assert path not in agent.project_map.files()
@@ -54,10 +57,17 @@ def no_code(tmp_path):
     return root
 
 
-@pytest.mark.parametrize("request_text", [
-    "fix validateUser", "what does validateUser do?", "rename a to b",
-    "add a function that logs to main.py", "how many functions are there?", "explain README.md",
-])
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "fix validateUser",
+        "what does validateUser do?",
+        "rename a to b",
+        "add a function that logs to main.py",
+        "how many functions are there?",
+        "explain README.md",
+    ],
+)
 async def test_a_workspace_with_no_supported_language(no_code, fake_model, request_text):
     fake_model.script('{"action": "question"}', "An answer.")
     agent = make_agent(no_code, fake_model.base_url)
@@ -67,11 +77,17 @@ async def test_a_workspace_with_no_supported_language(no_code, fake_model, reque
     assert outcome.message.strip()
 
 
-@pytest.mark.parametrize("request_text, expected", [
-    ("", "empty"), ("   \n\t", "empty"), ("\x00", "NUL"), ("fix validateUser\x00 in src/auth.js", "NUL"),
-    ("add a docstring to validateUser " * 10_000, "characters long"),
-    ("how many lines does utils.js have " * 40_000, "characters long"),
-])
+@pytest.mark.parametrize(
+    "request_text, expected",
+    [
+        ("", "empty"),
+        ("   \n\t", "empty"),
+        ("\x00", "NUL"),
+        ("fix validateUser\x00 in src/auth.js", "NUL"),
+        ("add a docstring to validateUser " * 10_000, "characters long"),
+        ("how many lines does utils.js have " * 40_000, "characters long"),
+    ],
+)
 async def test_bad_requests_are_refused_before_any_model_call(js, fake_model, request_text, expected):
     agent = make_agent(js, fake_model.base_url)
     started = time.perf_counter()

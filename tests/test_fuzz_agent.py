@@ -40,8 +40,9 @@ from outrigger.workspace.files import Workspace  # noqa: E402
 from outrigger.workspace.index import ProjectMap  # noqa: E402
 from outrigger.workspace.paths import resolve_in_workspace  # noqa: E402
 
-SAMPLE = settings(max_examples=300, derandomize=True, database=None, deadline=None,
-                  suppress_health_check=list(HealthCheck))
+SAMPLE = settings(
+    max_examples=300, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+)
 
 
 @pytest.fixture(scope="module")
@@ -102,16 +103,27 @@ def _path_root(factory) -> Path:
 
 
 @SAMPLE
-@given(st.text(max_size=300) | st.sampled_from(["```", "~~~", "````\n```\n````", "```py\n```"]).flatmap(
-    lambda fence: st.lists(st.sampled_from([fence, "code()", "Here:", "", "  ```", "\r"]), max_size=8).map("\n".join)))
+@given(
+    st.text(max_size=300)
+    | st.sampled_from(["```", "~~~", "````\n```\n````", "```py\n```"]).flatmap(
+        lambda fence: st.lists(st.sampled_from([fence, "code()", "Here:", "", "  ```", "\r"]), max_size=8).map(
+            "\n".join
+        )
+    )
+)
 def test_strip_fences_never_fails(reply):
     assert isinstance(strip_fences(reply, RepairStats()), str)
 
 
 @SAMPLE
-@given(st.recursive(st.none() | st.integers() | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)),
-       st.integers(0, 200), st.sampled_from(["", "Sure: ", "```json\n"]))
+@given(
+    st.recursive(
+        st.none() | st.integers() | st.text(max_size=5),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    ),
+    st.integers(0, 200),
+    st.sampled_from(["", "Sure: ", "```json\n"]),
+)
 def test_extract_json_returns_an_object_or_raises_value_error(value, cut, prefix):
     text = prefix + json.dumps(value)
     for candidate in (text, text[:cut]):
@@ -129,7 +141,16 @@ def test_extract_json_refuses_pathological_nesting_with_value_error(text):
 
 
 @SAMPLE
-@given(st.lists(st.text(max_size=120) | st.sampled_from(['{"action": "question"}', '{"action": 1}', '{"action": "rename"', "[" * 3000, '{"a":' * 3000]), min_size=2, max_size=2))
+@given(
+    st.lists(
+        st.text(max_size=120)
+        | st.sampled_from(
+            ['{"action": "question"}', '{"action": 1}', '{"action": "rename"', "[" * 3000, '{"a":' * 3000]
+        ),
+        min_size=2,
+        max_size=2,
+    )
+)
 def test_structured_reply_refuses_or_returns_a_valid_plan(replies):
     """Whatever two replies the model gives, a valid ModelPlan or a Refused: nothing else."""
     model = ScriptedModel(list(replies))
@@ -141,8 +162,10 @@ def test_structured_reply_refuses_or_returns_a_valid_plan(replies):
 
 
 @SAMPLE
-@given(st.text(alphabet=st.sampled_from("ab\n\r\x0c\u2028 é"), max_size=40),
-       st.text(alphabet=st.sampled_from("ab\n\r\x0c\u2028 é"), max_size=40))
+@given(
+    st.text(alphabet=st.sampled_from("ab\n\r\x0c\u2028 é"), max_size=40),
+    st.text(alphabet=st.sampled_from("ab\n\r\x0c\u2028 é"), max_size=40),
+)
 def test_minimal_edits_reproduce_the_new_text(old, new):
     """Line breaks that are not "\\n" (\\r, \\f, \\u2028) must not shift edit positions."""
     assert apply_edits(old, file_edit("f.py", old, new, None).edits) == new
@@ -185,7 +208,9 @@ def test_a_symlink_to_a_secret_is_as_secret_as_its_target(tmp_path, loop):
     project_map.build()
     assert project_map.files() == ["main.js"] and workspace.is_ignored("notes.js")
     model = ScriptedModel(["It holds a token."])
-    outcome = loop.run_until_complete(Agent(workspace, project_map, model, Settings()).ask("add a function that logs to notes.js"))
+    outcome = loop.run_until_complete(
+        Agent(workspace, project_map, model, Settings()).ask("add a function that logs to notes.js")
+    )
     assert outcome.kind == "refused" and "links to `.env`" in outcome.message
     assert CANARY not in str(model.calls)
 

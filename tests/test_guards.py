@@ -5,10 +5,10 @@ With the guard off, the bad output reaches the edit — proof the guard is what 
 from __future__ import annotations
 
 import pytest
-from agent_helpers import make_agent
-from test_agent import JS_FENCED_BOTH
 
+from agent_helpers import make_agent
 from outrigger.actions.context import Guards
+from test_agent import JS_FENCED_BOTH
 
 
 def agent_with(root, fake_model, **switches):

@@ -237,9 +237,7 @@ def test_similar_symbol_is_suggested_never_chosen(tmp_path):
     project_map = project(tmp_path, files={"src/auth.js": "function validateUser(u) {}\n"})
     with pytest.raises(Refused) as error:
         project_map.require_symbol("validateToken", "src/auth.js")
-    assert str(error.value) == (
-        "`validateToken` is not defined in src/auth.js; did you mean `validateUser`?"
-    )
+    assert str(error.value) == ("`validateToken` is not defined in src/auth.js; did you mean `validateUser`?")
     with pytest.raises(Refused, match="not defined anywhere in the workspace; did you mean `validateUser`"):
         project_map.require_symbol("validateToken", None)
 
@@ -258,9 +256,7 @@ def test_require_symbol(js):
 
 
 def test_require_symbol_defined_in_several_files(tmp_path):
-    project_map = project(
-        tmp_path, files={"a.js": "function helper() {}\n", "b/c.js": "function helper() {}\n"}
-    )
+    project_map = project(tmp_path, files={"a.js": "function helper() {}\n", "b/c.js": "function helper() {}\n"})
     with pytest.raises(Refused) as error:
         project_map.require_symbol("helper", None)
     assert str(error.value) == "`helper` is defined in 2 files (`a.js`, `b/c.js`); say which file you mean."
@@ -343,9 +339,7 @@ def test_occurrences_follow_updates(js):
     js.workspace.open_document("src/user.js", "validateToken(validateToken);\n", 2)
     assert len(js.occurrences("validateToken")["src/user.js"]) == 2  # stale until update
     js.update("src/user.js")
-    assert js.occurrences("validateToken")["src/user.js"] == [
-        Range.of(0, 0, 0, 13), Range.of(0, 14, 0, 27)
-    ]
+    assert js.occurrences("validateToken")["src/user.js"] == [Range.of(0, 0, 0, 13), Range.of(0, 14, 0, 27)]
     js.workspace.open_document("src/user.js", "// nothing\n", 3)
     js.update("src/user.js")
     assert "src/user.js" not in js.occurrences("validateToken")
@@ -425,8 +419,11 @@ def test_gitignored_and_secret_files_are_not_indexed(tmp_path):
     project_map = project(
         tmp_path,
         "js_auth",
-        files={".gitignore": "generated/\n", "generated/api.js": "function gen() {}\n",
-               "secrets.js": "const key = 1;\n"},
+        files={
+            ".gitignore": "generated/\n",
+            "generated/api.js": "function gen() {}\n",
+            "secrets.js": "const key = 1;\n",
+        },
     )
     assert "generated/api.js" not in project_map.files()
     assert "secrets.js" not in project_map.files()

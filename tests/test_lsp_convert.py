@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from agent_helpers import copy_fixture
 from lsprotocol import types
 
+from agent_helpers import copy_fixture
 from outrigger.agent import Offer
 from outrigger.config import Settings
 from outrigger.edits import file_edit
@@ -39,7 +39,9 @@ def test_client_positions_are_clamped_to_the_text():
     lines = convert.lines_of("ab\ncd")
     assert convert.to_core_position(lines, types.Position(line=0, character=99), UTF16) == Position(0, 2)
     assert convert.to_core_position(lines, types.Position(line=7, character=0), UTF16) == Position(1, 2)
-    assert convert.to_core_position(convert.lines_of("a😀\r\n"), types.Position(line=0, character=9), UTF16) == Position(0, 2)
+    assert convert.to_core_position(
+        convert.lines_of("a😀\r\n"), types.Position(line=0, character=9), UTF16
+    ) == Position(0, 2)
 
 
 def test_workspace_edit_with_versions_and_annotations_in_utf16(tmp_path: Path):
@@ -48,16 +50,23 @@ def test_workspace_edit_with_versions_and_annotations_in_utf16(tmp_path: Path):
     closed = file_edit("b.js", "after();\n", "later();\n", version=None)
 
     result = convert.workspace_edit(
-        [edit, closed], tmp_path, UTF16, document_changes=True,
+        [edit, closed],
+        tmp_path,
+        UTF16,
+        document_changes=True,
         annotation=convert.change_annotation("Renamed `after`.", "rename after to later"),
     )
 
     first, second = result.document_changes
-    assert first.text_document == types.OptionalVersionedTextDocumentIdentifier(uri=(tmp_path / "src/a.js").as_uri(), version=3)
+    assert first.text_document == types.OptionalVersionedTextDocumentIdentifier(
+        uri=(tmp_path / "src/a.js").as_uri(), version=3
+    )
     assert second.text_document.version is None
     [text_edit] = first.edits
     assert isinstance(text_edit, types.AnnotatedTextEdit) and text_edit.annotation_id == "outrigger"
-    assert text_edit.range == types.Range(start=types.Position(line=0, character=0), end=types.Position(line=1, character=0))
+    assert text_edit.range == types.Range(
+        start=types.Position(line=0, character=0), end=types.Position(line=1, character=0)
+    )
     annotation = result.change_annotations["outrigger"]
     assert annotation.needs_confirmation and annotation.label == "Renamed `after`."
     assert annotation.description == "Outrigger: rename after to later"
@@ -98,7 +107,9 @@ def test_offers_become_ask_commands_and_the_open_question_asks_the_client():
         {"request": docs.request, "textDocument": {"uri": uri}, "position": {"line": 8, "character": 4}}
     ]
     assert about.command.command == "outrigger.askAbout"
-    assert about.command.arguments == [{"symbol": "f", "textDocument": {"uri": uri}, "position": {"line": 8, "character": 4}}]
+    assert about.command.arguments == [
+        {"symbol": "f", "textDocument": {"uri": uri}, "position": {"line": 8, "character": 4}}
+    ]
 
 
 def test_only_filters_by_kind_prefix():
@@ -111,10 +122,16 @@ def test_only_filters_by_kind_prefix():
 
 def test_document_symbols_nest_members(tmp_path: Path):
     def symbol(name, kind, lines, container=None):
-        return Symbol(name, kind, "a.py", Range.of(lines[0], 0, lines[1], 0), Range.of(lines[0], 0, lines[0], 1), container)
+        return Symbol(
+            name, kind, "a.py", Range.of(lines[0], 0, lines[1], 0), Range.of(lines[0], 0, lines[0], 1), container
+        )
 
     tree = convert.document_symbols(
-        [symbol("Store", "class", (0, 5)), symbol("add", "method", (1, 2), "Store"), symbol("free", "function", (6, 7))],
+        [
+            symbol("Store", "class", (0, 5)),
+            symbol("add", "method", (1, 2), "Store"),
+            symbol("free", "function", (6, 7)),
+        ],
         convert.lines_of("\n" * 8),
         UTF16,
     )
@@ -186,8 +203,14 @@ def test_invalid_settings_name_the_field_and_keep_nothing():
 
 @pytest.mark.parametrize(
     "arguments",
-    [(), ("text",), ({"request": None},), ({"request": "x", "textDocument": {"uri": 3}},),
-     ({"request": "x", "position": {"line": True, "character": 0}},), ({}, {})],
+    [
+        (),
+        ("text",),
+        ({"request": None},),
+        ({"request": "x", "textDocument": {"uri": 3}},),
+        ({"request": "x", "position": {"line": True, "character": 0}},),
+        ({}, {}),
+    ],
 )
 def test_malformed_ask_arguments_raise_value_error(arguments):
     with pytest.raises(ValueError):

@@ -12,14 +12,14 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Union
 
 import pytest
 import pytest_lsp
-from agent_helpers import copy_fixture
-from fake_model import FakeModel
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from agent_helpers import copy_fixture
+from fake_model import FakeModel
 
 SERVER = [sys.executable, "-m", "outrigger", "lsp"]
 COMMANDS = ["outrigger.ask", "outrigger.history", "outrigger.undo"]
@@ -187,7 +187,7 @@ def _read_code_actions_as_code_actions(client: LanguageClient) -> None:
         kind = types.Command if isinstance(value.get("command"), str) else types.CodeAction
         return converter.structure(value, kind)
 
-    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)
+    converter.register_structure_hook(types.Command | types.CodeAction, structure)
 
 
 def apply_text_edits(text: str, edits) -> str:
@@ -409,13 +409,15 @@ async def test_cancel_request_stops_the_agent_and_applies_nothing(client, js):
         await editor.start(model_url=fake.base_url)
         fake.script(JSDOC_REPLY)
         msg_id = str(uuid.uuid4())
-        asking = asyncio.ensure_future(client.protocol.send_request_async(
-            types.WORKSPACE_EXECUTE_COMMAND,
-            types.ExecuteCommandParams(
-                command="outrigger.ask", arguments=[{"request": "Add a JSDoc to `validateUser` in src/auth.js"}]
-            ),
-            msg_id=msg_id,
-        ))
+        asking = asyncio.ensure_future(
+            client.protocol.send_request_async(
+                types.WORKSPACE_EXECUTE_COMMAND,
+                types.ExecuteCommandParams(
+                    command="outrigger.ask", arguments=[{"request": "Add a JSDoc to `validateUser` in src/auth.js"}]
+                ),
+                msg_id=msg_id,
+            )
+        )
         await wait_for(fake.arrived.is_set)
 
         client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
@@ -544,7 +546,11 @@ async def test_pushed_editor_symbols_feed_the_map(client, js, fake_model):
         "outrigger/pushSymbols",
         {
             "symbols": [
-                {"name": "validateUserFromEditor", "kind": 12, "location": {"uri": editor.uri("src/auth.js"), "range": where}},
+                {
+                    "name": "validateUserFromEditor",
+                    "kind": 12,
+                    "location": {"uri": editor.uri("src/auth.js"), "range": where},
+                },
                 {"name": "outsider", "kind": 12, "location": {"uri": "file:///elsewhere/x.js", "range": where}},
             ]
         },
@@ -582,7 +588,9 @@ async def test_open_documents_are_the_truth_for_the_map(client, js, fake_model):
     found = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="freshlyTyped"))
 
     assert [s.name for s in found] == ["freshlyTyped"]
-    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
     assert await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="freshlyTyped")) == []
 
 

@@ -7,8 +7,8 @@ import socket
 import time
 
 import pytest
-from fake_model import NO_REPLY
 
+from fake_model import NO_REPLY
 from outrigger.config import ModelSettings
 from outrigger.errors import ModelError
 from outrigger.model import ModelClient
@@ -42,11 +42,9 @@ async def test_chat_returns_text_usage_and_stats(fake_model, make_client):
     assert reply.seconds > 0
     first, second = fake_model.requests()
     assert first["path"] == "/v1/chat/completions"
-    assert first["body"] == {"model": "qwen2.5-coder-0.5b", "messages": HELLO,
-                             "temperature": 0.2, "max_tokens": 256}
+    assert first["body"] == {"model": "qwen2.5-coder-0.5b", "messages": HELLO, "temperature": 0.2, "max_tokens": 256}
     assert second["body"]["max_tokens"] == 7
-    assert (client.stats.calls, client.stats.prompt_tokens, client.stats.completion_tokens) == (
-        2, 22, 8)
+    assert (client.stats.calls, client.stats.prompt_tokens, client.stats.completion_tokens) == (2, 22, 8)
 
 
 async def test_base_without_path_gets_v1_and_api_key_is_sent(fake_model, make_client):
@@ -68,7 +66,9 @@ async def test_json_schema_is_sent_as_response_format(fake_model, make_client):
 
     assert reply.text == '{"kind": "answer"}'
     assert fake_model.bodies()[0]["response_format"] == {
-        "type": "json_schema", "json_schema": {"name": "reply", "schema": SCHEMA}}
+        "type": "json_schema",
+        "json_schema": {"name": "reply", "schema": SCHEMA},
+    }
     assert client.constrained_decoding
 
 
@@ -128,7 +128,8 @@ async def test_connection_refused_says_what_to_do(make_client):
 
     assert str(caught.value) == (
         f"Cannot reach the model at {url}/chat/completions: connection refused. "
-        "Start your model server or check outrigger.model.baseUrl.")
+        "Start your model server or check outrigger.model.baseUrl."
+    )
 
 
 async def test_timeout_is_bounded_and_named(fake_model, make_client):
@@ -197,8 +198,9 @@ async def test_no_url_and_no_provider_is_a_clear_error(make_client):
 
 async def test_ollama_request_and_usage(fake_model, make_client):
     fake_model.script({"content": '{"kind": "edit"}', "prompt_tokens": 30, "completion_tokens": 4})
-    client = make_client(fake_model.root_url, api="ollama", name="qwen2.5-coder:0.5b",
-                         context_window=4096, max_output_tokens=100)
+    client = make_client(
+        fake_model.root_url, api="ollama", name="qwen2.5-coder:0.5b", context_window=4096, max_output_tokens=100
+    )
 
     reply = await client.chat(HELLO, json_schema=SCHEMA)
 
@@ -206,5 +208,9 @@ async def test_ollama_request_and_usage(fake_model, make_client):
     request = fake_model.requests()[0]
     assert request["path"] == "/api/chat"
     assert request["body"] == {
-        "model": "qwen2.5-coder:0.5b", "messages": HELLO, "stream": False, "format": SCHEMA,
-        "options": {"temperature": 0.0, "num_predict": 100, "num_ctx": 4096}}
+        "model": "qwen2.5-coder:0.5b",
+        "messages": HELLO,
+        "stream": False,
+        "format": SCHEMA,
+        "options": {"temperature": 0.0, "num_predict": 100, "num_ctx": 4096},
+    }

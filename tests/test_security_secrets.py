@@ -8,8 +8,8 @@ import json
 import os
 
 import pytest
-from agent_helpers import copy_fixture
 
+from agent_helpers import copy_fixture
 from outrigger.agent import Agent
 from outrigger.config import ModelSettings, Settings
 from outrigger.model.client import ModelClient
@@ -17,7 +17,17 @@ from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
 SECRET = "SECRET-d41d8cd98f"
-SECRET_FILES = [".env", ".env.production", "server.pem", "deploy.key", "id_rsa", "id_ed25519.pub", ".npmrc", "secrets.js", "config.secret.js"]
+SECRET_FILES = [
+    ".env",
+    ".env.production",
+    "server.pem",
+    "deploy.key",
+    "id_rsa",
+    "id_ed25519.pub",
+    ".npmrc",
+    "secrets.js",
+    "config.secret.js",
+]
 LINKS = {"env_alias.js": ".env", "key_alias.js": "id_rsa", "src/settings.js": "../config.secret.js"}
 
 
@@ -56,7 +66,9 @@ def test_the_index_holds_no_secret_ignored_or_linked_file(root, fake_model):
         assert agent.workspace.is_ignored(path), path
 
 
-@pytest.mark.parametrize("path", SECRET_FILES + list(LINKS) + ["private/vault.js", "keys.local.js", "./.ENV", "src/../.env"])
+@pytest.mark.parametrize(
+    "path", SECRET_FILES + list(LINKS) + ["private/vault.js", "keys.local.js", "./.ENV", "src/../.env"]
+)
 async def test_asking_about_a_secret_file_never_sends_it(root, fake_model, path):
     fake_model.script("It holds a key.", "It holds a key.")
     agent = agent_for(root, fake_model)
@@ -66,7 +78,9 @@ async def test_asking_about_a_secret_file_never_sends_it(root, fake_model, path)
     assert SECRET not in sent(fake_model)
 
 
-@pytest.mark.parametrize("path", [".env", "id_rsa", "config.secret.js", "env_alias.js", "src/settings.js", "private/vault.js"])
+@pytest.mark.parametrize(
+    "path", [".env", "id_rsa", "config.secret.js", "env_alias.js", "src/settings.js", "private/vault.js"]
+)
 async def test_adding_code_to_a_secret_file_is_refused_unsent(root, fake_model, path):
     # The rules cannot place ".env"; the model's plan names the file, the map refuses it.
     plan = json.dumps({"action": "add_code", "symbol": None, "file": path, "new_name": None})

@@ -122,14 +122,26 @@ def test_source_files_of_the_fixture(ws):
 
 
 def test_source_files_skip_tool_folders_secrets_and_other_languages(ws):
-    for path in ["node_modules/lib/index.js", ".git/hooks/x.js", ".venv/lib/site.py",
-                 "venv/a.py", "src/__pycache__/m.py", "dist/bundle.js", "build/out.js"]:
+    for path in [
+        "node_modules/lib/index.js",
+        ".git/hooks/x.js",
+        ".venv/lib/site.py",
+        "venv/a.py",
+        "src/__pycache__/m.py",
+        "dist/bundle.js",
+        "build/out.js",
+    ]:
         write(ws, path, "x = 1\n")
     write(ws, "README.md", "# hi\n")
     write(ws, "secrets.js", "const key = 1;\n")
     write(ws, "app.tsx", "export const A = () => <div/>;\n")
     assert list(ws.source_files()) == [
-        "app.tsx", "src/auth.js", "src/session.js", "src/user.js", "test.js", "utils.js",
+        "app.tsx",
+        "src/auth.js",
+        "src/session.js",
+        "src/user.js",
+        "test.js",
+        "utils.js",
     ]
     assert ws.is_ignored("node_modules/lib/index.js")
 
@@ -145,8 +157,13 @@ def test_gitignore(ws):
     write(ws, "logs/a/b/trace.js", "")
     files = set(ws.source_files())
     assert {"src/root_only.js", "src/keep.gen.ts"} <= files
-    assert not files & {"generated/api.js", "src/generated/deep.js", "root_only.js",
-                        "src/schema.gen.ts", "logs/a/b/trace.js"}
+    assert not files & {
+        "generated/api.js",
+        "src/generated/deep.js",
+        "root_only.js",
+        "src/schema.gen.ts",
+        "logs/a/b/trace.js",
+    }
     assert ws.is_ignored("generated/api.js")
     assert not ws.is_ignored("src/keep.gen.ts")
     with pytest.raises(Refused, match="ignored by .gitignore"):

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from benchmarks.fuzz.harness import Case, Fault, Tally, assert_untouched, build_workspaces, cases, run_case  # noqa: E402
-from fake_model import FakeModel  # noqa: E402
 
+from fake_model import FakeModel  # noqa: E402
 from outrigger.config import ModelSettings  # noqa: E402
 from outrigger.model.client import ModelClient  # noqa: E402
 
@@ -39,9 +39,7 @@ HTTP_FAULTS = [
 ]
 
 
-def drive(
-    n: int, fuzz_seed: int, workdir: Path, check_case: Callable[[Case, dict, Tally], None]
-) -> Tally:
+def drive(n: int, fuzz_seed: int, workdir: Path, check_case: Callable[[Case, dict, Tally], None]) -> Tally:
     spaces = build_workspaces(workdir)
     before = {key: ws.snapshot() for key, ws in spaces.items()}
     tally = Tally()

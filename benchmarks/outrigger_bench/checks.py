@@ -30,6 +30,7 @@ from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for, syntax_errors
+
 from .suite import Task
 
 EDIT_WHERE_NONE_BELONGED = "edit where none belonged"
@@ -87,7 +88,13 @@ def index(root: Path) -> ProjectMap:
 
 
 def check(
-    task: Task, root: Path, before: dict[str, str], original: ProjectMap, steps: list[StepRecord], *, check_kinds: bool = True
+    task: Task,
+    root: Path,
+    before: dict[str, str],
+    original: ProjectMap,
+    steps: list[StepRecord],
+    *,
+    check_kinds: bool = True,
 ) -> Verdict:
     """Judge the workspace at `root` after `steps` ran; it held `before`, indexed as `original`.
 
@@ -114,7 +121,7 @@ def check(
 def _check_steps(task: Task, steps: list[StepRecord], verdict: Verdict, check_kinds: bool) -> None:
     if len(steps) != len(task.steps):
         verdict.fail(f"ran {len(steps)} of {len(task.steps)} steps")
-    for number, (step, record) in enumerate(zip(task.steps, steps), start=1):
+    for number, (step, record) in enumerate(zip(task.steps, steps, strict=False), start=1):
         if step.expect == "answer" and record.kind == "edit":
             verdict.misrouted = True
         if check_kinds and record.kind != step.expect:
@@ -123,7 +130,9 @@ def _check_steps(task: Task, steps: list[StepRecord], verdict: Verdict, check_ki
             verdict.fail(f"step {number}: the answer lacks /{step.answer}/: {_short(record.message)}")
 
 
-def _check_changed_files(task: Task, before: dict[str, str], after: dict[str, str], changed: list[str], verdict: Verdict) -> None:
+def _check_changed_files(
+    task: Task, before: dict[str, str], after: dict[str, str], changed: list[str], verdict: Verdict
+) -> None:
     if set(changed) != set(task.changed):
         verdict.fail(f"changed {changed or 'nothing'}, expected {sorted(task.changed) or 'nothing'}")
     for path in changed:
@@ -177,7 +186,14 @@ def _text_of(text: str, symbol: Symbol) -> str:
     return "".join(lines[symbol.range.start.line : symbol.range.end.line + 1])
 
 
-def _check_symbols(task: Task, old_map: ProjectMap, new_map: ProjectMap, before: dict[str, str], after: dict[str, str], verdict: Verdict) -> None:
+def _check_symbols(
+    task: Task,
+    old_map: ProjectMap,
+    new_map: ProjectMap,
+    before: dict[str, str],
+    after: dict[str, str],
+    verdict: Verdict,
+) -> None:
     for path, name in task.documented:
         symbol = _symbol(new_map, path, name)
         if symbol is None or not has_doc(path, _text_of(after.get(path, ""), symbol), after.get(path, ""), symbol):
@@ -204,7 +220,7 @@ def _check_symbols(task: Task, old_map: ProjectMap, new_map: ProjectMap, before:
 
 def _outside(text: str, symbols: list[Symbol | None]) -> list[str]:
     """The file's non-blank lines outside the given symbols' ranges."""
-    inside = set()
+    inside: set[int] = set()
     for symbol in symbols:
         if symbol is not None:
             inside.update(range(symbol.range.start.line, symbol.range.end.line + 1))
@@ -247,7 +263,15 @@ def has_annotations(path: str, block: str) -> bool:
 def _run(command: list[str], root: Path) -> tuple[bool, str]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "NODE_NO_WARNINGS": "1"}
     try:
-        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            command,
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         return False, f"timed out after {COMMAND_TIMEOUT}s"
     except OSError as error:

@@ -1,12 +1,12 @@
 """`outrigger bench`: run the suite per model and configuration; write the table, JSON, report.
 
-    outrigger bench                                  the embedded Qwen2.5-Coder-0.5B
-    outrigger bench --model gemma-3-270m --model smollm2-135m
-    outrigger bench --gguf ~/models/foo.gguf
-    outrigger bench --base-url http://127.0.0.1:8080/v1 --model-name qwen2.5-coder-1.5b
-    outrigger bench --tasks py-rename js-question --configs guarded naive
-    outrigger bench perf                             only the map timings (5,000 generated files)
-    outrigger bench report                           re-render docs/benchmark.md from the JSON
+outrigger bench                                  the embedded Qwen2.5-Coder-0.5B
+outrigger bench --model gemma-3-270m --model smollm2-135m
+outrigger bench --gguf ~/models/foo.gguf
+outrigger bench --base-url http://127.0.0.1:8080/v1 --model-name qwen2.5-coder-1.5b
+outrigger bench --tasks py-rename js-question --configs guarded naive
+outrigger bench perf                             only the map timings (5,000 generated files)
+outrigger bench report                           re-render docs/benchmark.md from the JSON
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from outrigger.config import ModelSettings, Settings
 from outrigger.errors import OutriggerError
 from outrigger.model import catalog
 from outrigger.model.embedded import EmbeddedServer
-from . import report, suite as suite_module
+
+from . import report
+from . import suite as suite_module
 from .runner import CONFIGS, MeteredModel, run_suite
 from .summary import runs_as_dicts, summarise
 
@@ -41,7 +43,9 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "perf":
         return _perf_only(argv[1:])
     args = _parser().parse_args(argv)
-    bench_suite = suite_module.load(Path(args.suite) if args.suite else None).select(args.tasks, ci=args.ci).interleaved()
+    bench_suite = (
+        suite_module.load(Path(args.suite) if args.suite else None).select(args.tasks, ci=args.ci).interleaved()
+    )
     if not bench_suite.tasks:
         raise OutriggerError("No task matches --tasks.")
     configs = args.configs or list(CONFIGS)
@@ -50,6 +54,7 @@ def main(argv: list[str]) -> int:
     data.setdefault("models", {})
     for target in targets:
         print(f"== {target['label']}: {len(bench_suite.tasks)} tasks × {len(configs)} configurations", file=sys.stderr)
+
         def save_partial(partial: dict, label: str = target["label"]) -> None:
             data["models"][label] = partial
             _save(data, bench_suite, Path(args.json))
@@ -72,7 +77,12 @@ def main(argv: list[str]) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="outrigger bench", description="What breaks, raw vs guarded, per model.")
-    parser.add_argument("--model", action="append", default=[], help=f"catalog model ({', '.join(catalog.CATALOG)}), or an endpoint URL; repeatable")
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        help=f"catalog model ({', '.join(catalog.CATALOG)}), or an endpoint URL; repeatable",
+    )
     parser.add_argument("--gguf", action="append", default=[], help="start llama-server on this GGUF; repeatable")
     parser.add_argument("--base-url", help="any OpenAI-compatible endpoint instead of a local llama-server")
     parser.add_argument("--model-name", default="model", help="the model's name at --base-url")
@@ -83,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--suite", help="the benchmarks/ directory (default: the checkout's)")
     parser.add_argument("--json", default=str(DOCS / "benchmark.json"), help="results file")
     parser.add_argument("--report", default=str(DOCS / "benchmark.md"), help="Markdown report ('' for none)")
-    parser.add_argument("--merge", action=argparse.BooleanOptionalAction, default=True, help="keep other models' results in --json")
+    parser.add_argument(
+        "--merge", action=argparse.BooleanOptionalAction, default=True, help="keep other models' results in --json"
+    )
     parser.add_argument("--perf-files", type=int, default=5000, help="files in the generated workspace (0: skip)")
     parser.add_argument("--no-memo", action="store_true", help="send every request to the model, even repeats")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per model call")
@@ -103,8 +115,16 @@ def _targets(args: argparse.Namespace) -> list[dict]:
     for path in args.gguf:
         targets.append({"label": Path(path).name, "gguf": str(Path(path).expanduser()), "name": Path(path).stem})
     if args.base_url and not args.model:
-        targets.append({"label": f"{args.model_name} @ {args.base_url}", "base_url": args.base_url, "name": args.model_name})
-    return targets or [{"label": catalog.QWEN_CODER_0_5B.label, "catalog": catalog.QWEN_CODER_0_5B.name, "name": catalog.QWEN_CODER_0_5B.name}]
+        targets.append(
+            {"label": f"{args.model_name} @ {args.base_url}", "base_url": args.base_url, "name": args.model_name}
+        )
+    return targets or [
+        {
+            "label": catalog.QWEN_CODER_0_5B.label,
+            "catalog": catalog.QWEN_CODER_0_5B.name,
+            "name": catalog.QWEN_CODER_0_5B.name,
+        }
+    ]
 
 
 def _save(data: dict, bench_suite, path: Path) -> None:
@@ -113,7 +133,9 @@ def _save(data: dict, bench_suite, path: Path) -> None:
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
-async def _run_model(target: dict, bench_suite, configs: list[str], args: argparse.Namespace, save_partial=None) -> dict:
+async def _run_model(
+    target: dict, bench_suite, configs: list[str], args: argparse.Namespace, save_partial=None
+) -> dict:
     server = None
     started = time.perf_counter()
     if "catalog" in target:
@@ -127,7 +149,9 @@ async def _run_model(target: dict, bench_suite, configs: list[str], args: argpar
     else:
         base_url = target["base_url"]
     startup = time.perf_counter() - started
-    settings = Settings(model=ModelSettings(base_url=base_url, name=target["name"], api=args.api, timeout_seconds=args.timeout))
+    settings = Settings(
+        model=ModelSettings(base_url=base_url, name=target["name"], api=args.api, timeout_seconds=args.timeout)
+    )
     model = MeteredModel(settings.model, memo=not args.no_memo)
 
     def result(results: dict) -> dict:
@@ -139,12 +163,22 @@ async def _run_model(target: dict, bench_suite, configs: list[str], args: argpar
             "reused_replies": model.reused,
             "failed_calls": model.failed_calls,
             "timeout_seconds": args.timeout,
-            "configs": {config: {"summary": summarise(runs), "tasks": runs_as_dicts(runs)} for config, runs in results.items() if runs},
+            "configs": {
+                config: {"summary": summarise(runs), "tasks": runs_as_dicts(runs)}
+                for config, runs in results.items()
+                if runs
+            },
         }
 
     try:
-        results = await run_suite(bench_suite, model, settings, configs, progress=_bar,
-                                  task_done=lambda partial: save_partial and save_partial(result(partial)))
+        results = await run_suite(
+            bench_suite,
+            model,
+            settings,
+            configs,
+            progress=_bar,
+            task_done=lambda partial: save_partial and save_partial(result(partial)),
+        )
     finally:
         await model.aclose()
         if server is not None:
@@ -157,8 +191,16 @@ def _about(bench_suite) -> dict:
         "updated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "suite": {
-            "tasks": [{"id": t.id, "category": t.category, "workspace": t.workspace, "ci": t.ci,
-                       "requests": [s.request for s in t.steps]} for t in bench_suite.tasks],
+            "tasks": [
+                {
+                    "id": t.id,
+                    "category": t.category,
+                    "workspace": t.workspace,
+                    "ci": t.ci,
+                    "requests": [s.request for s in t.steps],
+                }
+                for t in bench_suite.tasks
+            ],
         },
     }
 
@@ -183,7 +225,9 @@ def _report_only(argv: list[str]) -> int:
 def _perf_only(argv: list[str]) -> int:
     from . import perf
 
-    parser = argparse.ArgumentParser(prog="outrigger bench perf", description="only the map timings; merged into --json")
+    parser = argparse.ArgumentParser(
+        prog="outrigger bench perf", description="only the map timings; merged into --json"
+    )
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--json", default=str(DOCS / "benchmark.json"))
     parser.add_argument("--report", default=str(DOCS / "benchmark.md"))
@@ -207,5 +251,5 @@ def _bar(done: int, total: int, what: str) -> None:
     print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
-def _say(message: str) -> None:
+def _say(message: str, percent: int | None = None, /) -> None:
     print(message, file=sys.stderr, flush=True)

@@ -20,11 +20,16 @@ from pathlib import Path
 
 from outrigger.model.client import ModelClient
 from outrigger.workspace.files import Workspace
+
 from .checks import StepRecord
 
-NAIVE_SYSTEM = "You are a coding assistant. Apply the user's request to the file and reply with the complete updated file."
+NAIVE_SYSTEM = (
+    "You are a coding assistant. Apply the user's request to the file and reply with the complete updated file."
+)
 NAIVE_USER = "File {path}:\n{text}\n\nRequest: {request}"
-PICK_USER = "Which file should be edited for this request?\nRequest: {request}\nFiles:\n{files}\nReply with the file path only."
+PICK_USER = (
+    "Which file should be edited for this request?\nRequest: {request}\nFiles:\n{files}\nReply with the file path only."
+)
 
 
 class NaiveAgent:
@@ -37,10 +42,12 @@ class NaiveAgent:
         path = named_file(request, self.files) or await self._ask_for_file(request)
         target = self.root / path
         text = target.read_text(encoding="utf-8")
-        reply = await self.model.chat([
-            {"role": "system", "content": NAIVE_SYSTEM},
-            {"role": "user", "content": NAIVE_USER.format(path=path, text=text, request=request)},
-        ])
+        reply = await self.model.chat(
+            [
+                {"role": "system", "content": NAIVE_SYSTEM},
+                {"role": "user", "content": NAIVE_USER.format(path=path, text=text, request=request)},
+            ]
+        )
         target.write_text(reply.text, encoding="utf-8")
         return StepRecord(request, "edit", reply.text)
 

@@ -1,7 +1,7 @@
 """Map performance on a generated workspace, each figure next to a baseline from the same run.
 
-    initial index   ProjectMap.build()            vs walking the tree and reading every file
-    code actions    Agent.offers(path, position)  vs a plain dict lookup of the symbol
+initial index   ProjectMap.build()            vs walking the tree and reading every file
+code actions    Agent.offers(path, position)  vs a plain dict lookup of the symbol
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Inventory{n}:
         return sum(self.stock.values())
 '''
 
-JS = '''const {{ isBlank }} = require("./util");
+JS = """const {{ isBlank }} = require("./util");
 
 function validateToken{n}(token) {{
   return !isBlank(token) && token.startsWith("tok_");
@@ -78,9 +78,9 @@ class SessionStore{n} {{
 }}
 
 module.exports = {{ validateToken{n}, validateUser{n}, validateSession{n}, SessionStore{n} }};
-'''
+"""
 
-TS = '''export interface CartLine{n} {{
+TS = """export interface CartLine{n} {{
   sku: string;
   quantity: number;
   unitPrice: number;
@@ -97,7 +97,7 @@ export function getPrices{n}(lines: CartLine{n}[]): number[] {{
 export function getPriceTotal{n}(lines: CartLine{n}[]): number {{
   return getPrices{n}(lines).reduce((sum, price) => sum + price, 0);
 }}
-'''
+"""
 
 
 def generate(root: Path, files: int) -> None:

@@ -5,8 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 COLUMNS = (
-    ("config", 20), ("success", 9), ("unsafe", 7), ("fence", 6), ("json bad/fail", 13), ("misrouted", 10),
-    ("calls/task", 10), ("tokens/task", 11), ("model s", 8), ("own s", 7), ("own %", 6),
+    ("config", 20),
+    ("success", 9),
+    ("unsafe", 7),
+    ("fence", 6),
+    ("json bad/fail", 13),
+    ("misrouted", 10),
+    ("calls/task", 10),
+    ("tokens/task", 11),
+    ("model s", 8),
+    ("own s", 7),
+    ("own %", 6),
 )
 
 
@@ -31,7 +40,7 @@ def terminal_table(label: str, result: dict) -> str:
     lines.append("  ".join(name.ljust(width) for name, width in COLUMNS))
     for config, data in result["configs"].items():
         cells = row(config, data["summary"])
-        lines.append("  ".join(cell.ljust(width) for cell, (_, width) in zip(cells, COLUMNS)))
+        lines.append("  ".join(cell.ljust(width) for cell, (_, width) in zip(cells, COLUMNS, strict=False)))
     return "\n".join(lines)
 
 
@@ -66,7 +75,7 @@ def _chart(data: dict, path: Path) -> bool:
         tasks = max((c.get("summary", {}).get("tasks", 0) for c in model["configs"].values()), default=0)
         axes[0].bar(xs, success, width, label=f"{model['label']} ({tasks} tasks)")
         axes[1].bar(xs, unsafe, width, label=model["label"])
-    for axis, title in zip(axes, ("task success (%)", "unsafe outcomes (tasks)")):
+    for axis, title in zip(axes, ("task success (%)", "unsafe outcomes (tasks)"), strict=False):
         axis.set_title(title)
         axis.set_xticks(range(len(configs)))
         axis.set_xticklabels(configs, rotation=35, ha="right", fontsize=8)

@@ -26,6 +26,7 @@ from outrigger.model.client import ChatReply, ModelClient
 from outrigger.repair import RepairStats
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
+
 from . import checks
 from .checks import StepRecord
 from .naive import NaiveAgent
@@ -61,7 +62,9 @@ class MeteredModel(ModelClient):
         self.failed_seconds = 0.0
         self._memo: dict[str, ChatReply] | None = {} if memo else None
 
-    async def chat(self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None) -> ChatReply:
+    async def chat(
+        self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None
+    ) -> ChatReply:
         key = json.dumps([messages, json_schema, max_tokens], sort_keys=True)
         if self._memo is not None and key in self._memo:
             reply = self._memo[key]
@@ -107,7 +110,12 @@ class _Meter:
     def __init__(self, model: MeteredModel) -> None:
         self.model = model
         s = model.stats
-        self.start = (s.calls + model.failed_calls, s.prompt_tokens, s.completion_tokens, s.seconds + model.failed_seconds)
+        self.start = (
+            s.calls + model.failed_calls,
+            s.prompt_tokens,
+            s.completion_tokens,
+            s.seconds + model.failed_seconds,
+        )
         self.own = 0.0
 
     @contextmanager
@@ -156,13 +164,22 @@ class Runner:
                 steps = await self._guarded(root, task, guards_for(config), meter, repair)
             verdict = checks.check(task, root, before, original, steps, check_kinds=config != NAIVE)
         run = TaskRun(
-            task=task.id, category=task.category, success=verdict.success, failures=verdict.failures,
-            unsafe=verdict.unsafe, changed=verdict.changed, fence_leak=verdict.fence_leak,
-            misrouted=verdict.misrouted, steps=[asdict(s) for s in steps], repair=repair.as_dict(),
+            task=task.id,
+            category=task.category,
+            success=verdict.success,
+            failures=verdict.failures,
+            unsafe=verdict.unsafe,
+            changed=verdict.changed,
+            fence_leak=verdict.fence_leak,
+            misrouted=verdict.misrouted,
+            steps=[asdict(s) for s in steps],
+            repair=repair.as_dict(),
         )
         return meter.fill(run)
 
-    async def _guarded(self, root: Path, task: Task, guards: Guards, meter: _Meter, repair: RepairStats) -> list[StepRecord]:
+    async def _guarded(
+        self, root: Path, task: Task, guards: Guards, meter: _Meter, repair: RepairStats
+    ) -> list[StepRecord]:
         workspace = Workspace(root, self.settings.ignore)
         project_map = ProjectMap(workspace)
         project_map.build()  # the editor's start-up cost, reported separately (perf.py)
@@ -198,7 +215,10 @@ class Runner:
 
 
 async def run_suite(
-    suite: Suite, model: MeteredModel, settings: Settings, configs: list[str],
+    suite: Suite,
+    model: MeteredModel,
+    settings: Settings,
+    configs: list[str],
     progress: Callable[[int, int, str], None] | None = None,
     task_done: Callable[[dict[str, list[TaskRun]]], None] | None = None,
 ) -> dict[str, list[TaskRun]]:

@@ -74,7 +74,6 @@ class Suite:
         tasks = [t for t in self.tasks if (not ci or t.ci) and (not ids or any(t.id.startswith(i) for i in ids))]
         return Suite(self.root, tuple(tasks))
 
-
     def interleaved(self) -> Suite:
         """Round-robin over categories, so the first tasks of a run cover every kind."""
         by_category: dict[str, list[Task]] = {}

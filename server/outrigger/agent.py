@@ -7,6 +7,7 @@ Outcome, apply its edits their own way, and call `Agent.commit` once they are ap
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,15 +22,14 @@ from .edits import FileEdit, combined_preview, file_edit
 from .errors import BudgetExceeded, OutriggerError, Refused
 from .memory import ActionRecord, Memory, undo_edits
 from .model.client import ModelClient
-from .progress import Progress, quiet
 from .plan import ModelPlan, Plan, Target, merge_model_plan, plan_by_rules, plan_messages
+from .progress import Progress, quiet
 from .repair import RepairStats, structured_reply
 from .spans import Position
 from .workspace.files import Workspace
 from .workspace.index import ProjectMap
 from .workspace.symbols import Symbol
 from .workspace.syntax import language_for
-
 
 # The planner's rules cost O(n²) on pathological text ("add add add …"): at this length
 # they stay near 0.2 s; a page of text is more than an instruction to a coding agent needs.
@@ -117,9 +117,13 @@ class Agent:
             change = await self._execute(plan, ctx)
         except OutriggerError as error:
             return Outcome(kind="refused", message=str(error), plan=plan)
-        return Outcome(kind="edit", message=change.summary, plan=plan, edits=change.edits, preview=combined_preview(change.edits))
+        return Outcome(
+            kind="edit", message=change.summary, plan=plan, edits=change.edits, preview=combined_preview(change.edits)
+        )
 
-    async def plan(self, request: str, ctx: ActionContext, cursor: Symbol | None = None, path: str | None = None) -> Plan:
+    async def plan(
+        self, request: str, ctx: ActionContext, cursor: Symbol | None = None, path: str | None = None
+    ) -> Plan:
         """The rules decide when the wording settles it; otherwise the model's JSON plan."""
         cursor_name = cursor.name if cursor else None
         cursor_file = cursor.path if cursor else path
@@ -143,7 +147,7 @@ class Agent:
     def history(self) -> list[str]:
         return self.memory.history()
 
-    def offers(self, path: str, position: Position, diagnostics: list[tuple[str, Position]] = ()) -> list[Offer]:
+    def offers(self, path: str, position: Position, diagnostics: Sequence[tuple[str, Position]] = ()) -> list[Offer]:
         """Code actions for the symbol at `position`: cheap lookups only, no model call."""
         symbol = self.project_map.symbol_at(path, position)
         if symbol is None:
@@ -156,7 +160,9 @@ class Agent:
             Offer(f"Add {doc} to `{name}`", f"Add a {doc} to {where}", name, path, "refactor.rewrite"),
         ]
         if language in ("python", "typescript", "tsx"):
-            offers.append(Offer(f"Add type hints to `{name}`", f"Add type hints to {where}", name, path, "refactor.rewrite"))
+            offers.append(
+                Offer(f"Add type hints to `{name}`", f"Add type hints to {where}", name, path, "refactor.rewrite")
+            )
         for message, at in diagnostics:
             if symbol.range.contains_position(at):
                 short = message.strip().splitlines()[0][:80] if message.strip() else "the problem"
@@ -199,16 +205,18 @@ class Agent:
         summaries = []
         for symbol in ordered:
             single = plan.model_copy(
-                update={"symbol": symbol.qualified_name, "file": symbol.path, "also": [],
-                        "instruction": instruction_for(plan.instruction, symbol.name)}
+                update={
+                    "symbol": symbol.qualified_name,
+                    "file": symbol.path,
+                    "also": [],
+                    "instruction": instruction_for(plan.instruction, symbol.name),
+                }
             )
             [edit] = (await edit_symbol(single, ctx, text=current.get(symbol.path))).edits
             originals.setdefault(symbol.path, edit)
             current[symbol.path] = edit.new_text
             summaries.append(f"`{symbol.name}`")
-        edits = [
-            file_edit(path, first.old_text, current[path], first.version) for path, first in originals.items()
-        ]
+        edits = [file_edit(path, first.old_text, current[path], first.version) for path, first in originals.items()]
         return Change(edits=edits, summary=f"{_first_words(plan.instruction)}: {', '.join(reversed(summaries))}.")
 
     def _undo(self) -> Change:
@@ -224,7 +232,9 @@ class Agent:
             raise Refused("Nothing to repeat yet: apply an action first, then ask to do the same to another symbol.")
         previous: Plan = last.plan
         if previous.action not in ("edit_symbol",):
-            raise Refused(f"“Do the same” repeats symbol edits; the last action was a {previous.action.replace('_', ' ')}.")
+            raise Refused(
+                f"“Do the same” repeats symbol edits; the last action was a {previous.action.replace('_', ' ')}."
+            )
         target = plan.symbol or ""
         instruction = _retarget(previous.instruction, previous.symbol or "", previous.file, target)
         repeated = previous.model_copy(update={"symbol": target, "file": plan.file, "instruction": instruction})

@@ -59,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     lsp.set_defaults(run=_run_lsp)
 
     model = commands.add_parser("model", help="the embedded local model (llama.cpp + Qwen2.5-Coder-0.5B)")
-    model.add_argument("action", choices=["setup", "status"], help="setup: fetch + verify the model, build llama-server (cached)")
+    model.add_argument(
+        "action", choices=["setup", "status"], help="setup: fetch + verify the model, build llama-server (cached)"
+    )
     model.set_defaults(run=_run_model)
 
     bench = commands.add_parser("bench", help="run the benchmark suite (see benchmarks/)")
@@ -69,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _model_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--base-url", help="OpenAI-compatible or Ollama endpoint (env OUTRIGGER_BASE_URL); default: embedded model")
+    parser.add_argument(
+        "--base-url", help="OpenAI-compatible or Ollama endpoint (env OUTRIGGER_BASE_URL); default: embedded model"
+    )
     parser.add_argument("--model", dest="model_name", help="model name at that endpoint (env OUTRIGGER_MODEL)")
     parser.add_argument("--api", choices=["openai", "ollama"], help="wire protocol (env OUTRIGGER_API)")
 

@@ -70,4 +70,4 @@ class Settings(BaseModel):
         if key := os.environ.get("OUTRIGGER_API_KEY"):
             model["api_key"] = key
         model.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(model=ModelSettings(**model))
+        return cls(model=ModelSettings.model_validate(model))

@@ -74,7 +74,7 @@ def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
         (offset_of(text, edit.range.start, starts), offset_of(text, edit.range.end, starts), index)
         for index, edit in enumerate(edits)
     )
-    for (_, previous_end, _), (start, _, _) in zip(spans, spans[1:]):
+    for (_, previous_end, _), (start, _, _) in zip(spans, spans[1:], strict=False):
         if start < previous_end:
             raise ValueError("Edits overlap; they cannot be applied together.")
     # Back to front, so earlier offsets stay valid.
@@ -92,9 +92,7 @@ def unified_diff(edit: FileEdit) -> str:
         tofile=f"b/{edit.path}",
     )
     # A last line without "\n" would run into the next diff line; mark it the way git does.
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def combined_preview(edits: list[FileEdit]) -> str:

@@ -60,8 +60,6 @@ def undo_edits(
         except Refused:
             current = None
         if current != after[path]:
-            raise Refused(
-                f"Cannot undo “{record.summary}”: {path} changed since it was edited."
-            )
+            raise Refused(f"Cannot undo “{record.summary}”: {path} changed since it was edited.")
         reverts.append(file_edit(path, current, old_text, version(path)))
     return reverts

@@ -52,7 +52,9 @@ _IN_FILE = rf"(?:\s+(?:in|from|of|inside)\s+(?:the\s+file\s+|file\s+)?{_FILE})?"
 _KIND = r"(?:function\s+|method\s+|class\s+)?"
 _TARGET = rf"\b(?:to|for|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}"  # "… to `validateToken` in src/auth.js"
 
-_UNDO = re.compile(r"^\s*(?:please\s+)?(?:undo|revert)(?:\s+(?:that|it|this|the\s+last(?:\s+\w+)?|last(?:\s+\w+)?))?\s*[.!]?\s*$", re.I)
+_UNDO = re.compile(
+    r"^\s*(?:please\s+)?(?:undo|revert)(?:\s+(?:that|it|this|the\s+last(?:\s+\w+)?|last(?:\s+\w+)?))?\s*[.!]?\s*$", re.I
+)
 _REPEAT = re.compile(
     rf"^\s*(?:please\s+)?(?:now\s+)?(?:do|apply)\s+(?:the\s+)?same(?:\s+thing)?\s+(?:to|for|with|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
     re.I,
@@ -71,7 +73,9 @@ _SYMBOL_VERB = re.compile(
     rf"(?!(?:the\s+)?(?:name|names|it|this|that|code|file|files|everything|all)\b)(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\b",
     re.I,
 )
-_ADD_TO_FILE = re.compile(rf"^\s*(?:please\s+)?(?:add|append|create|write)\b.*\b(?:to|in|into)\s+{_FILE}\s*[.!]?\s*$", re.I)
+_ADD_TO_FILE = re.compile(
+    rf"^\s*(?:please\s+)?(?:add|append|create|write)\b.*\b(?:to|in|into)\s+{_FILE}\s*[.!]?\s*$", re.I
+)
 _QUESTION_START = re.compile(
     r"^\s*(?:how|what|what's|where|where's|why|which|who|when|is|are|does|do|did|can|could|should|would|will|"
     r"explain|describe|show|list|count|tell|summari[sz]e|find|search|give\s+me|i\s+want\s+to\s+know)\b",
@@ -100,9 +104,13 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
     if m := _REPEAT.match(text):
         return Plan(action="repeat", symbol=m.group(1), file=m.group(2), instruction=text)
     if looks_like_question(text):
-        return Plan(action="question", symbol=_named_symbol(text) or cursor_symbol, file=_named_file(text), instruction=text)
+        return Plan(
+            action="question", symbol=_named_symbol(text) or cursor_symbol, file=_named_file(text), instruction=text
+        )
     if m := _RENAME.match(text):
-        return Plan(action="rename", symbol=m.group(1), file=m.group(2) or m.group(4), new_name=m.group(3), instruction=text)
+        return Plan(
+            action="rename", symbol=m.group(1), file=m.group(2) or m.group(4), new_name=m.group(3), instruction=text
+        )
     for pattern in (_DOCSTRING, _TYPE_HINTS):
         if m := pattern.search(text):
             also = _more_targets(text, m.end())
@@ -121,7 +129,7 @@ _MORE_TARGET = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:to\s+)?(?:the\s+
 
 
 def _more_targets(text: str, position: int) -> list[Target]:
-    """"… to validateToken in src/auth.js, get_item and get_items in items.py": the rest."""
+    """ "… to validateToken in src/auth.js, get_item and get_items in items.py": the rest."""
     targets = []
     while m := _MORE_TARGET.match(text, position):
         targets.append(Target(symbol=m.group(1), file=m.group(2)))

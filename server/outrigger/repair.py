@@ -137,13 +137,16 @@ def _decode(text: str) -> object:
 
 
 class _Reply(Protocol):
-    text: str
+    @property
+    def text(self) -> str: ...
 
 
 class ChatModel(Protocol):
     """What `structured_reply` needs of a model client (`model.client.ModelClient` fits)."""
 
-    async def chat(self, messages: list[dict], *, json_schema: dict | None = None) -> _Reply: ...
+    async def chat(
+        self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None
+    ) -> _Reply: ...
 
 
 Schema = TypeVar("Schema", bound=BaseModel)

@@ -49,8 +49,6 @@ async def open_agent(root: Path, settings: Settings, progress: Progress) -> Asyn
         yield Agent(workspace, project_map, model, settings)
 
 
-
-
 async def ask_once(root: Path, request: str, settings: Settings, *, apply: bool) -> int:
     progress = TerminalProgress()
     async with open_agent(root, settings, progress) as agent:

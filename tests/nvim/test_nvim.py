@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from agent_helpers import copy_fixture
 from test_lsp_server import JSDOC_REPLY
 
@@ -35,11 +36,18 @@ def run_nvim(case: str, workspace: Path, base_url: str, tmp_path: Path) -> subpr
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "OUTRIGGER_BASE_URL": base_url,
         "OUTRIGGER_NVIM_CONFIG": str(config),
-        **{name: str(tmp_path / name.lower()) for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")},
+        **{
+            name: str(tmp_path / name.lower())
+            for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+        },
     }
     return subprocess.run(
         ["timeout", "60", NVIM, "--headless", "-i", "NONE", "-u", str(HERE / case)],
-        cwd=workspace, env=env, capture_output=True, text=True, timeout=90,
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
     )
 
 

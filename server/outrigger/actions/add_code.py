@@ -48,20 +48,26 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
     added = [s.name for s in extract_symbols(path, code)]
     clashes = sorted(existing.intersection(added))
     if clashes and ctx.guards.symbol_confinement:
-        raise Refused(f"The model's code redefines {', '.join(f'`{n}`' for n in clashes)} in {path}; nothing was changed.")
+        raise Refused(
+            f"The model's code redefines {', '.join(f'`{n}`' for n in clashes)} in {path}; nothing was changed."
+        )
     if ctx.guards.symbol_confinement:
         _require_new_definitions(plan.instruction, added, path)
 
     separator = "" if not old_text or old_text.endswith("\n\n") else ("\n" if old_text.endswith("\n") else "\n\n")
     new_text = old_text + separator + code + "\n"
     if ctx.guards.syntax_check and len(syntax_errors(path, new_text)) > len(syntax_errors(path, old_text)):
-        raise Refused(f"The model's code does not parse as {language} ({syntax_errors(path, code)[:1] or ['syntax error']}); nothing was changed.")
+        raise Refused(
+            f"The model's code does not parse as {language} ({syntax_errors(path, code)[:1] or ['syntax error']}); nothing was changed."
+        )
     names = ", ".join(f"`{n}`" for n in added) or "new code"
     return Change(edits=[file_edit(path, old_text, new_text, version)], summary=f"Added {names} to {path}.")
 
 
 _ENGLISH = frozenset("a an the that which to for in into with called named returning computing".split())
-_ASKED_NAME = re.compile(r"`([A-Za-z_$][\w$]*)`|\b(?:function|class|method|helper|named|called)\s+([A-Za-z_$][\w$]*)", re.I)
+_ASKED_NAME = re.compile(
+    r"`([A-Za-z_$][\w$]*)`|\b(?:function|class|method|helper|named|called)\s+([A-Za-z_$][\w$]*)", re.I
+)
 
 
 def _require_new_definitions(instruction: str, added: list[str], path: str) -> None:
@@ -69,17 +75,29 @@ def _require_new_definitions(instruction: str, added: list[str], path: str) -> N
     loose statements appended to a module run at import time, which nobody asked for."""
     if not added:
         raise Refused(f"The model's code defines no new function or class for {path}; nothing was changed.")
-    asked = {name for pair in _ASKED_NAME.findall(instruction) for name in pair if name and name.lower() not in _ENGLISH}
+    asked = {
+        name for pair in _ASKED_NAME.findall(instruction) for name in pair if name and name.lower() not in _ENGLISH
+    }
     if asked and not asked & set(added):
         wanted = ", ".join(f"`{name}`" for name in sorted(asked))
-        raise Refused(f"The model's code does not define {wanted} (it defines {', '.join(f'`{n}`' for n in added)}); nothing was changed.")
+        raise Refused(
+            f"The model's code does not define {wanted} (it defines {', '.join(f'`{n}`' for n in added)}); nothing was changed."
+        )
 
 
 def _fit_messages(ctx: ActionContext, path: str, language: str, instruction: str, text: str) -> list[dict[str, str]]:
     def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
         return [
             {"role": "system", "content": SYSTEM_PROMPT.format(language=language)},
-            {"role": "user", "content": USER_PROMPT.format(path=path, trimmed_note=" (end of file)" if trimmed else "", excerpt=excerpt, instruction=instruction)},
+            {
+                "role": "user",
+                "content": USER_PROMPT.format(
+                    path=path,
+                    trimmed_note=" (end of file)" if trimmed else "",
+                    excerpt=excerpt,
+                    instruction=instruction,
+                ),
+            },
         ]
 
     skeleton = build("", False)

@@ -17,7 +17,6 @@ from ..edits import file_edit, split_lines
 from ..errors import Refused
 from ..plan import Plan
 from ..repair import strip_fences
-from ..spans import Range
 from ..workspace.symbols import Symbol, extract_symbols
 from ..workspace.syntax import language_for, syntax_errors
 from .context import ActionContext, Change
@@ -140,7 +139,11 @@ def _find_definition(code: str, symbol: Symbol) -> str | None:
     """The reply's definition of the target (with its leading comments), or None."""
     name = symbol.name.split(".")[-1]
     dedented = textwrap.dedent(code)
-    candidates = [s for s in extract_symbols(symbol.path, dedented) if s.name == name and s.kind in (symbol.kind, "function", "method", "class")]
+    candidates = [
+        s
+        for s in extract_symbols(symbol.path, dedented)
+        if s.name == name and s.kind in (symbol.kind, "function", "method", "class")
+    ]
     if not candidates:
         return None
     best = min(candidates, key=lambda s: s.range.start.line)
@@ -181,7 +184,9 @@ def _python_docstring(block: str) -> list[str] | None:
 
 def _insert_python_docstring(old_block: str, doc: list[str]) -> str:
     lines = split_lines(old_block)
-    header_end = next((i for i, line in enumerate(lines) if line.rstrip().endswith(":") and not line.lstrip().startswith("@")), 0)
+    header_end = next(
+        (i for i, line in enumerate(lines) if line.rstrip().endswith(":") and not line.lstrip().startswith("@")), 0
+    )
     body = lines[header_end + 1 :]
     body_indent = next((_indent_of(line) for line in body if line.strip()), _indent_of(lines[header_end]) + "    ")
     existing = _python_docstring(old_block)
@@ -232,7 +237,9 @@ def _check_syntax(ctx: ActionContext, symbol: Symbol, old_text: str, new_text: s
         return
     before, after = syntax_errors(symbol.path, old_text), syntax_errors(symbol.path, new_text)
     if len(after) > len(before):
-        raise Refused(f"The model's edit to `{symbol.name}` breaks the syntax of {symbol.path} ({after[0]}); nothing was changed.")
+        raise Refused(
+            f"The model's edit to `{symbol.name}` breaks the syntax of {symbol.path} ({after[0]}); nothing was changed."
+        )
 
 
 def instruction_for(instruction: str, name: str) -> str:

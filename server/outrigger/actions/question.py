@@ -78,7 +78,9 @@ async def _explain(request: str, path: str | None, symbol_name: str | None, ctx:
     elif path:
         keep = Range.of(0, 0, 0, 0)  # no target: keep the top of the file
     else:
-        raise Refused("Name a symbol or a file, or put the cursor on one, so Outrigger knows what you are asking about.")
+        raise Refused(
+            "Name a symbol or a file, or put the cursor on one, so Outrigger knows what you are asking about."
+        )
     text = ctx.workspace.read(path)
     skeleton = _messages(request, path, "")
     ctx.budget.check(skeleton)

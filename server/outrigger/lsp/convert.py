@@ -113,10 +113,10 @@ def workspace_edit(
 ) -> types.WorkspaceEdit:
     """Versioned `TextDocumentEdit`s (annotated when `annotation`), or the plain `changes` map
     for clients without `workspace.workspaceEdit.documentChanges`."""
-    per_file: list[tuple[FileEdit, list[types.TextEdit]]] = []
+    per_file: list[tuple[FileEdit, list[types.TextEdit | types.AnnotatedTextEdit]]] = []
     for edit in edits:
         lines = lines_of(edit.old_text)  # edit ranges refer to the text they were computed on
-        text_edits: list[types.TextEdit] = []
+        text_edits: list[types.TextEdit | types.AnnotatedTextEdit] = []
         for change in edit.edits:
             lsp_range = to_lsp_range(lines, change.range, encoding)
             if document_changes and annotation is not None:
@@ -145,9 +145,7 @@ def workspace_edit(
 
 def change_annotation(summary: str, request: str) -> types.ChangeAnnotation:
     """needs_confirmation makes VS Code open its refactor preview before applying."""
-    return types.ChangeAnnotation(
-        label=summary, needs_confirmation=True, description=f"Outrigger: {request}".strip()
-    )
+    return types.ChangeAnnotation(label=summary, needs_confirmation=True, description=f"Outrigger: {request}".strip())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,7 +164,9 @@ def code_action(offer: Offer, uri: str, position: types.Position) -> types.CodeA
     prompt first (`outrigger.askAbout`)."""
     where = {"textDocument": {"uri": uri}, "position": {"line": position.line, "character": position.character}}
     if offer.needs_prompt:
-        command = types.Command(title=offer.title, command=ASK_ABOUT_COMMAND, arguments=[{"symbol": offer.symbol, **where}])
+        command = types.Command(
+            title=offer.title, command=ASK_ABOUT_COMMAND, arguments=[{"symbol": offer.symbol, **where}]
+        )
     else:
         command = types.Command(title=offer.title, command=ASK_COMMAND, arguments=[{"request": offer.request, **where}])
     return types.CodeAction(title=offer.title, kind=_ACTION_KINDS.get(offer.kind, offer.kind), command=command)
@@ -222,6 +222,7 @@ def symbol_information(symbol: Symbol, root: Path, lines: list[str], encoding: s
 def document_symbols(symbols: list[Symbol], lines: list[str], encoding: str) -> list[types.DocumentSymbol]:
     """A tree: members sit under the class that contains them."""
     nodes: list[tuple[Symbol, types.DocumentSymbol]] = []
+    children: dict[int, list[types.DocumentSymbol]] = {}  # id(node) → its children, filled in order
     roots: list[types.DocumentSymbol] = []
     for symbol in sorted(symbols, key=lambda s: (s.range.start, -s.range.end.line)):
         node = types.DocumentSymbol(
@@ -229,12 +230,12 @@ def document_symbols(symbols: list[Symbol], lines: list[str], encoding: str) -> 
             kind=symbol_kind(symbol.kind),
             range=to_lsp_range(lines, symbol.range, encoding),
             selection_range=to_lsp_range(lines, symbol.selection, encoding),
-            children=[],
         )
+        node.children = children[id(node)] = []
         parent = next(
             (n for s, n in reversed(nodes) if s.name == symbol.container and s.range.contains(symbol.range)), None
         )
-        (parent.children if parent is not None else roots).append(node)
+        (children[id(parent)] if parent is not None else roots).append(node)
         nodes.append((symbol, node))
     return roots
 
@@ -254,7 +255,9 @@ def editor_symbols(payload: Any, workspace: Workspace, encoding: str) -> dict[st
             name, kind = entry["name"], int(entry["kind"])
             uri, raw_range = entry["location"]["uri"], entry["location"]["range"]
             lsp_range = types.Range(
-                start=types.Position(line=int(raw_range["start"]["line"]), character=int(raw_range["start"]["character"])),
+                start=types.Position(
+                    line=int(raw_range["start"]["line"]), character=int(raw_range["start"]["character"])
+                ),
                 end=types.Position(line=int(raw_range["end"]["line"]), character=int(raw_range["end"]["character"])),
             )
             container = entry.get("containerName") or None
@@ -269,8 +272,13 @@ def editor_symbols(payload: Any, workspace: Workspace, encoding: str) -> dict[st
             except Refused:
                 texts[path] = []
         lines = texts[path]
-        core_range = to_core_range(lines, lsp_range, encoding) if lines else Range(
-            Position(lsp_range.start.line, lsp_range.start.character), Position(lsp_range.end.line, lsp_range.end.character)
+        core_range = (
+            to_core_range(lines, lsp_range, encoding)
+            if lines
+            else Range(
+                Position(lsp_range.start.line, lsp_range.start.character),
+                Position(lsp_range.end.line, lsp_range.end.character),
+            )
         )
         grouped.setdefault(path, []).append(
             Symbol(
@@ -326,9 +334,7 @@ def merged_settings(current: Settings, payload: Mapping[str, Any]) -> Settings:
     try:
         return Settings.model_validate(_deep_merge(base, dict(payload)))
     except ValidationError as error:
-        reasons = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
+        reasons = "; ".join(f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in error.errors())
         raise ValueError(f"Invalid Outrigger settings ({reasons}); keeping the previous settings.") from None
 
 
@@ -371,4 +377,3 @@ def ask_arguments(arguments: tuple[Any, ...]) -> tuple[str, str | None, types.Po
 
 def _natural(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-

@@ -220,9 +220,7 @@ class OutriggerServer(LanguageServer):
     def _reporter(self, token: types.ProgressToken | None) -> Progress:
         def report(message: str, percent: int | None = None, /) -> None:
             if token is not None:
-                self.work_done_progress.report(
-                    token, types.WorkDoneProgressReport(message=message, percentage=percent)
-                )
+                self.work_done_progress.report(token, types.WorkDoneProgressReport(message=message, percentage=percent))
 
         return report
 

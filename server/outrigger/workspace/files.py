@@ -19,8 +19,20 @@ BINARY_SNIFF_BYTES = 8192
 
 # Tool and dependency folders: never the user's own code, often huge.
 SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", "dist", "build",
-     ".mypy_cache", ".pytest_cache", ".tox"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        "dist",
+        "build",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".tox",
+    }
 )
 
 
@@ -121,8 +133,11 @@ class Workspace:
             path = f"{directory}/{entry.name}" if directory else entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if (entry.name not in SKIPPED_DIRS and not self._listed(entry.name)
-                            and not self._gitignored(path, True)):
+                    if (
+                        entry.name not in SKIPPED_DIRS
+                        and not self._listed(entry.name)
+                        and not self._gitignored(path, True)
+                    ):
                         yield from self._walk(path)
                 elif entry.is_file() and language_for(entry.name):
                     # Symlinked files may point anywhere; only those landing inside count.
@@ -182,8 +197,7 @@ class Workspace:
             return data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise Refused(
-                f"`{path}` is not UTF-8 text (bad byte at offset {error.start}); "
-                "Outrigger only edits UTF-8 files."
+                f"`{path}` is not UTF-8 text (bad byte at offset {error.start}); Outrigger only edits UTF-8 files."
             ) from error
 
 

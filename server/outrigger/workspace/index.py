@@ -68,9 +68,7 @@ class ProjectMap:
         An empty list clears them: servers report nothing while still starting."""
         relative = self.workspace.resolve(path)
         if symbols:
-            self._editor[relative] = [
-                dataclasses.replace(s, path=relative, source="editor") for s in symbols
-            ]
+            self._editor[relative] = [dataclasses.replace(s, path=relative, source="editor") for s in symbols]
         else:
             self._editor.pop(relative, None)
 
@@ -104,10 +102,7 @@ class ProjectMap:
         """Symbols called `name`; `Class.method` matches a member of that class."""
         container, _, member = name.rpartition(".")
         container = container.rpartition(".")[2]
-        return [
-            s for s in self.symbols(path)
-            if s.name == member and (not container or s.container == container)
-        ]
+        return [s for s in self.symbols(path) if s.name == member and (not container or s.container == container)]
 
     def symbol_at(self, path: str, position: Position) -> Symbol | None:
         """The innermost symbol whose range holds `position`."""
@@ -144,8 +139,7 @@ class ProjectMap:
             return self._in_file(name, next(iter(by_file)))
         if by_file:
             raise Refused(
-                f"`{name}` is defined in {len(by_file)} files ({_listing(sorted(by_file))}); "
-                "say which file you mean."
+                f"`{name}` is defined in {len(by_file)} files ({_listing(sorted(by_file))}); say which file you mean."
             )
         similar = self.close_matches(name)
         hint = f"; did you mean {_listing(similar)}?" if similar else "."
@@ -165,9 +159,7 @@ class ProjectMap:
             )
         elsewhere = sorted(_by_file(self.find(name)))
         if elsewhere:
-            raise Refused(
-                f"`{name}` is not defined in {path}. It is defined in {_and(elsewhere)}."
-            )
+            raise Refused(f"`{name}` is not defined in {path}. It is defined in {_and(elsewhere)}.")
         similar = self.close_matches(name, path)
         if similar:
             raise Refused(f"`{name}` is not defined in {path}; did you mean {_listing(similar)}?")

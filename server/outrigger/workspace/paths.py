@@ -31,8 +31,7 @@ def resolve_in_workspace(root: Path, candidate: str) -> str:
         raise Refused(f"Refused path `{shown}`: it contains a NUL byte.")
     if text.startswith("~"):
         raise Refused(
-            f"Refused path `{shown}`: home-directory (`~`) paths are not allowed; "
-            "use a path relative to the workspace."
+            f"Refused path `{shown}`: home-directory (`~`) paths are not allowed; use a path relative to the workspace."
         )
     text = text.replace("\\", "/")
     if _DRIVE.match(text):
@@ -45,10 +44,7 @@ def resolve_in_workspace(root: Path, candidate: str) -> str:
 
     # Lexical checks cannot see symlinks: ask the file system where the path really leads.
     if not (root_real / relative).resolve().is_relative_to(root_real):
-        raise Refused(
-            f"Refused path `{shown}`: it goes through a symbolic link that leads outside "
-            "the workspace."
-        )
+        raise Refused(f"Refused path `{shown}`: it goes through a symbolic link that leads outside the workspace.")
     return relative
 
 

@@ -44,8 +44,14 @@ IDENTIFIER_TYPES = frozenset(
 _PY_DEFINITIONS = {"function_definition", "class_definition"}
 # Module-level code can define things inside these (`if TYPE_CHECKING:`, `try: import`).
 _PY_COMPOUND = {
-    "if_statement", "elif_clause", "else_clause", "try_statement", "except_clause",
-    "finally_clause", "with_statement", "block",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "try_statement",
+    "except_clause",
+    "finally_clause",
+    "with_statement",
+    "block",
 }
 _JS_DECLARATIONS = {
     "function_declaration": "function",
@@ -111,8 +117,7 @@ class _Extractor:
     path: str
     columns: _Columns
 
-    def symbol(self, kind: str, name: tree_sitter.Node, outer: tree_sitter.Node,
-               container: str | None) -> Symbol:
+    def symbol(self, kind: str, name: tree_sitter.Node, outer: tree_sitter.Node, container: str | None) -> Symbol:
         return Symbol(
             name=(name.text or b"").decode("utf-8"),
             kind=kind,
@@ -155,9 +160,7 @@ class _Extractor:
                     body = declaration.child_by_field_name("body")
                     yield from self._class_members(body, name.text.decode()) if body else ()
             elif declaration.type in ("lexical_declaration", "variable_declaration"):
-                declarators = [
-                    d for d in declaration.named_children if d.type == "variable_declarator"
-                ]
+                declarators = [d for d in declaration.named_children if d.type == "variable_declarator"]
                 for declarator in declarators:
                     name = declarator.child_by_field_name("name")
                     if name is None or name.type != "identifier" or _is_require(declarator):

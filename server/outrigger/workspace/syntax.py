@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import PurePosixPath
 
 import tree_sitter
@@ -36,11 +36,11 @@ _SNIPPET_CHARS = 40
 
 
 def language_for(path: str) -> str | None:
-    """"python" | "javascript" | "typescript" | "tsx", or None when unsupported."""
+    """ "python" | "javascript" | "typescript" | "tsx", or None when unsupported."""
     return LANGUAGE_BY_EXTENSION.get(PurePosixPath(path).suffix.lower())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parser(language: str) -> tree_sitter.Parser:
     return tree_sitter.Parser(tree_sitter.Language(_GRAMMARS[language]()))
 

@@ -1,5 +1,4 @@
 import pytest
-
 from items import Inventory, get_item, get_item_count, get_items
 from store import describe, open_store
 
