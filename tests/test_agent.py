@@ -3,8 +3,6 @@ models give, and the guards that keep them from reaching the user's files."""
 
 from __future__ import annotations
 
-import json
-
 from agent_helpers import apply, make_agent
 
 JS_FENCED_BOTH = """Here is the updated code:
@@ -142,7 +140,7 @@ async def test_a_reply_for_a_similar_named_function_is_refused(js, fake_model):
 
 async def test_the_model_plans_unusual_wording_and_its_prose_json_is_repaired(js, fake_model):
     fake_model.script(
-        'Sure! Here is the plan:\n```json\n{"action": "rename", "symbol": "validateToken", "file": "src/auth.js", "new_name": "checkToken",}\n```'
+        'Sure! Here is the plan:\n```json\n{"intent": "rename", "symbol": "validateToken", "file": "src/auth.js", "new_name": "checkToken",}\n```'
     )
     agent = make_agent(js, fake_model.base_url)
     outcome = await agent.ask("please give validateToken the clearer name checkToken")
@@ -160,17 +158,12 @@ async def test_a_plan_the_model_cannot_give_twice_is_refused(js, fake_model):
     assert agent.stats.json_retried == 1 and agent.stats.json_failed == 1
 
 
-async def test_a_model_that_calls_a_question_an_edit_is_overruled(js, fake_model):
-    fake_model.script(json.dumps({"action": "edit_symbol", "symbol": "validateToken"}), "It checks the prefix.")
+async def test_a_request_worded_as_a_question_never_reaches_the_models_planner(js, fake_model):
+    fake_model.script("It checks the prefix.")
     agent = make_agent(js, fake_model.base_url)
-    outcome = await agent.plan("Is validateToken safe to call with null", agent_context(agent))
-    assert outcome.action == "question"
-
-
-def agent_context(agent):
-    from outrigger.actions.context import ActionContext
-
-    return ActionContext(agent.workspace, agent.project_map, agent.model, agent.budget, agent.stats)
+    outcome = await agent.ask("Is validateToken safe to call with null")
+    assert (outcome.kind, outcome.plan.intent, outcome.message) == ("answer", "question", "It checks the prefix.")
+    assert len(fake_model.requests()) == 1  # the explanation only: no plan was asked for
 
 
 async def test_paths_outside_the_workspace_and_missing_files_are_refused(js, fake_model):
@@ -255,7 +248,7 @@ async def test_offers_name_the_symbol_and_never_call_the_model(js, fake_model):
 
 
 async def test_a_model_plan_with_old_and_new_name_swapped_is_put_right(js, fake_model):
-    fake_model.script('{"action": "rename", "symbol": "checkToken", "file": "auth.js", "new_name": "validateToken"}')
+    fake_model.script('{"intent": "rename", "symbol": "checkToken", "file": "auth.js", "new_name": "validateToken"}')
     agent = make_agent(js, fake_model.base_url)
     outcome = await agent.ask("Please give validateToken the clearer name checkToken everywhere")
     assert outcome.kind == "edit", outcome.message
@@ -276,7 +269,7 @@ async def test_several_targets_get_one_model_call_each(py, js, fake_model):
     assert '    """Return several items."""\n    return [get_item(item_id)' in edit.new_text
     prompts = [body["messages"][-1]["content"] for body in fake_model.bodies()]
     assert len(prompts) == 2 and "`get_items`" in prompts[0] and "`get_item`" in prompts[1]
-    assert outcome.message == "Add docstrings: `get_item`, `get_items`."
+    assert outcome.message == "Added docstrings to `get_item`, `get_items` in items.py."
 
 
 async def test_one_missing_target_refuses_the_whole_request(py, fake_model):
@@ -287,7 +280,7 @@ async def test_one_missing_target_refuses_the_whole_request(py, fake_model):
 
 
 async def test_a_model_plan_naming_only_the_new_name_takes_the_old_from_the_request(js, fake_model):
-    fake_model.script('{"action": "rename", "symbol": "checkToken", "file": null, "new_name": null}')
+    fake_model.script('{"intent": "rename", "symbol": "checkToken", "file": null, "new_name": null}')
     agent = make_agent(js, fake_model.base_url)
     outcome = await agent.ask("validateToken should be named checkToken")
     assert outcome.kind == "edit", outcome.message

@@ -1,8 +1,8 @@
 import pytest
 
-from outrigger.budget import Budget, count_messages, count_tokens, trim_around
 from outrigger.config import ModelSettings
 from outrigger.errors import BudgetExceeded
+from outrigger.guards.budget import Budget, count_messages, count_tokens, trim_around
 from outrigger.spans import Range
 
 

@@ -69,7 +69,7 @@ def no_code(tmp_path):
     ],
 )
 async def test_a_workspace_with_no_supported_language(no_code, fake_model, request_text):
-    fake_model.script('{"action": "question"}', "An answer.")
+    fake_model.script('{"intent": "question"}', "An answer.")
     agent = make_agent(no_code, fake_model.base_url)
     assert agent.project_map.files() == []
     outcome = await agent.ask(request_text)
@@ -100,7 +100,7 @@ async def test_bad_requests_are_refused_before_any_model_call(js, fake_model, re
 @pytest.mark.parametrize("word", ["add ", "what ", "add a docstring to ", "add type "])
 async def test_a_pathological_request_under_the_cap_is_answered_quickly(js, fake_model, word):
     """The rules' regexes are quadratic on repetitive text; the cap keeps them fast."""
-    fake_model.script('{"action": "question"}', "An answer.", '{"action": "question"}')
+    fake_model.script('{"intent": "question"}', "An answer.", '{"intent": "question"}')
     agent = make_agent(js, fake_model.base_url)
     request = (word * MAX_REQUEST_CHARS)[:MAX_REQUEST_CHARS]
     started = time.perf_counter()

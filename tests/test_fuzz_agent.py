@@ -30,12 +30,15 @@ from benchmarks.fuzz.harness import (  # noqa: E402
 
 from outrigger.actions.context import ActionContext  # noqa: E402
 from outrigger.agent import Agent  # noqa: E402
-from outrigger.budget import Budget  # noqa: E402
 from outrigger.config import Settings  # noqa: E402
 from outrigger.edits import apply_edits, file_edit  # noqa: E402
 from outrigger.errors import Refused  # noqa: E402
-from outrigger.plan import ModelPlan  # noqa: E402
-from outrigger.repair import RepairStats, extract_json, strip_fences, structured_reply  # noqa: E402
+from outrigger.guards.budget import Budget  # noqa: E402
+from outrigger.guards.fences import strip_fences  # noqa: E402
+from outrigger.guards.stats import RepairStats  # noqa: E402
+from outrigger.guards.structured import extract_json, structured_reply  # noqa: E402
+from outrigger.memory import Memory  # noqa: E402
+from outrigger.planner.model_plan import ModelPlan  # noqa: E402
 from outrigger.workspace.files import Workspace  # noqa: E402
 from outrigger.workspace.index import ProjectMap  # noqa: E402
 from outrigger.workspace.paths import resolve_in_workspace  # noqa: E402
@@ -133,7 +136,7 @@ def test_extract_json_returns_an_object_or_raises_value_error(value, cut, prefix
             pass
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000, '{"a":' * 50_000, '{"a": [' * 20_000, '{"action": ' + "[" * 5000])
+@pytest.mark.parametrize("text", ["[" * 100_000, '{"a":' * 50_000, '{"a": [' * 20_000, '{"intent": ' + "[" * 5000])
 def test_extract_json_refuses_pathological_nesting_with_value_error(text):
     """Regression: json and json_repair recurse per level; RecursionError escaped the agent."""
     with pytest.raises(ValueError):
@@ -145,7 +148,7 @@ def test_extract_json_refuses_pathological_nesting_with_value_error(text):
     st.lists(
         st.text(max_size=120)
         | st.sampled_from(
-            ['{"action": "question"}', '{"action": 1}', '{"action": "rename"', "[" * 3000, '{"a":' * 3000]
+            ['{"intent": "question"}', '{"intent": 1}', '{"intent": "rename"', "[" * 3000, '{"a":' * 3000]
         ),
         min_size=2,
         max_size=2,
@@ -174,7 +177,9 @@ def test_minimal_edits_reproduce_the_new_text(old, new):
 def test_the_harness_model_records_every_prompt(spaces, loop):
     """The canary check is only as good as the recording: a leak must be seen."""
     model = ScriptedModel([f"leaked {CANARY}"])
-    ctx = ActionContext(spaces["js"].workspace, spaces["js"].project_map, model, Budget(8192, 1024), RepairStats())
+    ctx = ActionContext(
+        spaces["js"].workspace, spaces["js"].project_map, model, Budget(8192, 1024), RepairStats(), Memory()
+    )
     loop.run_until_complete(ctx.chat([{"role": "user", "content": CANARY}]))
     assert CANARY in model.calls[0][0]["content"]
 

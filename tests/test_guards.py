@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from agent_helpers import make_agent
-from outrigger.actions.context import Guards
+from outrigger.guards.switches import Guards
 from test_agent import JS_FENCED_BOTH
 
 
@@ -56,7 +56,7 @@ async def test_map_validation(js, fake_model, on):
 
 @pytest.mark.parametrize("on", [True, False])
 async def test_question_routing(js, fake_model, on):
-    fake_model.script('{"action": "add_code", "file": "utils.js"}', "function lines() {}\n")
+    fake_model.script('{"intent": "add", "file": "utils.js"}', "function lines() {}\n")
     agent = agent_with(js, fake_model, question_routing=on)
     outcome = await agent.ask("how many lines does utils.js have")
     assert outcome.kind == ("answer" if on else "edit")
@@ -64,7 +64,7 @@ async def test_question_routing(js, fake_model, on):
 
 @pytest.mark.parametrize("on", [True, False])
 async def test_json_repair(js, fake_model, on):
-    fake_model.script('Plan:\n```json\n{"action": "rename", "symbol": "validateToken", "new_name": "checkToken",}\n```')
+    fake_model.script('Plan:\n```json\n{"intent": "rename", "symbol": "validateToken", "new_name": "checkToken",}\n```')
     agent = agent_with(js, fake_model, json_repair=on)
     outcome = await agent.ask("validateToken should be called checkToken")
     assert outcome.kind == ("edit" if on else "refused")

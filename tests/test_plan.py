@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from outrigger.plan import ModelPlan, merge_model_plan, plan_by_rules
+from outrigger.planner.model_plan import ModelPlan, merge_model_plan
+from outrigger.planner.rules import plan_by_rules
 
 
 @pytest.mark.parametrize(
@@ -21,28 +22,30 @@ from outrigger.plan import ModelPlan, merge_model_plan, plan_by_rules
 )
 def test_questions_are_read_only(request_text):
     plan = plan_by_rules(request_text)
-    assert plan is not None and plan.action == "question" and plan.is_read_only
+    assert plan is not None and plan.intent == "question" and plan.is_read_only
 
 
 @pytest.mark.parametrize(
-    ("request_text", "action", "symbol", "file", "new_name"),
+    ("request_text", "intent", "symbol", "file", "new_name"),
     [
         ("rename validateToken to checkToken in src/auth.js", "rename", "validateToken", "src/auth.js", "checkToken"),
         ("rename `get_item` to fetch_item", "rename", "get_item", None, "fetch_item"),
-        ("Add JSDoc to validateUser in src/auth.js", "edit_symbol", "validateUser", "src/auth.js", None),
-        ("add a docstring to get_item", "edit_symbol", "get_item", None, None),
-        ("add type hints to get_items in items.py", "edit_symbol", "get_items", "items.py", None),
-        ("fix the function get_item_count", "edit_symbol", "get_item_count", None, None),
-        ("add a function that sums two numbers to utils.js", "add_code", None, "utils.js", None),
+        ("Add JSDoc to validateUser in src/auth.js", "docstring", "validateUser", "src/auth.js", None),
+        ("add a docstring to get_item", "docstring", "get_item", None, None),
+        ("add type hints to get_items in items.py", "type_hints", "get_items", "items.py", None),
+        ("fix the function get_item_count", "fix", "get_item_count", None, None),
+        ("simplify get_item_count", "rewrite", "get_item_count", None, None),
+        ("add a function that sums two numbers to utils.js", "add", None, "utils.js", None),
+        ("add a function named `sum_pair` to utils.js", "add", "sum_pair", "utils.js", None),
         ("undo", "undo", None, None, None),
         ("revert the last change", "undo", None, None, None),
         ("do the same to validateSession", "repeat", "validateSession", None, None),
     ],
 )
-def test_edits_are_parsed_exactly(request_text, action, symbol, file, new_name):
+def test_edits_are_parsed_exactly(request_text, intent, symbol, file, new_name):
     plan = plan_by_rules(request_text)
     assert plan is not None
-    assert (plan.action, plan.symbol, plan.file, plan.new_name) == (action, symbol, file, new_name)
+    assert (plan.intent, plan.symbol, plan.file, plan.new_name) == (intent, symbol, file, new_name)
 
 
 @pytest.mark.parametrize(
@@ -55,16 +58,44 @@ def test_wording_the_rules_cannot_settle_goes_to_the_model(request_text):
 
 def test_the_cursor_names_the_target_of_an_unnamed_edit():
     plan = plan_by_rules("add a docstring", cursor_symbol="get_item", cursor_file="items.py")
-    assert (plan.action, plan.symbol, plan.file) == ("edit_symbol", "get_item", "items.py")
+    assert (plan.intent, plan.symbol, plan.file) == ("docstring", "get_item", "items.py")
 
 
 def test_a_question_stays_a_question_whatever_the_model_says():
-    reply = ModelPlan(action="edit_symbol", symbol="validateToken")
+    reply = ModelPlan(intent="rewrite", symbol="validateToken")
     plan = merge_model_plan("Is validateToken safe with null", reply, cursor_symbol=None, cursor_file=None)
-    assert plan.action == "question"
+    assert plan.intent == "question"
 
 
 def test_a_file_the_user_never_named_is_dropped():
-    reply = ModelPlan(action="rename", symbol="validateToken", file="auth.js", new_name="checkToken")
+    reply = ModelPlan(intent="rename", symbol="validateToken", file="auth.js", new_name="checkToken")
     plan = merge_model_plan("validateToken should be called checkToken", reply, cursor_symbol=None, cursor_file=None)
     assert plan.file is None and plan.decided_by == "model"
+
+
+@pytest.mark.parametrize(
+    ("request_text", "model_says", "intent"),
+    [
+        ("put a comment above get_type explaining it", "rewrite", "docstring"),
+        ("get_type needs annotations", "rewrite", "type_hints"),
+        ("get_type crashes on None, repair it", "rewrite", "fix"),
+        ("make get_type shorter", "fix", "fix"),  # the words say nothing more: the model's choice
+    ],
+)
+def test_the_kind_of_edit_follows_the_words_where_they_say_it(request_text, model_says, intent):
+    reply = ModelPlan(intent=model_says, symbol="get_type")
+    plan = merge_model_plan(request_text, reply, cursor_symbol=None, cursor_file=None)
+    assert plan.intent == intent
+
+
+def test_the_model_may_not_plan_undo_or_repeat():
+    with pytest.raises(ValueError, match="intent must be one of"):
+        ModelPlan(intent="undo")
+    schema = ModelPlan.model_json_schema()
+    assert "undo" not in schema["properties"]["intent"]["enum"]
+
+
+def test_an_add_plan_names_only_what_the_user_asked_for():
+    reply = ModelPlan(intent="add", symbol="helper", file="utils.py")
+    plan = merge_model_plan("put a function named slugify into utils.py", reply, cursor_symbol=None, cursor_file=None)
+    assert (plan.symbol, plan.file) == ("slugify", "utils.py")

@@ -4,7 +4,9 @@ import pytest
 from pydantic import BaseModel
 
 from outrigger.errors import Refused
-from outrigger.repair import RepairStats, extract_json, strip_fences, structured_reply
+from outrigger.guards.fences import strip_fences
+from outrigger.guards.stats import RepairStats
+from outrigger.guards.structured import extract_json, structured_reply
 
 CODE = "function add(a, b) {\n  return a + b;\n}"
 

@@ -96,11 +96,11 @@ async def test_an_obeying_docstring_reply_adds_only_the_doc_comment(root, fake_m
 @pytest.mark.parametrize(
     "plan",
     [
-        {"action": "add_code", "file": "../../secrets"},
-        {"action": "add_code", "file": "/etc/passwd"},
-        {"action": "edit_symbol", "symbol": "greet", "file": "../../secrets"},
-        {"action": "rename", "symbol": "greet", "file": "src/auth.js", "new_name": "pwned"},
-        {"action": "edit_symbol", "symbol": "validateToken", "file": "src/../../secrets"},
+        {"intent": "add", "file": "../../secrets"},
+        {"intent": "add", "file": "/etc/passwd"},
+        {"intent": "rewrite", "symbol": "greet", "file": "../../secrets"},
+        {"intent": "rename", "symbol": "greet", "file": "src/auth.js", "new_name": "pwned"},
+        {"intent": "rewrite", "symbol": "validateToken", "file": "src/../../secrets"},
     ],
 )
 async def test_an_obeying_plan_cannot_reach_outside_the_workspace(root, fake_model, plan):
@@ -115,7 +115,7 @@ async def test_an_obeying_plan_cannot_reach_outside_the_workspace(root, fake_mod
 async def test_the_planner_never_sees_file_contents(root, fake_model):
     """Injected text lives in files; the planner gets the request and file names only, so
     a file cannot steer which action, symbol or file is chosen."""
-    fake_model.script(json.dumps({"action": "edit_symbol", "symbol": "greet"}), OBEYING_EDIT)
+    fake_model.script(json.dumps({"intent": "rewrite", "symbol": "greet"}), OBEYING_EDIT)
     agent = make_agent(root, fake_model.base_url)
     await agent.ask("make greet friendlier")
     plan_prompt = json.dumps(fake_model.bodies()[0]["messages"])

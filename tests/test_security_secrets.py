@@ -83,7 +83,7 @@ async def test_asking_about_a_secret_file_never_sends_it(root, fake_model, path)
 )
 async def test_adding_code_to_a_secret_file_is_refused_unsent(root, fake_model, path):
     # The rules cannot place ".env"; the model's plan names the file, the map refuses it.
-    plan = json.dumps({"action": "add_code", "symbol": None, "file": path, "new_name": None})
+    plan = json.dumps({"intent": "add", "symbol": None, "file": path, "new_name": None})
     fake_model.script(plan, "const stolen = 1;")
     agent = agent_for(root, fake_model)
     outcome = await agent.ask(f"add code to {path}")
@@ -103,7 +103,7 @@ async def test_work_next_to_secrets_sends_only_the_target_file(root, fake_model)
 
 
 async def test_the_planner_lists_no_secret_file_names(root, fake_model):
-    fake_model.script(json.dumps({"action": "question", "symbol": "validateUser"}), "It checks a user.")
+    fake_model.script(json.dumps({"intent": "question", "symbol": "validateUser"}), "It checks a user.")
     agent = agent_for(root, fake_model)
     await agent.ask("tell me about validateUser please")
     plan_prompt = json.dumps(fake_model.bodies()[0]["messages"])

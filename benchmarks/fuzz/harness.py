@@ -33,12 +33,13 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from outrigger.agent import Agent, Outcome
-from outrigger.budget import count_messages
 from outrigger.config import Settings
 from outrigger.edits import apply_edits, split_lines
 from outrigger.errors import ModelError
+from outrigger.guards.budget import count_messages
 from outrigger.model.client import ChatReply
-from outrigger.plan import Target, looks_like_question
+from outrigger.plan import Intent
+from outrigger.planner.rules import looks_like_question
 from outrigger.spans import Position, line_starts, offset_of
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
@@ -389,12 +390,12 @@ def _json_values(ws: FuzzWorkspace) -> st.SearchStrategy[object]:
 
 
 def plan_objects(ws: FuzzWorkspace, target: tuple[str, str, str]) -> st.SearchStrategy[dict]:
-    actions = st.sampled_from(["question", "rename", "edit_symbol", "add_code"])
+    actions = st.sampled_from(["question", "rename", "docstring", "type_hints", "fix", "rewrite", "add"])
     action = weighted(
         (4, actions), (1, st.sampled_from(["undo", "repeat", "delete_file", "RENAME", ""])), (1, _json_values(ws))
     )
     return st.fixed_dictionaries(
-        {"action": action},
+        {"intent": action},
         optional={
             "symbol": weighted((3, st.just(target[0])), (1, symbol_names(ws)), (1, _json_values(ws))),
             "file": weighted((3, st.just(target[1])), (1, path_names(ws)), (1, _json_values(ws))),
@@ -415,7 +416,7 @@ def json_shapes(obj: dict, shape: str, cut: int) -> str:
         "trailing_comma": text[:-1] + ",}",
         "single_quotes": text.replace('"', "'"),
         "nested": json.dumps({"plan": obj, "reasoning": "because"}),
-        "list": json.dumps([obj, {"action": "rename", "symbol": "validateUser", "new_name": "x"}]),
+        "list": json.dumps([obj, {"intent": "rename", "symbol": "validateUser", "new_name": "x"}]),
         "deep": "[" * 5000 + text + "]" * 5000,
         "deep_object": '{"a":' * 3000 + text + "}" * 3000,
         "two_objects": text + "\n" + text,
@@ -735,8 +736,8 @@ async def run_case(case: Case, spaces: dict[str, FuzzWorkspace], tally: Tally | 
         tally.faults += max(0, len(model.calls) - len(case.replies))  # the script ran out
         tally.outcomes[outcome.kind] += 1
         if outcome.kind == "edit":
-            several = outcome.plan.action == "edit_symbol" and outcome.plan.also
-            tally.actions["edit_symbol (several)" if several else outcome.plan.action] += 1
+            several = outcome.plan.intent.edits_symbols and outcome.plan.also
+            tally.actions[f"{outcome.plan.intent} (several)" if several else str(outcome.plan.intent)] += 1
         elif outcome.kind == "refused":
             tally.reasons[" ".join(outcome.message.split()[:4])] += 1
     return outcome
@@ -780,22 +781,21 @@ def check(case: Case, outcome: Outcome, ws: FuzzWorkspace, agent: Agent, calls: 
             "edit adds syntax errors",
         )
 
-    if plan.action == "edit_symbol":
-        named = [Target(symbol=plan.symbol or "", file=plan.file), *plan.also]
-        targets = [ws.project_map.require_symbol(t.symbol, t.file) for t in named]
+    if plan.intent.edits_symbols:
+        targets = [ws.project_map.require_symbol(t.symbol, t.file) for t in plan.targets]
         _require(set(paths) <= {t.path for t in targets}, f"edit_symbol on {[t.path for t in targets]} edited {paths}")
         for edit in outcome.edits:
             spans = [(t.range.start.line, t.range.end.line) for t in targets if t.path == edit.path]
             _check_within_spans(edit, spans, ", ".join(t.name for t in targets))
-    elif plan.action == "add_code":
+    elif plan.intent is Intent.ADD:
         expected = ws.project_map.require_file(plan.file or "")
         _require(paths == [expected], f"add_code to {expected} edited {paths}")
         edit = outcome.edits[0]
         _require(edit.new_text.startswith(edit.old_text), "add_code changed existing text")
-    elif plan.action == "rename":
+    elif plan.intent is Intent.RENAME:
         _check_rename(outcome, ws)
     else:
-        raise InvariantBroken(f"a fresh agent produced a {plan.action} edit")
+        raise InvariantBroken(f"a fresh agent produced a {plan.intent} edit")
 
 
 def _check_within_spans(edit, spans: list[tuple[int, int]], names: str) -> None:

@@ -17,13 +17,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from outrigger.actions.context import Guards
 from outrigger.agent import Agent
 from outrigger.config import Settings
 from outrigger.disk import apply_to_disk
 from outrigger.errors import OutriggerError
+from outrigger.guards.stats import RepairStats
+from outrigger.guards.switches import Guards
 from outrigger.model.client import ChatReply, ModelClient
-from outrigger.repair import RepairStats
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 

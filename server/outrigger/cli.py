@@ -10,10 +10,14 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Settings
 from .errors import OutriggerError
+
+if TYPE_CHECKING:
+    from .agent import Outcome
 
 EXIT_REFUSED = 2
 
@@ -83,12 +87,42 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def _run_ask(args: argparse.Namespace) -> int:
-    from .session import ask_once
-
     root = Path(args.workspace)
     if not root.is_dir():
         raise OutriggerError(f"{root} is not a directory: pass the project root with --workspace.")
-    return asyncio.run(ask_once(root, args.request, settings_from_args(args), apply=args.apply))
+    return asyncio.run(_ask(root, args.request, settings_from_args(args), apply=args.apply))
+
+
+async def _ask(root: Path, request: str, settings: Settings, *, apply: bool) -> int:
+    from .disk import apply_to_disk
+    from .progress import TerminalProgress
+    from .session import Session
+
+    report = TerminalProgress()
+    async with Session.open(root, settings, report) as session:
+        outcome = await session.agent.ask(request, progress=report)
+        _print_outcome(outcome)
+        if outcome.kind == "refused":
+            return EXIT_REFUSED
+        if outcome.kind == "edit" and apply:
+            apply_to_disk(session.root, outcome.edits)
+            session.agent.commit(outcome)
+            print(f"Applied: {outcome.message}")
+        elif outcome.kind == "edit":
+            print("(preview only: run again with --apply to write it)")
+    return 0
+
+
+def _print_outcome(outcome: Outcome) -> None:
+    if outcome.plan is not None:
+        print(f"Plan: {outcome.plan.describe()}")
+    if outcome.kind == "answer":
+        print(outcome.message)
+    elif outcome.kind == "edit":
+        print(outcome.preview, end="" if outcome.preview.endswith("\n") else "\n")
+        print(f"Summary: {outcome.message}")
+    else:
+        print(f"Refused: {outcome.message}")
 
 
 def _run_lsp(args: argparse.Namespace) -> int:

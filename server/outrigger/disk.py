@@ -13,19 +13,19 @@ from pathlib import Path
 
 from .edits import FileEdit
 from .errors import Refused
+from .guards.stale import first_stale
 from .workspace.paths import resolve_in_workspace
 
 
 def apply_to_disk(root: Path, edits: Sequence[FileEdit]) -> None:
-    targets = []
+    def read(relative: str) -> str:
+        path = Path(root) / resolve_in_workspace(Path(root), relative)
+        return _read_exactly(path) if path.exists() else ""
+
+    if stale := first_stale(edits, read):
+        raise Refused(f"{stale} changed since the edit was computed; nothing was written.")
     for edit in edits:
-        path = Path(root) / resolve_in_workspace(Path(root), edit.path)
-        current = _read_exactly(path) if path.exists() else ""
-        if current != edit.old_text:
-            raise Refused(f"{edit.path} changed since the edit was computed; nothing was written.")
-        targets.append((path, edit.new_text))
-    for path, text in targets:
-        _write_atomically(path, text)
+        _write_atomically(Path(root) / resolve_in_workspace(Path(root), edit.path), edit.new_text)
 
 
 def _read_exactly(path: Path) -> str:

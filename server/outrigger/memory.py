@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from outrigger.edits import FileEdit, file_edit
 from outrigger.errors import Refused
+from outrigger.guards.stale import first_stale
+from outrigger.plan import Plan
 
 
 @dataclass
 class ActionRecord:
     summary: str  # one sentence: "Added a docstring to `validateUser` in src/auth.js."
     request: str  # what the user asked, so "do the same to X" can replay it
-    plan: Any  # the Plan that produced the edits (typed loosely: plan.py imports us)
+    plan: Plan  # what produced the edits
     edits: list[FileEdit]
 
 
@@ -53,13 +54,7 @@ def undo_edits(
         before.setdefault(edit.path, edit.old_text)
         after[edit.path] = edit.new_text
 
-    reverts = []
-    for path, old_text in before.items():
-        try:
-            current = read(path)
-        except Refused:
-            current = None
-        if current != after[path]:
-            raise Refused(f"Cannot undo “{record.summary}”: {path} changed since it was edited.")
-        reverts.append(file_edit(path, current, old_text, version(path)))
+    reverts = [file_edit(path, after[path], old_text, version(path)) for path, old_text in before.items()]
+    if stale := first_stale(reverts, read):
+        raise Refused(f"Cannot undo “{record.summary}”: {stale} changed since it was edited.")
     return reverts

@@ -1,87 +1,93 @@
-"""Wiring shared by the CLI and the benchmark: workspace + map + model + agent.
+"""One workspace folder's objects, wired in one place for every front end: the files, the map,
+the model client (the embedded llama.cpp server when no endpoint is configured) and the agent.
 
-`open_agent` starts the embedded llama-server when no endpoint is configured and stops
-it when the block ends, so no front end leaves a model server behind.
+The CLI opens one session for one request; the language server keeps one per workspace
+folder; the benchmark builds agents over the same parts.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from .agent import Agent, Outcome
-from .config import Settings
-from .disk import apply_to_disk
-from .model.client import ModelClient
-from .model.embedded import EmbeddedServer
-from .progress import Progress, TerminalProgress
-from .workspace.files import Workspace
-from .workspace.index import ProjectMap
-
-EXIT_REFUSED = 2
+from outrigger import progress
+from outrigger.agent import Agent
+from outrigger.config import Settings
+from outrigger.model.client import ModelClient
+from outrigger.model.embedded import EmbeddedServer
+from outrigger.progress import Progress
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
 
 
-@asynccontextmanager
-async def open_model(settings: Settings, progress: Progress) -> AsyncIterator[ModelClient]:
-    embedded = EmbeddedServer() if not settings.model.base_url else None
+class Session:
+    """Workspace + map + agent for one folder. The model client is rebuilt when the model
+    settings change; the agent's memory (history, undo) carries over."""
 
-    async def embedded_url() -> str:
-        assert embedded is not None
-        return await embedded.start(progress=progress)
+    def __init__(self, root: Path, settings: Settings) -> None:
+        self.root = Path(root).resolve()
+        self.settings = settings
+        self.workspace = Workspace(self.root, settings.ignore)
+        self.project_map = ProjectMap(self.workspace)
+        self._embedded: EmbeddedServer | None = None
+        self.agent = Agent(self.workspace, self.project_map, self._open_model(settings), settings)
 
-    client = ModelClient(settings.model, base_url_provider=embedded_url if embedded else None)
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, root: Path, settings: Settings, report: Progress) -> AsyncIterator[Session]:
+        """A ready session for the length of a block; no model server outlives it."""
+        session = cls(root, settings)
+        try:
+            await session.index(report)
+            yield session
+        finally:
+            await session.close()
+
+    async def index(self, report: Progress) -> None:
+        """Build the map off the event loop: a language server must keep answering meanwhile."""
+        report("indexing the workspace…")
+        await asyncio.to_thread(self.project_map.build)
+
+    def _open_model(self, settings: Settings) -> ModelClient:
+        if settings.model.base_url:
+            self._embedded = None
+            return ModelClient(settings.model)
+        embedded = self._embedded = EmbeddedServer()
+
+        async def start() -> str:
+            # Start-up progress goes to the request that is waiting for the model.
+            return await embedded.start(progress=progress.current)
+
+        return ModelClient(settings.model, base_url_provider=start)
+
+    async def use_settings(self, settings: Settings) -> None:
+        """Switch to new settings; a changed model gets a new client and the old one is closed."""
+        model_changed = settings.model != self.settings.model
+        self.settings = settings
+        if not model_changed:
+            self.agent.settings = settings
+            return
+        old_model, old_embedded = self.agent.model, self._embedded
+        self.agent = Agent(
+            self.workspace, self.project_map, self._open_model(settings), settings, memory=self.agent.memory
+        )
+        await _close(old_model, old_embedded)
+
+    async def close(self) -> None:
+        await _close(self.agent.model, self._embedded)
+        self._embedded = None
+
+    def stop_now(self) -> None:
+        """Synchronous last resort at exit: never leave a llama-server behind."""
+        if self._embedded is not None:
+            self._embedded.stop_now()
+
+
+async def _close(model: ModelClient, embedded: EmbeddedServer | None) -> None:
     try:
-        yield client
+        await model.aclose()
     finally:
-        await client.aclose()
         if embedded is not None:
             await embedded.stop()
-
-
-@asynccontextmanager
-async def open_agent(root: Path, settings: Settings, progress: Progress) -> AsyncIterator[Agent]:
-    workspace = Workspace(root, settings.ignore)
-    project_map = ProjectMap(workspace)
-    progress("indexing the workspace…")
-    project_map.build()
-    async with open_model(settings, progress) as model:
-        yield Agent(workspace, project_map, model, settings)
-
-
-async def ask_once(root: Path, request: str, settings: Settings, *, apply: bool) -> int:
-    progress = TerminalProgress()
-    async with open_agent(root, settings, progress) as agent:
-        outcome = await agent.ask(request, progress=progress)
-        _print_outcome(outcome)
-        if outcome.kind == "refused":
-            return EXIT_REFUSED
-        if outcome.kind == "edit" and apply:
-            apply_to_disk(agent.workspace.root, outcome.edits)
-            agent.commit(outcome)
-            print(f"Applied: {outcome.message}")
-        elif outcome.kind == "edit":
-            print("(preview only: run again with --apply to write it)")
-    return 0
-
-
-def _print_outcome(outcome: Outcome) -> None:
-    plan = outcome.plan
-    if plan is not None:
-        target = " ".join(
-            part
-            for part in (
-                f"`{plan.symbol}`" if plan.symbol else "",
-                f"→ `{plan.new_name}`" if plan.new_name else "",
-                f"in {plan.file}" if plan.file else "",
-            )
-            if part
-        )
-        print(f"Plan: {plan.action.replace('_', ' ')} {target} (decided by {plan.decided_by})".rstrip())
-    if outcome.kind == "answer":
-        print(outcome.message)
-    elif outcome.kind == "edit":
-        print(outcome.preview, end="" if outcome.preview.endswith("\n") else "\n")
-        print(f"Summary: {outcome.message}")
-    else:
-        print(f"Refused: {outcome.message}")

@@ -6,17 +6,16 @@ redefine a symbol the file already has.
 
 from __future__ import annotations
 
-import re
-
-from ..budget import trim_around
-from ..edits import file_edit
-from ..errors import Refused
-from ..plan import Plan
-from ..repair import strip_fences
-from ..spans import Range
-from ..workspace.symbols import extract_symbols
-from ..workspace.syntax import language_for, syntax_errors
-from .context import ActionContext, Change
+from outrigger.actions.context import ActionContext, Change
+from outrigger.edits import file_edit
+from outrigger.errors import Refused
+from outrigger.guards.budget import fit_excerpt
+from outrigger.guards.fences import strip_fences
+from outrigger.guards.syntax_check import refuse_new_syntax_errors
+from outrigger.plan import Plan
+from outrigger.spans import Range
+from outrigger.workspace.symbols import extract_symbols
+from outrigger.workspace.syntax import language_for
 
 SYSTEM_PROMPT = """You are a careful {language} programmer. Write only the new code the user asks for.
 Do not repeat existing code. No explanations, no markdown."""
@@ -52,56 +51,35 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
             f"The model's code redefines {', '.join(f'`{n}`' for n in clashes)} in {path}; nothing was changed."
         )
     if ctx.guards.symbol_confinement:
-        _require_new_definitions(plan.instruction, added, path)
+        _require_new_definitions(plan.symbol, added, path)
 
     separator = "" if not old_text or old_text.endswith("\n\n") else ("\n" if old_text.endswith("\n") else "\n\n")
     new_text = old_text + separator + code + "\n"
-    if ctx.guards.syntax_check and len(syntax_errors(path, new_text)) > len(syntax_errors(path, old_text)):
-        raise Refused(
-            f"The model's code does not parse as {language} ({syntax_errors(path, code)[:1] or ['syntax error']}); nothing was changed."
-        )
+    refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's code")
     names = ", ".join(f"`{n}`" for n in added) or "new code"
     return Change(edits=[file_edit(path, old_text, new_text, version)], summary=f"Added {names} to {path}.")
 
 
-_ENGLISH = frozenset("a an the that which to for in into with called named returning computing".split())
-_ASKED_NAME = re.compile(
-    r"`([A-Za-z_$][\w$]*)`|\b(?:function|class|method|helper|named|called)\s+([A-Za-z_$][\w$]*)", re.I
-)
-
-
-def _require_new_definitions(instruction: str, added: list[str], path: str) -> None:
+def _require_new_definitions(asked: str | None, added: list[str], path: str) -> None:
     """New code must define something, and the name the user asked for if they gave one:
     loose statements appended to a module run at import time, which nobody asked for."""
     if not added:
         raise Refused(f"The model's code defines no new function or class for {path}; nothing was changed.")
-    asked = {
-        name for pair in _ASKED_NAME.findall(instruction) for name in pair if name and name.lower() not in _ENGLISH
-    }
-    if asked and not asked & set(added):
-        wanted = ", ".join(f"`{name}`" for name in sorted(asked))
-        raise Refused(
-            f"The model's code does not define {wanted} (it defines {', '.join(f'`{n}`' for n in added)}); nothing was changed."
-        )
+    if asked and asked not in added:
+        defined = ", ".join(f"`{n}`" for n in added)
+        raise Refused(f"The model's code does not define `{asked}` (it defines {defined}); nothing was changed.")
 
 
 def _fit_messages(ctx: ActionContext, path: str, language: str, instruction: str, text: str) -> list[dict[str, str]]:
     def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
+        note = " (end of file)" if trimmed else ""
         return [
             {"role": "system", "content": SYSTEM_PROMPT.format(language=language)},
             {
                 "role": "user",
-                "content": USER_PROMPT.format(
-                    path=path,
-                    trimmed_note=" (end of file)" if trimmed else "",
-                    excerpt=excerpt,
-                    instruction=instruction,
-                ),
+                "content": USER_PROMPT.format(path=path, trimmed_note=note, excerpt=excerpt, instruction=instruction),
             },
         ]
 
-    skeleton = build("", False)
-    ctx.budget.check(skeleton)
     last = max(text.count("\n") - 1, 0)  # new code goes at the end: keep the end in view
-    excerpt, _ = trim_around(text, Range.of(last, 0, last, 0), ctx.budget.room(skeleton))
-    return build(excerpt, excerpt != text)
+    return fit_excerpt(ctx.budget, build, text, Range.of(last, 0, last, 0))

@@ -1,30 +1,39 @@
-"""What every executor gets: the workspace, the map, the model and the guards' counters."""
+"""What every executor gets (the workspace, the map, the model, the guards and their counters,
+the memory) and what it gives back (a Change, or an Answer for read-only actions)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from ..budget import Budget
-from ..edits import FileEdit
-from ..errors import Refused
-from ..model.client import ChatReply, ModelClient
-from ..progress import Progress, quiet
-from ..repair import RepairStats
-from ..workspace.files import Workspace
-from ..workspace.index import ProjectMap
-from ..workspace.symbols import Symbol
+from outrigger.edits import FileEdit
+from outrigger.guards.budget import Budget
+from outrigger.guards.map_check import confirmed_symbol
+from outrigger.guards.stats import RepairStats
+from outrigger.guards.switches import Guards
+from outrigger.memory import Memory
+from outrigger.model.client import ChatReply, ModelClient
+from outrigger.plan import Plan
+from outrigger.progress import Progress, quiet
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.symbols import Symbol
 
 
 @dataclass
-class Guards:
-    """Switches for each guard. All on in normal use; the benchmark turns them off one by one."""
+class Change:
+    """An executor's result: edits as data and the one-sentence summary for memory."""
 
-    fence_stripping: bool = True
-    json_repair: bool = True
-    map_validation: bool = True
-    question_routing: bool = True
-    symbol_confinement: bool = True
-    syntax_check: bool = True
+    edits: list[FileEdit]
+    summary: str
+    plan: Plan | None = None  # the plan carried out, when it is not the one asked ("do the same")
+
+
+@dataclass
+class Answer:
+    """A read-only action's result: text for the user, and no way to carry an edit."""
+
+    text: str
 
 
 @dataclass
@@ -34,23 +43,14 @@ class ActionContext:
     model: ModelClient
     budget: Budget
     stats: RepairStats
+    memory: Memory
     guards: Guards = field(default_factory=Guards)
     progress: Progress = quiet
+    # Runs another plan through the registry ("do the same to X" replays the last one).
+    dispatch: Callable[[Plan, ActionContext], Awaitable[Change | Answer]] | None = None
 
     def target(self, name: str, path: str | None) -> Symbol:
-        """The symbol a plan names, confirmed by the map (refused with close matches).
-
-        With map validation off (benchmark only) it does what an unguarded agent does:
-        takes the closest name it can find."""
-        try:
-            return self.project_map.require_symbol(name, path)
-        except Refused:
-            if self.guards.map_validation:
-                raise
-            for guess in self.project_map.close_matches(name, None):
-                if found := self.project_map.find(guess):
-                    return found[0]
-            raise
+        return confirmed_symbol(self.project_map, self.guards, name, path)
 
     async def chat(
         self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None
@@ -67,11 +67,3 @@ class ActionContext:
         if reply.prompt_tokens:
             self.budget.calibrate(round(estimated / self.budget.ratio), reply.prompt_tokens)
         return reply
-
-
-@dataclass
-class Change:
-    """An executor's result: edits as data and the one-sentence summary for memory."""
-
-    edits: list[FileEdit]
-    summary: str

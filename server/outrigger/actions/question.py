@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from ..budget import trim_around
-from ..errors import Refused
-from ..plan import Plan
-from ..spans import Range
-from .context import ActionContext
+from outrigger.actions.context import ActionContext, Answer
+from outrigger.errors import Refused
+from outrigger.guards.budget import fit_excerpt
+from outrigger.plan import Plan
+from outrigger.spans import Range
 
 SYSTEM_PROMPT = """You are a senior engineer answering a question about a codebase.
 Answer in plain prose, briefly (at most 6 sentences). Do not rewrite the code."""
@@ -32,14 +32,14 @@ def mentioned_symbol(request: str, ctx: ActionContext) -> str | None:
     return None
 
 
-async def answer(plan: Plan, ctx: ActionContext) -> str:
+async def answer(plan: Plan, ctx: ActionContext) -> Answer:
     request = plan.instruction
     path = ctx.project_map.require_file(plan.file) if plan.file else None
     symbol_name = mentioned_symbol(request, ctx) or plan.symbol
 
     if exact := _answer_from_map(request, path, symbol_name, ctx):
-        return exact
-    return await _explain(request, path, symbol_name, ctx)
+        return Answer(exact)
+    return Answer(await _explain(request, path, symbol_name, ctx))
 
 
 def _answer_from_map(request: str, path: str | None, symbol_name: str | None, ctx: ActionContext) -> str | None:
@@ -82,11 +82,9 @@ async def _explain(request: str, path: str | None, symbol_name: str | None, ctx:
             "Name a symbol or a file, or put the cursor on one, so Outrigger knows what you are asking about."
         )
     text = ctx.workspace.read(path)
-    skeleton = _messages(request, path, "")
-    ctx.budget.check(skeleton)
-    excerpt, _ = trim_around(text, keep, ctx.budget.room(skeleton))
+    messages = fit_excerpt(ctx.budget, lambda excerpt, _: _messages(request, path, excerpt), text, keep)
     ctx.progress(f"reading {path}…")
-    reply = await ctx.chat(_messages(request, path, excerpt))
+    reply = await ctx.chat(messages)
     return reply.text.strip() or "The model gave no answer."
 
 

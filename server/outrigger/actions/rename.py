@@ -7,13 +7,13 @@ from __future__ import annotations
 import keyword
 import re
 
-from ..edits import file_edit
-from ..errors import Refused
-from ..plan import Plan
-from ..spans import Range, line_starts, offset_of
-from ..workspace.index import ProjectMap
-from ..workspace.syntax import language_for, syntax_errors
-from .context import ActionContext, Change
+from outrigger.actions.context import ActionContext, Change
+from outrigger.edits import file_edit
+from outrigger.errors import Refused
+from outrigger.guards.syntax_check import refuse_new_syntax_errors
+from outrigger.plan import Plan
+from outrigger.spans import Range, line_starts, offset_of
+from outrigger.workspace.syntax import language_for
 
 _JS_RESERVED = frozenset(
     "break case catch class const continue debugger default delete do else enum export extends "
@@ -37,7 +37,7 @@ def check_new_name(new_name: str | None, language: str | None) -> str:
     return new_name
 
 
-def rename(plan: Plan, ctx: ActionContext) -> Change:
+async def rename(plan: Plan, ctx: ActionContext) -> Change:
     symbol = ctx.target(plan.symbol or "", plan.file)
     old_name = symbol.name
     new_name = check_new_name(plan.new_name, language_for(symbol.path))
@@ -52,9 +52,7 @@ def rename(plan: Plan, ctx: ActionContext) -> Change:
         ctx.progress(f"renaming in {path}…")
         old_text = ctx.workspace.read(path)
         new_text = _replace_ranges(old_text, occurrences[path], new_name)
-        before, after = syntax_errors(path, old_text), syntax_errors(path, new_text)
-        if len(after) > len(before):
-            raise Refused(f"Renaming `{old_name}` would break the syntax of {path} ({after[0]}).")
+        refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, f"Renaming `{old_name}`")
         edits.append(file_edit(path, old_text, new_text, ctx.workspace.version(path)))
 
     count = sum(len(ranges) for ranges in occurrences.values())
@@ -64,25 +62,6 @@ def rename(plan: Plan, ctx: ActionContext) -> Change:
         f"in {files} file{'s' * (files != 1)})."
     )
     return Change(edits=edits, summary=summary)
-
-
-def oriented(plan: Plan, project_map: ProjectMap) -> Plan:
-    """Put a model's rename plan the right way round, using only names the user wrote.
-
-    Small models swap old and new name ("give X the name Y" → symbol Y), or give only the
-    new one. When the model's "old" name is not defined but the request names exactly one
-    defined symbol, that symbol is the old name and the model's name the new one."""
-    if plan.action != "rename" or plan.decided_by != "model" or not plan.symbol:
-        return plan
-    if project_map.find(plan.symbol):
-        return plan
-    if plan.new_name and project_map.find(plan.new_name):
-        return plan.model_copy(update={"symbol": plan.new_name, "new_name": plan.symbol})
-    words = set(re.findall(r"[A-Za-z_$][\w$]*", plan.instruction))
-    defined = [word for word in words if project_map.find(word)]
-    if len(defined) == 1 and plan.symbol in words:
-        return plan.model_copy(update={"symbol": defined[0], "new_name": plan.symbol})
-    return plan
 
 
 def _refuse_collisions(ctx: ActionContext, new_name: str, paths) -> None:

@@ -15,10 +15,10 @@ from lsprotocol import types
 from pydantic import ValidationError
 from pygls.uris import from_fs_path, to_fs_path
 
-from outrigger.agent import Offer
 from outrigger.config import Settings
 from outrigger.edits import FileEdit
 from outrigger.errors import Refused
+from outrigger.offers import Offer
 from outrigger.spans import Position, Range
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.symbols import Symbol

@@ -8,6 +8,7 @@ the server reports.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
 
 import tiktoken
@@ -131,3 +132,12 @@ def trim_around(text: str, keep: Range, max_tokens: int) -> tuple[str, int]:
         else:
             high -= 1
     return "".join(lines[low:high]), low
+
+
+def fit_excerpt(budget: Budget, build: Callable[[str, bool], list[dict]], text: str, keep: Range) -> list[dict]:
+    """The messages `build(excerpt, trimmed)` makes, with as much of `text` around `keep` as
+    the window allows. Refuses (with the numbers) when even the prompt around `keep` cannot fit."""
+    skeleton = build("", False)
+    budget.check(skeleton)
+    excerpt, _ = trim_around(text, keep, budget.room(skeleton))
+    return build(excerpt, excerpt != text)

@@ -1,0 +1,47 @@
+"""Code actions on a symbol: cheap lookups in the map, never a model call (editors ask for
+them on every cursor move)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from outrigger.spans import Position
+from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.syntax import language_for
+
+
+@dataclass(frozen=True)
+class Offer:
+    title: str
+    request: str
+    symbol: str
+    path: str
+    kind: str  # an LSP code action kind: "refactor", "refactor.rewrite", "quickfix"
+    needs_prompt: bool = False
+
+
+def offers_at(
+    project_map: ProjectMap, path: str, position: Position, diagnostics: Sequence[tuple[str, Position]] = ()
+) -> list[Offer]:
+    """What Outrigger can do for the symbol at `position`, diagnostics inside it included."""
+    symbol = project_map.symbol_at(path, position)
+    if symbol is None:
+        return []
+    name, where = symbol.name, f"`{symbol.name}` in {symbol.path}"
+    language = language_for(path)
+    doc = "docstring" if language == "python" else "JSDoc"
+    offers = [
+        Offer(f"Explain `{name}`", f"Explain {where}", name, path, "refactor"),
+        Offer(f"Add {doc} to `{name}`", f"Add a {doc} to {where}", name, path, "refactor.rewrite"),
+    ]
+    if language in ("python", "typescript", "tsx"):
+        offers.append(
+            Offer(f"Add type hints to `{name}`", f"Add type hints to {where}", name, path, "refactor.rewrite")
+        )
+    for message, at in diagnostics:
+        if symbol.range.contains_position(at):
+            short = message.strip().splitlines()[0][:80] if message.strip() else "the problem"
+            offers.append(Offer(f"Fix “{short}” in `{name}`", f"Fix {where}: {short}", name, path, "quickfix"))
+    offers.append(Offer(f"Ask Outrigger about `{name}`…", "", name, path, "refactor", needs_prompt=True))
+    return offers

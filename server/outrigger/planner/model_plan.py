@@ -1,0 +1,132 @@
+"""The model's side of planning: the schema it fills in when the rules cannot decide, the prompt
+that asks for it (generated from one table of choices), and the corrections the planner
+applies to what comes back."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from outrigger.plan import Intent, Plan
+from outrigger.planner.rules import asked_name, edit_intent, looks_like_question, mentions
+from outrigger.workspace.index import ProjectMap
+
+# What the model may choose, and how the prompt explains each choice. Undo and "do the same"
+# are only ever decided by the rules.
+CHOICES: dict[Intent, str] = {
+    Intent.QUESTION: "the user wants information; nothing changes",
+    Intent.RENAME: "give a symbol a new name",
+    Intent.DOCSTRING: "add documentation to one function or class",
+    Intent.TYPE_HINTS: "add type annotations to one function",
+    Intent.FIX: "fix a bug in one function or class",
+    Intent.REWRITE: "change one function or class in another way",
+    Intent.ADD: "add new code to a file",
+}
+
+
+def _only_choices(schema: dict[str, Any]) -> None:
+    schema["properties"]["intent"] = {"enum": [intent.value for intent in CHOICES], "type": "string"}
+
+
+class ModelPlan(BaseModel):
+    """The reply schema the model fills in when the rules cannot decide."""
+
+    model_config = ConfigDict(json_schema_extra=_only_choices)
+
+    intent: Intent
+    symbol: str | None = None
+    file: str | None = None
+    new_name: str | None = None
+
+    @field_validator("intent")
+    @classmethod
+    def _a_choice(cls, intent: Intent) -> Intent:
+        if intent not in CHOICES:
+            raise ValueError(f"intent must be one of {', '.join(CHOICES)}")
+        return intent
+
+
+_EXAMPLES = [
+    ("call parseDate toDate from now on", ModelPlan(intent=Intent.RENAME, symbol="parseDate", new_name="toDate")),
+    (
+        "load_config should be named read_config in config.py",
+        ModelPlan(intent=Intent.RENAME, symbol="load_config", file="config.py", new_name="read_config"),
+    ),
+    ("is sendMail used anywhere", ModelPlan(intent=Intent.QUESTION, symbol="sendMail")),
+    ("make fetchUser handle a missing id in api.js", ModelPlan(intent=Intent.FIX, symbol="fetchUser", file="api.js")),
+    ("put a helper that formats money into utils.py", ModelPlan(intent=Intent.ADD, file="utils.py")),
+]
+
+
+def _system_prompt() -> str:
+    choices = "\n".join(f'- "{intent.value}": {meaning}' for intent, meaning in CHOICES.items())
+    examples = "\n".join(f"Request: {request}\n{plan.model_dump_json()}" for request, plan in _EXAMPLES)
+    return f"""You classify a developer's request about their code. Reply with JSON only.
+Fields: intent, one of:
+{choices}
+symbol: the function/class name the request is about, exactly as written, or null;
+file: the file path the request names, or null; new_name: for rename only, else null.
+If the request asks anything (how, what, where, why, explain, count), intent is "question".
+
+Examples:
+{examples}"""
+
+
+PLAN_SYSTEM_PROMPT = _system_prompt()
+
+
+def plan_messages(request: str, files: list[str], cursor: str | None) -> list[dict[str, str]]:
+    context = f"Files in the workspace: {', '.join(files[:60])}."
+    if cursor:
+        context += f" The cursor is on `{cursor}`."
+    return [
+        {"role": "system", "content": PLAN_SYSTEM_PROMPT},
+        {"role": "user", "content": f"{context}\nRequest: {request}"},
+    ]
+
+
+def merge_model_plan(
+    request: str, reply: ModelPlan, *, cursor_symbol: str | None, cursor_file: str | None, routing: bool = True
+) -> Plan:
+    """The model's plan as a Plan. A request worded as a question stays read-only (unless
+    question routing is switched off, which only the benchmark does), and the kind of edit
+    follows the request's words where they say it ("add a comment to …" is a docstring)."""
+    intent = Intent.QUESTION if routing and looks_like_question(request) else reply.intent
+    if intent.edits_symbols and routing:
+        worded = edit_intent(request)
+        intent = worded if worded is not Intent.REWRITE else intent
+    # A file the user never mentioned is the model's guess (it says "auth.js" for
+    # src/auth.js); drop it and let the map locate the symbol.
+    file = reply.file if reply.file and mentions(request, reply.file) else None
+    symbol = reply.symbol or cursor_symbol
+    if intent is Intent.ADD:  # the name new code must define: only one the user wrote
+        symbol = asked_name(request)
+    return Plan(
+        intent=intent,
+        symbol=symbol,
+        file=file or (cursor_file if not reply.symbol else None),
+        new_name=reply.new_name if intent is Intent.RENAME else None,
+        instruction=request.strip(),
+        decided_by="model",
+    )
+
+
+def oriented(plan: Plan, project_map: ProjectMap) -> Plan:
+    """Put a model's rename plan the right way round, using only names the user wrote.
+
+    Small models swap old and new name ("give X the name Y" → symbol Y), or give only the
+    new one. When the model's "old" name is not defined but the request names exactly one
+    defined symbol, that symbol is the old name and the model's name the new one."""
+    if plan.intent is not Intent.RENAME or plan.decided_by != "model" or not plan.symbol:
+        return plan
+    if project_map.find(plan.symbol):
+        return plan
+    if plan.new_name and project_map.find(plan.new_name):
+        return plan.model_copy(update={"symbol": plan.new_name, "new_name": plan.symbol})
+    words = set(re.findall(r"[A-Za-z_$][\w$]*", plan.instruction))
+    defined = [word for word in words if project_map.find(word)]
+    if len(defined) == 1 and plan.symbol in words:
+        return plan.model_copy(update={"symbol": defined[0], "new_name": plan.symbol})
+    return plan

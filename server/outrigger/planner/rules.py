@@ -1,0 +1,151 @@
+"""The planner's deterministic pass: a Plan when the wording settles it, else None.
+
+Small models misclassify questions as edits (Qwen2.5-Coder-0.5B called "how many lines does
+utils.js have" an edit), so the rules decide whenever they can, and a request they read as a
+question is a question whatever the model says: that is the question-routing guard.
+"""
+
+from __future__ import annotations
+
+import re
+
+from outrigger.plan import Intent, Plan, Target
+
+_IDENT = r"`?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)?)`?"
+_FILE = r"`?([\w./\\-]+\.(?:py|js|mjs|cjs|jsx|ts|tsx|mts|cts))`?"
+_IN_FILE = rf"(?:\s+(?:in|from|of|inside)\s+(?:the\s+file\s+|file\s+)?{_FILE})?"
+_KIND = r"(?:function\s+|method\s+|class\s+)?"
+_TARGET = rf"\b(?:to|for|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}"  # "… to `validateToken` in src/auth.js"
+
+_UNDO = re.compile(
+    r"^\s*(?:please\s+)?(?:undo|revert)(?:\s+(?:that|it|this|the\s+last(?:\s+\w+)?|last(?:\s+\w+)?))?\s*[.!]?\s*$",
+    re.I,
+)
+_REPEAT = re.compile(
+    rf"^\s*(?:please\s+)?(?:now\s+)?(?:do|apply)\s+(?:the\s+)?same(?:\s+thing)?\s+(?:to|for|with|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
+    re.I,
+)
+_RENAME = re.compile(
+    rf"^\s*(?:please\s+)?rename\s+(?:the\s+)?(?:function\s+|method\s+|class\s+|variable\s+|symbol\s+)?{_IDENT}{_IN_FILE}\s+(?:to|as|into)\s+{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
+    re.I,
+)
+_DOC_WORDS = r"\b(?:docstrings?|jsdoc|doc\s*comments?|documentation|document|comments?)\b"
+_DOCSTRING = re.compile(rf"\b(?:add|write|generate|create|document)\b.*?{_DOC_WORDS}.*?{_TARGET}", re.I)
+_TYPE_WORDS = r"\b(?:type\s*hints?|(?:type\s*)?annotations?|annotate|types)\b"
+_TYPE_HINTS = re.compile(rf"\b(?:add|write)\b.*?{_TYPE_WORDS}.*?{_TARGET}", re.I)
+_FIX_WORDS = re.compile(r"\b(?:fix|repair|correct|debug)\b", re.I)
+_SYMBOL_VERB = re.compile(
+    rf"^\s*(?:please\s+)?(?:fix|rewrite|refactor|simplify|optimi[sz]e|improve|change|update|modify)\s+"
+    rf"(?!(?:the\s+)?(?:name|names|it|this|that|code|file|files|everything|all)\b)(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\b",
+    re.I,
+)
+_ADD_TO_FILE = re.compile(
+    rf"^\s*(?:please\s+)?(?:add|append|create|write)\b.*\b(?:to|in|into)\s+{_FILE}\s*[.!]?\s*$", re.I
+)
+_QUESTION_START = re.compile(
+    r"^\s*(?:how|what|what's|where|where's|why|which|who|when|is|are|does|do|did|can|could|should|would|will|"
+    r"explain|describe|show|list|count|tell|summari[sz]e|find|search|give\s+me|i\s+want\s+to\s+know)\b",
+    re.I,
+)
+_EDIT_START = re.compile(
+    r"^\s*(?:please\s+)?(?:add|append|insert|rename|fix|rewrite|refactor|change|update|modify|remove|delete|replace|"
+    r"implement|create|write|make|convert|move|document|annotate|simplify|improve|optimi[sz]e)\b",
+    re.I,
+)
+_MORE_TARGET = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:to\s+)?(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}", re.I)
+
+
+def looks_like_question(request: str) -> bool:
+    """True when the words say the user wants to know, not to change."""
+    text = request.strip()
+    if _EDIT_START.match(text):
+        return False
+    return text.endswith("?") or bool(_QUESTION_START.match(text))
+
+
+def edit_intent(request: str) -> Intent:
+    """Which kind of symbol edit the words ask for; a rewrite when they say nothing more."""
+    if re.search(_DOC_WORDS, request, re.I):
+        if not _FIX_WORDS.search(request) and not re.search(r"\brewrite\b|" + _TYPE_WORDS, request, re.I):
+            return Intent.DOCSTRING
+    if re.search(_TYPE_WORDS, request, re.I):
+        return Intent.TYPE_HINTS
+    if _FIX_WORDS.search(request):
+        return Intent.FIX
+    return Intent.REWRITE
+
+
+def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file: str | None = None) -> Plan | None:
+    text = request.strip()
+    if _UNDO.match(text):
+        return Plan(intent=Intent.UNDO, instruction=text)
+    if m := _REPEAT.match(text):
+        return Plan(intent=Intent.REPEAT, symbol=m.group(1), file=m.group(2), instruction=text)
+    if looks_like_question(text):
+        return Plan(
+            intent=Intent.QUESTION, symbol=named_symbol(text) or cursor_symbol, file=named_file(text), instruction=text
+        )
+    if m := _RENAME.match(text):
+        return Plan(
+            intent=Intent.RENAME,
+            symbol=m.group(1),
+            file=m.group(2) or m.group(4),
+            new_name=m.group(3),
+            instruction=text,
+        )
+    for pattern, intent in ((_DOCSTRING, Intent.DOCSTRING), (_TYPE_HINTS, Intent.TYPE_HINTS)):
+        if m := pattern.search(text):
+            also = _more_targets(text, m.end())
+            return Plan(intent=intent, symbol=m.group(1), file=m.group(2), instruction=text, also=also)
+    if m := _SYMBOL_VERB.match(text):
+        return Plan(intent=edit_intent(text), symbol=m.group(1), file=m.group(2), instruction=text)
+    if m := _ADD_TO_FILE.match(text):
+        return Plan(intent=Intent.ADD, symbol=asked_name(text), file=m.group(1), instruction=text)
+    if cursor_symbol and _EDIT_START.match(text) and not named_symbol(text):
+        # "add a docstring" with the cursor on a symbol: the cursor names the target.
+        return Plan(intent=edit_intent(text), symbol=cursor_symbol, file=cursor_file, instruction=text)
+    return None
+
+
+def _more_targets(text: str, position: int) -> list[Target]:
+    """ "… to validateToken in src/auth.js, get_item and get_items in items.py": the rest."""
+    targets = []
+    while m := _MORE_TARGET.match(text, position):
+        targets.append(Target(symbol=m.group(1), file=m.group(2)))
+        position = m.end()
+    return targets
+
+
+_ENGLISH = frozenset("a an the that which to for in into with called named returning computing".split())
+_ASKED_NAME = re.compile(
+    r"`([A-Za-z_$][\w$]*)`|\b(?:function|class|method|helper|named|called)\s+(?:named\s+|called\s+)?([A-Za-z_$][\w$]*)",
+    re.I,
+)
+
+
+def asked_name(text: str) -> str | None:
+    """The name an "add …" request asks the new code to have: `slugify`, "a function named slugify"."""
+    for pair in _ASKED_NAME.findall(text):
+        for name in pair:
+            if name and name.lower() not in _ENGLISH:
+                return name
+    return None
+
+
+def mentions(request: str, path: str) -> bool:
+    """Does the request name this path (as the user wrote it)?"""
+    return path.replace("\\", "/").lstrip("./") in request.replace("\\", "/")
+
+
+def named_file(text: str) -> str | None:
+    m = re.search(_FILE, text)
+    return m.group(1) if m else None
+
+
+def named_symbol(text: str) -> str | None:
+    """A symbol the request names explicitly: `backticked`, or a call-like `name()`."""
+    if m := re.search(r"`([A-Za-z_$][\w$.]*)`", text):
+        return m.group(1) if not re.fullmatch(_FILE.strip("`?"), m.group(1)) else None
+    if m := re.search(r"\b([A-Za-z_$][\w$]*)\(\)", text):
+        return m.group(1)
+    return None
