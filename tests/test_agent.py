@@ -3,6 +3,8 @@ models give, and the guards that keep them from reaching the user's files."""
 
 from __future__ import annotations
 
+import asyncio
+
 from agent_helpers import apply, make_agent
 
 JS_FENCED_BOTH = """Here is the updated code:
@@ -294,3 +296,33 @@ async def test_added_code_must_define_what_was_asked(js, fake_model):
     assert loose.kind == "refused" and "defines no new function" in loose.message
     other = await agent.ask("add a function isBlankish to utils.js")
     assert other.kind == "refused" and "`isBlankish`" in other.message
+
+
+async def test_model_start_up_progress_goes_to_the_request_waiting_for_it(js, fake_model):
+    """Two requests in flight: the start-up reports of the model reach the one that started it,
+    never the other one's sink (a single shared slot used to be overwritten by the second)."""
+    from outrigger import progress
+    from outrigger.config import ModelSettings
+    from outrigger.model.client import ModelClient
+
+    started = asyncio.Event()
+
+    async def start_model() -> str:
+        progress.current("starting the model…", 10)
+        started.set()
+        await asyncio.sleep(0.1)
+        return fake_model.base_url
+
+    agent = make_agent(js, fake_model.base_url)
+    agent.model = ModelClient(ModelSettings(), base_url_provider=start_model)
+    fake_model.script("It checks a user.", "It checks a token.")
+    first: list[tuple[str, int | None]] = []
+    second: list[tuple[str, int | None]] = []
+
+    asking = asyncio.ensure_future(agent.ask("explain validateUser", progress=lambda m, p=None: first.append((m, p))))
+    await started.wait()
+    await agent.ask("explain validateToken", progress=lambda m, p=None: second.append((m, p)))
+    await asking
+
+    assert ("starting the model…", 10) in first
+    assert all(message != "starting the model…" for message, _ in second)

@@ -12,6 +12,7 @@ from outrigger.agent import Offer
 from outrigger.config import Settings
 from outrigger.edits import file_edit
 from outrigger.lsp import convert
+from outrigger.lsp.params import AskParams, AskResult, command_converter
 from outrigger.spans import Position, Range
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.symbols import Symbol
@@ -153,7 +154,7 @@ def test_pushed_symbols_are_grouped_per_file_and_outsiders_dropped(tmp_path: Pat
         ]
     }
 
-    grouped = convert.editor_symbols(payload, workspace, UTF16)
+    grouped = convert.editor_symbols(convert.pushed_entries(payload), workspace, UTF16)
 
     [symbol] = grouped["src/auth.js"]
     assert (symbol.name, symbol.kind, symbol.source, symbol.container) == ("validateUser", "function", "editor", "auth")
@@ -161,7 +162,7 @@ def test_pushed_symbols_are_grouped_per_file_and_outsiders_dropped(tmp_path: Pat
     assert symbol.selection == Range.of(14, 9, 14, 21)  # the name inside the range
     assert list(grouped) == ["src/auth.js"]
     with pytest.raises(ValueError):
-        convert.editor_symbols({"symbols": "nope"}, workspace, UTF16)
+        convert.pushed_entries({"symbols": "nope"})
 
 
 def test_plain_turns_pygls_namedtuples_back_into_json():
@@ -202,24 +203,30 @@ def test_invalid_settings_name_the_field_and_keep_nothing():
 
 
 @pytest.mark.parametrize(
-    "arguments",
+    "argument",
     [
-        (),
-        ("text",),
-        ({"request": None},),
-        ({"request": "x", "textDocument": {"uri": 3}},),
-        ({"request": "x", "position": {"line": True, "character": 0}},),
-        ({}, {}),
+        "text",
+        {"request": None},
+        {"request": 5},
+        {"request": "x", "textDocument": "src/a.js"},
+        {"request": "x", "position": {"line": -1, "character": 0}},
+        {},
     ],
 )
-def test_malformed_ask_arguments_raise_value_error(arguments):
-    with pytest.raises(ValueError):
-        convert.ask_arguments(arguments)
+def test_malformed_ask_arguments_are_refused_when_structured(argument):
+    with pytest.raises(Exception):  # noqa: B017 — cattrs raises its own validation errors, pygls wraps any
+        command_converter().structure(argument, AskParams)
 
 
-def test_ask_arguments():
-    request, uri, position = convert.ask_arguments(
-        ({"request": "explain", "textDocument": {"uri": "file:///a.js"}, "position": {"line": 1, "character": 2}},)
+def test_ask_arguments_are_structured_from_camel_case():
+    converter = command_converter()
+    argument = {"request": "explain", "textDocument": {"uri": "file:///a.js"}, "position": {"line": 1, "character": 2}}
+    assert converter.structure(argument, AskParams) == AskParams(
+        "explain", types.TextDocumentIdentifier(uri="file:///a.js"), types.Position(line=1, character=2)
     )
-    assert (request, uri, position) == ("explain", "file:///a.js", types.Position(line=1, character=2))
-    assert convert.ask_arguments(({"request": "undo"},)) == ("undo", None, None)
+    assert converter.structure({"request": "undo"}, AskParams) == AskParams("undo")
+    assert converter.unstructure(AskResult(kind="edit", message="m", preview="p")) == {
+        "kind": "edit",
+        "message": "m",
+        "preview": "p",
+    }

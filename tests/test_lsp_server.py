@@ -1,39 +1,21 @@
-"""The language server end to end: the test is the editor (pytest-lsp), the model is scripted.
-
-`Editor` plays the client side an editor would: it opens documents, applies (or declines)
-`workspace/applyEdit` to its buffers or to disk, and runs the server's commands.
-"""
+"""The language server end to end: the test is the editor (pytest-lsp), the model is scripted."""
 
 from __future__ import annotations
 
 import asyncio
-import sys
 import threading
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pygls.exceptions import JsonRpcInvalidParams
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from agent_helpers import copy_fixture
 from fake_model import FakeModel
-
-SERVER = [sys.executable, "-m", "outrigger", "lsp"]
-COMMANDS = ["outrigger.ask", "outrigger.history", "outrigger.undo"]
-
-JSDOC_REPLY = """```javascript
-/**
- * Checks that a user has a name and a valid token.
- * @param {object} user
- * @returns {boolean}
- */
-function validateUser(user) {
-  return Boolean(user && user.name) && validateToken(user.token);
-}
-```"""
+from lsp_editor import COMMANDS, JSDOC_REPLY, SERVER, Editor, GatedFake, wait_for
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
@@ -47,170 +29,6 @@ async def client(lsp_client: LanguageClient):
 @pytest.fixture
 def js(tmp_path: Path) -> Path:
     return copy_fixture("js_auth", tmp_path)
-
-
-class GatedFake(FakeModel):
-    """The fake model, holding each reply until the test opens the gate: the model is
-    "thinking" for exactly as long as the test needs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = threading.Event()
-        self.arrived = threading.Event()
-
-    def _next(self, path, headers, body):
-        self.arrived.set()
-        self.gate.wait(30)
-        return super()._next(path, headers, body)
-
-
-class Editor:
-    """The client side: buffers with versions, applyEdit handling, command helpers."""
-
-    def __init__(self, client: LanguageClient, root: Path) -> None:
-        self.client = client
-        self.root = root
-        self.buffers: dict[str, tuple[str, int]] = {}  # uri -> (text, version)
-        self.applied: list[types.ApplyWorkspaceEditParams] = []
-        self.declined: list[types.ApplyWorkspaceEditParams] = []
-        self.accept = True
-
-        def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
-            return self._apply_edit(params)
-
-        client.feature(types.WORKSPACE_APPLY_EDIT)(apply_edit)
-        _read_code_actions_as_code_actions(client)
-
-    def uri(self, path: str) -> str:
-        return (self.root / path).as_uri()
-
-    async def start(
-        self,
-        editor: str = "visual-studio-code",
-        model_url: str | None = None,
-        timeout: float = 20,
-        encodings: list[types.PositionEncodingKind] | None = None,
-        **options,
-    ) -> types.InitializeResult:
-        model = {"baseUrl": model_url, "timeoutSeconds": timeout} if model_url else {}
-        capabilities = client_capabilities(editor)
-        if encodings:
-            capabilities.general = types.GeneralClientCapabilities(position_encodings=encodings)
-        return await self.client.initialize_session(
-            types.InitializeParams(
-                capabilities=capabilities,
-                root_uri=self.root.as_uri(),
-                workspace_folders=[types.WorkspaceFolder(uri=self.root.as_uri(), name=self.root.name)],
-                initialization_options={"model": model, **options},
-            )
-        )
-
-    def open(self, path: str) -> str:
-        uri = self.uri(path)
-        text = (self.root / path).read_text()
-        self.buffers[uri] = (text, 1)
-        self.client.text_document_did_open(
-            types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="javascript", version=1, text=text)
-            )
-        )
-        return uri
-
-    def change(self, uri: str, text: str) -> None:
-        version = self.buffers[uri][1] + 1
-        self.buffers[uri] = (text, version)
-        self.client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-            )
-        )
-
-    def text(self, path: str) -> str:
-        uri = self.uri(path)
-        return self.buffers[uri][0] if uri in self.buffers else (self.root / path).read_text()
-
-    async def ask(self, request: str, path: str | None = None, line: int | None = None, character: int = 0) -> dict:
-        argument: dict = {"request": request}
-        if path is not None:
-            argument["textDocument"] = {"uri": self.uri(path)}
-        if line is not None:
-            argument["position"] = {"line": line, "character": character}
-        return await self.command("outrigger.ask", argument)
-
-    async def command(self, name: str, *arguments) -> dict:
-        return await self.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command=name, arguments=list(arguments))
-        )
-
-    async def history(self) -> list[str]:
-        return (await self.command("outrigger.history"))["entries"]
-
-    async def code_actions(self, path: str, line: int, character: int = 0, **context) -> list[types.CodeAction]:
-        position = types.Position(line=line, character=character)
-        return await self.client.text_document_code_action_async(
-            types.CodeActionParams(
-                text_document=types.TextDocumentIdentifier(uri=self.uri(path)),
-                range=types.Range(start=position, end=position),
-                context=types.CodeActionContext(diagnostics=context.pop("diagnostics", []), **context),
-            )
-        )
-
-    def _apply_edit(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
-        if not self.accept:
-            self.declined.append(params)
-            return types.ApplyWorkspaceEditResult(applied=False, failure_reason="the user cancelled the preview")
-        self.applied.append(params)
-        edit = params.edit
-        if edit.document_changes is not None:
-            per_uri = [(change.text_document.uri, change.edits) for change in edit.document_changes]
-        else:
-            per_uri = list((edit.changes or {}).items())
-        for uri, text_edits in per_uri:
-            if uri in self.buffers:
-                self.change(uri, apply_text_edits(self.buffers[uri][0], text_edits))
-            else:  # not open: this editor writes the file
-                path = Path(uri.removeprefix("file://"))
-                path.write_text(apply_text_edits(path.read_text(), text_edits))
-        return types.ApplyWorkspaceEditResult(applied=True)
-
-    def shown(self, kind: types.MessageType | None = None) -> list[str]:
-        return [m.message for m in self.client.messages if kind is None or m.type == kind]
-
-
-def _read_code_actions_as_code_actions(client: LanguageClient) -> None:
-    """lsprotocol reads any `Command | CodeAction` that has a "command" key as a Command, and
-    so loses a CodeAction's kind; a bare Command is the one whose "command" is a string."""
-    converter = client.protocol._converter
-
-    def structure(value, _):
-        kind = types.Command if isinstance(value.get("command"), str) else types.CodeAction
-        return converter.structure(value, kind)
-
-    converter.register_structure_hook(types.Command | types.CodeAction, structure)
-
-
-def apply_text_edits(text: str, edits) -> str:
-    """LSP text edits (ASCII fixtures: characters are code points) applied back to front."""
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-
-    def offset(position: types.Position) -> int:
-        return starts[position.line] + position.character if position.line < len(starts) else len(text)
-
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
-    return text
-
-
-async def wait_for(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for a condition")
-        await asyncio.sleep(0.02)
 
 
 # -- capabilities and code actions ----------------------------------------------------------
@@ -375,7 +193,11 @@ async def test_a_question_answers_without_apply_edit_and_reports_progress(client
 
     result = await editor.ask("What does this function do?", "src/auth.js", line=9)
 
-    assert result == {"kind": "answer", "message": "It checks that the token is not blank and starts with tok_."}
+    assert (result["kind"], result["message"]) == (
+        "answer",
+        "It checks that the token is not blank and starts with tok_.",
+    )
+    assert result["plan"] == "question `validateToken` (decided by rules)"  # the cursor's symbol
     assert editor.applied == [] and editor.declined == []
     assert result["message"] in editor.shown(types.MessageType.Info)
     assert "validateToken" in fake_model.bodies()[0]["messages"][-1]["content"]
@@ -504,22 +326,24 @@ async def test_invalid_initialization_options_are_reported_and_ignored(client, j
 @pytest.mark.parametrize(
     "arguments, fragment",
     [
-        ([], "one argument"),
-        (["rename a to b"], "one argument"),
-        ([{"request": 5}], '"request"'),
-        ([{"request": "explain", "textDocument": "src/auth.js"}], '"textDocument"'),
-        ([{"request": "explain", "position": {"line": -1, "character": 0}}], '"position"'),
+        ([], "Expected 1 arguments, got 0"),
+        (["rename a to b"], '{"request": "what to do"'),
+        ([{"request": 5}], '{"request": "what to do"'),
+        ([{"request": "explain", "textDocument": "src/auth.js"}], "$.text_document"),
+        ([{"request": "explain", "position": {"line": -1, "character": 0}}], "$.position"),
     ],
 )
 async def test_bad_arguments_give_a_clear_error_and_the_server_lives(client, js, fake_model, arguments, fragment):
     editor = Editor(client, js)
     await editor.start(model_url=fake_model.base_url)
 
-    result = await editor.command("outrigger.ask", *arguments)
+    with pytest.raises(JsonRpcInvalidParams) as error:
+        await editor.command("outrigger.ask", *arguments)
 
-    assert result["kind"] == "refused" and fragment in result["message"]
-    assert fragment in editor.shown(types.MessageType.Error)[0]
+    assert error.value.message.startswith("outrigger.ask: ") and fragment in error.value.message
     assert await editor.history() == []
+    fake_model.script("It checks tokens.")
+    assert (await editor.ask("explain validateToken"))["kind"] == "answer"
 
 
 async def test_a_bad_model_reply_or_a_dead_endpoint_is_a_refusal_not_a_crash(client, js, fake_model):
@@ -642,15 +466,15 @@ async def test_real_model_rename_question_and_docstring(client, js, embedded_mod
 # -- in process ------------------------------------------------------------------------------
 
 
-async def test_model_progress_from_a_worker_thread_is_sent_from_the_event_loop():
-    from outrigger.lsp.server import OutriggerServer
+async def test_progress_reported_from_a_worker_thread_is_sent_from_the_event_loop():
+    from outrigger.lsp.language_server import OutriggerServer
 
     ls = OutriggerServer()
     seen = []
     ls.log = lambda message, kind=None: seen.append((message, threading.current_thread() is threading.main_thread()))
     ls._event_loop = asyncio.get_running_loop()
 
-    await asyncio.to_thread(ls.model_progress, "Fetching the model…")  # as EmbeddedServer.start does
+    await asyncio.to_thread(ls.reporter(None), "Fetching the model…", 40)  # as EmbeddedServer.start does
     await asyncio.sleep(0.05)
 
     assert seen == [("Fetching the model…", True)]

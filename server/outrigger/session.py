@@ -46,9 +46,12 @@ class Session:
             await session.close()
 
     async def index(self, report: Progress) -> None:
-        """Build the map off the event loop: a language server must keep answering meanwhile."""
+        """Build the map off the event loop: a language server must keep answering meanwhile.
+        Documents the editor opened during the build are indexed again from their buffers."""
         report("indexing the workspace…")
         await asyncio.to_thread(self.project_map.build)
+        for path in self.workspace.open_paths():
+            self.project_map.update(path)
 
     def _open_model(self, settings: Settings) -> ModelClient:
         if settings.model.base_url:

@@ -18,6 +18,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from outrigger.config import Settings
 from outrigger.edits import FileEdit
 from outrigger.errors import Refused
+from outrigger.lsp.params import ClientOptions
 from outrigger.offers import Offer
 from outrigger.spans import Position, Range
 from outrigger.workspace.files import Workspace
@@ -113,34 +114,36 @@ def workspace_edit(
 ) -> types.WorkspaceEdit:
     """Versioned `TextDocumentEdit`s (annotated when `annotation`), or the plain `changes` map
     for clients without `workspace.workspaceEdit.documentChanges`."""
-    per_file: list[tuple[FileEdit, list[types.TextEdit | types.AnnotatedTextEdit]]] = []
-    for edit in edits:
-        lines = lines_of(edit.old_text)  # edit ranges refer to the text they were computed on
-        text_edits: list[types.TextEdit | types.AnnotatedTextEdit] = []
-        for change in edit.edits:
-            lsp_range = to_lsp_range(lines, change.range, encoding)
-            if document_changes and annotation is not None:
-                text_edits.append(
-                    types.AnnotatedTextEdit(range=lsp_range, new_text=change.new_text, annotation_id=ANNOTATION_ID)
-                )
-            else:
-                text_edits.append(types.TextEdit(range=lsp_range, new_text=change.new_text))
-        per_file.append((edit, text_edits))
-
     if not document_changes:
-        return types.WorkspaceEdit(changes={path_to_uri(e.path, root): t for e, t in per_file})
+        return types.WorkspaceEdit(
+            changes={path_to_uri(edit.path, root): _text_edits(edit, encoding) for edit in edits}
+        )
     return types.WorkspaceEdit(
         document_changes=[
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(
-                    uri=path_to_uri(e.path, root), version=e.version
+                    uri=path_to_uri(edit.path, root), version=edit.version
                 ),
-                edits=t,
+                edits=_annotated(_text_edits(edit, encoding))
+                if annotation is not None
+                else _text_edits(edit, encoding),
             )
-            for e, t in per_file
+            for edit in edits
         ],
         change_annotations={ANNOTATION_ID: annotation} if annotation is not None else None,
     )
+
+
+def _text_edits(edit: FileEdit, encoding: str) -> list[types.TextEdit]:
+    lines = lines_of(edit.old_text)  # edit ranges refer to the text they were computed on
+    return [
+        types.TextEdit(range=to_lsp_range(lines, change.range, encoding), new_text=change.new_text)
+        for change in edit.edits
+    ]
+
+
+def _annotated(edits: list[types.TextEdit]) -> list[types.TextEdit | types.AnnotatedTextEdit]:
+    return [types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=ANNOTATION_ID) for e in edits]
 
 
 def change_annotation(summary: str, request: str) -> types.ChangeAnnotation:
@@ -240,17 +243,19 @@ def document_symbols(symbols: list[Symbol], lines: list[str], encoding: str) -> 
     return roots
 
 
-def editor_symbols(payload: Any, workspace: Workspace, encoding: str) -> dict[str, list[Symbol]]:
-    """`outrigger/pushSymbols` params → core Symbols grouped per workspace file.
-
-    Entries outside the workspace or malformed are skipped; raises ValueError when the
-    payload itself has the wrong shape.
-    """
+def pushed_entries(payload: Any) -> list[Any]:
+    """The entries of an `outrigger/pushSymbols` notification; ValueError when it has the wrong shape."""
     if not isinstance(payload, Mapping) or not isinstance(payload.get("symbols"), list):
         raise ValueError('outrigger/pushSymbols expects {"symbols": [SymbolInformation, …]}')
+    return payload["symbols"]
+
+
+def editor_symbols(entries: list[Any], workspace: Workspace, encoding: str) -> dict[str, list[Symbol]]:
+    """Pushed `SymbolInformation` entries → core Symbols grouped per file of this workspace.
+    Entries outside it, or malformed, are skipped."""
     grouped: dict[str, list[Symbol]] = {}
     texts: dict[str, list[str]] = {}
-    for entry in payload["symbols"]:
+    for entry in entries:
         try:
             name, kind = entry["name"], int(entry["kind"])
             uri, raw_range = entry["location"]["uri"], entry["location"]["range"]
@@ -349,31 +354,10 @@ def _deep_merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, An
 
 
 # ---------------------------------------------------------------------------------------------
-# Command arguments
+# Initialization options
 
 
-def ask_arguments(arguments: tuple[Any, ...]) -> tuple[str, str | None, types.Position | None]:
-    """`outrigger.ask`'s one argument object → (request, uri, position); ValueError when malformed."""
-    if len(arguments) != 1 or not isinstance(arguments[0], Mapping):
-        raise ValueError('outrigger.ask takes one argument: {"request": "…", "textDocument"?: {"uri"}, "position"?}')
-    args = arguments[0]
-    request = args.get("request")
-    if not isinstance(request, str):
-        raise ValueError('outrigger.ask needs "request": a string saying what to do')
-    uri = None
-    if (document := args.get("textDocument")) is not None:
-        uri = document.get("uri") if isinstance(document, Mapping) else None
-        if not isinstance(uri, str):
-            raise ValueError('"textDocument" must be {"uri": "file:///…"}')
-    position = None
-    if (raw := args.get("position")) is not None:
-        line = raw.get("line") if isinstance(raw, Mapping) else None
-        character = raw.get("character") if isinstance(raw, Mapping) else None
-        if not (_natural(line) and _natural(character)):
-            raise ValueError('"position" must be {"line": int ≥ 0, "character": int ≥ 0}')
-        position = types.Position(line=line, character=character)
-    return request, uri, position
-
-
-def _natural(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def client_options(payload: Any) -> ClientOptions:
+    """The options about the client itself; anything else in the payload is settings."""
+    presents = payload.get("presentsResults") if isinstance(payload, Mapping) else None
+    return ClientOptions(presents_results=presents is True)

@@ -82,6 +82,9 @@ class Workspace:
         """Record the editor's text (open or changed); raises Refused outside the workspace."""
         self._documents[self.resolve(path)] = _Document(text, version)
 
+    def open_paths(self) -> list[str]:
+        return list(self._documents)
+
     def close_document(self, path: str) -> None:
         self._documents.pop(self.resolve(path), None)
 

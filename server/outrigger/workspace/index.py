@@ -41,11 +41,16 @@ class ProjectMap:
     # -- building ---------------------------------------------------------------------------
 
     def build(self) -> None:
-        self._files.clear()
-        self.skipped.clear()
+        """Index every source file. The new map replaces the old one in one step, so lookups
+        made while it builds (it runs off the event loop) see the old map, never half of one."""
+        files: dict[str, _FileEntry] = {}
+        skipped: dict[str, str] = {}
         with _collector_paused():
             for path in self.workspace.source_files():
-                self._index(path)
+                entry = self._entry(path, skipped)
+                if entry is not None:
+                    files[path] = entry
+        self._files, self.skipped = files, skipped
 
     def update(self, path: str) -> None:
         """Re-index one file from the workspace (overlay first); drops it when gone."""
@@ -73,14 +78,21 @@ class ProjectMap:
             self._editor.pop(relative, None)
 
     def _index(self, path: str) -> None:
+        self.skipped.pop(path, None)
+        entry = self._entry(path, self.skipped)
+        if entry is None:
+            self._files.pop(path, None)
+        else:
+            self._files[path] = entry
+
+    def _entry(self, path: str, skipped: dict[str, str]) -> _FileEntry | None:
+        """The file's text and symbols, or None (and the reason in `skipped`)."""
         try:
             text = self.workspace.read(path)
         except Refused as error:
-            self._files.pop(path, None)
-            self.skipped[path] = str(error)
-            return
-        self.skipped.pop(path, None)
-        self._files[path] = _FileEntry(text, extract_symbols(path, text))
+            skipped[path] = str(error)
+            return None
+        return _FileEntry(text, extract_symbols(path, text))
 
     # -- lookups ----------------------------------------------------------------------------
 

@@ -134,3 +134,19 @@ test("the server executable runs the configured args as they are (no --stdio), u
   });
   assert.ok(!("transport" in exe), "TransportKind.stdio would make languageclient append --stdio");
 });
+
+test("the defaults here are the ones package.json shows in the settings UI", () => {
+  // package.json is what VS Code shows; the server's own defaults are checked against it
+  // by tests/test_settings_agree.py.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const manifest = require("../../package.json") as {
+    contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+  };
+  const shown = manifest.contributes.configuration.properties;
+  for (const [key, value] of Object.entries(DEFAULT_SETTINGS.model)) {
+    assert.deepEqual(shown[`outrigger.model.${key}`]?.default, value, `outrigger.model.${key}`);
+  }
+  for (const [key, value] of Object.entries(DEFAULT_SETTINGS.server)) {
+    assert.deepEqual(shown[`outrigger.server.${key}`]?.default, value, `outrigger.server.${key}`);
+  }
+});

@@ -1,0 +1,334 @@
+"""The language server object: what it keeps between requests (the folders' sessions, the
+asks in flight, the settings) and the helpers the handlers in `server.py` share.
+
+The one place edits leave the server is `_apply`: stale check → `workspace/applyEdit` →
+`Agent.commit` only when the client applied them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import uuid
+from pathlib import Path
+from typing import Any
+
+import cattrs
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp._capabilities import get_capability
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.uris import to_fs_path
+
+from outrigger import __version__
+from outrigger.agent import Outcome
+from outrigger.config import Settings
+from outrigger.errors import Refused
+from outrigger.guards.stale import first_stale
+from outrigger.lsp import convert
+from outrigger.lsp.asks import Asks
+from outrigger.lsp.folders import Folders
+from outrigger.lsp.params import AskParams, AskResult, ClientOptions, command_converter
+from outrigger.progress import Progress
+from outrigger.session import Session
+
+CANCELLED = "Cancelled; nothing was changed."
+
+# The `workDoneToken` of the executeCommand request being handled (pygls hands command
+# handlers only the arguments).
+_work_done_token: contextvars.ContextVar[types.ProgressToken | None] = contextvars.ContextVar(
+    "work_done_token", default=None
+)
+
+
+class OutriggerProtocol(LanguageServerProtocol):
+    _server: OutriggerServer
+
+    @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
+    def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams):
+        _work_done_token.set(params.work_done_token)
+        try:
+            return (yield from super().lsp_workspace__execute_command(params))
+        except JsonRpcInvalidParams as error:
+            # pygls structured the arguments from the handler's annotations and said only
+            # "While structuring AskParams"; name the field that was wrong.
+            raise JsonRpcInvalidParams(message=f"{params.command}: {_why_invalid(error)}") from None
+
+    def _handle_cancel_notification(self, msg_id):
+        # pygls 2.1 cancels only the future wrapping executeCommand, not the command's own
+        # task; without this the agent would keep running and could still send its edit.
+        super()._handle_cancel_notification(msg_id)
+        self._server.asks.cancel_request(msg_id)
+
+
+def _why_invalid(error: JsonRpcInvalidParams) -> str:
+    cause = error.__context__
+    if isinstance(cause, cattrs.BaseValidationError):
+        return "invalid arguments: " + "; ".join(cattrs.transform_error(cause))
+    return str(cause or error.message)
+
+
+class OutriggerServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("outrigger", __version__, protocol_cls=OutriggerProtocol, converter_factory=command_converter)
+        self.settings = Settings()
+        self.client_options = ClientOptions()
+        self.roots: list[Path] = []
+        self.folders = Folders()
+        self.asks = Asks()
+        self.startup_errors: list[str] = []
+        self.indexed = asyncio.Event()  # set once every folder of the start-up is indexed
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+
+    # -- messages --------------------------------------------------------------------------
+
+    def info(self, message: str) -> None:
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=message))
+
+    def warn(self, message: str) -> None:
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
+
+    def error(self, message: str) -> None:
+        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    @property
+    def encoding(self) -> str:
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        return getattr(encoding, "value", encoding)  # "utf-16", not "PositionEncodingKind.Utf16"
+
+    def capability(self, field: str) -> Any:
+        """A client capability by its dotted path ("workspace.workspace_edit.document_changes")."""
+        return get_capability(self.client_capabilities, field, None)
+
+    # -- folders ----------------------------------------------------------------------------
+
+    def add_folder(self, root: Path) -> Session | None:
+        """A session for one folder, at once: documents the editor opens from now on belong
+        to it, even before its index is built (`index_folder`)."""
+        if not root.is_dir():
+            self.warn(f"Outrigger cannot use {root}: it is not a folder.")
+            return None
+        session = Session(root, self.settings)
+        self.folders.add(session)
+        return session
+
+    async def index_folder(self, session: Session) -> None:
+        """Index a folder off the event loop; problems become messages, not a dead server."""
+        root = session.root
+        try:
+            await session.index(self._folder_progress(root))
+        except Exception as error:  # a file that breaks the indexer must not take the folder down
+            self.error(f"Outrigger could not index {root}: {error}")
+            return
+        files = len(session.project_map.files())
+        self.log(f"Outrigger {__version__}: indexed {files} files in {session.root}", types.MessageType.Info)
+
+    async def close_folder(self, root: Path) -> None:
+        if (session := self.folders.pop(root)) is not None:
+            await session.close()
+
+    def session_for(self, uri: str | None) -> Session | None:
+        return self.folders.for_uri(uri) if uri else self.folders.default()
+
+    def _folder_progress(self, root: Path) -> Progress:
+        def report(message: str, percent: int | None = None, /) -> None:
+            self.log(f"{root.name}: {message}")
+
+        return report
+
+    # -- settings ---------------------------------------------------------------------------
+
+    async def apply_settings(self, payload: Any) -> None:
+        section = convert.settings_section(payload)
+        if section is None:
+            return
+        try:
+            settings = convert.merged_settings(self.settings, section)
+        except ValueError as error:
+            self.error(str(error))
+            return
+        self.settings = settings
+        for session in self.folders:
+            await session.use_settings(settings)
+        where = settings.model.base_url or "the embedded model"
+        self.log(f"Model: {settings.model.name} at {where}", types.MessageType.Info)
+
+    async def pull_configuration(self) -> None:
+        try:
+            values = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="outrigger")])
+            )
+        except Exception as error:  # the client may not answer; settings stay as they are
+            self.log(f"workspace/configuration failed: {error}", types.MessageType.Warning)
+            return
+        if values:
+            await self.apply_settings(values[0])
+
+    # -- progress ---------------------------------------------------------------------------
+
+    async def begin_progress(self, message: str) -> types.ProgressToken | None:
+        """The request's workDoneToken, or a server-created one when the client supports it."""
+        token = _work_done_token.get()
+        if token is None:
+            if not self.capability("window.work_done_progress"):
+                return None
+            token = f"outrigger-{uuid.uuid4()}"
+            try:
+                await self.work_done_progress.create_async(token)
+            except Exception as error:
+                self.log(f"window/workDoneProgress/create failed: {error}", types.MessageType.Warning)
+                return None
+        self.work_done_progress.begin(
+            token, types.WorkDoneProgressBegin(title="Outrigger", message=message, cancellable=True, percentage=0)
+        )
+        return token
+
+    def end_progress(self, token: types.ProgressToken | None, message: str) -> None:
+        if token is None:
+            return
+        self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+        self.work_done_progress.tokens.pop(token, None)
+
+    def reporter(self, token: types.ProgressToken | None) -> Progress:
+        """A progress sink for one ask. Fetching and building the embedded model report from a
+        worker thread: those reports hop onto the event loop."""
+        loop = self._event_loop
+
+        def report(message: str, percent: int | None = None, /) -> None:
+            if loop is not None and not _in_loop(loop):
+                loop.call_soon_threadsafe(report, message, percent)
+                return
+            self.log(message)
+            if token is not None:
+                self.work_done_progress.report(token, types.WorkDoneProgressReport(message=message, percentage=percent))
+
+        return report
+
+    # -- asking -----------------------------------------------------------------------------
+
+    async def ask(self, params: AskParams) -> AskResult:
+        uri = params.text_document.uri if params.text_document else None
+        await self.indexed.wait()  # asks arriving during start-up indexing wait for the map
+        session = self.session_for(uri)
+        if session is None:
+            where = f"{to_fs_path(uri) or uri} is not inside a workspace folder" if uri else "no folder is open"
+            return self.refuse(f"Outrigger has no workspace for this request: {where}. Open the project's folder.")
+        self.folders.used(session)
+        path, position = None, None
+        if uri is not None:
+            path = convert.uri_to_path(uri, session.workspace)
+            if path is None:
+                return self.refuse(f"{to_fs_path(uri) or uri} is outside the workspace {session.root}.")
+            if params.position is not None:
+                try:
+                    lines = convert.lines_of(session.workspace.read(path))
+                except Refused as error:
+                    return self.refuse(str(error))
+                position = convert.to_core_position(lines, params.position, self.encoding)
+
+        running = self.asks.start(self.protocol.msg_id)
+        if running is None:
+            return AskResult(kind="not-applied", message=CANCELLED)
+        outcome = None
+        try:
+            token = await self.begin_progress(_short(params.request))
+            if token is not None:
+                self.asks.track_token(running, token)
+            where = f" at {path}:{params.position.line + 1}" if path and params.position else ""
+            self.log(f"ask: {params.request!r}{where}")
+            outcome = await session.agent.ask(
+                params.request, path=path, position=position, progress=self.reporter(token)
+            )
+        except asyncio.CancelledError:
+            if not running.cancelled:
+                raise  # the server is shutting down, not the user cancelling
+            running.task.uncancel()
+            self.log(f"cancelled: {params.request!r}")
+            return AskResult(kind="not-applied", message=CANCELLED)
+        finally:
+            self.asks.finish(running)
+            self.end_progress(running.token, outcome.kind if outcome else "cancelled")
+        return await self._deliver(session, outcome, params.request)
+
+    def refuse(self, message: str) -> AskResult:
+        self.show(types.MessageType.Warning, message)
+        return AskResult(kind="refused", message=message)
+
+    def show(self, kind: types.MessageType, message: str) -> None:
+        """A command's result as a message, for clients that do not show results themselves."""
+        if self.client_options.presents_results:
+            self.log(message, kind)
+        else:
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    async def _deliver(self, session: Session, outcome: Outcome, request: str) -> AskResult:
+        plan = outcome.plan.describe() if outcome.plan else None
+        if outcome.kind == "answer":
+            self.show(types.MessageType.Info, outcome.message)
+            return AskResult(kind="answer", message=outcome.message, plan=plan)
+        if outcome.kind == "refused":
+            result = self.refuse(outcome.message)
+            result.plan = plan
+            return result
+        return await self._apply(session, outcome, request, plan)
+
+    async def _apply(self, session: Session, outcome: Outcome, request: str, plan: str | None) -> AskResult:
+        result = AskResult(kind="edit", message=outcome.message, preview=outcome.preview, plan=plan)
+        if stale := first_stale(outcome.edits, session.workspace.read, session.workspace.version):
+            return self.refuse(f"{stale} changed while Outrigger was working; nothing was applied. Ask again.")
+        if not self.capability("workspace.apply_edit"):
+            message = "This editor cannot apply workspace edits; nothing was applied."
+            self.show(types.MessageType.Warning, message)
+            return AskResult(kind="not-applied", message=message, preview=outcome.preview, plan=plan)
+
+        annotations = self.capability("workspace.workspace_edit.change_annotation_support") is not None
+        edit = convert.workspace_edit(
+            outcome.edits,
+            session.root,
+            self.encoding,
+            document_changes=bool(self.capability("workspace.workspace_edit.document_changes")),
+            annotation=convert.change_annotation(outcome.message, request) if annotations else None,
+        )
+        try:
+            answer = await self.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(edit=edit, label=outcome.message)
+            )
+        except Exception as error:
+            answer = types.ApplyWorkspaceEditResult(applied=False, failure_reason=str(error))
+        if not answer.applied:
+            why = answer.failure_reason or "the editor did not apply it"
+            message = f"Not applied ({why}): {outcome.message}"
+            self.log(message, types.MessageType.Info)
+            return AskResult(kind="not-applied", message=message, preview=outcome.preview, plan=plan)
+
+        session.agent.commit(outcome)
+        for file_edit in outcome.edits:
+            # Files that are not open changed on disk (or in the client): re-read them.
+            session.project_map.update(file_edit.path)
+        self.log(f"applied: {outcome.message}", types.MessageType.Info)
+        return result
+
+
+def root_paths(params: types.InitializeParams) -> list[Path]:
+    """Every workspace folder the client opened (the root URI for clients without folders)."""
+    uris = [folder.uri for folder in params.workspace_folders or []] or ([params.root_uri] if params.root_uri else [])
+    paths = [Path(path) for uri in uris if (path := to_fs_path(uri))]
+    if not paths and params.root_path:
+        paths = [Path(params.root_path)]
+    return paths
+
+
+def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+def _short(request: str, limit: int = 80) -> str:
+    line = request.strip().splitlines()[0] if request.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"

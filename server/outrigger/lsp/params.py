@@ -1,0 +1,62 @@
+"""The arguments and results of Outrigger's commands: typed, so pygls structures (and refuses)
+what a client sends, and documented once here (docs/protocol.md mirrors this; the VS Code
+client mirrors it in results.ts)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+from cattrs import Converter
+from lsprotocol import types
+from pygls.protocol import default_converter
+
+AskKind = Literal["answer", "edit", "not-applied", "refused"]
+
+
+@attrs.define
+class AskParams:
+    """`outrigger.ask`'s one argument. `position` (in the negotiated encoding) says which
+    symbol "this" is; it needs `textDocument`."""
+
+    request: str
+    text_document: types.TextDocumentIdentifier | None = None
+    position: types.Position | None = None
+
+
+@attrs.define
+class AskResult:
+    kind: AskKind
+    message: str  # the answer, the edit's one-sentence summary, or why nothing changed
+    preview: str | None = None  # for edits: the unified diff of every file
+    plan: str | None = None  # what the planner decided, in one line
+
+
+@attrs.define
+class HistoryResult:
+    entries: list[str]  # one sentence per applied action, oldest first
+
+
+@attrs.define
+class ClientOptions:
+    """Initialization options about the client rather than the settings."""
+
+    # The client shows command results itself: the server then does not repeat them with
+    # window/showMessage (editors that show nothing of a command's result rely on those).
+    presents_results: bool = False
+
+
+def command_converter() -> Converter:
+    """lsprotocol's converter, with `outrigger.ask`'s request required to be a string: cattrs
+    would turn `null` or `5` into the request "None" or "5"."""
+    conv = default_converter()
+    structure_ask = conv.get_structure_hook(AskParams)
+
+    def strict(value: Any, kind: type) -> AskParams:
+        if not isinstance(value, Mapping) or not isinstance(value.get("request"), str):
+            raise ValueError('the argument must be {"request": "what to do", "textDocument"?, "position"?}')
+        return structure_ask(value, kind)
+
+    conv.register_structure_hook(AskParams, strict)
+    return conv

@@ -1,0 +1,203 @@
+"""The client side of the language server tests: `Editor` plays what an editor does (pytest-lsp
+is the real LSP client): it opens documents, applies (or declines) `workspace/applyEdit` to its
+buffers or to disk, answers registrations, and runs the server's commands."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
+
+from fake_model import FakeModel
+
+SERVER = [sys.executable, "-m", "outrigger", "lsp"]
+COMMANDS = ["outrigger.ask", "outrigger.history", "outrigger.undo"]
+
+JSDOC_REPLY = """```javascript
+/**
+ * Checks that a user has a name and a valid token.
+ * @param {object} user
+ * @returns {boolean}
+ */
+function validateUser(user) {
+  return Boolean(user && user.name) && validateToken(user.token);
+}
+```"""
+
+
+class GatedFake(FakeModel):
+    """The fake model, holding each reply until the test opens the gate: the model is
+    "thinking" for exactly as long as the test needs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.arrived = threading.Event()
+
+    def _next(self, path, headers, body):
+        self.arrived.set()
+        self.gate.wait(30)
+        return super()._next(path, headers, body)
+
+
+class Editor:
+    """The client side: buffers with versions, applyEdit handling, command helpers."""
+
+    def __init__(self, client: LanguageClient, root: Path) -> None:
+        self.client = client
+        self.root = root
+        self.buffers: dict[str, tuple[str, int]] = {}  # uri -> (text, version)
+        self.applied: list[types.ApplyWorkspaceEditParams] = []
+        self.declined: list[types.ApplyWorkspaceEditParams] = []
+        self.registrations: list[types.Registration] = []
+        self.accept = True
+
+        def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+            return self._apply_edit(params)
+
+        def register(params: types.RegistrationParams) -> None:
+            self.registrations.extend(params.registrations)
+
+        client.feature(types.WORKSPACE_APPLY_EDIT)(apply_edit)
+        client.feature(types.CLIENT_REGISTER_CAPABILITY)(register)
+        _read_code_actions_as_code_actions(client)
+
+    def uri(self, path: str) -> str:
+        """The URI of a path relative to the first folder (or an absolute path)."""
+        return (self.root / path).as_uri()
+
+    async def start(
+        self,
+        editor: str = "visual-studio-code",
+        model_url: str | None = None,
+        timeout: float = 20,
+        encodings: list[types.PositionEncodingKind] | None = None,
+        folders: list[Path] | None = None,
+        **options,
+    ) -> types.InitializeResult:
+        model = {"baseUrl": model_url, "timeoutSeconds": timeout} if model_url else {}
+        capabilities = client_capabilities(editor)
+        if encodings:
+            capabilities.general = types.GeneralClientCapabilities(position_encodings=encodings)
+        return await self.client.initialize_session(
+            types.InitializeParams(
+                capabilities=capabilities,
+                root_uri=self.root.as_uri(),
+                workspace_folders=[
+                    types.WorkspaceFolder(uri=folder.as_uri(), name=folder.name) for folder in folders or [self.root]
+                ],
+                initialization_options={"model": model, **options},
+            )
+        )
+
+    def open(self, path: str) -> str:
+        uri = self.uri(path)
+        text = (self.root / path).read_text()
+        self.buffers[uri] = (text, 1)
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="javascript", version=1, text=text)
+            )
+        )
+        return uri
+
+    def change(self, uri: str, text: str) -> None:
+        version = self.buffers[uri][1] + 1
+        self.buffers[uri] = (text, version)
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+
+    def text(self, path: str) -> str:
+        uri = self.uri(path)
+        return self.buffers[uri][0] if uri in self.buffers else (self.root / path).read_text()
+
+    async def ask(self, request: str, path: str | None = None, line: int | None = None, character: int = 0) -> dict:
+        argument: dict = {"request": request}
+        if path is not None:
+            argument["textDocument"] = {"uri": self.uri(path)}
+        if line is not None:
+            argument["position"] = {"line": line, "character": character}
+        return await self.command("outrigger.ask", argument)
+
+    async def command(self, name: str, *arguments) -> dict:
+        return await self.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=name, arguments=list(arguments))
+        )
+
+    async def history(self) -> list[str]:
+        return (await self.command("outrigger.history"))["entries"]
+
+    async def code_actions(self, path: str, line: int, character: int = 0, **context) -> list[types.CodeAction]:
+        position = types.Position(line=line, character=character)
+        return await self.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=self.uri(path)),
+                range=types.Range(start=position, end=position),
+                context=types.CodeActionContext(diagnostics=context.pop("diagnostics", []), **context),
+            )
+        )
+
+    def _apply_edit(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        if not self.accept:
+            self.declined.append(params)
+            return types.ApplyWorkspaceEditResult(applied=False, failure_reason="the user cancelled the preview")
+        self.applied.append(params)
+        edit = params.edit
+        if edit.document_changes is not None:
+            per_uri = [(change.text_document.uri, change.edits) for change in edit.document_changes]
+        else:
+            per_uri = list((edit.changes or {}).items())
+        for uri, text_edits in per_uri:
+            if uri in self.buffers:
+                self.change(uri, apply_text_edits(self.buffers[uri][0], text_edits))
+            else:  # not open: this editor writes the file
+                path = Path(uri.removeprefix("file://"))
+                path.write_text(apply_text_edits(path.read_text(), text_edits))
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    def shown(self, kind: types.MessageType | None = None) -> list[str]:
+        return [m.message for m in self.client.messages if kind is None or m.type == kind]
+
+
+def _read_code_actions_as_code_actions(client: LanguageClient) -> None:
+    """lsprotocol reads any `Command | CodeAction` that has a "command" key as a Command, and
+    so loses a CodeAction's kind; a bare Command is the one whose "command" is a string."""
+    converter = client.protocol._converter
+
+    def structure(value, _):
+        kind = types.Command if isinstance(value.get("command"), str) else types.CodeAction
+        return converter.structure(value, kind)
+
+    converter.register_structure_hook(types.Command | types.CodeAction, structure)
+
+
+def apply_text_edits(text: str, edits) -> str:
+    """LSP text edits (ASCII fixtures: characters are code points) applied back to front."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(position: types.Position) -> int:
+        return starts[position.line] + position.character if position.line < len(starts) else len(text)
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+async def wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for a condition")
+        await asyncio.sleep(0.02)
