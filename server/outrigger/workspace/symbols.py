@@ -101,6 +101,7 @@ def identifier_spans(path: str, text: str) -> dict[str, list[tuple[int, int, int
     cursor = parse(path, text).walk()
     while True:
         node = cursor.node
+        assert node is not None  # a cursor always stands on a node
         if node.type in IDENTIFIER_TYPES:
             start, end = columns.position(node.start_point), columns.position(node.end_point)
             name = data[node.start_byte : node.end_byte].decode("utf-8")
@@ -138,7 +139,7 @@ class _Extractor:
                 if definition.type == "class_definition":
                     yield self.symbol("class", name, child, container)
                     body = definition.child_by_field_name("body") or name
-                    yield from self.python(body, name.text.decode())
+                    yield from self.python(body, _text(name))
                 else:
                     yield self.symbol("method" if container else "function", name, child, container)
             elif child.type == "expression_statement" and container is None:
@@ -158,7 +159,7 @@ class _Extractor:
                 yield self.symbol(kind, name, child, None)
                 if kind == "class":
                     body = declaration.child_by_field_name("body")
-                    yield from self._class_members(body, name.text.decode()) if body else ()
+                    yield from self._class_members(body, _text(name)) if body else ()
             elif declaration.type in ("lexical_declaration", "variable_declaration"):
                 declarators = [d for d in declaration.named_children if d.type == "variable_declarator"]
                 for declarator in declarators:
@@ -181,6 +182,10 @@ class _Extractor:
                 continue
             if name is not None:
                 yield self.symbol("method", name, member, container)
+
+
+def _text(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8")
 
 
 def _python_targets(statement: tree_sitter.Node) -> list[tree_sitter.Node]:
