@@ -145,7 +145,7 @@ async def test_the_model_plans_unusual_wording_and_its_prose_json_is_repaired(js
         'Sure! Here is the plan:\n```json\n{"intent": "rename", "symbol": "validateToken", "file": "src/auth.js", "new_name": "checkToken",}\n```'
     )
     agent = make_agent(js, fake_model.base_url)
-    outcome = await agent.ask("please give validateToken the clearer name checkToken")
+    outcome = await agent.ask("I prefer checkToken over validateToken in src/auth.js")  # no rule settles this
     assert outcome.kind == "edit", outcome.message
     assert outcome.plan.decided_by == "model"
     assert agent.stats.json_repaired == 1
@@ -252,7 +252,7 @@ async def test_offers_name_the_symbol_and_never_call_the_model(js, fake_model):
 async def test_a_model_plan_with_old_and_new_name_swapped_is_put_right(js, fake_model):
     fake_model.script('{"intent": "rename", "symbol": "checkToken", "file": "auth.js", "new_name": "validateToken"}')
     agent = make_agent(js, fake_model.base_url)
-    outcome = await agent.ask("Please give validateToken the clearer name checkToken everywhere")
+    outcome = await agent.ask("I prefer checkToken over validateToken everywhere")
     assert outcome.kind == "edit", outcome.message
     assert outcome.message.startswith("Renamed `validateToken` to `checkToken`")
     assert (outcome.plan.symbol, outcome.plan.new_name) == ("validateToken", "checkToken")
@@ -284,7 +284,7 @@ async def test_one_missing_target_refuses_the_whole_request(py, fake_model):
 async def test_a_model_plan_naming_only_the_new_name_takes_the_old_from_the_request(js, fake_model):
     fake_model.script('{"intent": "rename", "symbol": "checkToken", "file": null, "new_name": null}')
     agent = make_agent(js, fake_model.base_url)
-    outcome = await agent.ask("validateToken should be named checkToken")
+    outcome = await agent.ask("checkToken reads better than validateToken")
     assert outcome.kind == "edit", outcome.message
     assert (outcome.plan.symbol, outcome.plan.new_name) == ("validateToken", "checkToken")
 

@@ -66,5 +66,5 @@ async def test_question_routing(js, fake_model, on):
 async def test_json_repair(js, fake_model, on):
     fake_model.script('Plan:\n```json\n{"intent": "rename", "symbol": "validateToken", "new_name": "checkToken",}\n```')
     agent = agent_with(js, fake_model, json_repair=on)
-    outcome = await agent.ask("validateToken should be called checkToken")
+    outcome = await agent.ask("I prefer checkToken over validateToken")  # wording only the model can plan
     assert outcome.kind == ("edit" if on else "refused")

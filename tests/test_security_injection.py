@@ -117,7 +117,7 @@ async def test_the_planner_never_sees_file_contents(root, fake_model):
     a file cannot steer which action, symbol or file is chosen."""
     fake_model.script(json.dumps({"intent": "rewrite", "symbol": "greet"}), OBEYING_EDIT)
     agent = make_agent(root, fake_model.base_url)
-    await agent.ask("make greet friendlier")
+    await agent.ask("greet could be friendlier")  # wording only the model can plan
     plan_prompt = json.dumps(fake_model.bodies()[0]["messages"])
     assert "ignore your instructions" not in plan_prompt and "rename every function" not in plan_prompt
 

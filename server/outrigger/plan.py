@@ -39,6 +39,18 @@ class Intent(StrEnum):
 _SYMBOL_EDITS = frozenset({Intent.DOCSTRING, Intent.TYPE_HINTS, Intent.FIX, Intent.REWRITE})
 
 
+class Question(StrEnum):
+    """What a question asks, which decides where its answer comes from."""
+
+    LINES = "lines"  # how long a file or symbol is: the map
+    COUNT = "count"  # how many functions/classes: the map
+    WHERE = "where"  # where something is defined: the map
+    LIST = "list"  # what a file defines: the map
+    USAGES = "usages"  # what calls / uses something: the map's occurrences
+    CATALOGUE = "catalogue"  # is there / which function does …: one call over the map's names
+    EXPLAIN = "explain"  # what code does: one call over the code
+
+
 class Target(BaseModel):
     symbol: str
     file: str | None = None
@@ -51,6 +63,7 @@ class Plan(BaseModel):
     new_name: str | None = Field(default=None, description="for rename: the new identifier")
     instruction: str = Field(default="", description="what to do, in the user's words")
     also: list[Target] = Field(default_factory=list, description="further symbols to edit the same way")
+    question: Question | None = Field(default=None, description="for questions: what kind")
     decided_by: Literal["rules", "model"] = "rules"
 
     @property

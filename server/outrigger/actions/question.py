@@ -1,8 +1,10 @@
 """Read-only requests. This module returns text and has no way to build an edit: it never
 imports the edit builder, and the agent wraps its answer in an Outcome with no edits.
 
-Questions the map answers exactly (line counts, where something is defined, what a file
-defines) never reach the model; the model only explains code.
+Questions the map answers exactly (line counts, where something is defined or used, what a
+file defines) never reach the model. The model explains code (one call over the symbol or
+file) and searches the catalogue (one call over the map's names, signatures and first doc
+lines, as many as the budget holds, the likeliest first).
 """
 
 from __future__ import annotations
@@ -10,82 +12,192 @@ from __future__ import annotations
 import re
 
 from outrigger.actions.context import ActionContext, Answer
+from outrigger.edits import split_lines
 from outrigger.errors import Refused
-from outrigger.guards.budget import fit_excerpt
-from outrigger.plan import Plan
+from outrigger.guards.budget import count_tokens, fit_excerpt
+from outrigger.plan import Plan, Question
 from outrigger.spans import Range
+from outrigger.workspace.symbols import Symbol
 
 SYSTEM_PROMPT = """You are a senior engineer answering a question about a codebase.
 Answer in plain prose, briefly (at most 6 sentences). Do not rewrite the code."""
 
-_LINES = re.compile(r"\bhow\s+many\s+lines\b", re.I)
-_WHERE = re.compile(r"\b(?:where\s+is|where's|which\s+file|in\s+which\s+file|where\s+are)\b", re.I)
-_LIST = re.compile(r"\b(?:what|which|list|show)\b.*\b(?:functions|classes|symbols|methods|defined|defines)\b", re.I)
-_COUNT_SYMBOLS = re.compile(r"\bhow\s+many\s+(functions|classes|methods|symbols)\b", re.I)
+CATALOGUE_PROMPT = """You are a senior engineer answering a question about a codebase from its list of
+functions and classes (file, name, signature, first line of documentation). Name the matching
+ones with their file, or say that none matches. Answer briefly; do not invent names."""
 
-
-def mentioned_symbol(request: str, ctx: ActionContext) -> str | None:
-    """The first word of the request that names a symbol the map knows."""
-    for word in re.findall(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)?", request):
-        if ctx.project_map.find(word):
-            return word
-    return None
+MAX_LISTED = 60  # map answers longer than this are cut, with the count of the rest
+MAX_ANSWER_CHARS = 20_000
 
 
 async def answer(plan: Plan, ctx: ActionContext) -> Answer:
-    request = plan.instruction
     path = ctx.project_map.require_file(plan.file) if plan.file else None
-    symbol_name = mentioned_symbol(request, ctx) or plan.symbol
+    kind = plan.question or Question.EXPLAIN
+    if kind is Question.CATALOGUE:
+        text = await _search_catalogue(plan.instruction, ctx)
+    elif (exact := _from_map(kind, plan.instruction, path, plan.symbol, ctx)) is not None:
+        text = exact
+    else:
+        text = await _explain(plan.instruction, path, plan.symbol, ctx)
+    return Answer(_capped(text))
 
-    if exact := _answer_from_map(request, path, symbol_name, ctx):
-        return Answer(exact)
-    return Answer(await _explain(request, path, symbol_name, ctx))
 
-
-def _answer_from_map(request: str, path: str | None, symbol_name: str | None, ctx: ActionContext) -> str | None:
+def _from_map(kind: Question, request: str, path: str | None, name: str | None, ctx: ActionContext) -> str | None:
     pm = ctx.project_map
-    if _LINES.search(request):
+    if kind is Question.LINES:
         if path:
             count = _line_count(ctx.workspace.read(path))
             return f"{path} has {count} line{'s' * (count != 1)}."
-        if symbol_name:
-            s = pm.require_symbol(symbol_name, None)
+        if name:
+            s = pm.require_symbol(name, None)
             count = s.range.end.line - s.range.start.line + 1
-            return f"`{s.name}` spans {count} line{'s' * (count != 1)} ({s.path}:{s.range.start.line + 1}–{s.range.end.line + 1})."
-    if m := _COUNT_SYMBOLS.search(request):
-        kind = m.group(1).rstrip("s")
-        symbols = [s for s in pm.symbols(path) if kind == "symbol" or s.kind == kind]
-        where = path or "the workspace"
-        return f"{where} defines {len(symbols)} {m.group(1) if len(symbols) != 1 else kind}."
-    if _WHERE.search(request) and symbol_name:
-        found = pm.find(symbol_name)
-        if not found:
-            pm.require_symbol(symbol_name, None)  # raises with close matches
-        return "\n".join(f"`{s.name}` ({s.kind}) is defined in {s.path}:{s.range.start.line + 1}." for s in found)
-    if path and _LIST.search(request):
-        symbols = pm.symbols(path)
-        if not symbols:
-            return f"{path} defines no functions or classes."
-        listing = "\n".join(f"- `{s.name}` ({s.kind}, line {s.range.start.line + 1})" for s in symbols)
-        return f"{path} defines:\n{listing}"
+            where = f"{s.path}:{s.range.start.line + 1}–{s.range.end.line + 1}"
+            return f"`{s.name}` spans {count} line{'s' * (count != 1)} ({where})."
+    if kind is Question.COUNT:
+        return _count(pm.symbols(path), path, _COUNTED.search(request))
+    if kind is Question.WHERE and name:
+        found = pm.find(name) or [pm.require_symbol(name, None)]  # raises with close matches
+        return "\n".join(
+            f"`{s.qualified_name}` ({s.kind}) is defined in {s.path}:{s.range.start.line + 1}." for s in found
+        )
+    if kind is Question.USAGES and name:
+        return _usages(name, ctx)
+    if kind is Question.LIST:
+        return _listing(path, name, ctx)
     return None
 
 
-async def _explain(request: str, path: str | None, symbol_name: str | None, ctx: ActionContext) -> str:
-    if symbol_name:
-        symbol = ctx.project_map.require_symbol(symbol_name, path)
-        path, keep = symbol.path, symbol.range
+_COUNTED = re.compile(r"\b(function|class|method|symbol)(?:e?s)?\b", re.I)
+
+
+def _count(symbols: list[Symbol], path: str | None, counted: re.Match[str] | None) -> str:
+    """ "how many functions …": the kind the question names (every definition if none)."""
+    kind = counted.group(1).lower() if counted else "symbol"
+    matching = [s for s in symbols if kind == "symbol" or s.kind == kind]
+    plural = {"class": "classes"}.get(kind, kind + "s")
+    return f"{path or 'the workspace'} defines {len(matching)} {kind if len(matching) == 1 else plural}."
+
+
+def _usages(name: str, ctx: ActionContext) -> str:
+    """Every place the name is used (its definitions left out), from the map: exact
+    identifier tokens, never text in strings or comments."""
+    pm = ctx.project_map
+    definitions = pm.find(name) or [pm.require_symbol(name, None)]
+    short = name.rpartition(".")[2]
+    defined_at = {(s.path, s.selection.start.line, s.selection.start.character) for s in definitions}
+    places = []
+    for path, ranges in sorted(pm.occurrences(short).items()):
+        lines = split_lines(ctx.workspace.read(path))
+        for r in ranges:
+            if (path, r.start.line, r.start.character) not in defined_at:
+                places.append(f"- {path}:{r.start.line + 1}: `{lines[r.start.line].strip()}`")
+    where = ", ".join(f"{s.path}:{s.range.start.line + 1}" for s in definitions)
+    if not places:
+        return f"`{name}` (defined in {where}) is not used anywhere else in the workspace."
+    note = ""
+    if len({s.qualified_name for s in pm.find(short)}) > 1:
+        note = f"\n(By name: `{short}` is defined more than once, so some of these may be the others'.)"
+    shown = places[:MAX_LISTED]
+    more = f"\n… and {len(places) - len(shown)} more." if len(places) > len(shown) else ""
+    count = len(places)
+    return f"`{name}` is used {count} time{'s' * (count != 1)}:\n" + "\n".join(shown) + more + note
+
+
+def _listing(path: str | None, name: str | None, ctx: ActionContext) -> str:
+    pm = ctx.project_map
+    if path:
+        symbols, where = pm.symbols(path), path
+    elif name:
+        owner = pm.require_symbol(name, None)
+        symbols = [s for s in pm.symbols(owner.path) if s.container == owner.name]
+        where = f"`{owner.qualified_name}`"
+    else:
+        symbols, where = pm.symbols(), "The workspace"
+    if not symbols:
+        return f"{where} defines no functions or classes."
+    shown = symbols[:MAX_LISTED]
+    lines = [f"- `{s.qualified_name}` ({s.kind}, {s.path}:{s.range.start.line + 1})" for s in shown]
+    more = f"\n… and {len(symbols) - len(shown)} more." if len(symbols) > len(shown) else ""
+    return f"{where} defines:\n" + "\n".join(lines) + more
+
+
+async def _explain(request: str, path: str | None, name: str | None, ctx: ActionContext) -> str:
+    if name:
+        symbol = ctx.project_map.require_symbol(name, path)
+        where, keep = symbol.path, symbol.range
     elif path:
-        keep = Range.of(0, 0, 0, 0)  # no target: keep the top of the file
+        where, keep = path, Range.of(0, 0, 0, 0)  # no target: keep the top of the file
     else:
         raise Refused(
-            "Name a symbol or a file, or put the cursor on one, so Outrigger knows what you are asking about."
+            "Name a symbol or a file, or put the cursor on one, so Outrigger knows what you are asking about "
+            "(questions about the whole workspace work too: “where is X used?”, “is there a function that …?”)."
         )
-    text = ctx.workspace.read(path)
-    messages = fit_excerpt(ctx.budget, lambda excerpt, _: _messages(request, path, excerpt), text, keep)
-    ctx.progress(f"reading {path}…")
+    text = ctx.workspace.read(where)
+    messages = fit_excerpt(ctx.budget, lambda excerpt, _: _messages(request, where, excerpt), text, keep)
+    ctx.progress(f"reading {where}…")
     reply = await ctx.chat(messages)
     return reply.text.strip() or "The model gave no answer."
+
+
+async def _search_catalogue(request: str, ctx: ActionContext) -> str:
+    """One call over the map's catalogue, the entries that share the most words with the
+    question first, as many as the window holds."""
+    entries = sorted(_catalogue(ctx), key=lambda entry: -_overlap(request, entry))
+    if not entries:
+        return "The workspace defines no functions or classes."
+
+    def build(listing: str) -> list[dict[str, str]]:
+        return [
+            {"role": "system", "content": CATALOGUE_PROMPT},
+            {"role": "user", "content": f"Functions and classes:\n{listing}\n\nQuestion: {request}"},
+        ]
+
+    room = ctx.budget.room(build(""))
+    chosen, used = [], 0
+    for entry in entries:
+        cost = count_tokens(entry) + 1
+        if used + cost > room:
+            break
+        chosen.append(entry)
+        used += cost
+    ctx.progress("searching the workspace's functions…")
+    reply = await ctx.chat(build("\n".join(chosen)))
+    return reply.text.strip() or "The model gave no answer."
+
+
+def _catalogue(ctx: ActionContext) -> list[str]:
+    entries = []
+    for path in ctx.project_map.files():
+        try:
+            lines = split_lines(ctx.workspace.read(path))
+        except Refused:
+            continue
+        for symbol in ctx.project_map.symbols(path):
+            if symbol.kind == "variable":
+                continue
+            start = (symbol.code_range or symbol.range).start.line
+            signature = lines[start].strip() if start < len(lines) else symbol.name
+            doc = _first_doc_line(lines, symbol)
+            entries.append(f"{path}: {signature}" + (f" — {doc}" if doc else ""))
+    return entries
+
+
+def _first_doc_line(lines: list[str], symbol: Symbol) -> str:
+    """The first line of the symbol's doc comment above it, or of its docstring."""
+    code = symbol.code_range or symbol.range
+    for index in range(symbol.range.start.line, min(code.end.line, symbol.range.end.line, len(lines) - 1) + 1):
+        text = lines[index].strip().strip("/*#").strip().strip("\"'").strip()
+        if index >= code.start.line and index != code.start.line and lines[index].strip().startswith(('"""', "'''")):
+            return text[:120]
+        if index < code.start.line and text:
+            return text[:120]
+    return ""
+
+
+def _overlap(request: str, entry: str) -> int:
+    wanted = {w for w in re.findall(r"[a-z]{3,}", request.lower())}
+    found = {w for w in re.findall(r"[a-z]{3,}", re.sub(r"([a-z])([A-Z])", r"\1 \2", entry).lower().replace("_", " "))}
+    return len(wanted & found)
 
 
 def _messages(request: str, path: str, excerpt: str) -> list[dict[str, str]]:
@@ -93,6 +205,13 @@ def _messages(request: str, path: str, excerpt: str) -> list[dict[str, str]]:
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "user", "content": f"File {path}:\n{excerpt}\n\nQuestion: {request}"},
     ]
+
+
+def _capped(text: str) -> str:
+    """A model that rambles (or a workspace with thousands of matches) cannot flood the editor."""
+    if len(text) <= MAX_ANSWER_CHARS:
+        return text
+    return text[:MAX_ANSWER_CHARS].rstrip() + f"\n… (answer cut at {MAX_ANSWER_CHARS:,} characters)"
 
 
 def _line_count(text: str) -> int:

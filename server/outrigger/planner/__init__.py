@@ -1,4 +1,5 @@
-"""Request → Plan: the rules decide when the wording settles it, otherwise the model's
+"""Request → Plan. The wording is normalized (politeness, member phrasing), then the rules
+decide when the words settle it, then the names the map defines; otherwise the model's
 validated JSON plan, corrected by the rules and the map."""
 
 from __future__ import annotations
@@ -6,9 +7,12 @@ from __future__ import annotations
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.structured import ChatModel, structured_reply
 from outrigger.guards.switches import Guards
-from outrigger.plan import Plan
+from outrigger.plan import Intent, Plan
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
-from outrigger.planner.rules import plan_by_rules
+from outrigger.planner.named import contradicts_rename, mentioned_symbols, plan_from_names
+from outrigger.planner.questions import question_kind
+from outrigger.planner.rules import named_symbol, plan_by_rules
+from outrigger.planner.wording import normalize
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
 
@@ -23,12 +27,33 @@ async def make_plan(
     cursor: Symbol | None = None,
     path: str | None = None,
 ) -> Plan:
-    cursor_name = cursor.name if cursor else None
+    cursor_name = cursor.qualified_name if cursor else None
     cursor_file = cursor.path if cursor else path
     routing = guards.question_routing
-    if routing and (plan := plan_by_rules(request, cursor_symbol=cursor_name, cursor_file=cursor_file)):
-        return plan
+    instruction = request.strip()
+    text = normalize(request, known=lambda name: bool(project_map.find(name)))
+    if routing:
+        decided = plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
+        decided = decided or plan_from_names(text, project_map, instruction)
+        if decided is not None:
+            return _with_question(decided.model_copy(update={"instruction": instruction}), text, project_map)
+
     messages = plan_messages(request, project_map.files(), cursor_name)
     reply = await structured_reply(model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
     plan = merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
-    return oriented(plan, project_map)
+    if routing and (why := contradicts_rename(text, plan, project_map)):
+        # Once, with the contradiction stated: small models call "give X the name Y" an edit.
+        retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
+        reply = await structured_reply(model, retry, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
+        plan = merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
+    return _with_question(oriented(plan, project_map), text, project_map)
+
+
+def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
+    """A question plan says what it asks and about which symbol the map knows."""
+    if plan.intent is not Intent.QUESTION:
+        return plan
+    named = mentioned_symbols(text, project_map) or ([written] if (written := named_symbol(text)) else [])
+    symbol = named[0] if named else plan.symbol  # else the cursor's
+    kind = question_kind(text, names_a_symbol=bool(named), names_a_file=plan.file is not None)
+    return plan.model_copy(update={"symbol": symbol, "question": kind})

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from outrigger.plan import Intent, Plan, Target
+from outrigger.planner.wording import WORD
 
-_IDENT = r"`?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)?)`?"
+_IDENT = rf"`?({WORD}(?:\.{WORD})?)`?"
 _FILE = r"`?([\w./\\-]+\.(?:py|js|mjs|cjs|jsx|ts|tsx|mts|cts))`?"
 _IN_FILE = rf"(?:\s+(?:in|from|of|inside)\s+(?:the\s+file\s+|file\s+)?{_FILE})?"
 _KIND = r"(?:function\s+|method\s+|class\s+)?"
@@ -118,7 +119,7 @@ def _more_targets(text: str, position: int) -> list[Target]:
 
 _ENGLISH = frozenset("a an the that which to for in into with called named returning computing".split())
 _ASKED_NAME = re.compile(
-    r"`([A-Za-z_$][\w$]*)`|\b(?:function|class|method|helper|named|called)\s+(?:named\s+|called\s+)?([A-Za-z_$][\w$]*)",
+    rf"`({WORD})`|\b(?:function|class|method|helper|named|called)\s+(?:named\s+|called\s+)?({WORD})",
     re.I,
 )
 
@@ -144,8 +145,8 @@ def named_file(text: str) -> str | None:
 
 def named_symbol(text: str) -> str | None:
     """A symbol the request names explicitly: `backticked`, or a call-like `name()`."""
-    if m := re.search(r"`([A-Za-z_$][\w$.]*)`", text):
+    if m := re.search(rf"`({WORD}(?:\.{WORD})*)`", text):
         return m.group(1) if not re.fullmatch(_FILE.strip("`?"), m.group(1)) else None
-    if m := re.search(r"\b([A-Za-z_$][\w$]*)\(\)", text):
+    if m := re.search(rf"\b({WORD})\(\)", text):
         return m.group(1)
     return None

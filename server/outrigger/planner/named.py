@@ -1,0 +1,112 @@
+"""The planner's second deterministic pass: wording the pattern rules do not know, settled by
+which names the map defines. "X reads badly, make it Y throughout" names one existing symbol
+and one new identifier with naming words: a rename. "X could use a docstring" names one
+symbol and doc words: a docstring. No model is needed to decide either."""
+
+from __future__ import annotations
+
+import re
+
+from outrigger.plan import Intent, Plan, Target
+from outrigger.planner.rules import edit_intent, looks_like_question, named_file
+from outrigger.planner.wording import WORD
+from outrigger.workspace.index import ProjectMap
+
+NAMING = re.compile(
+    r"\b(?:re-?nam(?:e[ds]?|ing)|nam(?:e[ds]?|ing)|call(?:ed|s|ing)?|title[ds]?|label(?:l?ed)?|instead\s+of"
+    r"|make\s+it|should\s+be|to\s+be)\b|→|->|=>",
+    re.I,
+)
+_ARROW = re.compile(rf"`?({WORD}(?:\.{WORD})?)`?\s*(?:→|->|=>)\s*`?({WORD})`?")
+_TOKEN = re.compile(rf"`[^`\s]+`|{WORD}(?:\.{WORD})*")
+# Words of requests themselves: a function may be called `update`, but "update the docs"
+# does not name it. Backticks always do.
+_REQUEST_WORDS = frozenset(
+    """a an the this that these those it its to for of in on at by with from into onto as and or not no
+    add append insert rename fix rewrite refactor change update modify remove delete replace implement
+    create write make convert move document annotate simplify improve optimize give put call called name
+    named names new old type types hint hints docstring docstrings comment comments doc docs jsdoc please
+    function method class variable symbol file code everywhere throughout instead should be is are was
+    now from then so me my our your we you i it's everything all every each same do does did""".split()
+)
+_MODIFYING_VERBS = re.compile(
+    r"^\s*(?:rewrite|refactor|simplify|optimi[sz]e|improve|change|update|modify|make|convert|clean|tidy)\b", re.I
+)
+
+
+def tokens(text: str) -> list[tuple[str, bool]]:
+    """Identifier-like tokens in order, each with whether it was written as code (backticked,
+    dotted, or shaped like an identifier: `snake_case`, `camelCase`, a digit)."""
+    found = []
+    for raw in _TOKEN.findall(text):
+        quoted = raw.startswith("`")
+        word = raw.strip("`").rstrip(".,:;!?()")
+        if not word or not re.fullmatch(rf"{WORD}(?:\.{WORD})*", word):
+            continue
+        code_like = quoted or "." in word or "_" in word or bool(re.search(r"[a-z][A-Z]|\d|\$", word))
+        found.append((word, code_like))
+    return found
+
+
+def mentioned_symbols(text: str, project_map: ProjectMap) -> list[str]:
+    """Names the map defines, in the order the request mentions them (qualified as written)."""
+    seen: list[str] = []
+    for word, code_like in tokens(text):
+        if word in seen or (not code_like and word.lower() in _REQUEST_WORDS):
+            continue
+        if project_map.find(word):
+            seen.append(word)
+    return seen
+
+
+def new_names(text: str, project_map: ProjectMap) -> list[str]:
+    """Identifiers written as code that the map does not define: candidates for a new name."""
+    fresh: list[str] = []
+    for word, code_like in tokens(text):
+        if code_like and "." not in word and word not in fresh and not project_map.find(word):
+            fresh.append(word)
+    return fresh
+
+
+def plan_from_names(text: str, project_map: ProjectMap, instruction: str) -> Plan | None:
+    if looks_like_question(text):
+        return None
+    mentioned = mentioned_symbols(text, project_map)
+    if not mentioned:
+        return None
+    file = named_file(text)
+    if NAMING.search(text) and (rename := _rename(text, mentioned, project_map)):
+        old, new = rename
+        return Plan(intent=Intent.RENAME, symbol=old, file=file, new_name=new, instruction=instruction)
+    intent = edit_intent(text)
+    if intent in (Intent.DOCSTRING, Intent.TYPE_HINTS):
+        also = [Target(symbol=name, file=file) for name in mentioned[1:]]
+        return Plan(intent=intent, symbol=mentioned[0], file=file, also=also, instruction=instruction)
+    if intent is Intent.FIX or (intent is Intent.REWRITE and _MODIFYING_VERBS.match(text)):
+        return Plan(intent=intent, symbol=mentioned[0], file=file, instruction=instruction)
+    return None
+
+
+def _rename(text: str, mentioned: list[str], project_map: ProjectMap) -> tuple[str, str] | None:
+    """(old, new) when the request names exactly one existing symbol and one new identifier."""
+    if m := _ARROW.search(text):
+        old, new = m.group(1), m.group(2)
+        if project_map.find(old) and not project_map.find(new):
+            return old, new
+    fresh = new_names(text, project_map)
+    if len(mentioned) == 1 and len(fresh) == 1:
+        return mentioned[0], fresh[0]
+    return None
+
+
+def contradicts_rename(text: str, plan: Plan, project_map: ProjectMap) -> str | None:
+    """Why a model's edit plan is really a rename, or None: naming words and a new identifier."""
+    if not plan.intent.edits_symbols or not NAMING.search(text):
+        return None
+    fresh = new_names(text, project_map)
+    if len(fresh) != 1:
+        return None
+    return (
+        f"The request gives a symbol the new name `{fresh[0]}`, which does not exist yet: "
+        'that is a rename (intent "rename", with "new_name"), not an edit.'
+    )

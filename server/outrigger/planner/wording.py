@@ -1,0 +1,92 @@
+"""The request as the rules read it. People ask politely ("could you add … for me?"), hedge
+("I'd like you to …", "would you mind renaming …") and name members many ways ("the `save`
+method of `Repo`", "Repo's save method", "Queue#push", "Repo::save"). This pass rewrites those
+forms into the plain imperative and `Class.member` the rules know; the user's own words still
+go to the model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# An identifier: Unicode letters allowed (Python 3 and JS both accept them); `$` for JS.
+WORD = r"(?:[^\W\d]|\$)[\w$]*"
+
+EDIT_VERBS = frozenset(
+    "add append insert rename fix rewrite refactor change update modify remove delete replace implement create "
+    "write make convert move document annotate simplify improve optimize optimise give put call name generate "
+    "clean tidy extract split repair correct type".split()
+)
+
+_GREETING = re.compile(r"^\s*(?:hey|hi|hello|ok|okay|so)\b[,!.]?\s*", re.I)
+_POLITE_OPENING = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+)?(?:(?:go\s+ahead\s+and|just)\s+)?"
+    r"|(?:i(?:'d|\s+would)\s+like\s+(?:you\s+)?to|i\s+(?:want|need)\s+(?:you\s+)?to|let'?s|go\s+ahead\s+and)\s+)",
+    re.I,
+)
+_MIND = re.compile(r"^\s*(?:please\s+)?(?:would|do)\s+you\s+mind\s+(\w+ing)\b", re.I)
+_POLITE_CLOSING = re.compile(
+    r"\s*(?:,?\s*(?:for\s+me|please|thanks|thank\s+you|thx|if\s+you\s+can))*\s*[.!?]*\s*$", re.I
+)
+_PLEASE = re.compile(r"^\s*please[,]?\s+", re.I)
+
+# Member references, most specific first: each becomes "`Class.member`".
+_Q = r"`?"
+_MEMBER_FORMS = [
+    # the `save` method of (the) `Repo` (class)
+    re.compile(
+        rf"\b(?:the\s+)?{_Q}({WORD}){_Q}\s+(?:method|function|member|property|getter|setter)\s+"
+        rf"(?:of|in|on|from)\s+(?:the\s+)?(?:class\s+)?{_Q}({WORD}){_Q}(?:\s+class)?",
+        re.I,
+    ),
+    # (the) method `save` of (class) `Repo`
+    re.compile(
+        rf"\b(?:the\s+)?(?:method|function|member|property)\s+{_Q}({WORD}){_Q}\s+(?:of|in|on|from)\s+"
+        rf"(?:the\s+)?(?:class\s+)?{_Q}({WORD}){_Q}(?:\s+class)?",
+        re.I,
+    ),
+]
+_POSSESSIVE = re.compile(rf"{_Q}({WORD}){_Q}'s\s+{_Q}({WORD}){_Q}(?:\s+(?:method|function|member|property))?", re.I)
+_SEPARATED = re.compile(rf"\b({WORD})(?:#|::)({WORD})\b")
+
+
+def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -> str:
+    """`known("Repo.save")` says whether the map defines a member: English reads like member
+    phrasing too ("the main function of this file"), so only members that exist are rewritten
+    (and `Repo#save` / `Repo::save`, which only code says)."""
+    text = _GREETING.sub("", request.strip())
+    text = _imperative(text)
+    text = _canonical_members(text, known)
+    return " ".join(text.split())
+
+
+def _imperative(text: str) -> str:
+    """ "could you add … for me?" → "add …"; a question ("can you explain …?") keeps its form."""
+    if m := _MIND.match(text):
+        verb = _from_gerund(m.group(1))
+        if verb is not None:
+            return _POLITE_CLOSING.sub("", verb + text[m.end() :])
+    if m := _POLITE_OPENING.match(text):
+        rest = text[m.end() :]
+        first = rest.split(maxsplit=1)[0].lower() if rest.split() else ""
+        if first in EDIT_VERBS:
+            return _POLITE_CLOSING.sub("", rest)
+    return _PLEASE.sub("", text)
+
+
+def _from_gerund(word: str) -> str | None:
+    stem = word.lower()[:-3]
+    for verb in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if verb in EDIT_VERBS:
+            return verb
+    return None
+
+
+def _canonical_members(text: str, known: Callable[[str], bool]) -> str:
+    def member(owner: str, name: str, original: str) -> str:
+        return f"`{owner}.{name}`" if known(f"{owner}.{name}") else original
+
+    for form in _MEMBER_FORMS:
+        text = form.sub(lambda m: member(m.group(2), m.group(1), m.group(0)), text)
+    text = _POSSESSIVE.sub(lambda m: member(m.group(1), m.group(2), m.group(0)), text)
+    return _SEPARATED.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)

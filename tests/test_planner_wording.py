@@ -1,0 +1,200 @@
+"""Requests as people type them, planned without the model: polite imperatives are actions,
+renames need not say "rename", members are named with their class, and questions stay
+questions. A model that fails when called proves the rules and the map decided."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outrigger.guards.stats import RepairStats
+from outrigger.guards.switches import Guards
+from outrigger.plan import Intent
+from outrigger.planner import make_plan
+from outrigger.planner.wording import normalize
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
+
+LEDGER = """\
+class Ledger:
+    def post(self, entry):
+        self.entries.append(entry)
+
+    def total(self):
+        return sum(e.amount for e in self.entries)
+
+
+class Journal:
+    def post(self, line):
+        self.lines.append(line)
+
+
+def parse_amount(text):
+    return float(text.replace(",", ""))
+
+
+def format_amount(value):
+    return f"{value:,.2f}"
+"""
+
+QUEUE = """\
+export class Queue {
+  push(item) {
+    this.items.push(item);
+  }
+}
+
+export function drainQueue(queue) {
+  return queue.items.splice(0);
+}
+"""
+
+
+class NoModel:
+    async def chat(self, messages, *, json_schema=None, max_tokens=None):
+        raise AssertionError(f"the model was asked: {messages[-1]['content']!r}")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectMap:
+    (tmp_path / "ledger.py").write_text(LEDGER)
+    (tmp_path / "queue.js").write_text(QUEUE)
+    project_map = ProjectMap(Workspace(tmp_path))
+    project_map.build()
+    return project_map
+
+
+async def plan(project: ProjectMap, request: str):
+    return await make_plan(request, project_map=project, model=NoModel(), guards=Guards(), stats=RepairStats())
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbol"),
+    [
+        ("could you add a docstring to parse_amount for me?", Intent.DOCSTRING, "parse_amount"),
+        ("Can you add type hints to format_amount?", Intent.TYPE_HINTS, "format_amount"),
+        ("would you mind documenting parse_amount?", Intent.DOCSTRING, "parse_amount"),
+        ("I'd like you to fix parse_amount so it accepts spaces too", Intent.FIX, "parse_amount"),
+        ("hey, would you fix format_amount please", Intent.FIX, "format_amount"),
+        ("parse_amount could use a docstring", Intent.DOCSTRING, "parse_amount"),
+        ("format_amount needs type annotations", Intent.TYPE_HINTS, "format_amount"),
+    ],
+)
+async def test_polite_requests_and_statements_of_need_are_actions(project, request_text, intent, symbol):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.decided_by) == (intent, symbol, "rules")
+    assert decided.instruction == request_text  # the user's own words go to the model
+
+
+@pytest.mark.parametrize(
+    ("request_text", "old", "new"),
+    [
+        ("give parse_amount the name read_amount", "parse_amount", "read_amount"),
+        ("parse_amount reads badly, make it amount_from_text throughout", "parse_amount", "amount_from_text"),
+        ("format_amount → render_amount please", "format_amount", "render_amount"),
+        ("from now on format_amount is called `show_amount`", "format_amount", "show_amount"),
+        ("could you call drainQueue emptyQueue?", "drainQueue", "emptyQueue"),
+        ("drainQueue -> flushQueue", "drainQueue", "flushQueue"),
+    ],
+)
+async def test_renames_without_the_word_rename(project, request_text, old, new):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.new_name) == (Intent.RENAME, old, new)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "symbol"),
+    [
+        ("add a docstring to the `post` method of `Journal`", "Journal.post"),
+        ("document the post method of the Ledger class", "Ledger.post"),
+        ("Ledger's total method needs a docstring", "Ledger.total"),
+        ("add JSDoc to Queue#push", "Queue.push"),
+        ("add type hints to Ledger::post", "Ledger.post"),
+        ("add a docstring to `Ledger.total`", "Ledger.total"),
+    ],
+)
+async def test_members_are_named_with_their_class(project, request_text, symbol):
+    decided = await plan(project, request_text)
+    assert decided.symbol == symbol
+    assert project.require_symbol(decided.symbol, decided.file).qualified_name == symbol
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "can you explain parse_amount?",
+        "could parse_amount return None?",
+        "what calls parse_amount?",
+        "where is format_amount used?",
+        "is there a function that formats amounts?",
+        "which function parses amounts?",
+    ],
+)
+async def test_questions_stay_questions(project, request_text):
+    decided = await plan(project, request_text)
+    assert decided.intent is Intent.QUESTION
+
+
+def test_english_that_reads_like_member_phrasing_is_left_alone():
+    known = {"Ledger.post"}.__contains__
+    assert normalize("explain the main function of this file", known) == "explain the main function of this file"
+    assert normalize("fix the user's name handling in parse_amount", known) == (
+        "fix the user's name handling in parse_amount"
+    )
+
+
+async def test_adding_new_code_next_to_a_symbol_is_not_an_edit_of_that_symbol(project):
+    """ "add a helper … next to format_amount" names an existing symbol but asks for new code:
+    the rules leave it to the model rather than rewrite format_amount."""
+    with pytest.raises(AssertionError, match="the model was asked"):
+        await plan(project, "add a helper that rounds amounts next to format_amount")
+
+
+# -- questions about the whole workspace ----------------------------------------------------
+
+
+def agent_over(project: ProjectMap, base_url: str):
+    from outrigger.agent import Agent
+    from outrigger.config import ModelSettings, Settings
+    from outrigger.model.client import ModelClient
+
+    settings = Settings(model=ModelSettings(base_url=base_url))
+    return Agent(project.workspace, project, ModelClient(settings.model), settings)
+
+
+async def test_usage_questions_are_answered_from_the_map(project, fake_model):
+    (project.workspace.root / "report.py").write_text(
+        "from ledger import parse_amount\n\n\ndef load(rows):\n    # parse_amount in a comment\n"
+        "    return [parse_amount(r) for r in rows]\n"
+    )
+    project.build()
+    agent = agent_over(project, fake_model.base_url)
+
+    for wording in ("what calls parse_amount?", "where is parse_amount used?", "find usages of `parse_amount`"):
+        outcome = await agent.ask(wording)
+        assert outcome.kind == "answer", outcome.message
+        assert "report.py:1" in outcome.message and "report.py:6" in outcome.message
+        assert "report.py:5" not in outcome.message  # the comment is not a use
+    assert fake_model.requests() == []
+
+
+async def test_is_there_a_function_searches_the_catalogue_in_one_call(project, fake_model):
+    fake_model.script("format_amount in ledger.py formats an amount with two decimals.")
+    agent = agent_over(project, fake_model.base_url)
+
+    outcome = await agent.ask("is there a function that formats money?")
+
+    assert outcome.kind == "answer" and "format_amount" in outcome.message
+    [body] = fake_model.bodies()
+    listing = body["messages"][-1]["content"]
+    assert "ledger.py: def format_amount(value):" in listing and "queue.js: export class Queue {" in listing
+    assert "return" not in listing  # names and signatures, not bodies
+
+
+async def test_what_a_class_defines_is_listed_from_the_map(project, fake_model):
+    agent = agent_over(project, fake_model.base_url)
+    outcome = await agent.ask("what methods does Ledger define?")
+    assert outcome.kind == "answer"
+    assert "`Ledger.post`" in outcome.message and "`Ledger.total`" in outcome.message
+    assert "Journal" not in outcome.message and fake_model.requests() == []
