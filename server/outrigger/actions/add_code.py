@@ -11,6 +11,7 @@ from outrigger.edits import file_edit
 from outrigger.errors import Refused
 from outrigger.guards.budget import fit_excerpt
 from outrigger.guards.fences import strip_fences
+from outrigger.guards.names import resolve_names
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range
@@ -56,8 +57,10 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
     separator = "" if not old_text or old_text.endswith("\n\n") else ("\n" if old_text.endswith("\n") else "\n\n")
     new_text = old_text + separator + code + "\n"
     refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's code")
+    resolved = resolve_names(ctx.guards, path, old_text, new_text, ctx.project_map)
     names = ", ".join(f"`{n}`" for n in added) or "new code"
-    return Change(edits=[file_edit(path, old_text, new_text, version)], summary=f"Added {names} to {path}.")
+    summary = f"Added {names} to {path}{resolved.summary_suffix()}."
+    return Change(edits=[file_edit(path, old_text, resolved.text, version)], summary=summary)
 
 
 def _require_new_definitions(asked: str | None, added: list[str], path: str) -> None:

@@ -22,6 +22,7 @@ from outrigger.guards.budget import count_tokens, fit_excerpt
 from outrigger.guards.confinement import confine_to_symbol
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.map_check import refuse_nested
+from outrigger.guards.names import resolve_names
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Intent, Plan
 from outrigger.workspace.symbols import Symbol, extract_symbols
@@ -74,7 +75,9 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
     if len(found) == 1:
         [symbol] = found.values()
         edit = await edit_one(plan, symbol, ctx)
-        return Change(edits=[edit], summary=_summary(plan.intent, plan.instruction, [symbol]))
+        resolved = resolve_names(ctx.guards, symbol.path, edit.old_text, edit.new_text, ctx.project_map)
+        edit = file_edit(symbol.path, edit.old_text, resolved.text, edit.version)
+        return Change(edits=[edit], summary=_summary(plan.intent, plan.instruction, [symbol], resolved.notes))
 
     ordered = sorted(found.values(), key=lambda s: (s.path, -s.range.start.line))
     refuse_nested(ordered)
@@ -88,8 +91,14 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
         edit = await edit_one(single, symbol, ctx, text=current.get(symbol.path))
         originals.setdefault(symbol.path, edit)
         current[symbol.path] = edit.new_text
-    edits = [file_edit(path, first.old_text, current[path], first.version) for path, first in originals.items()]
-    return Change(edits=edits, summary=_summary(plan.intent, plan.instruction, list(reversed(ordered))))
+    # Imports go in once every symbol of a file is edited: added above them, they would move
+    # the lines the map says the next (higher) symbol is on.
+    edits, notes = [], []
+    for path, first in originals.items():
+        resolved = resolve_names(ctx.guards, path, first.old_text, current[path], ctx.project_map)
+        edits.append(file_edit(path, first.old_text, resolved.text, first.version))
+        notes += resolved.notes
+    return Change(edits=edits, summary=_summary(plan.intent, plan.instruction, list(reversed(ordered)), notes))
 
 
 async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | None = None) -> FileEdit:
@@ -172,8 +181,12 @@ def _find_definition(code: str, symbol: Symbol) -> str | None:
     return with_newline("".join(lines[best.range.start.line : best.range.end.line + 1]))
 
 
-def _summary(intent: Intent, instruction: str, symbols: list[Symbol]) -> str:
+def _summary(intent: Intent, instruction: str, symbols: list[Symbol], notes: list[str]) -> str:
     """ "Added a docstring to `f` in a.py." — one sentence for the history and "undo"."""
+    return _what(intent, instruction, symbols).removesuffix(".") + (f" ({'; '.join(notes)})." if notes else ".")
+
+
+def _what(intent: Intent, instruction: str, symbols: list[Symbol]) -> str:
     names = ", ".join(f"`{s.name}`" for s in symbols)
     where = f"{names} in {symbols[0].path}" if len({s.path for s in symbols}) == 1 else names
     several = len(symbols) > 1

@@ -14,3 +14,4 @@ class Guards:
     question_routing: bool = True
     symbol_confinement: bool = True
     syntax_check: bool = True
+    name_check: bool = True

@@ -1,0 +1,242 @@
+"""The name guard: an edit may not use a name its file does not define, import or get as a
+builtin. Syntax checks cannot see this (`-> Dict[str, Any]` with no `from typing import …`
+parses fine and raises NameError at import). Names the edit newly uses are imported when the
+source is unambiguous — a `typing` name, a standard-library module, a name the map defines in
+exactly one other module of the workspace — and the edit is refused, naming them, otherwise.
+
+Python uses pyflakes (maintained, small, the check Aider runs after every edit). For
+JavaScript/TypeScript a `require`/`import` is added for a name the edit starts using that
+exactly one other workspace file defines and exports; other names are left alone, since
+globals cannot be told apart from mistakes without the project's own tooling.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+import sys
+import typing
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from pyflakes import checker, messages
+
+from outrigger.edits import split_lines
+from outrigger.errors import Refused
+from outrigger.guards.switches import Guards
+from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.syntax import language_for
+
+_TYPING = frozenset(typing.__all__)
+
+
+@dataclass
+class Resolved:
+    text: str  # the new text, with the imports it needs
+    notes: list[str] = field(default_factory=list)  # "imported `Dict`, `Any` from typing"
+
+    def summary_suffix(self) -> str:
+        return f" ({'; '.join(self.notes)})" if self.notes else ""
+
+
+def resolve_names(guards: Guards, path: str, old_text: str, new_text: str, project_map: ProjectMap) -> Resolved:
+    if not guards.name_check:
+        return Resolved(new_text)
+    language = language_for(path)
+    if language == "python":
+        return _python(path, old_text, new_text, project_map)
+    if language in ("javascript", "typescript", "tsx"):
+        return _script(path, old_text, new_text, project_map)
+    return Resolved(new_text)
+
+
+# -- Python -----------------------------------------------------------------------------------
+
+
+def undefined_names(text: str, path: str = "<edit>") -> set[str]:
+    """Names pyflakes reports as undefined; empty for text that does not parse."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    found = checker.Checker(tree, path).messages
+    return {m.message_args[0] for m in found if isinstance(m, messages.UndefinedName)}
+
+
+def _python(path: str, old_text: str, new_text: str, project_map: ProjectMap) -> Resolved:
+    missing = sorted(undefined_names(new_text, path) - undefined_names(old_text, path))
+    if not missing:
+        return Resolved(new_text)
+    from_typing = [name for name in missing if name in _TYPING]
+    modules = [
+        name
+        for name in missing
+        if name not in _TYPING and name in sys.stdlib_module_names and _used_as_module(new_text, name)
+    ]
+    from_workspace: dict[str, list[str]] = {}
+    unknown = []
+    for name in missing:
+        if name in from_typing or name in modules:
+            continue
+        if (module := _defining_module(name, path, project_map)) is not None:
+            from_workspace.setdefault(module, []).append(name)
+        else:
+            unknown.append(name)
+    if unknown:
+        listed = ", ".join(f"`{name}`" for name in unknown)
+        raise Refused(
+            f"The model's edit uses {listed}, which {path} does not define or import (and Outrigger cannot tell "
+            "where from); nothing was changed."
+        )
+    text, notes = new_text, []
+    if from_typing:
+        text = _add_from_import(text, "typing", from_typing)
+        notes.append(f"imported {_names(from_typing)} from typing")
+    for module, names in sorted(from_workspace.items()):
+        text = _add_from_import(text, module, names)
+        notes.append(f"imported {_names(names)} from {module}")
+    for module in modules:
+        text = _add_line(text, f"import {module}")
+        notes.append(f"imported {module}")
+    return Resolved(text, notes)
+
+
+def _used_as_module(text: str, name: str) -> bool:
+    """`os.path.join(…)` uses `os` as a module; `tokenize(text)` does not (importing the
+    module `tokenize` would turn a NameError into a TypeError)."""
+    tree = ast.parse(text)
+    attribute_values = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    uses = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name]
+    return bool(uses) and all(id(node) in attribute_values for node in uses)
+
+
+def _defining_module(name: str, path: str, project_map: ProjectMap) -> str | None:
+    """The dotted module of the one other Python file whose top level defines `name`."""
+    owners = {
+        s.path for s in project_map.find(name) if s.container is None and s.path != path and s.path.endswith(".py")
+    }
+    if len(owners) != 1:
+        return None
+    module = PurePosixPath(owners.pop()).with_suffix("")
+    parts = [part for part in module.parts if part != "__init__"]
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None
+    return ".".join(parts)
+
+
+def _add_from_import(text: str, module: str, names: list[str]) -> str:
+    """Extend a one-line `from module import …` if the file has one, else add the line."""
+    lines = split_lines(text)
+    pattern = re.compile(rf"^from\s+{re.escape(module)}\s+import\s+([\w\s,]+?)\s*$")
+    for index, line in enumerate(lines):
+        if (m := pattern.match(line.rstrip("\r\n"))) and "(" not in line:
+            present = [n.strip() for n in m.group(1).split(",") if n.strip()]
+            merged = ", ".join(sorted(set(present) | set(names)))
+            lines[index] = f"from {module} import {merged}{_ending(line)}"
+            return "".join(lines)
+    return _add_line(text, f"from {module} import {', '.join(sorted(names))}")
+
+
+def _add_line(text: str, statement: str) -> str:
+    """`statement` after the module's docstring, `__future__` imports and leading imports."""
+    lines = split_lines(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    at = _import_position(text)
+    block = [statement + newline]
+    if at == 0 and lines and not lines[0].startswith(("import ", "from ")):
+        block.append(newline)  # keep a blank line between the imports and the code
+    return "".join(lines[:at] + block + lines[at:])
+
+
+def _import_position(text: str) -> int:
+    """The line index just after the leading imports (0 when there are none)."""
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError, RecursionError):
+        return 0
+    position = 0
+    for index, node in enumerate(body):
+        docstring = index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if docstring or isinstance(node, (ast.Import, ast.ImportFrom)):
+            position = node.end_lineno or position
+        else:
+            break
+    return position
+
+
+# -- JavaScript / TypeScript ---------------------------------------------------------------------
+
+_DECLARED = r"(?:const|let|var|function\*?|class|interface|type|enum|import)\s+(?:\{[^}]*\bNAME\b|NAME\b)"
+
+
+def _script(path: str, old_text: str, new_text: str, project_map: ProjectMap) -> Resolved:
+    old_words = set(re.findall(r"[\w$]+", old_text))
+    fresh = sorted(set(re.findall(r"(?<![\w$.])([A-Za-z_$][\w$]*)\b", new_text)) - old_words)
+    needed: dict[str, list[str]] = {}
+    for name in fresh:
+        if re.search(_DECLARED.replace("NAME", re.escape(name)), new_text):
+            continue  # the edit declares it itself
+        if (source := _exporting_file(name, path, project_map)) is not None:
+            needed.setdefault(source, []).append(name)
+    if not needed:
+        return Resolved(new_text)
+    text, notes = new_text, []
+    esm = bool(re.search(r"^\s*(?:import|export)\b", new_text, re.M)) or language_for(path) != "javascript"
+    for source, names in sorted(needed.items()):
+        specifier = _specifier(path, source)
+        listed = ", ".join(names)
+        statement = (
+            f'import {{ {listed} }} from "{specifier}";' if esm else f'const {{ {listed} }} = require("{specifier}");'
+        )
+        text = _add_script_line(text, statement)
+        notes.append(f"imported {_names(names)} from {specifier}")
+    return Resolved(text, notes)
+
+
+def _exporting_file(name: str, path: str, project_map: ProjectMap) -> str | None:
+    owners = {
+        s.path
+        for s in project_map.find(name)
+        if s.container is None and s.path != path and language_for(s.path) in ("javascript", "typescript", "tsx")
+    }
+    if len(owners) != 1:
+        return None
+    owner = owners.pop()
+    source = project_map.workspace.read(owner)
+    exported = re.search(
+        rf"\bexport\s+(?:default\s+)?(?:async\s+)?(?:function\*?|class|const|let|var)\s+{re.escape(name)}\b", source
+    )
+    listed = re.search(rf"(?:module\.)?exports\s*=\s*\{{[^}}]*\b{re.escape(name)}\b", source) or re.search(
+        rf"\bexports\.{re.escape(name)}\s*=", source
+    )
+    return owner if exported or listed else None
+
+
+def _specifier(path: str, source: str) -> str:
+    relative = posixpath.relpath(posixpath.splitext(source)[0], posixpath.dirname(path) or ".")
+    return relative if relative.startswith(".") else f"./{relative}"
+
+
+def _add_script_line(text: str, statement: str) -> str:
+    """After the leading `import`/`require` lines (and a "use strict"), else at the top."""
+    lines = split_lines(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    at = 0
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith(("import ", '"use strict"', "'use strict'")) or re.match(
+            r"(?:const|let|var)\s+.*=\s*require\(", stripped
+        ):
+            at = index + 1
+        elif stripped and not stripped.startswith(("//", "/*", "*")):
+            break
+    return "".join(lines[:at] + [statement + newline] + lines[at:])
+
+
+def _ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")) :]
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names)
