@@ -32,7 +32,7 @@ def test_parse_returns_a_tree():
 
 
 def test_parse_refuses_unsupported_files():
-    with pytest.raises(Refused, match="not a supported source file"):
+    with pytest.raises(Refused, match="no grammar"):
         parse("notes.txt", "hello")
 
 
