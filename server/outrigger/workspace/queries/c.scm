@@ -11,7 +11,8 @@
 (enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
 (type_definition declarator: (type_identifier) @name) @definition.type
 
-(preproc_def name: (identifier) @name) @definition.constant
+; `#define THERMO_H` guards an include; only a macro with a value defines something.
+(preproc_def name: (identifier) @name value: (_)) @definition.constant
 (preproc_function_def name: (identifier) @name) @definition.function
 
 ; Variables with a value; a bare `extern int x;` declares one defined elsewhere.

@@ -27,7 +27,8 @@
 (namespace_definition name: (namespace_identifier) @name) @definition.namespace
 (namespace_definition name: (nested_namespace_specifier (namespace_identifier) @name .)) @definition.namespace
 
-(preproc_def name: (identifier) @name) @definition.constant
+; `#define THERMO_H` guards an include; only a macro with a value defines something.
+(preproc_def name: (identifier) @name value: (_)) @definition.constant
 (preproc_function_def name: (identifier) @name) @definition.function
 
 (declaration
