@@ -3,7 +3,7 @@ per-language data (names, doc comments) says what each language allows."""
 
 import pytest
 
-from outrigger.workspace.languages import LANGUAGES, doc_style, has_grammar, language_for, name_problem
+from outrigger.workspace.languages import LANGUAGES, doc_style, has_grammar, language_for, name_problem, title
 from outrigger.workspace.symbols import definition_query
 from outrigger.workspace.syntax import grammar
 
@@ -160,3 +160,8 @@ def test_doc_comment_descriptions_name_the_markers():
     assert "/** … */" in LANGUAGES["java"].doc.describe("toPsi")
     assert 'starting with "ToPsi"' in LANGUAGES["go"].doc.describe("ToPsi")
     assert "---" in LANGUAGES["lua"].doc.describe("to_psi")
+
+
+def test_titles_are_for_people():
+    assert [title(name) for name in ("cpp", "csharp", "tsx", "python")] == ["C++", "C#", "TypeScript", "Python"]
+    assert title(None) == "code"

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 import tree_sitter
 
@@ -19,7 +20,7 @@ from outrigger.workspace.syntax import grammar, parse
 class Symbol:
     name: str
     # "function" | "method" | "class" | "struct" | "interface" | "trait" | "enum" | "type"
-    # | "module" | "namespace" | "variable" | "constant" | "macro"; editors may send others
+    # | "module" | "namespace" | "variable" | "constant"; editors may send others
     kind: str
     path: str
     range: Range  # whole definition, incl. decorators, attributes and the doc comment directly above
@@ -32,8 +33,6 @@ class Symbol:
     def qualified_name(self) -> str:
         return f"{self.container}.{self.name}" if self.container else self.name
 
-
-_LOCAL, _SCOPE, _DEFINITION = 0, 1, 2
 
 # Kinds whose functions are methods and whose variables are fields (fields are not listed).
 TYPE_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "impl"})
@@ -134,52 +133,62 @@ def _definitions(table: Language, root: tree_sitter.Node) -> list[_Found]:
                     by_name[key] = _Found(pattern, kind, node, name, _text(container[0]) if container else None)
     for key in ignored:
         by_name.pop(key, None)
+    # Document order; definitions sharing a node (`C, D = 3, 4`) by their names.
     found = sorted(by_name.values(), key=lambda f: (f.node.start_byte, f.name.start_byte))
     for each in found:
         each.node = _widen(each.node, table.wrappers)
     return _contained(found, scopes, local)
 
 
+_LOCAL, _SCOPE, _DEFINITION = 0, 1, 2
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    role: int  # _LOCAL, _SCOPE or _DEFINITION: on equal ranges a local scope holds the
+    # definition (a Python body block starts and ends with its only statement)
+    item: int  # its position in `local`, `scopes` or `found`
+
+
 def _contained(found: list[_Found], scopes: list[tuple[tree_sitter.Node, str]], local: list[tree_sitter.Node]):
     """One sweep over all ranges in document order, outer before inner: the innermost open
     range around a definition is its container, or a local scope that hides it."""
-    # start, -end, role, index; on equal ranges a local scope holds the definition (a
-    # Python body block starts and ends with its only statement).
-    events: list[tuple[int, int, int, int]] = []
-    events += [(node.start_byte, -node.end_byte, _LOCAL, i) for i, node in enumerate(local)]
-    events += [(node.start_byte, -node.end_byte, _SCOPE, i) for i, (node, _) in enumerate(scopes)]
-    events += [(f.node.start_byte, -f.node.end_byte, _DEFINITION, i) for i, f in enumerate(found)]
-    events.sort()
+    spans = [_Span(n.start_byte, n.end_byte, _LOCAL, i) for i, n in enumerate(local)]
+    spans += [_Span(n.start_byte, n.end_byte, _SCOPE, i) for i, (n, _) in enumerate(scopes)]
+    spans += [_Span(f.node.start_byte, f.node.end_byte, _DEFINITION, i) for i, f in enumerate(found)]
+    spans.sort(key=lambda s: (s.start, -s.end, s.role, s.item))
     kept: list[_Found] = []
-    open_: list[tuple[int, int, int, int]] = []  # start, end, role, index
-    for start, negative_end, role, index in events:
-        end = -negative_end
-        # `C, D = 3, 4`: definitions sharing one node are siblings, not container and member.
-        while open_ and (open_[-1][1] < end or (role == open_[-1][2] == _DEFINITION and open_[-1][:2] == (start, end))):
-            open_.pop()
-        around = open_[-1] if open_ else None
-        if role != _DEFINITION:
-            open_.append((start, end, role, index))
+    around: list[_Span] = []  # the open ranges holding the current one, innermost last
+    for span in spans:
+        while around and (around[-1].end < span.end or _siblings(around[-1], span)):
+            around.pop()
+        outer = around[-1] if around else None
+        if span.role != _DEFINITION:
+            around.append(span)
             continue
-        if around is not None and around[2] == _LOCAL:
+        if outer is not None and outer.role == _LOCAL:
             continue  # defined inside a function body: local, not a symbol of the file
-        each = found[index]
-        container_kind = None
-        if around is not None:
-            outer_name, container_kind = (
-                (_text(found[around[3]].name), found[around[3]].kind)
-                if around[2] == _DEFINITION
-                else (scopes[around[3]][1], "impl")
+        each = found[span.item]
+        if outer is not None:
+            name, kind = (
+                (_text(found[outer.item].name), found[outer.item].kind)
+                if outer.role == _DEFINITION
+                else (scopes[outer.item][1], "impl")
             )
-            each.container = each.container or outer_name
-        if container_kind in TYPE_KINDS and each.kind == "variable":
-            continue  # a field
-        if container_kind in TYPE_KINDS and each.kind == "function":
-            each.kind = "method"
+            each.container = each.container or name
+            if kind in TYPE_KINDS and each.kind == "variable":
+                continue  # a field
+            if kind in TYPE_KINDS and each.kind == "function":
+                each.kind = "method"
         kept.append(each)
-        open_.append((start, end, role, index))
-    kept.sort(key=lambda f: (f.node.start_byte, f.name.start_byte))
+        around.append(span)
     return kept
+
+
+def _siblings(a: _Span, b: _Span) -> bool:
+    """`C, D = 3, 4`: definitions sharing one node are siblings, not container and member."""
+    return a.role == b.role == _DEFINITION and (a.start, a.end) == (b.start, b.end)
 
 
 def _widen(node: tree_sitter.Node, wrappers: frozenset[str]) -> tree_sitter.Node:
