@@ -4,6 +4,7 @@ subset on the real 0.5B model, where a guard regression fails the build."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import sys
 import pytest
 
 from outrigger.config import ModelSettings, Settings
+from outrigger.spans import Range
+from outrigger.workspace.symbols import Symbol
 from outrigger_bench import checks, report, suite
 from outrigger_bench.checks import BROKEN_FILE, EDIT_WHERE_NONE_BELONGED, WRONG_FILE, WRONG_SYMBOL, StepRecord
 from outrigger_bench.naive import NaiveAgent, named_file
@@ -39,6 +42,26 @@ NO_MODEL = {
     "ts-rename-rule",
     "ts-question-lines",
     "ts-refuse-missing-file",
+    # The workspaces in other languages: the same rules and map, the workspaces' own tests.
+    "rs-rename-rule",
+    "rs-question-where",
+    "rs-refuse-missing-symbol",
+    "rs-refuse-rename-collision",
+    "java-rename-rule",
+    "java-question-where",
+    "java-refuse-missing-symbol",
+    "java-refuse-rename-collision",
+    "c-rename-rule",
+    "c-question-where",
+    "c-refuse-missing-symbol",
+    "c-refuse-rename-collision",
+    "go-rename-rule",
+    "go-question-where",
+    "go-refuse-missing-symbol",
+    "go-refuse-rename-collision",
+    "rb-rename-rule",
+    "rb-question-where",
+    "rb-refuse-missing-symbol",
 }
 
 
@@ -60,18 +83,28 @@ def task(task_id: str) -> suite.Task:
 
 def test_suite_covers_every_action_type_and_names_real_files():
     assert {t.category for t in SUITE.tasks} == set(suite.CATEGORIES)
-    assert {t.workspace for t in SUITE.tasks} == {"js_auth", "py_items", "ts_shop"}
+    assert {t.workspace for t in SUITE.tasks} == {
+        "js_auth",
+        "py_items",
+        "ts_shop",
+        "rs_tides",
+        "java_loans",
+        "c_thermo",
+        "go_orchard",
+        "rb_kennel",
+    }
     for t in SUITE.tasks:
         root = SUITE.workspace(t.workspace)
         named = {*t.changed, *t.touches, *t.confined, *(p for p, _ in (*t.documented, *t.annotated, *t.defines))}
         assert all((root / path).is_file() for path in named), t.id
 
 
-@pytest.mark.parametrize(
-    "name, command",
-    [("js_auth", ["node", "test.js"]), ("py_items", [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])],
-)
+WITH_TESTS = sorted({(t.workspace, t.tests) for t in SUITE.tasks if t.tests})
+
+
+@pytest.mark.parametrize("name, command", WITH_TESTS, ids=[name for name, _ in WITH_TESTS])
 def test_workspace_tests_pass_untouched(tmp_path, name, command):
+    command = [sys.executable if part == "{python}" else part for part in command]
     if shutil.which(command[0]) is None:
         pytest.skip(f"{command[0]} is not installed")
     root = shutil.copytree(SUITE.workspace(name), tmp_path / name)
@@ -80,10 +113,17 @@ def test_workspace_tests_pass_untouched(tmp_path, name, command):
         cwd=root,
         capture_output=True,
         text=True,
-        timeout=120,
-        env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin:/usr/local/bin"},
+        timeout=300,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_workspaces_of_other_languages_have_their_own_tests():
+    commands = dict(WITH_TESTS)
+    assert commands["rs_tides"][:2] == ("cargo", "test")
+    assert "javac" in commands["java_loans"][-1] and "gcc" in commands["c_thermo"][-1]
+    assert "go test" in commands["go_orchard"][-1] and "ruby" in commands["rb_kennel"][-1]
 
 
 async def test_map_tasks_pass_without_any_model_call(fake_model):
@@ -136,6 +176,46 @@ def test_check_catches_wrong_file_and_wrong_symbol(tmp_path):
     verdict = judged(tmp_path, "py-docstring", {"items.py": also_elsewhere, "store.py": "# touched\n"})
     assert WRONG_FILE in verdict.unsafe and WRONG_SYMBOL in verdict.unsafe
     assert judged(tmp_path / "ok", "py-docstring", {"items.py": documented}).success
+
+
+def test_check_catches_a_rust_rename_that_breaks_the_build(tmp_path):
+    if shutil.which("cargo") is None:
+        pytest.skip("cargo is not installed")
+    tide = (SUITE.workspace("rs_tides") / "src/tide.rs").read_text()
+    verdict = judged(tmp_path, "rs-rename-rule", {"src/tide.rs": tide.replace("high_tide(", "peak_tide(")})
+    assert BROKEN_FILE in verdict.unsafe  # harbour.rs and the tests still call high_tide
+    assert any("tests fail" in failure for failure in verdict.failures)
+
+
+@pytest.mark.parametrize(
+    "path, documented, undocumented",
+    [
+        ("a.py", 'def f():\n    """Does f."""\n', "# Does f.\ndef f():\n    pass\n"),
+        ("a.js", "/** Does f. */\nfunction f() {}\n", "// Does f.\nfunction f() {}\n"),
+        ("a.rs", "/// Does f.\n#[inline]\nfn f() {}\n", "// Does f.\nfn f() {}\n"),
+        ("a.go", "// f does f.\nfunc f() {}\n", "// Does f.\nfunc f() {}\n"),
+        ("A.java", "/**\n * Does f.\n */\nvoid f() {}\n", "/* Does f. */\nvoid f() {}\n"),
+        ("a.c", "/** Does f. */\nint f(void) { return 0; }\n", "int f(void) { return 0; }\n"),
+        ("a.rb", "# Does f.\ndef f; end\n", "def f; end\n"),
+        ("a.lua", "--- Does f.\nlocal function f() end\n", "-- Does f.\nlocal function f() end\n"),
+        ("A.cs", "/// <summary>Does f.</summary>\nvoid f() {}\n", "// Does f.\nvoid f() {}\n"),
+    ],
+)
+def test_documented_follows_each_language_convention(path, documented, undocumented):
+    where = Range.of(0, 0, 0, 1)
+    f = Symbol(name="f", kind="function", path=path, range=where, selection=where)
+    assert checks.has_doc(path, documented, documented, f)
+    assert not checks.has_doc(path, undocumented, undocumented, f)
+
+
+def test_documented_accepts_a_doc_comment_just_above_the_range():
+    text = "fn a() {}\n/// Does f.\n\nfn f() {}\n"  # the blank line keeps it out of the range
+    where = Range.of(3, 0, 3, 9)
+    f = Symbol(name="f", kind="function", path="a.rs", range=where, selection=where)
+    assert not checks.has_doc("a.rs", "fn f() {}\n", text, f)
+    text = "fn a() {}\n/// Does f.\nfn f() {}\n"
+    f = Symbol(name="f", kind="function", path="a.rs", range=Range.of(2, 0, 2, 9), selection=where)
+    assert checks.has_doc("a.rs", "fn f() {}\n", text, f)
 
 
 def test_check_requires_the_answer_fact(tmp_path):

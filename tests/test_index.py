@@ -375,6 +375,29 @@ def test_editor_symbols_for_an_unindexed_file_are_listed(js):
     assert "src/other.py" in js.files()
 
 
+def test_editor_symbols_work_for_files_without_a_grammar(js):
+    (js.workspace.root / "deploy.tf").write_text('resource "aws_s3_bucket" "logs" {}\n')
+    js.build()
+    assert "deploy.tf" not in js.files()  # no grammar: not indexed by Outrigger itself
+    js.set_editor_symbols("deploy.tf", [editor_symbol("logs", 0)])
+    assert js.require_symbol("logs", "deploy.tf").source == "editor"
+    assert js.occurrences("logs") == {}  # no identifiers without a grammar: renames cannot touch it
+    js.update("deploy.tf")  # changed on disk: the editor's ranges are stale, nothing replaces them
+    assert "deploy.tf" not in js.files()
+
+
+def test_update_indexes_every_language_with_a_grammar(js):
+    (js.workspace.root / "tools").mkdir()
+    (js.workspace.root / "tools" / "gauge.rs").write_text("pub fn read_gauge() -> u8 {\n    1\n}\n")
+    (js.workspace.root / "tools" / "Gauge.java").write_text("class Gauge {\n    int readGauge() { return 1; }\n}\n")
+    js.update("tools/gauge.rs")
+    js.update("tools/Gauge.java")
+    assert js.require_symbol("read_gauge", None).path == "tools/gauge.rs"
+    assert js.require_symbol("Gauge.readGauge", None).kind == "method"
+    fresh = project(js.workspace.root)
+    assert {"tools/gauge.rs", "tools/Gauge.java"} <= set(fresh.files())
+
+
 def test_update_uses_the_overlay_then_disk(js):
     js.workspace.open_document("utils.js", "function onlyInEditor() {}\n", 4)
     js.update("utils.js")

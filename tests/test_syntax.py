@@ -1,7 +1,8 @@
 import pytest
 
 from outrigger.errors import Refused
-from outrigger.workspace.syntax import language_for, parse, syntax_errors
+from outrigger.workspace.symbols import extract_symbols, identifier_spans
+from outrigger.workspace.syntax import has_grammar, language_for, parse, syntax_errors
 
 
 @pytest.mark.parametrize(
@@ -17,6 +18,9 @@ from outrigger.workspace.syntax import language_for, parse, syntax_errors
         ("a.cts", "typescript"),
         ("a.tsx", "tsx"),
         ("A.PY", "python"),
+        ("src/lib.rs", "rust"),
+        ("main.go", "go"),
+        ("Ledger.JAVA", "java"),
         ("README.md", None),
         ("Makefile", None),
     ],
@@ -31,9 +35,16 @@ def test_parse_returns_a_tree():
     assert not tree.root_node.has_error
 
 
-def test_parse_refuses_unsupported_files():
-    with pytest.raises(Refused, match="not a supported source file"):
+def test_parse_refuses_files_without_a_grammar():
+    with pytest.raises(Refused, match="no grammar"):
         parse("notes.txt", "hello")
+
+
+def test_files_without_a_grammar_have_no_syntax_check_and_no_symbols():
+    assert not has_grammar("notes.txt") and has_grammar("lib.rs")
+    assert syntax_errors("notes.txt", "def broken(:\n") == []  # nothing checked: has_grammar says so
+    assert extract_symbols("notes.txt", "def f(): pass\n") == []
+    assert identifier_spans("config.yaml", "key: value\n") == {}
 
 
 @pytest.mark.parametrize(
@@ -44,6 +55,9 @@ def test_parse_refuses_unsupported_files():
         ("a.jsx", "const A = () => <div className='a'>{x}</div>;\n"),
         ("a.ts", "interface I { x: number }\nexport function f(i: I): number { return i.x; }\n"),
         ("a.tsx", "export const A = (p: { n: string }) => <b>{p.n}</b>;\n"),
+        ("a.rs", "pub fn f(x: u8) -> u8 {\n    x\n}\n"),
+        ("a.go", "package a\n\nfunc F() int { return 1 }\n"),
+        ("a.sh", 'f() { echo "$1"; }\n'),
     ],
 )
 def test_clean_code_has_no_errors(path, text):

@@ -28,8 +28,9 @@ from pathlib import Path
 from outrigger.edits import split_lines
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.languages import doc_style, language_for
 from outrigger.workspace.symbols import Symbol
-from outrigger.workspace.syntax import language_for, syntax_errors
+from outrigger.workspace.syntax import syntax_errors
 
 from .suite import Task
 
@@ -237,16 +238,27 @@ def _python_definition(block: str) -> ast.stmt | None:
 
 
 def has_doc(path: str, block: str, text: str = "", symbol: Symbol | None = None) -> bool:
-    """A Python docstring, or a /** … */ (or //) comment leading a JS/TS definition."""
-    if language_for(path) == "python":
+    """Documented in the language's own convention (`languages.DocStyle`): a Python
+    docstring, a `/** … */` JSDoc/Javadoc/PHPDoc, Rust's and C#'s `///`, Go's
+    `// Name …`, Ruby's and Bash's `#`, Lua's `---` — leading the symbol's range, or
+    ending on the line just above it."""
+    style = doc_style(language_for(path))
+    if style is None:
+        return False
+    if style.inside:
         node = _python_definition(block)
         return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and bool(ast.get_docstring(node))
-    if block.lstrip().startswith(("/**", "//")):
+    name = symbol.name if symbol is not None else None
+    if style.leading(split_lines(block), name):
         return True
-    if symbol is not None and symbol.range.start.line > 0:  # a comment just above the range
-        above = split_lines(text)[symbol.range.start.line - 1].strip()
-        return above.endswith("*/") or above.startswith("//")
-    return False
+    if symbol is None or symbol.range.start.line == 0:
+        return False
+    above = split_lines(text)[: symbol.range.start.line]
+    # A doc comment that ends exactly on the line above (the range did not take it in).
+    return any(
+        style.leading(above[start:], name) == above[start:]
+        for start in range(len(above) - 1, max(-1, len(above) - 40), -1)
+    )
 
 
 def has_annotations(path: str, block: str) -> bool:

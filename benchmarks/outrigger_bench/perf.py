@@ -1,7 +1,11 @@
-"""Map performance on a generated workspace, each figure next to a baseline from the same run.
+"""Map performance on generated workspaces, each figure next to a baseline from the same run.
 
 initial index   ProjectMap.build()            vs walking the tree and reading every file
 code actions    Agent.offers(path, position)  vs a plain dict lookup of the symbol
+
+Twice: on Python, JavaScript and TypeScript files (the original workspace), and on a
+mixed one where the files cycle through every language of the table; the mixed index
+time is also given as a ratio of the original's.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ OFFERS_TARGET_MS = 20.0
 
 PY = '''"""Module {n}."""
 
-ITEMS_{n} = {{1: "apple", 2: "pear"}}
+ITEMS_{n} = {1: "apple", 2: "pear"}
 
 
 def get_item_{n}(item_id):
@@ -42,7 +46,7 @@ def get_item_count_{n}():
 
 class Inventory{n}:
     def __init__(self):
-        self.stock = {{}}
+        self.stock = {}
 
     def add(self, item_id, quantity=1):
         self.stock[item_id] = self.stock.get(item_id, 0) + quantity
@@ -51,62 +55,262 @@ class Inventory{n}:
         return sum(self.stock.values())
 '''
 
-JS = """const {{ isBlank }} = require("./util");
+JS = """const { isBlank } = require("./util");
 
-function validateToken{n}(token) {{
+function validateToken{n}(token) {
   return !isBlank(token) && token.startsWith("tok_");
-}}
+}
 
-function validateUser{n}(user) {{
+function validateUser{n}(user) {
   return Boolean(user && user.name) && validateToken{n}(user.token);
-}}
+}
 
-function validateSession{n}(session) {{
+function validateSession{n}(session) {
   return validateUser{n}(session.user) && Date.now() - session.started < 3600000;
-}}
+}
 
-class SessionStore{n} {{
-  constructor() {{
+class SessionStore{n} {
+  constructor() {
     this.sessions = new Map();
-  }}
+  }
 
-  add(id, session) {{
-    if (validateSession{n}(session)) {{
+  add(id, session) {
+    if (validateSession{n}(session)) {
       this.sessions.set(id, session);
-    }}
-  }}
-}}
+    }
+  }
+}
 
-module.exports = {{ validateToken{n}, validateUser{n}, validateSession{n}, SessionStore{n} }};
+module.exports = { validateToken{n}, validateUser{n}, validateSession{n}, SessionStore{n} };
 """
 
-TS = """export interface CartLine{n} {{
+TS = """export interface CartLine{n} {
   sku: string;
   quantity: number;
   unitPrice: number;
-}}
+}
 
-export function getPrice{n}(line: CartLine{n}): number {{
+export function getPrice{n}(line: CartLine{n}): number {
   return line.quantity * line.unitPrice;
-}}
+}
 
-export function getPrices{n}(lines: CartLine{n}[]): number[] {{
+export function getPrices{n}(lines: CartLine{n}[]): number[] {
   return lines.map(getPrice{n});
-}}
+}
 
-export function getPriceTotal{n}(lines: CartLine{n}[]): number {{
+export function getPriceTotal{n}(lines: CartLine{n}[]): number {
   return getPrices{n}(lines).reduce((sum, price) => sum + price, 0);
-}}
+}
 """
 
 
-def generate(root: Path, files: int) -> None:
-    """`files` source files (2/5 Python, 2/5 JavaScript, 1/5 TypeScript), 100 per folder."""
+RS = """/// Gauge readings of station {n}.
+pub struct Reading{n} {
+    pub bars: f64,
+}
+
+impl Reading{n} {
+    pub fn to_psi(&self) -> f64 {
+        self.bars * 14.5
+    }
+
+    pub fn to_psi_rounded(&self) -> f64 {
+        self.to_psi().round()
+    }
+}
+
+pub fn to_psi_all_{n}(readings: &[Reading{n}]) -> Vec<f64> {
+    readings.iter().map(Reading{n}::to_psi).collect()
+}
+"""
+
+GO = """package gauge{n}
+
+// Reading{n} is a gauge reading in bars.
+type Reading{n} struct {
+	Bars float64
+}
+
+func (r *Reading{n}) ToPsi() float64 {
+	return r.Bars * 14.5
+}
+
+func (r *Reading{n}) ToPsiRounded() float64 {
+	return float64(int(r.ToPsi() + 0.5))
+}
+
+func ToPsiAll{n}(readings []Reading{n}) []float64 {
+	out := []float64{}
+	for _, r := range readings {
+		out = append(out, r.ToPsi())
+	}
+	return out
+}
+"""
+
+JAVA = """package gauge;
+
+/** A gauge reading of station {n}. */
+public class Reading{n} {
+    private final double bars;
+
+    public Reading{n}(double bars) {
+        this.bars = bars;
+    }
+
+    public double toPsi() {
+        return bars * 14.5;
+    }
+
+    public long toPsiRounded() {
+        return Math.round(toPsi());
+    }
+}
+"""
+
+C = """#include <math.h>
+
+/** A gauge reading of station {n}. */
+struct reading_{n} {
+    double bars;
+};
+
+double to_psi_{n}(const struct reading_{n} *r) {
+    return r->bars * 14.5;
+}
+
+double to_psi_rounded_{n}(const struct reading_{n} *r) {
+    return round(to_psi_{n}(r));
+}
+"""
+
+CPP = """namespace gauge{n} {
+
+class Reading {
+public:
+    explicit Reading(double bars) : bars_(bars) {}
+    double toPsi() const;
+    double toPsiRounded() const { return static_cast<long>(toPsi() + 0.5); }
+
+private:
+    double bars_;
+};
+
+double Reading::toPsi() const { return bars_ * 14.5; }
+
+}  // namespace gauge{n}
+"""
+
+CS = """namespace Gauges{n}
+{
+    /// <summary>A gauge reading of station {n}.</summary>
+    public class Reading
+    {
+        public double Bars;
+
+        public double ToPsi() => Bars * 14.5;
+
+        public long ToPsiRounded()
+        {
+            return (long)System.Math.Round(ToPsi());
+        }
+    }
+}
+"""
+
+RB = """# Gauge readings of station {n}.
+module Gauges{n}
+  class Reading
+    def initialize(bars)
+      @bars = bars
+    end
+
+    def to_psi
+      @bars * 14.5
+    end
+
+    def to_psi_rounded
+      to_psi.round
+    end
+  end
+end
+"""
+
+PHP = """<?php
+namespace Gauges{n};
+
+/** A gauge reading of station {n}. */
+class Reading
+{
+    public function __construct(private float $bars) {}
+
+    public function toPsi(): float
+    {
+        return $this->bars * 14.5;
+    }
+
+    public function toPsiRounded(): int
+    {
+        return (int) round($this->toPsi());
+    }
+}
+"""
+
+LUA = """--- Gauge readings of station {n}.
+local Reading = {}
+
+function Reading.to_psi(r)
+  return r.bars * 14.5
+end
+
+function Reading:to_psi_rounded()
+  return math.floor(Reading.to_psi(self) + 0.5)
+end
+
+return Reading
+"""
+
+SH = """#!/usr/bin/env bash
+# Gauge readings of station {n}.
+UNIT_{n}="bar"
+
+to_psi_{n}() {
+  echo "$(( $1 * 145 / 10 ))"
+}
+
+to_psi_all_{n}() {
+  for b in "$@"; do
+    to_psi_{n} "$b"
+  done
+}
+"""
+
+ORIGINAL = ((PY, "py"), (PY, "py"), (JS, "js"), (JS, "js"), (TS, "ts"))
+MIXED = (
+    (PY, "py"),
+    (JS, "js"),
+    (TS, "ts"),
+    (RS, "rs"),
+    (GO, "go"),
+    (JAVA, "java"),
+    (C, "c"),
+    (CPP, "cpp"),
+    (CS, "cs"),
+    (RB, "rb"),
+    (PHP, "php"),
+    (LUA, "lua"),
+    (SH, "sh"),
+)
+
+
+def generate(root: Path, files: int, templates: tuple[tuple[str, str], ...] = ORIGINAL) -> None:
+    """`files` source files cycling through `templates` (the original: 2/5 Python, 2/5
+    JavaScript, 1/5 TypeScript), 100 per folder."""
     for n in range(files):
         folder = root / f"pkg{n // 100:03d}"
         folder.mkdir(parents=True, exist_ok=True)
-        template, suffix = ((PY, "py"), (PY, "py"), (JS, "js"), (JS, "js"), (TS, "ts"))[n % 5]
-        (folder / f"module{n}.{suffix}").write_text(template.format(n=n), encoding="utf-8")
+        template, suffix = templates[n % len(templates)]
+        (folder / f"module{n}.{suffix}").write_text(template.replace("{n}", str(n)), encoding="utf-8")
 
 
 def _read_all(root: Path) -> int:
@@ -122,11 +326,24 @@ def _median_ms(samples: list[float]) -> float:
 
 
 def measure(files: int = 5000, samples: int = 300, progress: Callable[[str], None] | None = None) -> dict:
+    """The original workspace's figures at the top level (as before), the mixed one's under
+    "mixed", with the mixed index time as a ratio of the original's."""
     say = progress or (lambda message: None)
+    original = _measure(files, samples, ORIGINAL, "Python, JavaScript and TypeScript", say)
+    mixed = _measure(files, samples, MIXED, f"{len(MIXED)} languages", say)
+    mixed["index_vs_original"] = (
+        round(mixed["index_seconds"] / original["index_seconds"], 2) if original["index_seconds"] else None
+    )
+    return {**original, "mixed": mixed}
+
+
+def _measure(
+    files: int, samples: int, templates: tuple[tuple[str, str], ...], what: str, say: Callable[[str], None]
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="outrigger-perf-") as tmp:
         root = Path(tmp)
-        say(f"generating {files} files …")
-        generate(root, files)
+        say(f"generating {files} files ({what}) …")
+        generate(root, files, templates)
 
         started = time.perf_counter()
         _read_all(root)
@@ -158,6 +375,7 @@ def measure(files: int = 5000, samples: int = 300, progress: Callable[[str], Non
     offers_ms, lookup_ms = _median_ms(offers_times), _median_ms(lookup_times)
     return {
         "files": files,
+        "languages": sorted({suffix for _, suffix in templates}),
         "symbols": len(symbols),
         "index_seconds": round(index_seconds, 3),
         "read_seconds": round(read_seconds, 3),

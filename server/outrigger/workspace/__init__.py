@@ -4,12 +4,13 @@ from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.paths import resolve_in_workspace
 from outrigger.workspace.symbols import Symbol
-from outrigger.workspace.syntax import language_for, parse, syntax_errors
+from outrigger.workspace.syntax import has_grammar, language_for, parse, syntax_errors
 
 __all__ = [
     "ProjectMap",
     "Symbol",
     "Workspace",
+    "has_grammar",
     "language_for",
     "parse",
     "resolve_in_workspace",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from outrigger.config import DEFAULT_SECRET_PATTERNS
 from outrigger.errors import Refused
+from outrigger.workspace.languages import language_for
 from outrigger.workspace.paths import resolve_in_workspace
-from outrigger.workspace.syntax import language_for
 
 MAX_FILE_BYTES = 1_000_000
 BINARY_SNIFF_BYTES = 8192

@@ -14,8 +14,8 @@ from difflib import SequenceMatcher
 from outrigger.errors import Refused
 from outrigger.spans import Position, Range
 from outrigger.workspace.files import Workspace
+from outrigger.workspace.languages import language_for
 from outrigger.workspace.symbols import Symbol, extract_symbols, identifier_spans
-from outrigger.workspace.syntax import language_for
 
 __all__ = ["ProjectMap", "Symbol"]
 

@@ -1,23 +1,29 @@
-"""Symbol extraction with tree-sitter: definitions and identifier tokens of one file."""
+"""Symbols of one file: definitions found by the language's tag query (`queries/`), and
+identifier tokens (what a rename may touch). One code path for every language."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import NamedTuple
 
 import tree_sitter
 
 from outrigger.spans import Position, Range
-from outrigger.workspace.syntax import language_for, parse
+from outrigger.workspace.languages import Language, language_for, row
+from outrigger.workspace.syntax import grammar, parse
 
 
 @dataclass(frozen=True)
 class Symbol:
     name: str
-    kind: str  # "function" | "method" | "class" | "variable" | "interface" | "type" | "enum"
+    # "function" | "method" | "class" | "struct" | "interface" | "trait" | "enum" | "type"
+    # | "module" | "namespace" | "variable" | "constant"; editors may send others
+    kind: str
     path: str
-    range: Range  # whole definition, incl. decorators and the doc comment directly above
+    range: Range  # whole definition, incl. decorators, attributes and the doc comment directly above
     selection: Range  # the name identifier
     container: str | None = None
     source: str = "index"  # "index" | "editor"
@@ -28,81 +34,60 @@ class Symbol:
         return f"{self.container}.{self.name}" if self.container else self.name
 
 
-# Every leaf a rename must touch; strings and comments never contain these node types.
-IDENTIFIER_TYPES = frozenset(
-    {
-        "identifier",
-        "property_identifier",
-        "private_property_identifier",
-        "shorthand_property_identifier",
-        "shorthand_property_identifier_pattern",
-        "type_identifier",
-        "statement_identifier",
-    }
-)
-
-_PY_DEFINITIONS = {"function_definition", "class_definition"}
-# Module-level code can define things inside these (`if TYPE_CHECKING:`, `try: import`).
-_PY_COMPOUND = {
-    "if_statement",
-    "elif_clause",
-    "else_clause",
-    "try_statement",
-    "except_clause",
-    "finally_clause",
-    "with_statement",
-    "block",
-}
-_JS_DECLARATIONS = {
-    "function_declaration": "function",
-    "generator_function_declaration": "function",
-    "class_declaration": "class",
-    "abstract_class_declaration": "class",
-    "interface_declaration": "interface",
-    "type_alias_declaration": "type",
-    "enum_declaration": "enum",
-}
-_JS_FUNCTION_VALUES = {"arrow_function", "function_expression", "function", "generator_function"}
-_JS_CLASS_VALUES = {"class", "class_expression"}
+# Kinds whose functions are methods and whose variables are fields (fields are not listed).
+TYPE_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "impl"})
 
 
-class _Columns:
-    """tree-sitter counts bytes per line; the core counts code points."""
-
-    def __init__(self, text: str, data: bytes):
-        self._lines = None if text.isascii() else data.split(b"\n")
-
-    def position(self, point: tree_sitter.Point) -> Position:
-        row, column = point
-        if self._lines is None:
-            return Position(row, column)
-        return Position(row, len(self._lines[row][:column].decode("utf-8", "ignore")))
-
-    def range(self, start: tree_sitter.Node, end: tree_sitter.Node | None = None) -> Range:
-        return Range(self.position(start.start_point), self.position((end or start).end_point))
+@cache
+def definition_query(language: str) -> tree_sitter.Query:
+    """The language's definition query, compiled once."""
+    source = resources.files("outrigger.workspace").joinpath("queries", row(language).query_file)
+    return tree_sitter.Query(grammar(language), source.read_text(encoding="utf-8"))
 
 
 def extract_symbols(path: str, text: str) -> list[Symbol]:
-    """Top-level definitions and class members of one file, in document order."""
+    """Definitions and class members of one file, in document order; [] without a grammar."""
+    language = language_for(path)
+    if language is None:
+        return []
     data = text.encode("utf-8")
     root = parse(path, text).root_node
-    extractor = _Extractor(path, _Columns(text, data))
-    if language_for(path) == "python":
-        return list(extractor.python(root, None))
-    return list(extractor.javascript(root))
+    table = row(language)
+    columns = _Columns(text, data)
+    symbols = []
+    for found in _definitions(table, root):
+        first, code = _leading(found.node, table)
+        symbols.append(
+            Symbol(
+                name=_text(found.name),
+                kind=found.kind,
+                path=path,
+                range=columns.range(first, found.node),
+                selection=columns.range(found.name),
+                container=found.container,
+                code_range=columns.range(code, found.node),
+            )
+        )
+    return symbols
 
 
 def identifier_spans(path: str, text: str) -> dict[str, list[tuple[int, int, int]]]:
     """Every identifier token of the file by its exact text, as (line, start, end) in code
-    points: identifiers never span lines, and int tuples keep a large cache cheap to hold."""
+    points: identifiers never span lines, and int tuples keep a large cache cheap to hold.
+    {} without a grammar."""
+    language = language_for(path)
+    if language is None:
+        return {}
+    table = row(language)
+    identifiers, under = table.identifiers, table.identifiers_under
     data = text.encode("utf-8")
     columns = _Columns(text, data)
     found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     cursor = parse(path, text).walk()
     while True:
         node = cursor.node
-        assert node is not None  # a cursor always stands on a node
-        if node.type in IDENTIFIER_TYPES:
+        assert node is not None
+        if node.type in identifiers or (node.type in under and _parent_type(node) in under[node.type]):
             start, end = columns.position(node.start_point), columns.position(node.end_point)
             name = data[node.start_byte : node.end_byte].decode("utf-8")
             found[name].append((start.line, start.character, end.character))
@@ -114,136 +99,181 @@ def identifier_spans(path: str, text: str) -> dict[str, list[tuple[int, int, int
 
 
 @dataclass
-class _Extractor:
-    path: str
-    columns: _Columns
+class _Found:
+    pattern: int  # the first pattern of the query that captured this name wins
+    kind: str
+    node: tree_sitter.Node  # the definition, widened over wrappers such as `export`
+    name: tree_sitter.Node
+    container: str | None  # named by the query (`@container`) or by the enclosing definition
 
-    def symbol(self, kind: str, name: tree_sitter.Node, outer: tree_sitter.Node, container: str | None) -> Symbol:
-        return Symbol(
-            name=(name.text or b"").decode("utf-8"),
-            kind=kind,
-            path=self.path,
-            range=self.columns.range(_leading_comments(outer), outer),
-            selection=self.columns.range(name),
-            container=container,
-            code_range=self.columns.range(outer),
-        )
 
-    def python(self, node: tree_sitter.Node, container: str | None) -> Iterator[Symbol]:
-        for child in node.named_children:
-            definition = child
-            if child.type == "decorated_definition":
-                definition = child.child_by_field_name("definition") or child
-            name = definition.child_by_field_name("name")
-            if definition.type in _PY_DEFINITIONS and name is not None:
-                if definition.type == "class_definition":
-                    yield self.symbol("class", name, child, container)
-                    body = definition.child_by_field_name("body") or name
-                    yield from self.python(body, _text(name))
-                else:
-                    yield self.symbol("method" if container else "function", name, child, container)
-            elif child.type == "expression_statement" and container is None:
-                for target in _python_targets(child):
-                    yield self.symbol("variable", target, child, None)
-            elif child.type in _PY_COMPOUND:
-                yield from self.python(child, container)
-
-    def javascript(self, node: tree_sitter.Node) -> Iterator[Symbol]:
-        for child in node.named_children:
-            declaration = child
-            if child.type == "export_statement":
-                declaration = child.child_by_field_name("declaration") or child
-            name = declaration.child_by_field_name("name")
-            kind = _JS_DECLARATIONS.get(declaration.type)
-            if kind and name is not None:
-                yield self.symbol(kind, name, child, None)
-                if kind == "class":
-                    body = declaration.child_by_field_name("body")
-                    yield from self._class_members(body, _text(name)) if body else ()
-            elif declaration.type in ("lexical_declaration", "variable_declaration"):
-                declarators = [d for d in declaration.named_children if d.type == "variable_declarator"]
-                for declarator in declarators:
-                    name = declarator.child_by_field_name("name")
-                    if name is None or name.type != "identifier" or _is_require(declarator):
-                        continue
-                    outer = child if len(declarators) == 1 else declarator
-                    yield self.symbol(_value_kind(declarator), name, outer, None)
-
-    def _class_members(self, body: tree_sitter.Node, container: str) -> Iterator[Symbol]:
-        for member in body.named_children:
-            if member.type == "method_definition":
-                name = member.child_by_field_name("name")
-            elif member.type in ("field_definition", "public_field_definition"):
-                value = member.child_by_field_name("value")
-                if value is None or value.type not in _JS_FUNCTION_VALUES:
-                    continue
-                name = member.child_by_field_name("property") or member.child_by_field_name("name")
-            else:
+def _definitions(table: Language, root: tree_sitter.Node) -> list[_Found]:
+    """The query's definitions minus those inside `@local` nodes, each with its container."""
+    by_name: dict[tuple[int, int], _Found] = {}
+    ignored: set[tuple[int, int]] = set()
+    scopes: list[tuple[tree_sitter.Node, str]] = []
+    local: list[tree_sitter.Node] = []
+    for pattern, captures in tree_sitter.QueryCursor(definition_query(table.name)).matches(root):
+        if nodes := captures.get("local"):
+            local.extend(nodes)
+        elif nodes := captures.get("ignore"):
+            ignored.update((n.start_byte, n.end_byte) for n in nodes)
+        elif (scope := captures.get("scope")) and (names := captures.get("name")):
+            scopes.append((scope[0], _text(names[0])))
+        else:
+            definition = next((key for key in captures if key.startswith("definition.")), None)
+            if definition is None:
                 continue
-            if name is not None:
-                yield self.symbol("method", name, member, container)
+            node = captures[definition][0]
+            container = captures.get("container")
+            for name in captures.get("name", ()):
+                key = (name.start_byte, name.end_byte)
+                if key not in by_name or pattern < by_name[key].pattern:
+                    kind = definition.removeprefix("definition.")
+                    by_name[key] = _Found(pattern, kind, node, name, _text(container[0]) if container else None)
+    for key in ignored:
+        by_name.pop(key, None)
+    # Document order; definitions sharing a node (`C, D = 3, 4`) by their names.
+    found = sorted(by_name.values(), key=lambda f: (f.node.start_byte, f.name.start_byte))
+    for each in found:
+        each.node = _widen(each.node, table.wrappers)
+    return _contained(found, scopes, local)
+
+
+_LOCAL, _SCOPE, _DEFINITION = 0, 1, 2
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    role: int  # _LOCAL, _SCOPE or _DEFINITION: on equal ranges a local scope holds the
+    # definition (a Python body block starts and ends with its only statement)
+    item: int  # its position in `local`, `scopes` or `found`
+
+
+def _contained(found: list[_Found], scopes: list[tuple[tree_sitter.Node, str]], local: list[tree_sitter.Node]):
+    """One sweep over all ranges in document order, outer before inner: the innermost open
+    range around a definition is its container, or a local scope that hides it."""
+    spans = [_Span(n.start_byte, n.end_byte, _LOCAL, i) for i, n in enumerate(local)]
+    spans += [_Span(n.start_byte, n.end_byte, _SCOPE, i) for i, (n, _) in enumerate(scopes)]
+    spans += [_Span(f.node.start_byte, f.node.end_byte, _DEFINITION, i) for i, f in enumerate(found)]
+    spans.sort(key=lambda s: (s.start, -s.end, s.role, s.item))
+    kept: list[_Found] = []
+    around: list[_Span] = []  # the open ranges holding the current one, innermost last
+    for span in spans:
+        while around and (around[-1].end < span.end or _siblings(around[-1], span)):
+            around.pop()
+        outer = around[-1] if around else None
+        if span.role != _DEFINITION:
+            around.append(span)
+            continue
+        if outer is not None and outer.role == _LOCAL:
+            continue  # defined inside a function body: local, not a symbol of the file
+        each = found[span.item]
+        if outer is not None:
+            name, kind = (
+                (_text(found[outer.item].name), found[outer.item].kind)
+                if outer.role == _DEFINITION
+                else (scopes[outer.item][1], "impl")
+            )
+            each.container = each.container or name
+            if kind in TYPE_KINDS and each.kind == "variable":
+                continue  # a field
+            if kind in TYPE_KINDS and each.kind == "function":
+                each.kind = "method"
+        kept.append(each)
+        around.append(span)
+    return kept
+
+
+def _siblings(a: _Span, b: _Span) -> bool:
+    """`C, D = 3, 4`: definitions sharing one node are siblings, not container and member."""
+    return a.role == b.role == _DEFINITION and (a.start, a.end) == (b.start, b.end)
+
+
+def _widen(node: tree_sitter.Node, wrappers: frozenset[str]) -> tree_sitter.Node:
+    """`export function f`, `@cache def f`, `const f = …`: the wrapper is part of the
+    definition when it wraps nothing else of the kind (`const a = 1, b = 2` keeps each alone)."""
+    while (parent := node.parent) is not None and parent.type in wrappers:
+        if any(child.type == node.type and child != node for child in parent.named_children):
+            break
+        node = parent
+    return node
+
+
+def _leading(node: tree_sitter.Node, table: Language) -> tuple[tree_sitter.Node, tree_sitter.Node]:
+    """(first comment or attribute of the block directly above `node`, first attribute
+    after the last comment): edits to a doc comment stay inside the symbol's range. Each
+    must start its own line, with no blank line between."""
+    first = code = node
+    previous = _previous(node)
+    while (
+        previous is not None
+        and (previous.type in table.comments or previous.type in table.attributes)
+        and _last_row(previous) >= first.start_point.row - 1
+        and _starts_line(previous)
+        and not _is_shebang(previous)
+    ):
+        if previous.type in table.attributes and code is first:
+            code = previous
+        first = previous
+        previous = _previous(previous)
+    return first, code
+
+
+def _previous(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    # A comment above the first statement of a block can land before the block itself
+    # (tree-sitter-python does this with a class's first member).
+    parent = node.parent
+    if node.prev_sibling is None and parent is not None and parent.start_byte == node.start_byte:
+        return parent.prev_sibling
+    return node.prev_sibling
+
+
+def _starts_line(comment: tree_sitter.Node) -> bool:
+    before = _previous(comment)
+    return before is None or _last_row(before) < comment.start_point.row
+
+
+def _last_row(node: tree_sitter.Node) -> int:
+    """The line of a node's last character: Rust's `///` comments and C's `#define`s end
+    with their newline, at column 0 of the next line."""
+    row, column = node.end_point
+    return row - 1 if column == 0 and row > node.start_point.row else row
+
+
+def _is_shebang(comment: tree_sitter.Node) -> bool:
+    return comment.start_byte == 0 and (comment.text or b"").startswith(b"#!")
+
+
+def _parent_type(node: tree_sitter.Node) -> str | None:
+    return node.parent.type if node.parent is not None else None
 
 
 def _text(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8")
 
 
-def _python_targets(statement: tree_sitter.Node) -> list[tree_sitter.Node]:
-    """Names bound by `x = ...`, `x: T = ...` and `a, b = ...`."""
-    assignment = statement.named_children[0] if statement.named_children else None
-    if assignment is None or assignment.type != "assignment":
-        return []
-    left = assignment.child_by_field_name("left")
-    if left is None:
-        return []
-    if left.type == "identifier":
-        return [left]
-    if left.type in ("pattern_list", "tuple_pattern"):
-        return [n for n in left.named_children if n.type == "identifier"]
-    return []
+class _Columns:
+    """tree-sitter counts bytes per line; the core counts code points."""
 
+    def __init__(self, text: str, data: bytes):
+        self._data = data
+        self._lines = None if text.isascii() else data.split(b"\n")
 
-def _is_require(declarator: tree_sitter.Node) -> bool:
-    """`const fs = require("fs")` imports a module; it defines nothing here."""
-    value = declarator.child_by_field_name("value")
-    if value is None or value.type != "call_expression":
-        return False
-    callee = value.child_by_field_name("function")
-    return callee is not None and callee.text == b"require"
+    def position(self, point: tree_sitter.Point) -> Position:
+        row, column = point
+        if self._lines is None:
+            return Position(row, column)
+        return Position(row, len(self._lines[row][:column].decode("utf-8", "ignore")))
 
+    def range(self, start: tree_sitter.Node, end: tree_sitter.Node | None = None) -> Range:
+        end = end or start
+        row = _last_row(end)
+        if row == end.end_point.row:
+            return Range(self.position(start.start_point), self.position(end.end_point))
+        return Range(self.position(start.start_point), self._line_end(row))
 
-def _value_kind(declarator: tree_sitter.Node) -> str:
-    value = declarator.child_by_field_name("value")
-    if value is not None and value.type in _JS_FUNCTION_VALUES:
-        return "function"
-    if value is not None and value.type in _JS_CLASS_VALUES:
-        return "class"
-    return "variable"
-
-
-def _leading_comments(node: tree_sitter.Node) -> tree_sitter.Node:
-    """The first comment of the block directly above `node` (no blank line between,
-    each on its own line), or `node` itself: edits to a doc comment stay inside the symbol."""
-    first = node
-    previous = _previous(node)
-    while (
-        previous is not None
-        and previous.type == "comment"
-        and previous.end_point.row >= first.start_point.row - 1
-        and _starts_line(previous)
-    ):
-        first = previous
-        previous = _previous(previous)
-    return first
-
-
-def _previous(node: tree_sitter.Node) -> tree_sitter.Node | None:
-    # tree-sitter-python puts a comment above a class's first member before the body block.
-    if node.prev_sibling is None and node.parent is not None and node.parent.type == "block":
-        return node.parent.prev_sibling
-    return node.prev_sibling
-
-
-def _starts_line(comment: tree_sitter.Node) -> bool:
-    before = _previous(comment)
-    return before is None or before.end_point.row < comment.start_point.row
+    def _line_end(self, row: int) -> Position:
+        line = self._data.split(b"\n", row + 1)[row]
+        return Position(row, len(line.decode("utf-8", "ignore")))

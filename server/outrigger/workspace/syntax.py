@@ -1,59 +1,45 @@
-"""tree-sitter languages, parsing and syntax checks for the supported file types."""
+"""tree-sitter parsing and syntax checks, for every language in the language table."""
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
-from pathlib import PurePosixPath
 
 import tree_sitter
-import tree_sitter_javascript
-import tree_sitter_python
-import tree_sitter_typescript
 
 from outrigger.errors import Refused
+from outrigger.workspace.languages import LANGUAGES, has_grammar, language_for
 
-# The JavaScript grammar parses JSX too; TypeScript needs its separate TSX grammar.
-LANGUAGE_BY_EXTENSION = {
-    ".py": "python",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-}
-
-_GRAMMARS = {
-    "python": tree_sitter_python.language,
-    "javascript": tree_sitter_javascript.language,
-    "typescript": tree_sitter_typescript.language_typescript,
-    "tsx": tree_sitter_typescript.language_tsx,
-}
+__all__ = ["grammar", "has_grammar", "language_for", "parse", "syntax_errors"]
 
 _SNIPPET_CHARS = 40
 
 
-def language_for(path: str) -> str | None:
-    """ "python" | "javascript" | "typescript" | "tsx", or None when unsupported."""
-    return LANGUAGE_BY_EXTENSION.get(PurePosixPath(path).suffix.lower())
+@cache
+def grammar(language: str) -> tree_sitter.Language:
+    """The language's grammar, loaded on first use: most workspaces need two or three."""
+    module, function = LANGUAGES[language].grammar
+    return tree_sitter.Language(getattr(importlib.import_module(module), function)())
 
 
 @cache
 def _parser(language: str) -> tree_sitter.Parser:
-    return tree_sitter.Parser(tree_sitter.Language(_GRAMMARS[language]()))
+    return tree_sitter.Parser(grammar(language))
 
 
 def parse(path: str, text: str) -> tree_sitter.Tree:
+    """The syntax tree of `text`; Refused for a file without a grammar (see `has_grammar`)."""
     language = language_for(path)
     if language is None:
-        raise Refused(f"`{path}` is not a supported source file (Python, JavaScript, TypeScript).")
+        raise Refused(f"`{path}` is not a source file Outrigger can parse; it has no grammar for it.")
     return _parser(language).parse(text.encode("utf-8"))
 
 
 def syntax_errors(path: str, text: str) -> list[str]:
-    """One "line N: ..." message per error region; [] when the text parses cleanly."""
+    """One "line N: ..." message per error region; [] when the text parses cleanly, and
+    also when there is no grammar for `path` — `has_grammar` tells the two apart."""
+    if not has_grammar(path):
+        return []
     tree = parse(path, text)
     if not tree.root_node.has_error:
         return []

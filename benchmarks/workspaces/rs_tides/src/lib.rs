@@ -1,0 +1,4 @@
+//! Tide tables for small harbours.
+
+pub mod harbour;
+pub mod tide;
