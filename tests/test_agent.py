@@ -53,7 +53,7 @@ async def test_rename_refuses_collisions_and_invalid_names(js, fake_model):
     clash = await agent.ask("rename validateToken to validateUser")
     assert clash.kind == "refused" and "already" in clash.message
     keyword = await agent.ask("rename validateToken to class")
-    assert keyword.kind == "refused" and "not a valid" in keyword.message
+    assert keyword.kind == "refused" and "`class` is a reserved word in JavaScript" in keyword.message
 
 
 async def test_rename_refuses_a_symbol_claimed_in_the_wrong_file(js, fake_model):

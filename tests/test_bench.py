@@ -62,6 +62,18 @@ NO_MODEL = {
     "rb-rename-rule",
     "rb-question-where",
     "rb-refuse-missing-symbol",
+    # Files named by the table's extensions, and each language's own keywords.
+    "rs-question-lines",
+    "java-question-lines",
+    "c-question-lines",
+    "rs-refuse-wrong-file",
+    "java-refuse-wrong-file",
+    "c-refuse-wrong-file",
+    "rs-refuse-missing-file",
+    "rs-refuse-keyword",
+    "java-refuse-keyword",
+    "c-refuse-keyword",
+    "rb-refuse-keyword",
 }
 
 

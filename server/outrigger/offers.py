@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from outrigger.spans import Position
 from outrigger.workspace.index import ProjectMap
-from outrigger.workspace.syntax import language_for
+from outrigger.workspace.languages import doc_style, language_for
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ def offers_at(
         return []
     name, where = symbol.name, f"`{symbol.name}` in {symbol.path}"
     language = language_for(path)
-    doc = "docstring" if language == "python" else "JSDoc"
+    style = doc_style(language)
+    doc = style.noun if style else "doc comment"
     offers = [
         Offer(f"Explain `{name}`", f"Explain {where}", name, path, "refactor"),
         Offer(f"Add {doc} to `{name}`", f"Add a {doc} to {where}", name, path, "refactor.rewrite"),

@@ -15,8 +15,8 @@ from outrigger.guards.names import resolve_names
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range
+from outrigger.workspace.languages import language_for, title
 from outrigger.workspace.symbols import extract_symbols
-from outrigger.workspace.syntax import language_for
 
 SYSTEM_PROMPT = """You are a careful {language} programmer. Write only the new code the user asks for.
 Do not repeat existing code. No explanations, no markdown."""
@@ -34,7 +34,10 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
     path = ctx.project_map.require_file(plan.file)
     language = language_for(path)
     if language is None:
-        raise Refused(f"Outrigger cannot check code in {path}: unsupported language.")
+        raise Refused(
+            f"Outrigger cannot check new code in {path}: it has no grammar for that language, so it could not "
+            "tell what the code defines or whether it parses."
+        )
     old_text, version = ctx.workspace.read(path), ctx.workspace.version(path)  # before the model call
     messages = _fit_messages(ctx, path, language, plan.instruction, old_text)
     ctx.progress(f"writing code for {path}…")
@@ -77,7 +80,7 @@ def _fit_messages(ctx: ActionContext, path: str, language: str, instruction: str
     def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
         note = " (end of file)" if trimmed else ""
         return [
-            {"role": "system", "content": SYSTEM_PROMPT.format(language=language)},
+            {"role": "system", "content": SYSTEM_PROMPT.format(language=title(language))},
             {
                 "role": "user",
                 "content": USER_PROMPT.format(path=path, trimmed_note=note, excerpt=excerpt, instruction=instruction),

@@ -4,43 +4,29 @@ computed from the map's identifier occurrences, so a similar name (`validateUser
 
 from __future__ import annotations
 
-import keyword
-import re
-
 from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range, line_starts, offset_of
-from outrigger.workspace.syntax import language_for
-
-_JS_RESERVED = frozenset(
-    "break case catch class const continue debugger default delete do else enum export extends "
-    "false finally for function if import in instanceof new null return super switch this throw "
-    "true try typeof var void while with yield let static implements interface package private "
-    "protected public await arguments eval undefined".split()
-)
-_PY_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_JS_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+from outrigger.workspace.languages import language_for, name_problem
 
 
-def check_new_name(new_name: str | None, language: str | None) -> str:
-    """The new name must be a plain identifier of the symbol's language, not a keyword."""
+def check_new_name(new_name: str | None, language: str | None, kind: str | None = None) -> str:
+    """The new name must be an identifier of the symbol's language (Unicode where the
+    language allows it) and not one of its keywords."""
     if not new_name:
         raise Refused("Rename needs a new name, e.g. “rename validateToken to checkToken”.")
-    python = language == "python"
-    pattern = _PY_IDENTIFIER if python else _JS_IDENTIFIER
-    reserved = keyword.iskeyword(new_name) if python else new_name in _JS_RESERVED
-    if not pattern.fullmatch(new_name) or reserved:
-        raise Refused(f"`{new_name}` is not a valid {language or 'identifier'} name.")
+    if problem := name_problem(language, new_name, kind):
+        raise Refused(problem)
     return new_name
 
 
 async def rename(plan: Plan, ctx: ActionContext) -> Change:
     symbol = ctx.target(plan.symbol or "", plan.file)
     old_name = symbol.name
-    new_name = check_new_name(plan.new_name, language_for(symbol.path))
+    new_name = check_new_name(plan.new_name, language_for(symbol.path), symbol.kind)
     if new_name == old_name:
         raise Refused(f"`{old_name}` already has that name.")
 

@@ -201,8 +201,12 @@ _SYMBOL_KINDS = {
     "constant": types.SymbolKind.Constant,
     "type": types.SymbolKind.TypeParameter,
     "struct": types.SymbolKind.Struct,
+    "trait": types.SymbolKind.Interface,
+    "namespace": types.SymbolKind.Namespace,
 }
-_CORE_KINDS = {int(kind): name for name, kind in _SYMBOL_KINDS.items()}
+_CORE_KINDS: dict[int, str] = {}
+for _name, _kind in _SYMBOL_KINDS.items():  # several core kinds share an LSP kind: the first names it
+    _CORE_KINDS.setdefault(int(_kind), _name)
 
 
 def symbol_kind(kind: str) -> types.SymbolKind:

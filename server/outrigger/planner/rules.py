@@ -11,9 +11,10 @@ import re
 
 from outrigger.plan import Intent, Plan, Target
 from outrigger.planner.wording import WORD
+from outrigger.workspace.languages import file_extensions
 
 _IDENT = rf"`?({WORD}(?:\.{WORD})?)`?"
-_FILE = r"`?([\w./\\-]+\.(?:py|js|mjs|cjs|jsx|ts|tsx|mts|cts))`?"
+_FILE = rf"`?([\w./\\-]+\.(?:{'|'.join(map(re.escape, file_extensions()))}))`?(?![\w.])"
 _IN_FILE = rf"(?:\s+(?:in|from|of|inside)\s+(?:the\s+file\s+|file\s+)?{_FILE})?"
 _KIND = r"(?:function\s+|method\s+|class\s+)?"
 _TARGET = rf"\b(?:to|for|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}"  # "… to `validateToken` in src/auth.js"
@@ -30,7 +31,7 @@ _RENAME = re.compile(
     rf"^\s*(?:please\s+)?rename\s+(?:the\s+)?(?:function\s+|method\s+|class\s+|variable\s+|symbol\s+)?{_IDENT}{_IN_FILE}\s+(?:to|as|into)\s+{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
     re.I,
 )
-_DOC_WORDS = r"\b(?:docstrings?|jsdoc|doc\s*comments?|documentation|document|comments?)\b"
+_DOC_WORDS = r"\b(?:docstrings?|[a-z]*docs?|doc\s*comments?|docblocks?|documentation|document|comments?)\b"
 _DOCSTRING = re.compile(rf"\b(?:add|write|generate|create|document)\b.*?{_DOC_WORDS}.*?{_TARGET}", re.I)
 _TYPE_WORDS = r"\b(?:type\s*hints?|(?:type\s*)?annotations?|annotate|types)\b"
 _TYPE_HINTS = re.compile(rf"\b(?:add|write)\b.*?{_TYPE_WORDS}.*?{_TARGET}", re.I)

@@ -362,6 +362,21 @@ _BY_EXTENSION = {extension: row.name for row in LANGUAGES.values() for extension
 _ANY_NAME = NameRule(frozenset(), extra="$")
 
 
+# Text files people name in requests whose language Outrigger has no grammar for: the editor
+# may still have symbols for them, and questions about them are answered.
+OTHER_TEXT_EXTENSIONS = frozenset(
+    ".md .markdown .txt .rst .json .jsonc .yaml .yml .toml .ini .cfg .conf .env .html .htm .css .scss .less .xml "
+    ".sql .kt .kts .swift .scala .dart .ex .exs .erl .hs .ml .clj .r .jl .zig .nim .vue .svelte .gradle .cmake "
+    ".mk .proto .graphql .tf .ps1 .bat .m .mm .fs .vb .pl .pm .groovy".split()
+)
+
+
+def file_extensions() -> list[str]:
+    """Every extension a request may name a file by, longest first (for a regex alternation)."""
+    known = set(_BY_EXTENSION) | OTHER_TEXT_EXTENSIONS
+    return sorted((extension.lstrip(".") for extension in known), key=lambda e: (-len(e), e))
+
+
 def language_for(path: str) -> str | None:
     """The table key of the language `path` is written in, or None when Outrigger has
     no grammar for it (those files still take the editor's symbols)."""
