@@ -259,16 +259,26 @@ def test_require_symbol_defined_in_several_files(tmp_path):
     project_map = project(tmp_path, files={"a.js": "function helper() {}\n", "b/c.js": "function helper() {}\n"})
     with pytest.raises(Refused) as error:
         project_map.require_symbol("helper", None)
-    assert str(error.value) == "`helper` is defined in 2 files (`a.js`, `b/c.js`); say which file you mean."
+    assert (
+        str(error.value)
+        == "`helper` is defined in 2 files (`a.js`, `b/c.js`); say which one you mean, e.g. “helper in a.js”."
+    )
     assert project_map.require_symbol("helper", "b/c.js").path == "b/c.js"
 
 
 def test_require_symbol_several_in_one_file(tmp_path):
     source = "class A:\n    def run(self): pass\n\nclass B:\n    def run(self): pass\n"
     project_map = project(tmp_path, files={"m.py": source})
-    with pytest.raises(Refused, match=r"defined 2 times in m.py \(`A.run`, `B.run`\)"):
+    with pytest.raises(Refused) as error:
         project_map.require_symbol("run", "m.py")
+    assert str(error.value) == (
+        "`run` is defined 2 times in m.py: `A.run` (line 2), `B.run` (line 5). Name the one you mean with its "
+        "class (`A.run`) or its line (m.py:2), or put the cursor on it."
+    )
     assert project_map.require_symbol("B.run", "m.py").container == "B"
+    assert project_map.require_symbol("run", "m.py", line=5).container == "B"  # as the message offers
+    with pytest.raises(Refused, match=r"`run` is not at m.py:3; it is defined at m.py:2, m.py:5\."):
+        project_map.require_symbol("run", "m.py", line=3)
 
 
 def test_require_file(js):

@@ -197,7 +197,7 @@ async def test_a_question_answers_without_apply_edit_and_reports_progress(client
         "answer",
         "It checks that the token is not blank and starts with tok_.",
     )
-    assert result["plan"] == "question `validateToken` (decided by rules)"  # the cursor's symbol
+    assert result["plan"] == "question `validateToken` in src/auth.js (decided by rules)"  # the cursor's symbol
     assert editor.applied == [] and editor.declined == []
     assert result["message"] in editor.shown(types.MessageType.Info)
     assert "validateToken" in fake_model.bodies()[0]["messages"][-1]["content"]

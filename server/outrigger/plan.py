@@ -54,12 +54,14 @@ class Question(StrEnum):
 class Target(BaseModel):
     symbol: str
     file: str | None = None
+    line: int | None = None  # 1-based, when the request says `file:line`
 
 
 class Plan(BaseModel):
     intent: Intent
     symbol: str | None = Field(default=None, description="the symbol the request is about")
     file: str | None = Field(default=None, description="workspace-relative file the request names")
+    line: int | None = Field(default=None, description="1-based line, when the request says `file:line`")
     new_name: str | None = Field(default=None, description="for rename: the new identifier")
     instruction: str = Field(default="", description="what to do, in the user's words")
     also: list[Target] = Field(default_factory=list, description="further symbols to edit the same way")
@@ -73,7 +75,7 @@ class Plan(BaseModel):
     @property
     def targets(self) -> list[Target]:
         """Every symbol the plan names, the first one first."""
-        return [Target(symbol=self.symbol or "", file=self.file), *self.also]
+        return [Target(symbol=self.symbol or "", file=self.file, line=self.line), *self.also]
 
     def describe(self) -> str:
         """One line for a preview: "rename `a` → `b` in src/x.js (decided by rules)"."""

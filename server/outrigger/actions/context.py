@@ -49,8 +49,8 @@ class ActionContext:
     # Runs another plan through the registry ("do the same to X" replays the last one).
     dispatch: Callable[[Plan, ActionContext], Awaitable[Change | Answer]] | None = None
 
-    def target(self, name: str, path: str | None) -> Symbol:
-        return confirmed_symbol(self.project_map, self.guards, name, path)
+    def target(self, name: str, path: str | None, line: int | None = None) -> Symbol:
+        return confirmed_symbol(self.project_map, self.guards, name, path, line)
 
     async def chat(
         self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None

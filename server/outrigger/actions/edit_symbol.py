@@ -70,7 +70,7 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
     """Every symbol the plan names, all confirmed by the map before the first model call."""
     found = {}
     for target in plan.targets:
-        symbol = ctx.target(target.symbol, target.file)
+        symbol = ctx.target(target.symbol, target.file, target.line)
         found[(symbol.path, symbol.qualified_name)] = symbol
     if len(found) == 1:
         [symbol] = found.values()
@@ -128,21 +128,35 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
             refuse_new_syntax_errors(
                 ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"
             )
+            if new_text == old_text:
+                raise Unchanged(f"The model returned `{symbol.name}` unchanged; nothing was changed.")
             break
         except Refused as problem:
             if attempt == 1:
                 raise
-            # One retry that quotes the problem; small models often fix what they are shown.
+            # One retry that states the problem (and, for an unchanged reply, the task again):
+            # small models often fix what they are shown.
             retry = [
                 {"role": "assistant", "content": reply.text},
-                {"role": "user", "content": f"{problem} Reply with valid code for `{symbol.name}` only."},
+                {"role": "user", "content": _retry_prompt(problem, symbol, plan.instruction)},
             ]
 
-    if new_text == old_text:
-        raise Refused(f"The model returned `{symbol.name}` unchanged; nothing to do.")
     if ctx.guards.symbol_confinement:
         confine_to_symbol(old_text, new_text, symbol)
     return file_edit(symbol.path, old_text, new_text, version)
+
+
+class Unchanged(Refused):
+    """The model sent the symbol back as it was."""
+
+
+def _retry_prompt(problem: Refused, symbol: Symbol, instruction: str) -> str:
+    if isinstance(problem, Unchanged):
+        return (
+            f"That is `{symbol.name}` exactly as it was, but the task asks for a change: {instruction.strip()} "
+            f"Reply with the changed code of `{symbol.name}` only."
+        )
+    return f"{problem} Reply with valid code for `{symbol.name}` only."
 
 
 def _reply_allowance(block: str) -> int:
@@ -165,19 +179,40 @@ def _new_block(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, o
     return reindent(target, indent)
 
 
+# A method on its own is not a valid file in these languages (`push(item) { … }` is a call and
+# a block to a JavaScript parser): a reply for a member is read inside a class of its own.
+_CLASS_WRAPPERS = {
+    "javascript": ("class OutriggerReply {\n", "}\n"),
+    "typescript": ("class OutriggerReply {\n", "}\n"),
+    "tsx": ("class OutriggerReply {\n", "}\n"),
+    "java": ("class OutriggerReply {\n", "}\n"),
+    "csharp": ("class OutriggerReply {\n", "}\n"),
+    "php": ("<?php\nclass OutriggerReply {\n", "}\n"),
+}
+
+
 def _find_definition(code: str, symbol: Symbol) -> str | None:
     """The reply's definition of the target (with its leading comments), or None."""
-    name = symbol.name.split(".")[-1]
     dedented = textwrap.dedent(code)
+    found = _definition_in(dedented, symbol)
+    wrapper = _CLASS_WRAPPERS.get(language_for(symbol.path) or "")
+    if found is None and symbol.container and wrapper:
+        head, tail = wrapper
+        found = _definition_in(head + with_newline(dedented) + tail, symbol)
+    return found
+
+
+def _definition_in(code: str, symbol: Symbol) -> str | None:
+    name = symbol.name.split(".")[-1]
     candidates = [
         s
-        for s in extract_symbols(symbol.path, dedented)
+        for s in extract_symbols(symbol.path, code)
         if s.name == name and s.kind in (symbol.kind, "function", "method", "class")
     ]
     if not candidates:
         return None
     best = min(candidates, key=lambda s: s.range.start.line)
-    lines = split_lines(dedented)
+    lines = split_lines(code)
     return with_newline("".join(lines[best.range.start.line : best.range.end.line + 1]))
 
 

@@ -4,6 +4,8 @@ computed from the map's identifier occurrences, so a similar name (`validateUser
 
 from __future__ import annotations
 
+import asyncio
+
 from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
@@ -11,6 +13,10 @@ from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range, line_starts, offset_of
 from outrigger.workspace.languages import language_for, name_problem
+from outrigger.workspace.references import references
+from outrigger.workspace.symbols import Symbol
+
+_LISTED_SITES = 6
 
 
 def check_new_name(new_name: str | None, language: str | None, kind: str | None = None) -> str:
@@ -24,13 +30,17 @@ def check_new_name(new_name: str | None, language: str | None, kind: str | None 
 
 
 async def rename(plan: Plan, ctx: ActionContext) -> Change:
-    symbol = ctx.target(plan.symbol or "", plan.file)
+    symbol = ctx.target(plan.symbol or "", plan.file, plan.line)
     old_name = symbol.name
     new_name = check_new_name(plan.new_name, language_for(symbol.path), symbol.kind)
     if new_name == old_name:
         raise Refused(f"`{old_name}` already has that name.")
 
-    occurrences = ctx.project_map.occurrences(old_name)
+    ctx.progress(f"finding the uses of `{symbol.qualified_name}`…")
+    found = await asyncio.to_thread(references, ctx.project_map, symbol)
+    if found.unsure:
+        raise Refused(_unsure_message(ctx, symbol, found.unsure))
+    occurrences = found.ours
     _refuse_collisions(ctx, new_name, occurrences.keys())
 
     edits = []
@@ -48,6 +58,20 @@ async def rename(plan: Plan, ctx: ActionContext) -> Change:
         f"in {files} file{'s' * (files != 1)})."
     )
     return Change(edits=edits, summary=summary)
+
+
+def _unsure_message(ctx: ActionContext, symbol: Symbol, unsure: list[tuple[str, Range]]) -> str:
+    """Which call sites stop the rename, so the user can check them (or use the editor's rename)."""
+    sites = []
+    for path, where in unsure[:_LISTED_SITES]:
+        line = ctx.workspace.read(path).split("\n")[where.start.line].strip()
+        sites.append(f"{path}:{where.start.line + 1} `{line[:60]}`")
+    more = f" and {len(unsure) - _LISTED_SITES} more" if len(unsure) > _LISTED_SITES else ""
+    return (
+        f"Renaming `{symbol.qualified_name}` would change uses of `{symbol.name}` that Outrigger cannot tell are "
+        f"this one: {'; '.join(sites)}{more}. Nothing was changed; rename it with your editor's rename, which "
+        "knows the types, or make those calls unambiguous."
+    )
 
 
 def _refuse_collisions(ctx: ActionContext, new_name: str, paths) -> None:

@@ -9,13 +9,15 @@ from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
 
 
-def confirmed_symbol(project_map: ProjectMap, guards: Guards, name: str, path: str | None) -> Symbol:
+def confirmed_symbol(
+    project_map: ProjectMap, guards: Guards, name: str, path: str | None, line: int | None = None
+) -> Symbol:
     """The symbol a plan names, confirmed by the map (refused with close matches).
 
     With the guard off (the benchmark's ablation) it does what an unguarded agent does: takes
     the closest name it can find."""
     try:
-        return project_map.require_symbol(name, path)
+        return project_map.require_symbol(name, path, line)
     except Refused:
         if guards.map_validation:
             raise

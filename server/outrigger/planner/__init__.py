@@ -4,6 +4,8 @@ validated JSON plan, corrected by the rules and the map."""
 
 from __future__ import annotations
 
+import re
+
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.structured import ChatModel, structured_reply
 from outrigger.guards.switches import Guards
@@ -36,7 +38,8 @@ async def make_plan(
         decided = plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
         decided = decided or plan_from_names(text, project_map, instruction)
         if decided is not None:
-            return _with_question(decided.model_copy(update={"instruction": instruction}), text, project_map)
+            decided = decided.model_copy(update={"instruction": instruction})
+            return _with_question(_located(decided, text, cursor), text, project_map)
 
     messages = plan_messages(request, project_map.files(), cursor_name)
     reply = await structured_reply(model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
@@ -46,7 +49,24 @@ async def make_plan(
         retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
         reply = await structured_reply(model, retry, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
         plan = merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
-    return _with_question(oriented(plan, project_map), text, project_map)
+    return _with_question(_located(oriented(plan, project_map), text, cursor), text, project_map)
+
+
+def _located(plan: Plan, text: str, cursor: Symbol | None) -> Plan:
+    """`store.py:12` pins a target to a line; the cursor pins a bare name to the symbol it is on
+    (`save` with the cursor in `Repo.save`)."""
+    updates: dict[str, object] = {}
+    if plan.file and (m := re.search(rf"{re.escape(plan.file)}:(\d+)", text)):
+        updates["line"] = int(m.group(1))
+    elif cursor and plan.symbol == cursor.name and plan.file in (None, cursor.path):
+        updates.update(symbol=cursor.qualified_name, file=cursor.path)
+    also = [
+        target.model_copy(update={"line": int(m.group(1))})
+        if target.file and (m := re.search(rf"{re.escape(target.file)}:(\d+)", text))
+        else target
+        for target in plan.also
+    ]
+    return plan.model_copy(update={**updates, "also": also})
 
 
 def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:

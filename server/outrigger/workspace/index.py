@@ -142,32 +142,44 @@ class ProjectMap:
         hint = f"; did you mean {_listing(similar)}?" if similar else "."
         raise Refused(f"`{relative}` does not exist in the workspace{hint}")
 
-    def require_symbol(self, name: str, path: str | None) -> Symbol:
-        """The one symbol `name` names (in `path` when given), or Refused with what exists."""
+    def require_symbol(self, name: str, path: str | None, line: int | None = None) -> Symbol:
+        """The one symbol `name` names (in `path` when given, at its 1-based `line` when given),
+        or Refused with what exists and how to name one."""
         if path is not None:
-            return self._in_file(name, self.require_file(path))
+            return self._in_file(name, self.require_file(path), line)
         by_file = _by_file(self.find(name))
         if len(by_file) == 1:
-            return self._in_file(name, next(iter(by_file)))
+            return self._in_file(name, next(iter(by_file)), line)
         if by_file:
+            first = sorted(by_file)[0]
             raise Refused(
-                f"`{name}` is defined in {len(by_file)} files ({_listing(sorted(by_file))}); say which file you mean."
+                f"`{name}` is defined in {len(by_file)} files ({_listing(sorted(by_file))}); say which one you mean, "
+                f"e.g. “{name} in {first}”."
             )
         similar = self.close_matches(name)
         hint = f"; did you mean {_listing(similar)}?" if similar else "."
         raise Refused(f"`{name}` is not defined anywhere in the workspace{hint}")
 
-    def _in_file(self, name: str, path: str) -> Symbol:
+    def _in_file(self, name: str, path: str, line: int | None = None) -> Symbol:
         found = self.find(name, path)
+        if line is not None and found:
+            at = [s for s in found if s.range.start.line <= line - 1 <= s.range.end.line]
+            if at:
+                return max(at, key=lambda s: s.range.start)  # the innermost
+            places = ", ".join(f"{path}:{s.range.start.line + 1}" for s in found)
+            raise Refused(f"`{name}` is not at {path}:{line}; it is defined at {places}.")
         if len(found) == 1:
             return found[0]
         top_level = [s for s in found if s.container is None]
         if len(top_level) == 1:
             return top_level[0]
         if found:
+            ordered = sorted(found, key=lambda s: s.range.start)
+            options = ", ".join(f"`{s.qualified_name}` (line {s.range.start.line + 1})" for s in ordered)
+            example = ordered[0]
             raise Refused(
-                f"`{name}` is defined {len(found)} times in {path} "
-                f"({_listing(sorted({s.qualified_name for s in found}))}); name one of them."
+                f"`{name}` is defined {len(found)} times in {path}: {options}. Name the one you mean with its class "
+                f"(`{example.qualified_name}`) or its line ({path}:{example.range.start.line + 1}), or put the cursor on it."
             )
         elsewhere = sorted(_by_file(self.find(name)))
         if elsewhere:

@@ -1,0 +1,200 @@
+"""Members of classes are edited like any symbol (a lone method reply is read in its class), and
+a model that returns the symbol unchanged is asked once more with the task stated. The scripted
+replies are the shapes Qwen2.5-Coder-0.5B sends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent_helpers import make_agent
+
+QUEUE_TS = """\
+export class Queue<T> {
+  private items: T[] = [];
+
+  push(item: T): number {
+    return this.items.push(item);
+  }
+
+  pop(): T | undefined {
+    return this.items.shift();
+  }
+}
+
+export class Stack<T> {
+  private items: T[] = [];
+
+  push(item: T): number {
+    return this.items.push(item);
+  }
+}
+"""
+
+PUSH_WITH_DOC = """```typescript
+/**
+ * Adds an item to the back of the queue.
+ * @returns the new length
+ */
+push(item: T): number {
+  return this.items.push(item);
+}
+```"""
+
+SCALE_PY = """\
+def scale(x):
+    return x * 2
+
+
+def shift(x):
+    return x + 1
+"""
+
+
+@pytest.fixture
+def ts(tmp_path: Path) -> Path:
+    (tmp_path / "queue.ts").write_text(QUEUE_TS)
+    return tmp_path
+
+
+async def test_a_typescript_method_is_documented_from_a_lone_method_reply(ts, fake_model):
+    fake_model.script(PUSH_WITH_DOC)
+    agent = make_agent(ts, fake_model.base_url)
+
+    outcome = await agent.ask("document the push method of Queue")
+
+    assert outcome.kind == "edit", outcome.message
+    new_text = outcome.edits[0].new_text
+    assert (
+        "  /**\n   * Adds an item to the back of the queue.\n   * @returns the new length\n   */\n  push(item: T)"
+        in new_text
+    )
+    assert new_text.count("/**") == 1  # Stack.push untouched
+    assert outcome.plan.symbol == "Queue.push"
+
+
+async def test_a_javascript_method_fix_from_a_lone_method_reply(tmp_path, fake_model):
+    (tmp_path / "cart.js").write_text(
+        "class Cart {\n  total() {\n    return this.items.length;\n  }\n}\n\nmodule.exports = { Cart };\n"
+    )
+    fake_model.script("total() {\n  return this.items.reduce((sum, item) => sum + item.price, 0);\n}\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("fix Cart.total in cart.js so it adds up the prices")
+
+    assert outcome.kind == "edit", outcome.message
+    assert "    return this.items.reduce((sum, item) => sum + item.price, 0);\n" in outcome.edits[0].new_text
+
+
+async def test_an_unchanged_reply_is_retried_once_with_the_expected_behaviour(tmp_path, fake_model):
+    (tmp_path / "math_utils.py").write_text(SCALE_PY)
+    fake_model.script("def scale(x):\n    return x * 2\n", "def scale(x):\n    return x * 3\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("fix scale in math_utils.py: scale(3) should return 9")
+
+    assert outcome.kind == "edit", outcome.message
+    assert "return x * 3" in outcome.edits[0].new_text
+    first, second = fake_model.bodies()
+    assert "scale(3) should return 9" in first["messages"][-1]["content"]  # the user's words, verbatim
+    assert "exactly as it was" in second["messages"][-1]["content"]
+    assert "scale(3) should return 9" in second["messages"][-1]["content"]
+
+
+async def test_twice_unchanged_is_a_clear_refusal(tmp_path, fake_model):
+    (tmp_path / "math_utils.py").write_text(SCALE_PY)
+    fake_model.script("def scale(x):\n    return x * 2\n", "def scale(x):\n    return x * 2\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("fix scale in math_utils.py: scale(3) should return 9")
+
+    assert outcome.kind == "refused" and "unchanged" in outcome.message
+    assert len(fake_model.requests()) == 2
+
+
+# -- renaming a method without touching other classes' methods of that name ------------------
+
+STORES_PY = """\
+class Repo:
+    def save(self, item):
+        self.items.append(item)
+
+    def flush(self):
+        self.save(None)
+
+
+class Queue:
+    def save(self, item):
+        self.pending.append(item)
+"""
+
+USE_PY = """\
+from stores import Queue, Repo
+
+
+def keep(item):
+    repo = Repo()
+    repo.save(item)
+    Queue().save(item)
+"""
+
+
+@pytest.fixture
+def stores(tmp_path: Path) -> Path:
+    (tmp_path / "stores.py").write_text(STORES_PY)
+    (tmp_path / "use.py").write_text(USE_PY)
+    return tmp_path
+
+
+async def test_a_python_method_rename_follows_each_call_to_its_class(stores, fake_model):
+    agent = make_agent(stores, fake_model.base_url)
+
+    outcome = await agent.ask("rename the save method of Repo to store")
+
+    assert outcome.kind == "edit", outcome.message
+    texts = {edit.path: edit.new_text for edit in outcome.edits}
+    assert "    def store(self, item):\n        self.items.append(item)" in texts["stores.py"]
+    assert "        self.store(None)" in texts["stores.py"]
+    assert "    def save(self, item):\n        self.pending.append(item)" in texts["stores.py"]  # Queue's
+    assert "    repo.store(item)\n    Queue().save(item)" in texts["use.py"]
+    assert fake_model.requests() == []
+
+
+async def test_a_call_nobody_can_attribute_refuses_the_rename_and_lists_it(stores, fake_model):
+    (stores / "later.py").write_text("def later(thing):\n    thing.save(1)\n")
+    agent = make_agent(stores, fake_model.base_url)
+
+    outcome = await agent.ask("rename Repo.save to store")
+
+    assert outcome.kind == "refused"
+    assert "later.py:2 `thing.save(1)`" in outcome.message and "editor's rename" in outcome.message
+
+
+async def test_a_javascript_method_shared_with_arrays_is_refused_with_the_call_sites(ts, fake_model):
+    agent = make_agent(ts, fake_model.base_url)
+
+    outcome = await agent.ask("rename Queue#push to enqueue")
+
+    assert outcome.kind == "refused"
+    assert "queue.ts:5 `return this.items.push(item);`" in outcome.message
+
+
+async def test_the_ambiguity_message_names_each_way_to_pick_one_and_each_works(stores, fake_model):
+    fake_model.script(
+        'def save(self, item):\n    """Keep the item."""\n    self.items.append(item)\n',
+        'def save(self, item):\n    """Queue the item."""\n    self.pending.append(item)\n',
+    )
+    agent = make_agent(stores, fake_model.base_url)
+
+    ambiguous = await agent.ask("add a docstring to save in stores.py")
+    by_line = await agent.ask("add a docstring to save in stores.py:2")
+    from outrigger.spans import Position
+
+    by_cursor = await agent.ask("add a docstring to save", path="stores.py", position=Position(9, 8))
+
+    assert ambiguous.kind == "refused"
+    assert "`Repo.save` (line 2), `Queue.save` (line 10)" in ambiguous.message
+    assert "with its class (`Repo.save`) or its line (stores.py:2), or put the cursor on it" in ambiguous.message
+    assert by_line.kind == "edit" and '"""Keep the item."""' in by_line.edits[0].new_text
+    assert by_cursor.kind == "edit" and by_cursor.plan.symbol == "Queue.save"
