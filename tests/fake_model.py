@@ -15,6 +15,8 @@ A reply is either a string (the message content) or a dict:
     {"close": true}                   start a reply and drop the connection mid-body
 With `reject_response_format`, any request carrying `response_format` (or Ollama's `format`)
 gets HTTP 400 without consuming a reply, like a backend with no constrained decoding.
+Set `chars_per_token` to serve llama.cpp's `/tokenize` (a token per that many characters) and
+`n_ctx` to serve its `/props`; without them both answer 404, like most servers.
 An empty queue answers HTTP 500 "fake model: no scripted reply", so tests fail loudly.
 
 Run standalone: `python tests/fake_model.py --port 0` prints its base URL (".../v1") and
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +42,8 @@ class FakeModel:
         self._replies: deque[Any] = deque()
         self._requests: list[dict] = []
         self._reject_response_format = False
+        self.chars_per_token: float | None = None
+        self.n_ctx: int | None = None
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True  # a hanging reply must not block shutdown
@@ -120,6 +125,8 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
                 self._send(200, json.dumps(fake.requests()))
             elif self.path == "/health":
                 self._send(200, '{"status": "ok"}')
+            elif self.path == "/props" and fake.n_ctx:
+                self._send(200, json.dumps({"default_generation_settings": {"n_ctx": fake.n_ctx}}))
             elif self.path == "/v1/models":
                 self._send(200, '{"object": "list", "data": [{"id": "fake", "object": "model"}]}')
             else:
@@ -137,6 +144,9 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
             elif self.path == "/_reset":
                 fake.reset()
                 self._send(200, '{"ok": true}')
+            elif self.path == "/tokenize" and fake.chars_per_token:
+                count = math.ceil(len(body.get("content", "")) / fake.chars_per_token)
+                self._send(200, json.dumps({"tokens": list(range(count))}))
             elif self.path in ("/v1/chat/completions", "/chat/completions", "/api/chat"):
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 self._answer(fake._next(self.path, headers, body), ollama=self.path == "/api/chat")

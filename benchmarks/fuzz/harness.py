@@ -164,8 +164,9 @@ class Fault:
 
 
 class ScriptedModel:
-    """Anything with `chat` will do for the core. Replies are handed out in order; when
-    they run out the model "dies" (ModelError), as a real server might."""
+    """Anything with a model client's methods will do for the core. Replies are handed out in
+    order; when they run out the model "dies" (ModelError), as a real server might. It has no
+    tokenizer and does not say its context size, like most servers."""
 
     def __init__(self, replies: list) -> None:
         self.replies = deque(replies)
@@ -179,6 +180,12 @@ class ScriptedModel:
         if isinstance(reply, Fault):
             raise reply.error()
         return ChatReply(reply, None, None, 0.0)
+
+    async def count_tokens(self, text: str) -> int | None:
+        return None
+
+    async def context_size(self) -> int | None:
+        return None
 
 
 # --- strategies ---------------------------------------------------------------------------

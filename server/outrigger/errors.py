@@ -15,3 +15,7 @@ class ModelError(OutriggerError):
 
 class BudgetExceeded(Refused):
     """A prompt cannot fit the model's context window even after trimming."""
+
+
+class ContextExceeded(ModelError):
+    """The model's server refused a prompt as longer than its context window."""

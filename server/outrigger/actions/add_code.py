@@ -39,9 +39,8 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
             "tell what the code defines or whether it parses."
         )
     old_text, version = ctx.workspace.read(path), ctx.workspace.version(path)  # before the model call
-    messages = _fit_messages(ctx, path, language, plan.instruction, old_text)
     ctx.progress(f"writing code for {path}…")
-    reply = await ctx.chat(messages)
+    reply = await ctx.chat_fitted(lambda share: _fit_messages(ctx, path, language, plan.instruction, old_text, share))
     code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
     code = code.strip("\n")
     if not code.strip():
@@ -76,7 +75,9 @@ def _require_new_definitions(asked: str | None, added: list[str], path: str) -> 
         raise Refused(f"The model's code does not define `{asked}` (it defines {defined}); nothing was changed.")
 
 
-def _fit_messages(ctx: ActionContext, path: str, language: str, instruction: str, text: str) -> list[dict[str, str]]:
+def _fit_messages(
+    ctx: ActionContext, path: str, language: str, instruction: str, text: str, share: float
+) -> list[dict[str, str]]:
     def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
         note = " (end of file)" if trimmed else ""
         return [
@@ -88,4 +89,4 @@ def _fit_messages(ctx: ActionContext, path: str, language: str, instruction: str
         ]
 
     last = max(text.count("\n") - 1, 0)  # new code goes at the end: keep the end in view
-    return fit_excerpt(ctx.budget, build, text, Range.of(last, 0, last, 0))
+    return fit_excerpt(ctx.budget, build, text, Range.of(last, 0, last, 0), share)

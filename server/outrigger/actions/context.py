@@ -3,11 +3,13 @@ the memory) and what it gives back (a Change, or an Answer for read-only actions
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from outrigger.edits import FileEdit
-from outrigger.guards.budget import Budget
+from outrigger.errors import BudgetExceeded, ContextExceeded
+from outrigger.guards.budget import MESSAGE_OVERHEAD, Budget, count_messages
 from outrigger.guards.map_check import confirmed_symbol
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
@@ -55,15 +57,67 @@ class ActionContext:
     async def chat(
         self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None
     ) -> ChatReply:
-        """Every model call goes through here: count first, refuse what cannot fit,
-        and learn the model's real token counts from the server's usage report.
+        """A model call with a prompt that cannot shrink (a plan): measured, refused when too long."""
+        return await self.chat_fitted(lambda share: messages, json_schema=json_schema, max_tokens=max_tokens)
+
+    async def chat_fitted(
+        self,
+        build: Callable[[float], list[dict]],
+        *,
+        json_schema: dict | None = None,
+        max_tokens: int | None = None,
+    ) -> ChatReply:
+        """Every model call goes through here. `build(share)` makes the prompt with `share` of
+        the free room for context. The prompt is counted before it is sent — with the model's
+        own tokenizer when the server has one, else estimated with a margin — and rebuilt
+        smaller when it does not fit; a server that still says "too long" gets one smaller
+        try. The server's reported sizes teach the estimate.
 
         `max_tokens` caps a reply below the configured maximum: a small model asked for
         one function may ramble on through the whole file."""
-        estimated = self.budget.check(messages)
+        self.budget.learn_window(await self.model.context_size())
         if max_tokens is not None:
             max_tokens = min(max_tokens, self.budget.max_output_tokens)
-        reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=max_tokens)
-        if reply.prompt_tokens:
-            self.budget.calibrate(round(estimated / self.budget.ratio), reply.prompt_tokens)
-        return reply
+        share = 1.0
+        for attempt in range(2):
+            messages, estimated = await self._fitted(build, share)
+            try:
+                reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=max_tokens)
+            except ContextExceeded:
+                if attempt == 1:
+                    raise BudgetExceeded(
+                        f"The model's server refused the prompt as too long for its context window even after "
+                        f"trimming it (about {estimated} tokens, window {self.budget.context_window}); ask about a "
+                        "smaller part of the code or raise the server's context size."
+                    ) from None
+                share *= 0.6
+                continue
+            if reply.prompt_tokens:
+                self.budget.calibrate(count_messages(messages), reply.prompt_tokens)
+            return reply
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    async def _fitted(self, build: Callable[[float], list[dict]], share: float) -> tuple[list[dict], int]:
+        """The prompt at `share`, shrunk until its measured size fits; (messages, tokens)."""
+        limit = self.budget.prompt_limit()
+        for _ in range(3):
+            messages = build(share)
+            needed = await self._measure(messages)
+            if needed <= limit:
+                return messages, needed
+            share *= 0.9 * limit / needed
+        raise BudgetExceeded(
+            f"The request needs about {needed} tokens but the model's window leaves {limit} for the prompt "
+            f"(context window {self.budget.context_window}, reply {self.budget.max_output_tokens})."
+        )
+
+    async def _measure(self, messages: list[dict]) -> int:
+        """Exact when the server counts for us (and the estimate learns from it); otherwise the
+        calibrated estimate plus a tenth, since cl100k undercounts most local tokenizers on code."""
+        text = "\n".join(m.get("content") or "" for m in messages)
+        exact = await self.model.count_tokens(text)
+        if exact is None:
+            return math.ceil(self.budget.estimate(messages) * 1.1)
+        total = exact + MESSAGE_OVERHEAD * len(messages)
+        self.budget.calibrate(count_messages(messages), total)
+        return total

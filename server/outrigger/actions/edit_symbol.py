@@ -112,16 +112,16 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
     first, last = symbol.range.start.line, symbol.range.end.line
     old_block = "".join(lines[first : last + 1])
 
-    messages = fit_excerpt(
-        ctx.budget,
-        lambda excerpt, trimmed: edit_messages(symbol, plan.instruction, excerpt, trimmed, old_block),
-        old_text,
-        symbol.range,
-    )
+    def messages(share: float) -> list[dict[str, str]]:
+        def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
+            return edit_messages(symbol, plan.instruction, excerpt, trimmed, old_block) + retry
+
+        return fit_excerpt(ctx.budget, build, old_text, symbol.range, share)
+
     retry: list[dict[str, str]] = []
     for attempt in range(2):
         ctx.progress(f"editing {symbol.path}…")
-        reply = await ctx.chat(messages + retry, max_tokens=_reply_allowance(old_block))
+        reply = await ctx.chat_fitted(messages, max_tokens=_reply_allowance(old_block))
         try:
             new_block = _new_block(ctx, reply.text, symbol, plan.intent, old_block)
             new_text = "".join(lines[:first]) + new_block + "".join(lines[last + 1 :])

@@ -133,9 +133,10 @@ async def _explain(request: str, path: str | None, name: str | None, ctx: Action
             "(questions about the whole workspace work too: “where is X used?”, “is there a function that …?”)."
         )
     text = ctx.workspace.read(where)
-    messages = fit_excerpt(ctx.budget, lambda excerpt, _: _messages(request, where, excerpt), text, keep)
     ctx.progress(f"reading {where}…")
-    reply = await ctx.chat(messages)
+    reply = await ctx.chat_fitted(
+        lambda share: fit_excerpt(ctx.budget, lambda excerpt, _: _messages(request, where, excerpt), text, keep, share)
+    )
     return reply.text.strip() or "The model gave no answer."
 
 
@@ -152,16 +153,19 @@ async def _search_catalogue(request: str, ctx: ActionContext) -> str:
             {"role": "user", "content": f"Functions and classes:\n{listing}\n\nQuestion: {request}"},
         ]
 
-    room = ctx.budget.room(build(""))
-    chosen, used = [], 0
-    for entry in entries:
-        cost = count_tokens(entry) + 1
-        if used + cost > room:
-            break
-        chosen.append(entry)
-        used += cost
+    def fitted(share: float) -> list[dict[str, str]]:
+        room = ctx.budget.room(build("")) * share
+        chosen, used = [], 0
+        for entry in entries:
+            cost = count_tokens(entry) + 1
+            if used + cost > room:
+                break
+            chosen.append(entry)
+            used += cost
+        return build("\n".join(chosen))
+
     ctx.progress("searching the workspace's functions…")
-    reply = await ctx.chat(build("\n".join(chosen)))
+    reply = await ctx.chat_fitted(fitted)
     return reply.text.strip() or "The model gave no answer."
 
 

@@ -60,6 +60,11 @@ class Budget:
         """How many more cl100k tokens of text fit beside `messages` (for `trim_around`)."""
         return max(0, math.floor((self.prompt_limit() - self.estimate(messages)) / self.ratio))
 
+    def learn_window(self, server_context: int | None) -> None:
+        """The server's real context window wins over the configured one when smaller."""
+        if server_context is not None and 0 < server_context < self.context_window:
+            self.context_window = server_context
+
     def check(self, messages: list[dict]) -> int:
         """The estimated prompt tokens; raises BudgetExceeded when they do not fit."""
         needed = self.estimate(messages)
@@ -134,10 +139,14 @@ def trim_around(text: str, keep: Range, max_tokens: int) -> tuple[str, int]:
     return "".join(lines[low:high]), low
 
 
-def fit_excerpt(budget: Budget, build: Callable[[str, bool], list[dict]], text: str, keep: Range) -> list[dict]:
+def fit_excerpt(
+    budget: Budget, build: Callable[[str, bool], list[dict]], text: str, keep: Range, share: float = 1.0
+) -> list[dict]:
     """The messages `build(excerpt, trimmed)` makes, with as much of `text` around `keep` as
-    the window allows. Refuses (with the numbers) when even the prompt around `keep` cannot fit."""
+    `share` of the window's free room allows (less than all of it when a measured prompt came
+    out larger than estimated). Refuses, with the numbers, when even the prompt around `keep`
+    cannot fit."""
     skeleton = build("", False)
     budget.check(skeleton)
-    excerpt, _ = trim_around(text, keep, budget.room(skeleton))
+    excerpt, _ = trim_around(text, keep, math.floor(budget.room(skeleton) * share))
     return build(excerpt, excerpt != text)

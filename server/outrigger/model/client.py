@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from outrigger.config import ModelSettings
-from outrigger.errors import ModelError
+from outrigger.errors import ContextExceeded, ModelError
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,10 @@ class ModelClient:
         self._base_lock = asyncio.Lock()
         # Cleared for good once the backend rejects constrained decoding.
         self._constrained = True
+        # Learned from the server (llama.cpp's /tokenize and /props); False: it has none.
+        self._tokenizer: bool | None = None
+        self._context: int | None = None
+        self._context_asked = False
         seconds = settings.timeout_seconds
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(seconds, connect=min(seconds, 10.0)))
 
@@ -109,6 +113,10 @@ class ModelClient:
                 f"The model at {url} did not answer within {self.settings.timeout_seconds:g} "
                 "seconds; try a smaller request or raise outrigger.model.timeoutSeconds."
             ) from None
+        if response.is_error and _context_exceeded(response):
+            raise ContextExceeded(
+                f"The model at {url} said the prompt is longer than its context window ({_excerpt(response.text)})."
+            )
         if response.is_error:
             raise ModelError(f"The model at {url} answered HTTP {response.status_code}: {_excerpt(response.text)}")
         try:
@@ -122,6 +130,40 @@ class ModelClient:
         reply = ChatReply(text, prompt_tokens, completion_tokens, time.perf_counter() - started)
         self.stats.add(reply)
         return reply
+
+    async def count_tokens(self, text: str) -> int | None:
+        """The model's own token count of `text` (llama.cpp's `/tokenize`), or None when the
+        server has no tokenizer endpoint (then callers estimate)."""
+        if self._tokenizer is False or self.settings.api != "openai":
+            return None
+        try:
+            response = await self._http.post(
+                f"{_server_root(await self.base_url())}/tokenize", json={"content": text, "add_special": False}
+            )
+            tokens = response.json()["tokens"] if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            tokens = None
+        if not isinstance(tokens, list):
+            self._tokenizer = False
+            return None
+        self._tokenizer = True
+        return len(tokens)
+
+    async def context_size(self) -> int | None:
+        """The context window the server really runs with (llama.cpp's `/props`), asked once;
+        None when it does not say."""
+        if not self._context_asked:
+            self._context_asked = True
+            if self.settings.api == "openai":
+                try:
+                    response = await self._http.get(f"{_server_root(await self.base_url())}/props")
+                    data = response.json() if response.status_code == 200 else {}
+                    n_ctx = (data.get("default_generation_settings") or {}).get("n_ctx") or data.get("n_ctx")
+                    if isinstance(n_ctx, int) and n_ctx > 0:
+                        self._context = n_ctx
+                except (httpx.HTTPError, ValueError, AttributeError):
+                    pass
+        return self._context
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -183,6 +225,19 @@ def _normalise_base(base: str, api: str) -> str:
     if api == "openai" and not urlsplit(base).path:
         base += "/v1"
     return base
+
+
+def _server_root(base: str) -> str:
+    """llama.cpp serves /tokenize and /props beside /v1, not under it."""
+    return base.removesuffix("/v1")
+
+
+def _context_exceeded(response: httpx.Response) -> bool:
+    """llama.cpp: "exceeds the available context size"; OpenAI-style: "maximum context length"."""
+    if response.status_code not in (400, 413, 422, 500):
+        return False
+    text = response.text.lower()
+    return "context" in text and any(word in text for word in ("exceed", "maximum", "too long", "length"))
 
 
 def _refused(error: BaseException | None) -> bool:
