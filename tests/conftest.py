@@ -14,6 +14,14 @@ from fake_model import FakeModel
 from outrigger.model import embedded
 
 
+@pytest.fixture(autouse=True)
+def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test remembers its actions (history, undo) in a folder of its own, never the user's."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("OUTRIGGER_STATE", str(state))
+    return state
+
+
 @pytest.fixture
 def fake_model() -> Iterator[FakeModel]:
     """A scripted OpenAI-compatible server on 127.0.0.1; `.base_url` ends in /v1."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -44,3 +45,32 @@ def test_a_missing_workspace_is_one_line(tmp_path):
     result = run("ask", "-w", str(tmp_path / "nope"), "anything")
     assert result.returncode == 1
     assert result.stderr.strip().startswith("outrigger:") and "Traceback" not in result.stderr
+
+
+def test_undo_and_do_the_same_work_in_a_later_process(py, fake_model):
+    """The CLI used to forget: "undo" in a second run said "Nothing to undo"."""
+    original = (py / "items.py").read_text()
+    env = {**os.environ, "OUTRIGGER_BASE_URL": fake_model.base_url}
+    renamed = run("ask", "-w", str(py), "rename get_item_count to count_items", "--apply", env=env)
+    assert renamed.returncode == 0, renamed.stderr
+    assert "count_items" in (py / "items.py").read_text()
+
+    history_run = run("ask", "-w", str(py), "undo", "--apply", env=env)
+
+    assert history_run.returncode == 0, history_run.stdout + history_run.stderr
+    assert "Undid: Renamed `get_item_count` to `count_items`" in history_run.stdout
+    assert (py / "items.py").read_text() == original
+    again = run("ask", "-w", str(py), "undo", env=env)
+    assert again.returncode == 2 and "Nothing to undo" in again.stdout
+
+
+def test_a_later_process_never_undoes_over_changes_made_since(py, fake_model):
+    env = {**os.environ, "OUTRIGGER_BASE_URL": fake_model.base_url}
+    assert run("ask", "-w", str(py), "rename get_item_count to count_items", "--apply", env=env).returncode == 0
+    with (py / "items.py").open("a") as handle:
+        handle.write("\n# edited by hand afterwards\n")
+
+    undo = run("ask", "-w", str(py), "undo", "--apply", env=env)
+
+    assert undo.returncode == 2 and "changed since it was edited" in undo.stdout
+    assert "# edited by hand afterwards" in (py / "items.py").read_text()

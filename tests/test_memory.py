@@ -58,3 +58,43 @@ def test_undo_collapses_several_edits_to_one_file():
     edits = [file_edit("a.js", "1\n", "2\n", None), file_edit("a.js", "2\n", "3\n", None)]
     (revert,) = undo_edits(record("Edited twice.", edits), {"a.js": "3\n"}.__getitem__, lambda path: None)
     assert (revert.old_text, revert.new_text) == ("3\n", "1\n")
+
+
+def test_a_stored_memory_is_shared_between_instances_and_survives_a_bad_file(tmp_path):
+    from outrigger.plan import Intent, Plan
+
+    store = tmp_path / "memory.json"
+    plan = Plan(intent=Intent.DOCSTRING, symbol="validateUser", instruction="add jsdoc to validateUser")
+    first = Memory(store=store)
+    first.record(ActionRecord("Added JSDoc.", "add jsdoc to validateUser", plan, [file_edit("a.js", BEFORE, AFTER, 3)]))
+
+    second = Memory(store=store)  # another process on the same workspace
+    [edit] = second.last().edits
+    assert (second.history(), second.last().plan, edit.old_text, edit.new_text) == (
+        ["Added JSDoc."],
+        plan,
+        BEFORE,
+        AFTER,
+    )
+    assert second.pop().summary == "Added JSDoc." and first.history() == []
+
+    store.write_text("{not json")
+    assert Memory(store=store).history() == []  # a broken file is ignored, not a crash
+
+
+def test_only_the_last_actions_keep_what_undo_needs(tmp_path):
+    from outrigger.memory import UNDOABLE
+    from outrigger.plan import Intent, Plan
+
+    store = tmp_path / "memory.json"
+    memory = Memory(store=store)
+    plan = Plan(intent=Intent.RENAME, symbol="a", new_name="b")
+    for n in range(UNDOABLE + 2):
+        memory.record(ActionRecord(f"Action {n}.", "r", plan, [file_edit("a.js", f"{n}\n", f"{n + 1}\n", None)]))
+    reloaded = Memory(store=store)
+    for _ in range(UNDOABLE):
+        assert reloaded.pop().edits
+    oldest_kept = reloaded.last()
+    assert oldest_kept.edits == []
+    with pytest.raises(Refused, match=f"last {UNDOABLE} actions only"):
+        undo_edits(oldest_kept, lambda path: "", lambda path: None)

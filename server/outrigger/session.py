@@ -15,6 +15,7 @@ from pathlib import Path
 from outrigger import progress
 from outrigger.agent import Agent
 from outrigger.config import Settings
+from outrigger.memory import Memory
 from outrigger.model.client import ModelClient
 from outrigger.model.embedded import EmbeddedServer
 from outrigger.progress import Progress
@@ -32,7 +33,9 @@ class Session:
         self.workspace = Workspace(self.root, settings.ignore)
         self.project_map = ProjectMap(self.workspace)
         self._embedded: EmbeddedServer | None = None
-        self.agent = Agent(self.workspace, self.project_map, self._open_model(settings), settings)
+        self.agent = Agent(
+            self.workspace, self.project_map, self._open_model(settings), settings, memory=Memory.for_workspace(root)
+        )
 
     @classmethod
     @asynccontextmanager
