@@ -23,7 +23,9 @@ FENCED_FIX = "```python\ndef get_item(item_id):\n    return ITEMS.get(item_id, N
 @pytest.mark.parametrize("on", [True, False])
 async def test_fence_stripping(py, fake_model, on):
     fake_model.script(FENCED_FIX, FENCED_FIX)
-    agent = agent_with(py, fake_model, fence_stripping=on, syntax_check=False, symbol_confinement=False)
+    agent = agent_with(
+        py, fake_model, fence_stripping=on, syntax_check=False, symbol_confinement=False, project_tests=False
+    )
     outcome = await agent.ask("fix get_item in items.py")
     leaked = "```" in (outcome.edits[0].new_text if outcome.edits else "")
     assert leaked is (not on)
@@ -42,7 +44,7 @@ async def test_symbol_confinement(js, fake_model, on):
 async def test_syntax_check(py, fake_model, on):
     broken = "def get_item(item_id)\n    return ITEMS.get(item_id)\n"
     fake_model.script(broken, broken)
-    agent = agent_with(py, fake_model, syntax_check=on, symbol_confinement=False)
+    agent = agent_with(py, fake_model, syntax_check=on, symbol_confinement=False, project_tests=False)
     outcome = await agent.ask("fix get_item in items.py")
     assert outcome.kind == ("refused" if on else "edit")
 

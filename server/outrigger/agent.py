@@ -15,6 +15,7 @@ from outrigger.actions.context import ActionContext, Answer, Change
 from outrigger.config import Settings
 from outrigger.edits import FileEdit, combined_preview
 from outrigger.errors import BudgetExceeded, OutriggerError, Refused
+from outrigger.guards import project_tests
 from outrigger.guards.budget import Budget
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
@@ -54,6 +55,7 @@ class Outcome:
     plan: Plan | None = None
     edits: list[FileEdit] = field(default_factory=list)
     preview: str = ""
+    notes: list[str] = field(default_factory=list)  # what the checks found: imports added, the tests' result
 
 
 class Agent:
@@ -92,6 +94,7 @@ class Agent:
             stats=self.stats,
             memory=self.memory,
             guards=self.guards,
+            settings=self.settings,
             progress=progress or quiet,
             dispatch=actions.execute,
         )
@@ -110,11 +113,26 @@ class Agent:
                     path=path,
                 )
                 result = await actions.execute(plan, ctx)
+                if isinstance(result, Change) and plan.intent in _TESTED and self.guards.project_tests:
+                    result.notes.append(await self._project_tests(result, ctx))
         except OutriggerError as error:
             return Outcome(kind="refused", message=str(error), plan=plan)
         if isinstance(result, Answer):
             return Outcome(kind="answer", message=result.text, plan=plan)
         return _edit_outcome(result, plan)
+
+    async def _project_tests(self, change: Change, ctx: ActionContext) -> str:
+        """The project's own tests on a scratch copy, before and after the change."""
+        settings = self.settings.tests
+        command = project_tests.test_command(self.workspace.root, settings)
+        if command is None:
+            return "No test command is configured or obvious, so no tests ran."
+        ctx.progress("running the project's tests on a scratch copy…")
+        changes = {edit.path: (None if edit.kind == "delete" else edit.new_text) for edit in change.edits}
+        runs = await project_tests.before_and_after(self.workspace, changes, command, settings.timeout_seconds)
+        if runs is None:
+            return "The workspace is too large to copy for a test run, so no tests ran."
+        return project_tests.verdict(*runs, settings.on_failure)
 
     def commit(self, outcome: Outcome) -> None:
         """The front end applied `outcome`'s edits: remember it (or forget the undone action)."""
@@ -144,4 +162,10 @@ def _edit_outcome(change: Change, plan: Plan) -> Outcome:
         plan=change.plan or plan,
         edits=change.edits,
         preview=combined_preview(change.edits),
+        notes=change.notes,
     )
+
+
+# Edits that can change what the code does; the project's tests check them. Docstrings and type
+# hints cannot (the name guard covers their one risk, a missing import).
+_TESTED = frozenset({Intent.FIX, Intent.REWRITE, Intent.ADD, Intent.RENAME, Intent.TASK})

@@ -121,6 +121,8 @@ def _print_outcome(outcome: Outcome) -> None:
     elif outcome.kind == "edit":
         print(outcome.preview, end="" if outcome.preview.endswith("\n") else "\n")
         print(f"Summary: {outcome.message}")
+        for note in outcome.notes:
+            print(f"Check: {note}")
     else:
         print(f"Refused: {outcome.message}")
 

@@ -50,10 +50,31 @@ class ModelSettings(BaseModel):
     timeout_seconds: float = Field(default=120.0, gt=0)
 
 
+class TaskSettings(BaseModel):
+    model_config = _WIRE
+
+    max_steps: int = Field(default=8, ge=1, le=50, description="the most steps one multi-file request may have")
+
+
+class TestSettings(BaseModel):
+    """The project's own tests as a guard: run on a scratch copy with the proposed change."""
+
+    model_config = _WIRE
+
+    # "auto": when a command is configured or obvious (pytest, npm test, cargo test, …).
+    run: Literal["auto", "always", "never"] = "auto"
+    command: list[str] | None = Field(default=None, description='e.g. ["python", "-m", "pytest", "-q"]')
+    timeout_seconds: float = Field(default=120.0, gt=0)
+    # "refuse": a change that turns passing tests red is refused; "warn": offered with the failure shown.
+    on_failure: Literal["refuse", "warn"] = "refuse"
+
+
 class Settings(BaseModel):
     model_config = _WIRE
 
     model: ModelSettings = Field(default_factory=ModelSettings)
+    tasks: TaskSettings = Field(default_factory=TaskSettings)
+    tests: TestSettings = Field(default_factory=TestSettings)
     # Glob patterns (workspace-relative) never indexed and never sent to the model.
     ignore: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_PATTERNS))
 

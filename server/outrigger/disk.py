@@ -18,14 +18,24 @@ from .workspace.paths import resolve_in_workspace
 
 
 def apply_to_disk(root: Path, edits: Sequence[FileEdit]) -> None:
+    """Every file is checked before any is written; created files get their folders, deleted
+    ones are removed."""
+
     def read(relative: str) -> str:
         path = Path(root) / resolve_in_workspace(Path(root), relative)
-        return _read_exactly(path) if path.exists() else ""
+        if not path.is_file():
+            raise Refused(f"`{relative}` does not exist.")
+        return _read_exactly(path)
 
     if stale := first_stale(edits, read):
         raise Refused(f"{stale} changed since the edit was computed; nothing was written.")
     for edit in edits:
-        _write_atomically(Path(root) / resolve_in_workspace(Path(root), edit.path), edit.new_text)
+        path = Path(root) / resolve_in_workspace(Path(root), edit.path)
+        if edit.kind == "delete":
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, edit.new_text)
 
 
 def _read_exactly(path: Path) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from outrigger.spans import Range, line_starts, offset_of, position_of
 
@@ -26,6 +27,17 @@ class FileEdit:
     old_text: str
     new_text: str
     edits: tuple[TextEdit, ...]
+    # "create": the file does not exist yet (old_text is ""); "delete": it goes (new_text is "").
+    kind: Literal["edit", "create", "delete"] = "edit"
+    step: str | None = None  # for tasks: which step(s) changed the file, for the preview's grouping
+
+
+def created_file(path: str, text: str, step: str | None = None) -> FileEdit:
+    return replace(file_edit(path, "", text, None), kind="create", step=step)
+
+
+def deleted_file(path: str, text: str, version: int | None, step: str | None = None) -> FileEdit:
+    return replace(file_edit(path, text, "", version), kind="delete", step=step)
 
 
 def split_lines(text: str) -> list[str]:
@@ -84,12 +96,13 @@ def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
 
 
 def unified_diff(edit: FileEdit) -> str:
-    """A git-style unified diff of one file's edit ("" when nothing changed)."""
+    """A git-style unified diff of one file's edit ("" when nothing changed); a created or
+    deleted file is diffed against /dev/null, as git shows it."""
     lines = difflib.unified_diff(
         split_lines(edit.old_text),
         split_lines(edit.new_text),
-        fromfile=f"a/{edit.path}",
-        tofile=f"b/{edit.path}",
+        fromfile="/dev/null" if edit.kind == "create" else f"a/{edit.path}",
+        tofile="/dev/null" if edit.kind == "delete" else f"b/{edit.path}",
     )
     # A last line without "\n" would run into the next diff line; mark it the way git does.
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from outrigger.cache import state_dir, workspace_key
-from outrigger.edits import FileEdit, file_edit
+from outrigger.edits import FileEdit, created_file, deleted_file, file_edit
 from outrigger.errors import Refused
 from outrigger.guards.stale import first_stale
 from outrigger.plan import Plan
@@ -118,9 +118,19 @@ class Memory:
             Path(temp).unlink(missing_ok=True)
 
 
+def _edit_from(entry: dict[str, Any]) -> FileEdit:
+    kind = entry.get("kind", "edit")
+    if kind == "create":
+        return created_file(entry["path"], entry["new_text"])
+    if kind == "delete":
+        return deleted_file(entry["path"], entry["old_text"], entry["version"])
+    return file_edit(entry["path"], entry["old_text"], entry["new_text"], entry["version"])
+
+
 def _record_to(record: ActionRecord, *, keep_texts: bool) -> dict[str, Any]:
     edits = [
-        {"path": e.path, "version": e.version, "old_text": e.old_text, "new_text": e.new_text} for e in record.edits
+        {"path": e.path, "version": e.version, "old_text": e.old_text, "new_text": e.new_text, "kind": e.kind}
+        for e in record.edits
     ]
     return {
         "summary": record.summary,
@@ -131,7 +141,7 @@ def _record_to(record: ActionRecord, *, keep_texts: bool) -> dict[str, Any]:
 
 
 def _record_from(entry: dict[str, Any]) -> ActionRecord:
-    edits = [file_edit(e["path"], e["old_text"], e["new_text"], e["version"]) for e in entry["edits"]]
+    edits = [_edit_from(e) for e in entry["edits"]]
     return ActionRecord(entry["summary"], entry["request"], Plan.model_validate(entry["plan"]), edits)
 
 
@@ -148,13 +158,21 @@ def undo_edits(
             f"Cannot undo “{record.summary}”: Outrigger keeps what undo needs for the last {UNDOABLE} actions only."
         )
     # Several edits to one file within an action collapse to its first old and last new text.
-    before: dict[str, str] = {}
-    after: dict[str, str] = {}
+    first: dict[str, FileEdit] = {}
+    last: dict[str, FileEdit] = {}
     for edit in record.edits:
-        before.setdefault(edit.path, edit.old_text)
-        after[edit.path] = edit.new_text
+        first.setdefault(edit.path, edit)
+        last[edit.path] = edit
 
-    reverts = [file_edit(path, after[path], old_text, version(path)) for path, old_text in before.items()]
+    reverts = []
+    for path, edit in first.items():
+        after = last[path]
+        if edit.kind == "create":  # the action created it: undo deletes it
+            reverts.append(deleted_file(path, after.new_text, version(path)))
+        elif after.kind == "delete":  # the action deleted it: undo brings it back
+            reverts.append(created_file(path, edit.old_text))
+        else:
+            reverts.append(file_edit(path, after.new_text, edit.old_text, version(path)))
     if stale := first_stale(reverts, read):
         raise Refused(f"Cannot undo “{record.summary}”: {stale} changed since it was edited.")
     return reverts

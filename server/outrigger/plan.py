@@ -24,6 +24,7 @@ class Intent(StrEnum):
     ADD = "add"
     UNDO = "undo"
     REPEAT = "repeat"
+    TASK = "task"  # several steps, one file each: `Plan.steps`
 
     @property
     def edits_symbols(self) -> bool:
@@ -51,6 +52,44 @@ class Question(StrEnum):
     EXPLAIN = "explain"  # what code does: one call over the code
 
 
+class StepAction(StrEnum):
+    """What one step of a task does to its one file."""
+
+    EDIT = "edit"  # change one existing symbol (a model call)
+    ADD = "add"  # add new code to an existing file (a model call)
+    CREATE = "create"  # write a new file (a model call)
+    DELETE = "delete"  # delete a file nothing else needs
+    RENAME = "rename"  # rename a symbol everywhere, from its occurrences
+    MOVE = "move"  # move a symbol to another file and point its imports there
+    EDIT_CALLERS = "edit_callers"  # edit every function that calls `symbol` (one step each, once expanded)
+
+
+class Step(BaseModel):
+    """One step of a task: one file, one thing to do there, the steps it needs done first."""
+
+    id: int
+    action: StepAction
+    file: str
+    symbol: str | None = None
+    new_name: str | None = None  # rename: the new identifier
+    to_file: str | None = None  # move: where the symbol goes
+    what: str = ""  # the step's task in words (what the model is told)
+    after: list[int] = Field(default_factory=list)
+    intent: Intent | None = None  # edit steps: what kind of edit (docstring, fix, …)
+
+    def describe(self) -> str:
+        """ "step 2: edit `handleLogout` in src/routes.js — call logout" """
+        parts = [self.action.value.replace("_", " ")]
+        if self.symbol:
+            parts.append(f"`{self.symbol}`")
+        if self.new_name:
+            parts.append(f"→ `{self.new_name}`")
+        parts.append(f"{'from' if self.action is StepAction.MOVE else 'in'} {self.file}")
+        if self.to_file:
+            parts.append(f"to {self.to_file}")
+        return " ".join(parts) + (f" — {self.what}" if self.what else "")
+
+
 class Target(BaseModel):
     symbol: str
     file: str | None = None
@@ -66,6 +105,7 @@ class Plan(BaseModel):
     instruction: str = Field(default="", description="what to do, in the user's words")
     also: list[Target] = Field(default_factory=list, description="further symbols to edit the same way")
     question: Question | None = Field(default=None, description="for questions: what kind")
+    steps: list[Step] = Field(default_factory=list, description="for tasks: the steps, one file each")
     decided_by: Literal["rules", "model"] = "rules"
 
     @property
@@ -78,7 +118,13 @@ class Plan(BaseModel):
         return [Target(symbol=self.symbol or "", file=self.file, line=self.line), *self.also]
 
     def describe(self) -> str:
-        """One line for a preview: "rename `a` → `b` in src/x.js (decided by rules)"."""
+        """One line for a preview: "rename `a` → `b` in src/x.js (decided by rules)"; a task
+        lists its steps on the lines after."""
+        if self.intent is Intent.TASK:
+            steps = "".join(f"\n  {step.id}. {step.describe()}" for step in self.steps)
+            return (
+                f"task of {len(self.steps)} step{'s' * (len(self.steps) != 1)} (decided by {self.decided_by}):{steps}"
+            )
         parts = [self.intent.label]
         if self.symbol:
             parts.append(f"`{self.symbol}`")

@@ -12,6 +12,7 @@ from outrigger.actions.edit_symbol import edit_symbols
 from outrigger.actions.question import answer
 from outrigger.actions.rename import rename
 from outrigger.actions.repeat import repeat
+from outrigger.actions.task import run_task
 from outrigger.actions.undo import undo
 from outrigger.plan import Intent, Plan
 
@@ -27,6 +28,7 @@ EXECUTORS: dict[Intent, Executor] = {
     Intent.ADD: add_code,
     Intent.UNDO: undo,
     Intent.REPEAT: repeat,
+    Intent.TASK: run_task,
 }
 
 

@@ -32,21 +32,34 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
     if not plan.file:
         raise Refused("Say which file the new code goes in, e.g. “add a function that … to src/utils.js”.")
     path = ctx.project_map.require_file(plan.file)
+    old_text, version = ctx.workspace.read(path), ctx.workspace.version(path)  # before the model call
+    new_text, added = await appended(ctx, path, old_text, plan.instruction, plan.symbol)
+    resolved = resolve_names(ctx.guards, path, old_text, new_text, ctx.project_map)
+    names = ", ".join(f"`{n}`" for n in added) or "new code"
+    summary = f"Added {names} to {path}{resolved.summary_suffix()}."
+    return Change(edits=[file_edit(path, old_text, resolved.text, version)], summary=summary)
+
+
+async def appended(
+    ctx: ActionContext, path: str, old_text: str, instruction: str, asked: str | None, facts: str = ""
+) -> tuple[str, list[str]]:
+    """`old_text` with the model's new definitions appended, and their names. `facts` are
+    what earlier steps of a task established (signatures), for the prompt."""
     language = language_for(path)
     if language is None:
         raise Refused(
             f"Outrigger cannot check new code in {path}: it has no grammar for that language, so it could not "
             "tell what the code defines or whether it parses."
         )
-    old_text, version = ctx.workspace.read(path), ctx.workspace.version(path)  # before the model call
     ctx.progress(f"writing code for {path}…")
-    reply = await ctx.chat_fitted(lambda share: _fit_messages(ctx, path, language, plan.instruction, old_text, share))
+    task = f"{instruction}\n{facts}".strip()
+    reply = await ctx.chat_fitted(lambda share: _fit_messages(ctx, path, language, task, old_text, share))
     code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
     code = code.strip("\n")
     if not code.strip():
         raise Refused("The model returned no code; nothing was changed.")
 
-    existing = {s.name for s in ctx.project_map.symbols(path)}
+    existing = {s.name for s in extract_symbols(path, old_text)}
     added = [s.name for s in extract_symbols(path, code)]
     clashes = sorted(existing.intersection(added))
     if clashes and ctx.guards.symbol_confinement:
@@ -54,15 +67,12 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
             f"The model's code redefines {', '.join(f'`{n}`' for n in clashes)} in {path}; nothing was changed."
         )
     if ctx.guards.symbol_confinement:
-        _require_new_definitions(plan.symbol, added, path)
+        _require_new_definitions(asked, added, path)
 
     separator = "" if not old_text or old_text.endswith("\n\n") else ("\n" if old_text.endswith("\n") else "\n\n")
     new_text = old_text + separator + code + "\n"
     refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's code")
-    resolved = resolve_names(ctx.guards, path, old_text, new_text, ctx.project_map)
-    names = ", ".join(f"`{n}`" for n in added) or "new code"
-    summary = f"Added {names} to {path}{resolved.summary_suffix()}."
-    return Change(edits=[file_edit(path, old_text, resolved.text, version)], summary=summary)
+    return new_text, added
 
 
 def _require_new_definitions(asked: str | None, added: list[str], path: str) -> None:

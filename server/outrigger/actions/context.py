@@ -7,6 +7,7 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from outrigger.config import Settings
 from outrigger.edits import FileEdit
 from outrigger.errors import BudgetExceeded, ContextExceeded
 from outrigger.guards.budget import MESSAGE_OVERHEAD, Budget, count_messages
@@ -28,7 +29,10 @@ class Change:
 
     edits: list[FileEdit]
     summary: str
-    plan: Plan | None = None  # the plan carried out, when it is not the one asked ("do the same")
+    plan: Plan | None = None
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the checks found, for the preview  # the plan carried out, when it is not the one asked ("do the same")
 
 
 @dataclass
@@ -47,6 +51,7 @@ class ActionContext:
     stats: RepairStats
     memory: Memory
     guards: Guards = field(default_factory=Guards)
+    settings: Settings = field(default_factory=Settings)
     progress: Progress = quiet
     # Runs another plan through the registry ("do the same to X" replays the last one).
     dispatch: Callable[[Plan, ActionContext], Awaitable[Change | Answer]] | None = None

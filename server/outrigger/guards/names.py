@@ -26,6 +26,7 @@ from outrigger.edits import split_lines
 from outrigger.errors import Refused
 from outrigger.guards.switches import Guards
 from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for
 
 _TYPING = frozenset(typing.__all__)
@@ -236,6 +237,24 @@ def _add_script_line(text: str, statement: str) -> str:
 
 def _ending(line: str) -> str:
     return line[len(line.rstrip("\r\n")) :]
+
+
+def import_hint(from_path: str, symbol: Symbol) -> str:
+    """How code in `from_path` imports `symbol` ("from pricing import average_price"), or ""
+    when the languages differ or the file cannot be imported by name."""
+    language, source = language_for(from_path), language_for(symbol.path)
+    if language == "python" and source == "python":
+        module = PurePosixPath(symbol.path).with_suffix("")
+        parts = [part for part in module.parts if part != "__init__"]
+        if parts and all(part.isidentifier() for part in parts):
+            return f"import it with `from {'.'.join(parts)} import {symbol.name}`"
+        return ""
+    if language in ("javascript", "typescript", "tsx") and source in ("javascript", "typescript", "tsx"):
+        specifier = _specifier(from_path, symbol.path)
+        if language == "javascript":
+            return f'import it with `const {{ {symbol.name} }} = require("{specifier}")`'
+        return f'import it with `import {{ {symbol.name} }} from "{specifier}"`'
+    return ""
 
 
 def _names(names: list[str]) -> str:

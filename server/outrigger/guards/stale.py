@@ -12,13 +12,17 @@ from outrigger.errors import Refused
 def first_stale(
     edits: Iterable[FileEdit], read: Callable[[str], str], version: Callable[[str], int | None] | None = None
 ) -> str | None:
-    """The first edited file whose text (or open document's version) moved on, or None."""
+    """The first edited file whose text (or open document's version) moved on, or None. A
+    file to create must still not exist: `read` raising Refused says so."""
     for edit in edits:
         if version is not None and (current := version(edit.path)) is not None and current != edit.version:
             return edit.path
         try:
-            if read(edit.path) != edit.old_text:
-                return edit.path
+            current_text = read(edit.path)
         except Refused:
+            if edit.kind != "create":
+                return edit.path
+            continue
+        if edit.kind == "create" or current_text != edit.old_text:
             return edit.path
     return None

@@ -15,3 +15,4 @@ class Guards:
     symbol_confinement: bool = True
     syntax_check: bool = True
     name_check: bool = True
+    project_tests: bool = True

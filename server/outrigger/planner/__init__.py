@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from outrigger.errors import Refused
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.structured import ChatModel, structured_reply
 from outrigger.guards.switches import Guards
@@ -13,7 +14,15 @@ from outrigger.plan import Intent, Plan
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
 from outrigger.planner.named import contradicts_rename, mentioned_symbols, plan_from_names
 from outrigger.planner.questions import question_kind
-from outrigger.planner.rules import named_symbol, plan_by_rules
+from outrigger.planner.rules import looks_like_question, named_symbol, plan_by_rules
+from outrigger.planner.tasks import (
+    ModelTask,
+    leaves_out,
+    plan_from_model_task,
+    plan_task_by_rules,
+    split_clauses,
+    task_messages,
+)
 from outrigger.planner.wording import normalize
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
@@ -35,11 +44,15 @@ async def make_plan(
     instruction = request.strip()
     text = normalize(request, known=lambda name: bool(project_map.find(name)))
     if routing:
-        decided = plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
+        _refuse_mixed(text)
+        decided = plan_task_by_rules(text, project_map, instruction)
+        decided = decided or plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
         decided = decided or plan_from_names(text, project_map, instruction)
         if decided is not None:
             decided = decided.model_copy(update={"instruction": instruction})
             return _with_question(_located(decided, text, cursor), text, project_map)
+        if len(split_clauses(text)) > 1:
+            return await _model_task(request, project_map, model, guards, stats)
 
     messages = plan_messages(request, project_map.files(), cursor_name)
     reply = await structured_reply(model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
@@ -49,7 +62,36 @@ async def make_plan(
         retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
         reply = await structured_reply(model, retry, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
         plan = merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
-    return _with_question(_located(oriented(plan, project_map), text, cursor), text, project_map)
+    plan = _with_question(_located(oriented(plan, project_map), text, cursor), text, project_map)
+    if missing := leaves_out(plan, text, project_map):
+        # A request with several steps is never carried out as one of them.
+        return await _model_task(request, project_map, model, guards, stats, f"it must also cover {', '.join(missing)}")
+    return plan
+
+
+async def _model_task(
+    request: str,
+    project_map: ProjectMap,
+    model: ChatModel,
+    guards: Guards,
+    stats: RepairStats,
+    problems: str | None = None,
+) -> Plan:
+    messages = task_messages(request, project_map, problems)
+    reply = await structured_reply(
+        model, messages, ModelTask, stats, schema_name="task list", repair=guards.json_repair
+    )
+    return plan_from_model_task(reply, request.strip())
+
+
+def _refuse_mixed(text: str) -> None:
+    """ "explain X and fix it" would answer and drop the fix (or fix without answering)."""
+    clauses = split_clauses(text)
+    if len(clauses) > 1 and looks_like_question(clauses[0]) != looks_like_question(" ".join(clauses[1:])):
+        raise Refused(
+            "The request both asks a question and asks for a change; ask them one at a time, so the answer "
+            "cannot turn into an edit."
+        )
 
 
 def _located(plan: Plan, text: str, cursor: Symbol | None) -> Plan:

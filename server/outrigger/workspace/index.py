@@ -62,6 +62,15 @@ class ProjectMap:
         else:
             self.remove(relative)
 
+    def overlaid(self, workspace: Workspace, changed: list[str]) -> ProjectMap:
+        """A map of `workspace` (a view with proposed texts) that shares this map's entries
+        for every file but the `changed` ones, which are indexed anew (or dropped)."""
+        other = ProjectMap(workspace)
+        other._files, other._editor, other.skipped = dict(self._files), dict(self._editor), dict(self.skipped)
+        for path in changed:
+            other.update(path)
+        return other
+
     def remove(self, path: str) -> None:
         relative = self.workspace.resolve(path)
         self._files.pop(relative, None)

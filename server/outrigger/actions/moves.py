@@ -1,0 +1,343 @@
+"""Moving a top-level definition to another file, and pointing every import of it there — done
+in code, never by the model: the definition's lines are cut and pasted as they are.
+
+Python: `from a import x` / `import a` + `a.x` in every file become imports from the new
+module; the imports the moved code needs come along; the old module imports it back when it
+still uses it. JavaScript/TypeScript: `require`/`import` of it follow it, and the
+`module.exports = { … }` / `export` lists of both files are kept right. A form this does not
+know (a star import, a default export, `require("./a").x`) refuses the move, naming the file.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from outrigger.blocks import with_newline
+from outrigger.edits import split_lines
+from outrigger.errors import Refused
+from outrigger.workspace.languages import language_for
+from outrigger.workspace.symbols import Symbol, extract_symbols
+
+
+@dataclass
+class Move:
+    """The texts a move changes: path → new text (created files included)."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def move_definition(
+    name: str,
+    source: str,
+    target: str,
+    read: Callable[[str], str | None],
+    files: list[str],
+) -> Move:
+    """Move the top-level `name` from `source` to `target` (created when `read` gives None).
+    `files` are every file that may import it."""
+    source_text = read(source)
+    if source_text is None:
+        raise Refused(f"`{source}` does not exist.")
+    symbol = _top_level(name, source, source_text)
+    language = language_for(source)
+    if language == "python":
+        return _python(symbol, source, source_text, target, read, files)
+    if language in ("javascript", "typescript", "tsx"):
+        return _script(symbol, source, source_text, target, read, files)
+    raise Refused(f"Outrigger moves Python, JavaScript and TypeScript code; `{source}` is {language or 'neither'}.")
+
+
+def _top_level(name: str, path: str, text: str) -> Symbol:
+    found = [s for s in extract_symbols(path, text) if s.name == name and s.container is None]
+    if len(found) != 1:
+        raise Refused(f"`{name}` is not defined once at the top of `{path}`.")
+    return found[0]
+
+
+def _cut(text: str, symbol: Symbol) -> tuple[str, str]:
+    """(the text without the definition, the definition's lines). The gap closes with the
+    blank lines that stood before the definition, so the file keeps its spacing."""
+    lines = split_lines(text)
+    first, last = symbol.range.start.line, symbol.range.end.line
+    block = with_newline("".join(lines[first : last + 1]))
+    before = "".join(lines[:first])
+    after = "".join(lines[last + 1 :])
+    gap = len(before) - len(before.rstrip("\n"))
+    before, after = before.rstrip("\n"), after.lstrip("\n")
+    if not before:
+        return after, block
+    if not after:
+        return before + "\n", block
+    return before + "\n" * max(gap, 2) + after, block
+
+
+def _append(text: str | None, block: str, header: list[str]) -> str:
+    body = (text or "").rstrip("\n")
+    for line in header:
+        if line.strip() and line.strip() not in body:
+            body = _insert_import(body, line)
+    separator = "\n\n\n" if body.strip() else ""
+    return body + separator + block
+
+
+def _insert_import(text: str, statement: str) -> str:
+    """After the leading import block (or at the top)."""
+    lines = split_lines(text + "\n") if text else []
+    at = 0
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith(("import ", "from ", '"use strict"', "'use strict'")) or re.match(
+            r"(?:const|let|var)\s+.*=\s*require\(", stripped
+        ):
+            at = index + 1
+        elif stripped and not stripped.startswith(("#", "//", '"""', "/*", "*")):
+            break
+    return "".join(lines[:at] + [statement + "\n"] + lines[at:]).rstrip("\n")
+
+
+# -- Python -----------------------------------------------------------------------------------
+
+
+def _module(path: str) -> str:
+    parts = [p for p in PurePosixPath(path).with_suffix("").parts if p != "__init__"]
+    if not all(part.isidentifier() for part in parts):
+        raise Refused(f"`{path}` cannot be imported as a Python module name.")
+    return ".".join(parts)
+
+
+def _python(symbol: Symbol, source: str, text: str, target: str, read, files: list[str]) -> Move:
+    name, old_module, new_module = symbol.name, _module(source), _module(target)
+    rest, block = _cut(text, symbol)
+    tree = ast.parse(text)
+    used = {n.id for n in ast.walk(ast.parse(block)) if isinstance(n, ast.Name)}
+    header = []
+    for node in tree.body:  # the imports the moved code relies on come with it
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound = {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+            if bound & used:
+                header.append(ast.get_source_segment(text, node) or "")
+    own = {s.name for s in extract_symbols(source, rest) if s.container is None}
+    needs_old = sorted((used & own) - {name})
+    if needs_old:
+        header.append(f"from {old_module} import {', '.join(needs_old)}")
+    move = Move()
+    still_used = _python_uses(rest, name)
+    if still_used and needs_old:
+        raise Refused(
+            f"Moving `{name}` to `{target}` would make `{source}` and `{target}` import each other "
+            f"(`{name}` uses {', '.join(f'`{n}`' for n in needs_old)} and `{source}` still uses `{name}`)."
+        )
+    if still_used:
+        rest = _insert_import(rest.rstrip("\n"), f"from {new_module} import {name}") + "\n"
+        move.notes.append(f"{source} now imports `{name}` from {new_module}")
+    move.texts[source] = rest
+    move.texts[target] = _append(read(target), block, header) + "\n"
+    for path in files:
+        if path in (source, target) or language_for(path) != "python":
+            continue
+        current = read(path)
+        if current is None or name not in current:
+            continue
+        changed = _repoint_python(current, name, old_module, new_module, path)
+        if changed != current:
+            move.texts[path] = changed
+            move.notes.append(f"{path} imports `{name}` from {new_module}")
+    return move
+
+
+def _python_uses(text: str, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(ast.parse(text)))
+
+
+def _repoint_python(text: str, name: str, old: str, new: str, path: str) -> str:
+    tree = ast.parse(text)
+    lines = split_lines(text)
+    replacements: list[tuple[int, int, list[str]]] = []  # (first line, last line, new lines)
+    module_alias = None
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == old and node.level == 0:
+            names = [alias for alias in node.names if alias.name == name]
+            if not names:
+                continue
+            if any(alias.name == "*" for alias in node.names):
+                raise Refused(f"`{path}` imports everything from {old} (`import *`); Outrigger cannot move `{name}`.")
+            others = [alias for alias in node.names if alias.name != name]
+            new_lines = [f"from {new} import {_aliases(names)}\n"]
+            if others:
+                new_lines.insert(0, f"from {old} import {_aliases(others)}\n")
+            replacements.append((node.lineno - 1, (node.end_lineno or node.lineno) - 1, new_lines))
+        elif isinstance(node, ast.Import) and any(alias.name == old for alias in node.names):
+            module_alias = next(alias.asname or alias.name for alias in node.names if alias.name == old)
+        elif isinstance(node, ast.ImportFrom) and node.level > 0 and any(a.name == name for a in node.names):
+            raise Refused(f"`{path}` imports `{name}` relatively; Outrigger points absolute imports only.")
+    for first, last, new_lines in sorted(replacements, reverse=True):
+        lines[first : last + 1] = new_lines
+    text = "".join(lines)
+    if module_alias and re.search(rf"\b{re.escape(module_alias)}\.{re.escape(name)}\b", text):
+        text = re.sub(rf"\b{re.escape(module_alias)}\.{re.escape(name)}\b", f"{new}.{name}", text)
+        text = _insert_import(text.rstrip("\n"), f"import {new}") + "\n"
+    return text
+
+
+def _aliases(aliases: list[ast.alias]) -> str:
+    return ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in aliases)
+
+
+# -- JavaScript / TypeScript ---------------------------------------------------------------------
+
+_EXPORTS = re.compile(r"module\.exports\s*=\s*\{([^}]*)\}\s*;?")
+
+
+def _specifier(from_path: str, to_path: str) -> str:
+    relative = posixpath.relpath(posixpath.splitext(to_path)[0], posixpath.dirname(from_path) or ".")
+    return relative if relative.startswith(".") else f"./{relative}"
+
+
+def _resolves_to(specifier: str, from_path: str, path: str) -> bool:
+    if not specifier.startswith("."):
+        return False
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), specifier))
+    return joined in (posixpath.splitext(path)[0], path) or joined + "/index" == posixpath.splitext(path)[0]
+
+
+def _script(symbol: Symbol, source: str, text: str, target: str, read, files: list[str]) -> Move:
+    name = symbol.name
+    rest, block = _cut(text, symbol)
+    esm = bool(re.search(r"^\s*(?:import|export)\b", text, re.M))
+    move = Move()
+    rest = _without_export(rest, name)
+    dependencies = _script_dependencies(block, text, source, target, name, rest)
+    target_text = read(target)
+    block_out = block
+    target_exports = None
+    if not esm:
+        target_exports = target_text is None or bool(_EXPORTS.search(target_text or ""))
+    elif not re.match(r"\s*export\b", block):
+        block_out = "export " + block
+    new_target = _append(target_text, block_out, dependencies)
+    if target_exports:
+        new_target = _with_export(new_target, name)
+    if re.search(rf"(?<![\w$.]){re.escape(name)}\b", rest):
+        statement = _import_statement(name, _specifier(source, target), esm)
+        rest = _insert_import(rest.rstrip("\n"), statement) + "\n"
+        move.notes.append(f"{source} now imports `{name}` from {target}")
+    move.texts[source] = rest
+    move.texts[target] = new_target.rstrip("\n") + "\n"
+    for path in files:
+        if path in (source, target) or language_for(path) not in ("javascript", "typescript", "tsx"):
+            continue
+        current = read(path)
+        if current is None or name not in current:
+            continue
+        changed = _repoint_script(current, name, path, source, target)
+        if changed != current:
+            move.texts[path] = changed
+            move.notes.append(f"{path} imports `{name}` from {target}")
+    return move
+
+
+def _import_statement(name: str, specifier: str, esm: bool) -> str:
+    return f'import {{ {name} }} from "{specifier}";' if esm else f'const {{ {name} }} = require("{specifier}");'
+
+
+def _without_export(text: str, name: str) -> str:
+    def drop(m: re.Match[str]) -> str:
+        names = [n.strip() for n in m.group(1).split(",") if n.strip() and n.strip().split(":")[0].strip() != name]
+        return f"module.exports = {{ {', '.join(names)} }};" if names else ""
+
+    text = _EXPORTS.sub(drop, text)
+    return re.sub(
+        r"export\s*\{([^}]*)\}\s*;?",
+        lambda m: _export_list([n for n in m.group(1).split(",") if n.strip() and n.strip() != name]),
+        text,
+    )
+
+
+def _export_list(names: list[str]) -> str:
+    return f"export {{ {', '.join(n.strip() for n in names)} }};" if names else ""
+
+
+def _with_export(text: str, name: str) -> str:
+    if m := _EXPORTS.search(text):
+        names = [n.strip() for n in m.group(1).split(",") if n.strip()]
+        if name not in names:
+            names.append(name)
+        return text[: m.start()] + f"module.exports = {{ {', '.join(names)} }};" + text[m.end() :]
+    return text.rstrip("\n") + f"\n\nmodule.exports = {{ {name} }};\n"
+
+
+def _script_dependencies(block: str, text: str, source: str, target: str, name: str, rest: str) -> list[str]:
+    """The require/import lines the moved code needs, their paths re-aimed from `target`."""
+    used = set(re.findall(r"[A-Za-z_$][\w$]*", block))
+    header = []
+    for m in re.finditer(
+        r"^\s*(?:(?:const|let|var)\s+(\{[^}]*\}|[A-Za-z_$][\w$]*)\s*=\s*require\((['\"])([^'\"]+)\2\)"
+        r"|import\s+(\{[^}]*\}|[A-Za-z_$][\w$]*)\s+from\s+(['\"])([^'\"]+)\5)\s*;?",
+        text,
+        re.M,
+    ):
+        bound_part = m.group(1) or m.group(4)
+        specifier = m.group(3) or m.group(6)
+        bound = set(re.findall(r"[A-Za-z_$][\w$]*", bound_part))
+        if not bound & used:
+            continue
+        if specifier.startswith("."):
+            absolute = posixpath.normpath(posixpath.join(posixpath.dirname(source), specifier))
+            specifier = _specifier(target, absolute)
+        line = m.group(0).strip()
+        header.append(line.replace(m.group(3) or m.group(6), specifier))
+    own = {s.name for s in extract_symbols(source, rest) if s.container is None}
+    needs_old = sorted((used & own) - {name})
+    if needs_old:
+        esm = bool(re.search(r"^\s*(?:import|export)\b", text, re.M))
+        listed = ", ".join(needs_old)
+        specifier = _specifier(target, source)
+        header.append(
+            f'import {{ {listed} }} from "{specifier}";' if esm else f'const {{ {listed} }} = require("{specifier}");'
+        )
+    return header
+
+
+def _repoint_script(text: str, name: str, path: str, source: str, target: str) -> str:
+    pattern = re.compile(
+        r"^(?P<indent>\s*)(?:(?P<kw>const|let|var)\s+\{(?P<cjs>[^}]*)\}\s*=\s*require\((?P<q1>['\"])(?P<s1>[^'\"]+)(?P=q1)\)"
+        r"|import\s+\{(?P<esm>[^}]*)\}\s+from\s+(?P<q2>['\"])(?P<s2>[^'\"]+)(?P=q2))\s*;?[ \t]*$",
+        re.M,
+    )
+
+    def repoint(m: re.Match[str]) -> str:
+        specifier = m.group("s1") or m.group("s2")
+        if not _resolves_to(specifier, path, source):
+            return m.group(0)
+        names = [n.strip() for n in (m.group("cjs") or m.group("esm") or "").split(",") if n.strip()]
+        if not any(n.split(":")[0].split(" as ")[0].strip() == name for n in names):
+            return m.group(0)
+        moved = [n for n in names if n.split(":")[0].split(" as ")[0].strip() == name]
+        kept = [n for n in names if n not in moved]
+        esm = m.group("esm") is not None
+        new_specifier = _specifier(path, target)
+        lines = []
+        if kept:
+            lines.append(
+                f'{m.group("indent")}import {{ {", ".join(kept)} }} from "{specifier}";'
+                if esm
+                else f'{m.group("indent")}{m.group("kw")} {{ {", ".join(kept)} }} = require("{specifier}");'
+            )
+        lines.append(
+            f'{m.group("indent")}import {{ {", ".join(moved)} }} from "{new_specifier}";'
+            if esm
+            else f'{m.group("indent")}{m.group("kw")} {{ {", ".join(moved)} }} = require("{new_specifier}");'
+        )
+        return "\n".join(lines)
+
+    changed = pattern.sub(repoint, text)
+    leftover = re.search(r"require\((['\"])([^'\"]+)\1\)\s*\.\s*" + re.escape(name) + r"\b", changed)
+    if leftover and _resolves_to(leftover.group(2), path, source):
+        raise Refused(f'`{path}` uses `require("{leftover.group(2)}").{name}`; Outrigger cannot re-aim that form.')
+    return changed

@@ -1,0 +1,251 @@
+"""A task: several steps, one file each, in the order their dependencies give, all or nothing.
+
+Every step is checked against the map before the first model call (guards/task_check.py).
+Each model call sees one file; what earlier steps established reaches later ones as a few
+lines of facts (signatures and how to import them), never another file's body. The steps
+work on proposed texts; once all are done the cross-file checks run on the proposed workspace
+(guards/cross_file.py) and the whole task becomes one Change — or, if any step or check
+refuses, nothing, with the step named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from outrigger.actions.add_code import appended
+from outrigger.actions.context import ActionContext, Change
+from outrigger.actions.edit_symbol import edit_one
+from outrigger.actions.moves import move_definition
+from outrigger.edits import FileEdit, created_file, deleted_file, file_edit, split_lines
+from outrigger.errors import Refused
+from outrigger.guards.cross_file import check_proposal
+from outrigger.guards.fences import strip_fences
+from outrigger.guards.task_check import checked_steps
+from outrigger.plan import Intent, Plan, Step, StepAction
+from outrigger.workspace.languages import language_for, title
+from outrigger.workspace.references import references
+from outrigger.workspace.symbols import Symbol, extract_symbols
+
+CREATE_PROMPT = """You are a careful {language} programmer. Write the complete new file {path}.
+Reply with the file's code only: no explanations, no markdown."""
+
+CREATE_TASK = """Task: {what}
+{facts}Reply with the complete code of {path} only."""
+
+MAX_FACTS = 12
+
+
+@dataclass
+class Proposal:
+    """The texts the task proposes (None: the file goes), with what each file was before."""
+
+    ctx: ActionContext
+    texts: dict[str, str | None] = field(default_factory=dict)
+    before: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
+    steps_of: dict[str, list[int]] = field(default_factory=dict)
+
+    def read(self, path: str) -> str | None:
+        if path in self.texts:
+            return self.texts[path]
+        workspace = self.ctx.workspace
+        return workspace.read(path) if workspace.exists(path) else None
+
+    def write(self, path: str, text: str | None, step: Step) -> None:
+        if path not in self.before:
+            workspace = self.ctx.workspace
+            original = workspace.read(path) if workspace.exists(path) else None
+            self.before[path] = (original, workspace.version(path))
+        self.texts[path] = text
+        self.steps_of.setdefault(path, []).append(step.id)
+
+    def edits(self) -> list[FileEdit]:
+        out = []
+        for path, text in self.texts.items():
+            original, version = self.before[path]
+            label = "step " + ", ".join(str(n) for n in self.steps_of[path])
+            if original is None and text is not None:
+                out.append(created_file(path, text, label))
+            elif original is not None and text is None:
+                out.append(deleted_file(path, original, version, label))
+            elif original is not None and text is not None and text != original:
+                out.append(_labelled(file_edit(path, original, text, version), label))
+        return out
+
+
+def _labelled(edit: FileEdit, label: str) -> FileEdit:
+    from dataclasses import replace
+
+    return replace(edit, step=label)
+
+
+async def run_task(plan: Plan, ctx: ActionContext) -> Change:
+    steps = checked_steps(plan.steps, ctx.project_map, ctx.settings.tasks.max_steps)
+    proposal = Proposal(ctx)
+    facts: list[str] = []
+    done: list[str] = []
+    for number, step in enumerate(steps, start=1):
+        ctx.progress(f"step {number}/{len(steps)}: {step.file} — {step.what or step.action.value}")
+        try:
+            summary = await _run_step(step, proposal, facts, ctx)
+        except Refused as error:
+            raise Refused(f"Step {step.id} ({step.describe()}) was refused: {error} Nothing was changed.") from None
+        done.append(summary)
+    notes = check_proposal(ctx.project_map, ctx.guards, proposal.texts, proposal.before)
+    edits = proposal.edits()
+    if not edits:
+        raise Refused("The task's steps changed nothing; nothing was changed.")
+    return Change(edits=edits, summary=_summary(done), notes=notes)
+
+
+async def _run_step(step: Step, proposal: Proposal, facts: list[str], ctx: ActionContext) -> str:
+    text = proposal.read(step.file)
+    if step.action is StepAction.DELETE:
+        proposal.write(step.file, None, step)
+        return f"deleted {step.file}"
+    if step.action is StepAction.CREATE:
+        new_text = await _created(step, facts, ctx)
+        proposal.write(step.file, new_text, step)
+        facts.extend(_facts_about(step.file, "", new_text))
+        return f"created {step.file}"
+    if text is None:
+        raise Refused(f"`{step.file}` no longer exists at this step.")
+    if step.action is StepAction.ADD:
+        new_text, added = await appended(ctx, step.file, text, step.what, step.symbol, _facts_text(facts))
+        proposal.write(step.file, new_text, step)
+        facts.extend(_facts_about(step.file, text, new_text))
+        return f"added {', '.join(f'`{n}`' for n in added)} to {step.file}"
+    if step.action is StepAction.EDIT:
+        symbol = _located(step, text, ctx)
+        edit_plan = Plan(
+            intent=step.intent or Intent.REWRITE,
+            symbol=symbol.qualified_name,
+            file=step.file,
+            instruction=f"{step.what}\n{_facts_text(facts)}".strip(),
+        )
+        edit = await edit_one(edit_plan, symbol, ctx, text=text)
+        proposal.write(step.file, edit.new_text, step)
+        facts.extend(_facts_about(step.file, text, edit.new_text))
+        return f"edited `{symbol.qualified_name}` in {step.file}"
+    if step.action is StepAction.RENAME:
+        return _renamed(step, proposal, ctx)
+    if step.action is StepAction.MOVE:
+        assert step.symbol and step.to_file
+        files = sorted(set(ctx.project_map.files()) | {p for p, t in proposal.texts.items() if t is not None})
+        move = move_definition(step.symbol, step.file, step.to_file, proposal.read, files)
+        for path, new_text in move.texts.items():
+            proposal.write(path, new_text, step)
+        facts.extend(_facts_about(step.to_file, "", move.texts[step.to_file]))
+        return f"moved `{step.symbol}` from {step.file} to {step.to_file}"
+    raise Refused(f"a step cannot {step.action.value} here.")
+
+
+def _located(step: Step, text: str, ctx: ActionContext) -> Symbol:
+    """The step's symbol where it is in the running text (earlier steps may have moved it)."""
+    name = step.symbol or ""
+    if language_for(step.file) is None:
+        if step.file in ctx.project_map.files() and text == ctx.workspace.read(step.file):
+            return ctx.project_map.require_symbol(name, step.file)
+        raise Refused(f"`{step.file}` changed in an earlier step and Outrigger has no grammar to find `{name}` again.")
+    found = [s for s in extract_symbols(step.file, text) if s.qualified_name == name or s.name == name]
+    if len(found) != 1:
+        raise Refused(f"`{name}` is not defined once in {step.file} at this step.")
+    return found[0]
+
+
+def _renamed(step: Step, proposal: Proposal, ctx: ActionContext) -> str:
+    """A rename inside a task, from the map's occurrences: only while none of the files it
+    touches has been changed by an earlier step (the occurrences describe their old texts)."""
+    from outrigger.actions.rename import _replace_ranges
+
+    symbol = ctx.project_map.require_symbol(step.symbol or "", step.file)
+    found = references(ctx.project_map, symbol)
+    if found.unsure:
+        raise Refused(f"`{symbol.qualified_name}` has uses Outrigger cannot attribute; rename it on its own first.")
+    if touched := sorted(set(found.ours) & set(proposal.texts)):
+        raise Refused(f"an earlier step already changed {', '.join(touched)}; ask for the rename on its own first.")
+    for path, ranges in found.ours.items():
+        proposal.write(path, _replace_ranges(ctx.workspace.read(path), ranges, step.new_name or ""), step)
+    return f"renamed `{symbol.qualified_name}` to `{step.new_name}`"
+
+
+async def _created(step: Step, facts: list[str], ctx: ActionContext) -> str:
+    language = language_for(step.file)
+    known = _facts_text(facts + _named_facts(step, ctx))
+    messages = [
+        {"role": "system", "content": CREATE_PROMPT.format(language=title(language), path=step.file)},
+        {
+            "role": "user",
+            "content": CREATE_TASK.format(what=step.what, facts=known + "\n" if known else "", path=step.file),
+        },
+    ]
+    ctx.progress(f"writing {step.file}…")
+    reply = await ctx.chat(messages)
+    code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
+    code = code.strip("\n") + "\n"
+    if not code.strip():
+        raise Refused(f"the model wrote nothing for {step.file}.")
+    if language is not None and not extract_symbols(step.file, code) and ctx.guards.symbol_confinement:
+        raise Refused(f"the model's {step.file} defines no function or class.")
+    return code
+
+
+def _named_facts(step: Step, ctx: ActionContext) -> list[str]:
+    """For a new file: the signatures (and first doc line) of the symbols its task names, with
+    how to import them from the new file — the facts a test file needs, not the bodies."""
+    from outrigger.guards.names import import_hint
+
+    facts = []
+    for word in set(step.what.replace("`", " ").replace(",", " ").split()):
+        for symbol in ctx.project_map.find(word.strip(".()"))[:2]:
+            if symbol.container is not None:
+                continue
+            lines = split_lines(ctx.workspace.read(symbol.path))
+            start = (symbol.code_range or symbol.range).start.line
+            signature = lines[start].strip() if start < len(lines) else symbol.name
+            doc = _doc_line(lines, symbol)
+            hint = import_hint(step.file, symbol)
+            facts.append(
+                f"{symbol.path} defines `{signature}`{f' — {doc}' if doc else ''}{f'; {hint}' if hint else ''}"
+            )
+    return facts
+
+
+def _doc_line(lines: list[str], symbol: Symbol) -> str:
+    code = symbol.code_range or symbol.range
+    for index in range(code.start.line + 1, min(code.end.line, code.start.line + 3) + 1):
+        if index < len(lines) and (stripped := lines[index].strip()).startswith(('"""', "'''")):
+            return stripped.strip("\"'").strip()
+    if symbol.range.start.line < code.start.line:
+        return lines[symbol.range.start.line].strip().strip("/*#").strip()
+    return ""
+
+
+def _facts_about(path: str, before: str, after: str) -> list[str]:
+    """The definitions a step added or changed in `path`, as one line each."""
+    old = {s.qualified_name: s for s in extract_symbols(path, before)} if before and language_for(path) else {}
+    facts = []
+    if language_for(path) is None:
+        return [f"{path} was written"]
+    lines = split_lines(after)
+    old_lines = split_lines(before)
+    for symbol in extract_symbols(path, after):
+        start = (symbol.code_range or symbol.range).start.line
+        signature = lines[start].strip() if start < len(lines) else symbol.name
+        previous = old.get(symbol.qualified_name)
+        if previous is not None:
+            old_start = (previous.code_range or previous.range).start.line
+            if old_start < len(old_lines) and old_lines[old_start].strip() == signature:
+                continue
+        facts.append(f"{path} defines `{signature}`")
+    return facts
+
+
+def _facts_text(facts: list[str]) -> str:
+    if not facts:
+        return ""
+    return "Known from earlier steps: " + "; ".join(facts[-MAX_FACTS:]) + "."
+
+
+def _summary(done: list[str]) -> str:
+    text = "; ".join(done)
+    return text[:1].upper() + text[1:] + "."

@@ -1,0 +1,177 @@
+"""The project's own tests as a guard, as Aider's `--auto-test` does, but without touching the
+user's files: the workspace (with the editor's unsaved buffers) is copied to a scratch folder,
+the project's test command runs there before and after the proposed change, bounded in time.
+A change that turns passing tests red is refused, or offered with the failure shown when the
+user chose so (`tests.onFailure: "warn"`). Tests that already failed guard nothing; the preview
+says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from outrigger.config import TestSettings
+from outrigger.errors import Refused
+from outrigger.workspace.files import SKIPPED_DIRS, Workspace
+
+MAX_COPY_BYTES = 200_000_000
+_TAIL_LINES = 12
+# Folders too big to copy that tests still need: linked into the scratch copy instead.
+_LINKED = ("node_modules", ".venv", "venv", "target")
+
+
+@dataclass(frozen=True)
+class TestRun:
+    command: tuple[str, ...]
+    passed: bool
+    timed_out: bool
+    tail: str  # the last lines of the output
+    seconds: float
+
+
+def test_command(root: Path, settings: TestSettings) -> list[str] | None:
+    """The configured command, or the one the project makes obvious; None to run no tests."""
+    if settings.run == "never":
+        return None
+    if settings.command:
+        return list(settings.command)
+    found = _obvious_command(root)
+    if found is None and settings.run == "always":
+        raise Refused(
+            "Running the project's tests is switched on (tests.run: always) but no test command is configured "
+            "and none is obvious; set outrigger.tests.command."
+        )
+    return found
+
+
+def _obvious_command(root: Path) -> list[str] | None:
+    package = root / "package.json"
+    if package.is_file():
+        try:
+            script = (json.loads(package.read_text("utf-8")).get("scripts") or {}).get("test", "")
+        except (ValueError, AttributeError):
+            script = ""
+        if script and "no test specified" not in script:
+            return ["npm", "test", "--silent"]
+        if (root / "test.js").is_file():
+            return ["node", "test.js"]
+    if (root / "Cargo.toml").is_file():
+        return ["cargo", "test", "--quiet"]
+    if (root / "go.mod").is_file():
+        return ["go", "test", "./..."]
+    python_tests = (root / "tests").is_dir() or any(root.glob("test_*.py")) or (root / "pytest.ini").is_file()
+    if python_tests:
+        project_python = root / ".venv" / "bin" / "python"
+        python = str(project_python) if project_python.is_file() else sys.executable
+        return [python, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+    return None
+
+
+async def before_and_after(
+    workspace: Workspace, changes: Mapping[str, str | None], command: list[str], timeout: float
+) -> tuple[TestRun, TestRun] | None:
+    """The test command's result on the workspace as it is and with `changes` (path → new
+    text, None to delete); None when the workspace is too large to copy."""
+    with tempfile.TemporaryDirectory(prefix="outrigger-tests-") as scratch:
+        copy = Path(scratch) / workspace.root.name
+        if not await asyncio.to_thread(_copy_workspace, workspace, copy):
+            return None
+        before = await _run(command, copy, timeout)
+        for path, text in changes.items():
+            target = copy / path
+            if text is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8", newline="")
+        after = await _run(command, copy, timeout)
+    return before, after
+
+
+def verdict(before: TestRun, after: TestRun, on_failure: str) -> str:
+    """The preview's line about the tests; raises Refused when the change breaks them."""
+    command = " ".join(Path(before.command[0]).name if i == 0 else part for i, part in enumerate(before.command))
+    if not before.passed:
+        why = "did not finish in time" if before.timed_out else "already failed"
+        return f"The project's tests ({command}) {why} before this change, so they could not check it."
+    if after.passed:
+        return f"The project's tests ({command}) pass with this change ({after.seconds:.1f} s)."
+    if after.timed_out:
+        message = f"The project's tests ({command}) did not finish within the time limit with this change."
+    else:
+        message = f"This change makes the project's tests fail ({command}): {after.tail}"
+    if on_failure == "refuse":
+        raise Refused(f"{message} Nothing was changed.")
+    return f"Warning: {message}"
+
+
+def _copy_workspace(workspace: Workspace, copy: Path) -> bool:
+    root = workspace.root
+    size = 0
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = [d for d in subdirs if d not in SKIPPED_DIRS and not (Path(directory) / d).is_symlink()]
+        for name in files:
+            try:
+                size += (Path(directory) / name).stat().st_size
+            except OSError:
+                continue
+        if size > MAX_COPY_BYTES:
+            return False
+    shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(*SKIPPED_DIRS))
+    for name in _LINKED:
+        if (root / name).is_dir():
+            (copy / name).symlink_to(root / name, target_is_directory=True)
+    for path in workspace.open_paths():  # what the editor shows, saved or not
+        try:
+            text = workspace.read(path)
+        except Refused:
+            continue
+        (copy / path).parent.mkdir(parents=True, exist_ok=True)
+        (copy / path).write_text(text, encoding="utf-8", newline="")
+    return True
+
+
+async def _run(command: list[str], cwd: Path, timeout: float) -> TestRun:
+    started = time.perf_counter()
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            cwd=cwd,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a timeout takes every child with it
+        )
+    except OSError as error:
+        return TestRun(tuple(command), False, False, f"could not run {command[0]}: {error.strerror}", 0.0)
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout)
+        timed_out = False
+    except TimeoutError:
+        _kill_group(process.pid)
+        await process.wait()
+        output, timed_out = b"", True
+    except asyncio.CancelledError:
+        _kill_group(process.pid)
+        raise
+    text = output.decode("utf-8", "replace").strip().splitlines()
+    tail = " | ".join(line.strip() for line in text[-_TAIL_LINES:] if line.strip())[:1500]
+    passed = not timed_out and process.returncode == 0
+    return TestRun(tuple(command), passed, timed_out, tail, time.perf_counter() - started)
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

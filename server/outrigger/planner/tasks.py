@@ -1,0 +1,260 @@
+"""Requests with several steps: "add `logout(session)` to src/session.js and call it from
+`handleLogout`", "move formatDate into a new src/dates.js", "add an `email` parameter to
+createUser and pass it from every caller", "create tests/test_pricing.py with tests for
+average_price", "remove src/old_api.js".
+
+The rules split a request into clauses and plan each one like a request of its own; wording
+that only makes sense as a task (move, create, delete, every caller) is a task even alone. A
+request the rules cannot split goes to the model, which answers with the task list as JSON
+(validated like every plan). A request with several steps is never executed as one of them:
+a single-action plan that leaves out a file or symbol the request names is sent back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from outrigger.plan import Intent, Plan, Step, StepAction
+from outrigger.planner.named import mentioned_symbols, plan_from_names
+from outrigger.planner.rules import _FILE, _IDENT, _KIND, asked_name, edit_intent, plan_by_rules
+from outrigger.planner.wording import EDIT_VERBS
+from outrigger.workspace.index import ProjectMap
+
+_CLAUSE_VERBS = EDIT_VERBS | {"call", "use", "invoke", "pass", "export", "import", "delete", "remove", "move", "test"}
+_SPLIT = re.compile(
+    r"\s*(?:,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+|also\s+)?|\s+then\s+|;\s*|\.\s+)"
+    rf"(?=(?:please\s+)?(?:{'|'.join(sorted(_CLAUSE_VERBS))})\b)",
+    re.I,
+)
+_MOVE = re.compile(
+    rf"^move\s+(?:the\s+)?{_KIND}{_IDENT}(?:\s+(?:out\s+of|from)\s+{_FILE})?\s+(?:in)?to\s+"
+    rf"(?:a\s+new\s+(?:file\s+|module\s+)?|the\s+(?:file\s+|module\s+)?)?{_FILE}",
+    re.I,
+)
+_DELETE = re.compile(rf"^(?:delete|remove)\s+(?:the\s+)?(?:file\s+|module\s+)?{_FILE}(?:\s|$|[,.;])", re.I)
+_CREATE = re.compile(
+    rf"^(?:create|write|add|make|generate)\s+(?:a\s+new\s+|the\s+new\s+|new\s+|a\s+)?(?:test\s+)?(?:file\s+|module\s+)?{_FILE}\b",
+    re.I,
+)
+_TESTS_IN = re.compile(
+    rf"^(?:write|add|create|generate)\s+(?:some\s+|unit\s+|pytest\s+)*tests?\s+for\s+{_IDENT}\s+(?:in|into|to|as)\s+"
+    rf"(?:a\s+new\s+(?:file\s+)?)?{_FILE}",
+    re.I,
+)
+_CALLERS = re.compile(
+    r"\b(?:pass|thread|supply|provide)\s+(?:it|them|that|the\s+\w+|a\s+value|\w+)\s+(?:in\s+|through\s+)?"
+    r"(?:from|in|at)\s+(?:every|all|each|its|the)\s+(?:callers?|call\s+sites?|places?\s+(?:that|which)\s+calls?\s+it)"
+    r"|\bupdate\s+(?:every|all|each|its|the)\s+(?:callers?|call\s+sites?)"
+    r"|\b(?:every|all|each|its)\s+callers?\b",
+    re.I,
+)
+_CALL_FROM = re.compile(
+    rf"^(?:call|use|invoke)\s+(?:it|them|that|{_IDENT})\s+(?:from|in|inside|within)\s+(?:the\s+)?{_KIND}{_IDENT}"
+    rf"(?:\s+(?:in|of)\s+{_FILE})?",
+    re.I,
+)
+_PRONOUN = re.compile(r"\b(?:it|them|that)\b", re.I)
+
+
+def split_clauses(text: str) -> list[str]:
+    """ "add x to a.js and call it from y" → ["add x to a.js", "call it from y"]."""
+    return [clause.strip(" ,.;") for clause in _SPLIT.split(text) if clause.strip(" ,.;")]
+
+
+def plan_task_by_rules(text: str, project_map: ProjectMap, instruction: str) -> Plan | None:
+    """A task when the wording settles every step, else None. A request of one ordinary clause
+    is not a task (the single-action rules take it)."""
+    clauses = split_clauses(text)
+    steps: list[Step] = []
+    subject: str | None = None
+    for clause in clauses:
+        planned = _clause_steps(clause, project_map, subject, first_id=len(steps) + 1)
+        if planned is None:
+            return None
+        new_steps, subject = planned
+        steps.extend(new_steps)
+    inherently_task = any(s.action in _TASK_ONLY for s in steps)
+    if len(clauses) < 2 and not inherently_task:
+        return None
+    for index, step in enumerate(steps[1:], start=1):  # each step waits for the one before
+        if not step.after:
+            step.after = [steps[index - 1].id]
+    return Plan(intent=Intent.TASK, symbol=_first_symbol(steps), steps=steps, instruction=instruction)
+
+
+_TASK_ONLY = frozenset({StepAction.MOVE, StepAction.CREATE, StepAction.DELETE, StepAction.EDIT_CALLERS})
+
+
+def _first_symbol(steps: list[Step]) -> str | None:
+    return next((step.symbol for step in steps if step.symbol), None)
+
+
+def _clause_steps(
+    clause: str, project_map: ProjectMap, subject: str | None, first_id: int
+) -> tuple[list[Step], str | None] | None:
+    """The steps one clause asks for and the symbol it is about (what "it" means next)."""
+    if subject:
+        clause_for_rules = _PRONOUN.sub(subject, clause, count=1)
+    else:
+        clause_for_rules = clause
+
+    def step(action: StepAction, file: str, **fields) -> Step:
+        return Step(id=first_id, action=action, file=file, what=clause_for_rules, **fields)
+
+    if m := _MOVE.match(clause_for_rules):
+        name, source, target = m.group(1), m.group(2), m.group(3)
+        source = source or _defining_file(name, project_map)
+        return ([step(StepAction.MOVE, source or "", symbol=name, to_file=target)], name) if source else None
+    if m := _TESTS_IN.match(clause_for_rules):
+        name, path = m.group(1), m.group(2)
+        action = StepAction.ADD if project_map.workspace.exists(path) else StepAction.CREATE
+        return [step(action, path, symbol=None)], name
+    if m := _CREATE.match(clause_for_rules):
+        path = m.group(1)
+        if not project_map.workspace.exists(path):
+            return [step(StepAction.CREATE, path)], asked_name(clause_for_rules)
+    if m := _DELETE.match(clause_for_rules):
+        return [step(StepAction.DELETE, m.group(1))], None
+    if subject and _CALLERS.search(clause):
+        file = _defining_file(subject, project_map)
+        return ([step(StepAction.EDIT_CALLERS, file or "", symbol=subject)], subject) if file else None
+    if m := _CALL_FROM.match(clause_for_rules):
+        caller, file = m.group(2), m.group(3) or _defining_file(m.group(2), project_map)
+        return ([step(StepAction.EDIT, file, symbol=caller, intent=Intent.REWRITE)], subject) if file else None
+
+    single = plan_by_rules(clause_for_rules) or plan_from_names(clause_for_rules, project_map, clause_for_rules)
+    if single is None or single.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK):
+        return None
+    if single.intent is Intent.ADD:
+        name = single.symbol or _called_name(clause_for_rules)
+        return [step(StepAction.ADD, single.file or "", symbol=name)], name
+    if single.intent is Intent.RENAME:
+        file = single.file or _defining_file(single.symbol or "", project_map)
+        if not file:
+            return None
+        return [step(StepAction.RENAME, file, symbol=single.symbol, new_name=single.new_name)], single.new_name
+    steps = []
+    for offset, target in enumerate(single.targets):
+        file = target.file or _defining_file(target.symbol, project_map)
+        if not file:
+            return None
+        steps.append(
+            Step(
+                id=first_id + offset,
+                action=StepAction.EDIT,
+                file=file,
+                symbol=target.symbol,
+                what=clause_for_rules,
+                intent=single.intent,
+            )
+        )
+    return steps, single.symbol
+
+
+def _called_name(text: str) -> str | None:
+    """ "add logout(session) to …" → logout: a call-shaped name right after the verb."""
+    m = re.match(
+        r"^\w+\s+(?:a\s+|an\s+|the\s+)?(?:new\s+)?(?:function\s+|method\s+|helper\s+)?`?([^\W\d][\w$]*)\(", text
+    )
+    return m.group(1) if m else None
+
+
+def _defining_file(name: str, project_map: ProjectMap) -> str | None:
+    """The one file that defines `name`, or None (unknown or ambiguous: the validator says so)."""
+    files = {symbol.path for symbol in project_map.find(name)}
+    return files.pop() if len(files) == 1 else None
+
+
+def leaves_out(plan: Plan, text: str, project_map: ProjectMap) -> list[str]:
+    """What a single-action plan does not cover of a request that has more than one clause:
+    the files and symbols the request names outside the plan's targets."""
+    if plan.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK) or len(split_clauses(text)) < 2:
+        return []
+    covered_symbols = {t.symbol for t in plan.targets if t.symbol} | {plan.new_name or ""}
+    covered_files = {t.file for t in plan.targets if t.file}
+    for name in covered_symbols:
+        covered_files |= {s.path for s in project_map.find(name)}
+    named_files = set(re.findall(_FILE, text))
+    missing = sorted(f for f in named_files if f not in covered_files)
+    missing += [f"`{name}`" for name in mentioned_symbols(text, project_map) if name not in covered_symbols]
+    return missing
+
+
+# -- the model's task list -------------------------------------------------------------------
+
+_STEP_MEANINGS = {
+    StepAction.EDIT: "change one existing function or class (`symbol`) in `file`",
+    StepAction.ADD: "add new code to the existing `file`",
+    StepAction.CREATE: "create the new file `file`",
+    StepAction.DELETE: "delete the file `file`",
+    StepAction.RENAME: "rename `symbol` (defined in `file`) to `new_name` everywhere",
+    StepAction.MOVE: "move `symbol` from `file` to `to_file` and fix its imports",
+    StepAction.EDIT_CALLERS: "change every function that calls `symbol` (defined in `file`)",
+}
+
+
+class ModelStep(BaseModel):
+    id: int
+    action: StepAction
+    file: str
+    symbol: str | None = None
+    new_name: str | None = None
+    to_file: str | None = None
+    what: str = ""
+    after: list[int] = Field(default_factory=list)
+
+
+class ModelTask(BaseModel):
+    """The reply schema for a task list: one step per file and thing to do."""
+
+    steps: list[ModelStep] = Field(min_length=1)
+
+
+_TASK_EXAMPLE = ModelTask(
+    steps=[
+        ModelStep(id=1, action=StepAction.ADD, file="src/mail.js", what="add sendWelcome(user) that mails the user"),
+        ModelStep(
+            id=2,
+            action=StepAction.EDIT,
+            file="src/signup.js",
+            symbol="register",
+            what="call sendWelcome(user)",
+            after=[1],
+        ),
+    ]
+)
+
+
+def task_prompt() -> str:
+    actions = "\n".join(f'- "{action.value}": {meaning}' for action, meaning in _STEP_MEANINGS.items())
+    return f"""You split a developer's request into steps. Reply with JSON only: {{"steps": [...]}}.
+Each step changes ONE file. Fields: id (1, 2, …), action, file (a path from the list, or a new
+path for "create"), symbol (the function/class, exactly as written, or null), new_name (rename
+only), to_file (move only), what (this step's task in a few words), after (ids of steps that
+must be done first). Actions:
+{actions}
+Example — request: add a sendWelcome(user) helper to src/mail.js and call it from register
+{_TASK_EXAMPLE.model_dump_json(exclude_defaults=True)}"""
+
+
+def task_messages(request: str, project_map: ProjectMap, problems: str | None = None) -> list[dict[str, str]]:
+    listing = []
+    for path in project_map.files()[:60]:
+        names = [s.qualified_name for s in project_map.symbols(path)][:15]
+        listing.append(f"{path}: {', '.join(names)}" if names else path)
+    content = "Files and what they define:\n" + "\n".join(listing) + f"\nRequest: {request}"
+    if problems:
+        content += f"\n(A first answer had these problems: {problems})"
+    return [{"role": "system", "content": task_prompt()}, {"role": "user", "content": content}]
+
+
+def plan_from_model_task(reply: ModelTask, instruction: str) -> Plan:
+    steps = [
+        Step(**step.model_dump(), intent=edit_intent(step.what) if step.action is StepAction.EDIT else None)
+        for step in reply.steps
+    ]
+    return Plan(
+        intent=Intent.TASK, symbol=_first_symbol(steps), steps=steps, instruction=instruction, decided_by="model"
+    )
