@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from lsp_editor import SERVER, Editor, GatedFake, wait_for
 
-CACHE = Path(tempfile.mkdtemp(prefix="outrigger-cache-"))
+CACHE = Path(tempfile.mkdtemp(prefix="outrigger-cache-"))  # the server's cache dir: answers land here
 LONG_ANSWER = (
     "`validateUser` checks a user object.\n\n"
     "1. It requires a `name`.\n2. It passes the token to `validateToken`.\n3. It returns a boolean."
@@ -27,6 +30,12 @@ LONG_ANSWER = (
 async def client(lsp_client: LanguageClient):
     yield
     await lsp_client.shutdown_session()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_cache() -> Iterator[None]:
+    yield
+    shutil.rmtree(CACHE, ignore_errors=True)
 
 
 async def test_status_names_the_model_and_follows_its_state(client, js):

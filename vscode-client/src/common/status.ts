@@ -43,7 +43,7 @@ export function statusTooltip(model: ModelSettings, status: ModelStatus | undefi
     return "The Outrigger server is not running (see Outrigger: Show Output). Click to select the model or endpoint.";
   }
   const where = model.baseUrl ? `${model.api} server at ${model.baseUrl}` : "embedded local model (llama.cpp)";
-  const said = status ? ` ${status.message}` : "";
+  const said = status ? ` ${/[.!?]$/.test(status.message) ? status.message : `${status.message}.`}` : "";
   return `Outrigger: ${model.name} — ${where}.${said} Click to select the model or endpoint.`;
 }
 

@@ -15,6 +15,8 @@ test("the tooltip names the endpoint and repeats the server's sentence", () => {
   assert.match(statusTooltip(model, ready, "ready"), /q — ollama server at http:\/\/127\.0\.0\.1:11434\. q at .* is ready\./);
   assert.match(statusTooltip(DEFAULT_SETTINGS.model, undefined, "ready"), /embedded local model/);
   assert.match(statusTooltip(DEFAULT_SETTINGS.model, undefined, "stopped"), /server is not running/);
+  const dead = { model: "q", state: "unreachable" as const, message: "q at http://x/v1 is unreachable: All connection attempts failed" };
+  assert.match(statusTooltip(model, dead, "unreachable"), /attempts failed\. Click/, "the server's sentence ends before ours");
 });
 
 test("parseStatus accepts outrigger.status's result and nothing else", () => {
