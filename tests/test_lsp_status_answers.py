@@ -17,7 +17,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 from lsp_editor import SERVER, Editor, GatedFake, wait_for
 
-CACHE = Path(tempfile.mkdtemp(prefix="outrigger-cache-"))  # the server's cache dir: answers land here
+# The server's cache dir, where answers land; the server creates it, the fixture below removes it.
+CACHE = Path(tempfile.gettempdir()) / f"outrigger-cache-{os.getpid()}"
 LONG_ANSWER = (
     "`validateUser` checks a user object.\n\n"
     "1. It requires a `name`.\n2. It passes the token to `validateToken`.\n3. It returns a boolean."
