@@ -16,7 +16,7 @@ from pytest_lsp import LanguageClient, client_capabilities
 from fake_model import FakeModel
 
 SERVER = [sys.executable, "-m", "outrigger", "lsp"]
-COMMANDS = ["outrigger.ask", "outrigger.history", "outrigger.undo"]
+COMMANDS = ["outrigger.ask", "outrigger.history", "outrigger.status", "outrigger.undo"]
 
 JSDOC_REPLY = """```javascript
 /**

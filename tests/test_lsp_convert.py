@@ -55,7 +55,7 @@ def test_workspace_edit_with_versions_and_annotations_in_utf16(tmp_path: Path):
         tmp_path,
         UTF16,
         document_changes=True,
-        annotation=convert.change_annotation("Renamed `after`.", "rename after to later"),
+        annotation=convert.change_annotation("Renamed `after`.", "rename after to later", [edit, closed]),
     )
 
     first, second = result.document_changes
@@ -70,7 +70,18 @@ def test_workspace_edit_with_versions_and_annotations_in_utf16(tmp_path: Path):
     )
     annotation = result.change_annotations["outrigger"]
     assert annotation.needs_confirmation and annotation.label == "Renamed `after`."
-    assert annotation.description == "Outrigger: rename after to later"
+    assert annotation.description == "Outrigger: rename after to later · src/a.js +1 −1, b.js +1 −1"
+
+
+def test_the_annotation_counts_the_lines_each_file_gains_and_loses():
+    old = "def f():\n    return 1\n"
+    documented = file_edit("f.py", old, old.replace(":\n", ':\n    """One."""\n', 1), version=None)
+    shrunk = file_edit("g.py", "a\nb\nc\n", "a\n", version=None)
+
+    annotation = convert.change_annotation("Documented `f`.", "document f", [documented, shrunk])
+
+    assert annotation.label == "Documented `f`."
+    assert annotation.description == "Outrigger: document f · f.py +1 −0, g.py +0 −2"
 
 
 def test_minimal_edit_ranges_count_utf16_units(tmp_path: Path):

@@ -1,21 +1,27 @@
 #!/usr/bin/env node
 // End-to-end check of the Outrigger extension in real VS Code (code-server) driven by headless
-// Chromium: install the .vsix, open a copy of a sample workspace, check activation and the
-// command palette, run "Outrigger: Ask…" with a rename, apply the refactor preview, and check
-// the file on disk. Run `bash setup.sh` once first.
+// Chromium, on a two-folder workspace (js_auth + py_items) and the real embedded model:
+//   activation and the status bar · the first start's progress with percentages · a
+//   three-file rename through the refactor preview · a one-file JSDoc from the lightbulb,
+//   reviewed as a diff and accepted with one click, undone with one Ctrl+Z · a one-file edit
+//   rejected (nothing left behind) · Undo Last Action · Show History · a long answer as a
+//   markdown preview · a question in the second folder · Select Model / Endpoint to a dead
+//   endpoint (status: unreachable) and back to the embedded model (status: ready).
+// Screenshots of each flow go to <run dir>/screenshots (--screenshots DIR copies them there).
+// Run `bash setup.sh` once first.
 //
-//   node run.mjs [--stub] [--vsix FILE] [--workspace DIR] [--request TEXT] [--timeout SECONDS] [--keep]
+//   node run.mjs [--stub] [--vsix FILE] [--timeout SECONDS] [--screenshots DIR] [--keep]
 //
 // OUTRIGGER_PYTHON   the Python that runs the server (written to outrigger.server.pythonPath)
-// --stub             run stub_server.py (needs pygls) instead of `-m outrigger lsp`: checks the
-//                    client without a model
+// --stub             run stub_server.py (needs pygls) instead of the real server: checks the
+//                    client (activation, the review of a one-file edit, what it sends) without a model
 // Prints one line per step and "N passed, N failed"; exits non-zero on any failure.
 
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
@@ -27,11 +33,8 @@ const { values: opts } = parseArgs({
   options: {
     stub: { type: "boolean", default: false },
     vsix: { type: "string" },
-    workspace: { type: "string", default: join(repo, "benchmarks/workspaces/js_auth") },
-    // Worded so that the embedded model, not a rule, plans the rename.
-    request: { type: "string", default: "validateToken should be called checkToken" },
-    file: { type: "string", default: "src/auth.js" },
     timeout: { type: "string", default: "300" },
+    screenshots: { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -118,7 +121,7 @@ function stopGroup(child) {
   });
 }
 
-// ---- the workbench, through the keyboard as a person would use it -----------------------
+// ---- the workbench, through the keyboard and mouse as a person would use it -------------
 
 async function palette(page, text, rowLabel, attempts = 8) {
   for (let i = 0; i < attempts; i++) {
@@ -138,18 +141,187 @@ async function palette(page, text, rowLabel, attempts = 8) {
   return undefined;
 }
 
-// The lightbulb path: cursor on `validateUser`, Ctrl+. → "Add JSDoc to `validateUser`" →
-// the embedded model writes it → Refactor Preview → Apply → the doc comment is on disk.
-async function lightbulbJsdoc(page, workspace, shot) {
-  const target = join(workspace, "src/auth.js");
-  const before = readFileSync(target, "utf8");
-  const fileRow = await palette(page, "src/auth.js", "auth.js");
-  if (fileRow) await page.keyboard.press("Enter");
-  await page.waitForTimeout(1000);
-  const symbolRow = await palette(page, "@validateUser", "validateUser");
-  if (!step("cursor on `validateUser` (Go to Symbol)", symbolRow !== undefined)) return;
+/** Runs "Outrigger: <title>" from the command palette; false when the row never appeared. */
+async function command(page, title) {
+  const row = await palette(page, `>Outrigger: ${title}`, `Outrigger: ${title}`);
+  if (row) {
+    await page.keyboard.press("Enter");
+  }
+  return row !== undefined;
+}
+
+async function openFile(page, name) {
+  const row = await palette(page, name, name.split("/").pop());
+  if (row) {
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(1000);
+  }
+  return row !== undefined;
+}
+
+/** "Outrigger: Ask…" with a request typed into its input box. */
+async function ask(page, request) {
+  if (!(await command(page, "Ask…"))) {
+    return false;
+  }
+  const input = page.locator(".quick-input-widget", { hasText: "Ask Outrigger" }).locator(".quick-input-box input");
+  await input.waitFor({ state: "visible", timeout: 10000 });
+  await input.fill(request);
   await page.keyboard.press("Enter");
-  await page.waitForTimeout(1000);
+  return true;
+}
+
+/** Answers an input box of a multi-step command (Select Model's URL, name…). */
+async function answerInput(page, title, value) {
+  const widget = page.locator(".quick-input-widget", { hasText: title });
+  await widget.waitFor({ state: "visible", timeout: 10000 });
+  await widget.locator(".quick-input-box input").fill(value);
+  await page.keyboard.press("Enter");
+}
+
+async function pickRow(page, label) {
+  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: label }).first();
+  await row.waitFor({ state: "visible", timeout: 10000 });
+  await row.click();
+}
+
+async function notifications(page) {
+  return page.locator(".notifications-toasts .notification-list-item-message").allInnerTexts().catch(() => []);
+}
+
+async function waitForToast(page, text, ms = 20000) {
+  const toast = page.locator(".notifications-toasts .notification-list-item-message", { hasText: text }).first();
+  return toast.innerText({ timeout: ms }).catch(() => "");
+}
+
+async function statusBar(page) {
+  return page
+    .locator(".part.statusbar .statusbar-item", { hasText: "Outrigger:" })
+    .first()
+    .innerText()
+    .catch(() => "");
+}
+
+async function waitForStatus(page, pattern, ms) {
+  const end = Date.now() + ms;
+  let text = "";
+  while (Date.now() < end) {
+    text = await statusBar(page);
+    if (pattern.test(text)) {
+      return text;
+    }
+    await page.waitForTimeout(250);
+  }
+  return undefined;
+}
+
+async function waitForFile(path, predicate, ms = 20000) {
+  const end = Date.now() + ms;
+  let text = readFileSync(path, "utf8");
+  while (Date.now() < end && !predicate(text)) {
+    await new Promise((r) => setTimeout(r, 250));
+    text = readFileSync(path, "utf8");
+  }
+  return text;
+}
+
+/** Every file under a folder, relative, sorted: to prove a flow left nothing behind. */
+function listing(root) {
+  const out = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(path);
+      } else {
+        out.push(relative(root, path));
+      }
+    }
+  };
+  walk(root);
+  return out.sort().join("\n");
+}
+
+const dirtyTabs = (page) => page.locator(".tabs-container .tab.dirty").count();
+
+/** The review of a one-file edit: the diff editor with Outrigger's Accept in its title bar. */
+async function waitForReview(page) {
+  const accept = page.locator(".editor-actions .action-label[aria-label*='Accept Change']").first();
+  return accept.waitFor({ state: "visible", timeout: askTimeoutMs }).then(
+    () => accept,
+    () => undefined,
+  );
+}
+
+async function goToSymbol(page, file, symbol) {
+  await openFile(page, file);
+  const row = await palette(page, `@${symbol}`, symbol);
+  if (row) {
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(1000);
+  }
+  return row !== undefined;
+}
+
+// ---- the flows ---------------------------------------------------------------------------
+
+// The first model call starts the embedded model: its (replayed) download reports
+// percentages, which the notification and the status bar show. Then the model plans a rename
+// of three files, which opens VS Code's refactor preview.
+async function multiFileRename(page, root, shot) {
+  const files = ["src/auth.js", "src/user.js", "test.js"].map((f) => join(root, f));
+  const before = files.map((f) => readFileSync(f, "utf8"));
+  if (!step("Ask… a rename the model plans", await ask(page, "validateToken should be called checkToken"))) return;
+
+  const seen = new Set();
+  let shotTaken = false;
+  const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
+  const end = Date.now() + askTimeoutMs;
+  while (Date.now() < end && !(await apply.isVisible().catch(() => false))) {
+    const texts = [...(await notifications(page)), await statusBar(page)].join(" | ");
+    for (const match of texts.matchAll(/\((\d+)%\)|starting (\d+)%/g)) {
+      seen.add(`${match[1] ? "notification" : "status bar"} ${match[1] ?? match[2]}%`);
+    }
+    if (!shotTaken && /\((?:[1-9]\d?)%\)/.test(texts) && /starting \d+%/.test(texts)) {
+      await shot("01-first-start-progress");
+      shotTaken = true;
+    }
+    await page.waitForTimeout(200);
+  }
+  const shown = [...seen];
+  step(
+    "first start: progress percentages in the notification and the status bar",
+    shown.some((s) => s.startsWith("notification") && !s.endsWith(" 0%")) && shown.some((s) => s.startsWith("status bar")),
+    shown.join(", "),
+  );
+  const previewShown = await apply.isVisible().catch(() => false);
+  await shot("02-multi-file-preview");
+  if (!step("a three-file edit opens the refactor preview", previewShown, previewShown ? "" : (await notifications(page)).join(" | "))) return;
+  // Edits marked needsConfirmation start unticked in the refactor preview (checked =
+  // !needsConfirmation): tick them, as a user must, then Apply.
+  const boxes = page.locator(".bulk-edit-panel .edit-checkbox:not(.checked)");
+  for (let i = 0; i < 50 && (await boxes.count()) > 0; i++) {
+    await boxes.first().click({ timeout: 3000 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+  }
+  await apply.click();
+  const after = [];
+  for (const f of files) {
+    after.push(await waitForFile(f, (t) => t.includes("checkToken")));
+  }
+  // Identifier occurrences only: a comment in user.js still says "validateToken".
+  const renamed = after.every((t, i) => t !== before[i] && t.includes("checkToken")) && !/\bvalidateToken\b/.test(after[0]);
+  step("the rename is on disk in all three files", renamed, renamed ? "" : after.map((t) => t.slice(0, 120)).join(" | "));
+  step("its result notification", (await waitForToast(page, "Renamed")) !== "");
+}
+
+// The lightbulb on validateUser → "Add JSDoc" → the model writes it → a diff review → one click
+// on Accept → on disk; one Ctrl+Z takes it all back (one undo step), Ctrl+Shift+Z restores it.
+/** Returns the file's text before the JSDoc when it was accepted, else undefined. */
+async function acceptOneFileEdit(page, root, shot) {
+  const target = join(root, "src/auth.js");
+  const before = readFileSync(target, "utf8");
+  if (!step("cursor on `validateUser` (Go to Symbol)", await goToSymbol(page, "src/auth.js", "validateUser"))) return undefined;
   let action;
   for (let i = 0; i < 5 && !action; i++) {
     await page.keyboard.press("Control+Period");
@@ -157,36 +329,178 @@ async function lightbulbJsdoc(page, workspace, shot) {
     action = await row.waitFor({ state: "visible", timeout: 5000 }).then(() => row, () => undefined);
     if (!action) await page.keyboard.press("Escape");
   }
-  await shot("5-lightbulb");
-  if (!step("lightbulb offers “Add JSDoc to `validateUser`”", action !== undefined)) return;
+  await shot("03-lightbulb");
+  if (!step("lightbulb offers “Add JSDoc to `validateUser`”", action !== undefined)) return undefined;
   await action.click();
-  const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
-  const previewShown = await apply.waitFor({ state: "visible", timeout: askTimeoutMs }).then(() => true, () => false);
-  await shot("6-jsdoc-preview");
-  if (!step("refactor preview shows the model's JSDoc", previewShown, previewShown ? "" : (await notifications(page)).join(" | "))) return;
-  const boxes = page.locator(".bulk-edit-panel .edit-checkbox:not(.checked)");
-  for (let i = 0; i < 20 && (await boxes.count()) > 0; i++) {
-    await boxes.first().click({ timeout: 3000 }).catch(() => undefined);
-    await page.waitForTimeout(300);
+  const accept = await waitForReview(page);
+  await shot("04-review-diff");
+  if (!step("a one-file edit opens as a diff with Accept in its title bar", accept !== undefined, (await notifications(page)).join(" | "))) return undefined;
+  const acceptItem = page.locator(".part.statusbar .statusbar-item", { hasText: "Accept Outrigger's change" }).first();
+  step("… and in the status bar", await acceptItem.isVisible().catch(() => false));
+  step("the file is untouched while under review", readFileSync(target, "utf8") === before && (await dirtyTabs(page)) === 0);
+  await accept.click(); // the one gesture
+  let after = await waitForFile(target, (t) => t !== before, 10000);
+  if (after === before) {
+    await page.keyboard.press("Control+S");
+    after = await waitForFile(target, (t) => t !== before);
   }
-  await apply.click();
-  // auth.js is open in an editor, so the edit lands in its buffer: save it to reach the disk.
-  await page.waitForTimeout(1000);
-  await page.keyboard.press("Control+S");
-  let after = before;
-  for (let i = 0; i < 40 && after === before; i++) {
-    await page.waitForTimeout(500);
-    after = readFileSync(target, "utf8");
-  }
-  await shot("7-jsdoc-applied");
+  await shot("05-accepted");
   const jsdoc = /\/\*\*(?:(?!\*\/)[^])*\*\/[ \t]*\n(?=function validateUser\()/;
-  const documented = jsdoc.test(after);
-  const restUnchanged = after.replace(jsdoc, "") === before;
-  step("JSDoc above `validateUser` on disk, nothing else changed", documented && restUnchanged, documented ? "" : after.slice(0, 400));
+  const documented = jsdoc.test(after) && after.replace(jsdoc, "") === before;
+  step("one click on Accept: the JSDoc is on disk above `validateUser`, nothing else changed", documented, documented ? "" : after.slice(0, 400));
+  const reviewClosed = (await page.locator(".tab", { hasText: "Outrigger's change" }).count()) === 0;
+  step("the diff is closed after accepting", reviewClosed);
+  if (!documented) return undefined;
+
+  await page.keyboard.press("Control+Z");
+  await page.keyboard.press("Control+S");
+  const undone = await waitForFile(target, (t) => t === before, 10000);
+  step("one Ctrl+Z undoes the whole accepted edit", undone === before);
+  await page.keyboard.press("Control+Shift+Z");
+  await page.keyboard.press("Control+S");
+  const redone = await waitForFile(target, (t) => t === after, 10000);
+  step("Ctrl+Shift+Z brings it back", redone === after);
+  return redone === after ? before : undefined;
 }
 
-async function notifications(page) {
-  return page.locator(".notifications-toasts .notification-list-item-message").allInnerTexts().catch(() => []);
+// A one-file edit rejected from the diff's title bar: the file, the buffers and the workspace
+// are as before.
+async function rejectOneFileEdit(page, root, shot) {
+  const target = join(root, "src/auth.js");
+  const before = readFileSync(target, "utf8");
+  const files = listing(root);
+  if (!step("Ask… for a JSDoc on `validateSession`", await ask(page, "add a JSDoc comment to validateSession in src/auth.js"))) return;
+  const accept = await waitForReview(page);
+  if (!step("its diff opens for review", accept !== undefined, (await notifications(page)).join(" | "))) return;
+  await page.locator(".editor-actions .action-label[aria-label*='Reject Change']").first().click();
+  await page.waitForTimeout(2000);
+  await shot("06-rejected");
+  const closed = (await page.locator(".tab", { hasText: "Outrigger's change" }).count()) === 0;
+  const clean = readFileSync(target, "utf8") === before && (await dirtyTabs(page)) === 0 && listing(root) === files;
+  step("Reject: diff closed, file unchanged, no dirty buffer, no new file", closed && clean, `closed=${closed} dirty=${await dirtyTabs(page)}`);
+  step("the result says it was not applied", (await waitForToast(page, "Not applied")) !== "");
+}
+
+async function history(page) {
+  if (!(await command(page, "Show History"))) {
+    return undefined;
+  }
+  const picker = page.locator(".quick-input-widget", { hasText: "history (oldest first)" });
+  await picker.waitFor({ state: "visible", timeout: 20000 }).catch(() => undefined);
+  await page.waitForTimeout(500);
+  return picker.locator(".monaco-list-row").allInnerTexts();
+}
+
+// "Show History" lists the rename and the JSDoc; "Undo Last Action" takes the JSDoc back
+// (reviewed like any edit) and the history no longer lists it.
+async function undoAndHistory(page, root, withoutJsdoc, shot) {
+  const target = join(root, "src/auth.js");
+  let entries = (await history(page)) ?? [];
+  await shot("07-history");
+  step(
+    "Show History lists the rename and the JSDoc",
+    entries.length === 2 && entries[0].includes("checkToken") && entries[1].includes("validateUser"),
+    entries.join(" | "),
+  );
+  await page.keyboard.press("Escape");
+
+  const before = readFileSync(target, "utf8");
+  if (!step("Undo Last Action runs", await command(page, "Undo Last Action"))) return;
+  const accept = await waitForReview(page);
+  if (!step("the undo opens as a diff for review", accept !== undefined, (await notifications(page)).join(" | "))) return;
+  await accept.click();
+  let after = await waitForFile(target, (t) => t !== before, 10000);
+  if (after === before) {
+    await page.keyboard.press("Control+S");
+    after = await waitForFile(target, (t) => t !== before);
+  }
+  step("Undo Last Action took the JSDoc back out", withoutJsdoc !== undefined && after === withoutJsdoc, after.slice(0, 300));
+  entries = (await history(page)) ?? [];
+  step("… and the history no longer lists it", entries.length === 1 && entries[0].includes("checkToken"), entries.join(" | "));
+  await page.keyboard.press("Escape");
+}
+
+// A question answered from the map, several lines long: a markdown preview, not a toast.
+async function longAnswer(page, shot) {
+  if (!step("Ask… which functions src/auth.js defines", await ask(page, "which functions does src/auth.js define?"))) return;
+  const tab = page.locator(".tab", { hasText: "Preview Outrigger answer.md" }).first();
+  const opened = await tab.waitFor({ state: "visible", timeout: 60000 }).then(() => true, () => false);
+  await page.waitForTimeout(1500);
+  await shot("08-long-answer");
+  step("the long answer opens as a markdown preview", opened, opened ? "" : (await notifications(page)).join(" | "));
+  step("no dirty buffer for it", (await dirtyTabs(page)) === 0);
+}
+
+// The second workspace folder has its own session: a question about its code is answered.
+async function secondFolder(page, shot) {
+  if (!step("open items.py in the second folder (py_items)", await openFile(page, "items.py"))) return;
+  if (!step("Ask… where get_item is defined", await ask(page, "where is get_item defined?"))) return;
+  const toast = await waitForToast(page, "items.py", 60000);
+  await shot("09-second-folder");
+  step("answered from the second folder's map", /get_item.*items\.py:\d+/.test(toast), toast || (await notifications(page)).join(" | "));
+}
+
+// Select Model / Endpoint from the status bar: a dead endpoint shows as unreachable, the
+// embedded model as ready again.
+async function selectModel(page, workspaceFile, shot) {
+  await page.locator(".part.statusbar .statusbar-item", { hasText: "Outrigger:" }).first().click();
+  await pickRow(page, "OpenAI-compatible");
+  await answerInput(page, "OpenAI-compatible base URL", "http://127.0.0.1:9/v1"); // the discard port
+  await answerInput(page, "Model name", "remote-model");
+  await pickRow(page, "This workspace");
+  const unreachable = await waitForStatus(page, /remote-model · unreachable/, 20000);
+  await shot("10-unreachable");
+  const saved = JSON.parse(readFileSync(workspaceFile, "utf8")).settings ?? {};
+  step(
+    "Select Model / Endpoint (from the status bar) writes the workspace settings",
+    saved["outrigger.model.baseUrl"] === "http://127.0.0.1:9/v1" && saved["outrigger.model.name"] === "remote-model",
+    JSON.stringify(saved),
+  );
+  step("the status bar shows the new model as unreachable", unreachable !== undefined, unreachable ?? (await statusBar(page)));
+
+  if (!(await command(page, "Select Model / Endpoint"))) return;
+  await pickRow(page, "Embedded local model");
+  await pickRow(page, "This workspace");
+  const ready = await waitForStatus(page, /qwen2\.5-coder-0\.5b · ready/, 20000);
+  await shot("11-ready");
+  step("back to the embedded model: ready", ready !== undefined, ready ?? (await statusBar(page)));
+}
+
+// The stub server's single-file rename, reviewed and accepted; then what the client sent it.
+async function stubChecks(page, root, stubLog) {
+  const target = join(root, "src/auth.js");
+  const before = readFileSync(target, "utf8");
+  if (!step("Ask… a rename", await ask(page, "rename validateToken to checkToken in src/auth.js"))) return;
+  const accept = await waitForReview(page);
+  if (!step("the edit opens as a diff with Accept", accept !== undefined, (await notifications(page)).join(" | "))) return;
+  await accept.click();
+  let after = await waitForFile(target, (t) => t !== before, 10000);
+  if (after === before) {
+    await page.keyboard.press("Control+S");
+    after = await waitForFile(target, (t) => t !== before);
+  }
+  step("src/auth.js renamed on disk", after.includes("checkToken") && !/\bvalidateToken\b/.test(after));
+  const events = existsSync(stubLog)
+    ? readFileSync(stubLog, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
+    : [];
+  const init = events.find((e) => e.event === "initializationOptions")?.payload;
+  step(
+    "initializationOptions carry the model settings and presentsResults",
+    init?.model?.name === "qwen2.5-coder-0.5b" && !("baseUrl" in init.model) && init?.presentsResults === true,
+    JSON.stringify(init),
+  );
+  const sent = events.find((e) => e.event === "ask")?.payload;
+  step(
+    "outrigger.ask got request, textDocument and position",
+    typeof sent?.request === "string" && typeof sent?.textDocument?.uri === "string" && typeof sent?.position?.line === "number",
+    JSON.stringify(sent),
+  );
+  const pushed = events.filter((e) => e.event === "pushSymbols").flatMap((e) => e.payload);
+  step(
+    "editor symbols pushed (outrigger/pushSymbols)",
+    pushed.length > 0 && pushed.every((s) => s.uri.startsWith("file://" + dirname(root))),
+    `${pushed.length} symbols: ${[...new Set(pushed.map((s) => s.name))].slice(0, 8).join(", ")}`,
+  );
 }
 
 async function main() {
@@ -200,14 +514,18 @@ async function main() {
   const shots = join(runDir, "screenshots");
   mkdirSync(join(userData, "User"), { recursive: true });
   mkdirSync(shots);
-  cpSync(opts.workspace, workspace, { recursive: true });
-  const target = join(workspace, opts.file);
-  const before = readFileSync(target, "utf8");
+  // Two folders: each gets its own session in the server.
+  for (const name of ["js_auth", "py_items"]) {
+    cpSync(join(repo, "benchmarks/workspaces", name), join(workspace, name), { recursive: true });
+  }
+  const workspaceFile = join(workspace, "outrigger.code-workspace");
+  writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: "js_auth" }, { path: "py_items" }], settings: {} }, null, 2));
+  const jsRoot = join(workspace, "js_auth");
   console.log(`run dir ${runDir}\nvsix ${vsix}\npython ${python}${opts.stub ? " (stub server)" : ""}`);
 
   const port = await freePort();
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const serverArgs = opts.stub ? [join(here, "stub_server.py")] : ["-m", "outrigger", "lsp"];
+  const serverArgs = [join(here, opts.stub ? "stub_server.py" : "replay_first_start.py")];
   // The server settings are machine-overridable: code-server is a remote window, where they
   // come from the Machine settings, not the User ones.
   const machineSettings = { "outrigger.server.pythonPath": python, "outrigger.server.args": serverArgs };
@@ -226,6 +544,7 @@ async function main() {
         "extensions.autoUpdate": false,
         "update.mode": "none",
         "chat.disableAIFeatures": true,
+        "workbench.secondarySideBar.defaultVisibility": "hidden",
       },
       null,
       2,
@@ -258,7 +577,6 @@ async function main() {
       "--disable-update-check",
       "--disable-workspace-trust",
       "--disable-getting-started-override",
-      workspace,
     ],
     { env, detached: true, stdio: ["ignore", log, log] },
   );
@@ -278,118 +596,41 @@ async function main() {
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`) }).catch(() => undefined);
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(`http://127.0.0.1:${port}/?workspace=${encodeURIComponent(workspaceFile)}`);
     await page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 60000 });
-    step("workbench loads", true);
+    step("workbench loads the two-folder workspace", true);
 
-    // Open a JavaScript file that does not mention the symbol: activation is onLanguage, and
-    // files not open in an editor are saved by the refactor (files.refactoring.autoSave).
-    const fileRow = await palette(page, "utils.js", "utils.js");
-    if (fileRow) {
-      await page.keyboard.press("Enter");
-    }
-    const status = page.locator(".part.statusbar .statusbar-item", { hasText: "Outrigger:" }).first();
-    const activated = await status.waitFor({ timeout: 30000 }).then(() => true, () => false);
-    step("extension activates on a JavaScript file (status bar item)", activated, activated ? await status.innerText() : "");
-    const idle = await page
-      .locator(".part.statusbar .statusbar-item", { hasText: "· idle" })
-      .first()
-      .waitFor({ timeout: 60000 })
-      .then(() => true, () => false);
-    step("language server starts (status · idle)", idle, idle ? "" : `${await status.innerText().catch(() => "")}; notifications: ${(await notifications(page)).join(" | ")}`);
-    await shot("1-activated");
-
-    const askRow = await palette(page, ">Outrigger: Ask", "Outrigger: Ask…");
-    if (!step('F1 palette shows "Outrigger: Ask…"', askRow !== undefined)) {
-      await shot("2-palette");
-      return;
-    }
-    await page.keyboard.press("Enter");
-    const askInput = page.locator(".quick-input-widget", { hasText: "Ask Outrigger" }).locator(".quick-input-box input");
-    await askInput.waitFor({ state: "visible", timeout: 10000 });
-    await askInput.fill(opts.request);
-    await shot("2-request");
-    await page.keyboard.press("Enter");
-    step("request typed into the Ask input box", true, opts.request);
-
-    // The server asks for confirmation (changeAnnotations.needsConfirmation): Refactor Preview.
-    const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
-    const previewShown = await apply.waitFor({ state: "visible", timeout: askTimeoutMs }).then(() => true, () => false);
-    await shot("3-preview");
-    if (!step("refactor preview opens with an Apply button", previewShown, previewShown ? "" : `notifications: ${(await notifications(page)).join(" | ")}`)) {
-      return;
-    }
-    // Changes marked needsConfirmation start unticked in VS Code's Refactor Preview (its
-    // BulkFileOperations: checked = !needsConfirmation): tick them, as a user must, then Apply.
-    const boxes = page.locator(".bulk-edit-panel .edit-checkbox:not(.checked)");
-    let ticked = 0;
-    for (let i = 0; i < 50 && (await boxes.count()) > 0; i++) {
-      // The tree re-renders after each tick; a click on a row that just went away is retried.
-      ticked += await boxes.first().click({ timeout: 3000 }).then(() => 1, () => 0);
-      await page.waitForTimeout(300);
-    }
-    step("changes ticked in the preview", (await boxes.count()) === 0, `${ticked} checkbox click(s)`);
-    await shot("3b-ticked");
-    await apply.click();
-
-    let after = before;
-    const end = Date.now() + 20000;
-    while (Date.now() < end && after === before) {
-      await page.waitForTimeout(500);
-      after = readFileSync(target, "utf8");
-    }
-    let how = "saved by the refactor";
-    if (after === before) {
-      const saveAll = await palette(page, ">File: Save All", "Save All");
-      if (saveAll) {
-        await page.keyboard.press("Enter");
-        await page.waitForTimeout(2000);
-        after = readFileSync(target, "utf8");
-        how = "after File: Save All";
-      }
-    }
-    await shot("4-applied");
-    const match = /rename\s+(\w+)\s+to\s+(\w+)/i.exec(opts.request) ?? /(\w+)\s+should be called\s+(\w+)/i.exec(opts.request);
-    const changed = after !== before && (!match || (after.includes(match[2]) && !new RegExp(`\\b${match[1]}\\b`).test(after)));
-    step(`${opts.file} changed on disk`, changed, changed ? how : "unchanged or incomplete");
-
-    const toast = await page
-      .locator(".notifications-toasts .notification-list-item-message", { hasText: "Outrigger:" })
-      .first()
-      .innerText({ timeout: 15000 })
-      .catch(() => "");
-    step("result notification shown", toast !== "", toast);
-
-    if (!opts.stub) {
-      await lightbulbJsdoc(page, workspace, shot);
-    }
+    // A JavaScript file that does not mention the renamed symbol: activation is onLanguage.
+    await openFile(page, "utils.js");
+    const activated = await waitForStatus(page, /Outrigger:/, 30000);
+    step("extension activates on a JavaScript file (status bar item)", activated !== undefined, activated ?? "");
+    const ready = await waitForStatus(page, /· ready/, 60000);
+    step(
+      "language server starts; the status bar shows the model, ready",
+      ready !== undefined && ready.includes("qwen2.5-coder-0.5b"),
+      ready ?? `${await statusBar(page)}; notifications: ${(await notifications(page)).join(" | ")}`,
+    );
+    await shot("00-activated");
 
     if (opts.stub) {
-      const events = existsSync(stubLog)
-        ? readFileSync(stubLog, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
-        : [];
-      const init = events.find((e) => e.event === "initializationOptions")?.payload;
-      step(
-        "initializationOptions carry the model settings",
-        init?.model?.name === "qwen2.5-coder-0.5b" && !("baseUrl" in init.model),
-        JSON.stringify(init),
-      );
-      const ask = events.find((e) => e.event === "ask")?.payload;
-      step(
-        "outrigger.ask got request, textDocument and position",
-        ask?.request === opts.request && typeof ask?.textDocument?.uri === "string" && typeof ask?.position?.line === "number",
-        JSON.stringify(ask),
-      );
-      const pushed = events.filter((e) => e.event === "pushSymbols").flatMap((e) => e.payload);
-      step(
-        "editor symbols pushed (outrigger/pushSymbols)",
-        pushed.length > 0 && pushed.every((s) => s.uri.startsWith("file://" + workspace)),
-        `${pushed.length} symbols: ${[...new Set(pushed.map((s) => s.name))].slice(0, 8).join(", ")}`,
-      );
+      await stubChecks(page, jsRoot, stubLog);
+      return;
     }
+    await multiFileRename(page, jsRoot, shot);
+    const withoutJsdoc = await acceptOneFileEdit(page, jsRoot, shot);
+    await rejectOneFileEdit(page, jsRoot, shot);
+    await undoAndHistory(page, jsRoot, withoutJsdoc, shot);
+    await longAnswer(page, shot);
+    await secondFolder(page, shot);
+    await selectModel(page, workspaceFile, shot);
   } finally {
     await browser?.close().catch(() => undefined);
     await stop();
+    if (opts.screenshots) {
+      mkdirSync(opts.screenshots, { recursive: true });
+      cpSync(shots, opts.screenshots, { recursive: true });
+      console.log(`screenshots copied to ${opts.screenshots}`);
+    }
     if (!opts.keep && results.every((r) => r.ok)) {
       rmSync(runDir, { recursive: true, force: true });
     } else {

@@ -10,7 +10,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+import httpx
 
 from outrigger import progress
 from outrigger.agent import Agent
@@ -21,6 +25,17 @@ from outrigger.model.embedded import EmbeddedServer
 from outrigger.progress import Progress
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
+
+ModelState = Literal["starting", "ready", "busy", "unreachable"]
+PROBE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    model: str
+    endpoint: str | None  # the model server's URL; None for the embedded model
+    state: ModelState
+    message: str  # one sentence for a status line or a tooltip
 
 
 class Session:
@@ -68,6 +83,25 @@ class Session:
 
         return ModelClient(settings.model, base_url_provider=start)
 
+    async def status(self, busy: bool) -> ModelStatus:
+        """The model in use and its state; `busy` says whether a request is being served.
+        A configured endpoint that is not busy is probed (one short GET)."""
+        model = self.settings.model
+        if model.base_url is None:
+            running = self._embedded is not None and self._embedded.running
+            if busy:
+                state: ModelState = "busy" if running else "starting"
+            else:
+                state = "ready"
+            how = "running" if running else "starts on the first request"
+            return ModelStatus(model.name, None, state, f"{model.name} (embedded, {how}) is {state}.")
+        if busy:
+            return ModelStatus(model.name, model.base_url, "busy", f"{model.name} at {model.base_url} is busy.")
+        if problem := await _unreachable(model.base_url, model.api):
+            message = f"{model.name} at {model.base_url} is unreachable: {problem}"
+            return ModelStatus(model.name, model.base_url, "unreachable", message)
+        return ModelStatus(model.name, model.base_url, "ready", f"{model.name} at {model.base_url} is ready.")
+
     async def use_settings(self, settings: Settings) -> None:
         """Switch to new settings; a changed model gets a new client and the old one is closed."""
         model_changed = settings.model != self.settings.model
@@ -89,6 +123,18 @@ class Session:
         """Synchronous last resort at exit: never leave a llama-server behind."""
         if self._embedded is not None:
             self._embedded.stop_now()
+
+
+async def _unreachable(base_url: str, api: str) -> str | None:
+    """Why the model server cannot be reached, or None. Any HTTP answer counts as reachable:
+    a wrong model name or key is reported by the request that uses it."""
+    url = base_url.rstrip("/") + ("/api/tags" if api == "ollama" else "/models")
+    try:
+        async with httpx.AsyncClient(timeout=PROBE_SECONDS) as client:
+            await client.get(url)
+    except httpx.HTTPError as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 async def _close(model: ModelClient, embedded: EmbeddedServer | None) -> None:

@@ -1,4 +1,5 @@
-"""Real Neovim (headless) with the configuration docs/neovim.md shows, against the fake model."""
+"""Real Neovim (headless) with the configuration docs/neovim.md (and README.md) shows, against
+the fake model."""
 
 from __future__ import annotations
 
@@ -13,29 +14,49 @@ import pytest
 
 from agent_helpers import copy_fixture
 from test_lsp_server import JSDOC_REPLY
+from test_lsp_status_answers import LONG_ANSWER
 
 HERE = Path(__file__).parent
 DOCS = HERE.parents[1] / "docs" / "neovim.md"
+README = HERE.parents[1] / "README.md"
 NVIM = shutil.which("nvim", path=str(Path(sys.executable).parent)) or shutil.which("nvim")
 
 pytestmark = [pytest.mark.editor, pytest.mark.skipif(NVIM is None, reason="nvim is not installed")]
 
 
-def documented_config() -> str:
+def documented_config(doc: Path = DOCS) -> str:
     """The init.lua snippet from docs/neovim.md, verbatim: the test runs what users paste."""
-    [block] = re.findall(r"```lua\n(.*?)```", DOCS.read_text(), re.S)
+    [block] = re.findall(r"```lua\n(.*?)```", doc.read_text(), re.S)
     return block
 
 
-def run_nvim(case: str, workspace: Path, base_url: str, tmp_path: Path) -> subprocess.CompletedProcess:
+def scripted_outrigger(tmp_path: Path) -> Path:
+    """A directory holding an `outrigger` whose embedded model is scripted_runtime.py's."""
+    bin_dir = tmp_path / "scripted-bin"
+    bin_dir.mkdir()
+    script = bin_dir / "outrigger"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{HERE / "scripted_runtime.py"}" "$@"\n')
+    script.chmod(0o755)
+    return bin_dir
+
+
+def run_nvim(
+    case: str, workspace: Path, base_url: str, tmp_path: Path, *, scripted_runtime: bool = False
+) -> subprocess.CompletedProcess:
     config = tmp_path / "outrigger.lua"
     config.write_text(documented_config())
+    # `outrigger` on PATH, as the docs assume; the server reads the model URL from here, or,
+    # with the scripted runtime, gets it from its "first start".
+    path = [str(scripted_outrigger(tmp_path))] if scripted_runtime else []
+    path += [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
+    model = {"OUTRIGGER_SCRIPTED_MODEL_URL": base_url} if scripted_runtime else {"OUTRIGGER_BASE_URL": base_url}
     env = {
-        **os.environ,
-        # `outrigger` on PATH, as the docs assume; the server reads the model URL from here.
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "OUTRIGGER_BASE_URL": base_url,
+        **{name: value for name, value in os.environ.items() if name != "OUTRIGGER_BASE_URL"},
+        "PATH": os.pathsep.join(path),
+        **model,
         "OUTRIGGER_NVIM_CONFIG": str(config),
+        "OUTRIGGER_PYTHON": sys.executable,
+        "OUTRIGGER_TOY_SERVER": str(HERE / "toy_server.py"),
         **{
             name: str(tmp_path / name.lower())
             for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
@@ -60,3 +81,29 @@ def test_neovim_lists_actions_renames_and_asks_about_a_symbol(tmp_path, fake_mod
     assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
     assert len(fake_model.requests()) == 1  # the JSDoc; code actions and the rename need no model
     assert "validateToken" in (workspace / "src/auth.js").read_text()  # buffers only: nothing saved
+
+
+def test_the_readme_shows_the_tested_configuration():
+    assert documented_config(README) == documented_config()
+
+
+def test_neovim_confirms_once_with_the_diff_shows_long_answers_progress_history_and_undo(tmp_path, fake_model):
+    workspace = copy_fixture("js_auth", tmp_path)
+    fake_model.script(LONG_ANSWER)
+
+    run = run_nvim("experience.lua", workspace, fake_model.base_url, tmp_path, scripted_runtime=True)
+
+    assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
+    assert len(fake_model.requests()) == 1  # the explanation; renames and undo need no model
+    assert "validateToken" in (workspace / "src/auth.js").read_text()  # buffers only: nothing saved
+    assert not list(workspace.rglob("*.md"))  # the answer document is written outside the workspace
+
+
+def test_neovim_forwards_another_language_servers_symbols(tmp_path, fake_model):
+    workspace = copy_fixture("js_auth", tmp_path)
+    (workspace / "notes.toy").write_text("section billing\n  def charge\n  def invoice\n")
+
+    run = run_nvim("symbols.lua", workspace, fake_model.base_url, tmp_path)
+
+    assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
+    assert fake_model.requests() == []

@@ -7,6 +7,7 @@ goes through `to_core_position` / `to_lsp_position` with the line it refers to.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 from pygls.uris import from_fs_path, to_fs_path
 
 from outrigger.config import Settings
-from outrigger.edits import FileEdit
+from outrigger.edits import FileEdit, split_lines
 from outrigger.errors import Refused
 from outrigger.lsp.params import ClientOptions
 from outrigger.offers import Offer
@@ -146,9 +147,25 @@ def _annotated(edits: list[types.TextEdit]) -> list[types.TextEdit | types.Annot
     return [types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=ANNOTATION_ID) for e in edits]
 
 
-def change_annotation(summary: str, request: str) -> types.ChangeAnnotation:
-    """needs_confirmation makes VS Code open its refactor preview before applying."""
-    return types.ChangeAnnotation(label=summary, needs_confirmation=True, description=f"Outrigger: {request}".strip())
+def change_annotation(summary: str, request: str, edits: list[FileEdit]) -> types.ChangeAnnotation:
+    """What a confirmation prompt shows: the one-sentence summary as the label; the request
+    and the lines each file gains and loses as the description (Neovim's "Apply all
+    changes?" prints both). needs_confirmation makes editors ask before applying."""
+    counts = ", ".join(f"{edit.path} {_line_counts(edit)}" for edit in edits)
+    description = f"Outrigger: {request.strip()} · {counts}" if counts else f"Outrigger: {request.strip()}"
+    return types.ChangeAnnotation(label=summary, needs_confirmation=True, description=description)
+
+
+def _line_counts(edit: FileEdit) -> str:
+    """ "+3 −1": lines added and removed, as a unified diff of the file would count them."""
+    old, new = split_lines(edit.old_text), split_lines(edit.new_text)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    added = removed = 0
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            removed += i2 - i1
+            added += j2 - j1
+    return f"+{added} −{removed}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,10 +26,10 @@ from outrigger.agent import Outcome
 from outrigger.config import Settings
 from outrigger.errors import Refused
 from outrigger.guards.stale import first_stale
-from outrigger.lsp import convert
+from outrigger.lsp import answers, convert
 from outrigger.lsp.asks import Asks
 from outrigger.lsp.folders import Folders
-from outrigger.lsp.params import AskParams, AskResult, ClientOptions, command_converter
+from outrigger.lsp.params import AskParams, AskResult, ClientOptions, StatusResult, command_converter
 from outrigger.progress import Progress
 from outrigger.session import Session
 
@@ -139,6 +139,15 @@ class OutriggerServer(LanguageServer):
             self.log(f"{root.name}: {message}")
 
         return report
+
+    async def status(self) -> StatusResult:
+        """The model of the folder last asked in, busy while any ask is in flight."""
+        session = self.folders.default()
+        if session is None:
+            model = self.settings.model
+            return StatusResult(model=model.name, state="ready", message="No folder is open.", endpoint=model.base_url)
+        status = await session.status(busy=len(self.asks) > 0)
+        return StatusResult(model=status.model, state=status.state, message=status.message, endpoint=status.endpoint)
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -268,13 +277,33 @@ class OutriggerServer(LanguageServer):
     async def _deliver(self, session: Session, outcome: Outcome, request: str) -> AskResult:
         plan = outcome.plan.describe() if outcome.plan else None
         if outcome.kind == "answer":
-            self.show(types.MessageType.Info, outcome.message)
+            await self._show_answer(outcome.message, request)
             return AskResult(kind="answer", message=outcome.message, plan=plan)
         if outcome.kind == "refused":
             result = self.refuse(outcome.message)
             result.plan = plan
             return result
         return await self._apply(session, outcome, request, plan)
+
+    async def _show_answer(self, message: str, request: str) -> None:
+        """Short answers are a message; a long one opens as a markdown document (when the
+        client can show documents) with its first line as the message."""
+        if self.client_options.presents_results or not answers.is_long(message):
+            self.show(types.MessageType.Info, message)
+            return
+        if self.capability("window.show_document.support"):
+            try:
+                path = answers.write_answer(request, message)
+                shown = await self.window_show_document_async(
+                    types.ShowDocumentParams(uri=path.as_uri(), take_focus=True)
+                )
+            except Exception as error:  # a full disk or a client that fails: the toast still carries it
+                self.log(f"Showing the answer as a document failed: {error}", types.MessageType.Warning)
+            else:
+                if shown.success:
+                    self.show(types.MessageType.Info, f"{answers.toast(message)} (the full answer is in {path.name})")
+                    return
+        self.show(types.MessageType.Info, message)
 
     async def _apply(self, session: Session, outcome: Outcome, request: str, plan: str | None) -> AskResult:
         result = AskResult(kind="edit", message=outcome.message, preview=outcome.preview, plan=plan)
@@ -291,7 +320,7 @@ class OutriggerServer(LanguageServer):
             session.root,
             self.encoding,
             document_changes=bool(self.capability("workspace.workspace_edit.document_changes")),
-            annotation=convert.change_annotation(outcome.message, request) if annotations else None,
+            annotation=convert.change_annotation(outcome.message, request, outcome.edits) if annotations else None,
         )
         try:
             answer = await self.workspace_apply_edit_async(

@@ -13,6 +13,7 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 
 AskKind = Literal["answer", "edit", "not-applied", "refused"]
+ModelState = Literal["starting", "ready", "busy", "unreachable"]
 
 
 @attrs.define
@@ -36,6 +37,16 @@ class AskResult:
 @attrs.define
 class HistoryResult:
     entries: list[str]  # one sentence per applied action, oldest first
+
+
+@attrs.define
+class StatusResult:
+    """`outrigger.status`: the model in use and what it is doing."""
+
+    model: str  # the model's name
+    state: ModelState  # starting (the embedded model is starting for a request), ready, busy, unreachable
+    message: str  # one sentence: "qwen2.5-coder-0.5b (embedded, running) is ready."
+    endpoint: str | None = None  # the model server's URL; None for the embedded model
 
 
 @attrs.define

@@ -17,7 +17,7 @@ from outrigger.config import Settings
 from outrigger.errors import Refused
 from outrigger.lsp import convert
 from outrigger.lsp.language_server import OutriggerServer, root_paths
-from outrigger.lsp.params import AskParams, AskResult, HistoryResult
+from outrigger.lsp.params import AskParams, AskResult, HistoryResult, StatusResult
 from outrigger.session import Session
 
 PUSH_SYMBOLS = "outrigger/pushSymbols"
@@ -204,6 +204,12 @@ async def undo_command(ls: OutriggerServer) -> AskResult:
 async def history_command(ls: OutriggerServer) -> HistoryResult:
     session = ls.folders.default()
     return HistoryResult(entries=session.agent.history() if session else [])
+
+
+@server.command("outrigger.status")
+@_command_boundary("outrigger.status")
+async def status_command(ls: OutriggerServer) -> StatusResult:
+    return await ls.status()
 
 
 @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)

@@ -1,13 +1,16 @@
-// Client-side commands. Each one ends in a server command sent with a cancellation token.
+// Client-side commands. Each one ends in a server command sent with a cancellation token; the
+// server's own commands run from code actions come through here too, so their results show.
 
 import * as vscode from "vscode";
 import { randomUUID } from "node:crypto";
 import { ExecuteCommandParams, ExecuteCommandRequest, WorkDoneProgress } from "vscode-languageclient/node";
 import { Cancelled, raceCancellation } from "./cancel";
-import { showResult } from "./display";
+import { ResultView } from "./display";
+import { PercentProgress } from "./progress";
 import { aboutRequest, AskResult, parseAskAboutArgs, parseAskResult, parseHistory } from "./results";
-import { ServerController, showServerMessages } from "./server";
-import { ActivityTracker } from "./status";
+import { EditReview } from "./review";
+import { ServerController } from "./server";
+import { parseStatus, StatusModel } from "./status";
 
 interface AskArgument {
   request: string;
@@ -15,10 +18,14 @@ interface AskArgument {
   position?: { line: number; character: number };
 }
 
+const STATUS_POLL_MS = 1500;
+
 export class Commands {
   constructor(
     private readonly server: ServerController,
-    private readonly activity: ActivityTracker,
+    private readonly status: StatusModel,
+    private readonly results: ResultView,
+    private readonly review: EditReview,
     private readonly output: vscode.LogOutputChannel,
   ) {}
 
@@ -78,6 +85,15 @@ export class Commands {
     await this.sendAsk(argument);
   }
 
+  /** A server command a code action runs (languageclient's executeCommand middleware). */
+  async runServerCommand(command: string, args: unknown[]): Promise<unknown> {
+    const raw = await this.execute(command, args, `Outrigger: ${describeArgument(args[0]) ?? command}`);
+    if (command === "outrigger.ask" || command === "outrigger.undo") {
+      await this.present(raw, describeArgument(args[0]) ?? "undo");
+    }
+    return raw;
+  }
+
   async undo(): Promise<void> {
     const raw = await this.execute("outrigger.undo", [], "Undoing the last action…");
     await this.present(raw, "undo");
@@ -99,6 +115,23 @@ export class Commands {
     );
   }
 
+  /** Asks the server for the model's state (no notification, no progress). */
+  async refreshStatus(): Promise<void> {
+    const client = this.server.running;
+    if (!client) {
+      return;
+    }
+    try {
+      const raw: unknown = await client.sendRequest(ExecuteCommandRequest.type, { command: "outrigger.status", arguments: [] });
+      const status = parseStatus(raw);
+      if (status) {
+        this.status.report(status);
+      }
+    } catch (error) {
+      this.output.debug(`outrigger.status: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   private async sendAsk(argument: AskArgument): Promise<void> {
     const raw = await this.execute("outrigger.ask", [argument], `Outrigger: ${argument.request}`);
     await this.present(raw, argument.request);
@@ -114,12 +147,15 @@ export class Commands {
       void vscode.window.showErrorMessage("Outrigger: the server returned an unexpected result (see the output).");
       return;
     }
-    await showResult(result, request);
+    if (result.plan) {
+      this.output.info(`plan: ${result.plan}`);
+    }
+    await this.results.show(result, request);
   }
 
   /**
    * Runs a server command inside a cancellable notification that also shows the server's
-   * work-done progress; undefined when cancelled or failed.
+   * work-done progress (percentages move its bar); undefined when cancelled or failed.
    */
   private async execute(command: string, args: unknown[], title: string): Promise<unknown> {
     const client = await this.server.ready();
@@ -128,34 +164,39 @@ export class Commands {
     }
     const workDoneToken = `outrigger-${randomUUID()}`;
     const params: ExecuteCommandParams = { command, arguments: args, workDoneToken };
-    let result: unknown;
-    this.activity.begin();
-    this.server.messages.hold();
-    let ok = true;
+    this.status.begin();
+    // The server knows whether the model is starting for this request or answering it.
+    const poll = setInterval(() => void this.refreshStatus(), STATUS_POLL_MS);
     try {
-      result = await vscode.window.withProgress(
+      return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: title.length > 80 ? title.slice(0, 79) + "…" : title, cancellable: true },
         async (progress, token) => {
+          const percent = new PercentProgress();
           // The begin message repeats the request, already in the title; reports are the steps.
           const listener = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-            if (value.kind === "report" && value.message) {
-              progress.report({ message: value.message });
+            if (value.kind === "report") {
+              progress.report(percent.step(value.message, value.percentage));
+              this.status.progress(percent.percent);
             }
+          });
+          const reviewing = this.review.onDidStart((file) => {
+            progress.report({ message: `review the change to ${file}: ✓ Accept or ✗ Reject` });
           });
           try {
             return await raceCancellation(client.sendRequest(ExecuteCommandRequest.type, params, token) as Promise<unknown>, token);
           } finally {
             listener.dispose();
+            reviewing.dispose();
           }
         },
       );
-      return result;
     } catch (error) {
       if (error instanceof Cancelled) {
+        this.review.reject("the request was cancelled");
         this.output.info(`${command}: cancelled`);
         return undefined;
       }
-      ok = false;
+      // Includes the server's JSON-RPC errors, e.g. "outrigger.ask: invalid arguments: …".
       const message = error instanceof Error ? error.message : String(error);
       this.output.error(`${command} failed: ${message}`);
       void vscode.window.showErrorMessage(`Outrigger: ${message}`, "Show Output").then((choice) => {
@@ -165,8 +206,18 @@ export class Commands {
       });
       return undefined;
     } finally {
-      this.activity.end(ok);
-      showServerMessages(this.server.messages.release(parseAskResult(result)?.message));
+      clearInterval(poll);
+      this.status.end();
+      void this.refreshStatus();
     }
   }
+}
+
+/** The request of an `outrigger.ask` argument, for titles and the answer page. */
+function describeArgument(argument: unknown): string | undefined {
+  if (typeof argument === "object" && argument !== null) {
+    const request = (argument as Record<string, unknown>).request;
+    return typeof request === "string" ? request : undefined;
+  }
+  return undefined;
 }

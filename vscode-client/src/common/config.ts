@@ -104,8 +104,10 @@ export function wireModel(model: ModelSettings): WireModelSettings {
   return wire;
 }
 
-export function initializationOptions(settings: OutriggerSettings): { model: WireModelSettings } {
-  return { model: wireModel(settings.model) };
+/** The settings, and `presentsResults`: this client shows command results itself, so the
+ * server does not repeat them with window/showMessage. */
+export function initializationOptions(settings: OutriggerSettings): { model: WireModelSettings; presentsResults: true } {
+  return { model: wireModel(settings.model), presentsResults: true };
 }
 
 /**

@@ -1,44 +1,65 @@
-// Shows a command result: a notification, or a markdown preview for long answers.
+// Shows a command result: a notification, or a markdown preview for a long answer. Answers and
+// diffs are read-only virtual documents: closing them never asks to save anything.
 
 import * as vscode from "vscode";
 import { answerDocument, AskResult, presentation } from "./results";
 
-async function openUntitled(language: string, content: string): Promise<vscode.TextDocument> {
-  return vscode.workspace.openTextDocument({ language, content });
-}
+const SCHEME = "outrigger-result";
+const KEPT = 20;
 
-export async function showMarkdown(content: string): Promise<void> {
-  const document = await openUntitled("markdown", content);
-  try {
-    await vscode.commands.executeCommand("markdown.showPreview", document.uri);
-  } catch {
-    // The built-in markdown extension may be disabled: the text itself still reads fine.
-    await vscode.window.showTextDocument(document, { preview: true });
-  }
-}
+export class ResultView implements vscode.Disposable {
+  private readonly documents = new Map<string, string>();
+  private count = 0;
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
+    provideTextDocumentContent: (uri) => this.documents.get(uri.toString()) ?? "",
+  });
 
-export async function showResult(result: AskResult, request: string): Promise<void> {
-  const shown = presentation(result);
-  switch (shown.show) {
-    case "markdown":
-      await showMarkdown(answerDocument(request, shown.text));
-      return;
-    case "warning":
-      void vscode.window.showWarningMessage(`Outrigger: ${shown.text}`);
-      return;
-    case "info": {
-      const preview = shown.preview;
-      if (preview === undefined) {
-        void vscode.window.showInformationMessage(`Outrigger: ${shown.text}`);
+  async show(result: AskResult, request: string): Promise<void> {
+    const shown = presentation(result);
+    switch (shown.show) {
+      case "markdown":
+        await this.showMarkdown(answerDocument(request, shown.text));
+        return;
+      case "warning":
+        void vscode.window.showWarningMessage(`Outrigger: ${shown.text}`);
+        return;
+      case "info": {
+        const preview = shown.preview;
+        if (preview === undefined) {
+          void vscode.window.showInformationMessage(`Outrigger: ${shown.text}`);
+          return;
+        }
+        // Not awaited: the notification stays until dismissed and must not hold the status at "busy".
+        void vscode.window.showInformationMessage(`Outrigger: ${shown.text}`, "Show Diff").then(async (choice) => {
+          if (choice === "Show Diff") {
+            await vscode.window.showTextDocument(this.document("Outrigger change.diff", preview), { preview: true });
+          }
+        });
         return;
       }
-      // Not awaited: the notification stays until dismissed and must not hold the status at "thinking".
-      void vscode.window.showInformationMessage(`Outrigger: ${shown.text}`, "Show Diff").then(async (choice) => {
-        if (choice === "Show Diff") {
-          await vscode.window.showTextDocument(await openUntitled("diff", preview), { preview: true });
-        }
-      });
-      return;
     }
+  }
+
+  private async showMarkdown(content: string): Promise<void> {
+    const uri = this.document("Outrigger answer.md", content);
+    try {
+      await vscode.commands.executeCommand("markdown.showPreview", uri);
+    } catch {
+      // The built-in markdown extension may be disabled: the text itself still reads fine.
+      await vscode.window.showTextDocument(uri, { preview: true });
+    }
+  }
+
+  private document(name: string, content: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${++this.count}/${name}` });
+    this.documents.set(uri.toString(), content);
+    for (const old of [...this.documents.keys()].slice(0, -KEPT)) {
+      this.documents.delete(old);
+    }
+    return uri;
+  }
+
+  dispose(): void {
+    this.registration.dispose();
   }
 }

@@ -2,10 +2,12 @@
 
 export type ResultKind = "answer" | "edit" | "refused" | "not-applied";
 
+/** `outrigger.ask`'s result, as server/outrigger/lsp/params.py declares it. */
 export interface AskResult {
   kind: ResultKind;
-  message: string;
-  preview?: string;
+  message: string; // the answer, the edit's one-sentence summary, or why nothing changed
+  preview?: string; // edits: the unified diff of every file
+  plan?: string; // what the planner decided, in one line
 }
 
 const KINDS: readonly string[] = ["answer", "edit", "refused", "not-applied"];
@@ -23,6 +25,9 @@ export function parseAskResult(raw: unknown): AskResult | undefined {
   if (typeof r.preview === "string" && r.preview !== "") {
     result.preview = r.preview;
   }
+  if (typeof r.plan === "string" && r.plan !== "") {
+    result.plan = r.plan;
+  }
   return result;
 }
 
@@ -34,11 +39,13 @@ export function parseHistory(raw: unknown): string[] {
   return Array.isArray(entries) ? entries.filter((e): e is string => typeof e === "string") : [];
 }
 
-/** Answers longer than this, or with more than one line, open as a markdown preview. */
-export const LONG_ANSWER_CHARS = 300;
+/** Answers longer than this, or of more than two lines, open as a markdown preview (the server's rule too). */
+export const LONG_ANSWER_CHARS = 200;
+export const LONG_ANSWER_LINES = 2;
 
 export function isLongAnswer(message: string): boolean {
-  return message.trim().length > LONG_ANSWER_CHARS || message.trim().includes("\n");
+  const text = message.trim();
+  return text.length > LONG_ANSWER_CHARS || text.split("\n").length > LONG_ANSWER_LINES;
 }
 
 export type Presentation =

@@ -2,37 +2,27 @@
 
 import * as vscode from "vscode";
 import {
+  ApplyWorkspaceEditRequest,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
-  ShowMessageNotification,
   State,
 } from "vscode-languageclient/node";
 import { initializationOptions, SECTION, serverCommand, serverExecutable, serverModule, wireSection } from "./config";
-import { MessageFilter, ServerMessage } from "./messages";
 import { checkPython, describePreflight } from "./preflight";
+import { EditReview } from "./review";
 import { getSettings } from "./settings";
+import type { ServerState } from "./status";
 
 export const LANGUAGES = ["python", "javascript", "typescript", "javascriptreact", "typescriptreact"];
 
-export type ServerState = "starting" | "running" | "stopped";
-
-export function showServerMessages(messages: readonly ServerMessage[]): void {
-  for (const { type, message } of messages) {
-    if (type === 1) {
-      void vscode.window.showErrorMessage(message);
-    } else if (type === 2) {
-      void vscode.window.showWarningMessage(message);
-    } else {
-      void vscode.window.showInformationMessage(message);
-    }
-  }
-}
-
+/** The server's working directory: the active file's folder, else the first local one. It
+ * serves every folder (one session each, by URI); the directory matters only to its log. */
 function workspaceCwd(): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === "file");
-  return folder?.uri.fsPath;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.scheme === "file" ? folder.uri.fsPath : undefined;
 }
 
 export class ServerController implements vscode.Disposable {
@@ -40,10 +30,13 @@ export class ServerController implements vscode.Disposable {
   private starting: Promise<LanguageClient | undefined> | undefined;
   private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeState = this.stateEmitter.event;
-  /** Holds the server's window/showMessage copies of results this client shows itself. */
-  readonly messages = new MessageFilter();
+  /** Runs the server's commands that code actions carry, so their results are shown. */
+  commandRunner: ((command: string, args: unknown[]) => Promise<unknown>) | undefined;
 
-  constructor(private readonly output: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly output: vscode.LogOutputChannel,
+    private readonly review: EditReview,
+  ) {}
 
   /** The running client, starting the server first if needed; undefined if it cannot start. */
   async ready(): Promise<LanguageClient | undefined> {
@@ -110,6 +103,8 @@ export class ServerController implements vscode.Disposable {
       synchronize: { configurationSection: SECTION },
       initializationFailedHandler: () => false,
       middleware: {
+        executeCommand: async (command, args: unknown[], next): Promise<unknown> =>
+          this.commandRunner ? this.commandRunner(command, args) : ((await next(command, args)) as unknown),
         workspace: {
           configuration: async (params, token, next) => {
             const result = await next(params, token);
@@ -123,8 +118,10 @@ export class ServerController implements vscode.Disposable {
     };
 
     const client = new LanguageClient("outrigger", "Outrigger", serverOptions, clientOptions);
-    // Registered before start, so it replaces languageclient's own showMessage handler.
-    client.onNotification(ShowMessageNotification.type, (message) => showServerMessages(this.messages.offer(message)));
+    // Registered before start, so it replaces languageclient's own handler (which applies at once).
+    client.onRequest(ApplyWorkspaceEditRequest.type, async (params, token) =>
+      this.review.handle(params, await client.protocol2CodeConverter.asWorkspaceEdit(params.edit, token), token),
+    );
     client.onDidChangeState((event) => {
       if (this.client === client) {
         this.stateEmitter.fire(event.newState === State.Running ? "running" : event.newState === State.Starting ? "starting" : "stopped");

@@ -1,54 +1,111 @@
-// Status bar text and the in-flight counter behind it. No `vscode` import.
+// The status bar's model and state: what `outrigger.status` reports, overridden while this
+// client has requests in flight or the server is not up. No `vscode` import.
 
 import type { ModelSettings } from "./config";
 
-export type Activity = "starting" | "idle" | "thinking" | "error";
+export type ModelState = "starting" | "ready" | "busy" | "unreachable";
+/** What the status bar shows: the model's state, or "stopped" when the server is not running. */
+export type ShownState = ModelState | "stopped";
+export type ServerState = "starting" | "running" | "stopped";
 
-export function statusText(model: string, activity: Activity): string {
-  return `$(rocket) Outrigger: ${model} · ${activity}`;
+/** `outrigger.status`'s result (server/outrigger/lsp/params.py StatusResult). */
+export interface ModelStatus {
+  model: string;
+  state: ModelState;
+  message: string;
+  endpoint?: string;
 }
 
-export function statusTooltip(model: ModelSettings): string {
+const STATES: readonly string[] = ["starting", "ready", "busy", "unreachable"];
+
+export function parseStatus(raw: unknown): ModelStatus | undefined {
+  if (typeof raw !== "object" || raw === null) {
+    return undefined;
+  }
+  const r = raw as Record<string, unknown>;
+  if (typeof r.model !== "string" || typeof r.state !== "string" || !STATES.includes(r.state) || typeof r.message !== "string") {
+    return undefined;
+  }
+  const status: ModelStatus = { model: r.model, state: r.state as ModelState, message: r.message };
+  if (typeof r.endpoint === "string") {
+    status.endpoint = r.endpoint;
+  }
+  return status;
+}
+
+export function statusText(model: string, state: ShownState, percent?: number): string {
+  const icon = state === "busy" || state === "starting" ? "$(sync~spin)" : "$(rocket)";
+  return `${icon} Outrigger: ${model} · ${state}${percent !== undefined ? ` ${percent}%` : ""}`;
+}
+
+export function statusTooltip(model: ModelSettings, status: ModelStatus | undefined, state: ShownState): string {
+  if (state === "stopped") {
+    return "The Outrigger server is not running (see Outrigger: Show Output). Click to select the model or endpoint.";
+  }
   const where = model.baseUrl ? `${model.api} server at ${model.baseUrl}` : "embedded local model (llama.cpp)";
-  return `Outrigger: ${model.name} — ${where}. Click to select the model or endpoint.`;
+  const said = status ? ` ${/[.!?]$/.test(status.message) ? status.message : `${status.message}.`}` : "";
+  return `Outrigger: ${model.name} — ${where}.${said} Click to select the model or endpoint.`;
 }
 
-/** Thinking while any request is in flight; the last failure shows as error until the next success. */
-export class ActivityTracker {
+/** The state to show, from the server process, this client's requests and the last status. */
+export class StatusModel {
+  private serverState: ServerState = "starting";
   private inFlight = 0;
-  private failed = false;
-  private serverUp = false;
-  private starting = true;
+  private reported: ModelStatus | undefined;
+  private progressPercent: number | undefined;
 
-  constructor(private readonly onChange: (activity: Activity) => void = () => undefined) {}
+  constructor(private readonly onChange: () => void = () => undefined) {}
 
-  get activity(): Activity {
+  get state(): ShownState {
+    if (this.serverState !== "running") {
+      return this.serverState;
+    }
     if (this.inFlight > 0) {
-      return "thinking";
+      return this.reported?.state === "starting" ? "starting" : "busy";
     }
-    if (this.starting) {
-      return "starting";
-    }
-    return this.failed || !this.serverUp ? "error" : "idle";
+    return this.reported?.state ?? "ready";
   }
 
-  server(state: "starting" | "running" | "stopped"): void {
-    this.starting = state === "starting";
-    this.serverUp = state === "running";
-    if (state === "running") {
-      this.failed = false;
-    }
-    this.onChange(this.activity);
+  get status(): ModelStatus | undefined {
+    return this.reported;
+  }
+
+  /** The running request's last percentage, while one runs. */
+  get percent(): number | undefined {
+    return this.inFlight > 0 ? this.progressPercent : undefined;
+  }
+
+  server(state: ServerState): void {
+    this.serverState = state;
+    this.onChange();
+  }
+
+  report(status: ModelStatus): void {
+    this.reported = status;
+    this.onChange();
+  }
+
+  /** The settings changed: the last report describes the old model. */
+  forget(): void {
+    this.reported = undefined;
+    this.onChange();
+  }
+
+  progress(percent: number | undefined): void {
+    this.progressPercent = percent;
+    this.onChange();
   }
 
   begin(): void {
     this.inFlight += 1;
-    this.onChange(this.activity);
+    this.onChange();
   }
 
-  end(ok: boolean): void {
+  end(): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
-    this.failed = !ok;
-    this.onChange(this.activity);
+    if (this.inFlight === 0) {
+      this.progressPercent = undefined;
+    }
+    this.onChange();
   }
 }

@@ -43,6 +43,7 @@ test("empty baseUrl is omitted from initializationOptions (embedded model)", () 
   const options = initializationOptions(readSettings(getter({ "model.baseUrl": "   " })));
   assert.deepEqual(options, {
     model: { name: "qwen2.5-coder-0.5b", api: "openai", contextWindow: 8192, maxOutputTokens: 1024, timeoutSeconds: 120 },
+    presentsResults: true,
   });
   assert.ok(!("baseUrl" in options.model));
 });
@@ -69,12 +70,14 @@ test("a configured endpoint is passed camelCase, trimmed", () => {
       maxOutputTokens: 512,
       timeoutSeconds: 30,
     },
+    presentsResults: true,
   });
 });
 
-test("initializationOptions carry no server settings", () => {
+test("initializationOptions carry no server settings, and say this client presents results", () => {
   const options = initializationOptions(readSettings(getter({ "server.pythonPath": "/usr/bin/python3" })));
-  assert.deepEqual(Object.keys(options), ["model"]);
+  assert.deepEqual(Object.keys(options), ["model", "presentsResults"]);
+  assert.equal(options.presentsResults, true);
 });
 
 test("the pulled outrigger section turns an empty baseUrl into null", () => {

@@ -12,10 +12,12 @@ import {
 } from "../common/results";
 
 test("parseAskResult accepts the contract's shape", () => {
-  assert.deepEqual(parseAskResult({ kind: "edit", message: "Renamed.", preview: "--- a\n+++ b" }), {
+  const plan = "rename `a` → `b` in src/x.js (decided by rules)";
+  assert.deepEqual(parseAskResult({ kind: "edit", message: "Renamed.", preview: "--- a\n+++ b", plan }), {
     kind: "edit",
     message: "Renamed.",
     preview: "--- a\n+++ b",
+    plan,
   });
   assert.deepEqual(parseAskResult({ kind: "answer", message: "42", preview: "" }), { kind: "answer", message: "42" });
 });
@@ -37,7 +39,8 @@ test("short one-line answers are notifications", () => {
 
 test("long or multi-line answers open as markdown", () => {
   assert.equal(presentation({ kind: "answer", message: "x".repeat(LONG_ANSWER_CHARS + 1) }).show, "markdown");
-  assert.equal(presentation({ kind: "answer", message: "First.\nSecond." }).show, "markdown");
+  assert.equal(presentation({ kind: "answer", message: "First.\nSecond.\nThird." }).show, "markdown");
+  assert.equal(presentation({ kind: "answer", message: "First.\nSecond." }).show, "info", "a line or two stays a toast");
   assert.equal(isLongAnswer("one line\n"), false, "a trailing newline alone is not multi-line");
 });
 

@@ -1,52 +1,50 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEFAULT_SETTINGS } from "../common/config";
-import { Activity, ActivityTracker, statusText, statusTooltip } from "../common/status";
+import { parseStatus, StatusModel, statusText, statusTooltip } from "../common/status";
 
-test("status text follows the contract", () => {
-  assert.equal(statusText("qwen2.5-coder-0.5b", "idle"), "$(rocket) Outrigger: qwen2.5-coder-0.5b · idle");
-  assert.equal(statusText("m", "thinking"), "$(rocket) Outrigger: m · thinking");
-  assert.equal(statusText("m", "error"), "$(rocket) Outrigger: m · error");
+test("status text names the model, its state and a percentage while one is known", () => {
+  assert.equal(statusText("qwen2.5-coder-0.5b", "ready"), "$(rocket) Outrigger: qwen2.5-coder-0.5b · ready");
+  assert.equal(statusText("m", "starting", 40), "$(sync~spin) Outrigger: m · starting 40%");
+  assert.equal(statusText("m", "unreachable"), "$(rocket) Outrigger: m · unreachable");
 });
 
-test("tooltip names the endpoint", () => {
-  assert.match(statusTooltip(DEFAULT_SETTINGS.model), /embedded local model/);
-  assert.match(
-    statusTooltip({ ...DEFAULT_SETTINGS.model, baseUrl: "http://127.0.0.1:11434", api: "ollama", name: "q" }),
-    /q — ollama server at http:\/\/127\.0\.0\.1:11434/,
-  );
+test("the tooltip names the endpoint and repeats the server's sentence", () => {
+  const ready = { model: "q", state: "ready" as const, message: "q at http://127.0.0.1:11434 is ready." };
+  const model = { ...DEFAULT_SETTINGS.model, baseUrl: "http://127.0.0.1:11434", api: "ollama" as const, name: "q" };
+  assert.match(statusTooltip(model, ready, "ready"), /q — ollama server at http:\/\/127\.0\.0\.1:11434\. q at .* is ready\./);
+  assert.match(statusTooltip(DEFAULT_SETTINGS.model, undefined, "ready"), /embedded local model/);
+  assert.match(statusTooltip(DEFAULT_SETTINGS.model, undefined, "stopped"), /server is not running/);
+  const dead = { model: "q", state: "unreachable" as const, message: "q at http://x/v1 is unreachable: All connection attempts failed" };
+  assert.match(statusTooltip(model, dead, "unreachable"), /attempts failed\. Click/, "the server's sentence ends before ours");
 });
 
-test("thinking while any request is in flight, idle after, error after a failure", () => {
-  const seen: Activity[] = [];
-  const t = new ActivityTracker((a) => seen.push(a));
-  assert.equal(t.activity, "starting");
-  t.server("running");
-  t.begin();
-  t.begin();
-  t.end(true);
-  assert.equal(t.activity, "thinking", "one request still in flight");
-  t.end(true);
-  assert.equal(t.activity, "idle");
-  t.begin();
-  t.end(false);
-  assert.equal(t.activity, "error");
-  t.begin();
-  t.end(true);
-  assert.equal(t.activity, "idle", "a success clears the error");
-  assert.deepEqual(seen, ["idle", "thinking", "thinking", "thinking", "idle", "thinking", "error", "thinking", "idle"]);
+test("parseStatus accepts outrigger.status's result and nothing else", () => {
+  assert.deepEqual(parseStatus({ model: "m", state: "busy", message: "m is busy.", endpoint: "http://x/v1" }), {
+    model: "m",
+    state: "busy",
+    message: "m is busy.",
+    endpoint: "http://x/v1",
+  });
+  assert.equal(parseStatus({ model: "m", state: "thinking", message: "" }), undefined);
+  assert.equal(parseStatus(null), undefined);
 });
 
-test("a stopped server is an error; restarting clears it", () => {
-  const t = new ActivityTracker();
-  t.server("starting");
-  assert.equal(t.activity, "starting");
-  t.server("stopped");
-  assert.equal(t.activity, "error");
-  t.server("running");
-  assert.equal(t.activity, "idle");
-  t.end(true);
-  assert.equal(t.activity, "idle", "an unmatched end never goes negative");
-  t.begin();
-  assert.equal(t.activity, "thinking");
+test("the state follows the server process, the requests in flight and the server's report", () => {
+  const status = new StatusModel();
+  assert.equal(status.state, "starting", "the server process is starting");
+  status.server("running");
+  assert.equal(status.state, "ready");
+  status.begin();
+  assert.equal(status.state, "busy", "a request is in flight");
+  status.report({ model: "m", state: "starting", message: "m (embedded) is starting." });
+  status.progress(40);
+  assert.equal(status.state, "starting", "the server says the model is starting for it");
+  assert.equal(status.percent, 40);
+  status.end();
+  status.report({ model: "m", state: "unreachable", message: "m is unreachable." });
+  assert.equal(status.state, "unreachable");
+  assert.equal(status.percent, undefined);
+  status.server("stopped");
+  assert.equal(status.state, "stopped");
 });

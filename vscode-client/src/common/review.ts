@@ -1,0 +1,184 @@
+// Outrigger's edits arrive as workspace/applyEdit. An edit of one file opens as a diff (the
+// file on the left, the proposal on the right) accepted or rejected with one click: the ✓ / ✗
+// in the diff's title bar or in the status bar; closing the diff rejects it. An edit of several
+// files opens VS Code's refactor preview. The proposal is a virtual document, so rejecting
+// leaves no file and no dirty buffer behind; accepting is one edit, so one undo step.
+
+import * as vscode from "vscode";
+import { ApplyWorkspaceEditParams, ApplyWorkspaceEditResult, TextDocumentEdit } from "vscode-languageclient/node";
+import { applyOffsetEdits } from "./textEdits";
+
+export const PROPOSAL_SCHEME = "outrigger-proposal";
+const REVIEWING = "outrigger.reviewing"; // context key: the title-bar buttons show while true
+
+type Decision = { accept: true } | { accept: false; reason: string };
+
+interface Proposal {
+  proposalUri: vscode.Uri;
+  decide(decision: Decision): void;
+}
+
+/** The version each document had when the server computed the edit (null: not open then). */
+function sentVersions(params: ApplyWorkspaceEditParams): Map<string, number | null> {
+  const versions = new Map<string, number | null>();
+  for (const change of params.edit.documentChanges ?? []) {
+    if (TextDocumentEdit.is(change)) {
+      versions.set(vscode.Uri.parse(change.textDocument.uri).toString(), change.textDocument.version);
+    }
+  }
+  return versions;
+}
+
+function hasFileOperations(params: ApplyWorkspaceEditParams): boolean {
+  return (params.edit.documentChanges ?? []).some((change) => "kind" in change);
+}
+
+function fileName(uri: vscode.Uri): string {
+  return vscode.workspace.asRelativePath(uri);
+}
+
+export class EditReview implements vscode.Disposable {
+  private readonly proposals = new Map<string, string>(); // proposal URI → proposed text
+  private current: Proposal | undefined;
+  private counter = 0;
+  private readonly acceptItem = vscode.window.createStatusBarItem("outrigger.accept", vscode.StatusBarAlignment.Left, 1000);
+  private readonly rejectItem = vscode.window.createStatusBarItem("outrigger.reject", vscode.StatusBarAlignment.Left, 999);
+  private readonly startEmitter = new vscode.EventEmitter<string>();
+  /** A review started: the file being reviewed. */
+  readonly onDidStart = this.startEmitter.event;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(private readonly output: vscode.LogOutputChannel) {
+    this.acceptItem.name = "Outrigger: Accept Change";
+    this.acceptItem.text = "$(check) Accept Outrigger's change";
+    this.acceptItem.command = "outrigger.client.acceptEdit";
+    this.acceptItem.backgroundColor = new vscode.ThemeColor("statusBarItem.warningBackground");
+    this.rejectItem.name = "Outrigger: Reject Change";
+    this.rejectItem.text = "$(close) Reject";
+    this.rejectItem.command = "outrigger.client.rejectEdit";
+    this.disposables = [
+      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, {
+        provideTextDocumentContent: (uri) => this.proposals.get(uri.toString()) ?? "",
+      }),
+      vscode.commands.registerCommand("outrigger.client.acceptEdit", () => this.current?.decide({ accept: true })),
+      vscode.commands.registerCommand("outrigger.client.rejectEdit", () => this.reject("rejected in the diff view")),
+      vscode.window.tabGroups.onDidChangeTabs((event) => {
+        const proposal = this.current;
+        if (proposal && event.closed.some((tab) => isDiffOf(tab, proposal.proposalUri))) {
+          proposal.decide({ accept: false, reason: "the diff was closed" });
+        }
+      }),
+      this.acceptItem,
+      this.rejectItem,
+      this.startEmitter,
+    ];
+  }
+
+  /** Rejects the edit under review, if any (e.g. its request was cancelled). */
+  reject(reason: string): void {
+    this.current?.decide({ accept: false, reason });
+  }
+
+  async handle(params: ApplyWorkspaceEditParams, edit: vscode.WorkspaceEdit, token: vscode.CancellationToken): Promise<ApplyWorkspaceEditResult> {
+    const versions = sentVersions(params);
+    for (const document of vscode.workspace.textDocuments) {
+      const sent = versions.get(document.uri.toString());
+      if (typeof sent === "number" && document.version !== sent) {
+        return { applied: false, failureReason: `${fileName(document.uri)} changed while Outrigger was working` };
+      }
+    }
+    const entries = edit.entries();
+    if (entries.length !== 1 || hasFileOperations(params)) {
+      // Several files: VS Code's refactor preview (the server marks its edits needsConfirmation).
+      return { applied: await vscode.workspace.applyEdit(edit, { isRefactoring: true }) };
+    }
+    const [[uri, edits]] = entries;
+    return this.reviewOne(uri, edits, params.label, token);
+  }
+
+  private async reviewOne(
+    uri: vscode.Uri,
+    edits: readonly vscode.TextEdit[],
+    label: string | undefined,
+    token: vscode.CancellationToken,
+  ): Promise<ApplyWorkspaceEditResult> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const version = document.version;
+    let proposed: string;
+    try {
+      proposed = applyOffsetEdits(
+        document.getText(),
+        edits.map((e) => ({ start: document.offsetAt(e.range.start), end: document.offsetAt(e.range.end), newText: e.newText })),
+      );
+    } catch (error) {
+      return { applied: false, failureReason: error instanceof Error ? error.message : String(error) };
+    }
+    this.reject("another edit arrived"); // one review at a time
+    const proposalUri = uri.with({ scheme: PROPOSAL_SCHEME, query: String(++this.counter) });
+    this.proposals.set(proposalUri.toString(), proposed);
+    const decision = new Promise<Decision>((resolve) => {
+      let decided = false;
+      this.current = {
+        proposalUri,
+        decide: (value) => {
+          if (!decided) {
+            decided = true;
+            resolve(value);
+          }
+        },
+      };
+    });
+    const cancelled = token.onCancellationRequested(() => this.reject("the request was cancelled"));
+    const name = fileName(uri);
+    this.output.info(`Reviewing ${label ?? "an edit"} (${name})`);
+    try {
+      await vscode.commands.executeCommand("setContext", REVIEWING, true);
+      this.acceptItem.tooltip = label ? `Apply: ${label}` : "Apply Outrigger's change";
+      this.acceptItem.show();
+      this.rejectItem.show();
+      await vscode.commands.executeCommand("vscode.diff", uri, proposalUri, `${name} ↔ Outrigger's change`, { preview: false });
+      this.startEmitter.fire(name);
+      const outcome = await decision;
+      if (!outcome.accept) {
+        this.output.info(`Not applied: ${outcome.reason}`);
+        return { applied: false, failureReason: outcome.reason };
+      }
+      if (document.version !== version) {
+        return { applied: false, failureReason: `${name} changed during the review` };
+      }
+      const plain = new vscode.WorkspaceEdit();
+      plain.set(uri, edits.map((e) => new vscode.TextEdit(e.range, e.newText)));
+      const applied = await vscode.workspace.applyEdit(plain, { isRefactoring: true });
+      if (applied) {
+        await vscode.window.showTextDocument(document, { preview: false });
+      }
+      return applied ? { applied } : { applied, failureReason: "VS Code could not apply the edit" };
+    } finally {
+      cancelled.dispose();
+      await this.endReview(proposalUri);
+    }
+  }
+
+  private async endReview(proposalUri: vscode.Uri): Promise<void> {
+    if (this.current?.proposalUri.toString() === proposalUri.toString()) {
+      this.current = undefined;
+      this.acceptItem.hide();
+      this.rejectItem.hide();
+      await vscode.commands.executeCommand("setContext", REVIEWING, false);
+    }
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => isDiffOf(tab, proposalUri));
+    await vscode.window.tabGroups.close(tabs);
+    this.proposals.delete(proposalUri.toString());
+  }
+
+  dispose(): void {
+    this.reject("VS Code is closing");
+    this.disposables.forEach((d) => {
+      d.dispose();
+    });
+  }
+}
+
+function isDiffOf(tab: vscode.Tab, proposalUri: vscode.Uri): boolean {
+  return tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposalUri.toString();
+}
