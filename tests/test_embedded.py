@@ -439,7 +439,7 @@ async def test_a_source_build_that_crashes_is_rebuilt_portably(ready_model, monk
     assert built == [sse.name] and server.runtime and server.runtime.version.endswith("sse4.2 build")
     assert any(
         line.startswith(f"The llama.cpp build in {crashed_build.parent} uses CPU instructions this machine cannot run")
-        and line.endswith("Outrigger is rebuilding it portably (sse4.2 instruction set, about 8 minutes on 2 cores).")
+        and line.endswith(f"Outrigger is rebuilding it portably (sse4.2 instruction set, {source_build.DURATION}).")
         for line in said
     )
     assert not crashed_build.parent.exists()  # of no use on this machine
@@ -634,6 +634,32 @@ async def test_wheel_runtime_reports_a_bad_model_file_in_one_line(tmp_path):
 
     with pytest.raises(ModelError, match=r"xllamacpp wheel .* stopped while loading bad.gguf \(exit code 1\)"):
         await server.start()
+
+
+async def test_a_wheel_that_cannot_load_hands_over_to_the_next_runtime(ready_model, monkeypatch, tmp_path):
+    """The wheel's child exits 3 when xllamacpp cannot load (here: a missing libgomp)."""
+    wheel = usable_wheel()
+    broken_install = tmp_path / "site" / "xllamacpp"
+    broken_install.mkdir(parents=True)
+    (broken_install / "__init__.py").write_text(
+        "raise OSError('libgomp.so.1: cannot open shared object file: No such file or directory')\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", f"{broken_install.parent}:{Path(embedded.__file__).parents[2]}")
+    good = Runtime("path", "unknown version", (), stand_in(tmp_path / "good" / "llama-server"))
+    said: list[str] = []
+    server = EmbeddedServer(spec=ready_model, runtimes=[wheel, good], startup_timeout=20)
+
+    try:
+        await server.start(recorder(said))
+    finally:
+        await server.stop()
+
+    assert server.runtime == good
+    assert (
+        f"{wheel.name[0].upper()}{wheel.name[1:]} cannot load here (error: libgomp.so.1: cannot open shared object file: "
+        f"No such file or directory); Outrigger is switching to {good.name}." in said
+    )
+    assert Trials(this_cpu()).get(wheel.key) is None  # not a crash: installing libgomp fixes it
 
 
 async def test_the_embedded_default_runs_the_wheel_and_answers(real_model_file, monkeypatch):

@@ -102,7 +102,7 @@ class EmbeddedServer:
         report = progress or quiet
         cpu = this_cpu()
         trials = Trials(cpu)
-        failures = []
+        failures: list[RuntimeFailed] = []
         if self._process is not None and (failure := self._reap_crashed()):
             failures.append(failure)  # it died since the last request
             self._record(failure, trials)
@@ -172,13 +172,14 @@ class EmbeddedServer:
         level = runtimes.next_build(cpu, trials) if self.runtimes is None else None
         if level is None:
             raise ModelError(last or "No llama.cpp runtime is left to try on this machine.")
-        if last:
-            report(
-                f"{last}; Outrigger is rebuilding it portably ({level.name} instruction set, about 8 minutes on 2 cores)."
-            )
+        build = f"{level.name} instruction set, {source_build.DURATION}"
+        if last and failures[-1].runtime.kind == "source":
+            report(f"{last}; Outrigger is rebuilding it portably ({build}).")
+        elif last:
+            report(f"{last}; Outrigger is building llama-server from source ({build}).")
         else:
             report(
-                f"No prebuilt llama.cpp runs here ({runtimes.why_no_wheel(cpu)}); building llama-server once (about 8 minutes on 2 cores)."
+                f"No prebuilt llama.cpp runs here ({runtimes.why_no_wheel(cpu)}); building llama-server once ({build})."
             )
         return runtimes.source_runtime(level, source_build.build(level, report))
 
@@ -344,7 +345,7 @@ class Status:
         if self.upgrade is not None:
             lines.append(
                 f"faster:   `outrigger model setup --build` compiles llama-server for this CPU ({self.upgrade.name} "
-                "build, about 8 minutes on 2 cores) and switches to it once it has answered here"
+                f"build, {source_build.DURATION}) and switches to it once it has answered here"
             )
         return "\n".join(lines)
 

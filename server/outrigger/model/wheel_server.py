@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import xllamacpp
     except (ImportError, OSError) as error:
-        print(f"error: the xllamacpp wheel cannot load here: {error}", file=sys.stderr, flush=True)
+        print(f"error: {error}", file=sys.stderr, flush=True)
         return EXIT_UNAVAILABLE
 
     params = xllamacpp.CommonParams()
