@@ -19,7 +19,7 @@ import pytest
 
 from outrigger.config import ModelSettings
 from outrigger.errors import ModelError
-from outrigger.model import ModelClient, embedded, fetch, runtimes, source_build
+from outrigger.model import ModelClient, cpu, embedded, fetch, runtimes, setup, source_build
 from outrigger.model.cpu import parse_cpuinfo, this_cpu
 from outrigger.model.embedded import EmbeddedServer, ModelSpec
 from outrigger.model.runtimes import Runtime
@@ -29,13 +29,15 @@ FAKE_MODEL = Path(__file__).with_name("fake_model.py")
 PARTS = {"tiny-gguf-part1": {1: b"GGUF-one|"}, "tiny-gguf-part2": {2: b"two|", 10: b"ten"}}
 CONTENT = b"GGUF-one|two|ten"  # numeric order: part10 comes after part02
 AVX2_CPU = parse_cpuinfo("model name : Test CPU\nflags : sse4_2 avx avx2 fma f16c bmi2\n", "x86_64")
-AVX_CPU = parse_cpuinfo("model name : Old CPU\nflags : sse4_2 avx\n", "x86_64")
+OLD_CPUINFO = "model name : Old CPU\nflags : sse4_2 avx\n"  # no AVX2: the wheel does not apply
+AVX_CPU = parse_cpuinfo(OLD_CPUINFO, "x86_64")
 
 # What a llama.cpp build for the wrong CPU does: it logs, then dies on an illegal instruction.
 SIGILL_AT_START = 'echo "llama threadpool init, n_threads = 2"\nkill -ILL $$\n'
 
-# A stand-in llama-server: /health, and chat completions answered "OK …"; a prompt containing
-# the trigger kills it with SIGILL, like a build whose wrong instructions sit in the prompt path.
+# A stand-in llama-server: /health, and chat completions answered "OK …" with llama.cpp's
+# timings (generating `speed` tokens/s); a prompt containing the trigger kills it with SIGILL,
+# like a build whose wrong instructions sit in the prompt path.
 STAND_IN = """#!{python}
 import json, os, signal, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,7 +67,8 @@ class Handler(BaseHTTPRequestHandler):
             os.kill(os.getpid(), signal.SIGILL)
             time.sleep(10)  # the signal lands asynchronously; no reply may go out before it
         reply = {{"role": "assistant", "content": "OK from " + sys.argv[0]}}
-        self.answer({{"choices": [{{"message": reply}}], "usage": {{"prompt_tokens": 3, "completion_tokens": 2}}}})
+        usage = {{"prompt_tokens": 3, "completion_tokens": 2}}
+        self.answer({{"choices": [{{"message": reply}}], "usage": usage, "timings": {{"predicted_per_second": {speed}}}}})
 
 ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
 """
@@ -78,6 +81,16 @@ def cache(tmp_path, monkeypatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OUTRIGGER_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"
+
+
+@pytest.fixture
+def old_cpu(monkeypatch, tmp_path) -> None:
+    """Make this machine an x86_64 without AVX2, for everything that asks."""
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(OLD_CPUINFO)
+    monkeypatch.setattr(cpu, "CPUINFO", cpuinfo)
+    monkeypatch.setattr(cpu.platform, "machine", lambda: "x86_64")
+    assert this_cpu() == AVX_CPU
 
 
 def tiny_spec(content: bytes = CONTENT) -> ModelSpec:
@@ -102,8 +115,12 @@ def executable(path: Path, script: str) -> Path:
     return path
 
 
-def stand_in(path: Path, *, crash_on: str = "") -> Path:
-    return executable(path, STAND_IN.format(python=sys.executable, trigger=crash_on))
+def stand_in_script(*, crash_on: str = "", speed: float = 20.0) -> str:
+    return STAND_IN.format(python=sys.executable, trigger=crash_on, speed=speed)
+
+
+def stand_in(path: Path, *, crash_on: str = "", speed: float = 20.0) -> Path:
+    return executable(path, stand_in_script(crash_on=crash_on, speed=speed))
 
 
 def install_build(level: source_build.Level, script: str) -> Path:
@@ -413,10 +430,9 @@ async def test_explicit_binary_that_crashes_says_how_to_recover(ready_model, mon
     )
 
 
-async def test_a_source_build_that_crashes_is_rebuilt_portably(ready_model, monkeypatch, tmp_path):
+async def test_a_source_build_that_crashes_is_rebuilt_portably(ready_model, old_cpu, monkeypatch, tmp_path):
     """A build proven earlier crashes now (the VM moved to a CPU that lies about AVX): it is
     thrown away and llama.cpp is rebuilt one instruction-set level lower, which then serves."""
-    monkeypatch.setattr(embedded, "this_cpu", lambda: AVX_CPU)  # no AVX2: the wheel does not apply
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     avx, sse = source_build.levels(AVX_CPU)[:2]
     crashed_build = install_build(avx, SIGILL_AT_START)
@@ -425,7 +441,7 @@ async def test_a_source_build_that_crashes_is_rebuilt_portably(ready_model, monk
 
     def build(level: source_build.Level, progress) -> Path:
         built.append(level.name)  # compiling for real takes minutes; the stand-in serves as the result
-        return install_build(level, STAND_IN.format(python=sys.executable, trigger=""))
+        return install_build(level, stand_in_script())
 
     monkeypatch.setattr(source_build, "build", build)
     said: list[str] = []
@@ -519,36 +535,65 @@ def _gone(pid: int, within: float = 5.0) -> bool:
     return False
 
 
-# -- setup: the faster build as an opt-in upgrade ----------------------------------------
+# -- setup: the source build as an opt-in upgrade ---------------------------------------
 
 
-async def test_setup_build_switches_only_once_the_build_has_answered(ready_model, monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    monkeypatch.setattr(
-        source_build,
-        "build",
-        lambda level, progress: install_build(level, STAND_IN.format(python=sys.executable, trigger="")),
-    )
+@pytest.fixture
+def old_cpu_with_path_server(old_cpu, monkeypatch, tmp_path) -> Runtime:
+    """A CPU the wheel does not cover, serving through a llama-server on PATH (20 tokens/s)."""
+    monkeypatch.setenv("PATH", str(stand_in(tmp_path / "bin" / "llama-server", speed=20.0).parent))
+    found = runtimes.on_path()
+    assert found is not None
+    return found
+
+
+def fake_build(script: str):
+    """What `source_build.build` leaves behind, without the minutes of compiling."""
+    return lambda level, progress: install_build(level, script)
+
+
+async def test_setup_build_switches_when_the_build_answers_and_is_faster(
+    ready_model, old_cpu_with_path_server, monkeypatch
+):
+    monkeypatch.setattr(source_build, "build", fake_build(stand_in_script(speed=30.0)))
     said: list[str] = []
 
-    await embedded.setup(recorder(said), build=True, spec=ready_model)
+    await setup.setup(recorder(said), build=True, spec=ready_model)
 
-    current = embedded.status(ready_model)
-    assert current.in_use and current.in_use.kind == "source" and current.upgrade is None
-    assert said[-1] == f"Switched to {current.in_use.name}."
+    in_use = runtimes.ready(AVX_CPU, Trials(AVX_CPU))[0]
+    assert in_use.kind == "source" and in_use.version.endswith("avx build")
+    assert said[-1] == f"Switched to {in_use.name}: it generates 30.0 tokens/s here, llama-server on PATH 20.0."
 
 
-async def test_setup_build_that_crashes_keeps_the_runtime_it_had(ready_model, monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    before = embedded.status(ready_model).in_use
-    monkeypatch.setattr(source_build, "build", lambda level, progress: install_build(level, SIGILL_AT_START))
+async def test_setup_build_that_is_no_faster_stays_a_fallback(ready_model, old_cpu_with_path_server, monkeypatch):
+    monkeypatch.setattr(source_build, "build", fake_build(stand_in_script(speed=20.5)))
     said: list[str] = []
 
-    await embedded.setup(recorder(said), build=True, spec=ready_model)
+    await setup.setup(recorder(said), build=True, spec=ready_model)
 
-    assert embedded.status(ready_model).in_use == before
-    assert said[-1].endswith("(it was killed by SIGILL); Outrigger keeps using the runtime it had.")
-    assert runtimes.source_builds(this_cpu()) == []  # the crashed build is gone
+    order = runtimes.ready(AVX_CPU, Trials(AVX_CPU))
+    assert order[0] == old_cpu_with_path_server and order[1].kind == "source"
+    assert said[-1].startswith(f"Kept {old_cpu_with_path_server.name}: the new build generates 20.5 tokens/s here")
+    assert Trials(AVX_CPU).get(order[1].key).verdict == "slower"
+
+
+async def test_setup_build_that_crashes_keeps_the_runtime_it_had(ready_model, old_cpu_with_path_server, monkeypatch):
+    monkeypatch.setattr(source_build, "build", fake_build(SIGILL_AT_START))
+    said: list[str] = []
+
+    await setup.setup(recorder(said), build=True, spec=ready_model)
+
+    assert runtimes.ready(AVX_CPU, Trials(AVX_CPU)) == [old_cpu_with_path_server]
+    assert said[-1].endswith(f"(it was killed by SIGILL); Outrigger keeps using {old_cpu_with_path_server.name}.")
+    assert runtimes.source_builds(AVX_CPU) == []  # the crashed build is gone
+
+
+def test_model_status_command_prints_the_runtime_in_use(ready_model, old_cpu_with_path_server, capsys):
+    assert setup.main(["status"]) == 1  # the default model is not in this test's cache
+
+    printed = capsys.readouterr().out
+    assert "runtime:  llama-server on PATH (in use)" in printed
+    assert "needs no particular instructions: this CPU has them" in printed
 
 
 # -- the build itself --------------------------------------------------------------------

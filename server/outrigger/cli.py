@@ -106,9 +106,9 @@ def _run_lsp(args: argparse.Namespace) -> int:
 
 
 def _run_model(args: argparse.Namespace) -> int:
-    from .model import embedded
+    from .model import setup
 
-    return embedded.main([args.action, *(["--build"] if args.build else [])])
+    return setup.main([args.action, *(["--build"] if args.build else [])])
 
 
 def _run_bench(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+CPUINFO = Path("/proc/cpuinfo")
 _ARCHITECTURES = {"amd64": "x86_64", "x64": "x86_64", "arm64": "aarch64"}
 
 
@@ -53,9 +54,9 @@ def parse_cpuinfo(text: str, machine: str) -> Cpu:
     return Cpu(machine=_ARCHITECTURES.get(machine.lower(), machine.lower()), name=name, flags=frozenset(flags))
 
 
-def this_cpu(cpuinfo: Path = Path("/proc/cpuinfo")) -> Cpu:
+def this_cpu() -> Cpu:
     try:
-        text = cpuinfo.read_text(errors="replace")
+        text = CPUINFO.read_text(errors="replace")
     except OSError:
         text = ""  # not Linux: no flags, so only runtimes that need none are chosen by flags
     return parse_cpuinfo(text, platform.machine())

@@ -5,13 +5,12 @@ the prebuilt xllamacpp wheel unless a faster source build has proven itself on t
 a source build where no wheel applies. The server is a child process we own: its own process
 group, stopped with it, and sent SIGTERM if this process dies. A runtime that crashes is
 recorded as broken on this CPU, the user is told what happened in plain words, and the next
-runtime is tried. `python -m outrigger.model.embedded setup|status` (`outrigger model …`)
-prepares the cache or reports on it.
+runtime is tried. `setup.py` prepares the cache (`outrigger model setup`), `status.py`
+reports on it.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import atexit
 import ctypes
@@ -23,7 +22,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -34,9 +32,11 @@ from outrigger.model.cache import cache_dir
 from outrigger.model.cpu import Cpu, this_cpu
 from outrigger.model.fetch import QWEN_CODER_0_5B, ModelSpec, fetch_model, model_path, model_ready
 from outrigger.model.runtimes import EXIT_UNAVAILABLE, Runtime
-from outrigger.model.trials import Trial, Trials
-from outrigger.progress import Progress, TerminalProgress, quiet
+from outrigger.model.status import Status, status
+from outrigger.model.trials import Trials
+from outrigger.progress import Progress, quiet
 
+# What callers elsewhere import from here.
 __all__ = [
     "QWEN_CODER_0_5B",
     "EmbeddedServer",
@@ -46,7 +46,6 @@ __all__ = [
     "fetch_model",
     "model_path",
     "model_ready",
-    "setup",
     "status",
 ]
 
@@ -208,7 +207,7 @@ class EmbeddedServer:
         root = f"http://127.0.0.1:{port}"
         try:
             await self._wait_healthy(root, runtime, model)
-            if runtime.kind != "explicit" and not trials.proven(runtime.key):
+            if runtime.kind != "explicit" and trials.get(runtime.key) is None:
                 await self._prove(root, runtime, model)
                 trials.record(runtime.key, "proven", f"started, loaded {model.name} and answered")
         except BaseException:
@@ -297,135 +296,6 @@ class EmbeddedServer:
             source_build.remove(failure.runtime.location)
 
 
-@dataclass(frozen=True)
-class Status:
-    cache: Path
-    model: Path
-    model_ready: bool
-    cpu: Cpu
-    in_use: Runtime | None
-    why_none: str  # when nothing is in use: why, in a few words
-    known: tuple[tuple[Runtime, Trial | None], ...]  # every runtime found, with what it did here
-    upgrade: source_build.Level | None  # a faster build `setup --build` would make
-
-    @property
-    def ready(self) -> bool:
-        return self.model_ready and self.in_use is not None
-
-    def missing(self) -> str | None:
-        """Why the embedded model cannot start right now, or None."""
-        gaps = []
-        if not self.model_ready:
-            gaps.append(f"the model is not in {self.model.parent}")
-        if self.in_use is None:
-            gaps.append(f"no llama.cpp runtime is ready ({self.why_none})")
-        if not gaps:
-            return None
-        return " and ".join(gaps) + "; run `outrigger model setup` (or scripts/setup-llama-server)"
-
-    def describe(self) -> str:
-        lines = [
-            f"cache:    {self.cache}",
-            f"model:    {self.model} ({'ready' if self.model_ready else 'missing'})",
-            f"cpu:      {self.cpu.summary()}",
-        ]
-        for runtime, trial in self.known:
-            lacking = " ".join(self.cpu.lacks(runtime.needs))
-            needs = " ".join(runtime.needs) or "no particular instructions"
-            lines += [
-                f"runtime:  {runtime.title}{' (in use)' if runtime == self.in_use else ''}",
-                f"          version {runtime.version}",
-                f"          needs {needs}: {f'this CPU lacks {lacking}' if lacking else 'this CPU has them'}",
-                f"          files {runtime.location}",
-            ]
-            if trial is not None:
-                lines.append(f"          {trial.verdict} here on {trial.when}: {trial.reason}")
-        if self.in_use is None:
-            lines.append(f"runtime:  none ready ({self.why_none}); `outrigger model setup` builds llama-server")
-        if self.upgrade is not None:
-            lines.append(
-                f"faster:   `outrigger model setup --build` compiles llama-server for this CPU ({self.upgrade.name} "
-                f"build, {source_build.DURATION}) and switches to it once it has answered here"
-            )
-        return "\n".join(lines)
-
-
-def status(spec: ModelSpec = QWEN_CODER_0_5B) -> Status:
-    """What the embedded model has on disk (cheap; never downloads, builds or starts anything)."""
-    cpu = this_cpu()
-    trials = Trials(cpu)
-    if chosen := runtimes.explicit():
-        found = [chosen]
-        ready = [chosen] if chosen.location.is_file() else []
-        why_none = f"OUTRIGGER_LLAMA_SERVER names {chosen.location}, which does not exist"
-    else:
-        found = runtimes.known(cpu)
-        ready = runtimes.ready(cpu, trials)
-        why_none = runtimes.why_no_wheel(cpu)
-    in_use = ready[0] if ready else None
-    upgrade = None
-    if in_use is not None and in_use.kind == "wheel" and (level := runtimes.next_build(cpu, trials)):
-        upgrade = level
-    return Status(
-        cache=cache_dir(),
-        model=model_path(spec),
-        model_ready=model_ready(spec),
-        cpu=cpu,
-        in_use=in_use,
-        why_none=why_none,
-        known=tuple((runtime, trials.get(runtime.key)) for runtime in found),
-        upgrade=upgrade,
-    )
-
-
-async def setup(progress: Progress, *, build: bool = False, spec: ModelSpec = QWEN_CODER_0_5B) -> None:
-    """Fetch the model and make sure a runtime has proven itself here; with `build`, also
-    compile the faster source build and switch to it once it has answered."""
-    fetch_model(progress, spec)
-    if build:
-        cpu = this_cpu()
-        level = runtimes.next_build(cpu, Trials(cpu))
-        if level is None:
-            raise ModelError(
-                "Every llama.cpp build this CPU could run is already built or crashed here; see `outrigger model status`."
-            )
-        binary = await asyncio.to_thread(source_build.build, level, progress)
-        trial = EmbeddedServer(spec=spec, runtimes=[runtimes.source_runtime(level, binary)])
-        try:
-            await trial.start(progress)
-        except ModelError as error:
-            progress(f"{error}; Outrigger keeps using the runtime it had.")
-            return
-        finally:
-            await trial.stop()
-        progress(f"Switched to {trial.runtime.name if trial.runtime else 'the new build'}.")
-        return
-    current = status(spec)
-    if current.in_use is not None and Trials(current.cpu).proven(current.in_use.key):
-        return
-    server = EmbeddedServer(spec=spec)
-    try:
-        await server.start(progress)
-    finally:
-        await server.stop()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m outrigger.model.embedded")
-    parser.add_argument("command", choices=["setup", "status"])
-    parser.add_argument("--build", action="store_true", help="setup: also compile the faster llama-server")
-    args = parser.parse_args(argv)
-    if args.command == "setup":
-        try:
-            asyncio.run(setup(TerminalProgress(), build=args.build))
-        except ModelError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-    current = status()
-    print(current.describe())
-    return 0 if current.ready else 1
-
-
 def _crash(runtime: Runtime, code: int) -> RuntimeFailed | None:
     """A runtime killed by a signal that means its own code failed, told in plain words."""
     if code >= 0 or _signal_name(-code) not in _CRASHES:
@@ -481,7 +351,3 @@ def _die_with_parent() -> None:
     must not leave a 500 MB model server running either."""
     pr_set_pdeathsig = 1
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

