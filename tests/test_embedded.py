@@ -707,6 +707,30 @@ async def test_a_wheel_that_cannot_load_hands_over_to_the_next_runtime(ready_mod
     assert Trials(this_cpu()).get(wheel.key) is None  # not a crash: installing libgomp fixes it
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal is Linux-only")
+def test_the_wheel_server_dies_with_a_killed_parent(real_model_file, tmp_path):
+    """The wheel serves from a Python child we own: an editor that SIGKILLs its language
+    server must not leave it running (it holds the model in memory)."""
+    usable_wheel()
+    pid_file = tmp_path / "pid"
+    program = (
+        "import asyncio, os, signal\n"
+        "from pathlib import Path\n"
+        "from outrigger.model import runtimes\n"
+        "from outrigger.model.cpu import this_cpu\n"
+        "from outrigger.model.embedded import EmbeddedServer\n"
+        f"server = EmbeddedServer(model_file=Path({str(real_model_file)!r}), runtimes=[runtimes.wheel(this_cpu())])\n"
+        "asyncio.run(server.start())\n"
+        f"Path({str(pid_file)!r}).write_text(str(server._process.pid))\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+
+    killed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=300)
+
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert _gone(int(pid_file.read_text()), within=15)
+
+
 async def test_the_embedded_default_runs_the_wheel_and_answers(real_model_file, monkeypatch):
     """No OUTRIGGER_BASE_URL, no OUTRIGGER_LLAMA_SERVER, nothing built: the embedded default
     chooses the prebuilt wheel on a CPU it covers and the real model answers through it."""
