@@ -112,27 +112,64 @@ def workspace_edit(
     *,
     document_changes: bool,
     annotation: types.ChangeAnnotation | None,
+    step_labels: dict[str, str] | None = None,
 ) -> types.WorkspaceEdit:
-    """Versioned `TextDocumentEdit`s (annotated when `annotation`), or the plain `changes` map
-    for clients without `workspace.workspaceEdit.documentChanges`."""
+    """Versioned `TextDocumentEdit`s — with `CreateFile` / `DeleteFile` for files a task creates
+    or deletes — annotated when `annotation` is given: one annotation per task step (their
+    labels in `step_labels`, keyed by `FileEdit.step`) so the preview groups the changes by
+    step. Clients without `workspace.workspaceEdit.documentChanges` get the `changes` map,
+    which cannot create or delete files (ValueError)."""
     if not document_changes:
+        if any(edit.kind != "edit" for edit in edits):
+            raise ValueError("this editor cannot create or delete files through a workspace edit")
         return types.WorkspaceEdit(
             changes={path_to_uri(edit.path, root): _text_edits(edit, encoding) for edit in edits}
         )
-    return types.WorkspaceEdit(
-        document_changes=[
-            types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(
-                    uri=path_to_uri(edit.path, root), version=edit.version
-                ),
-                edits=_annotated(_text_edits(edit, encoding))
-                if annotation is not None
-                else _text_edits(edit, encoding),
+    annotations: dict[str, types.ChangeAnnotation] = {}
+    if annotation is not None:
+        annotations[ANNOTATION_ID] = annotation
+        for label in sorted({edit.step for edit in edits if edit.step}):
+            annotations[_step_id(label)] = types.ChangeAnnotation(
+                label=(step_labels or {}).get(label, label), needs_confirmation=True, description=annotation.label
             )
-            for edit in edits
-        ],
-        change_annotations={ANNOTATION_ID: annotation} if annotation is not None else None,
-    )
+
+    def annotation_of(edit: FileEdit) -> str | None:
+        if annotation is None:
+            return None
+        return _step_id(edit.step) if edit.step else ANNOTATION_ID
+
+    changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
+    for edit in edits:
+        uri, annotated = path_to_uri(edit.path, root), annotation_of(edit)
+        if edit.kind == "delete":
+            changes.append(types.DeleteFile(uri=uri, annotation_id=annotated))
+            continue
+        if edit.kind == "create":
+            changes.append(
+                types.CreateFile(
+                    uri=uri,
+                    options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False),
+                    annotation_id=annotated,
+                )
+            )
+        text_edits = _text_edits(edit, encoding)
+        version = None if edit.kind == "create" else edit.version
+        changes.append(
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                edits=_annotated(text_edits, annotated) if annotated else text_edits,
+            )
+        )
+    return types.WorkspaceEdit(document_changes=changes, change_annotations=annotations or None)
+
+
+def needs_resource_operations(edits: list[FileEdit]) -> set[str]:
+    """The LSP resource operations (`create`, `delete`) applying `edits` takes."""
+    return {edit.kind for edit in edits if edit.kind != "edit"}
+
+
+def _step_id(label: str) -> str:
+    return f"{ANNOTATION_ID}-{label.replace(' ', '-').replace(',', '')}"
 
 
 def _text_edits(edit: FileEdit, encoding: str) -> list[types.TextEdit]:
@@ -143,8 +180,8 @@ def _text_edits(edit: FileEdit, encoding: str) -> list[types.TextEdit]:
     ]
 
 
-def _annotated(edits: list[types.TextEdit]) -> list[types.TextEdit | types.AnnotatedTextEdit]:
-    return [types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=ANNOTATION_ID) for e in edits]
+def _annotated(edits: list[types.TextEdit], annotation_id: str) -> list[types.TextEdit | types.AnnotatedTextEdit]:
+    return [types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=annotation_id) for e in edits]
 
 
 def change_annotation(summary: str, request: str, edits: list[FileEdit]) -> types.ChangeAnnotation:

@@ -306,13 +306,27 @@ class OutriggerServer(LanguageServer):
         self.show(types.MessageType.Info, message)
 
     async def _apply(self, session: Session, outcome: Outcome, request: str, plan: str | None) -> AskResult:
-        result = AskResult(kind="edit", message=outcome.message, preview=outcome.preview, plan=plan)
+        notes = outcome.notes or None
+        result = AskResult(kind="edit", message=outcome.message, preview=outcome.preview, plan=plan, notes=notes)
         if stale := first_stale(outcome.edits, session.workspace.read, session.workspace.version):
             return self.refuse(f"{stale} changed while Outrigger was working; nothing was applied. Ask again.")
         if not self.capability("workspace.apply_edit"):
             message = "This editor cannot apply workspace edits; nothing was applied."
             self.show(types.MessageType.Warning, message)
-            return AskResult(kind="not-applied", message=message, preview=outcome.preview, plan=plan)
+            return AskResult(kind="not-applied", message=message, preview=outcome.preview, plan=plan, notes=notes)
+
+        needed = convert.needs_resource_operations(outcome.edits)
+        offered = {
+            str(getattr(op, "value", op))
+            for op in self.capability("workspace.workspace_edit.resource_operations") or []
+        }
+        if missing := needed - offered:
+            message = (
+                f"This task needs to {' and '.join(sorted(missing))} files, which this editor cannot do through LSP; "
+                "nothing was applied (the CLI's `outrigger ask --apply` can)."
+            )
+            self.show(types.MessageType.Warning, message)
+            return AskResult(kind="not-applied", message=message, preview=outcome.preview, plan=plan, notes=notes)
 
         annotations = self.capability("workspace.workspace_edit.change_annotation_support") is not None
         edit = convert.workspace_edit(
@@ -321,6 +335,7 @@ class OutriggerServer(LanguageServer):
             self.encoding,
             document_changes=bool(self.capability("workspace.workspace_edit.document_changes")),
             annotation=convert.change_annotation(outcome.message, request, outcome.edits) if annotations else None,
+            step_labels=_step_labels(outcome),
         )
         try:
             answer = await self.workspace_apply_edit_async(
@@ -340,6 +355,20 @@ class OutriggerServer(LanguageServer):
             session.project_map.update(file_edit.path)
         self.log(f"applied: {outcome.message}", types.MessageType.Info)
         return result
+
+
+def _step_labels(outcome: Outcome) -> dict[str, str]:
+    """ "step 1, 3" → "Steps 1, 3: add `logout` in src/session.js; edit …" for the preview."""
+    if outcome.plan is None or not outcome.plan.steps:
+        return {}
+    by_id = {step.id: step for step in outcome.plan.steps}
+    labels = {}
+    for edit in outcome.edits:
+        if edit.step and edit.step not in labels:
+            ids = [int(n) for n in edit.step.removeprefix("step ").split(", ") if n.isdigit()]
+            described = "; ".join(by_id[n].describe() for n in ids if n in by_id)
+            labels[edit.step] = f"Step{'s' * (len(ids) > 1)} {', '.join(map(str, ids))}: {described}"
+    return labels
 
 
 def root_paths(params: types.InitializeParams) -> list[Path]:

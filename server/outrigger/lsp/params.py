@@ -31,7 +31,8 @@ class AskResult:
     kind: AskKind
     message: str  # the answer, the edit's one-sentence summary, or why nothing changed
     preview: str | None = None  # for edits: the unified diff of every file
-    plan: str | None = None  # what the planner decided, in one line
+    plan: str | None = None  # what the planner decided, in one line (a task lists its steps)
+    notes: list[str] | None = None  # what the checks found: imports added, the project's tests
 
 
 @attrs.define

@@ -46,13 +46,15 @@ async def make_plan(
     if routing:
         _refuse_mixed(text)
         decided = plan_task_by_rules(text, project_map, instruction)
+        if decided is None and len(split_clauses(text)) > 1:
+            # Several things to do, and the rules cannot settle one of them: never carry out
+            # only the part they can.
+            return await _model_task(request, project_map, model, guards, stats)
         decided = decided or plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
         decided = decided or plan_from_names(text, project_map, instruction)
         if decided is not None:
             decided = decided.model_copy(update={"instruction": instruction})
             return _with_question(_located(decided, text, cursor), text, project_map)
-        if len(split_clauses(text)) > 1:
-            return await _model_task(request, project_map, model, guards, stats)
 
     messages = plan_messages(request, project_map.files(), cursor_name)
     reply = await structured_reply(model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)

@@ -29,6 +29,8 @@ _REQUEST_WORDS = frozenset(
     function method class variable symbol file code everywhere throughout instead should be is are was
     now from then so me my our your we you i it's everything all every each same do does did""".split()
 )
+# "add an `email` parameter to createUser": a change of createUser, not new code.
+_NEW_PARAMETER = re.compile(r"\badd\b.*\b(?:parameters?|arguments?|params?|args?|options?|keyword)\b", re.I)
 _MODIFYING_VERBS = re.compile(
     r"^\s*(?:rewrite|refactor|simplify|optimi[sz]e|improve|change|update|modify|make|convert|clean|tidy)\b", re.I
 )
@@ -82,7 +84,9 @@ def plan_from_names(text: str, project_map: ProjectMap, instruction: str) -> Pla
     if intent in (Intent.DOCSTRING, Intent.TYPE_HINTS):
         also = [Target(symbol=name, file=file) for name in mentioned[1:]]
         return Plan(intent=intent, symbol=mentioned[0], file=file, also=also, instruction=instruction)
-    if intent is Intent.FIX or (intent is Intent.REWRITE and _MODIFYING_VERBS.match(text)):
+    if intent is Intent.FIX or (
+        intent is Intent.REWRITE and (_MODIFYING_VERBS.match(text) or _NEW_PARAMETER.search(text))
+    ):
         return Plan(intent=intent, symbol=mentioned[0], file=file, instruction=instruction)
     return None
 

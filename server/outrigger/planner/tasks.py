@@ -59,8 +59,17 @@ _PRONOUN = re.compile(r"\b(?:it|them|that)\b", re.I)
 
 
 def split_clauses(text: str) -> list[str]:
-    """ "add x to a.js and call it from y" → ["add x to a.js", "call it from y"]."""
-    return [clause.strip(" ,.;") for clause in _SPLIT.split(text) if clause.strip(" ,.;")]
+    """ "add x to a.js and call it from y" → ["add x to a.js", "call it from y"]. Only
+    commands split: "x reads badly, make it y" is one request about x, not two."""
+    clauses = [clause.strip(" ,.;") for clause in _SPLIT.split(text) if clause.strip(" ,.;")]
+    if len(clauses) > 1 and not _starts_with_verb(clauses[0]):
+        return [text.strip()]
+    return clauses
+
+
+def _starts_with_verb(clause: str) -> bool:
+    words = clause.lower().removeprefix("please ").split()
+    return bool(words) and words[0] in _CLAUSE_VERBS
 
 
 def plan_task_by_rules(text: str, project_map: ProjectMap, instruction: str) -> Plan | None:
@@ -78,10 +87,29 @@ def plan_task_by_rules(text: str, project_map: ProjectMap, instruction: str) -> 
     inherently_task = any(s.action in _TASK_ONLY for s in steps)
     if len(clauses) < 2 and not inherently_task:
         return None
+    steps = _merged(steps)
     for index, step in enumerate(steps[1:], start=1):  # each step waits for the one before
         if not step.after:
             step.after = [steps[index - 1].id]
     return Plan(intent=Intent.TASK, symbol=_first_symbol(steps), steps=steps, instruction=instruction)
+
+
+def _merged(steps: list[Step]) -> list[Step]:
+    """ "fix X and make it faster": two edits of one symbol in a row are one step (one call)."""
+    out: list[Step] = []
+    for step in steps:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and step.action is previous.action is StepAction.EDIT
+            and (step.file, step.symbol) == (previous.file, previous.symbol)
+        ):
+            previous.what = f"{previous.what}; {step.what}"
+            if previous.intent is not step.intent:
+                previous.intent = Intent.REWRITE
+            continue
+        out.append(step)
+    return out
 
 
 _TASK_ONLY = frozenset({StepAction.MOVE, StepAction.CREATE, StepAction.DELETE, StepAction.EDIT_CALLERS})
@@ -167,10 +195,13 @@ def _defining_file(name: str, project_map: ProjectMap) -> str | None:
     return files.pop() if len(files) == 1 else None
 
 
+_LOOSE_PARTS = re.compile(r"[;.]\s+|,?\s+(?:and|then|also|plus)\s+", re.I)
+
+
 def leaves_out(plan: Plan, text: str, project_map: ProjectMap) -> list[str]:
-    """What a single-action plan does not cover of a request that has more than one clause:
-    the files and symbols the request names outside the plan's targets."""
-    if plan.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK) or len(split_clauses(text)) < 2:
+    """What a single-action plan does not cover of a request in several parts (sentences,
+    "; ", "and", "then"): the files and symbols the request names outside the plan's targets."""
+    if plan.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK) or len(_LOOSE_PARTS.split(text)) < 2:
         return []
     covered_symbols = {t.symbol for t in plan.targets if t.symbol} | {plan.new_name or ""}
     covered_files = {t.file for t in plan.targets if t.file}
