@@ -20,7 +20,7 @@ SECRET = "SECRET-5ebe2294ecd0e0f08eab7690d2a6ee69"
 
 
 def indexed(root, **limits) -> ProjectMap:
-    project_map = ProjectMap(Workspace(root), IndexSettings(**limits))
+    project_map = ProjectMap(Workspace(root), IndexSettings(**limits)) if limits else ProjectMap(Workspace(root))
     project_map.build()
     return project_map
 

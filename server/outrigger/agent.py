@@ -16,6 +16,7 @@ from outrigger.config import Settings
 from outrigger.edits import FileEdit, combined_preview
 from outrigger.errors import BudgetExceeded, OutriggerError, Refused
 from outrigger.guards.budget import Budget
+from outrigger.guards.replies import capped_answer
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.memory import ActionRecord, Memory
@@ -113,7 +114,7 @@ class Agent:
         except OutriggerError as error:
             return Outcome(kind="refused", message=str(error), plan=plan)
         if isinstance(result, Answer):
-            return Outcome(kind="answer", message=result.text, plan=plan)
+            return Outcome(kind="answer", message=capped_answer(result.text), plan=plan)
         return _edit_outcome(result, plan)
 
     def commit(self, outcome: Outcome) -> None:

@@ -11,10 +11,10 @@ from outrigger.edits import file_edit
 from outrigger.errors import Refused
 from outrigger.guards.budget import fit_excerpt
 from outrigger.guards.fences import strip_fences
+from outrigger.guards.replies import definitions_in_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range
-from outrigger.workspace.symbols import extract_symbols
 from outrigger.workspace.syntax import language_for
 
 SYSTEM_PROMPT = """You are a careful {language} programmer. Write only the new code the user asks for.
@@ -44,7 +44,7 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
         raise Refused("The model returned no code; nothing was changed.")
 
     existing = {s.name for s in ctx.project_map.symbols(path)}
-    added = [s.name for s in extract_symbols(path, code)]
+    added = [s.name for s in definitions_in_reply(path, code)]
     clashes = sorted(existing.intersection(added))
     if clashes and ctx.guards.symbol_confinement:
         raise Refused(

@@ -3,12 +3,14 @@ the memory) and what it gives back (a Change, or an Answer for read-only actions
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from outrigger.edits import FileEdit
 from outrigger.guards.budget import Budget
 from outrigger.guards.map_check import confirmed_symbol
+from outrigger.guards.replies import checked_reply, without_surrogates
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.memory import Memory
@@ -55,15 +57,16 @@ class ActionContext:
     async def chat(
         self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None
     ) -> ChatReply:
-        """Every model call goes through here: count first, refuse what cannot fit,
-        and learn the model's real token counts from the server's usage report.
+        """Every model call goes through here: count first, refuse what cannot fit, learn
+        the model's real token counts from the server's usage report, and pass the reply
+        through the reply guard (bounded, encodable) before anything else reads it.
 
         `max_tokens` caps a reply below the configured maximum: a small model asked for
         one function may ramble on through the whole file."""
+        messages = [{**m, "content": without_surrogates(m["content"])} if m.get("content") else m for m in messages]
         estimated = self.budget.check(messages)
-        if max_tokens is not None:
-            max_tokens = min(max_tokens, self.budget.max_output_tokens)
-        reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=max_tokens)
+        allowance = min(max_tokens or self.budget.max_output_tokens, self.budget.max_output_tokens)
+        reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=allowance)
         if reply.prompt_tokens:
             self.budget.calibrate(round(estimated / self.budget.ratio), reply.prompt_tokens)
-        return reply
+        return dataclasses.replace(reply, text=checked_reply(reply.text, allowance))

@@ -22,9 +22,10 @@ from outrigger.guards.budget import count_tokens, fit_excerpt
 from outrigger.guards.confinement import confine_to_symbol
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.map_check import refuse_nested
+from outrigger.guards.replies import definitions_in_reply, quoted_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Intent, Plan
-from outrigger.workspace.symbols import Symbol, extract_symbols
+from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for, syntax_errors
 
 SYSTEM_PROMPT = """You are a careful {language} programmer. You change exactly one {kind} and nothing else.
@@ -125,7 +126,7 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
                 raise
             # One retry that quotes the problem; small models often fix what they are shown.
             retry = [
-                {"role": "assistant", "content": reply.text},
+                {"role": "assistant", "content": quoted_reply(reply.text)},
                 {"role": "user", "content": f"{problem} Reply with valid code for `{symbol.name}` only."},
             ]
 
@@ -162,7 +163,7 @@ def _find_definition(code: str, symbol: Symbol) -> str | None:
     dedented = textwrap.dedent(code)
     candidates = [
         s
-        for s in extract_symbols(symbol.path, dedented)
+        for s in definitions_in_reply(symbol.path, dedented)
         if s.name == name and s.kind in (symbol.kind, "function", "method", "class")
     ]
     if not candidates:
