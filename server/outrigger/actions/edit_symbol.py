@@ -100,9 +100,8 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
     # document while the model thinks, and the edit must say what it was computed against.
     version = ctx.workspace.version(symbol.path)
     old_text = ctx.workspace.read(symbol.path) if text is None else text
-    lines = split_lines(old_text)  # "\n" only, as symbol ranges count lines (not \f, \u2028)
-    first, last = symbol.range.start.line, symbol.range.end.line
-    old_block = "".join(lines[first : last + 1])
+    # "\n" only, as symbol ranges count lines (not \f, \u2028)
+    old_block = "".join(split_lines(old_text)[symbol.range.start.line : symbol.range.end.line + 1])
 
     messages = fit_excerpt(
         ctx.budget,
@@ -115,8 +114,7 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
         ctx.progress(f"editing {symbol.path}…")
         reply = await ctx.chat(messages + retry, max_tokens=_reply_allowance(old_block))
         try:
-            new_block = _new_block(ctx, reply.text, symbol, plan.intent, old_block)
-            new_text = "".join(lines[:first]) + new_block + "".join(lines[last + 1 :])
+            new_text = _new_text(ctx, reply.text, symbol, plan.intent, old_text)
             refuse_new_syntax_errors(
                 ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"
             )
@@ -142,19 +140,22 @@ def _reply_allowance(block: str) -> int:
     return 2 * count_tokens(block) + 300
 
 
-def _new_block(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, old_block: str) -> str:
+def _new_text(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, old_text: str) -> str:
+    """The file with the reply's version of `symbol` spliced over the symbol's lines."""
+    lines = split_lines(old_text)
+    first, last = symbol.range.start.line, symbol.range.end.line
+    head, old_block, tail = "".join(lines[:first]), "".join(lines[first : last + 1]), "".join(lines[last + 1 :])
     code = strip_fences(reply, ctx.stats) if ctx.guards.fence_stripping else reply
     if not ctx.guards.symbol_confinement:
-        return with_newline(code)
+        return head + with_newline(code) + tail
     target = _find_definition(code, symbol)
     if target is None:
         if ctx.guards.syntax_check and (errors := syntax_errors(symbol.path, textwrap.dedent(code))):
             raise Refused(f"The model's code for `{symbol.name}` does not parse ({errors[0]}); nothing was changed.")
         raise Refused(f"The model's reply does not contain a definition of `{symbol.name}`; nothing was changed.")
-    indent = indent_of(old_block)
     if intent is Intent.DOCSTRING:
-        return with_doc_comment(old_block, target, symbol, indent)
-    return reindent(target, indent)
+        return with_doc_comment(ctx.guards, old_text, target, symbol)
+    return head + reindent(target, indent_of(old_block)) + tail
 
 
 def _find_definition(code: str, symbol: Symbol) -> str | None:
