@@ -5,6 +5,8 @@ refused with a clear message, or done right."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from agent_helpers import make_agent
@@ -253,3 +255,137 @@ async def test_javascript_node_rejects_is_refused(js, fake_model):
     agent = make_agent(js, fake_model.base_url)
     outcome = await agent.ask("fix validateToken in src/auth.js")
     assert outcome.kind == "refused" and "Illegal break statement" in outcome.message, outcome.message
+
+
+# -- symbolic links inside the workspace (item 5) -------------------------------------------
+
+
+def test_apply_writes_through_a_symlink_and_keeps_the_link(tmp_path, fake_model):
+    import subprocess
+    import sys
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "real.py").write_text(ITEMS)
+    (tmp_path / "alias.py").symlink_to("lib/real.py")
+    fake_model.script("def get_item(key):\n    return ITEMS.get(key, None)\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "outrigger", "ask", "-w", str(tmp_path), "--base-url", fake_model.base_url]
+        + ["fix get_item in alias.py", "--apply"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "alias.py").is_symlink(), "the link was replaced by a regular file"
+    assert "ITEMS.get(key, None)" in (tmp_path / "lib" / "real.py").read_text()
+
+
+def test_two_edits_reaching_one_file_through_a_link_are_refused(tmp_path):
+    from outrigger.disk import apply_to_disk
+    from outrigger.edits import file_edit
+    from outrigger.errors import Refused
+
+    (tmp_path / "real.py").write_text(ITEMS)
+    (tmp_path / "alias.py").symlink_to("real.py")
+    edits = [
+        file_edit("real.py", ITEMS, ITEMS + "A = 1\n", None),
+        file_edit("alias.py", ITEMS, ITEMS + "B = 2\n", None),
+    ]
+    with pytest.raises(Refused, match="are the same file"):
+        apply_to_disk(tmp_path, edits)
+    assert (tmp_path / "real.py").read_text() == ITEMS
+
+
+# -- editor-pushed ranges (item 7) ----------------------------------------------------------
+
+
+def pushed(name: str, first: int, last: int, end_character: int = 0):
+    from outrigger.spans import Range
+    from outrigger.workspace.symbols import Symbol
+
+    where = Range.of(first, 0, last, end_character)
+    return Symbol(name=name, kind="function", path="items.py", range=where, selection=where, source="editor")
+
+
+@pytest.mark.parametrize(
+    "ranges",
+    [
+        [("get_item", 7, 8), ("get_items", 3, 4)],  # stale: swapped with the neighbour's lines
+        [("get_item", 0, 8), ("get_items", 0, 8)],  # the whole file
+        [("get_item", 3, 7)],  # covering the neighbour's first line
+    ],
+)
+async def test_an_edit_trusts_no_pushed_range_only_the_definition_in_the_text(items, fake_model, ranges):
+    fake_model.script("def get_item(key):\n    return ITEMS.get(key, None)\n")
+    agent = make_agent(items, fake_model.base_url)
+    agent.project_map.set_editor_symbols("items.py", [pushed(name, first, last) for name, first, last in ranges])
+    outcome = await agent.ask("fix get_item in items.py")
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.edits[0].new_text == ITEMS.replace("ITEMS.get(key)", "ITEMS.get(key, None)")
+
+
+def test_inverted_and_past_the_end_ranges_are_dropped(items, fake_model):
+    agent = make_agent(items, fake_model.base_url)
+    agent.project_map.set_editor_symbols(
+        "items.py", [pushed("inverted", 5, 3), pushed("beyond", 40, 50), pushed("get_item", 3, 4)]
+    )
+    assert [s.name for s in agent.project_map.symbols("items.py")] == ["get_item"]
+
+
+async def test_a_pushed_symbol_the_text_does_not_define_is_refused_for_edits(items, fake_model):
+    agent = make_agent(items, fake_model.base_url)
+    agent.project_map.set_editor_symbols("items.py", [pushed("ghost", 3, 4), pushed("get_item", 3, 4)])
+    outcome = await agent.ask("fix ghost in items.py")
+    assert outcome.kind == "refused" and "no definition of it" in outcome.message, outcome.message
+    assert fake_model.requests() == []
+
+
+def test_the_lsp_conversion_skips_inverted_and_past_the_end_ranges(items):
+    from outrigger.lsp.convert import editor_symbols
+    from outrigger.workspace.files import Workspace
+
+    def entry(name, start, end):
+        where = {"start": {"line": start, "character": 0}, "end": {"line": end, "character": 0}}
+        return {"name": name, "kind": 12, "location": {"uri": (items / "items.py").as_uri(), "range": where}}
+
+    grouped = editor_symbols(
+        [entry("inverted", 5, 3), entry("beyond", 40, 50), entry("get_item", 3, 5)], Workspace(items), "utf-16"
+    )
+    assert [s.name for s in grouped["items.py"]] == ["get_item"]
+
+
+# -- Unicode identifiers (item 15) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("new_name", ["thé_x", "変数", "données"])
+async def test_renaming_to_a_unicode_identifier_works(items, fake_model, new_name):
+    # The rules' identifiers are ASCII (the planner's business): the model's plan may name it.
+    fake_model.script(json.dumps({"intent": "rename", "symbol": "get_item", "new_name": new_name}))
+    agent = make_agent(items, fake_model.base_url)
+    outcome = await agent.ask(f"rename get_item to {new_name}")
+    assert outcome.kind == "edit", outcome.message
+    text = outcome.edits[0].new_text
+    assert compiles(text) and text.count(new_name) == 2 and "get_item(" not in text
+
+
+@pytest.mark.parametrize("new_name", ["ｇet_x", "ﬁle", "class", "1st", "a-b"])
+async def test_names_python_would_read_differently_or_not_at_all_are_refused(items, fake_model, new_name):
+    from outrigger.actions.rename import check_new_name
+    from outrigger.errors import Refused
+
+    with pytest.raises(Refused, match="not a valid python name"):
+        check_new_name(new_name, "python")
+
+
+@pytest.mark.parametrize(
+    "new_name, valid", [("$élément", True), ("café", True), ("x\u200dy", True), ("\u200dx", False)]
+)
+def test_javascript_identifiers_may_be_unicode(new_name, valid):
+    from outrigger.actions.rename import check_new_name
+    from outrigger.errors import Refused
+
+    if valid:
+        assert check_new_name(new_name, "javascript") == new_name
+    else:
+        with pytest.raises(Refused):
+            check_new_name(new_name, "javascript")

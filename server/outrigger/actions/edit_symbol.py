@@ -21,7 +21,7 @@ from outrigger.errors import Refused
 from outrigger.guards.budget import count_tokens, fit_excerpt
 from outrigger.guards.confinement import confine_to_symbol
 from outrigger.guards.fences import strip_fences
-from outrigger.guards.map_check import refuse_nested
+from outrigger.guards.map_check import editable, refuse_nested
 from outrigger.guards.replies import definitions_in_reply, quoted_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Intent, Plan
@@ -70,7 +70,7 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
     """Every symbol the plan names, all confirmed by the map before the first model call."""
     found = {}
     for target in plan.targets:
-        symbol = ctx.target(target.symbol, target.file)
+        symbol = editable(ctx.project_map, ctx.target(target.symbol, target.file))
         found[(symbol.path, symbol.qualified_name)] = symbol
     if len(found) == 1:
         [symbol] = found.values()

@@ -5,7 +5,7 @@ computed from the map's identifier occurrences, so a similar name (`validateUser
 from __future__ import annotations
 
 import keyword
-import re
+import unicodedata
 
 from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit
@@ -21,18 +21,29 @@ _JS_RESERVED = frozenset(
     "true try typeof var void while with yield let static implements interface package private "
     "protected public await arguments eval undefined".split()
 )
-_PY_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_JS_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+# JavaScript identifiers may also hold `$` anywhere and ZWNJ/ZWJ after the first character.
+_JS_EXTRA = str.maketrans({"$": "_", "\u200c": "_", "\u200d": "_"})
+
+
+def _is_identifier(name: str, python: bool) -> bool:
+    """Unicode identifiers as the language defines them (`thé_x`, `変数`, `$el`).
+
+    Python reads identifiers in NFKC form: a name that is not already NFKC (`ｇet_item`,
+    fullwidth) would be read as another name, possibly one that exists, so it is refused.
+    JS/TS identifiers use the same Unicode ID_Start/ID_Continue classes `str.isidentifier`
+    tests (up to a handful of compatibility characters)."""
+    if python:
+        return name.isidentifier() and unicodedata.normalize("NFKC", name) == name
+    return name[0] not in "\u200c\u200d" and name.translate(_JS_EXTRA).isidentifier()
 
 
 def check_new_name(new_name: str | None, language: str | None) -> str:
-    """The new name must be a plain identifier of the symbol's language, not a keyword."""
+    """The new name must be an identifier of the symbol's language, not a keyword."""
     if not new_name:
         raise Refused("Rename needs a new name, e.g. “rename validateToken to checkToken”.")
     python = language == "python"
-    pattern = _PY_IDENTIFIER if python else _JS_IDENTIFIER
     reserved = keyword.iskeyword(new_name) if python else new_name in _JS_RESERVED
-    if not pattern.fullmatch(new_name) or reserved:
+    if not _is_identifier(new_name, python) or reserved:
         raise Refused(f"`{new_name}` is not a valid {language or 'identifier'} name.")
     return new_name
 
