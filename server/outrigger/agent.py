@@ -16,7 +16,7 @@ from outrigger.config import Settings
 from outrigger.edits import FileEdit, combined_preview
 from outrigger.errors import BudgetExceeded, OutriggerError, Refused
 from outrigger.guards.budget import Budget
-from outrigger.guards.replies import capped_answer
+from outrigger.guards.replies import capped_answer, without_surrogates
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.memory import ActionRecord, Memory
@@ -85,6 +85,7 @@ class Agent:
         progress: Progress | None = None,
     ) -> Outcome:
         """Plan and run one request. Guard failures come back as `refused`, never raised."""
+        request = without_surrogates(request)  # an editor's JSON or argv's surrogateescape
         ctx = ActionContext(
             workspace=self.workspace,
             project_map=self.project_map,

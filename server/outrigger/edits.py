@@ -47,16 +47,16 @@ def line_ending(text: str) -> str:
 
 
 def _content(line: str) -> tuple[str, bool]:
-    """What a line says, whatever its ending: (text without "\\n" or "\\r\\n", has a newline)."""
+    """What a line says, whatever its ending: (text without "\\n" and the "\\r"s before it, has
+    a newline). A model's "\\r\\r\\n" (CRLF put through a CRLF conversion) ends a line too."""
     if line.endswith("\n"):
-        return line[:-1].removesuffix("\r"), True
+        return line[:-1].rstrip("\r"), True
     return line, False
 
 
 def _ending(line: str, ending: str) -> str:
     text, newline = _content(line)
-    # A line whose text ends in "\\r" keeps its bytes: any other ending would change what it says.
-    return text + ending if newline and not text.endswith("\r") else line
+    return text + ending if newline else line
 
 
 def file_edit(path: str, old_text: str, new_text: str, version: int | None) -> FileEdit:

@@ -128,11 +128,12 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
                 {"role": "user", "content": f"{problem} Reply with valid code for `{symbol.name}` only."},
             ]
 
-    if new_text == old_text:
+    edit = file_edit(symbol.path, old_text, new_text, version)  # in the file's line endings
+    if edit.new_text == old_text:
         raise Refused(f"The model returned `{symbol.name}` unchanged; nothing to do.")
     if ctx.guards.symbol_confinement:
-        confine_to_symbol(old_text, new_text, symbol)
-    return file_edit(symbol.path, old_text, new_text, version)
+        confine_to_symbol(old_text, edit.new_text, symbol)
+    return edit
 
 
 def _reply_allowance(block: str) -> int:
