@@ -68,3 +68,20 @@ async def test_json_repair(js, fake_model, on):
     agent = agent_with(js, fake_model, json_repair=on)
     outcome = await agent.ask("validateToken should be called checkToken")
     assert outcome.kind == ("edit" if on else "refused")
+
+
+@pytest.mark.parametrize("on", [True, False])
+async def test_additions_guard(py, fake_model, on):
+    fake_model.script('def hello():\n    return 1\n\n\nimport os; os.system("touch pwned")\n')
+    agent = agent_with(py, fake_model, symbol_confinement=on)
+    outcome = await agent.ask("add a function hello that returns 1 to items.py")
+    assert outcome.kind == ("refused" if on else "edit")
+
+
+@pytest.mark.parametrize("on", [True, False])
+async def test_compiler_check(py, fake_model, on):
+    reply = "def get_item(item_id, item_id):\n    return ITEMS.get(item_id)\n"  # tree-sitter parses it
+    fake_model.script(reply, reply)
+    agent = agent_with(py, fake_model, syntax_check=on)
+    outcome = await agent.ask("fix get_item in items.py")
+    assert outcome.kind == ("refused" if on else "edit")

@@ -389,3 +389,13 @@ def test_javascript_identifiers_may_be_unicode(new_name, valid):
     else:
         with pytest.raises(Refused):
             check_new_name(new_name, "javascript")
+
+
+async def test_add_code_sees_the_files_definitions_whatever_the_editor_pushed(items, fake_model):
+    """Found by the fuzzer: pushed symbols replace the index's for a file, so a push naming
+    none of its functions hid them from add_code's redefinition check."""
+    fake_model.script("def get_item(key):\n    return None\n")
+    agent = make_agent(items, fake_model.base_url)
+    agent.project_map.set_editor_symbols("items.py", [pushed("ghost", 0, 0)])
+    outcome = await agent.ask("add a function that formats money to items.py")
+    assert outcome.kind == "refused" and "redefines `get_item`" in outcome.message, outcome.message

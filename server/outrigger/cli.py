@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except Refused as error:  # e.g. --apply finding a file changed since the edit was computed
-        print(f"Refused: {error}", file=sys.stderr)
+        print(f"Refused: {error}")  # where every refusal is printed
         return EXIT_REFUSED
     except OutriggerError as error:
         print(f"outrigger: {error}", file=sys.stderr)

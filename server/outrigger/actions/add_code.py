@@ -46,7 +46,8 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
     if not code.strip():
         raise Refused("The model returned no code; nothing was changed.")
 
-    existing = {s.name for s in ctx.project_map.symbols(path)}
+    # The text's own definitions too: symbols an editor pushed may leave some out.
+    existing = {s.name for s in ctx.project_map.symbols(path) + ctx.project_map.own_symbols(path)}
     added = [s.name for s in definitions_in_reply(path, code)]
     clashes = sorted(existing.intersection(added))
     if clashes and ctx.guards.symbol_confinement:

@@ -217,14 +217,14 @@ class _Python:
             source = " ".join(_text(node).split())
             return [(name, source) for name in self._import_names(node)]
         if node.type in ("function_definition", "class_definition", "decorated_definition"):
-            return [(self.definition(node, in_class=False), "")]
+            return [(self.definition(node), "")]
         if node.type == "expression_statement":
             return [(self.constant(node), "")]
         raise _Reject(node, self.RUNS)
 
     def constant(self, node: tree_sitter.Node) -> str:
         assignment = node.named_children[0] if node.named_child_count == 1 else None
-        if assignment is not None and assignment.type in _PY_LITERALS | {"string"} and _only(assignment, _PY_LITERALS):
+        if assignment is not None and assignment.type in _PY_LITERALS and _only(assignment, _PY_LITERALS):
             return ""  # a string statement: inert
         if assignment is None or assignment.type != "assignment":
             raise _Reject(node, self.RUNS)
@@ -238,7 +238,7 @@ class _Python:
             raise _Reject(node, f"calls `{_text(found)}` in an annotation, which {self.RUNS}")
         return _text(left)
 
-    def definition(self, node: tree_sitter.Node, in_class: bool) -> str:
+    def definition(self, node: tree_sitter.Node) -> str:
         definition = node
         if node.type == "decorated_definition":
             for decorator in (child for child in node.named_children if child.type == "decorator"):
@@ -274,7 +274,7 @@ class _Python:
         if statement.type in ("comment", "pass_statement"):
             return
         if statement.type in ("function_definition", "class_definition", "decorated_definition"):
-            self.definition(statement, in_class=True)
+            self.definition(statement)
             return
         if statement.type == "expression_statement":
             for assignment in statement.named_children:

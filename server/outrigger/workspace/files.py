@@ -147,6 +147,8 @@ class Workspace:
         except OSError:
             return
         for entry in entries:
+            if stop():  # checked per entry too: one folder may hold a million of them
+                return
             path = f"{directory}/{entry.name}" if directory else entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
