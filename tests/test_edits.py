@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,15 +12,44 @@ texts = st.text(alphabet="ab\n\r é😀", max_size=40)
 line_texts = st.lists(st.sampled_from(["a", "b", "", "  x", "é😀", "}", "a\r"]), max_size=12).map("\n".join)
 
 
+def same_lines(a: str, b: str) -> bool:
+    """The same lines saying the same things, whatever their line endings."""
+    return re.sub("\r+\n", "\n", a) == re.sub("\r+\n", "\n", b)
+
+
 @given(texts, texts)
 def test_apply_file_edit_gives_new_text(old, new):
-    assert apply_edits(old, file_edit("f.py", old, new, None).edits) == new
+    edit = file_edit("f.py", old, new, None)
+    assert apply_edits(old, edit.edits) == edit.new_text
+    assert same_lines(edit.new_text, new)
 
 
 @given(line_texts, line_texts, st.booleans(), st.booleans())
 def test_apply_file_edit_with_line_structure(old, new, old_newline, new_newline):
     old, new = old + "\n" * old_newline, new + "\n" * new_newline
-    assert apply_edits(old, file_edit("f.py", old, new, None).edits) == new
+    edit = file_edit("f.py", old, new, None)
+    assert apply_edits(old, edit.edits) == edit.new_text
+    assert same_lines(edit.new_text, new)
+
+
+@given(line_texts, line_texts)
+def test_a_crlf_file_keeps_crlf_whatever_endings_the_new_text_has(old, new):
+    old = old.replace("\n", "\r\n") + "\r\n"
+    edit = file_edit("f.py", old, new + "\n", None)
+    assert apply_edits(old, edit.edits) == edit.new_text
+    assert same_lines(edit.new_text, new + "\n")
+    lines = edit.new_text.split("\n")[:-1]
+    assert all(line.endswith("\r") for line in lines), "a line took LF in a CRLF file"
+
+
+def test_a_crlf_preview_shows_only_the_lines_that_changed():
+    old = "def f(x):\r\n    return x\r\n\r\n\r\ndef g():\r\n    pass\r\n"
+    new = 'def f(x):\n    """Return x."""\n    return x\n\n\ndef g():\n    pass\n'
+    edit = file_edit("f.py", old, new, None)
+    assert edit.new_text == old.replace("def f(x):\r\n", 'def f(x):\r\n    """Return x."""\r\n')
+    diff = unified_diff(edit)
+    changed = [line for line in diff.split("\n") if line[:1] in ("+", "-") and line[:3] not in ("---", "+++")]
+    assert changed == ['+    """Return x."""\r']
 
 
 @given(st.lists(st.integers(0, 10_000), unique=True, min_size=1, max_size=30), st.data())

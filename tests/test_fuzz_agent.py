@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -170,8 +171,11 @@ def test_structured_reply_refuses_or_returns_a_valid_plan(replies):
     st.text(alphabet=st.sampled_from("ab\n\r\x0c\u2028 é"), max_size=40),
 )
 def test_minimal_edits_reproduce_the_new_text(old, new):
-    """Line breaks that are not "\\n" (\\r, \\f, \\u2028) must not shift edit positions."""
-    assert apply_edits(old, file_edit("f.py", old, new, None).edits) == new
+    """Line breaks that are not "\\n" (\\r, \\f, \\u2028) must not shift edit positions; the
+    file keeps its line endings."""
+    edit = file_edit("f.py", old, new, None)
+    assert apply_edits(old, edit.edits) == edit.new_text
+    assert re.sub("\r+\n", "\n", edit.new_text) == re.sub("\r+\n", "\n", new)
 
 
 def test_the_harness_model_records_every_prompt(spaces, loop):

@@ -70,3 +70,33 @@ async def test_json_repair(js, fake_model, on):
     agent = agent_with(js, fake_model, json_repair=on)
     outcome = await agent.ask("I prefer checkToken over validateToken")  # wording only the model can plan
     assert outcome.kind == ("edit" if on else "refused")
+
+
+@pytest.mark.parametrize("on", [True, False])
+async def test_additions_guard(py, fake_model, on):
+    fake_model.script('def hello():\n    return 1\n\n\nimport os; os.system("touch pwned")\n')
+    agent = agent_with(py, fake_model, symbol_confinement=on, project_tests=False)
+    outcome = await agent.ask("add a function hello that returns 1 to items.py")
+    assert outcome.kind == ("refused" if on else "edit")
+
+
+@pytest.mark.parametrize("on", [True, False])
+async def test_compiler_check(py, fake_model, on):
+    reply = "def get_item(item_id, item_id):\n    return ITEMS.get(item_id)\n"  # tree-sitter parses it
+    fake_model.script(reply, reply)
+    agent = agent_with(py, fake_model, syntax_check=on, project_tests=False)
+    outcome = await agent.ask("fix get_item in items.py")
+    assert outcome.kind == ("refused" if on else "edit")
+
+
+@pytest.mark.parametrize("on", [True, False])
+async def test_project_tests(py, fake_model, on):
+    """A fix that parses, stays in its symbol and imports nothing new, but breaks the
+    workspace's own tests: only running them shows it."""
+    wrong = "def get_item(item_id):\n    return None\n"
+    fake_model.script(wrong)
+    agent = agent_with(py, fake_model, project_tests=on)
+    outcome = await agent.ask("fix get_item in items.py")
+    assert outcome.kind == ("refused" if on else "edit")
+    if on:
+        assert "makes the project's tests fail" in outcome.message

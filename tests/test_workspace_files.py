@@ -91,7 +91,7 @@ def test_custom_ignore_patterns_match_relative_paths(tmp_path):
     assert ws.is_ignored("generated/api.js")
     assert ws.is_ignored("src/lib/jquery.min.js")
     assert not ws.is_ignored("src/api.js")
-    assert not ws.is_ignored(".env")
+    assert ws.is_ignored(".env"), "a user's patterns add to the default secrets, never replace them"
 
 
 def test_binary_file_is_refused(ws):

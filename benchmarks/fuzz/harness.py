@@ -40,11 +40,23 @@ from outrigger.guards.budget import count_messages
 from outrigger.model.client import ChatReply
 from outrigger.plan import Intent
 from outrigger.planner.rules import looks_like_question
-from outrigger.spans import Position, line_starts, offset_of
+from outrigger.spans import Position, Range, line_starts, offset_of
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.paths import resolve_in_workspace
+from outrigger.workspace.symbols import Symbol, extract_symbols
 from outrigger.workspace.syntax import syntax_errors
+
+from .hostile import (
+    HOSTILE_MUTATIONS,
+    add_hostile_files,
+    addition,
+    compiles_if_it_did,
+    hostile_mutation,
+    line_endings_kept,
+    only_a_doc_added,
+    only_definitions_added,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "workspaces"
 CANARY = "CANARY-7f3a9c"  # in every secret and every file outside the root; never in a prompt
@@ -98,7 +110,9 @@ class FuzzWorkspace:
         for directory, _, names in os.walk(self.root):
             for name in names:
                 path = Path(directory, name)
-                if not path.is_symlink():
+                if path.is_symlink():  # a link must stay the link it was
+                    found[str(path.relative_to(self.root))] = b"-> " + os.fsencode(os.readlink(path))
+                else:
                     found[str(path.relative_to(self.root))] = path.read_bytes()
         return found
 
@@ -132,6 +146,7 @@ def build_workspaces(base: Path) -> dict[str, FuzzWorkspace]:
         os.symlink(outside / f"evil.{ext}", root / f"outside_link.{ext}")  # leads out
         os.symlink(outside, root / "linked_dir")  # a folder leading out
         os.symlink(".env", root / f"env_alias.{ext}")  # a source-looking name for a secret
+        add_hostile_files(root, ext)
         settings = Settings()
         settings.ignore.append(EXTRA_IGNORE)
         workspace = Workspace(root, settings.ignore)
@@ -372,7 +387,7 @@ def requests(ws: FuzzWorkspace, target: tuple[str, str, str]) -> st.SearchStrate
         (2, anything),
         (
             1,
-            st.tuples(aimed, st.sampled_from(["\u202e", "\r\n", "\t", "\ufeff", " ?", " \x00"])).map(
+            st.tuples(aimed, st.sampled_from(["\u202e", "\r\n", "\t", "\ufeff", " ?", " \x00", " \ud800"])).map(
                 lambda t: t[0] + t[1]
             ),
         ),
@@ -428,6 +443,7 @@ def json_shapes(obj: dict, shape: str, cut: int) -> str:
         "deep_object": '{"a":' * 3000 + text + "}" * 3000,
         "two_objects": text + "\n" + text,
         "huge": text[:-1] + ', "pad": "' + "x" * 300_000 + '"}',
+        "surrogate_escape": json.dumps({**obj, "symbol": f"\ud800{obj.get('symbol')}"}),  # "\\ud800": valid JSON
     }[shape]
 
 
@@ -444,6 +460,7 @@ JSON_SHAPES = [
     "deep_object",
     "two_objects",
     "huge",
+    "surrogate_escape",
 ]
 
 
@@ -544,7 +561,7 @@ def mutate(block: str, name: str, other: str, whole_file: str, mutation: str, py
         return ""
     if mutation == "whitespace":
         return " \n\t\n"
-    raise ValueError(mutation)
+    return hostile_mutation(block, name, mutation, python)
 
 
 MUTATIONS = [
@@ -568,6 +585,7 @@ MUTATIONS = [
     "huge",
     "empty",
     "whitespace",
+    *HOSTILE_MUTATIONS,
 ]
 
 
@@ -581,14 +599,16 @@ def code_replies(ws: FuzzWorkspace, target: tuple[str, str, str]) -> st.SearchSt
         return fence(mutate(block, name, other[2], texts[path], mutation, python, cut), shape)
 
     chosen = weighted((3, st.just(target)), (1, st.sampled_from(blocks)))
-    return st.builds(
+    mutated = st.builds(
         build,
         chosen,
         st.sampled_from(blocks),
-        st.sampled_from(MUTATIONS),
+        weighted((3, st.sampled_from(MUTATIONS)), (1, st.sampled_from(HOSTILE_MUTATIONS))),
         st.sampled_from(FENCE_SHAPES),
         st.integers(0, 400),
     )
+    added = st.builds(addition, st.just(python), st.integers(0, 9), st.integers(0, 20), st.booleans())
+    return weighted((4, mutated), (1, st.tuples(added, st.sampled_from(FENCE_SHAPES)).map(lambda t: fence(*t))))
 
 
 def replies(ws: FuzzWorkspace, target: tuple[str, str, str]) -> st.SearchStrategy[object]:
@@ -617,6 +637,7 @@ DOCUMENT_EDITS = [
     "injection",
     "no_final_newline",
     "blank",
+    "surrogate",
 ]
 
 
@@ -641,6 +662,8 @@ def document_text(text: str, edit: str, python: bool) -> str:
         return text.rstrip("\n")
     if edit == "blank":
         return ""
+    if edit == "surrogate":  # what an editor's JSON can carry
+        return comment + "lone \ud800 surrogate\n" + text
     raise ValueError(edit)
 
 
@@ -651,6 +674,7 @@ class Case:
     replies: list
     document: tuple[str, str, int] | None = None  # (path, edit, version): an open document
     cursor: tuple[str, int, int] | None = None  # (path, line, character)
+    pushed: tuple[str, list[tuple[str, int, int]]] | None = None  # an editor's (name, first, last) ranges
 
 
 def cases(spaces: dict[str, FuzzWorkspace]) -> st.SearchStrategy[Case]:
@@ -674,7 +698,10 @@ def cases(spaces: dict[str, FuzzWorkspace]) -> st.SearchStrategy[Case]:
         scripts = weighted(
             (2, st.lists(code, min_size=1, max_size=2)), (3, planned), (2, st.lists(replies(ws, target), max_size=4))
         )
-        return st.builds(Case, st.just(key), requests(ws, target), scripts, document, cursor)
+        names = sorted({s.name for s in ws.project_map.symbols(target[1])} | {target[0], "ghost"})
+        ranges = st.lists(st.tuples(st.sampled_from(names), st.integers(0, 60), st.integers(0, 60)), max_size=4)
+        pushed = weighted((3, st.none()), (1, ranges.map(lambda found: (target[1], found))))
+        return st.builds(Case, st.just(key), requests(ws, target), scripts, document, cursor, pushed)
 
     # Built once: constructing strategies costs more than running a case.
     every = [for_target(key, target) for key in sorted(spaces) for target in _blocks(spaces[key])]
@@ -725,6 +752,9 @@ async def run_case(case: Case, spaces: dict[str, FuzzWorkspace], tally: Tally | 
         text = document_text(ws.workspace.read(opened), edit, ws.language == "python")
         ws.workspace.open_document(opened, text, version)
         ws.project_map.update(opened)
+    if case.pushed:  # what a hostile (or lagging) editor pushes: ranges that may lie
+        path, found = case.pushed
+        ws.project_map.set_editor_symbols(path, [_pushed_symbol(name, a, b) for name, a, b in found])
     try:
         path, position = None, None
         if case.cursor:
@@ -733,6 +763,8 @@ async def run_case(case: Case, spaces: dict[str, FuzzWorkspace], tally: Tally | 
         outcome = await agent.ask(case.request, path=path, position=position)
         check(case, outcome, ws, agent, model.calls)
     finally:
+        if case.pushed:
+            ws.project_map.set_editor_symbols(case.pushed[0], [])
         if opened:
             ws.workspace.close_document(opened)
             ws.project_map.update(opened)
@@ -750,11 +782,25 @@ async def run_case(case: Case, spaces: dict[str, FuzzWorkspace], tally: Tally | 
     return outcome
 
 
+def _pushed_symbol(name: str, first: int, last: int) -> Symbol:
+    where = Range.of(first, 0, last, 0)  # inverted when last < first
+    return Symbol(name=name, kind="function", path="", range=where, selection=where, source="editor")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check(case: Case, outcome: Outcome, ws: FuzzWorkspace, agent: Agent, calls: list[list[dict]]) -> None:
     _require(isinstance(outcome, Outcome), f"ask returned {outcome!r}")
     _require(outcome.kind in ("answer", "edit", "refused"), f"unknown kind {outcome.kind}")
     _require(isinstance(outcome.message, str) and outcome.message.strip() != "", "empty message")
     _require(len(calls) <= MAX_CALLS, f"{len(calls)} model calls for one ask")
+    _require(_encodable(outcome.message) and _encodable(outcome.preview), "unencodable text in the outcome")
     for messages in calls:
         for message in messages:
             _require(
@@ -787,12 +833,24 @@ def check(case: Case, outcome: Outcome, ws: FuzzWorkspace, agent: Agent, calls: 
             len(syntax_errors(edit.path, edit.new_text)) <= len(syntax_errors(edit.path, edit.old_text)),
             "edit adds syntax errors",
         )
+        _require(_encodable(edit.new_text), f"edit to {edit.path} holds unencodable text")
+        for broken in (
+            compiles_if_it_did(edit.path, edit.old_text, edit.new_text),
+            line_endings_kept(edit.old_text, edit.new_text),
+            only_a_doc_added(edit.path, edit.old_text, edit.new_text) if plan.intent is Intent.DOCSTRING else None,
+            only_definitions_added(edit.path, edit.old_text, edit.new_text) if plan.intent is Intent.ADD else None,
+        ):
+            _require(broken is None, f"{edit.path}: {broken}")
 
     if plan.intent.edits_symbols:
         targets = [ws.project_map.require_symbol(t.symbol, t.file) for t in plan.targets]
         _require(set(paths) <= {t.path for t in targets}, f"edit_symbol on {[t.path for t in targets]} edited {paths}")
         for edit in outcome.edits:
-            spans = [(t.range.start.line, t.range.end.line) for t in targets if t.path == edit.path]
+            # An editor's range proves nothing: the definitions of the names in the text do.
+            names = {t.name for t in targets if t.path == edit.path}
+            own = [s for s in extract_symbols(edit.path, edit.old_text) if s.name in names]
+            spans = [(s.range.start.line, s.range.end.line) for s in own]
+            _require(bool(spans), f"edit to {edit.path} of {names}, which its text does not define")
             _check_within_spans(edit, spans, ", ".join(t.name for t in targets))
     elif plan.intent is Intent.ADD:
         expected = ws.project_map.require_file(plan.file or "")

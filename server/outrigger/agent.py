@@ -17,6 +17,7 @@ from outrigger.edits import FileEdit, combined_preview
 from outrigger.errors import BudgetExceeded, OutriggerError, Refused
 from outrigger.guards import project_tests
 from outrigger.guards.budget import Budget
+from outrigger.guards.replies import capped_answer, without_surrogates
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.memory import ActionRecord, Memory
@@ -86,6 +87,7 @@ class Agent:
         progress: Progress | None = None,
     ) -> Outcome:
         """Plan and run one request. Guard failures come back as `refused`, never raised."""
+        request = without_surrogates(request)  # an editor's JSON or argv's surrogateescape
         ctx = ActionContext(
             workspace=self.workspace,
             project_map=self.project_map,
@@ -118,7 +120,7 @@ class Agent:
         except OutriggerError as error:
             return Outcome(kind="refused", message=str(error), plan=plan)
         if isinstance(result, Answer):
-            return Outcome(kind="answer", message=result.text, plan=plan)
+            return Outcome(kind="answer", message=capped_answer(result.text), plan=plan)
         return _edit_outcome(result, plan)
 
     async def _project_tests(self, change: Change, ctx: ActionContext) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import os
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Settings
-from .errors import OutriggerError
+from .errors import OutriggerError, Refused
 
 if TYPE_CHECKING:
     from .agent import Outcome
@@ -23,6 +24,11 @@ EXIT_REFUSED = 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # Text that cannot be encoded (a lone surrogate from argv's surrogateescape) prints
+        # as a replacement character rather than ending the run.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["bench"]:  # bench parses its own flags: REMAINDER drops a leading --option
@@ -34,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         return args.run(args) or 0
+    except Refused as error:  # e.g. --apply finding a file changed since the edit was computed
+        print(f"Refused: {error}")  # where every refusal is printed
+        return EXIT_REFUSED
     except OutriggerError as error:
         print(f"outrigger: {error}", file=sys.stderr)
         return 1

@@ -8,9 +8,10 @@ it from flags and `OUTRIGGER_*` environment variables. Keys are camelCase on the
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import AliasGenerator, BaseModel, ConfigDict, Field
+from pydantic import AliasGenerator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 _WIRE = ConfigDict(
@@ -19,19 +20,67 @@ _WIRE = ConfigDict(
     extra="ignore",
 )
 
+# Files that hold credentials, as secret scanners (gitrob's signatures, gitleaks, GitHub's
+# sensitive-file lists) know them. Matched case-insensitively against every part of a path, so
+# a folder name (`.ssh`, `.aws`) covers everything inside it. A user's `ignore` adds to these.
 DEFAULT_SECRET_PATTERNS = (
+    # environment files
     ".env",
     ".env.*",
+    "*.env",
+    ".envrc",
+    # private keys, certificates and key stores
     "*.pem",
     "*.key",
-    "id_rsa*",
-    "id_ed25519*",
     "*.p12",
     "*.pfx",
-    "secrets.*",
+    "*.pkcs12",
+    "*.ppk",
+    "*.jks",
+    "*.keystore",
+    "*.kdb",
+    "*.kdbx",
+    "*.keychain",
+    "*.gpg",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "*_rsa",
+    "*_dsa",
+    "*_ecdsa",
+    "*_ed25519",
+    ".ssh",
+    ".gnupg",
+    # tools' credential files and folders
+    ".aws",
+    ".azure",
+    ".docker",
+    ".kube",
+    "kubeconfig",
+    "credentials",
+    "credentials.*",
+    "*credentials.json",
+    "client_secret*.json",
+    "service-account*.json",
+    ".git-credentials",
+    ".netrc",
+    "_netrc",
     ".npmrc",
     ".pypirc",
-    ".netrc",
+    ".pgpass",
+    ".my.cnf",
+    ".s3cfg",
+    ".dockercfg",
+    ".htpasswd",
+    ".vault-token",
+    "*.ovpn",
+    "*.tfvars",
+    "*.tfstate",
+    "*.tfstate.*",
+    "secrets.*",
+    "*.secrets",
+    ".*_history",
 )
 
 
@@ -69,14 +118,37 @@ class TestSettings(BaseModel):
     on_failure: Literal["refuse", "warn"] = "refuse"
 
 
+class IndexSettings(BaseModel):
+    """Bounds on building the map: a workspace opened at `/` or a home folder must not tie up
+    the server. Hitting one stops the index there, with a message saying which one."""
+
+    model_config = _WIRE
+
+    max_files: int = Field(default=20_000, ge=1, description="source files indexed at most")
+    max_bytes: int = Field(default=200_000_000, ge=1, description="bytes of source read at most")
+    max_seconds: float = Field(default=30.0, gt=0, description="seconds spent indexing at most")
+
+
+def with_default_secrets(patterns: Sequence[str]) -> list[str]:
+    """The default secret patterns followed by `patterns`, each once."""
+    return list(dict.fromkeys([*DEFAULT_SECRET_PATTERNS, *patterns]))
+
+
 class Settings(BaseModel):
     model_config = _WIRE
 
     model: ModelSettings = Field(default_factory=ModelSettings)
     tasks: TaskSettings = Field(default_factory=TaskSettings)
     tests: TestSettings = Field(default_factory=TestSettings)
-    # Glob patterns (workspace-relative) never indexed and never sent to the model.
+    # Glob patterns (workspace-relative) never indexed and never sent to the model: the
+    # defaults plus the user's own. A user's list adds to the defaults; it cannot remove one.
     ignore: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_PATTERNS))
+    index: IndexSettings = Field(default_factory=lambda: IndexSettings())
+
+    @field_validator("ignore")
+    @classmethod
+    def _keep_the_defaults(cls, patterns: list[str]) -> list[str]:
+        return with_default_secrets(patterns)
 
     @classmethod
     def from_environment(cls, **overrides: object) -> Settings:

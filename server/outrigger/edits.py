@@ -52,12 +52,35 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
+def line_ending(text: str) -> str:
+    """The file's line ending: "\\r\\n" when most of its lines end so, else "\\n"."""
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf > text.count("\n") - crlf else "\n"
+
+
+def _content(line: str) -> tuple[str, bool]:
+    """What a line says, whatever its ending: (text without "\\n" and the "\\r"s before it, has
+    a newline). A model's "\\r\\r\\n" (CRLF put through a CRLF conversion) ends a line too."""
+    if line.endswith("\n"):
+        return line[:-1].rstrip("\r"), True
+    return line, False
+
+
+def _ending(line: str, ending: str) -> str:
+    text, newline = _content(line)
+    return text + ending if newline else line
+
+
 def file_edit(path: str, old_text: str, new_text: str, version: int | None) -> FileEdit:
     """The edit turning `old_text` into `new_text`, touching only the lines that changed.
 
     Each changed run of lines becomes one block replacement: small edits keep the editor's
     undo history, cursors and unrelated lines intact, unlike a whole-file replacement.
+    Lines are compared by what they say, not how they end: a model writes "\\n" into a CRLF
+    file, so a line it kept stays as the file has it, and every line it wrote takes the
+    file's ending. A preview then shows only real changes, and no file ends up mixed.
     """
+    ending = line_ending(old_text)
     old_lines, new_lines = split_lines(old_text), split_lines(new_text)
     # Line offsets let us place block boundaries exactly, including a last line without "\n".
     offsets = [0]
@@ -65,15 +88,20 @@ def file_edit(path: str, old_text: str, new_text: str, version: int | None) -> F
         offsets.append(offsets[-1] + len(line))
     starts = line_starts(old_text)
     # autojunk would treat frequent lines (blank lines, braces) as noise and widen the edits.
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    edits = []
+    matcher = difflib.SequenceMatcher(
+        a=[_content(line) for line in old_lines], b=[_content(line) for line in new_lines], autojunk=False
+    )
+    edits, result = [], []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
+            result.extend(old_lines[i1:i2])
             continue
+        written = "".join(_ending(line, ending) for line in new_lines[j1:j2])
+        result.append(written)
         start = position_of(old_text, offsets[i1], starts)
         end = position_of(old_text, offsets[i2], starts)
-        edits.append(TextEdit(Range(start, end), "".join(new_lines[j1:j2])))
-    return FileEdit(path, version, old_text, new_text, tuple(edits))
+        edits.append(TextEdit(Range(start, end), written))
+    return FileEdit(path, version, old_text, "".join(result), tuple(edits))
 
 
 def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:

@@ -22,7 +22,7 @@ from outrigger.config import Settings
 from outrigger.memory import Memory
 from outrigger.model.client import ModelClient
 from outrigger.model.embedded import EmbeddedServer
-from outrigger.progress import Progress
+from outrigger.progress import Progress, quiet
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
@@ -46,7 +46,7 @@ class Session:
         self.root = Path(root).resolve()
         self.settings = settings
         self.workspace = Workspace(self.root, settings.ignore)
-        self.project_map = ProjectMap(self.workspace)
+        self.project_map = ProjectMap(self.workspace, settings.index)
         self._embedded: EmbeddedServer | None = None
         self.agent = Agent(
             self.workspace, self.project_map, self._open_model(settings), settings, memory=Memory.for_workspace(root)
@@ -65,11 +65,19 @@ class Session:
 
     async def index(self, report: Progress) -> None:
         """Build the map off the event loop: a language server must keep answering meanwhile.
-        Documents the editor opened during the build are indexed again from their buffers."""
+        Documents the editor opened during the build are indexed again from their buffers.
+        The build reports from its thread; the reports hop onto the event loop."""
+        loop = asyncio.get_running_loop()
+
+        def from_thread(message: str, percent: int | None = None, /) -> None:
+            loop.call_soon_threadsafe(report, message, percent)
+
         report("indexing the workspace…")
-        await asyncio.to_thread(self.project_map.build)
+        await asyncio.to_thread(self.project_map.build, from_thread)
         for path in self.workspace.open_paths():
             self.project_map.update(path)
+        if self.project_map.incomplete:
+            report(self.project_map.incomplete)
 
     def _open_model(self, settings: Settings) -> ModelClient:
         if settings.model.base_url:
@@ -102,10 +110,16 @@ class Session:
             return ModelStatus(model.name, model.base_url, "unreachable", message)
         return ModelStatus(model.name, model.base_url, "ready", f"{model.name} at {model.base_url} is ready.")
 
-    async def use_settings(self, settings: Settings) -> None:
-        """Switch to new settings; a changed model gets a new client and the old one is closed."""
+    async def use_settings(self, settings: Settings, report: Progress = quiet) -> None:
+        """Switch to new settings. A changed model gets a new client and the old one is closed;
+        a changed ignore list or index limits re-index the folder under the new ones."""
         model_changed = settings.model != self.settings.model
+        reindex = settings.ignore != self.settings.ignore or settings.index != self.settings.index
         self.settings = settings
+        if reindex:
+            self.workspace.set_ignore(settings.ignore)
+            self.project_map.limits = settings.index
+            await self.index(report)
         if not model_changed:
             self.agent.settings = settings
             return

@@ -1,22 +1,27 @@
 """Add new code to one file: the model writes it, Outrigger appends it at the end.
 
-Only additions: existing lines are never touched, the new code must parse, and it may not
-redefine a symbol the file already has.
+Only additions: existing lines are never touched, the new code must parse, it may not
+redefine a symbol the file already has, and it adds definitions (functions, classes, literal
+constants) and imports only, nothing that runs when the file is loaded (the additions
+guard). Imports are named in the summary.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
+from outrigger.guards.additions import check_additions
 from outrigger.guards.budget import fit_excerpt
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.names import resolve_names
+from outrigger.guards.replies import definitions_in_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range
 from outrigger.workspace.languages import language_for, title
-from outrigger.workspace.symbols import extract_symbols
 
 SYSTEM_PROMPT = """You are a careful {language} programmer. Write only the new code the user asks for.
 Do not repeat existing code. No explanations, no markdown."""
@@ -33,18 +38,32 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
         raise Refused("Say which file the new code goes in, e.g. “add a function that … to src/utils.js”.")
     path = ctx.project_map.require_file(plan.file)
     old_text, version = ctx.workspace.read(path), ctx.workspace.version(path)  # before the model call
-    new_text, added = await appended(ctx, path, old_text, plan.instruction, plan.symbol)
-    resolved = resolve_names(ctx.guards, path, old_text, new_text, ctx.project_map)
-    names = ", ".join(f"`{n}`" for n in added) or "new code"
-    summary = f"Added {names} to {path}{resolved.summary_suffix()}."
+    result = await appended(ctx, path, old_text, plan.instruction, plan.symbol)
+    resolved = resolve_names(ctx.guards, path, old_text, result.text, ctx.project_map)
+    notes = result.notes + resolved.notes
+    summary = f"Added {result.names()} to {path}" + (f" ({'; '.join(notes)})." if notes else ".")
     return Change(edits=[file_edit(path, old_text, resolved.text, version)], summary=summary)
+
+
+@dataclass
+class Appended:
+    text: str  # the file with the new code at its end
+    added: list[str]  # the names the new code defines
+    imports: list[str]  # the names it imports (said in the summary)
+
+    def names(self) -> str:
+        return ", ".join(f"`{n}`" for n in self.added) or "new code"
+
+    @property
+    def notes(self) -> list[str]:
+        return [f"with imports of {', '.join(f'`{n}`' for n in self.imports)}"] if self.imports else []
 
 
 async def appended(
     ctx: ActionContext, path: str, old_text: str, instruction: str, asked: str | None, facts: str = ""
-) -> tuple[str, list[str]]:
-    """`old_text` with the model's new definitions appended, and their names. `facts` are
-    what earlier steps of a task established (signatures), for the prompt."""
+) -> Appended:
+    """`old_text` with the model's new definitions appended. `facts` are what earlier steps
+    of a task established (signatures), for the prompt."""
     language = language_for(path)
     if language is None:
         raise Refused(
@@ -59,20 +78,24 @@ async def appended(
     if not code.strip():
         raise Refused("The model returned no code; nothing was changed.")
 
-    existing = {s.name for s in extract_symbols(path, old_text)}
-    added = [s.name for s in extract_symbols(path, code)]
+    # The text's own definitions, and the editor's for the file: either may name one the other misses.
+    existing = {s.name for s in definitions_in_reply(path, old_text)}
+    if old_text == ctx.workspace.read(path):
+        existing |= {s.name for s in ctx.project_map.symbols(path)}
+    added = [s.name for s in definitions_in_reply(path, code)]
     clashes = sorted(existing.intersection(added))
     if clashes and ctx.guards.symbol_confinement:
         raise Refused(
             f"The model's code redefines {', '.join(f'`{n}`' for n in clashes)} in {path}; nothing was changed."
         )
+    additions = check_additions(ctx.guards, path, code, old_text, existing)
     if ctx.guards.symbol_confinement:
         _require_new_definitions(asked, added, path)
 
     separator = "" if not old_text or old_text.endswith("\n\n") else ("\n" if old_text.endswith("\n") else "\n\n")
     new_text = old_text + separator + code + "\n"
     refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's code")
-    return new_text, added
+    return Appended(new_text, added, additions.imports)
 
 
 def _require_new_definitions(asked: str | None, added: list[str], path: str) -> None:

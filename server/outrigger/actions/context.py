@@ -3,6 +3,7 @@ the memory) and what it gives back (a Change, or an Answer for read-only actions
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from outrigger.edits import FileEdit
 from outrigger.errors import BudgetExceeded, ContextExceeded
 from outrigger.guards.budget import MESSAGE_OVERHEAD, Budget, count_messages
 from outrigger.guards.map_check import confirmed_symbol
+from outrigger.guards.replies import checked_reply, without_surrogates
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.memory import Memory
@@ -76,18 +78,18 @@ class ActionContext:
         the free room for context. The prompt is counted before it is sent — with the model's
         own tokenizer when the server has one, else estimated with a margin — and rebuilt
         smaller when it does not fit; a server that still says "too long" gets one smaller
-        try. The server's reported sizes teach the estimate.
+        try. The server's reported sizes teach the estimate, and the reply passes the reply
+        guard (bounded, encodable) before anything else reads it.
 
         `max_tokens` caps a reply below the configured maximum: a small model asked for
         one function may ramble on through the whole file."""
         self.budget.learn_window(await self.model.context_size())
-        if max_tokens is not None:
-            max_tokens = min(max_tokens, self.budget.max_output_tokens)
+        allowance = min(max_tokens or self.budget.max_output_tokens, self.budget.max_output_tokens)
         share = 1.0
         for attempt in range(2):
             messages, estimated = await self._fitted(build, share)
             try:
-                reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=max_tokens)
+                reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=allowance)
             except ContextExceeded:
                 if attempt == 1:
                     raise BudgetExceeded(
@@ -99,14 +101,16 @@ class ActionContext:
                 continue
             if reply.prompt_tokens:
                 self.budget.calibrate(count_messages(messages), reply.prompt_tokens)
-            return reply
+            return dataclasses.replace(reply, text=checked_reply(reply.text, allowance))
         raise AssertionError("unreachable: the loop returns or raises")
 
     async def _fitted(self, build: Callable[[float], list[dict]], share: float) -> tuple[list[dict], int]:
         """The prompt at `share`, shrunk until its measured size fits; (messages, tokens)."""
         limit = self.budget.prompt_limit()
         for _ in range(3):
-            messages = build(share)
+            messages = [
+                {**m, "content": without_surrogates(m["content"])} if m.get("content") else m for m in build(share)
+            ]
             needed = await self._measure(messages)
             if needed <= limit:
                 return messages, needed

@@ -1,61 +1,138 @@
 """Doc comments: the docstring (Python) or leading doc comment (JS/TS) a model wrote for a
-symbol, put onto the symbol's original code. A docstring request never takes the model's body."""
+symbol, put onto the symbol's original code. A docstring request never takes the model's body,
+and the doc-only guard checks that nothing but the doc changed.
+
+Python docstrings are placed by the syntax tree, not by lines: after the colon that opens the
+body however the signature is spread over lines, and on a body of its own line when the
+function was written on one (`def one(key): return key`).
+"""
 
 from __future__ import annotations
 
 import textwrap
 
-from outrigger.blocks import indent_of, reindent, with_newline
+import tree_sitter
+
+from outrigger.blocks import reindent
 from outrigger.edits import split_lines
 from outrigger.errors import Refused
+from outrigger.guards.doc_only import is_string_statement, refuse_code_beside_doc
+from outrigger.guards.switches import Guards
 from outrigger.workspace.symbols import Symbol
-from outrigger.workspace.syntax import language_for
+from outrigger.workspace.syntax import language_for, parse
+
+_DEFINITIONS = ("function_definition", "class_definition")
 
 
-def with_doc_comment(old_block: str, reply_block: str, symbol: Symbol, indent: str) -> str:
-    """The original code with the reply's docstring (Python) or leading doc comment (JS/TS)."""
+def with_doc_comment(guards: Guards, old_text: str, reply_block: str, symbol: Symbol) -> str:
+    """The file with the reply's docstring (Python) or leading doc comment (JS/TS) put on
+    `symbol`'s original code; Refused when the reply has none or brings anything else."""
     if language_for(symbol.path) == "python":
-        doc = _python_docstring(reply_block)
-        if doc is None:
-            raise Refused(f"The model's reply has no docstring for `{symbol.name}`; nothing was changed.")
-        return _insert_python_docstring(old_block, doc)
-    comment = _leading_comment(textwrap.dedent(reply_block))
-    if not comment:
-        raise Refused(f"The model's reply has no doc comment for `{symbol.name}`; nothing was changed.")
-    return reindent("".join(comment), indent) + _strip_leading_comment(old_block)
+        doc = _reply_docstring(symbol, reply_block)
+        new_text = _with_python_docstring(old_text, doc, symbol)
+    else:
+        new_text = _with_leading_comment(old_text, reply_block, symbol)
+    refuse_code_beside_doc(guards, symbol.path, old_text, new_text, symbol.name)
+    return new_text
 
 
-def _python_docstring(block: str) -> list[str] | None:
-    lines = split_lines(textwrap.dedent(block))
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if index == 0 or stripped.startswith(("def ", "async def ", "class ", "@")) or not stripped:
+# -- Python -----------------------------------------------------------------------------------
+
+
+def _definition(root: tree_sitter.Node, name: str, rows: range) -> tree_sitter.Node | None:
+    """The outermost `def` or `class` called `name` that starts on one of `rows`."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.start_point.row > rows.stop or node.end_point.row < rows.start:
             continue
-        for quote in ('"""', "'''"):
-            if stripped.startswith(quote):
-                if stripped.count(quote) >= 2 and len(stripped) > 3:
-                    return [line]
-                for end in range(index + 1, len(lines)):
-                    if quote in lines[end]:
-                        return lines[index : end + 1]
-                return None
-        return None
+        label = node.child_by_field_name("name")
+        if node.type in _DEFINITIONS and node.start_point.row in rows and label is not None and label.text:
+            if label.text.decode("utf-8", "replace") == name:
+                return node
+        stack.extend(reversed(node.children))
     return None
 
 
-def _insert_python_docstring(old_block: str, doc: list[str]) -> str:
-    lines = split_lines(old_block)
-    header_end = next(
-        (i for i, line in enumerate(lines) if line.rstrip().endswith(":") and not line.lstrip().startswith("@")), 0
-    )
-    body = lines[header_end + 1 :]
-    body_indent = next((indent_of(line) for line in body if line.strip()), indent_of(lines[header_end]) + "    ")
-    existing = _python_docstring(old_block)
-    if existing is not None:
-        body = body[len(existing) :]
-    doc_lines = split_lines(textwrap.dedent("".join(doc)))
-    new_doc = [body_indent + line if line.strip() else line for line in doc_lines]
-    return "".join(lines[: header_end + 1] + [with_newline("".join(new_doc))] + body)
+def _first_statement(definition: tree_sitter.Node) -> tree_sitter.Node | None:
+    body = definition.child_by_field_name("body")
+    statements = [child for child in (body.named_children if body else []) if child.type != "comment"]
+    return statements[0] if statements else None
+
+
+def _reply_docstring(symbol: Symbol, reply_block: str) -> list[str]:
+    """The lines of the docstring the reply gives the target: the string literal only, never
+    what shares its line."""
+    code = textwrap.dedent(reply_block)
+    definition = _definition(parse(symbol.path, code).root_node, symbol.name, range(code.count("\n") + 1))
+    first = _first_statement(definition) if definition is not None else None
+    if first is None or not is_string_statement(first):
+        literal = first.named_children[0] if first is not None and first.named_children else None
+        if literal is not None and literal.type in ("string", "concatenated_string"):
+            raise Refused(
+                f"The model's docstring for `{symbol.name}` is an f-string, which runs code; nothing was changed."
+            )
+        raise Refused(f"The model's reply has no docstring for `{symbol.name}`; nothing was changed.")
+    lines = (first.text or b"").decode("utf-8").split("\n")
+    # Continuation lines lose the reply's indentation; the original's is added back on insertion.
+    return [lines[0], *textwrap.dedent("\n".join(lines[1:])).split("\n")] if len(lines) > 1 else lines
+
+
+def _with_python_docstring(old_text: str, doc: list[str], symbol: Symbol) -> str:
+    data = old_text.encode("utf-8")
+    rows = range(symbol.range.start.line, symbol.range.end.line + 1)
+    definition = _definition(parse(symbol.path, old_text).root_node, symbol.name, rows)
+    first = _first_statement(definition) if definition is not None else None
+    body = definition.child_by_field_name("body") if definition is not None else None
+    colon = body.prev_sibling if body is not None else None
+    if definition is None or first is None or colon is None or colon.type != ":":
+        raise Refused(
+            f"Outrigger could not find the body of `{symbol.name}` in {symbol.path} to put a docstring in "
+            "(does the file parse?); nothing was changed."
+        )
+    starts = _line_starts(data)
+    def_indent = _indent(data, starts, definition.start_point.row)
+    if first.start_point.row > colon.end_point.row:
+        indent = _indent(data, starts, first.start_point.row)
+    else:
+        indent = def_indent + ("\t" if "\t" in def_indent else "    ")
+    text = "\n".join([doc[0], *(indent + line if line.strip() else line for line in doc[1:])])
+
+    if is_string_statement(first):  # replace the docstring there (and only it)
+        start, end, insert = first.start_byte, first.end_byte, text
+    elif first.start_point.row > colon.end_point.row:  # a line of its own, after the colon's
+        start = end = starts[colon.end_point.row + 1]
+        insert = f"{indent}{text}\n"
+    else:  # `def one(key): return key`: the body moves to its own line, below the docstring
+        start, end = colon.end_byte, first.start_byte
+        insert = f"\n{indent}{text}\n{indent}"
+    return (data[:start] + insert.encode("utf-8") + data[end:]).decode("utf-8")
+
+
+def _line_starts(data: bytes) -> list[int]:
+    starts = [0]
+    starts.extend(index + 1 for index, byte in enumerate(data) if byte == 0x0A)
+    return starts
+
+
+def _indent(data: bytes, starts: list[int], row: int) -> str:
+    line = data[starts[row] : starts[row + 1] if row + 1 < len(starts) else len(data)]
+    return line[: len(line) - len(line.lstrip(b" \t"))].decode("utf-8")
+
+
+# -- JavaScript and TypeScript ---------------------------------------------------------------
+
+
+def _with_leading_comment(old_text: str, reply_block: str, symbol: Symbol) -> str:
+    lines = split_lines(old_text)
+    first, last = symbol.range.start.line, symbol.range.end.line
+    old_block = "".join(lines[first : last + 1])
+    comment = _leading_comment(textwrap.dedent(reply_block))
+    if not comment:
+        raise Refused(f"The model's reply has no doc comment for `{symbol.name}`; nothing was changed.")
+    indent = old_block[: len(old_block) - len(old_block.lstrip(" \t"))]
+    block = reindent("".join(comment), indent) + _strip_leading_comment(old_block)
+    return "".join(lines[:first]) + block + "".join(lines[last + 1 :])
 
 
 def _leading_comment(block: str) -> list[str]:

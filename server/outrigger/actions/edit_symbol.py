@@ -21,11 +21,12 @@ from outrigger.errors import Refused
 from outrigger.guards.budget import count_tokens, fit_excerpt
 from outrigger.guards.confinement import confine_to_symbol
 from outrigger.guards.fences import strip_fences
-from outrigger.guards.map_check import refuse_nested
+from outrigger.guards.map_check import editable, refuse_nested
 from outrigger.guards.names import resolve_names
+from outrigger.guards.replies import definitions_in_reply, quoted_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Intent, Plan
-from outrigger.workspace.symbols import Symbol, extract_symbols
+from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for, syntax_errors
 
 SYSTEM_PROMPT = """You are a careful {language} programmer. You change exactly one {kind} and nothing else.
@@ -70,7 +71,7 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
     """Every symbol the plan names, all confirmed by the map before the first model call."""
     found = {}
     for target in plan.targets:
-        symbol = ctx.target(target.symbol, target.file, target.line)
+        symbol = editable(ctx.project_map, ctx.target(target.symbol, target.file, target.line))
         found[(symbol.path, symbol.qualified_name)] = symbol
     if len(found) == 1:
         [symbol] = found.values()
@@ -108,9 +109,8 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
     # document while the model thinks, and the edit must say what it was computed against.
     version = ctx.workspace.version(symbol.path)
     old_text = ctx.workspace.read(symbol.path) if text is None else text
-    lines = split_lines(old_text)  # "\n" only, as symbol ranges count lines (not \f, \u2028)
-    first, last = symbol.range.start.line, symbol.range.end.line
-    old_block = "".join(lines[first : last + 1])
+    # "\n" only, as symbol ranges count lines (not \f, \u2028)
+    old_block = "".join(split_lines(old_text)[symbol.range.start.line : symbol.range.end.line + 1])
 
     def messages(share: float) -> list[dict[str, str]]:
         def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
@@ -123,12 +123,12 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
         ctx.progress(f"editing {symbol.path}…")
         reply = await ctx.chat_fitted(messages, max_tokens=_reply_allowance(old_block))
         try:
-            new_block = _new_block(ctx, reply.text, symbol, plan.intent, old_block)
-            new_text = "".join(lines[:first]) + new_block + "".join(lines[last + 1 :])
+            new_text = _new_text(ctx, reply.text, symbol, plan.intent, old_text)
             refuse_new_syntax_errors(
                 ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"
             )
-            if new_text == old_text:
+            edit = file_edit(symbol.path, old_text, new_text, version)  # in the file's line endings
+            if edit.new_text == old_text:
                 raise Unchanged(f"The model returned `{symbol.name}` unchanged; nothing was changed.")
             break
         except Refused as problem:
@@ -137,13 +137,13 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
             # One retry that states the problem (and, for an unchanged reply, the task again):
             # small models often fix what they are shown.
             retry = [
-                {"role": "assistant", "content": reply.text},
+                {"role": "assistant", "content": quoted_reply(reply.text)},
                 {"role": "user", "content": _retry_prompt(problem, symbol, plan.instruction)},
             ]
 
     if ctx.guards.symbol_confinement:
-        confine_to_symbol(old_text, new_text, symbol)
-    return file_edit(symbol.path, old_text, new_text, version)
+        confine_to_symbol(old_text, edit.new_text, symbol)
+    return edit
 
 
 class Unchanged(Refused):
@@ -164,19 +164,22 @@ def _reply_allowance(block: str) -> int:
     return 2 * count_tokens(block) + 300
 
 
-def _new_block(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, old_block: str) -> str:
+def _new_text(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, old_text: str) -> str:
+    """The file with the reply's version of `symbol` spliced over the symbol's lines."""
+    lines = split_lines(old_text)
+    first, last = symbol.range.start.line, symbol.range.end.line
+    head, old_block, tail = "".join(lines[:first]), "".join(lines[first : last + 1]), "".join(lines[last + 1 :])
     code = strip_fences(reply, ctx.stats) if ctx.guards.fence_stripping else reply
     if not ctx.guards.symbol_confinement:
-        return with_newline(code)
+        return head + with_newline(code) + tail
     target = _find_definition(code, symbol)
     if target is None:
         if ctx.guards.syntax_check and (errors := syntax_errors(symbol.path, textwrap.dedent(code))):
             raise Refused(f"The model's code for `{symbol.name}` does not parse ({errors[0]}); nothing was changed.")
         raise Refused(f"The model's reply does not contain a definition of `{symbol.name}`; nothing was changed.")
-    indent = indent_of(old_block)
     if intent is Intent.DOCSTRING:
-        return with_doc_comment(old_block, target, symbol, indent)
-    return reindent(target, indent)
+        return with_doc_comment(ctx.guards, old_text, target, symbol)
+    return head + reindent(target, indent_of(old_block)) + tail
 
 
 # A method on its own is not a valid file in these languages (`push(item) { … }` is a call and
@@ -206,7 +209,7 @@ def _definition_in(code: str, symbol: Symbol) -> str | None:
     name = symbol.name.split(".")[-1]
     candidates = [
         s
-        for s in extract_symbols(symbol.path, code)
+        for s in definitions_in_reply(symbol.path, code)
         if s.name == name and s.kind in (symbol.kind, "function", "method", "class")
     ]
     if not candidates:

@@ -110,10 +110,10 @@ async def _run_step(step: Step, proposal: Proposal, facts: list[str], ctx: Actio
     if text is None:
         raise Refused(f"`{step.file}` no longer exists at this step.")
     if step.action is StepAction.ADD:
-        new_text, added = await appended(ctx, step.file, text, step.what, step.symbol, _facts_text(facts))
-        proposal.write(step.file, new_text, step)
-        facts.extend(_facts_about(step.file, text, new_text))
-        return f"added {', '.join(f'`{n}`' for n in added)} to {step.file}"
+        result = await appended(ctx, step.file, text, step.what, step.symbol, _facts_text(facts))
+        proposal.write(step.file, result.text, step)
+        facts.extend(_facts_about(step.file, text, result.text))
+        return f"added {result.names()} to {step.file}"
     if step.action is StepAction.EDIT:
         symbol = _located(step, text, ctx)
         edit_plan = Plan(

@@ -68,6 +68,12 @@ class Budget:
     def check(self, messages: list[dict]) -> int:
         """The estimated prompt tokens; raises BudgetExceeded when they do not fit."""
         needed = self.estimate(messages)
+        if needed > self.prompt_limit() and any(m.get("role") == "assistant" for m in messages):
+            # Only a retry quotes a reply: the model's reply, not the request, is what is too big.
+            raise BudgetExceeded(
+                f"The model's reply was too long to quote back for a retry (about {needed} tokens with "
+                f"the prompt; the window leaves {self.prompt_limit()}); nothing was changed."
+            )
         if needed > self.prompt_limit():
             raise BudgetExceeded(
                 f"The request needs about {needed} tokens but the model's window leaves "

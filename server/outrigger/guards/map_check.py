@@ -27,6 +27,34 @@ def confirmed_symbol(
         raise
 
 
+def editable(project_map: ProjectMap, symbol: Symbol) -> Symbol:
+    """The symbol with a range an edit can trust.
+
+    Symbols the editor pushed say what exists; their ranges may be stale, cover the whole
+    file, or belong to a neighbour. An edit uses the index's own definition of the name,
+    read from the current text: the one whose name lies in the pushed range, else the only
+    one in the file (the pushed range is stale). With neither, the edit is refused."""
+    if symbol.source != "editor":
+        return symbol
+    try:
+        own = [s for s in project_map.own_symbols(symbol.path) if s.name == symbol.name]
+    except Refused:
+        own = []
+    inside = [s for s in own if symbol.range.start.line <= s.selection.start.line <= symbol.range.end.line]
+    if len(inside) != 1 and symbol.container:
+        inside = [s for s in inside or own if s.container == symbol.container]
+    if len(inside) == 1:
+        return inside[0]
+    if len(own) == 1:
+        return own[0]
+    first, last = symbol.range.start.line + 1, symbol.range.end.line + 1
+    found = f"{len(own)} definitions of it, none alone in that range" if own else "no definition of it"
+    raise Refused(
+        f"The editor places `{symbol.name}` at lines {first}–{last} of {symbol.path}, but its current text "
+        f"has {found}; save the file or ask again once the editor has caught up. Nothing was changed."
+    )
+
+
 def refuse_nested(symbols: list[Symbol]) -> None:
     """A method and its class in one request: the outer edit would be spliced over the
     inner one's lines with a range that no longer holds (duplicating or dropping code)."""

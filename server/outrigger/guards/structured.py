@@ -10,6 +10,7 @@ import json_repair
 from pydantic import BaseModel, ValidationError
 
 from outrigger.errors import Refused
+from outrigger.guards.replies import quoted_reply, strings_without_surrogates
 from outrigger.guards.stats import RepairStats
 
 
@@ -27,7 +28,7 @@ def extract_json(text: str) -> dict[str, Any]:
         value = next((item for item in value if isinstance(item, dict)), None)
     if not isinstance(value, dict):
         raise ValueError("the reply contains no usable JSON object")
-    return value
+    return strings_without_surrogates(value)  # "\\ud800" is valid JSON and unencodable text
 
 
 def _decode(text: str) -> object:
@@ -114,7 +115,7 @@ async def structured_reply(
     stats.json_retried += 1
     retry = [
         *messages,
-        {"role": "assistant", "content": reply.text},
+        {"role": "assistant", "content": quoted_reply(reply.text)},
         {
             "role": "user",
             "content": f"That reply was not valid ({problem}). Reply with only a JSON "

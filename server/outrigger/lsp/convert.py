@@ -310,7 +310,9 @@ def pushed_entries(payload: Any) -> list[Any]:
 
 def editor_symbols(entries: list[Any], workspace: Workspace, encoding: str) -> dict[str, list[Symbol]]:
     """Pushed `SymbolInformation` entries → core Symbols grouped per file of this workspace.
-    Entries outside it, or malformed, are skipped."""
+    Entries outside it, malformed, inverted or reaching past the end of the text are skipped;
+    the ranges kept still only say what exists (`guards.map_check.editable` confirms them
+    before an edit)."""
     grouped: dict[str, list[Symbol]] = {}
     texts: dict[str, list[str]] = {}
     for entry in entries:
@@ -335,6 +337,12 @@ def editor_symbols(entries: list[Any], workspace: Workspace, encoding: str) -> d
             except Refused:
                 texts[path] = []
         lines = texts[path]
+        if lsp_range.end.line < lsp_range.start.line or (
+            lsp_range.end.line == lsp_range.start.line and lsp_range.end.character < lsp_range.start.character
+        ):
+            continue  # inverted: no text lies in it
+        if lines and lsp_range.end.line >= len(lines):
+            continue  # past the end of the text: it describes another version of the file
         core_range = (
             to_core_range(lines, lsp_range, encoding)
             if lines

@@ -126,6 +126,8 @@ class OutriggerServer(LanguageServer):
             return
         files = len(session.project_map.files())
         self.log(f"Outrigger {__version__}: indexed {files} files in {session.root}", types.MessageType.Info)
+        if session.project_map.incomplete:
+            self.warn(session.project_map.incomplete)
 
     async def close_folder(self, root: Path) -> None:
         if (session := self.folders.pop(root)) is not None:
@@ -162,7 +164,7 @@ class OutriggerServer(LanguageServer):
             return
         self.settings = settings
         for session in self.folders:
-            await session.use_settings(settings)
+            await session.use_settings(settings, self._folder_progress(session.root))
         where = settings.model.base_url or "the embedded model"
         self.log(f"Model: {settings.model.name} at {where}", types.MessageType.Info)
 

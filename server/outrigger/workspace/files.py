@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import translate
 from pathlib import Path
 
-from outrigger.config import DEFAULT_SECRET_PATTERNS
+from pathspec import GitIgnoreSpec
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+from outrigger.config import DEFAULT_SECRET_PATTERNS, with_default_secrets
 from outrigger.errors import Refused
 from outrigger.workspace.languages import language_for
 from outrigger.workspace.paths import resolve_in_workspace
 
 MAX_FILE_BYTES = 1_000_000
 BINARY_SNIFF_BYTES = 8192
+MAX_GITIGNORE_BYTES = 1_000_000  # a bigger one is not a list of patterns someone wrote
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Tool and dependency folders: never the user's own code, often huge.
 SKIPPED_DIRS = frozenset(
@@ -45,11 +50,15 @@ class _Document:
 class Workspace:
     def __init__(self, root: Path, ignore: Sequence[str] = DEFAULT_SECRET_PATTERNS):
         self.root = Path(root).resolve()
-        self.ignore = tuple(ignore)
-        # One case-insensitive regex for all patterns: checked for every file during a walk.
-        self._ignore_re = re.compile("|".join(translate(p.lower()) for p in self.ignore) or "(?!)")
+        self.set_ignore(ignore)
         self._documents: dict[str, _Document] = {}
-        self._gitignores: dict[str, tuple[float, list[_Rule]]] = {}
+        self._gitignores: dict[str, tuple[float, GitIgnoreSpec | None]] = {}
+
+    def set_ignore(self, patterns: Sequence[str]) -> None:
+        """The ignore list: the default secret patterns plus `patterns` (they cannot be removed)."""
+        self.ignore = tuple(with_default_secrets(patterns))
+        # One case-insensitive regex for all patterns: checked for every file during a walk.
+        self._ignore_re = re.compile("|".join(translate(p.lower()) for p in self.ignore))
 
     def resolve(self, candidate: str) -> str:
         return resolve_in_workspace(self.root, candidate)
@@ -79,8 +88,11 @@ class Workspace:
         return document.version if document else None
 
     def open_document(self, path: str, text: str, version: int | None) -> None:
-        """Record the editor's text (open or changed); raises Refused outside the workspace."""
-        self._documents[self.resolve(path)] = _Document(text, version)
+        """Record the editor's text (open or changed); raises Refused outside the workspace.
+
+        JSON lets an editor send lone surrogates ("\\ud800"), which no encoder accepts; each
+        becomes U+FFFD, one code point and one UTF-16 unit like the original, so positions hold."""
+        self._documents[self.resolve(path)] = _Document(_LONE_SURROGATE.sub("\ufffd", text), version)
 
     def open_paths(self) -> list[str]:
         return list(self._documents)
@@ -115,24 +127,28 @@ class Workspace:
                 return f"`{path}` is ignored by .gitignore; Outrigger does not read it."
         return None
 
-    def source_files(self) -> Iterator[str]:
+    def source_files(self, stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
         """Supported source files that are not ignored, in a stable order; open unsaved
-        documents included."""
+        documents included. The walk ends early once `stop()` is true (a time limit)."""
         seen = set()
-        for path in self._walk(""):
+        for path in self._walk("", stop):
             seen.add(path)
             yield path
         for path in sorted(self._documents.keys() - seen):
             if language_for(path) and self.ignore_reason(path) is None:
                 yield path
 
-    def _walk(self, directory: str) -> Iterator[str]:
+    def _walk(self, directory: str, stop: Callable[[], bool]) -> Iterator[str]:
+        if stop():
+            return
         try:
             with os.scandir(self.root / directory) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
         except OSError:
             return
         for entry in entries:
+            if stop():  # checked per entry too: one folder may hold a million of them
+                return
             path = f"{directory}/{entry.name}" if directory else entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
@@ -141,7 +157,7 @@ class Workspace:
                         and not self._listed(entry.name)
                         and not self._gitignored(path, True)
                     ):
-                        yield from self._walk(path)
+                        yield from self._walk(path, stop)
                 elif entry.is_file() and language_for(entry.name):
                     # Symlinked files may point anywhere; only those landing inside count.
                     if entry.is_symlink() and (not self._inside(Path(entry.path)) or self.ignore_reason(path)):
@@ -160,26 +176,28 @@ class Workspace:
         return self._ignore_re.match(name.lower()) is not None
 
     def _gitignored(self, path: str, is_dir: bool) -> bool:
-        """Last matching rule wins, deeper .gitignore files after shallower ones, as in git."""
+        """The last matching pattern wins, deeper .gitignore files after shallower ones, as in git."""
         parts = path.split("/")
         ignored = False
         for depth in range(len(parts)):
-            base = "/".join(parts[:depth])
-            relative = "/".join(parts[depth:])
-            for rule in self._rules(base):
-                if rule.matches(relative, is_dir):
-                    ignored = not rule.negated
+            spec = self._gitignore(directory="/".join(parts[:depth]))
+            if spec is None:
+                continue
+            relative = "/".join(parts[depth:]) + ("/" if is_dir else "")  # pathspec's mark of a folder
+            if (include := spec.check_file(relative).include) is not None:
+                ignored = include
         return ignored
 
-    def _rules(self, directory: str) -> list[_Rule]:
+    def _gitignore(self, directory: str) -> GitIgnoreSpec | None:
+        """The patterns of `directory`'s .gitignore (None when it has none), cached by mtime."""
         file = self.root / directory / ".gitignore"
         try:
-            mtime = file.stat().st_mtime
+            status = file.stat()
         except OSError:
-            return []
+            return None
         cached = self._gitignores.get(directory)
-        if cached is None or cached[0] != mtime:
-            cached = (mtime, _parse_gitignore(file.read_text("utf-8", "replace")))
+        if cached is None or cached[0] != status.st_mtime:
+            cached = (status.st_mtime, _load_gitignore(file, status.st_size))
             self._gitignores[directory] = cached
         return cached[1]
 
@@ -209,67 +227,22 @@ def _too_large(path: str) -> str:
     return f"`{path}` is larger than {size} MB; Outrigger skips files that big."
 
 
-@dataclass(frozen=True)
-class _Rule:
-    pattern: re.Pattern[str]
-    negated: bool
-    dir_only: bool
-    anchored: bool  # contains a slash: matched against the whole path, else the base name
+def _load_gitignore(file: Path, size: int) -> GitIgnoreSpec | None:
+    """A .gitignore's patterns, matched by pathspec with the RE2 engine: linear time, so a
+    pattern like `*a*a*a*a*a*a*a*a*a*a*a*a*b` cannot make a file name take minutes.
 
-    def matches(self, path: str, is_dir: bool) -> bool:
-        if self.dir_only and not is_dir:
-            return False
-        target = path if self.anchored else path.rsplit("/", 1)[-1]
-        return self.pattern.fullmatch(target) is not None
-
-
-def _parse_gitignore(text: str) -> list[_Rule]:
-    rules = []
+    A .gitignore that is a folder, unreadable or huge counts as none. A pattern no regular
+    expression can express (`[z-a]`, an empty range) is dropped: git lets it match nothing."""
+    if not file.is_file() or size > MAX_GITIGNORE_BYTES:
+        return None
+    try:
+        text = file.read_text("utf-8", "replace")
+    except OSError:
+        return None
+    patterns = []
     for line in text.splitlines():
-        line = line.rstrip()
-        if not line or line.startswith("#"):
+        try:
+            patterns.append(GitIgnoreSpecPattern(line))
+        except (ValueError, re.error):  # GitIgnorePatternError is a ValueError
             continue
-        negated = line.startswith("!")
-        line = line[1:] if negated else line
-        if line.startswith("\\"):
-            line = line[1:]
-        dir_only = line.endswith("/")
-        line = line.rstrip("/")
-        if not line:
-            continue
-        anchored = "/" in line
-        rules.append(_Rule(re.compile(_glob_regex(line.lstrip("/"))), negated, dir_only, anchored))
-    return rules
-
-
-def _glob_regex(glob: str) -> str:
-    """gitignore glob → regex: `*` and `?` stop at `/`, `**` crosses folders."""
-    out, i = [], 0
-    while i < len(glob):
-        char = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("/**", i) and i + 3 == len(glob):
-            out.append("/.*")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif char == "*":
-            out.append("[^/]*")
-            i += 1
-        elif char == "?":
-            out.append("[^/]")
-            i += 1
-        elif char == "[" and (end := glob.find("]", i + 2)) != -1:
-            body = glob[i + 1 : end].replace("\\", "\\\\")
-            out.append("[^" + body[1:] + "]" if body.startswith("!") else "[" + body + "]")
-            i = end + 1
-        elif char == "\\" and i + 1 < len(glob):
-            out.append(re.escape(glob[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(char))
-            i += 1
-    return "".join(out)
+    return GitIgnoreSpec(patterns, backend="re2")

@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from outrigger.config import IndexSettings
 from outrigger.errors import Refused
+from outrigger.progress import Progress, quiet
 from outrigger.spans import Position, Range
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.languages import language_for
@@ -22,6 +25,7 @@ __all__ = ["ProjectMap", "Symbol"]
 MAX_SUGGESTIONS = 5
 _MIN_RATIO = 0.6
 _MAX_LISTED = 8
+_PROGRESS_SECONDS = 1.0
 
 
 @dataclass
@@ -32,25 +36,39 @@ class _FileEntry:
 
 
 class ProjectMap:
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, limits: IndexSettings | None = None):
         self.workspace = workspace
+        self.limits = limits or IndexSettings()
         self.skipped: dict[str, str] = {}  # path -> why it could not be indexed
+        self.incomplete: str | None = None  # why the last build stopped early, if it did
         self._files: dict[str, _FileEntry] = {}
         self._editor: dict[str, list[Symbol]] = {}
 
     # -- building ---------------------------------------------------------------------------
 
-    def build(self) -> None:
-        """Index every source file. The new map replaces the old one in one step, so lookups
-        made while it builds (it runs off the event loop) see the old map, never half of one."""
+    def build(self, progress: Progress = quiet) -> None:
+        """Index every source file, within `limits` (files, bytes, seconds), reporting progress.
+
+        The new map replaces the old one in one step, so lookups made while it builds (it runs
+        off the event loop) see the old map, never half of one. A limit stops the build where
+        it is reached; `incomplete` then says which one, and the map keeps what it has."""
         files: dict[str, _FileEntry] = {}
         skipped: dict[str, str] = {}
+        budget = _Budget(self.limits)
         with _collector_paused():
-            for path in self.workspace.source_files():
+            for path in self.workspace.source_files(stop=budget.out_of_time):
                 entry = self._entry(path, skipped)
                 if entry is not None:
                     files[path] = entry
+                    budget.count(entry.text)
+                if budget.report_due():
+                    progress(f"indexing… {len(files):,} files")
+                if budget.exhausted():
+                    break
         self._files, self.skipped = files, skipped
+        self.incomplete = budget.reason(len(files))
+        for path in [path for path in self._editor if self.workspace.ignore_reason(path) is not None]:
+            del self._editor[path]  # the ignore list changed: what it now covers leaves the map
 
     def update(self, path: str) -> None:
         """Re-index one file from the workspace (overlay first); drops it when gone."""
@@ -79,12 +97,39 @@ class ProjectMap:
 
     def set_editor_symbols(self, path: str, symbols: list[Symbol]) -> None:
         """Symbols from the editor's own language server win for `path` until it changes.
-        An empty list clears them: servers report nothing while still starting."""
+        An empty list clears them: servers report nothing while still starting.
+
+        They say what exists, not where it may be edited: a range that is inverted or lies
+        past the end of the text is dropped here, and an edit first confirms that the range
+        still holds the definition (`guards.map_check.confirmed_symbol`)."""
         relative = self.workspace.resolve(path)
-        if symbols:
-            self._editor[relative] = [dataclasses.replace(s, path=relative, source="editor") for s in symbols]
+        if self.workspace.ignore_reason(relative) is not None:
+            return
+        try:
+            line_count: int | None = self.workspace.read(relative).count("\n") + 1
+        except Refused:
+            line_count = None  # a file only the editor knows: nothing to measure them against
+        kept = [
+            dataclasses.replace(s, path=relative, source="editor")
+            for s in symbols
+            if s.range.start <= s.range.end and (line_count is None or s.range.end.line < line_count)
+        ]
+        if kept:
+            self._editor[relative] = kept
         else:
             self._editor.pop(relative, None)
+
+    def own_symbols(self, path: str) -> list[Symbol]:
+        """The index's own symbols of `path`, from its current text (never the editor's)."""
+        relative = self.workspace.resolve(path)
+        text = self.workspace.read(relative)
+        entry = self._files.get(relative)
+        if entry is None or entry.text != text:
+            self._index(relative)
+            entry = self._files.get(relative)
+        if entry is None:
+            raise Refused(self.skipped.get(relative) or f"`{relative}` is not indexed.")
+        return list(entry.symbols)
 
     def _index(self, path: str) -> None:
         self.skipped.pop(path, None)
@@ -95,13 +140,18 @@ class ProjectMap:
             self._files[path] = entry
 
     def _entry(self, path: str, skipped: dict[str, str]) -> _FileEntry | None:
-        """The file's text and symbols, or None (and the reason in `skipped`)."""
+        """The file's text and symbols, or None (and the reason in `skipped`): one file the
+        indexer cannot handle is skipped, it never takes the map (and every request) down."""
         try:
             text = self.workspace.read(path)
         except Refused as error:
             skipped[path] = str(error)
             return None
-        return _FileEntry(text, extract_symbols(path, text))
+        try:
+            return _FileEntry(text, extract_symbols(path, text))
+        except RecursionError:
+            skipped[path] = f"`{path}` is nested too deeply for Outrigger to read its definitions; it skips the file."
+            return None
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -167,9 +217,21 @@ class ProjectMap:
             )
         similar = self.close_matches(name)
         hint = f"; did you mean {_listing(similar)}?" if similar else "."
-        raise Refused(f"`{name}` is not defined anywhere in the workspace{hint}")
+        raise Refused(f"`{name}` is not defined anywhere in the workspace{hint}{self._blind_spots()}")
+
+    def _blind_spots(self) -> str:
+        """What the map cannot see, for a "not defined" refusal: it may be there."""
+        notes = []
+        if self.incomplete:
+            notes.append(f" {self.incomplete}")
+        if self.skipped:
+            listed = _listing(sorted(self.skipped)[:3]) + (" …" if len(self.skipped) > 3 else "")
+            notes.append(f" Skipped (not read): {listed}.")
+        return "".join(notes)
 
     def _in_file(self, name: str, path: str, line: int | None = None) -> Symbol:
+        if path in self.skipped and path not in self._editor:
+            raise Refused(f"{self.skipped[path]} So Outrigger cannot find `{name}` in it.")
         found = self.find(name, path)
         if line is not None and found:
             at = [s for s in found if s.range.start.line <= line - 1 <= s.range.end.line]
@@ -213,6 +275,56 @@ class ProjectMap:
             if spans := entry.identifiers.get(name):
                 found[path] = [Range.of(line, start, line, end) for line, start, end in spans]
         return found
+
+
+class _Budget:
+    """Counts what a build has read against its limits, and says which one stopped it."""
+
+    def __init__(self, limits: IndexSettings) -> None:
+        self.limits = limits
+        self.started = self.last_report = time.monotonic()
+        self.files = 0
+        self.bytes = 0
+        self.timed_out = False
+
+    def count(self, text: str) -> None:
+        self.files += 1
+        self.bytes += len(text) if text.isascii() else len(text.encode("utf-8"))
+
+    def out_of_time(self) -> bool:
+        if time.monotonic() - self.started > self.limits.max_seconds:
+            self.timed_out = True
+        return self.timed_out
+
+    def exhausted(self) -> bool:
+        return self.files >= self.limits.max_files or self.bytes >= self.limits.max_bytes or self.out_of_time()
+
+    def report_due(self) -> bool:
+        now = time.monotonic()
+        if now - self.last_report < _PROGRESS_SECONDS:
+            return False
+        self.last_report = now
+        return True
+
+    def reason(self, indexed: int) -> str | None:
+        where = f"after {indexed:,} files"
+        if self.timed_out:
+            return (
+                f"Indexing stopped {where} at its time limit of {self.limits.max_seconds:g} s "
+                "(outrigger.index.maxSeconds); open the project's own folder, or raise the limit."
+            )
+        if self.files >= self.limits.max_files:
+            return (
+                f"Indexing stopped {where}: the limit is {self.limits.max_files:,} files "
+                "(outrigger.index.maxFiles); open the project's own folder, or raise the limit."
+            )
+        if self.bytes >= self.limits.max_bytes:
+            return (
+                f"Indexing stopped {where}: they hold {self.bytes:,} bytes, the limit is "
+                f"{self.limits.max_bytes:,} (outrigger.index.maxBytes); open the project's own folder, "
+                "or raise the limit."
+            )
+        return None
 
 
 @contextmanager

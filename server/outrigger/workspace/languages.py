@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -77,6 +78,8 @@ class NameRule:
     suffixes: str = ""  # one of these may end the name (Ruby's `valid?`, `save!`)
     case_insensitive: bool = False  # PHP's keywords
     capitalized_kinds: frozenset[str] = frozenset()  # kinds whose names start upper-case
+    joiners: bool = False  # JS: ZWNJ / ZWJ may follow the first character
+    nfkc: bool = False  # Python reads names in NFKC form: one that is not (`ｇet`, `ﬁle`) means another
 
     def problem(self, name: str, title: str | None, kind: str | None = None) -> str | None:
         """Why `name` cannot name a `kind` symbol of the language called `title`, in a
@@ -84,6 +87,13 @@ class NameRule:
         plain = name[:-1] if self.suffixes and name[-1:] in self.suffixes else name
         for char in self.extra:
             plain = plain.replace(char, "_")
+        if self.joiners and plain[1:]:
+            plain = plain[0] + plain[1:].replace("\u200c", "_").replace("\u200d", "_")
+        if self.nfkc and unicodedata.normalize("NFKC", name) != name:
+            return (
+                f"`{name}` is not a valid {title} name as written: {title} would read it as "
+                f"`{unicodedata.normalize('NFKC', name)}`."
+            )
         if not plain.isidentifier() or (not self.unicode and not plain.isascii()):
             letters = "letters" if self.unicode else "ASCII letters"
             extra = "".join(f", `{char}`" for char in self.extra)
@@ -134,7 +144,7 @@ _JS_IDENTIFIERS = frozenset(
     }
 )
 _JSDOC = DocStyle("JSDoc", block=("/**", "*/"))
-_JS_NAMES = NameRule(_JS_RESERVED, extra="$")
+_JS_NAMES = NameRule(_JS_RESERVED, extra="$", joiners=True)
 _JS_WRAPPERS = frozenset({"export_statement", "lexical_declaration", "variable_declaration"})
 _C_RESERVED = frozenset(
     "auto break case char const continue default do double else enum extern float for goto if inline int "
@@ -162,7 +172,7 @@ LANGUAGES: dict[str, Language] = {
             ("tree_sitter_python", "language"),
             frozenset({"identifier"}),
             DocStyle("docstring", block=('"""', '"""'), inside=True),
-            NameRule(frozenset(keyword.kwlist)),
+            NameRule(frozenset(keyword.kwlist), nfkc=True),
             wrappers=frozenset({"decorated_definition"}),
         ),
         Language(

@@ -4,7 +4,7 @@ shown to the user; nothing is written."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from outrigger.errors import Refused
 from outrigger.workspace.files import Workspace
@@ -41,9 +41,9 @@ class ProposedWorkspace(Workspace):
             return self.changes[relative] is not None
         return super().exists(relative)
 
-    def source_files(self) -> Iterator[str]:
+    def source_files(self, stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
         seen = set()
-        for path in super().source_files():
+        for path in super().source_files(stop):
             seen.add(path)
             if self.changes.get(path, "") is not None:
                 yield path

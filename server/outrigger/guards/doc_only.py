@@ -1,0 +1,91 @@
+"""The doc-only guard: a docstring request adds one docstring (Python) or one doc comment block
+(JS/TS) and nothing else. A model once answered "add a docstring" with
+`\"\"\"Return the item.\"\"\"; __import__("os").system(...)` on the docstring's line.
+
+Checked token by token on the whole file, with tree-sitter: outside docstrings (Python) or
+comments (JS/TS), the old and new texts must hold the same tokens at the same depth (depth
+catches a statement moved in or out of a block, which Python spells with whitespace only).
+Part of symbol confinement: it honours that switch.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from outrigger.errors import Refused
+from outrigger.guards.switches import Guards
+from outrigger.workspace.syntax import language_for, parse
+
+_STRING_TYPES = ("string", "concatenated_string")
+
+
+@dataclass
+class _Tokens:
+    code: list[tuple[str, str, int]] = field(default_factory=list)  # (type, text, depth)
+    rows: list[int] = field(default_factory=list)  # the line of each code token
+    docs: list[str] = field(default_factory=list)  # docstrings or comments, in order
+
+
+def is_string_statement(node: tree_sitter.Node) -> bool:
+    """A Python statement that is only a string literal: a docstring where it stands first. An
+    f-string is not one: its braces run code."""
+    if node.type != "expression_statement" or node.named_child_count != 1:
+        return False
+    literal = node.named_children[0]
+    return literal.type in _STRING_TYPES and not _contains(literal, "interpolation")
+
+
+def _contains(node: tree_sitter.Node, node_type: str) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == node_type:
+            return True
+        stack.extend(current.children)
+    return False
+
+
+def _tokens(path: str, text: str) -> _Tokens:
+    python = language_for(path) == "python"
+    tokens = _Tokens()
+    stack: list[tuple[tree_sitter.Node, int]] = [(parse(path, text).root_node, 0)]
+    while stack:  # iterative: a file nested hundreds of levels deep must not exhaust the stack
+        node, depth = stack.pop()
+        if (python and is_string_statement(node)) or (not python and node.type == "comment"):
+            tokens.docs.append((node.text or b"").decode("utf-8", "replace"))
+        elif node.child_count == 0:
+            tokens.code.append((node.type, (node.text or b"").decode("utf-8", "replace"), depth))
+            tokens.rows.append(node.start_point.row)
+        else:
+            stack.extend((child, depth + 1) for child in reversed(node.children))
+    return tokens
+
+
+def refuse_code_beside_doc(guards: Guards, path: str, old_text: str, new_text: str, name: str) -> None:
+    """Refuse (naming what was added) unless `new_text` is `old_text` plus or with one changed
+    docstring or doc comment block."""
+    if not guards.symbol_confinement:
+        return
+    old, new = _tokens(path, old_text), _tokens(path, new_text)
+    if old.code != new.code:
+        matcher = difflib.SequenceMatcher(a=old.code, b=new.code, autojunk=False)
+        tag, i1, _, j1, j2 = next(op for op in matcher.get_opcodes() if op[0] != "equal")
+        if tag == "delete":
+            raise Refused(
+                f"The model's docstring edit to `{name}` drops code (`{old.code[i1][1]}`, line "
+                f"{old.rows[i1] + 1}); a docstring edit adds only the docstring. Nothing was changed."
+            )
+        added = " ".join(text for _, text, _ in new.code[j1:j2])[:60]
+        raise Refused(
+            f"The model's docstring for `{name}` comes with code (`{added}`, line {new.rows[j1] + 1}); "
+            "a docstring edit adds only the docstring. Nothing was changed."
+        )
+    changes = [op for op in difflib.SequenceMatcher(a=old.docs, b=new.docs).get_opcodes() if op[0] != "equal"]
+    python = language_for(path) == "python"
+    one_docstring = all(j2 - j1 <= 1 for _, _, _, j1, j2 in changes) if python else True
+    if len(changes) > 1 or not one_docstring:
+        kind = "docstring" if python else "doc comment"
+        raise Refused(f"The model's edit to `{name}` changes more than one {kind}; nothing was changed.")
