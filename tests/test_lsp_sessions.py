@@ -164,3 +164,28 @@ async def wait_for_async(probe, expected, timeout: float = 10.0) -> None:
         if loop.time() > deadline:
             raise AssertionError(f"still {value!r}, expected {expected!r}")
         await asyncio.sleep(0.05)
+
+
+async def test_a_language_without_a_grammar_is_edited_within_the_editors_symbol(client, tmp_path, fake_model):
+    """Kotlin has no grammar here, but the editor's own language server knows its symbols: the
+    edit stays inside the pushed range, and the result says no syntax check ran."""
+    root = tmp_path / "kt"
+    root.mkdir()
+    source = 'fun greet(name: String): String {\n    return "hi " + name\n}\n\nfun part(): Int {\n    return 1\n}\n'
+    (root / "App.kt").write_text(source)
+    editor = Editor(client, root)
+    await editor.start(model_url=fake_model.base_url)
+    uri = editor.uri("App.kt")
+    where = {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 1}}
+    client.protocol.notify(
+        "outrigger/pushSymbols", {"symbols": [{"name": "greet", "kind": 12, "location": {"uri": uri, "range": where}}]}
+    )
+    await wait_for(lambda: any("pushSymbols: 1 symbols" in m.message for m in client.log_messages))
+    fake_model.script('```kotlin\nfun greet(name: String): String {\n    return "hello, " + name\n}\n```')
+
+    result = await editor.ask("fix greet in App.kt so it says hello")
+
+    assert result["kind"] == "edit", result
+    after = (root / "App.kt").read_text()
+    assert 'return "hello, " + name' in after and "fun part(): Int {\n    return 1\n}" in after
+    assert any("No syntax check ran for App.kt" in note for note in result["notes"])

@@ -27,6 +27,7 @@ from outrigger.plan import Intent, Plan
 from outrigger.planner import make_plan
 from outrigger.progress import Progress, quiet, reporting_to
 from outrigger.spans import Position
+from outrigger.workspace.compilers import check_note
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
@@ -115,6 +116,8 @@ class Agent:
                     path=path,
                 )
                 result = await actions.execute(plan, ctx)
+                if isinstance(result, Change):
+                    result.notes += [n for e in result.edits if e.kind != "delete" and (n := check_note(e.path))]
                 if isinstance(result, Change) and plan.intent in _TESTED and self.guards.project_tests:
                     result.notes.append(await self._project_tests(result, ctx))
         except OutriggerError as error:

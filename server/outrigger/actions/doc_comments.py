@@ -1,5 +1,6 @@
-"""Doc comments: the docstring (Python) or leading doc comment (JS/TS) a model wrote for a
-symbol, put onto the symbol's original code. A docstring request never takes the model's body,
+"""Doc comments: the docstring (Python) or leading doc comment (every other language, in its
+own convention: `/** */`, `///`, Go's `// Name …`, `#`, `---`) a model wrote for a symbol, put
+onto the symbol's original code. A docstring request never takes the model's body,
 and the doc-only guard checks that nothing but the doc changed.
 
 Python docstrings are placed by the syntax tree, not by lines: after the colon that opens the
@@ -18,6 +19,7 @@ from outrigger.edits import split_lines
 from outrigger.errors import Refused
 from outrigger.guards.doc_only import is_string_statement, refuse_code_beside_doc
 from outrigger.guards.switches import Guards
+from outrigger.workspace.languages import doc_style
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for, parse
 
@@ -120,37 +122,29 @@ def _indent(data: bytes, starts: list[int], row: int) -> str:
     return line[: len(line) - len(line.lstrip(b" \t"))].decode("utf-8")
 
 
-# -- JavaScript and TypeScript ---------------------------------------------------------------
+# -- every other language: a comment above the definition, in the language's convention ---------
 
 
 def _with_leading_comment(old_text: str, reply_block: str, symbol: Symbol) -> str:
+    style = doc_style(language_for(symbol.path))
+    if style is None:
+        raise Refused(f"Outrigger does not know how {symbol.path}'s language writes doc comments; nothing was changed.")
     lines = split_lines(old_text)
     first, last = symbol.range.start.line, symbol.range.end.line
-    old_block = "".join(lines[first : last + 1])
-    comment = _leading_comment(textwrap.dedent(reply_block))
+    old_lines = lines[first : last + 1]
+    name = symbol.name.rpartition(".")[2]
+    reply_lines = split_lines(textwrap.dedent(reply_block))
+    comment = style.leading(reply_lines, name)
     if not comment:
-        raise Refused(f"The model's reply has no doc comment for `{symbol.name}`; nothing was changed.")
-    indent = old_block[: len(old_block) - len(old_block.lstrip(" \t"))]
-    block = reindent("".join(comment), indent) + _strip_leading_comment(old_block)
+        raise Refused(
+            f"The model's reply has no doc comment for `{symbol.name}` ({style.describe(name)}); nothing was changed."
+        )
+    old_comment = style.leading(old_lines, name)
+    indent = _indent_of_code(old_lines[len(old_comment) :])
+    block = reindent("".join(comment), indent) + "".join(old_lines[len(old_comment) :])
     return "".join(lines[:first]) + block + "".join(lines[last + 1 :])
 
 
-def _leading_comment(block: str) -> list[str]:
-    lines = split_lines(block)
-    comment = []
-    in_block = False
-    for line in lines:
-        stripped = line.strip()
-        if in_block or stripped.startswith("/*"):
-            comment.append(line)
-            in_block = "*/" not in stripped
-        elif stripped.startswith("//"):
-            comment.append(line)
-        else:
-            break
-    return comment
-
-
-def _strip_leading_comment(block: str) -> str:
-    comment = _leading_comment(block)
-    return "".join(split_lines(block)[len(comment) :])
+def _indent_of_code(lines: list[str]) -> str:
+    first = next((line for line in lines if line.strip()), "")
+    return first[: len(first) - len(first.lstrip(" \t"))]

@@ -11,6 +11,7 @@ happens where the map says its symbol is.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from outrigger.actions.context import ActionContext, Change
@@ -26,6 +27,7 @@ from outrigger.guards.names import resolve_names
 from outrigger.guards.replies import definitions_in_reply, quoted_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Intent, Plan
+from outrigger.workspace.languages import doc_style, title
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for, syntax_errors
 
@@ -50,9 +52,13 @@ _ONE_OF_SEVERAL = {
 
 
 def edit_messages(symbol: Symbol, instruction: str, excerpt: str, trimmed: bool, block: str) -> list[dict[str, str]]:
-    language = language_for(symbol.path) or "code"
     return [
-        {"role": "system", "content": SYSTEM_PROMPT.format(language=language, kind=symbol.kind, name=symbol.name)},
+        {
+            "role": "system",
+            "content": SYSTEM_PROMPT.format(
+                language=title(language_for(symbol.path)), kind=symbol.kind, name=symbol.name
+            ),
+        },
         {
             "role": "user",
             "content": USER_PROMPT.format(
@@ -112,9 +118,14 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
     # "\n" only, as symbol ranges count lines (not \f, \u2028)
     old_block = "".join(split_lines(old_text)[symbol.range.start.line : symbol.range.end.line + 1])
 
+    instruction = plan.instruction
+    style = doc_style(language_for(symbol.path))
+    if plan.intent is Intent.DOCSTRING and style is not None:
+        instruction += f"\nWrite it as {style.describe(symbol.name.rpartition('.')[2])}."
+
     def messages(share: float) -> list[dict[str, str]]:
         def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
-            return edit_messages(symbol, plan.instruction, excerpt, trimmed, old_block) + retry
+            return edit_messages(symbol, instruction, excerpt, trimmed, old_block) + retry
 
         return fit_excerpt(ctx.budget, build, old_text, symbol.range, share)
 
@@ -172,6 +183,8 @@ def _new_text(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, ol
     code = strip_fences(reply, ctx.stats) if ctx.guards.fence_stripping else reply
     if not ctx.guards.symbol_confinement:
         return head + with_newline(code) + tail
+    if language_for(symbol.path) is None:
+        return head + _unparsed_block(code, symbol, intent, old_block) + tail
     target = _find_definition(code, symbol)
     if target is None:
         if ctx.guards.syntax_check and (errors := syntax_errors(symbol.path, textwrap.dedent(code))):
@@ -180,6 +193,20 @@ def _new_text(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, ol
     if intent is Intent.DOCSTRING:
         return with_doc_comment(ctx.guards, old_text, target, symbol)
     return head + reindent(target, indent_of(old_block)) + tail
+
+
+def _unparsed_block(code: str, symbol: Symbol, intent: Intent, old_block: str) -> str:
+    """A reply for a symbol in a language Outrigger has no grammar for (the editor's symbols
+    locate it): taken whole, in the symbol's range, when it still names the symbol. Nothing can
+    tell a doc comment from code there, so docstring requests are refused."""
+    name = symbol.name.rpartition(".")[2]
+    if intent is Intent.DOCSTRING:
+        raise Refused(
+            f"Outrigger has no grammar for {symbol.path}, so it cannot add only a doc comment; nothing was changed."
+        )
+    if not re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", code):
+        raise Refused(f"The model's reply does not define `{name}`; nothing was changed.")
+    return reindent(with_newline(textwrap.dedent(code).strip("\n")), indent_of(old_block))
 
 
 # A method on its own is not a valid file in these languages (`push(item) { … }` is a call and
@@ -224,16 +251,18 @@ def _summary(intent: Intent, instruction: str, symbols: list[Symbol], notes: lis
     return _what(intent, instruction, symbols).removesuffix(".") + (f" ({'; '.join(notes)})." if notes else ".")
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
 def _what(intent: Intent, instruction: str, symbols: list[Symbol]) -> str:
     names = ", ".join(f"`{s.name}`" for s in symbols)
     where = f"{names} in {symbols[0].path}" if len({s.path for s in symbols}) == 1 else names
     several = len(symbols) > 1
     if intent is Intent.DOCSTRING:
-        python = language_for(symbols[0].path) == "python"
-        noun = (
-            ("docstrings" if several else "a docstring") if python else ("doc comments" if several else "a doc comment")
-        )
-        return f"Added {noun} to {where}."
+        style = doc_style(language_for(symbols[0].path))
+        noun = style.noun if style else "doc comment"
+        return f"Added {(noun + 's') if several else _article(noun) + ' ' + noun} to {where}."
     if intent is Intent.TYPE_HINTS:
         return f"Added type hints to {where}."
     return f"Edited {where}: {instruction.strip().rstrip('.')}."

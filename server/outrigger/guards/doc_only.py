@@ -1,5 +1,5 @@
 """The doc-only guard: a docstring request adds one docstring (Python) or one doc comment block
-(JS/TS) and nothing else. A model once answered "add a docstring" with
+(the other languages) and nothing else. A model once answered "add a docstring" with
 `\"\"\"Return the item.\"\"\"; __import__("os").system(...)` on the docstring's line.
 
 Checked token by token on the whole file, with tree-sitter: outside docstrings (Python) or
@@ -17,6 +17,7 @@ import tree_sitter
 
 from outrigger.errors import Refused
 from outrigger.guards.switches import Guards
+from outrigger.workspace.languages import row
 from outrigger.workspace.syntax import language_for, parse
 
 _STRING_TYPES = ("string", "concatenated_string")
@@ -49,12 +50,14 @@ def _contains(node: tree_sitter.Node, node_type: str) -> bool:
 
 
 def _tokens(path: str, text: str) -> _Tokens:
-    python = language_for(path) == "python"
+    language = language_for(path)
+    python = language == "python"
+    comments = row(language).comments if language else frozenset({"comment"})
     tokens = _Tokens()
     stack: list[tuple[tree_sitter.Node, int]] = [(parse(path, text).root_node, 0)]
     while stack:  # iterative: a file nested hundreds of levels deep must not exhaust the stack
         node, depth = stack.pop()
-        if (python and is_string_statement(node)) or (not python and node.type == "comment"):
+        if (python and is_string_statement(node)) or (not python and node.type in comments):
             tokens.docs.append((node.text or b"").decode("utf-8", "replace"))
         elif node.child_count == 0:
             tokens.code.append((node.type, (node.text or b"").decode("utf-8", "replace"), depth))

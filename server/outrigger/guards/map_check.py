@@ -3,9 +3,12 @@ map (the editor's symbols first) is the authority, never the model."""
 
 from __future__ import annotations
 
+import re
+
 from outrigger.errors import Refused
 from outrigger.guards.switches import Guards
 from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.languages import has_grammar
 from outrigger.workspace.symbols import Symbol
 
 
@@ -36,6 +39,8 @@ def editable(project_map: ProjectMap, symbol: Symbol) -> Symbol:
     one in the file (the pushed range is stale). With neither, the edit is refused."""
     if symbol.source != "editor":
         return symbol
+    if not has_grammar(symbol.path):
+        return _checked_without_grammar(project_map, symbol)
     try:
         own = [s for s in project_map.own_symbols(symbol.path) if s.name == symbol.name]
     except Refused:
@@ -52,6 +57,20 @@ def editable(project_map: ProjectMap, symbol: Symbol) -> Symbol:
     raise Refused(
         f"The editor places `{symbol.name}` at lines {first}–{last} of {symbol.path}, but its current text "
         f"has {found}; save the file or ask again once the editor has caught up. Nothing was changed."
+    )
+
+
+def _checked_without_grammar(project_map: ProjectMap, symbol: Symbol) -> Symbol:
+    """A file Outrigger cannot parse: the editor's range is used when the current text still
+    shows the name on the range's first lines, where a definition names itself."""
+    lines = project_map.workspace.read(symbol.path).split("\n")
+    first, last = symbol.range.start.line, symbol.range.end.line
+    head = "\n".join(lines[first : min(first + 3, last + 1, len(lines))])
+    if last < len(lines) and first <= last and re.search(rf"(?<![\w$]){re.escape(symbol.name)}(?![\w$])", head):
+        return symbol
+    raise Refused(
+        f"The editor places `{symbol.name}` at lines {first + 1}–{last + 1} of {symbol.path}, but the text there "
+        "does not define it; save the file or ask again once the editor has caught up. Nothing was changed."
     )
 
 

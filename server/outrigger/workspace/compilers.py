@@ -213,3 +213,23 @@ def compile_errors(path: str, text: str, root: Path | None = None, timeout: floa
     if language in NO_CHECK:
         return CheckResult(None, reason=NO_CHECK[language])
     return CheckResult(None, reason=f"Outrigger has no grammar or compiler check for {PurePosixPath(path).name}")
+
+
+def check_note(path: str) -> str | None:
+    """What a preview should say about the checks `path` gets, or None when both tree-sitter
+    and the language's compiler check it. Cheap: nothing runs."""
+    language = language_for(path)
+    if language is None:
+        return f"No syntax check ran for {path}: Outrigger has no grammar for its language."
+    if language == "python":
+        return None
+    if language in NO_CHECK:
+        return f"{path}: {NO_CHECK[language]}."
+    tool = _TOOLS.get(language)
+    if tool is None:
+        return f"{path}: only tree-sitter checked the syntax."
+    if reason := tool.skip(path):
+        return f"{path}: only tree-sitter checked the syntax ({reason})."
+    if not any(shutil.which(name) for name in tool.command[0].split("|")):
+        return f"{path}: only tree-sitter checked the syntax ({tool.command[0].split('|')[0]} is not installed)."
+    return None

@@ -1,0 +1,94 @@
+"""Doc comments in each language's own convention, from the shape of reply a small model sends
+(the whole function, fenced, with the comment above it): only the comment is taken, the code
+stays as it was, and a comment in the wrong convention is asked for again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent_helpers import make_agent
+
+CASES = [
+    (
+        "tide.rs",
+        "pub fn high_tide(level: f64) -> bool {\n    level > 4.2\n}\n",
+        "```rust\n/// Whether the water is above the high-tide mark.\npub fn high_tide(level: f64) -> bool {\n    level > 4.2\n}\n```",
+        "/// Whether the water is above the high-tide mark.\npub fn high_tide(level: f64) -> bool {",
+        "high_tide",
+    ),
+    (
+        "orchard.go",
+        "package orchard\n\nfunc Ripe(days int) bool {\n\treturn days > 30\n}\n",
+        "```go\n// Ripe reports whether fruit picked days ago is ripe.\nfunc Ripe(days int) bool {\n\treturn days > 30\n}\n```",
+        "// Ripe reports whether fruit picked days ago is ripe.\nfunc Ripe(days int) bool {",
+        "Ripe",
+    ),
+    (
+        "kennel.rb",
+        "def bark(times)\n  'woof ' * times\nend\n",
+        "```ruby\n# Barks the given number of times.\ndef bark(times)\n  'woof ' * times\nend\n```",
+        "# Barks the given number of times.\ndef bark(times)",
+        "bark",
+    ),
+    (
+        "lamp.lua",
+        "local function dim(level)\n  return level / 2\nend\n\nreturn { dim = dim }\n",
+        "```lua\n--- Halves the lamp's level.\nlocal function dim(level)\n  return level / 2\nend\n```",
+        "--- Halves the lamp's level.\nlocal function dim(level)",
+        "dim",
+    ),
+    (
+        "Loan.java",
+        "public class Loan {\n    public int days(int weeks) {\n        return weeks * 7;\n    }\n}\n",
+        "```java\n/**\n * The loan's length in days.\n */\npublic int days(int weeks) {\n    return weeks * 7;\n}\n```",
+        "    /**\n     * The loan's length in days.\n     */\n    public int days(int weeks) {",
+        "days",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "source", "reply", "expected", "name"), CASES, ids=[c[0] for c in CASES])
+async def test_each_language_gets_its_own_doc_comment(tmp_path: Path, fake_model, path, source, reply, expected, name):
+    (tmp_path / path).write_text(source)
+    fake_model.script(reply)
+    agent = make_agent(tmp_path, fake_model.base_url)
+    agent.guards.project_tests = False  # these files have no tests to run
+
+    outcome = await agent.ask(f"add a doc comment to {name} in {path}")
+
+    assert outcome.kind == "edit", outcome.message
+    new_text = outcome.edits[0].new_text
+    assert expected in new_text
+    assert new_text.replace(expected, "").count(name) == source.count(name) - 1  # nothing else added
+    prompt = fake_model.bodies()[0]["messages"][-1]["content"]
+    assert "Write it as" in prompt  # the convention is stated
+
+
+async def test_a_comment_in_the_wrong_convention_is_asked_for_again(tmp_path: Path, fake_model):
+    (tmp_path / "tide.rs").write_text("pub fn low_tide(level: f64) -> bool {\n    level < 0.5\n}\n")
+    fake_model.script(
+        "/* Whether the water is low. */\npub fn low_tide(level: f64) -> bool {\n    level < 0.5\n}\n",
+        "/// Whether the water is low.\npub fn low_tide(level: f64) -> bool {\n    level < 0.5\n}\n",
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("document low_tide in tide.rs")
+
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.edits[0].new_text.startswith("/// Whether the water is low.\npub fn low_tide")
+    retry = fake_model.bodies()[1]["messages"][-1]["content"]
+    assert "a /// lines comment directly above `low_tide`" in retry
+
+
+async def test_a_unicode_named_function_gets_a_docstring_not_new_code(tmp_path: Path, fake_model):
+    """Issue 9 item 15: "add a docstring to 変数" used to be routed to add_code."""
+    (tmp_path / "uni.py").write_text("def 変数(x):\n    return x\n")
+    fake_model.script('def 変数(x):\n    """Return x."""\n    return x\n')
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add a docstring to 変数 in uni.py")
+
+    assert outcome.kind == "edit" and outcome.plan.intent == "docstring", outcome.message
+    assert outcome.edits[0].new_text == 'def 変数(x):\n    """Return x."""\n    return x\n'
