@@ -332,3 +332,28 @@ async def test_a_step_the_model_fails_refuses_the_whole_task(web, fake_model):
 
     assert outcome.kind == "refused" and outcome.message.startswith("Step 2 (edit `handleLogout` in src/routes.js")
     assert outcome.edits == []
+
+
+async def test_do_the_same_repeats_a_tasks_edit_for_another_symbol(web, fake_model):
+    (web / "src/routes.js").write_text(
+        ROUTES_JS.replace(
+            "module.exports = { handleLogin, handleLogout };",
+            'function handleTimeout(req) {\n  return "late";\n}\n\nmodule.exports = { handleLogin, handleLogout, handleTimeout };',
+        )
+    )
+    fake_model.script(
+        "function logout(session) {\n  session.active = false;\n}\n",
+        'function handleLogout(req) {\n  logout(req.session);\n  return "bye";\n}\n',
+        'function handleTimeout(req) {\n  logout(req.session);\n  return "late";\n}\n',
+    )
+    agent = make_agent(web, fake_model.base_url)
+    first = await agent.ask("add a `logout(session)` to src/session.js and call it from `handleLogout` in src/routes.js")
+    apply(agent, first)
+
+    again = await agent.ask("do the same to handleTimeout")
+
+    assert again.kind == "edit", again.message
+    assert [step.symbol for step in again.plan.steps] == ["handleTimeout"]
+    assert "call logout from `handleTimeout`" in fake_model.bodies()[-1]["messages"][-1]["content"]
+    [edit] = again.edits
+    assert "  logout(req.session);\n  return \"late\";" in edit.new_text

@@ -212,6 +212,8 @@ class ModelClient:
         except httpx.TimeoutException:
             raise TimeoutError from None  # reported once, by chat(), with the configured bound
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            if self._provider is not None:
+                self._base_url = None  # the embedded server may have died: the next call restarts it
             raise ModelError(
                 f"The model at {url} closed the connection before finishing its reply; check the model server's log."
             ) from None
