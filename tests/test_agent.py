@@ -230,6 +230,7 @@ async def test_add_code_appends_and_refuses_redefinitions(js, fake_model):
     fake_model.script(
         "```js\nfunction sum(a, b) {\n  return a + b;\n}\n```",
         "function clamp(v) { return v; }\n",
+        "function clamp(v) { return v; }\n",  # asked again, the same again
     )
     agent = make_agent(js, fake_model.base_url)
     added = await agent.ask("add a function sum that adds two numbers to utils.js")
@@ -290,7 +291,12 @@ async def test_a_model_plan_naming_only_the_new_name_takes_the_old_from_the_requ
 
 
 async def test_added_code_must_define_what_was_asked(js, fake_model):
-    fake_model.script("console.log('loaded');\n", "function isKnown(x) {\n  return true;\n}\n")
+    fake_model.script(
+        "console.log('loaded');\n",
+        "console.log('loaded');\n",
+        "function isKnown(x) {\n  return true;\n}\n",
+        "function isKnown(x) {\n  return true;\n}\n",
+    )
     agent = make_agent(js, fake_model.base_url)
     loose = await agent.ask("add a function isBlankish to utils.js")
     assert (
@@ -328,3 +334,39 @@ async def test_model_start_up_progress_goes_to_the_request_waiting_for_it(js, fa
 
     assert ("starting the model…", 10) in first
     assert all(message != "starting the model…" for message, _ in second)
+
+
+async def test_new_code_repeating_the_file_keeps_only_what_is_new_and_exports_it(tmp_path, fake_model):
+    """Qwen2.5-Coder-0.5B, asked for one new function, sends the file back with it and its name
+    added to a copy of `module.exports`."""
+    (tmp_path / "session.js").write_text(
+        "function startSession(user) {\n  return { user, active: true };\n}\n\nmodule.exports = { startSession };\n"
+    )
+    fake_model.script(
+        "```javascript\nfunction startSession(user) {\n  return { user, active: true };\n}\n\n"
+        "function logout(session) {\n  session.active = false;\n}\n\nmodule.exports = { startSession, logout };\n```"
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add a logout(session) function to session.js")
+
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.edits[0].new_text == (
+        "function startSession(user) {\n  return { user, active: true };\n}\n\n"
+        "module.exports = { startSession, logout };\n\nfunction logout(session) {\n  session.active = false;\n}\n"
+    )
+
+
+async def test_new_code_that_defines_nothing_is_asked_for_once_more(tmp_path, fake_model):
+    (tmp_path / "session.js").write_text("function startSession(user) {\n  return { user };\n}\n")
+    fake_model.script(
+        "function startSession(user) {\n  return { user };\n}\n",  # only the file back
+        "function logout(session) {\n  session.active = false;\n}\n",
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add a logout(session) function to session.js")
+
+    assert outcome.kind == "edit", outcome.message
+    retry = fake_model.bodies()[1]["messages"][-1]["content"]
+    assert "no new code" in retry and "the definition of `logout`" in retry

@@ -143,7 +143,7 @@ HELLO = "def hello():\n    return 1\n"
         ('globals()["get_item"] = hello\n', 'globals()["get_item"]'),
         ("from os import system as get_item\n", "rebinds `get_item`"),
         ("from os import *\n", "from os import *"),
-        ("ITEMS = {}\n", "ITEMS"),
+        ('ITEMS = {"k": "v"}\n', "ITEMS"),  # (the same `ITEMS = {}` as the file's is a copy: dropped)
         ('if True:\n    print("hi")\n', "if True:"),
         ('import atexit\n@atexit.register\ndef bye():\n    print("bye")\n', "atexit.register"),
         ('def later(at=__import__("os").system("x")):\n    return at\n', "__import__"),
@@ -153,7 +153,7 @@ HELLO = "def hello():\n    return 1\n"
     ],
 )
 async def test_add_code_refuses_anything_that_runs_at_import(items, fake_model, extra, named):
-    fake_model.script(HELLO + extra)
+    fake_model.script(HELLO + extra, HELLO + extra)  # refused, asked again, the same again
     agent = make_agent(items, fake_model.base_url)
     outcome = await agent.ask("add a function hello that returns 1 to items.py")
     assert outcome.kind == "refused", outcome.preview
@@ -195,7 +195,7 @@ async def test_add_code_accepts_definitions_constants_and_imports(items, fake_mo
     ],
 )
 async def test_add_code_refuses_js_that_runs_at_load(js, fake_model, extra, named):
-    fake_model.script("function hello() {\n  return 1;\n}\n" + extra)
+    fake_model.script(*["function hello() {\n  return 1;\n}\n" + extra] * 2)  # the same after the retry
     agent = make_agent(js, fake_model.base_url)
     outcome = await agent.ask("add a function hello that returns 1 to utils.js")
     assert outcome.kind == "refused", outcome.preview
@@ -394,7 +394,7 @@ def test_javascript_identifiers_may_be_unicode(new_name, valid):
 async def test_add_code_sees_the_files_definitions_whatever_the_editor_pushed(items, fake_model):
     """Found by the fuzzer: pushed symbols replace the index's for a file, so a push naming
     none of its functions hid them from add_code's redefinition check."""
-    fake_model.script("def get_item(key):\n    return None\n")
+    fake_model.script("def get_item(key):\n    return None\n", "def get_item(key):\n    return None\n")
     agent = make_agent(items, fake_model.base_url)
     agent.project_map.set_editor_symbols("items.py", [pushed("ghost", 0, 0)])
     outcome = await agent.ask("add a function that formats money to items.py")

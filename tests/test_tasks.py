@@ -347,7 +347,9 @@ async def test_do_the_same_repeats_a_tasks_edit_for_another_symbol(web, fake_mod
         'function handleTimeout(req) {\n  logout(req.session);\n  return "late";\n}\n',
     )
     agent = make_agent(web, fake_model.base_url)
-    first = await agent.ask("add a `logout(session)` to src/session.js and call it from `handleLogout` in src/routes.js")
+    first = await agent.ask(
+        "add a `logout(session)` to src/session.js and call it from `handleLogout` in src/routes.js"
+    )
     apply(agent, first)
 
     again = await agent.ask("do the same to handleTimeout")
@@ -356,4 +358,4 @@ async def test_do_the_same_repeats_a_tasks_edit_for_another_symbol(web, fake_mod
     assert [step.symbol for step in again.plan.steps] == ["handleTimeout"]
     assert "call logout from `handleTimeout`" in fake_model.bodies()[-1]["messages"][-1]["content"]
     [edit] = again.edits
-    assert "  logout(req.session);\n  return \"late\";" in edit.new_text
+    assert '  logout(req.session);\n  return "late";' in edit.new_text

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
-from outrigger.guards.additions import check_additions
+from outrigger.guards.additions import check_additions, without_repeats
 from outrigger.guards.budget import fit_excerpt
+from outrigger.guards.cross_file import exported
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.names import resolve_names
-from outrigger.guards.replies import definitions_in_reply
+from outrigger.guards.replies import definitions_in_reply, quoted_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range
@@ -30,7 +31,7 @@ USER_PROMPT = """File {path}{trimmed_note}:
 {excerpt}
 
 Task: {instruction}
-Reply with the new code only."""
+Reply with the new code only{named}: not the code the file already has."""
 
 
 async def add_code(plan: Plan, ctx: ActionContext) -> Change:
@@ -63,25 +64,49 @@ async def appended(
     ctx: ActionContext, path: str, old_text: str, instruction: str, asked: str | None, facts: str = ""
 ) -> Appended:
     """`old_text` with the model's new definitions appended. `facts` are what earlier steps
-    of a task established (signatures), for the prompt."""
+    of a task established (signatures), for the prompt. A reply that fails a check is asked
+    for once more, with the problem stated."""
     language = language_for(path)
     if language is None:
         raise Refused(
             f"Outrigger cannot check new code in {path}: it has no grammar for that language, so it could not "
             "tell what the code defines or whether it parses."
         )
-    ctx.progress(f"writing code for {path}…")
-    task = f"{instruction}\n{facts}".strip()
-    reply = await ctx.chat_fitted(lambda share: _fit_messages(ctx, path, language, task, old_text, share))
-    code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
-    code = code.strip("\n")
-    if not code.strip():
-        raise Refused("The model returned no code; nothing was changed.")
-
     # The text's own definitions, and the editor's for the file: either may name one the other misses.
     existing = {s.name for s in definitions_in_reply(path, old_text)}
     if old_text == ctx.workspace.read(path):
         existing |= {s.name for s in ctx.project_map.symbols(path)}
+    task = f"{instruction}\n{facts}".strip()
+    named = f" (the definition of `{asked}`)" if asked else ""
+    retry: list[dict[str, str]] = []
+    for attempt in range(2):
+        ctx.progress(f"writing code for {path}…")
+        reply = await ctx.chat_fitted(
+            lambda share, retry=retry: _fit_messages(ctx, path, language, task, old_text, share, named) + retry
+        )
+        code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
+        try:
+            return _checked_addition(ctx, path, old_text, code, asked, existing)
+        except Refused as problem:
+            if attempt == 1:
+                raise
+            retry = [
+                {"role": "assistant", "content": quoted_reply(reply.text)},
+                {"role": "user", "content": f"{problem} Reply with only the new code{named}."},
+            ]
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _checked_addition(
+    ctx: ActionContext, path: str, old_text: str, code: str, asked: str | None, existing: set[str]
+) -> Appended:
+    if ctx.guards.symbol_confinement:
+        code, to_export = without_repeats(path, code, old_text)
+    else:
+        to_export = []
+    code = code.strip("\n")
+    if not code.strip():
+        raise Refused("The model returned no new code (only what the file already has); nothing was changed.")
     added = [s.name for s in definitions_in_reply(path, code)]
     clashes = sorted(existing.intersection(added))
     if clashes and ctx.guards.symbol_confinement:
@@ -94,6 +119,9 @@ async def appended(
 
     separator = "" if not old_text or old_text.endswith("\n\n") else ("\n" if old_text.endswith("\n") else "\n\n")
     new_text = old_text + separator + code + "\n"
+    for name in to_export:
+        if name in added:  # the model listed it in a copy of the exports: export it in the file's own
+            new_text = exported(new_text, name)
     refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's code")
     return Appended(new_text, added, additions.imports)
 
@@ -109,7 +137,7 @@ def _require_new_definitions(asked: str | None, added: list[str], path: str) -> 
 
 
 def _fit_messages(
-    ctx: ActionContext, path: str, language: str, instruction: str, text: str, share: float
+    ctx: ActionContext, path: str, language: str, instruction: str, text: str, share: float, named: str = ""
 ) -> list[dict[str, str]]:
     def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
         note = " (end of file)" if trimmed else ""
@@ -117,7 +145,9 @@ def _fit_messages(
             {"role": "system", "content": SYSTEM_PROMPT.format(language=title(language))},
             {
                 "role": "user",
-                "content": USER_PROMPT.format(path=path, trimmed_note=note, excerpt=excerpt, instruction=instruction),
+                "content": USER_PROMPT.format(
+                    path=path, trimmed_note=note, excerpt=excerpt, instruction=instruction, named=named
+                ),
             },
         ]
 

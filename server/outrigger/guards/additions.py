@@ -17,6 +17,7 @@ Part of symbol confinement: it honours that switch.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -171,6 +172,8 @@ def check_additions(guards: Guards, path: str, code: str, old_text: str, existin
                     raise _Reject(statement, f"rebinds `{name}`, which {path} already has")
                 if source:
                     additions.imports.append(name)
+    except RecursionError:  # the statement reader recurses per nesting level
+        raise Refused("The model's code is nested too deeply to check; nothing was changed.") from None
     except _Reject as rejected:
         line = rejected.node.start_point.row + 1
         shown = " ".join(_text(rejected.node).split())
@@ -404,3 +407,35 @@ def _is_require(value: tree_sitter.Node) -> bool:
 def _is_directive(node: tree_sitter.Node) -> bool:
     """`"use strict";`: a string statement, inert."""
     return node.named_child_count == 1 and node.named_children[0].type == "string"
+
+
+_EXPORTS_LIST = re.compile(r"^\s*module\.exports\s*=\s*\{([^}]*)\}\s*;?\s*$")
+
+
+def without_repeats(path: str, code: str, old_text: str) -> tuple[str, list[str]]:
+    """The reply without what the file already has: small models asked for one new function
+    send the whole file back (its functions unchanged, its imports, its `module.exports`).
+    Top-level pieces equal to one of the file's are dropped; a `module.exports = { … }` copy is
+    dropped too, and the names it lists come back so the caller can export the new ones in
+    the file's own list. A piece that differs from the file's stays, for the other checks."""
+    try:
+        old_root, new_root = parse(path, old_text).root_node, parse(path, code).root_node
+    except Refused:
+        return code, []
+    known = {_normalized(_text(node)) for node in old_root.named_children}
+    data = code.encode("utf-8")
+    kept, listed = [], []
+    for node in new_root.named_children:
+        piece = _text(node)
+        if (m := _EXPORTS_LIST.match(piece)) and language_for(path) in ("javascript", "typescript", "tsx"):
+            listed += [name.strip().split(":")[0].strip() for name in m.group(1).split(",") if name.strip()]
+            continue
+        if _normalized(piece) not in known:
+            kept.append(data[node.start_byte : node.end_byte].decode("utf-8"))
+    if len(kept) == len(new_root.named_children):
+        return code, []  # nothing repeated: the reply as it came, spacing and all
+    return "\n\n".join(kept), listed
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.split())

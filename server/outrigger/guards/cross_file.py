@@ -64,14 +64,16 @@ def _export_new_definitions(
         for name in added:
             if not any(re.search(rf"(?<![\w$.]){re.escape(name)}\b", other) for other in others):
                 continue
-            exported = _exported(text, name)
-            if exported != text:
-                texts[path] = text = exported
+            with_export = exported(text, name)
+            if with_export != text:
+                texts[path] = text = with_export
                 notes.append(f"{path}: exported `{name}`")
     return notes
 
 
-def _exported(text: str, name: str) -> str:
+def exported(text: str, name: str) -> str:
+    """`text` with `name` exported the way the module exports (a `module.exports` literal, or
+    `export` in an ES module); unchanged when it already is or the module exports nothing."""
     literal = re.search(r"module\.exports\s*=\s*\{([^}]*)\}", text)
     if literal:
         names = [n.strip() for n in literal.group(1).split(",") if n.strip()]

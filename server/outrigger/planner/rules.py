@@ -125,13 +125,20 @@ _ASKED_NAME = re.compile(
 )
 
 
+_CALL_SHAPED = re.compile(
+    rf"^\s*\w+\s+(?:a\s+|an\s+|the\s+)?(?:new\s+)?(?:function\s+|method\s+|helper\s+)?`?({WORD})\("
+)
+
+
 def asked_name(text: str) -> str | None:
-    """The name an "add …" request asks the new code to have: `slugify`, "a function named slugify"."""
+    """The name an "add …" request asks the new code to have: `slugify`, "a function named
+    slugify", "add logout(session) …"."""
     for pair in _ASKED_NAME.findall(text):
         for name in pair:
             if name and name.lower() not in _ENGLISH:
                 return name
-    return None
+    m = _CALL_SHAPED.match(text)
+    return m.group(1) if m else None
 
 
 def mentions(request: str, path: str) -> bool:

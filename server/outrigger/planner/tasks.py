@@ -156,7 +156,7 @@ def _clause_steps(
     if single is None or single.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK):
         return None
     if single.intent is Intent.ADD:
-        name = single.symbol or _called_name(clause_for_rules)
+        name = single.symbol
         return [step(StepAction.ADD, single.file or "", symbol=name)], name
     if single.intent is Intent.RENAME:
         file = single.file or _defining_file(single.symbol or "", project_map)
@@ -179,14 +179,6 @@ def _clause_steps(
             )
         )
     return steps, single.symbol
-
-
-def _called_name(text: str) -> str | None:
-    """ "add logout(session) to …" → logout: a call-shaped name right after the verb."""
-    m = re.match(
-        r"^\w+\s+(?:a\s+|an\s+|the\s+)?(?:new\s+)?(?:function\s+|method\s+|helper\s+)?`?([^\W\d][\w$]*)\(", text
-    )
-    return m.group(1) if m else None
 
 
 def _defining_file(name: str, project_map: ProjectMap) -> str | None:
