@@ -10,8 +10,11 @@ doing nothing, because they leave the user's code damaged or changed behind thei
     wrong file                 a file outside the task's files changed
     wrong symbol               a name the task leaves alone changed, or code outside the
                                target symbol changed
-    broken file                a written file no longer parses, or the workspace's own
+    broken file                a written file no longer parses, uses a name it neither
+                               defines nor imports (`names.py`), or the workspace's own
                                tests fail afterwards
+
+Symbols are named as the map names them: `name`, or `Class.name` for a member.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from outrigger.workspace.languages import doc_style, language_for
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import syntax_errors
 
+from .names import undefined_names
 from .suite import Task
 
 EDIT_WHERE_NONE_BELONGED = "edit where none belonged"
@@ -153,6 +157,8 @@ def _check_changed_files(
             new_errors = syntax_errors(path, new)
             if len(new_errors) > len(old_errors):
                 verdict.fail(f"{path} no longer parses ({new_errors[0]})", BROKEN_FILE)
+            elif unknown := undefined_names(path, new) - undefined_names(path, before.get(path, "")):
+                verdict.fail(f"{path} uses {', '.join(sorted(unknown))} without defining or importing it", BROKEN_FILE)
 
 
 def _count(project_map: ProjectMap, name: str) -> int:
@@ -178,7 +184,8 @@ def _check_identifiers(task: Task, old_map: ProjectMap, new_map: ProjectMap, ver
 
 
 def _symbol(project_map: ProjectMap, path: str, name: str) -> Symbol | None:
-    found = [s for s in project_map.symbols() if s.path == path and s.name == name]
+    """The symbol `name` (or `Class.name`) defines in `path`: the first, for a bare name."""
+    found = [s for s in project_map.symbols() if s.path == path and name in (s.name, s.qualified_name)]
     return found[0] if found else None
 
 
@@ -219,13 +226,22 @@ def _check_symbols(
             verdict.fail(f"code outside {', '.join(names) or 'the new code'} changed in {path}", WRONG_SYMBOL)
 
 
+# An import the edit adds (or a name it adds to one) is part of the edit, not damage elsewhere:
+# a type hint may need `from typing import Optional`. A lost import breaks the tests or names check.
+_IMPORT_LINE = re.compile(r"^\s*(import\b|from\s+\S+\s+import\b|(const|let|var)\s.*=\s*require\()")
+
+
 def _outside(text: str, symbols: list[Symbol | None]) -> list[str]:
-    """The file's non-blank lines outside the given symbols' ranges."""
+    """The file's non-blank lines outside the given symbols' ranges, import lines aside."""
     inside: set[int] = set()
     for symbol in symbols:
         if symbol is not None:
             inside.update(range(symbol.range.start.line, symbol.range.end.line + 1))
-    return [line.rstrip() for number, line in enumerate(split_lines(text)) if number not in inside and line.strip()]
+    return [
+        line.rstrip()
+        for number, line in enumerate(split_lines(text))
+        if number not in inside and line.strip() and not _IMPORT_LINE.match(line)
+    ]
 
 
 def _python_definition(block: str) -> ast.stmt | None:
