@@ -317,6 +317,21 @@ def test_check_names_members_with_their_class(tmp_path):
     assert any("Menu.scale" in failure for failure in verdict.failures)
 
 
+@pytest.mark.parametrize(
+    "block, annotated",
+    [
+        ("export function labelFor(parcel: { id: string; postcode: string }) {\n  return `${parcel.id}`;\n}", True),
+        ("export function labelFor(parcel): string {\n  return `${parcel.id}`;\n}", True),
+        ("load(parcel?: Parcel) {}", True),
+        ("function f({ a, b }: Props) {}", True),
+        ("export function labelFor(parcel) {\n  return `${parcel.id}`;\n}", False),
+        ("zoneFor(postcode) {\n  return { zone: 1 };\n}", False),
+    ],
+)
+def test_annotated_reads_typescript_signatures_with_inline_object_types(block, annotated):
+    assert checks.has_annotations("src/labels.ts", block) is annotated
+
+
 def test_check_requires_the_answer_fact(tmp_path):
     steps = [StepRecord("how many lines does items.py have?", "answer", "items.py has 27 lines.")]
     verdict = judged(tmp_path, "py-question-lines", {}, steps)

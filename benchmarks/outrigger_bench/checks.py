@@ -50,11 +50,13 @@ COMMAND_TIMEOUT = 60
 
 @dataclass
 class StepRecord:
-    """What one request produced: the outcome kind, and the answer / summary / reason."""
+    """What one request produced: the outcome kind, and the answer / summary / reason;
+    for the guarded pipeline also what the planner decided (`Plan.describe`)."""
 
     request: str
     kind: str  # "edit" | "answer" | "refused"
     message: str
+    plan: str = ""
 
 
 @dataclass
@@ -284,8 +286,24 @@ def has_annotations(path: str, block: str) -> bool:
             return False
         args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
         return node.returns is not None or any(a.annotation is not None for a in args)
-    signature = block.split("{", 1)[0]
-    return bool(re.search(r"[\w$]\s*\??\s*:\s*[\w${\[(]", signature.split("(", 1)[-1]))
+    parameters, after = _parameter_list(block)
+    # `name: T`, `name?: T`, `{ a, b }: T`, or a return type after the parameter list.
+    return bool(re.search(r"[\w$}\]]\s*\??\s*:", parameters) or re.match(r"\s*:", after))
+
+
+def _parameter_list(block: str) -> tuple[str, str]:
+    """The text inside a signature's first, balanced parentheses, and the text after them
+    (an inline object type such as `p: { id: string }` holds braces of its own)."""
+    start = block.find("(")
+    depth = 0
+    for index in range(max(start, 0), len(block)):
+        depth += {"(": 1, ")": -1}.get(block[index], 0)
+        if depth == 0:
+            return block[start + 1 : index], block[index + 1 :]
+    return "", ""
+
+
+_ERROR_LINE = re.compile(r"^(E\s|FAILED\b|ERROR\b)|\w+Error\b|\bassert")
 
 
 def _run(command: list[str], root: Path) -> tuple[bool, str]:
@@ -305,7 +323,9 @@ def _run(command: list[str], root: Path) -> tuple[bool, str]:
     except OSError as error:
         return False, str(error)
     output = (done.stdout + done.stderr).strip().splitlines()
-    return done.returncode == 0, " | ".join(output[-3:])
+    # A failure's cause, not the runner's closing warnings: its error lines when it prints some.
+    errors = [line.strip() for line in output if _ERROR_LINE.search(line)]
+    return done.returncode == 0, " | ".join((errors or output)[-3:])
 
 
 def _check_probe(task: Task, root: Path, verdict: Verdict) -> None:

@@ -197,9 +197,15 @@ def _suite_section(name: str, configs: dict, size: int) -> list[str]:
     misses = [t for t in in_suite.get("guarded", {}).get("tasks", []) if not t["success"]]
     if misses:
         out += ["Guarded failures:", ""]
-        out += [f"- `{t['task']}`: {'; '.join(t['failures'][:2])}" for t in misses]
+        out += [f"- `{t['task']}`: {'; '.join(t['failures'][:2])}{_plans(t)}" for t in misses]
         out.append("")
     return out
+
+
+def _plans(task: dict) -> str:
+    """What the planner decided for each step, when the results file recorded it."""
+    plans = [step.get("plan") for step in task.get("steps", []) if step.get("plan")]
+    return f" (planned: {' → '.join(plans)})" if plans else ""
 
 
 def _suite_targets(name: str, guarded: dict | None) -> list[str]:

@@ -202,7 +202,8 @@ class Runner:
                         for edit in outcome.edits:
                             project_map.update(edit.path)
                         agent.commit(outcome)
-            steps.append(StepRecord(step.request, kind, message))
+            plan = outcome.plan.describe() if outcome.plan else ""
+            steps.append(StepRecord(step.request, kind, message, plan))
         repair.merge(agent.stats)
         return steps
 
