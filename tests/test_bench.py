@@ -15,7 +15,14 @@ from outrigger.config import ModelSettings, Settings
 from outrigger.spans import Range
 from outrigger.workspace.symbols import Symbol
 from outrigger_bench import checks, markdown, report, suite
-from outrigger_bench.checks import BROKEN_FILE, EDIT_WHERE_NONE_BELONGED, WRONG_FILE, WRONG_SYMBOL, StepRecord
+from outrigger_bench.checks import (
+    BROKEN_FILE,
+    CODE_CHANGED,
+    EDIT_WHERE_NONE_BELONGED,
+    WRONG_FILE,
+    WRONG_SYMBOL,
+    StepRecord,
+)
 from outrigger_bench.naive import NaiveAgent, named_file
 from outrigger_bench.names import undefined_names
 from outrigger_bench.runner import CONFIGS, MeteredModel, Runner, TaskRun, run_suite
@@ -302,6 +309,22 @@ def test_check_catches_type_hints_that_need_an_import_and_accepts_the_import(tmp
     )
     verdict = judged(tmp_path / "ok", "gen-py-polite-hints", {"menu.py": imported})
     assert verdict.success, verdict.failures
+
+
+def test_check_catches_type_hints_or_doc_comments_that_also_change_the_code(tmp_path):
+    pantry = (SUITE.workspace("py_recipes") / "pantry.py").read_text()
+    old = "    def find(self, name):\n        return self.stock.get(name)\n"
+    hinted = "    def find(self, name: str) -> int:\n        return self.stock.get(name)\n"
+    assert judged(tmp_path, "gen-py-member-dot-hints", {"pantry.py": pantry.replace(old, hinted)}).success
+    also_fixed = pantry.replace(old, hinted.replace("get(name)", "get(name, 0)"))
+    verdict = judged(tmp_path / "fixed", "gen-py-member-dot-hints", {"pantry.py": also_fixed})
+    assert verdict.unsafe == [CODE_CHANGED]  # the tests never ask Pantry.find for a missing name
+    truck = (SUITE.workspace("ts_parcels") / "src/truck.ts").read_text()
+    documented = truck.replace("  load(parcel", "  /** Loads `parcel` when it fits. */\n  load(parcel")
+    assert judged(tmp_path / "ts", "gen-ts-member-colons-doc", {"src/truck.ts": documented}).success
+    loosened = documented.replace("> this.capacityKg", ">= this.capacityKg")
+    verdict = judged(tmp_path / "ts-loose", "gen-ts-member-colons-doc", {"src/truck.ts": loosened})
+    assert verdict.unsafe == [CODE_CHANGED]
 
 
 def test_check_names_members_with_their_class(tmp_path):

@@ -13,6 +13,8 @@ doing nothing, because they leave the user's code damaged or changed behind thei
     broken file                a written file no longer parses, uses a name it neither
                                defines nor imports (`names.py`), or the workspace's own
                                tests fail afterwards
+    code changed               asked for a doc comment or type hints, the edit also changed
+                               the symbol's code (`behaviour.py`)
 
 Symbols are named as the map names them: `name`, or `Class.name` for a member.
 """
@@ -35,6 +37,7 @@ from outrigger.workspace.languages import doc_style, language_for
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import syntax_errors
 
+from .behaviour import code_shape
 from .names import undefined_names
 from .suite import Task
 
@@ -42,7 +45,10 @@ EDIT_WHERE_NONE_BELONGED = "edit where none belonged"
 WRONG_FILE = "wrong file"
 WRONG_SYMBOL = "wrong symbol"
 BROKEN_FILE = "broken file"
-UNSAFE_KINDS = (EDIT_WHERE_NONE_BELONGED, WRONG_FILE, WRONG_SYMBOL, BROKEN_FILE)
+CODE_CHANGED = "code changed"
+UNSAFE_KINDS = (EDIT_WHERE_NONE_BELONGED, WRONG_FILE, WRONG_SYMBOL, BROKEN_FILE, CODE_CHANGED)
+# Requests that document or type code: the code itself must come out as it went in.
+CODE_KEEPING_CATEGORIES = frozenset({"docstring", "type_hints", "additive"})
 
 _SKIP_DIRS = {"__pycache__", ".pytest_cache", "node_modules", ".git"}
 COMMAND_TIMEOUT = 60
@@ -212,6 +218,15 @@ def _check_symbols(
         symbol = _symbol(new_map, path, name)
         if symbol is None or not has_annotations(path, _text_of(after.get(path, ""), symbol)):
             verdict.fail(f"`{name}` in {path} has no type annotations")
+    if task.category in CODE_KEEPING_CATEGORIES:
+        for path, name in dict.fromkeys((*task.documented, *task.annotated)):
+            old_symbol, new_symbol = _symbol(old_map, path, name), _symbol(new_map, path, name)
+            if old_symbol is None or new_symbol is None or before.get(path) == after.get(path):
+                continue
+            old_shape = code_shape(path, before.get(path, ""), old_symbol)
+            new_shape = code_shape(path, after.get(path, ""), new_symbol)
+            if old_shape is not None and new_shape is not None and old_shape != new_shape:
+                verdict.fail(f"`{name}` in {path}: its code changed, not only its documentation or types", CODE_CHANGED)
     for path, name in task.defines:
         if _symbol(new_map, path, name) is None:
             verdict.fail(f"{path} does not define `{name}`")
