@@ -14,11 +14,19 @@ import pytest
 from outrigger.config import ModelSettings, Settings
 from outrigger.spans import Range
 from outrigger.workspace.symbols import Symbol
-from outrigger_bench import checks, report, suite
-from outrigger_bench.checks import BROKEN_FILE, EDIT_WHERE_NONE_BELONGED, WRONG_FILE, WRONG_SYMBOL, StepRecord
+from outrigger_bench import checks, markdown, report, suite
+from outrigger_bench.checks import (
+    BROKEN_FILE,
+    CODE_CHANGED,
+    EDIT_WHERE_NONE_BELONGED,
+    WRONG_FILE,
+    WRONG_SYMBOL,
+    StepRecord,
+)
 from outrigger_bench.naive import NaiveAgent, named_file
-from outrigger_bench.runner import CONFIGS, MeteredModel, Runner, run_suite
-from outrigger_bench.summary import runs_as_dicts, summarise
+from outrigger_bench.names import undefined_names
+from outrigger_bench.runner import CONFIGS, MeteredModel, Runner, TaskRun, run_suite
+from outrigger_bench.summary import config_result, merge_runs, runs_as_dicts, summarise
 
 SUITE = suite.load()
 # Tasks the rules and the map settle without a model call: renames worded as rules,
@@ -74,6 +82,19 @@ NO_MODEL = {
     "java-refuse-keyword",
     "c-refuse-keyword",
     "rb-refuse-keyword",
+    # The generalization suite: renames in other words, qualified members, occurrences, ambiguity.
+    "gen-py-rename-reads-badly",
+    "gen-py-rename-give-name",
+    "gen-py-rename-arrow",
+    "gen-py-method-rename",
+    "gen-py-ambiguous-doc",
+    "gen-py-question-calls",
+    "gen-py-question-used",
+    "gen-js-polite-rename",
+    "gen-js-rename-confusing",
+    "gen-js-question-calls",
+    "gen-ts-rename-arrow",
+    "gen-ts-question-used",
 }
 
 
@@ -104,11 +125,44 @@ def test_suite_covers_every_action_type_and_names_real_files():
         "c_thermo",
         "go_orchard",
         "rb_kennel",
+        "py_recipes",
+        "js_playlist",
+        "ts_parcels",
     }
     for t in SUITE.tasks:
         root = SUITE.workspace(t.workspace)
         named = {*t.changed, *t.touches, *t.confined, *(p for p, _ in (*t.documented, *t.annotated, *t.defines))}
         assert all((root / path).is_file() for path in named), t.id
+
+
+def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_issue_14():
+    workspaces = {
+        name: {t.suite for t in SUITE.tasks if t.workspace == name} for name in {t.workspace for t in SUITE.tasks}
+    }
+    assert all(len(suites) == 1 for suites in workspaces.values())
+    assert {name for name, suites in workspaces.items() if suites == {"languages"}} == {
+        "rs_tides",
+        "java_loans",
+        "c_thermo",
+        "go_orchard",
+        "rb_kennel",
+    }
+    assert SUITE.names == ["core", "generalization", "languages"]
+    generalization = SUITE.select(suites=["generalization"])
+    assert len(generalization.tasks) >= 30
+    assert {tag for t in generalization.tasks for tag in t.tags} == {
+        "polite",
+        "rename-words",
+        "member",
+        "member-js-ts",
+        "workspace-question",
+        "expected-result",
+        "imports",
+        "ambiguous",
+        "method-rename",
+    }
+    assert {t.workspace for t in generalization.tasks} == {"py_recipes", "js_playlist", "ts_parcels"}
+    assert SUITE.select(["gen-py"], suites=["core"]).tasks == ()
 
 
 WITH_TESTS = sorted({(t.workspace, t.tests) for t in SUITE.tasks if t.tests})
@@ -230,6 +284,77 @@ def test_documented_accepts_a_doc_comment_just_above_the_range():
     assert checks.has_doc("a.rs", "fn f() {}\n", text, f)
 
 
+def test_names_finds_what_a_file_uses_without_defining_or_importing_it():
+    hinted = "def f(text: str) -> Dict[str, Any]:\n    return {}\n"
+    assert undefined_names("a.py", hinted) == {"Dict", "Any"}
+    assert undefined_names("a.py", "from typing import Any, Dict\n" + hinted) == set()
+    typed = "export function label(parcel: Parcel): Record<string, Box<T>> { return {}; }\n"
+    assert undefined_names("a.ts", typed) == {"Parcel", "Box", "T"}
+    declared = 'import { Parcel } from "./parcel";\ninterface Box<T> { item: T }\n'
+    assert undefined_names("a.ts", declared + typed.replace("label(", "label<T>(")) == set()
+    assert undefined_names("a.js", "f(undefinedThing);\n") == set()  # not decided for JavaScript
+
+
+def test_check_catches_type_hints_that_need_an_import_and_accepts_the_import(tmp_path):
+    menu = (SUITE.workspace("py_recipes") / "menu.py").read_text()
+    hinted = menu.replace(
+        "def find_recipe(recipes, name):", "def find_recipe(recipes: List[Recipe], name: str) -> Optional[Recipe]:"
+    )
+    verdict = judged(tmp_path, "gen-py-polite-hints", {"menu.py": hinted})
+    assert BROKEN_FILE in verdict.unsafe
+    assert any("List, Optional without defining or importing" in failure for failure in verdict.failures)
+    imported = hinted.replace(
+        '"""Recipes and the week\'s menu."""\n',
+        '"""Recipes and the week\'s menu."""\n\nfrom typing import List, Optional\n',
+    )
+    verdict = judged(tmp_path / "ok", "gen-py-polite-hints", {"menu.py": imported})
+    assert verdict.success, verdict.failures
+
+
+def test_check_catches_type_hints_or_doc_comments_that_also_change_the_code(tmp_path):
+    pantry = (SUITE.workspace("py_recipes") / "pantry.py").read_text()
+    old = "    def find(self, name):\n        return self.stock.get(name)\n"
+    hinted = "    def find(self, name: str) -> int:\n        return self.stock.get(name)\n"
+    assert judged(tmp_path, "gen-py-member-dot-hints", {"pantry.py": pantry.replace(old, hinted)}).success
+    also_fixed = pantry.replace(old, hinted.replace("get(name)", "get(name, 0)"))
+    verdict = judged(tmp_path / "fixed", "gen-py-member-dot-hints", {"pantry.py": also_fixed})
+    assert verdict.unsafe == [CODE_CHANGED]  # the tests never ask Pantry.find for a missing name
+    truck = (SUITE.workspace("ts_parcels") / "src/truck.ts").read_text()
+    documented = truck.replace("  load(parcel", "  /** Loads `parcel` when it fits. */\n  load(parcel")
+    assert judged(tmp_path / "ts", "gen-ts-member-colons-doc", {"src/truck.ts": documented}).success
+    loosened = documented.replace("> this.capacityKg", ">= this.capacityKg")
+    verdict = judged(tmp_path / "ts-loose", "gen-ts-member-colons-doc", {"src/truck.ts": loosened})
+    assert verdict.unsafe == [CODE_CHANGED]
+
+
+def test_check_names_members_with_their_class(tmp_path):
+    menu = (SUITE.workspace("py_recipes") / "menu.py").read_text()
+    doc = '        """Scale every recipe on the menu to `servings`."""\n'
+    marker = "    def scale(self, servings):\n"
+    recipe_at, menu_at = menu.index(marker), menu.rindex(marker)
+    on_menu = menu[: menu_at + len(marker)] + doc + menu[menu_at + len(marker) :]
+    assert judged(tmp_path, "gen-py-member-of-doc", {"menu.py": on_menu}).success
+    on_recipe = menu[: recipe_at + len(marker)] + doc + menu[recipe_at + len(marker) :]
+    verdict = judged(tmp_path / "wrong", "gen-py-member-of-doc", {"menu.py": on_recipe})
+    assert WRONG_SYMBOL in verdict.unsafe  # Recipe.scale changed: outside Menu.scale
+    assert any("Menu.scale" in failure for failure in verdict.failures)
+
+
+@pytest.mark.parametrize(
+    "block, annotated",
+    [
+        ("export function labelFor(parcel: { id: string; postcode: string }) {\n  return `${parcel.id}`;\n}", True),
+        ("export function labelFor(parcel): string {\n  return `${parcel.id}`;\n}", True),
+        ("load(parcel?: Parcel) {}", True),
+        ("function f({ a, b }: Props) {}", True),
+        ("export function labelFor(parcel) {\n  return `${parcel.id}`;\n}", False),
+        ("zoneFor(postcode) {\n  return { zone: 1 };\n}", False),
+    ],
+)
+def test_annotated_reads_typescript_signatures_with_inline_object_types(block, annotated):
+    assert checks.has_annotations("src/labels.ts", block) is annotated
+
+
 def test_check_requires_the_answer_fact(tmp_path):
     steps = [StepRecord("how many lines does items.py have?", "answer", "items.py has 27 lines.")]
     verdict = judged(tmp_path, "py-question-lines", {}, steps)
@@ -303,6 +428,49 @@ async def test_report_renders_tables_and_targets(tmp_path, fake_model):
     text = (tmp_path / "benchmark.md").read_text()
     assert "zero unsafe outcomes, guarded" in text and "| guarded |" in text
     assert set(CONFIGS) >= set(results)
+
+
+def run_of(task_id: str, suite_name: str, success: bool, tags=(), unsafe=()) -> TaskRun:
+    failures = [] if success else ["changed nothing"]
+    return TaskRun(
+        task_id,
+        "docstring",
+        success,
+        failures,
+        list(unsafe),
+        [],
+        False,
+        False,
+        [{}],
+        calls=1,
+        suite=suite_name,
+        tags=list(tags),
+    )
+
+
+def test_report_gives_each_suite_its_own_figures_and_says_by_how_much_a_target_was_missed():
+    guarded = [run_of("c1", "core", True)]
+    guarded += [run_of(f"g{i}", "generalization", i < 7, ["polite" if i % 2 else "member"]) for i in range(10)]
+    naive = [run_of(r.task, r.suite, False, r.tags, [BROKEN_FILE]) for r in guarded]
+    described = [
+        {"id": r.task, "category": "docstring", "suite": r.suite, "tags": r.tags, "requests": ["x"]} for r in guarded
+    ]
+    data = {
+        "models": {"m": {"label": "m", "configs": {"guarded": config_result(guarded), "naive": config_result(naive)}}},
+        "suite": {"tasks": described},
+    }
+    text = markdown.render(data, None)
+    assert text.index("### Suite: core (1 tasks)") < text.index("### Suite: generalization (10 tasks)")
+    assert "7/10 = 70 %: missed by 15 points (2 more tasks needed) | **missed** |" in text
+    assert "| polite | 3/5 · 1.0 | 0/5 ⚠5 · 1.0 |" in text and "| member | 4/5 · 1.0 |" in text
+    assert "zero unsafe outcomes, guarded | 0 unsafe of 10 | **met** |" in text
+    assert "| guarded | 7/10 |" in text and "| naive | 0/10 | 10 |" in text
+
+
+def test_a_run_of_one_suite_keeps_the_other_suites_results():
+    earlier = runs_as_dicts([run_of("c1", "core", True), run_of("g1", "generalization", False)])
+    merged = merge_runs(earlier, [run_of("g1", "generalization", True)])
+    assert [(r.task, r.suite, r.success) for r in merged] == [("c1", "core", True), ("g1", "generalization", True)]
 
 
 # --- the fast subset on the real model ----------------------------------------------------

@@ -5,6 +5,7 @@ outrigger bench --model gemma-3-270m --model smollm2-135m
 outrigger bench --gguf ~/models/foo.gguf
 outrigger bench --base-url http://127.0.0.1:8080/v1 --model-name qwen2.5-coder-1.5b
 outrigger bench --tasks py-rename js-question --configs guarded naive
+outrigger bench --suite-name generalization      one suite (core, languages, generalization, …)
 outrigger bench perf                             only the map timings (5,000 generated files)
 outrigger bench report                           re-render docs/benchmark.md from the JSON
 """
@@ -29,8 +30,9 @@ from outrigger.model.embedded import EmbeddedServer
 
 from . import report
 from . import suite as suite_module
-from .runner import CONFIGS, MeteredModel, run_suite
-from .summary import runs_as_dicts, summarise
+from .runner import CONFIGS, MeteredModel, TaskRun, run_suite
+from .suite import Suite
+from .summary import config_result, merge_runs
 
 DOCS = suite_module.default_root().parent / "docs"
 
@@ -43,23 +45,25 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "perf":
         return _perf_only(argv[1:])
     args = _parser().parse_args(argv)
-    bench_suite = (
-        suite_module.load(Path(args.suite) if args.suite else None).select(args.tasks, ci=args.ci).interleaved()
-    )
+    whole = suite_module.load(Path(args.suite) if args.suite else None)
+    if unknown := set(args.suite_name or ()) - set(whole.names):
+        raise OutriggerError(f"No suite named {', '.join(sorted(unknown))}; the suites are {', '.join(whole.names)}.")
+    bench_suite = whole.select(args.tasks, ci=args.ci, suites=args.suite_name).interleaved()
     if not bench_suite.tasks:
-        raise OutriggerError("No task matches --tasks.")
+        raise OutriggerError("No task matches --tasks and --suite-name.")
     configs = args.configs or list(CONFIGS)
     targets = _targets(args)
     data = _existing(Path(args.json)) if args.merge else {}
     data.setdefault("models", {})
     for target in targets:
         print(f"== {target['label']}: {len(bench_suite.tasks)} tasks × {len(configs)} configurations", file=sys.stderr)
+        earlier = data["models"].get(target["label"], {}) if args.merge else {}
 
         def save_partial(partial: dict, label: str = target["label"]) -> None:
             data["models"][label] = partial
-            _save(data, bench_suite, Path(args.json))
+            _save(data, whole, Path(args.json))
 
-        result = asyncio.run(_run_model(target, bench_suite, configs, args, save_partial))
+        result = asyncio.run(_run_model(target, bench_suite, whole, configs, args, earlier, save_partial))
         data["models"][target["label"]] = result
         print(report.terminal_table(target["label"], result), file=sys.stderr)
     if args.perf_files:
@@ -67,7 +71,7 @@ def main(argv: list[str]) -> int:
 
         print(f"== performance on a generated {args.perf_files}-file workspace", file=sys.stderr)
         data["performance"] = perf.measure(args.perf_files, progress=_say)
-    _save(data, bench_suite, Path(args.json))
+    _save(data, whole, Path(args.json))
     print(f"wrote {args.json}", file=sys.stderr)
     if args.report:
         report.write(data, Path(args.report))
@@ -89,12 +93,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--api", choices=["openai", "ollama"], default="openai")
     parser.add_argument("--tasks", nargs="*", help="task ids or id prefixes (default: all)")
     parser.add_argument("--ci", action="store_true", help="only the fast subset the test suite runs")
+    parser.add_argument(
+        "--suite-name", nargs="*", help='only these suites (a task file\'s "suite"; default: every suite)'
+    )
     parser.add_argument("--configs", nargs="*", choices=CONFIGS, help="default: all")
     parser.add_argument("--suite", help="the benchmarks/ directory (default: the checkout's)")
     parser.add_argument("--json", default=str(DOCS / "benchmark.json"), help="results file")
     parser.add_argument("--report", default=str(DOCS / "benchmark.md"), help="Markdown report ('' for none)")
     parser.add_argument(
-        "--merge", action=argparse.BooleanOptionalAction, default=True, help="keep other models' results in --json"
+        "--merge",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep other models' results, and this model's other tasks, in --json",
     )
     parser.add_argument("--perf-files", type=int, default=5000, help="files in the generated workspace (0: skip)")
     parser.add_argument("--no-memo", action="store_true", help="send every request to the model, even repeats")
@@ -127,15 +137,23 @@ def _targets(args: argparse.Namespace) -> list[dict]:
     ]
 
 
-def _save(data: dict, bench_suite, path: Path) -> None:
+def _save(data: dict, bench_suite: Suite, path: Path) -> None:
     data.update(_about(bench_suite))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 async def _run_model(
-    target: dict, bench_suite, configs: list[str], args: argparse.Namespace, save_partial=None
+    target: dict,
+    bench_suite: Suite,
+    whole: Suite,
+    configs: list[str],
+    args: argparse.Namespace,
+    earlier: dict,
+    save_partial=None,
 ) -> dict:
+    """Run `bench_suite` (part of `whole`) on one model; `earlier` is this model's entry
+    in the results file, whose other tasks the result keeps."""
     server = None
     started = time.perf_counter()
     if "catalog" in target:
@@ -155,6 +173,9 @@ async def _run_model(
     model = MeteredModel(settings.model, memo=not args.no_memo)
 
     def result(results: dict) -> dict:
+        merged = {config: _merged(earlier, config, runs, whole) for config, runs in results.items()}
+        for config in earlier.get("configs", {}):
+            merged.setdefault(config, _merged(earlier, config, [], whole))
         return {
             "label": target["label"],
             "source": {k: v for k, v in target.items() if k != "label"},
@@ -163,11 +184,7 @@ async def _run_model(
             "reused_replies": model.reused,
             "failed_calls": model.failed_calls,
             "timeout_seconds": args.timeout,
-            "configs": {
-                config: {"summary": summarise(runs), "tasks": runs_as_dicts(runs)}
-                for config, runs in results.items()
-                if runs
-            },
+            "configs": {config: config_result(runs) for config, runs in merged.items() if runs},
         }
 
     try:
@@ -186,7 +203,22 @@ async def _run_model(
     return result(results)
 
 
-def _about(bench_suite) -> dict:
+def _merged(earlier: dict, config: str, runs: list[TaskRun], whole: Suite) -> list[TaskRun]:
+    """This run's tasks over the earlier results of the same model and configuration.
+    Earlier tasks the suite no longer defines are dropped; the others take the suite and
+    tags their definition has now (older results files lack them)."""
+    known = {task.id: task for task in whole.tasks}
+    merged = [
+        run
+        for run in merge_runs(earlier.get("configs", {}).get(config, {}).get("tasks", []), runs)
+        if run.task in known
+    ]
+    for run in merged:
+        run.suite, run.tags = known[run.task].suite, list(known[run.task].tags)
+    return merged
+
+
+def _about(bench_suite: Suite) -> dict:
     return {
         "updated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
@@ -197,6 +229,8 @@ def _about(bench_suite) -> dict:
                     "category": t.category,
                     "workspace": t.workspace,
                     "ci": t.ci,
+                    "suite": t.suite,
+                    "tags": list(t.tags),
                     "requests": [s.request for s in t.steps],
                 }
                 for t in bench_suite.tasks

@@ -36,11 +36,18 @@ def row(config: str, s: dict) -> list[str]:
 
 
 def terminal_table(label: str, result: dict) -> str:
-    lines = [label]
-    lines.append("  ".join(name.ljust(width) for name, width in COLUMNS))
-    for config, data in result["configs"].items():
-        cells = row(config, data["summary"])
-        lines.append("  ".join(cell.ljust(width) for cell, (_, width) in zip(cells, COLUMNS, strict=False)))
+    """All tasks, then each suite on its own when there is more than one."""
+    configs = result["configs"]
+    suites = list(dict.fromkeys(name for data in configs.values() for name in data.get("suites", {})))
+    lines = []
+    for title, summaries in [(label, {c: d["summary"] for c, d in configs.items()})] + [
+        (f"{label}: suite {name}", {c: d["suites"][name]["summary"] for c, d in configs.items() if name in d["suites"]})
+        for name in (suites if len(suites) > 1 else [])
+    ]:
+        lines += [title, "  ".join(name.ljust(width) for name, width in COLUMNS)]
+        for config, summary in summaries.items():
+            cells = row(config, summary)
+            lines.append("  ".join(cell.ljust(width) for cell, (_, width) in zip(cells, COLUMNS, strict=False)))
     return "\n".join(lines)
 
 

@@ -30,7 +30,7 @@ from outrigger.workspace.index import ProjectMap
 from . import checks
 from .checks import StepRecord
 from .naive import NaiveAgent
-from .suite import Suite, Task
+from .suite import DEFAULT_SUITE, Suite, Task
 
 GUARDS = ("fence_stripping", "json_repair", "map_validation", "question_routing", "symbol_confinement", "syntax_check")
 GUARDED, NAIVE = "guarded", "naive"
@@ -102,6 +102,8 @@ class TaskRun:
     model_seconds: float = 0.0
     own_seconds: float = 0.0
     repair: dict[str, int] = field(default_factory=dict)
+    suite: str = DEFAULT_SUITE
+    tags: list[str] = field(default_factory=list)
 
 
 class _Meter:
@@ -174,6 +176,8 @@ class Runner:
             misrouted=verdict.misrouted,
             steps=[asdict(s) for s in steps],
             repair=repair.as_dict(),
+            suite=task.suite,
+            tags=list(task.tags),
         )
         return meter.fill(run)
 
@@ -198,7 +202,8 @@ class Runner:
                         for edit in outcome.edits:
                             project_map.update(edit.path)
                         agent.commit(outcome)
-            steps.append(StepRecord(step.request, kind, message))
+            plan = outcome.plan.describe() if outcome.plan else ""
+            steps.append(StepRecord(step.request, kind, message, plan))
         repair.merge(agent.stats)
         return steps
 

@@ -1,7 +1,9 @@
 """The task suite as data: `benchmarks/tasks/*.json`, one file per workspace.
 
-A task is one or more requests run in order against a fresh copy of its workspace,
-then one check of the files (see `checks.py`). Fields of a task:
+A file names its `workspace`, the workspace's `tests` command and its `suite`: the group
+its tasks are reported in ("core" when absent; "languages", "generalization", …), each
+with its own figures and targets. A task is one or more requests run in order against a
+fresh copy of its workspace, then one check of the files (see `checks.py`). Fields of a task:
 
     id, category            rename | question | docstring | type_hints | fix | add_code |
                             additive | undo | refusal
@@ -15,6 +17,10 @@ then one check of the files (see `checks.py`). Fields of a task:
     confined                {path: [symbols]}: nothing outside those symbols (and `defines`) changed
     probe                   {"python"|"node": code} run in the workspace; must exit 0
     ci                      part of the fast subset the test suite runs on the real 0.5B model
+    tags                    the kinds of request it stands for ("polite", "member", …),
+                            reported one row each within its suite
+
+Symbols in `documented`, `annotated`, `defines` and `confined` are `name` or `Class.name`.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DEFAULT_SUITE = "core"
 CATEGORIES = ("rename", "question", "docstring", "type_hints", "fix", "add_code", "additive", "undo", "refusal")
 EXPECTS = ("edit", "answer", "refused")
 
@@ -51,6 +58,8 @@ class Task:
     probe: dict[str, str] = field(default_factory=dict)
     tests: tuple[str, ...] = ()
     ci: bool = False
+    suite: str = DEFAULT_SUITE
+    tags: tuple[str, ...] = ()
 
     @property
     def allowed(self) -> frozenset[str]:
@@ -70,8 +79,19 @@ class Suite:
     def workspace(self, name: str) -> Path:
         return self.root / "workspaces" / name
 
-    def select(self, ids: list[str] | None = None, *, ci: bool = False) -> Suite:
-        tasks = [t for t in self.tasks if (not ci or t.ci) and (not ids or any(t.id.startswith(i) for i in ids))]
+    @property
+    def names(self) -> list[str]:
+        """The suites the tasks belong to: the core suite first, then by name."""
+        return sorted({t.suite for t in self.tasks}, key=lambda name: (name != DEFAULT_SUITE, name))
+
+    def select(self, ids: list[str] | None = None, *, ci: bool = False, suites: list[str] | None = None) -> Suite:
+        tasks = [
+            t
+            for t in self.tasks
+            if (not ci or t.ci)
+            and (not ids or any(t.id.startswith(i) for i in ids))
+            and (not suites or t.suite in suites)
+        ]
         return Suite(self.root, tuple(tasks))
 
     def interleaved(self) -> Suite:
@@ -95,14 +115,14 @@ def load(root: Path | None = None) -> Suite:
     for path in sorted((root / "tasks").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         for raw in data["tasks"]:
-            tasks.append(_task(raw, data["workspace"], tuple(data.get("tests", ()))))
+            tasks.append(_task(raw, data["workspace"], tuple(data.get("tests", ())), data.get("suite", DEFAULT_SUITE)))
     ids = [t.id for t in tasks]
     if len(ids) != len(set(ids)):
         raise ValueError(f"duplicate task ids in {root / 'tasks'}")
     return Suite(root, tuple(tasks))
 
 
-def _task(raw: dict, workspace: str, tests: tuple[str, ...]) -> Task:
+def _task(raw: dict, workspace: str, tests: tuple[str, ...], suite: str) -> Task:
     steps = tuple(Step(s["request"], s["expect"], s.get("answer")) for s in raw["steps"])
     task = Task(
         id=raw["id"],
@@ -120,6 +140,8 @@ def _task(raw: dict, workspace: str, tests: tuple[str, ...]) -> Task:
         probe=dict(raw.get("probe", {})),
         tests=tests,
         ci=bool(raw.get("ci", False)),
+        suite=suite,
+        tags=tuple(raw.get("tags", ())),
     )
     if task.category not in CATEGORIES or any(s.expect not in EXPECTS for s in steps):
         raise ValueError(f"task {task.id}: unknown category or expectation")

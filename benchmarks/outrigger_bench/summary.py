@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 from .checks import UNSAFE_KINDS
 from .runner import TaskRun
@@ -46,5 +46,47 @@ def summarise(runs: list[TaskRun]) -> dict:
     }
 
 
+def by_suite(runs: list[TaskRun]) -> dict[str, dict]:
+    """Each suite's summary, and within it one success/unsafe row per tag."""
+    suites: dict[str, list[TaskRun]] = {}
+    for run in runs:
+        suites.setdefault(run.suite, []).append(run)
+    return {name: {"summary": summarise(group), "tags": _by_tag(group)} for name, group in suites.items()}
+
+
+def _by_tag(runs: list[TaskRun]) -> dict[str, dict]:
+    tags: dict[str, list[TaskRun]] = {}
+    for run in runs:
+        for tag in run.tags:
+            tags.setdefault(tag, []).append(run)
+    return {
+        tag: {
+            "tasks": len(group),
+            "succeeded": sum(r.success for r in group),
+            "unsafe": sum(bool(r.unsafe) for r in group),
+            "calls_per_task": round(sum(r.calls for r in group) / len(group), 3),
+        }
+        for tag, group in sorted(tags.items())
+    }
+
+
+def config_result(runs: list[TaskRun]) -> dict:
+    """What the results file keeps for one configuration."""
+    return {"summary": summarise(runs), "suites": by_suite(runs), "tasks": runs_as_dicts(runs)}
+
+
 def runs_as_dicts(runs: list[TaskRun]) -> list[dict]:
     return [asdict(run) for run in runs]
+
+
+def runs_from_dicts(rows: list[dict]) -> list[TaskRun]:
+    """Task runs read back from a results file (fields it lacks keep their defaults)."""
+    known = {f.name for f in fields(TaskRun)}
+    return [TaskRun(**{k: v for k, v in row.items() if k in known}) for row in rows]
+
+
+def merge_runs(old: list[dict], new: list[TaskRun]) -> list[TaskRun]:
+    """An earlier run's tasks with this run's replacing the same ids: running one suite
+    (or a few tasks) again keeps the rest of the model's results."""
+    fresh = {run.task for run in new}
+    return [run for run in runs_from_dicts(old) if run.task not in fresh] + new

@@ -81,9 +81,11 @@ async def appended(
     retry: list[dict[str, str]] = []
     for attempt in range(2):
         ctx.progress(f"writing code for {path}…")
-        reply = await ctx.chat_fitted(
-            lambda share, retry=retry: _fit_messages(ctx, path, language, task, old_text, share, named) + retry
-        )
+
+        def messages(share: float, retry: list[dict[str, str]] = retry) -> list[dict[str, str]]:
+            return _fit_messages(ctx, path, language, task, old_text, share, named) + retry
+
+        reply = await ctx.chat_fitted(messages)
         code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
         try:
             return _checked_addition(ctx, path, old_text, code, asked, existing)

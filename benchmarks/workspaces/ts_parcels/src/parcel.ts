@@ -1,0 +1,9 @@
+export interface Parcel {
+  id: string;
+  weightKg: number;
+  postcode: string;
+}
+
+export function isHeavy(parcel: Parcel): boolean {
+  return parcel.weightKg > 20;
+}
