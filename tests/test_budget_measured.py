@@ -10,7 +10,7 @@ from pathlib import Path
 
 from agent_helpers import make_agent
 
-DOC_REPLY = 'def target(x):\n    """Return x plus one."""\n    return x + 1\n'
+DOC_REPLY = "def target(x):\n    return x + 2\n"
 
 
 def big_module(root: Path, functions: int = 1500) -> Path:
@@ -32,8 +32,9 @@ async def test_a_tokenizer_that_counts_more_than_the_estimate_is_believed(tmp_pa
     fake_model.n_ctx = 4096  # smaller than the configured 8192
     fake_model.script(DOC_REPLY)
     agent = make_agent(big_module(tmp_path), fake_model.base_url, context_window=8192, max_output_tokens=512)
+    agent.guards.project_tests = False
 
-    outcome = await agent.ask("add a docstring to target in big.py")
+    outcome = await agent.ask("fix target in big.py so it adds two")
 
     assert outcome.kind == "edit", outcome.message
     [body] = fake_model.bodies()
@@ -45,8 +46,9 @@ async def test_too_long_from_the_server_is_retried_once_smaller(tmp_path, fake_m
     too_long = {"error": {"code": 400, "message": "the request exceeds the available context size, try increasing it"}}
     fake_model.script({"status": 400, "body": json.dumps(too_long)}, DOC_REPLY)
     agent = make_agent(big_module(tmp_path, 600), fake_model.base_url, context_window=8192)
+    agent.guards.project_tests = False
 
-    outcome = await agent.ask("add a docstring to target in big.py")
+    outcome = await agent.ask("fix target in big.py so it adds two")
 
     assert outcome.kind == "edit", outcome.message
     first, second = (len(json.dumps(body["messages"])) for body in fake_model.bodies())
@@ -57,8 +59,9 @@ async def test_too_long_twice_is_a_sentence_not_an_http_error(tmp_path, fake_mod
     too_long = {"error": {"code": 400, "message": "the request exceeds the available context size"}}
     fake_model.script({"status": 400, "body": json.dumps(too_long)}, {"status": 400, "body": json.dumps(too_long)})
     agent = make_agent(big_module(tmp_path, 600), fake_model.base_url)
+    agent.guards.project_tests = False
 
-    outcome = await agent.ask("add a docstring to target in big.py")
+    outcome = await agent.ask("fix target in big.py so it adds two")
 
     assert outcome.kind == "refused"
     assert "HTTP" not in outcome.message and "too long for its context window" in outcome.message
@@ -82,7 +85,7 @@ async def test_the_real_tokenizer_keeps_a_large_file_within_the_real_window(tmp_
     agent = make_agent(big_module(tmp_path, 1800), embedded_model, context_window=8192, max_output_tokens=1024)
     agent.model = Recording(agent.settings.model)
 
-    outcome = await agent.ask("add a docstring to target in big.py")
+    outcome = await agent.ask("fix target in big.py so it adds two")
 
     assert "HTTP" not in outcome.message, outcome.message
     root = embedded_model.removesuffix("/v1")

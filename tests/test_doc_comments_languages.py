@@ -4,6 +4,7 @@ stays as it was, and a comment in the wrong convention is asked for again."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -63,23 +64,37 @@ async def test_each_language_gets_its_own_doc_comment(tmp_path: Path, fake_model
     assert expected in new_text
     assert new_text.replace(expected, "").count(name) == source.count(name) - 1  # nothing else added
     prompt = fake_model.bodies()[0]["messages"][-1]["content"]
-    assert "Write it as" in prompt  # the convention is stated
+    assert "comment directly above" in prompt  # the convention is stated
+    definition = next(line for line in source.splitlines() if name in line)
+    assert definition.strip() in prompt and "Reply with the" in prompt
 
 
-async def test_a_comment_in_the_wrong_convention_is_asked_for_again(tmp_path: Path, fake_model):
-    (tmp_path / "tide.rs").write_text("pub fn low_tide(level: f64) -> bool {\n    level < 0.5\n}\n")
-    fake_model.script(
-        "/* Whether the water is low. */\npub fn low_tide(level: f64) -> bool {\n    level < 0.5\n}\n",
-        "/// Whether the water is low.\npub fn low_tide(level: f64) -> bool {\n    level < 0.5\n}\n",
+async def test_documentation_in_another_convention_or_as_plain_text_is_written_in_the_right_one(tmp_path, fake_model):
+    (tmp_path / "tide.rs").write_text(
+        "pub fn low_tide(level: f64) -> bool {\n    level < 0.5\n}\n\npub fn calm(wind: f64) -> bool {\n    wind < 3.0\n}\n"
     )
+    fake_model.script("/* Whether the water is low. */", "Whether the wind is calm enough to sail.\nBelow three knots.")
     agent = make_agent(tmp_path, fake_model.base_url)
 
-    outcome = await agent.ask("document low_tide in tide.rs")
+    low = await agent.ask("document low_tide in tide.rs")
+    calm = await agent.ask("document calm in tide.rs")
+
+    assert low.edits[0].new_text.startswith("/// Whether the water is low.\npub fn low_tide")
+    assert "/// Whether the wind is calm enough to sail.\n/// Below three knots.\npub fn calm" in calm.edits[0].new_text
+
+
+async def test_text_that_would_close_the_comment_stays_text(tmp_path, fake_model):
+    (tmp_path / "shapes.py").write_text("def area(w, h):\n    return w * h\n")
+    fake_model.script('The area. """\nimport os; os.system("x")')
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add a docstring to area in shapes.py")
 
     assert outcome.kind == "edit", outcome.message
-    assert outcome.edits[0].new_text.startswith("/// Whether the water is low.\npub fn low_tide")
-    retry = fake_model.bodies()[1]["messages"][-1]["content"]
-    assert "a /// lines comment directly above `low_tide`" in retry
+    new_text = outcome.edits[0].new_text
+    [function] = ast.parse(new_text).body  # one function, its docstring, its old body: nothing else
+    assert ast.get_docstring(function).startswith("The area.") and "os.system" not in new_text
+    assert ast.unparse(function.body[1]) == "return w * h"
 
 
 async def test_a_unicode_named_function_gets_a_docstring_not_new_code(tmp_path: Path, fake_model):

@@ -10,16 +10,18 @@ function was written on one (`def one(key): return key`).
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import tree_sitter
 
+from outrigger.actions.definitions import find_definition
 from outrigger.blocks import reindent
 from outrigger.edits import split_lines
 from outrigger.errors import Refused
 from outrigger.guards.doc_only import is_string_statement, refuse_code_beside_doc
 from outrigger.guards.switches import Guards
-from outrigger.workspace.languages import doc_style
+from outrigger.workspace.languages import doc_style, title
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for, parse
 
@@ -129,22 +131,140 @@ def _with_leading_comment(old_text: str, reply_block: str, symbol: Symbol) -> st
     style = doc_style(language_for(symbol.path))
     if style is None:
         raise Refused(f"Outrigger does not know how {symbol.path}'s language writes doc comments; nothing was changed.")
-    lines = split_lines(old_text)
-    first, last = symbol.range.start.line, symbol.range.end.line
-    old_lines = lines[first : last + 1]
     name = symbol.name.rpartition(".")[2]
-    reply_lines = split_lines(textwrap.dedent(reply_block))
-    comment = style.leading(reply_lines, name)
+    comment = style.leading(split_lines(textwrap.dedent(reply_block)), name)
     if not comment:
         raise Refused(
             f"The model's reply has no doc comment for `{symbol.name}` ({style.describe(name)}); nothing was changed."
         )
-    old_comment = style.leading(old_lines, name)
-    indent = _indent_of_code(old_lines[len(old_comment) :])
-    block = reindent("".join(comment), indent) + "".join(old_lines[len(old_comment) :])
-    return "".join(lines[:first]) + block + "".join(lines[last + 1 :])
+    return _with_comment_lines(old_text, split_lines(textwrap.dedent("".join(comment))), symbol)
 
 
 def _indent_of_code(lines: list[str]) -> str:
     first = next((line for line in lines if line.strip()), "")
     return first[: len(first) - len(first.lstrip(" \t"))]
+
+
+# -- a doc comment written as text --------------------------------------------------------------
+
+DOC_SYSTEM = """You write documentation for code: short, accurate, in plain words.
+Reply with the documentation text only: no code, no markdown."""
+
+DOC_TASK = """{language} {kind} `{qualified}` in {path}:
+{block}
+Task: {instruction}
+Reply with the {noun} for `{name}` only — {convention} — and nothing else."""
+
+_MAX_DOC_LINES = 15
+_CODE_LINE = re.compile(
+    r"^\s*(?:def |class |async |@|return\b|import |from |if |for |while |function\b|const |let |var |export |"
+    r"pub |fn |func |public |private |protected |static |[{}]\s*$|\w+\s*\(.*\)\s*[{:]\s*$)"
+)
+
+
+def doc_messages(symbol: Symbol, block: str, instruction: str) -> list[dict[str, str]]:
+    """Ask for the doc comment alone. Shown only the symbol's code, a small model writes the
+    words; asked to return the code with them, it echoes other code or changes the body."""
+    language = language_for(symbol.path)
+    style = doc_style(language)
+    name = symbol.name.rpartition(".")[2]
+    noun = style.noun if style else "doc comment"
+    content = DOC_TASK.format(
+        language=title(language),
+        kind=symbol.kind,
+        qualified=symbol.qualified_name,
+        path=symbol.path,
+        block=block.rstrip("\n"),
+        instruction=instruction,
+        noun=noun,
+        name=name,
+        convention=style.describe(name) if style else "a comment above it",
+    )
+    return [{"role": "system", "content": DOC_SYSTEM}, {"role": "user", "content": content}]
+
+
+def documented(guards: Guards, old_text: str, reply: str, symbol: Symbol) -> str:
+    """The file with the reply's documentation on `symbol`. A reply of code that defines the
+    symbol gives that definition's doc comment, nothing else of the reply (other comments
+    there document other code); a reply without the definition is text — a docstring, a
+    comment in any style, or plain sentences — written out in the language's convention."""
+    if (target := find_definition(reply, symbol)) is not None:
+        return with_doc_comment(guards, old_text, target, symbol)
+    text = doc_text(reply)
+    if not text:
+        raise Refused(f"The model's reply has no documentation for `{symbol.name}`; nothing was changed.")
+    language = language_for(symbol.path)
+    if language == "python":
+        new_text = _with_python_docstring(old_text, _docstring_lines(text), symbol)
+    else:
+        style = doc_style(language)
+        if style is None:
+            raise Refused(
+                f"Outrigger does not know how {symbol.path}'s language writes doc comments; nothing was changed."
+            )
+        new_text = _with_comment_lines(old_text, _comment_lines(style, text, symbol.name.rpartition(".")[2]), symbol)
+    refuse_code_beside_doc(guards, symbol.path, old_text, new_text, symbol.name)
+    return new_text
+
+
+def doc_text(reply: str) -> list[str]:
+    """The documentation in a reply, as lines of text without comment markers: the first
+    docstring or comment block, else the reply's sentences (code lines left out)."""
+    text = textwrap.dedent(reply).strip("\n")
+    if m := re.search(r'("""|\'\'\')(.*?)\1', text, re.S):
+        lines = m.group(2).split("\n")
+    elif m := re.search(r"/\*+(.*?)\*/", text, re.S):
+        lines = [re.sub(r"^\s*\*+ ?", "", line) for line in m.group(1).split("\n")]
+    elif comment := [line for line in text.split("\n") if re.match(r"^\s*(?://+|#+|--+)", line)]:
+        lines = [re.sub(r"^\s*(?://+!?|#+|--+)\s?", "", line) for line in comment]
+    else:
+        lines = [line for line in text.split("\n") if not _CODE_LINE.match(line)]
+    cleaned = textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip("\n").split("\n")
+    return (
+        [_inert(line) for line in cleaned if line.strip() or cleaned][:_MAX_DOC_LINES]
+        if "".join(cleaned).strip()
+        else []
+    )
+
+
+def _inert(line: str) -> str:
+    """A line of text that cannot end the comment or docstring it is written into."""
+    return line.replace('"""', '"').replace("'''", "'").replace("*/", "* /")
+
+
+def _docstring_lines(text: list[str]) -> list[str]:
+    body = list(text)
+    while body and not body[-1].strip():
+        body.pop()
+    if body and body[-1].rstrip().endswith('"'):  # a quote before the closing `"""` would end it early
+        body[-1] = body[-1].rstrip()[:-1] + '\\"'
+    if len(body) == 1:
+        return [f'"""{body[0].strip()}"""']
+    return [f'"""{body[0].strip()}', *body[1:], '"""']
+
+
+def _comment_lines(style, text: list[str], name: str) -> list[str]:
+    lines = [line.rstrip() for line in text]
+    if style.starts_with_name and lines and not re.match(rf"(?:(?:A|An|The)\s+)?{re.escape(name)}\b", lines[0].strip()):
+        first = lines[0].strip()
+        lines[0] = f"{name} {first[:1].lower()}{first[1:]}"
+    if style.block:
+        opener, closer = style.block
+        if len(lines) == 1:
+            return [f"{opener} {lines[0].strip()} {closer}\n"]
+        return [f"{opener}\n", *(f" * {line}".rstrip() + "\n" for line in lines), f" {closer}\n"]
+    assert style.line is not None
+    return [f"{style.line} {line}".rstrip() + "\n" for line in lines]
+
+
+def _with_comment_lines(old_text: str, comment: list[str], symbol: Symbol) -> str:
+    """`comment` (lines, unindented) above `symbol`'s code, replacing a doc comment it had."""
+    style = doc_style(language_for(symbol.path))
+    assert style is not None
+    lines = split_lines(old_text)
+    first, last = symbol.range.start.line, symbol.range.end.line
+    old_lines = lines[first : last + 1]
+    old_comment = style.leading(old_lines, symbol.name.rpartition(".")[2])
+    code = old_lines[len(old_comment) :]
+    block = reindent("".join(comment), _indent_of_code(code)) + "".join(code)
+    return "".join(lines[:first]) + block + "".join(lines[last + 1 :])

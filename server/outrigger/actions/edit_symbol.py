@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from outrigger.actions.context import ActionContext, Change
-from outrigger.actions.doc_comments import with_doc_comment
+from outrigger.actions.definitions import find_definition
+from outrigger.actions.doc_comments import doc_messages, documented, with_doc_comment
+from outrigger.actions.type_hints import annotated, hints_messages, supports_hints
 from outrigger.blocks import indent_of, reindent, with_newline
 from outrigger.edits import FileEdit, file_edit, split_lines
 from outrigger.errors import Refused
@@ -24,7 +28,7 @@ from outrigger.guards.confinement import confine_to_symbol
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.map_check import editable, refuse_nested
 from outrigger.guards.names import resolve_names
-from outrigger.guards.replies import definitions_in_reply, quoted_reply
+from outrigger.guards.replies import quoted_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Intent, Plan
 from outrigger.workspace.languages import doc_style, title
@@ -119,22 +123,17 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
     old_block = "".join(split_lines(old_text)[symbol.range.start.line : symbol.range.end.line + 1])
 
     instruction = plan.instruction
-    style = doc_style(language_for(symbol.path))
-    if plan.intent is Intent.DOCSTRING and style is not None:
-        instruction += f"\nWrite it as {style.describe(symbol.name.rpartition('.')[2])}."
+    shape = _reply_shape(ctx, plan.intent, symbol, old_text, old_block)
 
     def messages(share: float) -> list[dict[str, str]]:
-        def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
-            return edit_messages(symbol, instruction, excerpt, trimmed, old_block) + retry
-
-        return fit_excerpt(ctx.budget, build, old_text, symbol.range, share)
+        return shape.messages(instruction, share) + retry
 
     retry: list[dict[str, str]] = []
     for attempt in range(2):
         ctx.progress(f"editing {symbol.path}…")
-        reply = await ctx.chat_fitted(messages, max_tokens=_reply_allowance(old_block))
+        reply = await ctx.chat_fitted(messages, max_tokens=shape.allowance)
         try:
-            new_text = _new_text(ctx, reply.text, symbol, plan.intent, old_text)
+            new_text = shape.new_text(reply.text)
             refuse_new_syntax_errors(
                 ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"
             )
@@ -149,7 +148,7 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
             # small models often fix what they are shown.
             retry = [
                 {"role": "assistant", "content": quoted_reply(reply.text)},
-                {"role": "user", "content": _retry_prompt(problem, symbol, plan.instruction)},
+                {"role": "user", "content": _retry_prompt(problem, symbol, plan.instruction, shape.asks_for)},
             ]
 
     if ctx.guards.symbol_confinement:
@@ -157,17 +156,69 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
     return edit
 
 
+@dataclass(frozen=True)
+class _ReplyShape:
+    """How one kind of symbol edit asks the model and reads its reply."""
+
+    messages: Callable[[str, float], list[dict[str, str]]]  # (instruction, share of the room)
+    new_text: Callable[[str], str]  # the reply → the file's new text
+    allowance: int  # reply tokens
+    asks_for: str  # what the reply should be, for a retry: "the new code of `f`"
+
+
+def _reply_shape(ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: str, old_block: str) -> _ReplyShape:
+    """Docstrings and type hints ask for the words or the signature alone (so the body is
+    never taken from the model); other edits ask for the symbol's new code, with the file
+    around it for context."""
+
+    def code(reply: str) -> str:
+        return strip_fences(reply, ctx.stats) if ctx.guards.fence_stripping else reply
+
+    confined = ctx.guards.symbol_confinement
+    if confined and intent is Intent.DOCSTRING and doc_style(language_for(symbol.path)) is not None:
+        return _ReplyShape(
+            lambda instruction, share: doc_messages(symbol, old_block, instruction),
+            lambda reply: documented(ctx.guards, old_text, code(reply), symbol),
+            _DOC_ALLOWANCE,
+            f"the documentation for `{symbol.name}` only",
+        )
+    if confined and intent is Intent.TYPE_HINTS and supports_hints(symbol.path):
+        return _ReplyShape(
+            lambda instruction, share: hints_messages(symbol, old_block, instruction),
+            lambda reply: annotated(code(reply), symbol, old_text),
+            _SIGNATURE_ALLOWANCE,
+            f"the annotated signature of `{symbol.name}` only",
+        )
+
+    def whole(instruction: str, share: float) -> list[dict[str, str]]:
+        def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
+            return edit_messages(symbol, instruction, excerpt, trimmed, old_block)
+
+        return fit_excerpt(ctx.budget, build, old_text, symbol.range, share)
+
+    return _ReplyShape(
+        whole,
+        lambda reply: _new_text(ctx, reply, symbol, intent, old_text),
+        _reply_allowance(old_block),
+        f"valid code for `{symbol.name}` only",
+    )
+
+
+_DOC_ALLOWANCE = 400
+_SIGNATURE_ALLOWANCE = 300
+
+
 class Unchanged(Refused):
     """The model sent the symbol back as it was."""
 
 
-def _retry_prompt(problem: Refused, symbol: Symbol, instruction: str) -> str:
+def _retry_prompt(problem: Refused, symbol: Symbol, instruction: str, asks_for: str) -> str:
     if isinstance(problem, Unchanged):
         return (
             f"That is `{symbol.name}` exactly as it was, but the task asks for a change: {instruction.strip()} "
-            f"Reply with the changed code of `{symbol.name}` only."
+            f"Reply with {asks_for.replace('valid code', 'the changed code')}."
         )
-    return f"{problem} Reply with valid code for `{symbol.name}` only."
+    return f"{problem} Reply with {asks_for}."
 
 
 def _reply_allowance(block: str) -> int:
@@ -185,7 +236,7 @@ def _new_text(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, ol
         return head + with_newline(code) + tail
     if language_for(symbol.path) is None:
         return head + _unparsed_block(code, symbol, intent, old_block) + tail
-    target = _find_definition(code, symbol)
+    target = find_definition(code, symbol)
     if target is None:
         if ctx.guards.syntax_check and (errors := syntax_errors(symbol.path, textwrap.dedent(code))):
             raise Refused(f"The model's code for `{symbol.name}` does not parse ({errors[0]}); nothing was changed.")
@@ -207,43 +258,6 @@ def _unparsed_block(code: str, symbol: Symbol, intent: Intent, old_block: str) -
     if not re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", code):
         raise Refused(f"The model's reply does not define `{name}`; nothing was changed.")
     return reindent(with_newline(textwrap.dedent(code).strip("\n")), indent_of(old_block))
-
-
-# A method on its own is not a valid file in these languages (`push(item) { … }` is a call and
-# a block to a JavaScript parser): a reply for a member is read inside a class of its own.
-_CLASS_WRAPPERS = {
-    "javascript": ("class OutriggerReply {\n", "}\n"),
-    "typescript": ("class OutriggerReply {\n", "}\n"),
-    "tsx": ("class OutriggerReply {\n", "}\n"),
-    "java": ("class OutriggerReply {\n", "}\n"),
-    "csharp": ("class OutriggerReply {\n", "}\n"),
-    "php": ("<?php\nclass OutriggerReply {\n", "}\n"),
-}
-
-
-def _find_definition(code: str, symbol: Symbol) -> str | None:
-    """The reply's definition of the target (with its leading comments), or None."""
-    dedented = textwrap.dedent(code)
-    found = _definition_in(dedented, symbol)
-    wrapper = _CLASS_WRAPPERS.get(language_for(symbol.path) or "")
-    if found is None and symbol.container and wrapper:
-        head, tail = wrapper
-        found = _definition_in(head + with_newline(dedented) + tail, symbol)
-    return found
-
-
-def _definition_in(code: str, symbol: Symbol) -> str | None:
-    name = symbol.name.split(".")[-1]
-    candidates = [
-        s
-        for s in definitions_in_reply(symbol.path, code)
-        if s.name == name and s.kind in (symbol.kind, "function", "method", "class")
-    ]
-    if not candidates:
-        return None
-    best = min(candidates, key=lambda s: s.range.start.line)
-    lines = split_lines(code)
-    return with_newline("".join(lines[best.range.start.line : best.range.end.line + 1]))
 
 
 def _summary(intent: Intent, instruction: str, symbols: list[Symbol], notes: list[str]) -> str:

@@ -1,0 +1,187 @@
+"""Type hints: the model writes the annotated signature; the body is never taken from its reply.
+
+Asked for the whole function with annotations, Qwen2.5-Coder-0.5B rewrote bodies
+(`if recipe.name == name:` became `if isinstance(recipe, Recipe):`) under the summary "Added
+type hints", or sent the function back unchanged. Asked for the signature only, it writes
+the annotations. The new signature must have the old one's parameters, in order, with the
+same defaults — only annotations may be added or changed — and it replaces the old signature
+in place: the body stays byte for byte. Python, TypeScript and TSX; other languages take the
+whole-function path.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import tree_sitter
+
+from outrigger.actions.definitions import CLASS_WRAPPERS
+from outrigger.errors import Refused
+from outrigger.workspace.languages import language_for, title
+from outrigger.workspace.symbols import Symbol
+from outrigger.workspace.syntax import parse
+
+HINTS_SYSTEM = """You are a careful {language} programmer who adds type annotations.
+Reply with one signature only: no body, no explanations, no markdown."""
+
+HINTS_TASK = """{language} {kind} `{qualified}` in {path}:
+{block}
+Task: {instruction}
+Reply with the signature of `{name}` only ({shape}), with a type on every parameter and the return type."""
+
+_SHAPE = {
+    "python": "its `def` line, ending with the colon",
+    "typescript": "its declaration up to the opening brace",
+    "tsx": "its declaration up to the opening brace",
+}
+_FUNCTIONS = {
+    "python": ("function_definition",),
+    "typescript": ("function_declaration", "method_definition", "function_signature", "method_signature"),
+    "tsx": ("function_declaration", "method_definition", "function_signature", "method_signature"),
+}
+_TYPE_NODES = ("type", "type_annotation")
+
+
+def supports_hints(path: str) -> bool:
+    return language_for(path) in _SHAPE
+
+
+def hints_messages(symbol: Symbol, block: str, instruction: str) -> list[dict[str, str]]:
+    language = language_for(symbol.path)
+    content = HINTS_TASK.format(
+        language=title(language),
+        kind=symbol.kind,
+        qualified=symbol.qualified_name,
+        path=symbol.path,
+        block=block.rstrip("\n"),
+        instruction=instruction,
+        name=symbol.name.rpartition(".")[2],
+        shape=_SHAPE.get(language or "", "its declaration"),
+    )
+    return [
+        {"role": "system", "content": HINTS_SYSTEM.format(language=title(language))},
+        {"role": "user", "content": content},
+    ]
+
+
+def annotated(reply: str, symbol: Symbol, old_text: str) -> str:
+    """`old_text` with `symbol`'s signature replaced by the reply's annotated one."""
+    language = language_for(symbol.path) or ""
+    name = symbol.name.rpartition(".")[2]
+    old = _function(
+        parse(symbol.path, old_text).root_node, name, language, symbol.range.start.line, symbol.range.end.line
+    )
+    if old is None:
+        raise Refused(
+            f"Outrigger could not find the signature of `{symbol.name}` in {symbol.path}; nothing was changed."
+        )
+    new = _reply_function(reply, symbol, language)
+    if new is None:
+        raise Refused(f"The model's reply has no signature for `{name}`; nothing was changed.")
+    old_params, new_params = _parameters(old, language), _parameters(new, language)
+    if [p[:2] for p in old_params] != [p[:2] for p in new_params]:
+        raise Refused(
+            f"The model's signature for `{name}` changes its parameters ({_listed(old_params)} became "
+            f"{_listed(new_params)}); type hints may only add annotations. Nothing was changed."
+        )
+    if sum(p[2] for p in new_params) + _has_return(new) <= sum(p[2] for p in old_params) + _has_return(old):
+        raise Refused(f"The model's signature for `{name}` adds no type annotation; nothing was changed.")
+    start, end = _signature_span(old, language)
+    replacement = _signature_text(new, language)
+    data = old_text.encode("utf-8")
+    return (data[:start] + replacement.encode("utf-8") + data[end:]).decode("utf-8")
+
+
+def _function(root: tree_sitter.Node, name: str, language: str, first: int, last: int) -> tree_sitter.Node | None:
+    """The function or method called `name` starting within rows `first`..`last`."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.end_point.row < first or node.start_point.row > last:
+            continue
+        label = node.child_by_field_name("name")
+        if node.type in _FUNCTIONS.get(language, ()) and label is not None and label.text == name.encode():
+            return node
+        stack.extend(reversed(node.children))
+    return None
+
+
+def _reply_function(reply: str, symbol: Symbol, language: str) -> tree_sitter.Node | None:
+    """The reply's function: as written, with a body added when it is a signature alone, and
+    inside a class when it is a lone method."""
+    code = textwrap.dedent(reply).strip("\n")
+    name = symbol.name.rpartition(".")[2]
+    head, tail = CLASS_WRAPPERS.get(language, ("", "")) if symbol.container and language != "python" else ("", "")
+    if language == "python":  # the `def` lines alone, with a body (and the colon small models forget)
+        header = re.search(rf"^[ \t]*(?:async\s+)?def\s+{re.escape(name)}\s*\(.*?\)[^\n:]*", code, re.S | re.M)
+        alone = header.group(0).strip() + ":\n    ...\n" if header else code
+    else:
+        alone = code.rstrip().rstrip("{").rstrip() + " {}\n"
+    for candidate in (code, alone):
+        wrapped = head + candidate + "\n" + tail
+        found = _function(parse(symbol.path, wrapped).root_node, name, language, 0, wrapped.count("\n") + 1)
+        if found is not None and not _has_error(found.child_by_field_name("parameters")):
+            return found
+    return None
+
+
+def _has_error(node: tree_sitter.Node | None) -> bool:
+    return node is None or node.has_error
+
+
+def _parameters(function: tree_sitter.Node, language: str) -> list[tuple[str, str, bool]]:
+    """(name, default, annotated) of each parameter, in order."""
+    parameters = function.child_by_field_name("parameters")
+    out = []
+    for parameter in parameters.named_children if parameters else []:
+        if parameter.type == "comment":
+            continue
+        text = (parameter.text or b"").decode("utf-8")
+        annotation = parameter.child_by_field_name("type")
+        name = _parameter_name(parameter, language)
+        default = parameter.child_by_field_name("value")
+        default_text = " ".join((default.text or b"").decode("utf-8").split()) if default is not None else ""
+        out.append((name or text, default_text, annotation is not None))
+    return out
+
+
+def _parameter_name(parameter: tree_sitter.Node, language: str) -> str:
+    if parameter.type in ("identifier", "keyword_separator", "positional_separator"):
+        return (parameter.text or b"").decode("utf-8")
+    for field in ("name", "pattern"):
+        if (child := parameter.child_by_field_name(field)) is not None:
+            return (child.text or b"").decode("utf-8")
+    first = next((child for child in parameter.named_children if child.type not in _TYPE_NODES), None)
+    text = (first.text or b"").decode("utf-8") if first is not None else ""
+    return text.split(":")[0].split("=")[0].strip()
+
+
+def _has_return(function: tree_sitter.Node) -> int:
+    return 1 if function.child_by_field_name("return_type") is not None else 0
+
+
+def _signature_span(function: tree_sitter.Node, language: str) -> tuple[int, int]:
+    """Bytes of the old signature that change: from the parameters' `(` to the end of the
+    return type (or of the parameters when there is none)."""
+    parameters = function.child_by_field_name("parameters")
+    assert parameters is not None
+    returns = function.child_by_field_name("return_type")
+    return parameters.start_byte, (returns.end_byte if returns is not None else parameters.end_byte)
+
+
+def _signature_text(function: tree_sitter.Node, language: str) -> str:
+    parameters = function.child_by_field_name("parameters")
+    assert parameters is not None
+    text = (parameters.text or b"").decode("utf-8")
+    returns = function.child_by_field_name("return_type")
+    if returns is None:
+        return text
+    annotation = (returns.text or b"").decode("utf-8")
+    if language == "python":
+        return f"{text} -> {annotation}"
+    return f"{text}{annotation}" if annotation.lstrip().startswith(":") else f"{text}: {annotation}"
+
+
+def _listed(parameters: list[tuple[str, str, bool]]) -> str:
+    return "(" + ", ".join(name + (f"={default}" if default else "") for name, default, _ in parameters) + ")"

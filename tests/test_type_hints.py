@@ -1,0 +1,105 @@
+"""Type hints take only the model's signature: the body never comes from the reply, and the
+parameters must stay the same. Replies are the shapes small models send."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent_helpers import make_agent
+
+RECIPES = """\
+class Recipe:
+    name = ""
+
+
+class Pantry:
+    def __init__(self):
+        self.stock = {}
+
+    def find(self, name, default=None):
+        return self.stock.get(name, default)
+
+
+def find_recipe(recipes, name):
+    for recipe in recipes:
+        if recipe.name == name:
+            return recipe
+    return None
+"""
+
+
+@pytest.fixture
+def recipes(tmp_path: Path) -> Path:
+    (tmp_path / "recipes.py").write_text(RECIPES)
+    return tmp_path
+
+
+async def test_the_body_is_never_taken_from_a_type_hints_reply(recipes, fake_model):
+    """The unsafe outcome seen in the field: the model "added type hints" by rewriting the
+    condition. Only its signature is used; the body stays byte for byte."""
+    fake_model.script(
+        "def find_recipe(recipes: list, name: str) -> Optional[Recipe]:\n"
+        "    for recipe in recipes:\n        if isinstance(recipe, Recipe):\n            return recipe\n"
+    )
+    agent = make_agent(recipes, fake_model.base_url)
+
+    outcome = await agent.ask("Would you mind adding type hints to find_recipe?")
+
+    assert outcome.kind == "edit", outcome.message
+    new_text = outcome.edits[0].new_text
+    assert "def find_recipe(recipes: list, name: str) -> Optional[Recipe]:" in new_text
+    assert "        if recipe.name == name:\n" in new_text and "isinstance" not in new_text
+    assert "from typing import Optional" in new_text
+
+
+async def test_a_signature_alone_even_without_its_colon_is_enough(recipes, fake_model):
+    fake_model.script("```python\ndef find(self, name: str, default: int | None = None) -> int | None\n```")
+    agent = make_agent(recipes, fake_model.base_url)
+
+    outcome = await agent.ask("add type hints to Pantry.find")
+
+    assert outcome.kind == "edit", outcome.message
+    assert (
+        "    def find(self, name: str, default: int | None = None) -> int | None:\n"
+        "        return self.stock.get(name, default)\n"
+    ) in outcome.edits[0].new_text
+
+
+async def test_a_signature_that_changes_the_parameters_is_refused(recipes, fake_model):
+    changed = "def find(self, name: str) -> int:\n    return 0\n"  # drops `default`
+    fake_model.script(changed, changed)
+    agent = make_agent(recipes, fake_model.base_url)
+
+    outcome = await agent.ask("add type hints to Pantry.find")
+
+    assert outcome.kind == "refused"
+    assert "changes its parameters ((self, name, default=None) became (self, name))" in outcome.message
+
+
+async def test_a_signature_with_no_annotation_is_asked_for_again(recipes, fake_model):
+    fake_model.script("def find_recipe(recipes, name):", "def find_recipe(recipes: list, name: str):")
+    agent = make_agent(recipes, fake_model.base_url)
+
+    outcome = await agent.ask("add type hints to find_recipe")
+
+    assert outcome.kind == "edit", outcome.message
+    assert "adds no type annotation" in fake_model.bodies()[1]["messages"][-1]["content"]
+
+
+async def test_a_typescript_method_gets_its_annotated_signature(tmp_path, fake_model):
+    (tmp_path / "stock.ts").write_text(
+        "export class Stock {\n  private counts = new Map();\n\n  count(name, fallback = 0) {\n"
+        "    return this.counts.get(name) ?? fallback;\n  }\n}\n"
+    )
+    fake_model.script("count(name: string, fallback: number = 0): number {")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add type hints to Stock.count in stock.ts")
+
+    assert outcome.kind == "edit", outcome.message
+    assert (
+        "  count(name: string, fallback: number = 0): number {\n    return this.counts.get(name) ?? fallback;\n"
+        in outcome.edits[0].new_text
+    )
