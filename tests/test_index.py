@@ -261,9 +261,21 @@ def test_require_symbol_defined_in_several_files(tmp_path):
         project_map.require_symbol("helper", None)
     assert (
         str(error.value)
-        == "`helper` is defined in 2 files (`a.js`, `b/c.js`); say which one you mean, e.g. “helper in a.js”."
+        == "`helper` is defined 2 times: `helper` (a.js:1), `helper` (b/c.js:1). Name the one you mean with its "
+        "file (“helper in b/c.js”) or with its line (b/c.js:1), or put the cursor on it."
     )
     assert project_map.require_symbol("helper", "b/c.js").path == "b/c.js"
+
+
+def test_require_symbol_across_files_offers_classes(tmp_path):
+    files = {"q.js": "class Queue {\n  push(x) {}\n}\nclass Stack {\n  push(x) {}\n}\n", "l.js": "function push(x) {}\n"}
+    project_map = project(tmp_path, files=files)
+    with pytest.raises(Refused) as error:
+        project_map.require_symbol("push", None)
+    assert str(error.value).startswith(
+        "`push` is defined 3 times: `push` (l.js:1), `Queue.push` (q.js:2), `Stack.push` (q.js:5). Name the one you "
+        "mean with its class (`Queue.push`), with its file"
+    )
 
 
 def test_require_symbol_several_in_one_file(tmp_path):

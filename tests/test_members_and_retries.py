@@ -198,3 +198,24 @@ async def test_the_ambiguity_message_names_each_way_to_pick_one_and_each_works(s
     assert "with its class (`Repo.save`) or its line (stores.py:2), or put the cursor on it" in ambiguous.message
     assert by_line.kind == "edit" and '"""Keep the item."""' in by_line.edits[0].new_text
     assert by_cursor.kind == "edit" and by_cursor.plan.symbol == "Queue.save"
+
+
+async def test_a_typescript_method_rename_follows_typed_receivers(tmp_path, fake_model):
+    (tmp_path / "depot.ts").write_text(
+        "export class Warehouse {\n  unload(id: string): number {\n    return 1;\n  }\n}\n\n"
+        "export class Truck {\n  unload(): number {\n    return 2;\n  }\n}\n"
+    )
+    (tmp_path / "run.ts").write_text(
+        'import { Truck, Warehouse } from "./depot";\n\nexport function empty(warehouse: Warehouse, truck: Truck): number {\n'
+        '  return warehouse.unload("a") + truck.unload();\n}\n\nexport function fresh(): number {\n'
+        '  const store = new Warehouse();\n  return store.unload("b");\n}\n'
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("rename Warehouse.unload to release")
+
+    assert outcome.kind == "edit", outcome.message
+    texts = {edit.path: edit.new_text for edit in outcome.edits}
+    assert "  release(id: string): number {" in texts["depot.ts"] and "  unload(): number {" in texts["depot.ts"]
+    assert 'warehouse.release("a") + truck.unload()' in texts["run.ts"]
+    assert 'store.release("b")' in texts["run.ts"]

@@ -188,8 +188,18 @@ async def test_is_there_a_function_searches_the_catalogue_in_one_call(project, f
     assert outcome.kind == "answer" and "format_amount" in outcome.message
     [body] = fake_model.bodies()
     listing = body["messages"][-1]["content"]
-    assert "ledger.py: def format_amount(value):" in listing and "queue.js: export class Queue {" in listing
+    assert "ledger.py: def format_amount(value):" in listing and "class Queue" not in listing  # the likely ones
     assert "return" not in listing  # names and signatures, not bodies
+
+
+async def test_a_catalogue_answer_naming_nothing_gets_the_likeliest_from_the_map(project, fake_model):
+    fake_model.script("None of the functions matches.")
+    agent = agent_over(project, fake_model.base_url)
+
+    outcome = await agent.ask("which function parses an amount?")
+
+    assert outcome.kind == "answer"
+    assert "Closest by their names and descriptions:\n- ledger.py: def parse_amount(text):" in outcome.message
 
 
 async def test_what_a_class_defines_is_listed_from_the_map(project, fake_model):
@@ -198,3 +208,20 @@ async def test_what_a_class_defines_is_listed_from_the_map(project, fake_model):
     assert outcome.kind == "answer"
     assert "`Ledger.post`" in outcome.message and "`Ledger.total`" in outcome.message
     assert "Journal" not in outcome.message and fake_model.requests() == []
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbol", "new_name"),
+    [
+        ("Journal.post should be called record", Intent.RENAME, "Journal.post", "record"),
+        ("the total method of Ledger should be named balance", Intent.RENAME, "Ledger.total", "balance"),
+        ("parse_amount(\"1,5\") should return 1.5", Intent.FIX, "parse_amount", None),
+        ("format_amount gives 3.0 for 3 but should give 3.00", Intent.FIX, "format_amount", None),
+        ("Ledger#total should return 0 for an empty ledger", Intent.FIX, "Ledger.total", None),
+        ("can you type parse_amount?", Intent.TYPE_HINTS, "parse_amount", None),
+        ("format_amount should be faster", Intent.FIX, "format_amount", None),  # "should be": no new name
+    ],
+)
+async def test_statements_of_names_and_of_expected_behaviour(project, request_text, intent, symbol, new_name):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.new_name) == (intent, symbol, new_name)

@@ -26,6 +26,7 @@ CATALOGUE_PROMPT = """You are a senior engineer answering a question about a cod
 functions and classes (file, name, signature, first line of documentation). Name the matching
 ones with their file, or say that none matches. Answer briefly; do not invent names."""
 
+CATALOGUE_ENTRIES = 12
 MAX_LISTED = 60  # map answers longer than this are cut, with the count of the rest
 MAX_ANSWER_CHARS = 20_000
 
@@ -141,11 +142,13 @@ async def _explain(request: str, path: str | None, name: str | None, ctx: Action
 
 
 async def _search_catalogue(request: str, ctx: ActionContext) -> str:
-    """One call over the map's catalogue, the entries that share the most words with the
-    question first, as many as the window holds."""
-    entries = sorted(_catalogue(ctx), key=lambda entry: -_overlap(request, entry))
-    if not entries:
+    """One call over the map's catalogue: the entries that share the most words with the
+    question, at most a dozen (a small model picks better from fewer), as many as fit. When
+    the model's answer names none of them, the likeliest by their words are added."""
+    scored = sorted(((_overlap(request, entry), entry) for entry in _catalogue(ctx)), key=lambda pair: -pair[0])
+    if not scored:
         return "The workspace defines no functions or classes."
+    entries = [entry for score, entry in scored if score > 0][:CATALOGUE_ENTRIES] or [e for _, e in scored]
 
     def build(listing: str) -> list[dict[str, str]]:
         return [
@@ -166,7 +169,23 @@ async def _search_catalogue(request: str, ctx: ActionContext) -> str:
 
     ctx.progress("searching the workspace's functions…")
     reply = await ctx.chat_fitted(fitted)
-    return reply.text.strip() or "The model gave no answer."
+    answer = reply.text.strip() or "The model gave no answer."
+    names = {_entry_name(entry) for entry in entries}
+    if not any(re.search(rf"\b{re.escape(name)}\b", answer) for name in names if name):
+        likely = [entry for score, entry in scored[:3] if score > 0]
+        if likely:
+            answer += "\n\nClosest by their names and descriptions:\n" + "\n".join(f"- {entry}" for entry in likely)
+    return answer
+
+
+def _entry_name(entry: str) -> str:
+    """The defined name in a catalogue line ("src/a.js: function parseDuration(text) {")."""
+    signature = entry.split(": ", 1)[-1]
+    m = re.search(r"(?:def|class|function|fn|func|interface|type|enum|struct)\s+([A-Za-z_$][\w$]*)", signature)
+    if m:
+        return m.group(1)
+    m = re.match(r"\s*(?:export\s+)?(?:const|let|var)?\s*([A-Za-z_$][\w$]*)", signature)
+    return m.group(1) if m else ""
 
 
 def _catalogue(ctx: ActionContext) -> list[str]:
@@ -199,9 +218,17 @@ def _first_doc_line(lines: list[str], symbol: Symbol) -> str:
 
 
 def _overlap(request: str, entry: str) -> int:
-    wanted = {w for w in re.findall(r"[a-z]{3,}", request.lower())}
-    found = {w for w in re.findall(r"[a-z]{3,}", re.sub(r"([a-z])([A-Z])", r"\1 \2", entry).lower().replace("_", " "))}
-    return len(wanted & found)
+    """Words the question and a catalogue line share, camelCase and snake_case split and
+    simple endings dropped ("parses" ~ "parse", "seconds" ~ "second")."""
+    return len(_stems(request) & _stems(re.sub(r"([a-z])([A-Z])", r"\1 \2", entry).replace("_", " ")))
+
+
+_STOP = frozenset("the and for that which what there any does function functions class code with from into".split())
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z]{3,}", text.lower())
+    return {re.sub(r"(?:ing|ed|es|s)$", "", word) or word for word in words if word not in _STOP}
 
 
 def _messages(request: str, path: str, excerpt: str) -> list[dict[str, str]]:

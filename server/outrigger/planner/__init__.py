@@ -58,13 +58,20 @@ async def make_plan(
 
     messages = plan_messages(request, project_map.files(), cursor_name)
     reply = await structured_reply(model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
-    plan = merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
+    plan = oriented(
+        merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
+        project_map,
+    )
     if routing and (why := contradicts_rename(text, plan, project_map)):
-        # Once, with the contradiction stated: small models call "give X the name Y" an edit.
+        # Once, with the contradiction stated: small models call "give X the name Y" an edit,
+        # and "X should return Y" a rename of X to X.
         retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
         reply = await structured_reply(model, retry, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
-        plan = merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
-    plan = _with_question(_located(oriented(plan, project_map), text, cursor), text, project_map)
+        plan = oriented(
+            merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
+            project_map,
+        )
+    plan = _with_question(_located(plan, text, cursor), text, project_map)
     if missing := leaves_out(plan, text, project_map):
         # A request with several steps is never carried out as one of them.
         return await _model_task(request, project_map, model, guards, stats, f"it must also cover {', '.join(missing)}")

@@ -17,6 +17,17 @@ NAMING = re.compile(
     r"|make\s+it|should\s+be|to\s+be)\b|→|->|=>",
     re.I,
 )
+# A plain word right after a naming cue is the new name: "should be called enqueue".
+_CUED_NAME = re.compile(
+    rf"\b(?:called|named|name\s+it|call\s+it|renamed?\s+(?:it\s+)?to)\s+`?({WORD})`?(?![\w.(])", re.I
+)
+# What the code should do, said as a statement: "scale(3) should return 9", "it gives 62
+# but should be 62.5", "last should return the most recent track": a fix.
+_EXPECTED = re.compile(
+    r"\bshould\s+(?:return|give|be|produce|yield|output|print|raise|throw|accept|handle|work)\b"
+    r"|\b(?:returns|gives|produces|prints)\b.*\b(?:instead\s+of|but\s+should|should)\b|\bexpected\b",
+    re.I,
+)
 _ARROW = re.compile(rf"`?({WORD}(?:\.{WORD})?)`?\s*(?:→|->|=>)\s*`?({WORD})`?")
 _TOKEN = re.compile(rf"`[^`\s]+`|{WORD}(?:\.{WORD})*")
 # Words of requests themselves: a function may be called `update`, but "update the docs"
@@ -84,6 +95,8 @@ def plan_from_names(text: str, project_map: ProjectMap, instruction: str) -> Pla
     if intent in (Intent.DOCSTRING, Intent.TYPE_HINTS):
         also = [Target(symbol=name, file=file) for name in mentioned[1:]]
         return Plan(intent=intent, symbol=mentioned[0], file=file, also=also, instruction=instruction)
+    if intent is Intent.REWRITE and _EXPECTED.search(text):
+        intent = Intent.FIX
     if intent is Intent.FIX or (
         intent is Intent.REWRITE and (_MODIFYING_VERBS.match(text) or _NEW_PARAMETER.search(text))
     ):
@@ -98,13 +111,29 @@ def _rename(text: str, mentioned: list[str], project_map: ProjectMap) -> tuple[s
         if project_map.find(old) and not project_map.find(new):
             return old, new
     fresh = new_names(text, project_map)
+    if not fresh:
+        fresh = [
+            word
+            for word in _CUED_NAME.findall(text)
+            if word.lower() not in _REQUEST_WORDS and not project_map.find(word) and word.isidentifier()
+        ][:1]
     if len(mentioned) == 1 and len(fresh) == 1:
         return mentioned[0], fresh[0]
     return None
 
 
 def contradicts_rename(text: str, plan: Plan, project_map: ProjectMap) -> str | None:
-    """Why a model's edit plan is really a rename, or None: naming words and a new identifier."""
+    """Why a model's plan is wrong about renaming, or None: an edit plan for a request with
+    naming words and a new identifier, or a rename plan with no new name from the request."""
+    if plan.intent is Intent.RENAME:
+        words = set(re.findall(rf"{WORD}", text))
+        if not plan.new_name or plan.new_name == plan.symbol or plan.new_name not in words:
+            return (
+                f"The request gives `{plan.symbol}` no new name"
+                + (f" (`{plan.new_name}` is not in it)" if plan.new_name and plan.new_name not in words else "")
+                + '. If it asks to change what the code does, the intent is "fix" or "rewrite", not "rename".'
+            )
+        return None
     if not plan.intent.edits_symbols or not NAMING.search(text):
         return None
     fresh = new_names(text, project_map)

@@ -70,7 +70,7 @@ def edit_intent(request: str) -> Intent:
     if re.search(_DOC_WORDS, request, re.I):
         if not _FIX_WORDS.search(request) and not re.search(r"\brewrite\b|" + _TYPE_WORDS, request, re.I):
             return Intent.DOCSTRING
-    if re.search(_TYPE_WORDS, request, re.I):
+    if re.search(_TYPE_WORDS, request, re.I) or re.match(r"^\s*(?:please\s+)?type\s+\S", request, re.I):
         return Intent.TYPE_HINTS
     if _FIX_WORDS.search(request):
         return Intent.FIX

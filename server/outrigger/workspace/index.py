@@ -210,10 +210,16 @@ class ProjectMap:
         if len(by_file) == 1:
             return self._in_file(name, next(iter(by_file)), line)
         if by_file:
-            first = sorted(by_file)[0]
+            found = sorted(self.find(name), key=lambda s: (s.path, s.range.start))
+            options = ", ".join(f"`{s.qualified_name}` ({s.path}:{s.range.start.line + 1})" for s in found)
+            example = found[-1]
+            how = [f"with its file (“{name} in {example.path}”)"]
+            if any(s.container for s in found):
+                how.insert(0, f"with its class (`{next(s for s in found if s.container).qualified_name}`)")
+            how.append(f"with its line ({example.path}:{example.range.start.line + 1})")
             raise Refused(
-                f"`{name}` is defined in {len(by_file)} files ({_listing(sorted(by_file))}); say which one you mean, "
-                f"e.g. “{name} in {first}”."
+                f"`{name}` is defined {len(found)} times: {options}. Name the one you mean "
+                f"{', '.join(how[:-1])} or {how[-1]}, or put the cursor on it."
             )
         similar = self.close_matches(name)
         hint = f"; did you mean {_listing(similar)}?" if similar else "."

@@ -90,17 +90,43 @@ def _definitions(script, where: Range) -> set[tuple[Path, int]]:
 
 
 def _by_class_body(project_map: ProjectMap, symbol: Symbol, occurrences: dict[str, list[Range]]) -> References:
+    """Without a type checker, what is certain: the definition, `this.name` / `self.name` in its
+    own class, and `x.name` where the function says what `x` is (`x: Warehouse`, `x = new
+    Warehouse(…)`). Another class's definition of the name is that class's; the rest is unsure."""
     found = References()
     owner = next(
         (s for s in project_map.find(symbol.container or "", symbol.path) if s.range.contains(symbol.range)), None
     )
+    others = {(s.path, s.selection.start) for s in project_map.find(symbol.name) if s != symbol}
+    classes_with_it = {s.container for s in project_map.find(symbol.name) if s.container}
     for path, ranges in occurrences.items():
         lines = project_map.workspace.read(path).split("\n")
         for where in ranges:
+            if (path, where.start) in others:
+                continue  # another class's own definition
             before = lines[where.start.line][: where.start.character]
             own_body = owner is not None and path == symbol.path and owner.range.contains(where)
             if where == symbol.selection or (own_body and re.search(r"\b(?:this|self)\s*(?:\.|->)\s*$", before)):
                 found.add(path, where)
-            else:
+                continue
+            receiver_type = _receiver_type(project_map, path, where, before, lines)
+            if receiver_type == symbol.container:
+                found.add(path, where)
+            elif receiver_type not in classes_with_it:
                 found.unsure.append((path, where))
     return found
+
+
+def _receiver_type(project_map: ProjectMap, path: str, where: Range, before: str, lines: list[str]) -> str | None:
+    """The class the enclosing function declares the receiver of `x.name` to be, or None."""
+    m = re.search(r"([A-Za-z_$][\w$]*)\s*\??\.\s*$", before)
+    if m is None:
+        return None
+    receiver = re.escape(m.group(1))
+    enclosing = project_map.symbol_at(path, where.start)
+    first, last = (enclosing.range.start.line, enclosing.range.end.line) if enclosing else (0, len(lines) - 1)
+    scope = "\n".join(lines[first : last + 1])
+    declared = re.search(rf"\b{receiver}\s*\??\s*:\s*([A-Z][\w$]*)\b", scope) or re.search(
+        rf"\b{receiver}\s*=\s*new\s+([A-Z][\w$]*)\b", scope
+    )
+    return declared.group(1) if declared else None
