@@ -306,3 +306,27 @@ async def test_cancelling_a_task_between_steps_leaves_nothing_behind(client, web
         renamed = await editor.ask("rename handleLogin to handleSignIn")  # the server goes on
     assert renamed["kind"] == "edit", renamed
     assert len(editor.applied) == 1
+
+
+# -- what the checks found, before the user decides ----------------------------------------
+
+
+async def test_the_checks_notes_are_in_the_preview_before_the_user_decides(client, office, fake_model):
+    """With `tests.onFailure: "warn"` a change that breaks the tests is offered with the
+    failure shown: the warning must be in what the editor previews, not only in the result
+    that arrives after the user applied it."""
+    editor = Editor(client, office)
+    await editor.start(model_url=fake_model.base_url, tests={"onFailure": "warn"})
+    editor.accept = False
+    fake_model.script("from people import create_user\n\n\ndef test_wrong():\n    assert create_user('a') == 3\n")
+
+    warned = await editor.ask("create tests/test_people.py with tests for create_user")
+    moved = await editor.ask(MOVE)
+
+    assert warned["kind"] == "not-applied", warned
+    [breaking, passing] = [params.edit.change_annotations["outrigger"] for params in editor.declined]
+    assert "Warning: This change makes the project's tests fail" in breaking.description
+    assert "test_wrong" in breaking.description
+    assert "pass with this change" in passing.description
+    assert moved["kind"] == "not-applied"
+    assert not (office / "tests/test_people.py").exists() and not (office / "dates.py").exists()

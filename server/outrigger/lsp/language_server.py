@@ -340,7 +340,11 @@ class OutriggerServer(LanguageServer):
             session.root,
             self.encoding,
             document_changes=document_changes,
-            annotation=convert.change_annotation(outcome.message, request, outcome.edits) if annotations else None,
+            annotation=(
+                convert.change_annotation(outcome.message, request, outcome.edits, outcome.notes)
+                if annotations
+                else None
+            ),
             step_labels=_step_labels(outcome),
         )
         try:
