@@ -11,12 +11,14 @@ import time
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 from pytest_lsp import LanguageClient, client_capabilities
 
 from fake_model import FakeModel
 
 SERVER = [sys.executable, "-m", "outrigger", "lsp"]
 COMMANDS = ["outrigger.ask", "outrigger.history", "outrigger.status", "outrigger.undo"]
+LANGUAGE_IDS = {".js": "javascript", ".ts": "typescript", ".py": "python"}
 
 JSDOC_REPLY = """```javascript
 /**
@@ -31,18 +33,31 @@ function validateUser(user) {
 
 
 class GatedFake(FakeModel):
-    """The fake model, holding each reply until the test opens the gate: the model is
-    "thinking" for exactly as long as the test needs."""
+    """The fake model, holding each reply until the test opens the gate (every reply from then
+    on) or lets one through: the model is "thinking" for exactly as long as the test needs."""
 
     def __init__(self) -> None:
         super().__init__()
         self.gate = threading.Event()
         self.arrived = threading.Event()
+        self.arrivals = 0  # model calls received so far, held or answered
+        self._passes = threading.Semaphore(0)
+
+    def let_one_through(self) -> None:
+        self._passes.release()
 
     def _next(self, path, headers, body):
+        with self._lock:
+            self.arrivals += 1
         self.arrived.set()
-        self.gate.wait(30)
+        deadline = time.monotonic() + 30
+        while not self.gate.is_set() and not self._passes.acquire(timeout=0.02) and time.monotonic() < deadline:
+            pass
         return super()._next(path, headers, body)
+
+
+class EditRejected(Exception):
+    """A workspace edit the editor cannot make (its message is the failure reason)."""
 
 
 class Editor:
@@ -78,10 +93,13 @@ class Editor:
         timeout: float = 20,
         encodings: list[types.PositionEncodingKind] | None = None,
         folders: list[Path] | None = None,
+        capabilities: types.ClientCapabilities | None = None,
         **options,
     ) -> types.InitializeResult:
+        """Initialize as `editor` (pytest-lsp's capability sets of real editors), or with
+        `capabilities` of the test's own."""
         model = {"baseUrl": model_url, "timeoutSeconds": timeout} if model_url else {}
-        capabilities = client_capabilities(editor)
+        capabilities = capabilities or client_capabilities(editor)
         if encodings:
             capabilities.general = types.GeneralClientCapabilities(position_encodings=encodings)
         return await self.client.initialize_session(
@@ -99,12 +117,19 @@ class Editor:
         uri = self.uri(path)
         text = (self.root / path).read_text()
         self.buffers[uri] = (text, 1)
+        language = LANGUAGE_IDS.get(Path(path).suffix, "plaintext")
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="javascript", version=1, text=text)
+                text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
             )
         )
         return uri
+
+    def close(self, uri: str) -> None:
+        del self.buffers[uri]
+        self.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
 
     def change(self, uri: str, text: str) -> None:
         version = self.buffers[uri][1] + 1
@@ -147,22 +172,84 @@ class Editor:
         )
 
     def _apply_edit(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        """As VS Code does: every change checked first (versions, files to create or delete),
+        then all of them applied, or none; open documents change in their buffers, other files
+        on disk, and the server's file watcher hears of what changed on disk."""
         if not self.accept:
             self.declined.append(params)
             return types.ApplyWorkspaceEditResult(applied=False, failure_reason="the user cancelled the preview")
+        try:
+            proposed = self._proposed(params.edit)
+        except EditRejected as error:
+            self.declined.append(params)
+            return types.ApplyWorkspaceEditResult(applied=False, failure_reason=str(error))
         self.applied.append(params)
-        edit = params.edit
-        if edit.document_changes is not None:
-            per_uri = [(change.text_document.uri, change.edits) for change in edit.document_changes]
-        else:
-            per_uri = list((edit.changes or {}).items())
-        for uri, text_edits in per_uri:
-            if uri in self.buffers:
-                self.change(uri, apply_text_edits(self.buffers[uri][0], text_edits))
+        events = []
+        for uri, text in proposed.items():
+            path = Path(to_fs_path(uri))
+            if text is None:
+                if uri in self.buffers:
+                    self.close(uri)
+                path.unlink()
+                events.append(types.FileEvent(uri=uri, type=types.FileChangeType.Deleted))
+            elif uri in self.buffers:
+                self.change(uri, text)
             else:  # not open: this editor writes the file
-                path = Path(uri.removeprefix("file://"))
-                path.write_text(apply_text_edits(path.read_text(), text_edits))
+                created = not path.exists()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+                kind = types.FileChangeType.Created if created else types.FileChangeType.Changed
+                events.append(types.FileEvent(uri=uri, type=kind))
+        if events and any(r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES for r in self.registrations):
+            self.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=events))
         return types.ApplyWorkspaceEditResult(applied=True)
+
+    def _proposed(self, edit: types.WorkspaceEdit) -> dict[str, str | None]:
+        """uri → the text it would have (None: deleted), in the order of the changes;
+        EditRejected when any change cannot be made."""
+        proposed: dict[str, str | None] = {}
+
+        def current(uri: str) -> str | None:
+            if uri in proposed:
+                return proposed[uri]
+            if uri in self.buffers:
+                return self.buffers[uri][0]
+            path = Path(to_fs_path(uri))
+            return path.read_text() if path.exists() else None
+
+        if edit.document_changes is None:
+            changes = [
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None), edits=edits
+                )
+                for uri, edits in (edit.changes or {}).items()
+            ]
+        else:
+            changes = edit.document_changes
+        for change in changes:
+            if isinstance(change, types.CreateFile):
+                options = change.options or types.CreateFileOptions()
+                if current(change.uri) is not None and not (options.overwrite or options.ignore_if_exists):
+                    raise EditRejected(f"{change.uri} already exists")
+                if current(change.uri) is None or options.overwrite:
+                    proposed[change.uri] = ""
+            elif isinstance(change, types.DeleteFile):
+                if current(change.uri) is None:
+                    if not (change.options and change.options.ignore_if_not_exists):
+                        raise EditRejected(f"{change.uri} does not exist")
+                    continue
+                proposed[change.uri] = None
+            elif isinstance(change, types.TextDocumentEdit):
+                uri, version = change.text_document.uri, change.text_document.version
+                if version is not None and uri in self.buffers and self.buffers[uri][1] != version:
+                    raise EditRejected(f"{uri} is at version {self.buffers[uri][1]}, the edit is for {version}")
+                text = current(uri)
+                if text is None:
+                    raise EditRejected(f"{uri} does not exist")
+                proposed[uri] = apply_text_edits(text, change.edits)
+            else:
+                raise EditRejected(f"this editor does not {type(change).__name__}")
+        return proposed
 
     def shown(self, kind: types.MessageType | None = None) -> list[str]:
         return [m.message for m in self.client.messages if kind is None or m.type == kind]

@@ -268,7 +268,10 @@ def test_require_symbol_defined_in_several_files(tmp_path):
 
 
 def test_require_symbol_across_files_offers_classes(tmp_path):
-    files = {"q.js": "class Queue {\n  push(x) {}\n}\nclass Stack {\n  push(x) {}\n}\n", "l.js": "function push(x) {}\n"}
+    files = {
+        "q.js": "class Queue {\n  push(x) {}\n}\nclass Stack {\n  push(x) {}\n}\n",
+        "l.js": "function push(x) {}\n",
+    }
     project_map = project(tmp_path, files=files)
     with pytest.raises(Refused) as error:
         project_map.require_symbol("push", None)

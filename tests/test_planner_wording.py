@@ -215,7 +215,7 @@ async def test_what_a_class_defines_is_listed_from_the_map(project, fake_model):
     [
         ("Journal.post should be called record", Intent.RENAME, "Journal.post", "record"),
         ("the total method of Ledger should be named balance", Intent.RENAME, "Ledger.total", "balance"),
-        ("parse_amount(\"1,5\") should return 1.5", Intent.FIX, "parse_amount", None),
+        ('parse_amount("1,5") should return 1.5', Intent.FIX, "parse_amount", None),
         ("format_amount gives 3.0 for 3 but should give 3.00", Intent.FIX, "format_amount", None),
         ("Ledger#total should return 0 for an empty ledger", Intent.FIX, "Ledger.total", None),
         ("can you type parse_amount?", Intent.TYPE_HINTS, "parse_amount", None),

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // End-to-end check of the Outrigger extension in real VS Code (code-server) driven by headless
 // Chromium, on a two-folder workspace (js_auth + py_items) and the real embedded model:
-//   activation and the status bar · the first start's progress with percentages · a
-//   three-file rename through the refactor preview · a one-file JSDoc from the lightbulb,
-//   reviewed as a diff and accepted with one click, undone with one Ctrl+Z · a one-file edit
+//   activation and the status bar · a three-file rename through the refactor preview · a
+//   one-file JSDoc from the lightbulb (the first start's progress with percentages), reviewed
+//   as a diff and accepted with one click, undone with one Ctrl+Z · a one-file edit
 //   rejected (nothing left behind) · Undo Last Action · Show History · a long answer as a
-//   markdown preview · a question in the second folder · Select Model / Endpoint to a dead
+//   markdown preview · a question in the second folder · a multi-file task there (two moves
+//   into new files) through the refactor preview, then undone · Select Model / Endpoint to a dead
 //   endpoint (status: unreachable) and back to the embedded model (status: ready).
 // Screenshots of each flow go to <run dir>/screenshots (--screenshots DIR copies them there).
 // Run `bash setup.sh` once first.
@@ -242,6 +243,14 @@ function listing(root) {
   return out.sort().join("\n");
 }
 
+/** Every file under a folder with its text: to prove a flow put everything back. */
+function contents(root) {
+  return listing(root)
+    .split("\n")
+    .map((file) => `${file}\n${readFileSync(join(root, file), "utf8")}`)
+    .join("\n---\n");
+}
+
 const dirtyTabs = (page) => page.locator(".tabs-container .tab.dirty").count();
 
 /** The review of a one-file edit: the diff editor with Outrigger's Accept in its title bar. */
@@ -265,19 +274,36 @@ async function goToSymbol(page, file, symbol) {
 
 // ---- the flows ---------------------------------------------------------------------------
 
-// The first model call starts the embedded model: its (replayed) download reports
-// percentages, which the notification and the status bar show. Then the model plans a rename
-// of three files, which opens VS Code's refactor preview.
+// A rename of three files (the rules plan it, the edit is computed from the map): VS Code's
+// refactor preview.
 async function multiFileRename(page, root, shot) {
   const files = ["src/auth.js", "src/user.js", "test.js"].map((f) => join(root, f));
   const before = files.map((f) => readFileSync(f, "utf8"));
-  if (!step("Ask… a rename the model plans", await ask(page, "validateToken should be called checkToken"))) return;
+  if (!step("Ask… a rename", await ask(page, "validateToken should be called checkToken"))) return;
+  const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
+  const previewShown = await apply.waitFor({ state: "visible", timeout: askTimeoutMs }).then(() => true, () => false);
+  await shot("02-multi-file-preview");
+  if (!step("a three-file edit opens the refactor preview", previewShown, previewShown ? "" : (await notifications(page)).join(" | "))) return;
+  await applyRefactorPreview(page, apply);
+  const after = [];
+  for (const f of files) {
+    after.push(await waitForFile(f, (t) => t.includes("checkToken")));
+  }
+  // Identifier occurrences only: a comment in user.js still says "validateToken".
+  const renamed = after.every((t, i) => t !== before[i] && t.includes("checkToken")) && !/\bvalidateToken\b/.test(after[0]);
+  step("the rename is on disk in all three files", renamed, renamed ? "" : after.map((t) => t.slice(0, 120)).join(" | "));
+  step("its result notification", (await waitForToast(page, "Renamed")) !== "");
+}
 
+/**
+ * The first model call starts the embedded model: its (replayed) download reports percentages,
+ * which the request's notification and the status bar show. Watches them until `target` shows.
+ */
+async function watchFirstStart(page, shot, target) {
   const seen = new Set();
   let shotTaken = false;
-  const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
   const end = Date.now() + askTimeoutMs;
-  while (Date.now() < end && !(await apply.isVisible().catch(() => false))) {
+  while (Date.now() < end && !(await target.isVisible().catch(() => false))) {
     const texts = [...(await notifications(page)), await statusBar(page)].join(" | ");
     for (const match of texts.matchAll(/\((\d+)%\)|starting (\d+)%/g)) {
       seen.add(`${match[1] ? "notification" : "status bar"} ${match[1] ?? match[2]}%`);
@@ -294,25 +320,6 @@ async function multiFileRename(page, root, shot) {
     shown.some((s) => s.startsWith("notification") && !s.endsWith(" 0%")) && shown.some((s) => s.startsWith("status bar")),
     shown.join(", "),
   );
-  const previewShown = await apply.isVisible().catch(() => false);
-  await shot("02-multi-file-preview");
-  if (!step("a three-file edit opens the refactor preview", previewShown, previewShown ? "" : (await notifications(page)).join(" | "))) return;
-  // Edits marked needsConfirmation start unticked in the refactor preview (checked =
-  // !needsConfirmation): tick them, as a user must, then Apply.
-  const boxes = page.locator(".bulk-edit-panel .edit-checkbox:not(.checked)");
-  for (let i = 0; i < 50 && (await boxes.count()) > 0; i++) {
-    await boxes.first().click({ timeout: 3000 }).catch(() => undefined);
-    await page.waitForTimeout(300);
-  }
-  await apply.click();
-  const after = [];
-  for (const f of files) {
-    after.push(await waitForFile(f, (t) => t.includes("checkToken")));
-  }
-  // Identifier occurrences only: a comment in user.js still says "validateToken".
-  const renamed = after.every((t, i) => t !== before[i] && t.includes("checkToken")) && !/\bvalidateToken\b/.test(after[0]);
-  step("the rename is on disk in all three files", renamed, renamed ? "" : after.map((t) => t.slice(0, 120)).join(" | "));
-  step("its result notification", (await waitForToast(page, "Renamed")) !== "");
 }
 
 // The lightbulb on validateUser → "Add JSDoc" → the model writes it → a diff review → one click
@@ -332,6 +339,8 @@ async function acceptOneFileEdit(page, root, shot) {
   await shot("03-lightbulb");
   if (!step("lightbulb offers “Add JSDoc to `validateUser`”", action !== undefined)) return undefined;
   await action.click();
+  // The first request that needs the model: it starts here.
+  await watchFirstStart(page, shot, page.locator(".editor-actions .action-label[aria-label*='Accept Change']").first());
   const accept = await waitForReview(page);
   await shot("04-review-diff");
   if (!step("a one-file edit opens as a diff with Accept in its title bar", accept !== undefined, (await notifications(page)).join(" | "))) return undefined;
@@ -438,6 +447,100 @@ async function secondFolder(page, shot) {
   const toast = await waitForToast(page, "items.py", 60000);
   await shot("09-second-folder");
   step("answered from the second folder's map", /get_item.*items\.py:\d+/.test(toast), toast || (await notifications(page)).join(" | "));
+}
+
+// A multi-file task in the Python folder (py_items, which has tests), computed without the
+// model: two moves, each into a new file. One refactor preview shows the new files next to
+// the changed ones and, grouped by type, the task's steps; once applied the new files are on
+// disk, the functions gone from their old files and the folder's own tests pass. Undo Last
+// Action takes the whole task back, deleting the new files.
+const TASK = "move get_item_count out of items.py into a new counts.py, then move describe out of store.py into a new describing.py";
+
+/** Ticks every change of the refactor preview (edits that need confirmation start unticked), then Apply. */
+async function applyRefactorPreview(page, apply) {
+  const boxes = page.locator(".bulk-edit-panel .edit-checkbox:not(.checked)");
+  for (let i = 0; i < 50 && (await boxes.count()) > 0; i++) {
+    await boxes.first().click({ timeout: 3000 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+  }
+  await apply.click();
+}
+
+async function waitUntil(condition, ms = 20000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end && !condition()) {
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return condition();
+}
+
+async function multiFileTask(page, root, shot) {
+  const created = ["counts.py", "describing.py"].map((f) => join(root, f));
+  const before = contents(root);
+  const [items, store] = ["items.py", "store.py"].map((f) => join(root, f));
+  if (!step("open items.py (py_items)", await openFile(page, "items.py"))) return;
+  if (!step("Ask… a task of two moves into new files", await ask(page, TASK))) return;
+  const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
+  const previewShown = await apply.waitFor({ state: "visible", timeout: askTimeoutMs }).then(() => true, () => false);
+  if (!step("the task opens the refactor preview", previewShown, previewShown ? "" : (await notifications(page)).join(" | "))) return;
+  const told = await waitForToast(page, "tick them, then Apply", 5000);
+  step("the request's notification says to tick the changes and Apply", told !== "", (await notifications(page)).join(" | "));
+  // The preview lists files; grouped by type, it lists the task's steps (one change annotation each).
+  await page.locator(".part.panel .action-label[aria-label='Maximize Panel']").click().catch(() => undefined);
+  await page.locator(".part.panel .action-label[aria-label='Group Changes By Type']").first().click().catch(() => undefined);
+  await page.waitForTimeout(1500);
+  const previewText = (await page.locator(".bulk-edit-panel").innerText().catch(() => "")).replace(/\s+/g, " ");
+  await shot("12-task-preview");
+  step("… with the new files counts.py and describing.py", /counts\.py.*\(creating\)/.test(previewText) && /describing\.py.*\(creating\)/.test(previewText), previewText.slice(0, 300));
+  step(
+    "… grouped under the task's steps",
+    /Step 1: move `?get_item_count`? from items\.py to counts\.py/.test(previewText) && /Step 2: move `?describe`? from store\.py to describing\.py/.test(previewText),
+    previewText.slice(0, 400),
+  );
+  step("nothing is on disk before Apply", contents(root) === before);
+  await applyRefactorPreview(page, apply);
+  await waitUntil(() => created.every((f) => existsSync(f)));
+  const [counts, describing] = await Promise.all(created.map((f) => (existsSync(f) ? waitForFile(f, (t) => t.includes("def ")) : "")));
+  step("Apply: the new files are on disk", counts.includes("def get_item_count():") && describing.includes("def describe(ids):"), `${counts.slice(0, 80)} | ${describing.slice(0, 80)}`);
+  const itemsAfter = await waitForFile(items, (t) => !t.includes("def get_item_count"));
+  const storeAfter = await waitForFile(store, (t) => !t.includes("def describe"));
+  step("… and the functions are gone from items.py and store.py", !itemsAfter.includes("def get_item_count") && !storeAfter.includes("def describe"));
+  const toast = await waitForToast(page, "Moved", 20000);
+  await shot("13-task-applied");
+  step("the result names both moves and the tests' result", /Moved `get_item_count`.*moved `describe`/.test(toast) && /pass with this change/.test(toast), toast);
+  // "Show Diff": the plan's steps and the checks' notes above the diff.
+  await page.locator(".notifications-toasts .notification-list-item", { hasText: "Moved" }).locator(".monaco-button", { hasText: "Show Diff" }).first().click().catch(() => undefined);
+  const tab = page.locator(".tab", { hasText: "Outrigger change.diff" }).first();
+  await tab.waitFor({ state: "visible", timeout: 10000 }).catch(() => undefined);
+  await page.waitForTimeout(1000);
+  const shownDoc = (await page.locator(".editor-group-container.active .monaco-editor .view-lines").first().innerText().catch(() => "")).replace(/\u00a0/g, " ");
+  await shot("14-task-change-document");
+  step(
+    "Show Diff: the task's steps and the tests' result above the diff",
+    /# Plan: task of 2 steps/.test(shownDoc) && /# {3}2\. move `describe` from store\.py to describing\.py/.test(shownDoc) && /# The project's tests .* pass with this change/.test(shownDoc) && /\+\+\+ b\/counts\.py/.test(shownDoc),
+    shownDoc.slice(0, 400),
+  );
+  await page.keyboard.press("Control+W");
+  await waitForFile(join(root, "tests/test_items.py"), (t) => t.includes("from describing import describe"));
+  const tests = spawnSync(python, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 120000,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" }, // leave the folder as the undo must find it
+  });
+  step("the folder's own tests pass on the applied task", tests.status === 0, (tests.stdout || tests.stderr || "").trim().split("\n").pop());
+
+  if (!step("Undo Last Action runs (the whole task)", await command(page, "Undo Last Action"))) return;
+  const undoShown = await apply.waitFor({ state: "visible", timeout: 60000 }).then(() => true, () => false);
+  if (!step("the undo of a task opens the refactor preview", undoShown, (await notifications(page)).join(" | "))) return;
+  await page.waitForTimeout(1000);
+  const undoText = (await page.locator(".bulk-edit-panel").innerText().catch(() => "")).replace(/\s+/g, " ");
+  await shot("15-task-undo-preview");
+  step("… deleting the files the task created", /counts\.py\s*py_items\s*\(deleting\)/.test(undoText) && /describing\.py\s*py_items\s*\(deleting\)/.test(undoText), undoText.slice(0, 300));
+  await applyRefactorPreview(page, apply);
+  await waitUntil(() => created.every((f) => !existsSync(f)));
+  await waitUntil(() => contents(root) === before);
+  step("undo: the new files are deleted, every file as before", contents(root) === before, listing(root).replace(/\n/g, " "));
 }
 
 // Select Model / Endpoint from the status bar: a dead endpoint shows as unreachable, the
@@ -622,6 +725,7 @@ async function main() {
     await undoAndHistory(page, jsRoot, withoutJsdoc, shot);
     await longAnswer(page, shot);
     await secondFolder(page, shot);
+    await multiFileTask(page, join(workspace, "py_items"), shot);
     await selectModel(page, workspaceFile, shot);
   } finally {
     await browser?.close().catch(() => undefined);

@@ -29,7 +29,10 @@ h.run(function()
   h.check(#vim.tbl_filter(function(w) return vim.api.nvim_win_get_config(w).relative ~= '' end, vim.api.nvim_list_wins()) == 0,
     'the floating diff is still open')
 
-  -- Discarding: nothing changes and nothing is remembered.
+  -- Discarding: nothing changes and nothing is remembered. (Neovim tells the server of the
+  -- rename in test.js, a file it loaded to apply it, after debounce_text_changes: wait as
+  -- long as a person would before the next request.)
+  vim.wait(400)
   h.answers = { 2 }
   local before = h.text(buf)
   result = h.exec(client, buf, 'outrigger.ask', { { request = 'rename checkToken to verifyToken' } })

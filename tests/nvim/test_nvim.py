@@ -15,6 +15,7 @@ import pytest
 from agent_helpers import copy_fixture
 from test_lsp_server import JSDOC_REPLY
 from test_lsp_status_answers import LONG_ANSWER
+from test_tasks import PEOPLE_PY, REPORT_PY, ROUTES_JS, ROUTES_TEST, SESSION_JS, SIGNUP_PY, TESTS_PY, UTILS_PY
 
 HERE = Path(__file__).parent
 DOCS = HERE.parents[1] / "docs" / "neovim.md"
@@ -107,3 +108,63 @@ def test_neovim_forwards_another_language_servers_symbols(tmp_path, fake_model):
 
     assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
     assert fake_model.requests() == []
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
+def office(tmp_path: Path) -> Path:
+    """A Python project with tests (pytest, configured in pyproject.toml: the root marker)."""
+    files = {
+        "utils.py": UTILS_PY,
+        "report.py": REPORT_PY,
+        "people.py": PEOPLE_PY,
+        "signup.py": SIGNUP_PY,
+        "old_api.py": "def legacy():\n    return 1\n",
+        "tests/test_office.py": TESTS_PY,
+        "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n',
+    }
+    return write_project(tmp_path / "office", files)
+
+
+def test_neovim_reviews_and_applies_tasks_that_create_and_delete_files(tmp_path, fake_model):
+    workspace = office(tmp_path)
+
+    run = run_nvim("tasks.lua", workspace, fake_model.base_url, tmp_path)
+
+    assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
+    assert fake_model.requests() == []  # moves and deletions are computed, not written by the model
+    assert "def format_date" in (workspace / "dates.py").read_text()
+    assert not (workspace / "loud.py").exists()
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=workspace, capture_output=True, text=True
+    )
+    assert tests.returncode == 0, tests.stdout  # the task as saved fits together
+
+
+def test_neovim_reviews_a_task_the_model_writes_step_by_step(tmp_path, fake_model):
+    workspace = write_project(
+        tmp_path / "web",
+        {
+            "src/session.js": SESSION_JS,
+            "src/routes.js": ROUTES_JS,
+            "test.js": ROUTES_TEST,
+            "package.json": '{"name": "web", "scripts": {"test": "node test.js"}}',
+        },
+    )
+    fake_model.script(
+        "function logout(session) {\n  session.active = false;\n}\n",
+        'function handleLogout(req) {\n  logout(req.session);\n  return "bye";\n}\n',
+    )
+
+    run = run_nvim("model_task.lua", workspace, fake_model.base_url, tmp_path)
+
+    assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
+    assert len(fake_model.requests()) == 2  # one call per file
+    logged_out = "const r = require('./src/routes'); const q = {user: 'a'}; r.handleLogin(q); r.handleLogout(q);"
+    check = subprocess.run(["node", "-e", logged_out + " process.exit(q.session.active ? 1 : 0);"], cwd=workspace)
+    assert check.returncode == 0  # saved with :wall, the two files work together

@@ -184,13 +184,16 @@ def _annotated(edits: list[types.TextEdit], annotation_id: str) -> list[types.Te
     return [types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=annotation_id) for e in edits]
 
 
-def change_annotation(summary: str, request: str, edits: list[FileEdit]) -> types.ChangeAnnotation:
-    """What a confirmation prompt shows: the one-sentence summary as the label; the request
-    and the lines each file gains and loses as the description (Neovim's "Apply all
-    changes?" prints both). needs_confirmation makes editors ask before applying."""
+def change_annotation(
+    summary: str, request: str, edits: list[FileEdit], notes: Iterable[str] = ()
+) -> types.ChangeAnnotation:
+    """What a confirmation prompt shows: the one-sentence summary as the label; the request,
+    the lines each file gains and loses, and what the checks found (the project's tests, a
+    warning that they fail) as the description (Neovim's "Apply all changes?" prints both):
+    the user decides knowing them. needs_confirmation makes editors ask before applying."""
     counts = ", ".join(f"{edit.path} {_line_counts(edit)}" for edit in edits)
-    description = f"Outrigger: {request.strip()} · {counts}" if counts else f"Outrigger: {request.strip()}"
-    return types.ChangeAnnotation(label=summary, needs_confirmation=True, description=description)
+    parts = [f"Outrigger: {request.strip()}", *([counts] if counts else []), *notes]
+    return types.ChangeAnnotation(label=summary, needs_confirmation=True, description=" · ".join(parts))
 
 
 def _line_counts(edit: FileEdit) -> str:

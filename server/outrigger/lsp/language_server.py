@@ -318,9 +318,13 @@ class OutriggerServer(LanguageServer):
             return AskResult(kind="not-applied", message=message, preview=outcome.preview, plan=plan, notes=notes)
 
         needed = convert.needs_resource_operations(outcome.edits)
+        document_changes = bool(self.capability("workspace.workspace_edit.document_changes"))
+        # Resource operations travel only in documentChanges: a client offering them without it
+        # (Neovim's defaults) cannot receive them either.
         offered = {
             str(getattr(op, "value", op))
-            for op in self.capability("workspace.workspace_edit.resource_operations") or []
+            for op in (self.capability("workspace.workspace_edit.resource_operations") or [])
+            if document_changes
         }
         if missing := needed - offered:
             message = (
@@ -335,8 +339,12 @@ class OutriggerServer(LanguageServer):
             outcome.edits,
             session.root,
             self.encoding,
-            document_changes=bool(self.capability("workspace.workspace_edit.document_changes")),
-            annotation=convert.change_annotation(outcome.message, request, outcome.edits) if annotations else None,
+            document_changes=document_changes,
+            annotation=(
+                convert.change_annotation(outcome.message, request, outcome.edits, outcome.notes)
+                if annotations
+                else None
+            ),
             step_labels=_step_labels(outcome),
         )
         try:

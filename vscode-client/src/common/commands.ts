@@ -150,6 +150,9 @@ export class Commands {
     if (result.plan) {
       this.output.info(`plan: ${result.plan}`);
     }
+    for (const note of result.notes ?? []) {
+      this.output.info(`check: ${note}`);
+    }
     await this.results.show(result, request);
   }
 
@@ -179,8 +182,8 @@ export class Commands {
               this.status.progress(percent.percent);
             }
           });
-          const reviewing = this.review.onDidStart((file) => {
-            progress.report({ message: `review the change to ${file}: ✓ Accept or ✗ Reject` });
+          const reviewing = this.review.onDidStart(({ instruction, warning }) => {
+            progress.report({ message: warning ? `${instruction}. ${warning}` : instruction });
           });
           try {
             return await raceCancellation(client.sendRequest(ExecuteCommandRequest.type, params, token) as Promise<unknown>, token);

@@ -21,16 +21,16 @@ export class ResultView implements vscode.Disposable {
         await this.showMarkdown(answerDocument(request, shown.text));
         return;
       case "warning":
-        void vscode.window.showWarningMessage(`Outrigger: ${shown.text}`);
-        return;
       case "info": {
+        const notify = (message: string, ...items: string[]) =>
+          shown.show === "warning" ? vscode.window.showWarningMessage(message, ...items) : vscode.window.showInformationMessage(message, ...items);
         const preview = shown.preview;
         if (preview === undefined) {
-          void vscode.window.showInformationMessage(`Outrigger: ${shown.text}`);
+          void notify(`Outrigger: ${shown.text}`);
           return;
         }
         // Not awaited: the notification stays until dismissed and must not hold the status at "busy".
-        void vscode.window.showInformationMessage(`Outrigger: ${shown.text}`, "Show Diff").then(async (choice) => {
+        void notify(`Outrigger: ${shown.text}`, "Show Diff").then(async (choice) => {
           if (choice === "Show Diff") {
             await vscode.window.showTextDocument(this.document("Outrigger change.diff", preview), { preview: true });
           }

@@ -7,7 +7,8 @@ export interface AskResult {
   kind: ResultKind;
   message: string; // the answer, the edit's one-sentence summary, or why nothing changed
   preview?: string; // edits: the unified diff of every file
-  plan?: string; // what the planner decided, in one line
+  plan?: string; // what the planner decided, in one line; a task lists its steps on the lines after
+  notes?: string[]; // what the checks found: imports added, the project's tests ("Warning: …" when they fail)
 }
 
 const KINDS: readonly string[] = ["answer", "edit", "refused", "not-applied"];
@@ -28,7 +29,23 @@ export function parseAskResult(raw: unknown): AskResult | undefined {
   if (typeof r.plan === "string" && r.plan !== "") {
     result.plan = r.plan;
   }
+  const notes = Array.isArray(r.notes) ? r.notes.filter((n): n is string => typeof n === "string" && n.trim() !== "") : [];
+  if (notes.length > 0) {
+    result.notes = notes.map((n) => n.trim());
+  }
   return result;
+}
+
+/** The warning in the description of an edit's change annotation (the server puts the checks'
+ * notes there, so they are seen before the edit is applied), from "Warning:" on. */
+export function warningIn(description: string | undefined): string | undefined {
+  const at = description?.indexOf("Warning:") ?? -1;
+  return description !== undefined && at >= 0 ? description.slice(at).trim() : undefined;
+}
+
+/** A note that says the change is risky: the project's tests fail with it (tests.onFailure "warn"). */
+export function isWarning(note: string): boolean {
+  return note.startsWith("Warning:");
 }
 
 export function parseHistory(raw: unknown): string[] {
@@ -49,24 +66,40 @@ export function isLongAnswer(message: string): boolean {
 }
 
 export type Presentation =
-  | { show: "info"; text: string; preview?: string }
-  | { show: "warning"; text: string }
+  | { show: "info" | "warning"; text: string; preview?: string }
   | { show: "markdown"; text: string };
 
+/** How a result is shown: a notification (the checks' notes after the summary; a warning when
+ * one of them is), with the diff one click away, or a markdown page for a long answer. */
 export function presentation(result: AskResult): Presentation {
   const text = result.message.trim();
+  const notes = result.notes ?? [];
+  const withNotes = (summary: string) => [summary, ...notes].join(" ");
+  const show = notes.some(isWarning) ? "warning" : "info";
   switch (result.kind) {
     case "answer":
       return isLongAnswer(text) ? { show: "markdown", text } : { show: "info", text: text || "(empty answer)" };
     case "edit":
       return result.preview !== undefined
-        ? { show: "info", text: text || "Edit applied.", preview: result.preview }
-        : { show: "info", text: text || "Edit applied." };
+        ? { show, text: withNotes(text || "Edit applied."), preview: changeDocument(result) }
+        : { show, text: withNotes(text || "Edit applied.") };
     case "refused":
       return { show: "warning", text: text || "Outrigger refused the request." };
     case "not-applied":
-      return { show: "info", text: text || "The edit was not applied." };
+      return { show: "info", text: withNotes(text || "The edit was not applied.") };
   }
+}
+
+/** The "Show Diff" document: the summary, the plan (a task's steps one per line) and the
+ * checks' notes as `#` lines a diff viewer passes over, then the unified diff. */
+export function changeDocument(result: AskResult): string {
+  const comment = (text: string) =>
+    text
+      .split("\n")
+      .map((line) => `# ${line}`.trimEnd())
+      .join("\n");
+  const header = [result.message.trim(), ...(result.plan ? [`Plan: ${result.plan}`] : []), ...(result.notes ?? [])];
+  return `${header.map(comment).join("\n")}\n\n${result.preview ?? ""}`;
 }
 
 /** Markdown page for a long answer: the question as a quote, then the answer as the model wrote it. */

@@ -6,12 +6,19 @@
 
 import * as vscode from "vscode";
 import { ApplyWorkspaceEditParams, ApplyWorkspaceEditResult, TextDocumentEdit } from "vscode-languageclient/node";
+import { warningIn } from "./results";
 import { applyOffsetEdits } from "./textEdits";
 
 export const PROPOSAL_SCHEME = "outrigger-proposal";
 const REVIEWING = "outrigger.reviewing"; // context key: the title-bar buttons show while true
 
 type Decision = { accept: true } | { accept: false; reason: string };
+
+/** A review that started: what the user is to do, and what the checks warn of, if anything. */
+export interface ReviewStart {
+  instruction: string;
+  warning?: string;
+}
 
 interface Proposal {
   proposalUri: vscode.Uri;
@@ -29,6 +36,11 @@ function sentVersions(params: ApplyWorkspaceEditParams): Map<string, number | nu
   return versions;
 }
 
+/** The description of the whole edit's change annotation: the request, the file counts, the checks' notes. */
+function description(params: ApplyWorkspaceEditParams): string | undefined {
+  return params.edit.changeAnnotations?.["outrigger"]?.description;
+}
+
 function hasFileOperations(params: ApplyWorkspaceEditParams): boolean {
   return (params.edit.documentChanges ?? []).some((change) => "kind" in change);
 }
@@ -43,8 +55,8 @@ export class EditReview implements vscode.Disposable {
   private counter = 0;
   private readonly acceptItem = vscode.window.createStatusBarItem("outrigger.accept", vscode.StatusBarAlignment.Left, 1000);
   private readonly rejectItem = vscode.window.createStatusBarItem("outrigger.reject", vscode.StatusBarAlignment.Left, 999);
-  private readonly startEmitter = new vscode.EventEmitter<string>();
-  /** A review started: the file being reviewed. */
+  private readonly startEmitter = new vscode.EventEmitter<ReviewStart>();
+  /** A review started: what to do (the request's notification says it). */
   readonly onDidStart = this.startEmitter.event;
   private readonly disposables: vscode.Disposable[];
 
@@ -90,16 +102,23 @@ export class EditReview implements vscode.Disposable {
     const entries = edit.entries();
     if (entries.length !== 1 || hasFileOperations(params)) {
       // Several files: VS Code's refactor preview (the server marks its edits needsConfirmation).
+      // It shows each step's label, not what the checks found: a warning goes next to it.
+      const warning = warningIn(description(params));
+      if (warning) {
+        void vscode.window.showWarningMessage(`Outrigger: ${warning}`);
+      }
+      this.startEmitter.fire({ instruction: "review the changes in the Refactor Preview: tick them, then Apply", warning });
       return { applied: await vscode.workspace.applyEdit(edit, { isRefactoring: true }) };
     }
     const [[uri, edits]] = entries;
-    return this.reviewOne(uri, edits, params.label, token);
+    return this.reviewOne(uri, edits, params.label, description(params), token);
   }
 
   private async reviewOne(
     uri: vscode.Uri,
     edits: readonly vscode.TextEdit[],
     label: string | undefined,
+    details: string | undefined,
     token: vscode.CancellationToken,
   ): Promise<ApplyWorkspaceEditResult> {
     const document = await vscode.workspace.openTextDocument(uri);
@@ -133,11 +152,12 @@ export class EditReview implements vscode.Disposable {
     this.output.info(`Reviewing ${label ?? "an edit"} (${name})`);
     try {
       await vscode.commands.executeCommand("setContext", REVIEWING, true);
-      this.acceptItem.tooltip = label ? `Apply: ${label}` : "Apply Outrigger's change";
+      const apply = label ? `Apply: ${label}` : "Apply Outrigger's change";
+      this.acceptItem.tooltip = details ? `${apply}\n${details}` : apply;
       this.acceptItem.show();
       this.rejectItem.show();
       await vscode.commands.executeCommand("vscode.diff", uri, proposalUri, `${name} ↔ Outrigger's change`, { preview: false });
-      this.startEmitter.fire(name);
+      this.startEmitter.fire({ instruction: `review the change to ${name}: ✓ Accept or ✗ Reject`, warning: warningIn(details) });
       const outcome = await decision;
       if (!outcome.accept) {
         this.output.info(`Not applied: ${outcome.reason}`);

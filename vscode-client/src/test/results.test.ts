@@ -3,12 +3,14 @@ import { test } from "node:test";
 import {
   aboutRequest,
   answerDocument,
+  changeDocument,
   isLongAnswer,
   LONG_ANSWER_CHARS,
   parseAskAboutArgs,
   parseAskResult,
   parseHistory,
   presentation,
+  warningIn,
 } from "../common/results";
 
 test("parseAskResult accepts the contract's shape", () => {
@@ -56,13 +58,77 @@ test("edits are notifications that keep their preview; not-applied is informatio
   assert.deepEqual(presentation({ kind: "edit", message: "Renamed a to b.", preview: "diff" }), {
     show: "info",
     text: "Renamed a to b.",
-    preview: "diff",
+    preview: "# Renamed a to b.\n\ndiff",
   });
   assert.deepEqual(presentation({ kind: "edit", message: "Done." }), { show: "info", text: "Done." });
   assert.deepEqual(presentation({ kind: "not-applied", message: "You declined the edit." }), {
     show: "info",
     text: "You declined the edit.",
   });
+});
+
+const TASK_PLAN =
+  "task of 2 steps (decided by rules):\n  1. add `logout` in src/session.js — add logout\n  2. edit `handleLogout` in src/routes.js — call it";
+const TESTS_PASS = "The project's tests (npm test --silent) pass with this change (0.4 s).";
+
+test("parseAskResult keeps a task's multi-line plan and the checks' notes", () => {
+  const raw = {
+    kind: "edit",
+    message: "Added `logout` and called it from `handleLogout`.",
+    preview: "--- a/src/session.js\n+++ b/src/session.js",
+    plan: TASK_PLAN,
+    notes: [" Added `const { logout } = require(\"./session\");` to src/routes.js. ", TESTS_PASS],
+  };
+  const result = parseAskResult(raw);
+  assert.equal(result?.plan, TASK_PLAN);
+  assert.deepEqual(result?.notes, ['Added `const { logout } = require("./session");` to src/routes.js.', TESTS_PASS]);
+});
+
+test("parseAskResult drops notes that are not strings, and an empty list", () => {
+  assert.deepEqual(parseAskResult({ kind: "edit", message: "x", notes: [TESTS_PASS, 3, null, "", "  "] })?.notes, [TESTS_PASS]);
+  assert.equal(parseAskResult({ kind: "edit", message: "x", notes: [] })?.notes, undefined);
+  assert.equal(parseAskResult({ kind: "edit", message: "x", notes: "tests pass" })?.notes, undefined);
+  assert.equal(parseAskResult({ kind: "edit", message: "x", notes: null })?.notes, undefined);
+});
+
+test("an edit's notes follow its summary; a warning among them makes it a warning", () => {
+  const moved = { kind: "edit" as const, message: "Moved `f` from a.py to b.py.", preview: "diff", notes: [TESTS_PASS] };
+  assert.deepEqual(presentation(moved), {
+    show: "info",
+    text: `Moved \`f\` from a.py to b.py. ${TESTS_PASS}`,
+    preview: `# Moved \`f\` from a.py to b.py.\n# ${TESTS_PASS}\n\ndiff`,
+  });
+  const failing = "Warning: This change makes the project's tests fail (pytest): 1 failed";
+  const warned = presentation({ ...moved, notes: [failing] });
+  assert.equal(warned.show, "warning");
+  assert.equal(warned.text, `Moved \`f\` from a.py to b.py. ${failing}`);
+  const notApplied = presentation({ kind: "not-applied", message: "This task needs to create files …", notes: [TESTS_PASS] });
+  assert.deepEqual(notApplied, { show: "info", text: `This task needs to create files … ${TESTS_PASS}` });
+});
+
+test("the change document lists a task's steps and the notes above the diff", () => {
+  const doc = changeDocument({
+    kind: "edit",
+    message: "Added `logout`.",
+    preview: "--- a/src/session.js\n+++ b/src/session.js\n",
+    plan: TASK_PLAN,
+    notes: [TESTS_PASS],
+  });
+  assert.equal(
+    doc,
+    [
+      "# Added `logout`.",
+      "# Plan: task of 2 steps (decided by rules):",
+      "#   1. add `logout` in src/session.js — add logout",
+      "#   2. edit `handleLogout` in src/routes.js — call it",
+      `# ${TESTS_PASS}`,
+      "",
+      "--- a/src/session.js",
+      "+++ b/src/session.js",
+      "",
+    ].join("\n"),
+  );
+  assert.equal(changeDocument({ kind: "edit", message: "Renamed.", preview: "d" }), "# Renamed.\n\nd", "no plan, no notes");
 });
 
 test("answer document quotes the question", () => {
@@ -93,4 +159,11 @@ test("askAbout arguments and request text", () => {
   assert.equal(parseAskAboutArgs({ textDocument: { uri: "file:///a" } }), undefined);
   assert.equal(parseAskAboutArgs(undefined), undefined);
   assert.equal(aboutRequest("validateToken", "  what does it return? "), "About `validateToken`: what does it return?");
+});
+
+test("the warning in an edit's annotation description", () => {
+  const failing = "Warning: This change makes the project's tests fail (pytest): 1 failed";
+  assert.equal(warningIn(`Outrigger: fix f · a.py +1 −1 · ${failing}`), failing);
+  assert.equal(warningIn(`Outrigger: fix f · a.py +1 −1 · ${TESTS_PASS}`), undefined);
+  assert.equal(warningIn(undefined), undefined);
 });
