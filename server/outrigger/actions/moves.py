@@ -115,29 +115,30 @@ def _python(symbol: Symbol, source: str, text: str, target: str, read, files: li
     name, old_module, new_module = symbol.name, _module(source), _module(target)
     rest, block = _cut(text, symbol)
     tree = ast.parse(text)
-    used = {n.id for n in ast.walk(ast.parse(block)) if isinstance(n, ast.Name)}
-    header = []
-    for node in tree.body:  # the imports the moved code relies on come with it
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound = {(alias.asname or alias.name).split(".")[0] for alias in node.names}
-            if bound & used:
-                header.append(ast.get_source_segment(text, node) or "")
+    used = _names_in(block)
+    header = [line for node in tree.body if (line := _import_needed(node, used))]
     own = {s.name for s in extract_symbols(source, rest) if s.container is None}
     needs_old = sorted((used & own) - {name})
     if needs_old:
         header.append(f"from {old_module} import {', '.join(needs_old)}")
     move = Move()
-    still_used = _python_uses(rest, name)
+    still_used = name in _names_in(rest)
     if still_used and needs_old:
         raise Refused(
             f"Moving `{name}` to `{target}` would make `{source}` and `{target}` import each other "
             f"(`{name}` uses {', '.join(f'`{n}`' for n in needs_old)} and `{source}` still uses `{name}`)."
         )
+    if not PurePosixPath(source).name == "__init__.py":  # a package's __init__ re-exports what it imports
+        rest, dropped = _without_unused_imports(rest, used)
+        if dropped:
+            move.notes.append(
+                f"{source} no longer imports {', '.join(f'`{n}`' for n in dropped)} (only `{name}` used it)"
+            )
     if still_used:
         rest = _insert_import(rest.rstrip("\n"), f"from {new_module} import {name}") + "\n"
         move.notes.append(f"{source} now imports `{name}` from {new_module}")
     move.texts[source] = rest
-    move.texts[target] = _append(read(target), block, header) + "\n"
+    move.texts[target] = _append(read(target), block, header).rstrip("\n") + "\n"
     for path in files:
         if path in (source, target) or language_for(path) != "python":
             continue
@@ -151,27 +152,80 @@ def _python(symbol: Symbol, source: str, text: str, target: str, read, files: li
     return move
 
 
-def _python_uses(text: str, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(ast.parse(text)))
+def _names_in(text: str) -> set[str]:
+    """Every plain name the code reads or binds (`os` of `os.path` included)."""
+    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+
+
+def _bound(alias: ast.alias) -> str:
+    return (alias.asname or alias.name).split(".")[0]
+
+
+def _import_needed(node: ast.stmt, used: set[str]) -> str | None:
+    """The part of a top-level import that binds names in `used`, as a statement; None when it
+    binds none — a moved function takes `from x import a`, not `a, b, c`."""
+    if not isinstance(node, (ast.Import, ast.ImportFrom)):
+        return None
+    needed = [alias for alias in node.names if _bound(alias) in used]
+    if not needed:
+        return None
+    if isinstance(node, ast.Import):
+        return f"import {_aliases(needed)}"
+    return f"from {'.' * node.level}{node.module or ''} import {_aliases(needed)}"
+
+
+def _without_unused_imports(text: str, moved_used: set[str]) -> tuple[str, list[str]]:
+    """Drop the top-level import names only the moved code used: those in `moved_used` that
+    nothing left in `text` reads (nor lists in `__all__`, which is a string)."""
+    tree = ast.parse(text)
+    still = _names_in(text) | {
+        c.value for c in ast.walk(tree) if isinstance(c, ast.Constant) and isinstance(c.value, str)
+    }
+    lines = split_lines(text)
+    dropped: list[str] = []
+    for node in sorted(tree.body, key=lambda n: n.lineno, reverse=True):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or node.col_offset != 0:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        unused = [a for a in node.names if _bound(a) in moved_used and _bound(a) not in still and a.name != "*"]
+        if not unused:
+            continue
+        kept = [a for a in node.names if a not in unused]
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        if not kept:
+            statement = []
+        elif isinstance(node, ast.Import):
+            statement = [f"import {_aliases(kept)}\n"]
+        else:
+            statement = [f"from {'.' * node.level}{node.module or ''} import {_aliases(kept)}\n"]
+        lines[first : last + 1] = statement
+        dropped[:0] = [_bound(a) for a in unused]
+    return "".join(lines), dropped
 
 
 def _repoint_python(text: str, name: str, old: str, new: str, path: str) -> str:
+    """Every import of `name` from `old` — at the top or inside a function — now from `new`."""
     tree = ast.parse(text)
     lines = split_lines(text)
     replacements: list[tuple[int, int, list[str]]] = []  # (first line, last line, new lines)
     module_alias = None
-    for node in tree.body:
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == old and node.level == 0:
+            if any(alias.name == "*" for alias in node.names):
+                raise Refused(f"`{path}` imports everything from {old} (`import *`); Outrigger cannot move `{name}`.")
             names = [alias for alias in node.names if alias.name == name]
             if not names:
                 continue
-            if any(alias.name == "*" for alias in node.names):
-                raise Refused(f"`{path}` imports everything from {old} (`import *`); Outrigger cannot move `{name}`.")
+            first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+            indent = lines[first][: node.col_offset]
+            if indent.strip():  # `if x: from a import b` — not a statement of its own line
+                raise Refused(f"`{path}` imports `{name}` on a line with other code; Outrigger cannot re-aim it.")
             others = [alias for alias in node.names if alias.name != name]
-            new_lines = [f"from {new} import {_aliases(names)}\n"]
+            new_lines = [f"{indent}from {new} import {_aliases(names)}\n"]
             if others:
-                new_lines.insert(0, f"from {old} import {_aliases(others)}\n")
-            replacements.append((node.lineno - 1, (node.end_lineno or node.lineno) - 1, new_lines))
+                new_lines.insert(0, f"{indent}from {old} import {_aliases(others)}\n")
+            replacements.append((first, last, new_lines))
         elif isinstance(node, ast.Import) and any(alias.name == old for alias in node.names):
             module_alias = next(alias.asname or alias.name for alias in node.names if alias.name == old)
         elif isinstance(node, ast.ImportFrom) and node.level > 0 and any(a.name == name for a in node.names):
@@ -182,6 +236,7 @@ def _repoint_python(text: str, name: str, old: str, new: str, path: str) -> str:
     if module_alias and re.search(rf"\b{re.escape(module_alias)}\.{re.escape(name)}\b", text):
         text = re.sub(rf"\b{re.escape(module_alias)}\.{re.escape(name)}\b", f"{new}.{name}", text)
         text = _insert_import(text.rstrip("\n"), f"import {new}") + "\n"
+        text, _ = _without_unused_imports(text, {module_alias})  # `import old` only served `old.name`
     return text
 
 

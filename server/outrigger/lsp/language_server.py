@@ -357,7 +357,7 @@ class OutriggerServer(LanguageServer):
             why = answer.failure_reason or "the editor did not apply it"
             message = f"Not applied ({why}): {outcome.message}"
             self.log(message, types.MessageType.Info)
-            return AskResult(kind="not-applied", message=message, preview=outcome.preview, plan=plan)
+            return AskResult(kind="not-applied", message=message, preview=outcome.preview, plan=plan, notes=notes)
 
         session.agent.commit(outcome)
         for file_edit in outcome.edits:
