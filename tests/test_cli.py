@@ -74,3 +74,22 @@ def test_a_later_process_never_undoes_over_changes_made_since(py, fake_model):
 
     assert undo.returncode == 2 and "changed since it was edited" in undo.stdout
     assert "# edited by hand afterwards" in (py / "items.py").read_text()
+
+
+def test_the_project_tests_guard_can_be_switched_off_or_given_a_command(tmp_path, fake_model):
+    (tmp_path / "calc.py").write_text("def double(x):\n    return x * 2\n")
+    (tmp_path / "test_calc.py").write_text("from calc import double\n\n\ndef test_double():\n    assert double(2) == 4\n")
+    breaking = "def double(x):\n    return x * 3\n"
+    env = {**os.environ, "OUTRIGGER_BASE_URL": fake_model.base_url}
+    request = "rewrite double in calc.py so it is clearer"
+
+    fake_model.script(breaking)
+    guarded = run("ask", "-w", str(tmp_path), request, env=env)
+    fake_model.script(breaking)
+    unguarded = run("ask", "-w", str(tmp_path), request, "--tests", "never", env=env)
+    fake_model.script(breaking)
+    own_command = run("ask", "-w", str(tmp_path), request, "--test-command", f"{sys.executable} -c pass", env=env)
+
+    assert guarded.returncode == 2 and "tests fail" in guarded.stdout, guarded.stdout
+    assert unguarded.returncode == 0 and "+    return x * 3" in unguarded.stdout
+    assert own_command.returncode == 0 and "-c pass" in own_command.stdout  # the check note names it

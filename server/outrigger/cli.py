@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import io
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("request", help='e.g. "rename validateToken to checkToken in src/auth.js"')
     ask.add_argument("--workspace", "-w", default=".", help="the project root (default: .)")
     ask.add_argument("--apply", action="store_true", help="write the edit to disk after showing it")
+    ask.add_argument(
+        "--tests",
+        choices=["auto", "always", "never"],
+        help="run the project's tests on a scratch copy with the change before showing it "
+        "(default auto: when a test command is configured or obvious; they run the proposed code)",
+    )
+    ask.add_argument("--test-command", help='the project\'s test command, e.g. "python -m pytest -q"')
     _model_flags(ask)
     ask.set_defaults(run=_run_ask)
 
@@ -99,7 +107,12 @@ def _model_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    return Settings.from_environment(base_url=args.base_url, name=args.model_name, api=args.api)
+    settings = Settings.from_environment(base_url=args.base_url, name=args.model_name, api=args.api)
+    if getattr(args, "tests", None):
+        settings.tests.run = args.tests
+    if command := getattr(args, "test_command", None):
+        settings.tests.command = shlex.split(command)
+    return settings
 
 
 def _run_ask(args: argparse.Namespace) -> int:
