@@ -163,6 +163,24 @@ async def test_javascript_gets_the_require_for_a_helper_another_file_exports(tmp
     assert subprocess.run(["node", "-e", script]).returncode == 0
 
 
+async def test_a_name_in_a_comment_or_string_is_not_a_use_and_gets_no_import(tmp_path, fake_model):
+    """Found by the fuzzer: a JSDoc reading "Fuzzed doc for notes." added `require("./notes")`."""
+    (tmp_path / "notes.js").write_text("function notes(t) {\n  return t;\n}\n\nmodule.exports = { notes };\n")
+    (tmp_path / "clock.js").write_text("function clock(h) {\n  return h;\n}\n\nmodule.exports = { clock };\n")
+    fake_model.script(
+        "/** Like notes, but for clocks. */\n",
+        'function clock(h) {\n  // notes would be wrong here\n  return "notes: " + h;\n}\n',
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    documented = await agent.ask("add a JSDoc to clock in clock.js")
+    rewritten = await agent.ask("rewrite clock in clock.js to label the hour")
+
+    for outcome in (documented, rewritten):
+        assert outcome.kind == "edit", outcome.message
+        assert "require" not in outcome.edits[0].new_text
+
+
 async def test_with_the_guard_off_the_broken_edit_gets_through(words, fake_model):
     from outrigger.guards.switches import Guards
 

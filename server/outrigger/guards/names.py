@@ -27,7 +27,7 @@ from outrigger.errors import Refused
 from outrigger.guards.switches import Guards
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
-from outrigger.workspace.syntax import language_for
+from outrigger.workspace.syntax import language_for, parse
 
 _TYPING = frozenset(typing.__all__)
 
@@ -171,9 +171,24 @@ def _import_position(text: str) -> int:
 _DECLARED = r"(?:const|let|var|function\*?|class|interface|type|enum|import)\s+(?:\{[^}]*\bNAME\b|NAME\b)"
 
 
+# The nodes that read a name in code: `notes` in `notes(x)`, `{ notes }`, `: Notes` — never
+# a word of a comment or a string, nor a property (`obj.notes`).
+_SCRIPT_NAME_NODES = frozenset({"identifier", "shorthand_property_identifier", "type_identifier"})
+
+
+def _script_names(path: str, text: str) -> set[str]:
+    names: set[str] = set()
+    stack = [parse(path, text).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in _SCRIPT_NAME_NODES:
+            names.add((node.text or b"").decode("utf-8", "replace"))
+        stack.extend(node.children)
+    return names
+
+
 def _script(path: str, old_text: str, new_text: str, project_map: ProjectMap) -> Resolved:
-    old_words = set(re.findall(r"[\w$]+", old_text))
-    fresh = sorted(set(re.findall(r"(?<![\w$.])([A-Za-z_$][\w$]*)\b", new_text)) - old_words)
+    fresh = sorted(_script_names(path, new_text) - _script_names(path, old_text))
     needed: dict[str, list[str]] = {}
     for name in fresh:
         if re.search(_DECLARED.replace("NAME", re.escape(name)), new_text):
