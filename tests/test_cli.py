@@ -78,7 +78,9 @@ def test_a_later_process_never_undoes_over_changes_made_since(py, fake_model):
 
 def test_the_project_tests_guard_can_be_switched_off_or_given_a_command(tmp_path, fake_model):
     (tmp_path / "calc.py").write_text("def double(x):\n    return x * 2\n")
-    (tmp_path / "test_calc.py").write_text("from calc import double\n\n\ndef test_double():\n    assert double(2) == 4\n")
+    (tmp_path / "test_calc.py").write_text(
+        "from calc import double\n\n\ndef test_double():\n    assert double(2) == 4\n"
+    )
     breaking = "def double(x):\n    return x * 3\n"
     env = {**os.environ, "OUTRIGGER_BASE_URL": fake_model.base_url}
     request = "rewrite double in calc.py so it is clearer"

@@ -31,10 +31,8 @@ class Change:
 
     edits: list[FileEdit]
     summary: str
-    plan: Plan | None = None
-    notes: list[str] = field(
-        default_factory=list
-    )  # what the checks found, for the preview  # the plan carried out, when it is not the one asked ("do the same")
+    plan: Plan | None = None  # the plan carried out, when it is not the one asked ("do the same")
+    notes: list[str] = field(default_factory=list)  # what the checks found, for the preview
 
 
 @dataclass
