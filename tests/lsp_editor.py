@@ -5,6 +5,7 @@ buffers or to disk, answers registrations, and runs the server's commands."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import threading
 import time
@@ -19,6 +20,7 @@ from fake_model import FakeModel
 SERVER = [sys.executable, "-m", "outrigger", "lsp"]
 COMMANDS = ["outrigger.ask", "outrigger.history", "outrigger.status", "outrigger.undo"]
 LANGUAGE_IDS = {".js": "javascript", ".ts": "typescript", ".py": "python"}
+VSCODE_PACKAGE = Path(__file__).resolve().parents[1] / "vscode-client" / "package.json"
 
 JSDOC_REPLY = """```javascript
 /**
@@ -30,6 +32,22 @@ function validateUser(user) {
   return Boolean(user && user.name) && validateToken(user.token);
 }
 ```"""
+
+
+def vscode_section(**changed: dict) -> dict:
+    """VS Code's answer for the `outrigger` section: every setting the extension's package.json
+    declares, at its default, nested by its dots; `changed` sets some, e.g. tests={"run": "never"}."""
+    properties = json.loads(VSCODE_PACKAGE.read_text())["contributes"]["configuration"]["properties"]
+    section: dict = {}
+    for key, spec in properties.items():
+        *groups, name = key.removeprefix("outrigger.").split(".")
+        node = section
+        for group in groups:
+            node = node.setdefault(group, {})
+        node[name] = spec["default"]
+    for group, values in changed.items():
+        section[group] |= values
+    return section
 
 
 class GatedFake(FakeModel):

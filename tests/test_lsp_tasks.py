@@ -14,7 +14,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from lsp_editor import SERVER, Editor, GatedFake, wait_for
+from lsp_editor import SERVER, Editor, GatedFake, vscode_section, wait_for
 from test_tasks import PEOPLE_PY, REPORT_PY, ROUTES_JS, ROUTES_TEST, SESSION_JS, SIGNUP_PY, TESTS_PY, UTILS_PY
 
 MOVE = "move format_date out of utils.py into a new dates.py"
@@ -306,6 +306,25 @@ async def test_cancelling_a_task_between_steps_leaves_nothing_behind(client, web
         renamed = await editor.ask("rename handleLogin to handleSignIn")  # the server goes on
     assert renamed["kind"] == "edit", renamed
     assert len(editor.applied) == 1
+
+
+async def test_tests_run_never_in_the_editors_settings_keeps_the_projects_tests_from_running(
+    client, office, fake_model
+):
+    """VS Code answers the server's pull of the `outrigger` section with every setting the
+    extension declares; a user's `tests.run: "never"` among them switches the tests guard off
+    (with the default, the move above runs the project's tests)."""
+    settings = vscode_section(model={"baseUrl": fake_model.base_url}, tests={"run": "never"})
+    client.set_configuration(settings, section="outrigger")
+    editor = Editor(client, office)
+    await editor.start(model_url=fake_model.base_url)
+    await wait_for(lambda: any(m.message.startswith("Model: ") for m in client.log_messages))
+
+    result = await editor.ask(MOVE)
+
+    assert result["kind"] == "edit", result
+    assert "No test command is configured or obvious, so no tests ran." in result["notes"], result["notes"]
+    assert not editor.shown(types.MessageType.Error), "the whole section VS Code sends is valid settings"
 
 
 # -- what the checks found, before the user decides ----------------------------------------

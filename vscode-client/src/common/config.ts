@@ -110,22 +110,40 @@ export function initializationOptions(settings: OutriggerSettings): { model: Wir
   return { model: wireModel(settings.model), presentsResults: true };
 }
 
+/** A copy of `section[key]` when it is an object, for editing; undefined otherwise. */
+function subsection(section: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const value = section[key];
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : undefined;
+}
+
+/** "" (or blanks) and [] are how VS Code's settings UI leaves a value unset. */
+function isEmpty(value: unknown): boolean {
+  return (typeof value === "string" && value.trim() === "") || (Array.isArray(value) && value.length === 0);
+}
+
 /**
  * The `outrigger` section answered to the server's `workspace/configuration` pull: the raw
- * section with an empty baseUrl turned into null, so "" never reads as a URL.
+ * section with VS Code's "empty" turned into the server's null, so an empty baseUrl never
+ * reads as a URL and an empty tests.command means "detect the project's test command".
  */
 export function wireSection(section: unknown): unknown {
   if (typeof section !== "object" || section === null) {
     return section;
   }
   const copy = { ...(section as Record<string, unknown>) };
-  const model = copy.model;
-  if (typeof model === "object" && model !== null) {
-    const m = { ...(model as Record<string, unknown>) };
-    if (typeof m.baseUrl !== "string" || m.baseUrl.trim() === "") {
-      m.baseUrl = null;
+  const model = subsection(copy, "model");
+  if (model) {
+    if (typeof model.baseUrl !== "string" || model.baseUrl.trim() === "") {
+      model.baseUrl = null;
     }
-    copy.model = m;
+    copy.model = model;
+  }
+  const tests = subsection(copy, "tests");
+  if (tests) {
+    if (isEmpty(tests.command)) {
+      tests.command = null;
+    }
+    copy.tests = tests;
   }
   return copy;
 }

@@ -106,6 +106,9 @@ export class ServerController implements vscode.Disposable {
         executeCommand: async (command, args: unknown[], next): Promise<unknown> =>
           this.commandRunner ? this.commandRunner(command, args) : ((await next(command, args)) as unknown),
         workspace: {
+          // "Settings changed" without the values (settings: null): the server pulls them,
+          // so they reach it through wireSection below rather than raw.
+          didChangeConfiguration: (_sections, next) => next(undefined),
           configuration: async (params, token, next) => {
             const result = await next(params, token);
             if (!Array.isArray(result)) {

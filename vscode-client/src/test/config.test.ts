@@ -89,6 +89,27 @@ test("the pulled outrigger section turns an empty baseUrl into null", () => {
   assert.equal(wireSection(null), null);
 });
 
+test("the pulled outrigger section turns an empty tests.command into null (detect the command)", () => {
+  for (const empty of [[], "", "  ", null]) {
+    assert.deepEqual(wireSection({ tests: { run: "auto", command: empty } }), { tests: { run: "auto", command: null } });
+  }
+  const command = ["python", "-m", "pytest", "-q"];
+  assert.deepEqual(wireSection({ tests: { command } }), { tests: { command } });
+});
+
+test("the pulled outrigger section passes the other settings through as VS Code gives them", () => {
+  const section = {
+    model: { baseUrl: "http://x/v1", temperature: 0.2 },
+    tasks: { maxSteps: 12 },
+    tests: { run: "never", command: ["npm", "test"], timeoutSeconds: 30, onFailure: "warn" },
+    ignore: [],
+    index: { maxFiles: 500, maxBytes: 1000000, maxSeconds: 5 },
+    server: { pythonPath: "", args: ["-m", "outrigger", "lsp"] },
+  };
+  assert.deepEqual(wireSection(section), section);
+  assert.notEqual(wireSection(section), section, "a copy: VS Code's own object is never changed");
+});
+
 test("python defaults to python3 and args to -m outrigger lsp", () => {
   assert.deepEqual(serverCommand(DEFAULT_SETTINGS), { command: "python3", args: ["-m", "outrigger", "lsp"] });
   const custom = readSettings(getter({ "server.pythonPath": "/opt/venv/bin/python", "server.args": ["-m", "outrigger", "lsp", "-v"] }));
