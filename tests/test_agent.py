@@ -241,6 +241,20 @@ async def test_add_code_appends_and_refuses_redefinitions(js, fake_model):
     assert clash.kind == "refused" and "clamp" in clash.message
 
 
+async def test_added_code_is_set_apart_as_the_language_expects(js, py, fake_model):
+    """Two blank lines before a new Python definition (PEP 8: ruff's E302 flags one), one in JS.
+    items.py has a method `Inventory.total`: a new top-level `total` does not clash with it."""
+    fake_model.script("def total(xs):\n    return sum(xs)\n", "function sum(a, b) {\n  return a + b;\n}\n")
+    python = await make_agent(py, fake_model.base_url).ask("add a function total that sums a list to items.py")
+    script = await make_agent(js, fake_model.base_url).ask("add a function sum that adds two numbers to utils.js")
+
+    assert python.kind == "edit" and script.kind == "edit", python.message + script.message
+    old, new = python.edits[0].old_text, python.edits[0].new_text
+    assert new == old.rstrip("\n") + "\n\n\ndef total(xs):\n    return sum(xs)\n"
+    old, new = script.edits[0].old_text, script.edits[0].new_text
+    assert new == old.rstrip("\n") + "\n\nfunction sum(a, b) {\n  return a + b;\n}\n"
+
+
 async def test_offers_name_the_symbol_and_never_call_the_model(js, fake_model):
     from outrigger.spans import Position
 

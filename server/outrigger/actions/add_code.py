@@ -73,9 +73,10 @@ async def appended(
             "tell what the code defines or whether it parses."
         )
     # The text's own definitions, and the editor's for the file: either may name one the other misses.
-    existing = {s.name for s in definitions_in_reply(path, old_text)}
+    # Top-level names only: a new function `total` does not clash with a method `Cart.total`.
+    existing = {s.name for s in definitions_in_reply(path, old_text) if s.container is None}
     if old_text == ctx.workspace.read(path):
-        existing |= {s.name for s in ctx.project_map.symbols(path)}
+        existing |= {s.name for s in ctx.project_map.symbols(path) if s.container is None}
     task = f"{instruction}\n{facts}".strip()
     named = f" (the definition of `{asked}`)" if asked else ""
     retry: list[dict[str, str]] = []
@@ -109,8 +110,9 @@ def _checked_addition(
     code = code.strip("\n")
     if not code.strip():
         raise Refused("The model returned no new code (only what the file already has); nothing was changed.")
-    added = [s.name for s in definitions_in_reply(path, code)]
-    clashes = sorted(existing.intersection(added))
+    defined = definitions_in_reply(path, code)
+    added = [s.name for s in defined]
+    clashes = sorted(existing.intersection(s.name for s in defined if s.container is None))
     if clashes and ctx.guards.symbol_confinement:
         raise Refused(
             f"The model's code redefines {', '.join(f'`{n}`' for n in clashes)} in {path}; nothing was changed."
@@ -119,13 +121,22 @@ def _checked_addition(
     if ctx.guards.symbol_confinement:
         _require_new_definitions(asked, added, path)
 
-    separator = "" if not old_text or old_text.endswith("\n\n") else ("\n" if old_text.endswith("\n") else "\n\n")
-    new_text = old_text + separator + code + "\n"
+    new_text = old_text + _separator(path, old_text) + code + "\n"
     for name in to_export:
         if name in added:  # the model listed it in a copy of the exports: export it in the file's own
             new_text = exported(new_text, name)
     refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's code")
     return Appended(new_text, added, additions.imports)
+
+
+def _separator(path: str, old_text: str) -> str:
+    """The newlines that set new code apart from the file's end: two blank lines in Python
+    (PEP 8, as formatters and linters expect), one elsewhere; what the file ends with counts."""
+    if not old_text.strip():
+        return ""
+    wanted = 3 if language_for(path) == "python" else 2
+    present = len(old_text) - len(old_text.rstrip("\n"))
+    return "\n" * max(0, wanted - present)
 
 
 def _require_new_definitions(asked: str | None, added: list[str], path: str) -> None:
