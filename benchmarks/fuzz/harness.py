@@ -56,6 +56,7 @@ from .hostile import (
     line_endings_kept,
     only_a_doc_added,
     only_definitions_added,
+    split_addition,
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "workspaces"
@@ -856,7 +857,7 @@ def check(case: Case, outcome: Outcome, ws: FuzzWorkspace, agent: Agent, calls: 
         expected = ws.project_map.require_file(plan.file or "")
         _require(paths == [expected], f"add_code to {expected} edited {paths}")
         edit = outcome.edits[0]
-        _require(edit.new_text.startswith(edit.old_text), "add_code changed existing text")
+        _require(split_addition(edit.old_text, edit.new_text) is not None, "add_code changed existing text")
     elif plan.intent is Intent.RENAME:
         _check_rename(outcome, ws)
     else:
@@ -888,26 +889,45 @@ def _check_within_spans(edit, spans: list[tuple[int, int]], names: str) -> None:
 
 
 def _check_rename(outcome: Outcome, ws: FuzzWorkspace) -> None:
-    """The new text is the old text with exactly the identifier occurrences replaced."""
+    """The new text is the old text with some of the identifier occurrences replaced: a
+    rename follows one definition, so a same-named definition elsewhere (or a symlink's
+    second name for one file) may keep its name — but nothing but occurrences changes."""
     summary = outcome.message
     old_name = summary.split("`")[1]
     new_name = summary.split("`")[3]
     _require(ws.project_map.find(old_name) != [], f"renamed `{old_name}`, which the map does not define")
     occurrences = ws.project_map.occurrences(old_name)
-    _require({e.path for e in outcome.edits} == set(occurrences), "rename touched files without occurrences")
+    _require({e.path for e in outcome.edits} <= set(occurrences), "rename touched files without occurrences")
     for edit in outcome.edits:
         text = edit.old_text
         starts = line_starts(text)
         spans = sorted(
             (offset_of(text, r.start, starts), offset_of(text, r.end, starts)) for r in occurrences[edit.path]
         )
-        rebuilt, cursor = [], 0
         for start, end in spans:
             _require(text[start:end] == old_name, f"occurrence range in {edit.path} is not `{old_name}`")
-            rebuilt += [text[cursor:start], new_name]
-            cursor = end
-        rebuilt.append(text[cursor:])
-        _require("".join(rebuilt) == edit.new_text, f"rename in {edit.path} changed more than `{old_name}`")
+        _require(
+            _some_replaced(text, spans, 0, edit.new_text, 0, old_name, new_name),
+            f"rename in {edit.path} changed more than occurrences of `{old_name}`",
+        )
+
+
+def _some_replaced(old: str, spans: list[tuple[int, int]], at: int, new: str, cursor: int, was: str, now: str) -> bool:
+    """Whether `new[cursor:]` is `old[at:]` with any subset of `spans` (from the first one
+    starting at or after `at`) turned from `was` into `now`."""
+    pending = [(start, end) for start, end in spans if start >= at]
+    if not pending:
+        return new[cursor:] == old[at:]
+    start, end = pending[0]
+    gap = old[at:start]
+    if new[cursor : cursor + len(gap)] != gap:
+        return False
+    cursor += len(gap)
+    return any(
+        new[cursor : cursor + len(name)] == name
+        and _some_replaced(old, pending, end, new, cursor + len(name), was, now)
+        for name in dict.fromkeys((now, was))
+    )
 
 
 def assert_untouched(spaces: dict[str, FuzzWorkspace], before: dict[str, dict[str, bytes]]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from pathlib import Path
 
 import tree_sitter
@@ -190,9 +191,40 @@ def _code_leaves(path: str, text: str) -> list[tuple[str, str]]:
 _SAFE_DECORATORS = SAFE_DECORATORS  # policy, shared with the guard; the reading of the code is not
 
 
+_IMPORT_LINE = re.compile(
+    r"\s*(?:import\s|from\s+\S+\s+import\s|(?:const|let|var)\s+[\w${}\s,:]+=\s*require\(['\"][^'\"]+['\"]\);?\s*$)"
+)
+
+
+def split_addition(old: str, new: str) -> tuple[str, str] | None:
+    """(the import lines put among the old text, the text appended after it), or None when
+    the old text changed otherwise. The name check may add an import the new code needs."""
+    old_lines = old.splitlines(keepends=True)
+    kept, imports = [], []
+    after_import = False
+    for line in new.splitlines(keepends=True):
+        if _IMPORT_LINE.match(line) and line not in old_lines:
+            imports.append(line)
+            after_import = True
+        elif after_import and not line.strip():
+            imports.append(line)  # the blank line that sets a new import block apart
+        else:
+            kept.append(line)
+            after_import = False
+    rest = "".join(kept)
+    if rest.startswith(old):
+        return "".join(imports), rest[len(old) :]
+    if new.startswith(old):
+        return "", new[len(old) :]
+    return None
+
+
 def only_definitions_added(path: str, old: str, new: str) -> str | None:
     """Appended code defines things and imports; nothing in it runs when the file loads."""
-    added = new[len(old) :]
+    split = split_addition(old, new)
+    if split is None:
+        return "existing text changed"
+    added = split[0] + split[1]
     if language_for(path) == "python":
         try:
             tree, before = ast.parse(added), ast.parse(old)
