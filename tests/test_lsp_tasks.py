@@ -323,7 +323,7 @@ async def test_tests_run_never_in_the_editors_settings_keeps_the_projects_tests_
     result = await editor.ask(MOVE)
 
     assert result["kind"] == "edit", result
-    assert "No test command is configured or obvious, so no tests ran." in result["notes"], result["notes"]
+    assert "The project's tests did not run: they are switched off (tests.run: never)." in result["notes"]
     assert not editor.shown(types.MessageType.Error), "the whole section VS Code sends is valid settings"
 
 

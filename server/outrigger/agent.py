@@ -130,6 +130,8 @@ class Agent:
         """The project's own tests on a scratch copy, before and after the change."""
         settings = self.settings.tests
         command = project_tests.test_command(self.workspace.root, settings)
+        if command is None and settings.run == "never":
+            return "The project's tests did not run: they are switched off (tests.run: never)."
         if command is None:
             return "No test command is configured or obvious, so no tests ran."
         ctx.progress("running the project's tests on a scratch copy…")
