@@ -104,10 +104,24 @@ export function wireModel(model: ModelSettings): WireModelSettings {
   return wire;
 }
 
+/** What an untrusted workspace may not do: run its own tests (they are the project's code —
+ * a conftest.py, an npm script — and the server would run them before you see a change). */
+const UNTRUSTED_TESTS = { run: "never" } as const;
+
+export interface InitializationOptions {
+  model: WireModelSettings;
+  presentsResults: true;
+  tests?: typeof UNTRUSTED_TESTS;
+}
+
 /** The settings, and `presentsResults`: this client shows command results itself, so the
  * server does not repeat them with window/showMessage. */
-export function initializationOptions(settings: OutriggerSettings): { model: WireModelSettings; presentsResults: true } {
-  return { model: wireModel(settings.model), presentsResults: true };
+export function initializationOptions(settings: OutriggerSettings, trusted = true): InitializationOptions {
+  const options: InitializationOptions = { model: wireModel(settings.model), presentsResults: true };
+  if (!trusted) {
+    options.tests = UNTRUSTED_TESTS;
+  }
+  return options;
 }
 
 /** A copy of `section[key]` when it is an object, for editing; undefined otherwise. */
@@ -124,11 +138,12 @@ function isEmpty(value: unknown): boolean {
 /**
  * The `outrigger` section answered to the server's `workspace/configuration` pull: the raw
  * section with VS Code's "empty" turned into the server's null, so an empty baseUrl never
- * reads as a URL and an empty tests.command means "detect the project's test command".
+ * reads as a URL and an empty tests.command means "detect the project's test command". In an
+ * untrusted workspace the project's tests never run, whatever the settings say.
  */
-export function wireSection(section: unknown): unknown {
+export function wireSection(section: unknown, trusted = true): unknown {
   if (typeof section !== "object" || section === null) {
-    return section;
+    return trusted ? section : { tests: UNTRUSTED_TESTS };
   }
   const copy = { ...(section as Record<string, unknown>) };
   const model = subsection(copy, "model");
@@ -144,6 +159,9 @@ export function wireSection(section: unknown): unknown {
       tests.command = null;
     }
     copy.tests = tests;
+  }
+  if (!trusted) {
+    copy.tests = { ...(tests ?? {}), ...UNTRUSTED_TESTS };
   }
   return copy;
 }

@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import {
   ApplyWorkspaceEditRequest,
+  DidChangeConfigurationNotification,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
@@ -57,6 +58,12 @@ export class ServerController implements vscode.Disposable {
     return this.starting;
   }
 
+  /** Asks the server to pull its settings again (it does on `settings: null`): after the user
+   * trusts the workspace, its own tests may run. */
+  async settingsChanged(): Promise<void> {
+    await this.running?.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
   async restart(): Promise<LanguageClient | undefined> {
     await this.stop();
     return this.start();
@@ -99,7 +106,7 @@ export class ServerController implements vscode.Disposable {
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      initializationOptions: initializationOptions(settings),
+      initializationOptions: initializationOptions(settings, vscode.workspace.isTrusted),
       synchronize: { configurationSection: SECTION },
       initializationFailedHandler: () => false,
       middleware: {
@@ -114,7 +121,7 @@ export class ServerController implements vscode.Disposable {
             if (!Array.isArray(result)) {
               return result;
             }
-            return result.map((value: unknown, i) => (params.items[i]?.section === SECTION ? wireSection(value) : value));
+            return result.map((value: unknown, i) => (params.items[i]?.section === SECTION ? wireSection(value, vscode.workspace.isTrusted) : value));
           },
         },
       },

@@ -110,6 +110,18 @@ test("the pulled outrigger section passes the other settings through as VS Code 
   assert.notEqual(wireSection(section), section, "a copy: VS Code's own object is never changed");
 });
 
+test("an untrusted workspace never runs its own tests, whatever its settings say", () => {
+  const section = { model: { baseUrl: "" }, tests: { run: "always", command: ["npm", "test"] } };
+  assert.deepEqual(wireSection(section, false), {
+    model: { baseUrl: null },
+    tests: { run: "never", command: ["npm", "test"] },
+  });
+  assert.deepEqual(wireSection({ model: {} }, false), { model: { baseUrl: null }, tests: { run: "never" } });
+  assert.deepEqual(wireSection(null, false), { tests: { run: "never" } });
+  assert.deepEqual(initializationOptions(DEFAULT_SETTINGS, false).tests, { run: "never" });
+  assert.ok(!("tests" in initializationOptions(DEFAULT_SETTINGS, true)));
+});
+
 test("python defaults to python3 and args to -m outrigger lsp", () => {
   assert.deepEqual(serverCommand(DEFAULT_SETTINGS), { command: "python3", args: ["-m", "outrigger", "lsp"] });
   const custom = readSettings(getter({ "server.pythonPath": "/opt/venv/bin/python", "server.args": ["-m", "outrigger", "lsp", "-v"] }));
