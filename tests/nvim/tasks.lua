@@ -31,14 +31,14 @@ h.run(function()
   local prompt = h.prompts[1]
   for _, wanted in ipairs({
     'Moved `format_date` from utils.py to dates.py.',
-    'utils.py +0 −4, dates.py +6 −0, report.py +2 −1',
+    'utils.py +0 −5, dates.py +5 −0, report.py +2 −1',
     'Step 1: move `format_date` from utils.py to dates.py',
     'Apply this change?',
   }) do
     has(prompt.message, wanted, 'the prompt')
   end
   for _, wanted in ipairs({
-    '--- /dev/null\n+++ b/dates.py\n@@ -0,0 +1,6 @@\n+from datetime import date',
+    '--- /dev/null\n+++ b/dates.py\n@@ -0,0 +1,5 @@\n+from datetime import date',
     '+def format_date(day: date) -> str:',
     '--- a/utils.py\n+++ b/utils.py',
     '-def format_date(day: date) -> str:',
