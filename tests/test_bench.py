@@ -23,6 +23,7 @@ from outrigger_bench.checks import (
     WRONG_SYMBOL,
     StepRecord,
 )
+from outrigger_bench.dependencies import link_node_modules
 from outrigger_bench.naive import NaiveAgent, named_file
 from outrigger_bench.names import undefined_names
 from outrigger_bench.runner import CONFIGS, MeteredModel, Runner, TaskRun, run_suite
@@ -128,11 +129,23 @@ def test_suite_covers_every_action_type_and_names_real_files():
         "py_recipes",
         "js_playlist",
         "ts_parcels",
+        "py_library",
+        "js_helpdesk",
+        "ts_invoices",
     }
     for t in SUITE.tasks:
         root = SUITE.workspace(t.workspace)
-        named = {*t.changed, *t.touches, *t.confined, *(p for p, _ in (*t.documented, *t.annotated, *t.defines))}
+        named = {
+            *t.changed,
+            *t.may_change,
+            *t.touches,
+            *t.deleted,
+            *t.confined,
+            *t.matches,
+            *(p for p, _ in (*t.documented, *t.annotated, *t.defines, *t.gone, *t.called)),
+        } - set(t.created)
         assert all((root / path).is_file() for path in named), t.id
+        assert not any((root / path).exists() for path in t.created), t.id
 
 
 def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_issue_14():
@@ -147,7 +160,7 @@ def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_iss
         "go_orchard",
         "rb_kennel",
     }
-    assert SUITE.names == ["core", "generalization", "languages"]
+    assert SUITE.names == ["core", "generalization", "languages", "multifile"]
     generalization = SUITE.select(suites=["generalization"])
     assert len(generalization.tasks) >= 30
     assert {tag for t in generalization.tasks for tag in t.tags} == {
@@ -165,6 +178,28 @@ def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_iss
     assert SUITE.select(["gen-py"], suites=["core"]).tasks == ()
 
 
+def test_the_multifile_suite_covers_issue_11_in_three_languages_with_their_own_tests():
+    multifile = SUITE.select(suites=["multifile"])
+    assert len(multifile.tasks) >= 15
+    classes = {
+        "add-and-call",
+        "move",
+        "signature",
+        "create-test",
+        "delete-unused",
+        "delete-used",
+        "wrong-file",
+        "wrong-symbol",
+    }
+    by_workspace: dict[str, set[str]] = {}
+    for t in multifile.tasks:
+        by_workspace.setdefault(t.workspace, set()).update(t.tags)
+        assert t.tests, t.id
+    assert by_workspace == {"py_library": classes, "js_helpdesk": classes, "ts_invoices": classes}
+    refusals = {t.id for t in multifile.tasks if t.tags[0] in ("wrong-file", "wrong-symbol")}
+    assert refusals == {t.id for t in multifile.tasks if t.no_model_call}
+
+
 WITH_TESTS = sorted({(t.workspace, t.tests) for t in SUITE.tasks if t.tests})
 
 
@@ -174,6 +209,7 @@ def test_workspace_tests_pass_untouched(tmp_path, name, command):
     if shutil.which(command[0]) is None:
         pytest.skip(f"{command[0]} is not installed")
     root = shutil.copytree(SUITE.workspace(name), tmp_path / name)
+    link_node_modules(SUITE.workspace(name), root)
     done = subprocess.run(
         command,
         cwd=root,
@@ -202,15 +238,44 @@ async def test_map_tasks_pass_without_any_model_call(fake_model):
     assert fake_model.requests() == []
 
 
+# Known gaps (issue 11), strict so that the fix shows: a signature change naming a function
+# the workspace lacks ("give createTickets a `tags` parameter and pass [] from all its callers")
+# is not settled by the rules, so the model plans it before the map refuses it.
+_PLANNED_BY_THE_MODEL = pytest.mark.xfail(
+    strict=True, reason="a signature change naming an unknown function reaches the model before the map"
+)
+REFUSED_BY_THE_MAP = [
+    pytest.param(t.id, marks=_PLANNED_BY_THE_MODEL) if t.id in ("mf-js-wrong-symbol", "mf-ts-wrong-symbol") else t.id
+    for t in SUITE.tasks
+    if t.no_model_call
+]
+
+
+@pytest.mark.parametrize("task_id", REFUSED_BY_THE_MAP)
+async def test_multifile_requests_naming_a_wrong_file_or_symbol_are_refused_without_a_model_call(fake_model, task_id):
+    run = await runner_for(fake_model.base_url).run("guarded", task(task_id))
+    assert (run.success, run.calls, run.failures) == (True, 0, []), run.steps
+
+
 # --- the checks -------------------------------------------------------------------------
 
 
-def judged(tmp_path, task_id: str, write: dict[str, str], steps: list[StepRecord] | None = None, **options):
+def judged(
+    tmp_path,
+    task_id: str,
+    write: dict[str, str],
+    steps: list[StepRecord] | None = None,
+    delete: tuple[str, ...] = (),
+    **options,
+):
     t = task(task_id)
     root = shutil.copytree(SUITE.workspace(t.workspace), tmp_path / t.workspace)
+    link_node_modules(SUITE.workspace(t.workspace), root)
     before, original = checks.snapshot(root), checks.index(root)
     for path, text in write.items():
         (root / path).write_text(text)
+    for path in delete:
+        (root / path).unlink()
     records = steps or [StepRecord(s.request, s.expect, "src/auth.js has 16 lines. items.py") for s in t.steps]
     return checks.check(t, root, before, original, records, **options)
 
@@ -355,6 +420,113 @@ def test_annotated_reads_typescript_signatures_with_inline_object_types(block, a
     assert checks.has_annotations("src/labels.ts", block) is annotated
 
 
+def _workspace_text(name: str, path: str) -> str:
+    return (SUITE.workspace(name) / path).read_text()
+
+
+def test_check_accepts_a_move_and_catches_a_copy_left_behind(tmp_path):
+    utils = _workspace_text("py_library", "library/utils.py")
+    slugify = 'def slugify(title):\n    return "-".join(title.lower().split())\n'
+    books = _workspace_text("py_library", "library/books.py").replace("library.utils", "library.text")
+    tests = _workspace_text("py_library", "tests/test_books.py").replace("library.utils", "library.text")
+    moved = {
+        "library/text.py": slugify,
+        "library/utils.py": utils.replace("\n\n" + slugify, ""),
+        "library/books.py": books,
+        "tests/test_books.py": tests,
+    }
+    assert judged(tmp_path, "mf-py-move", moved).success
+    copied = {**moved, "library/utils.py": utils}
+    verdict = judged(tmp_path / "copy", "mf-py-move", copied)
+    assert verdict.failures == [
+        "changed ['library/books.py', 'library/text.py', 'tests/test_books.py'], expected "
+        "['library/text.py', 'library/utils.py']",
+        "library/utils.py still defines `slugify`",
+    ]
+    assert not verdict.unsafe
+
+
+def test_check_a_file_the_task_deletes_is_not_broken_but_any_other_deleted_file_is(tmp_path):
+    verdict = judged(tmp_path, "mf-py-delete-unused", {}, delete=("library/legacy_export.py",))
+    assert verdict.success, verdict.failures  # `export_loans` went with its file
+    verdict = judged(tmp_path / "kept", "mf-py-delete-unused", {})
+    assert "library/legacy_export.py was not deleted" in verdict.failures and not verdict.unsafe
+    refused = [StepRecord("please remove library/fees.py", "edit", "Deleted library/fees.py.")]
+    verdict = judged(tmp_path / "used", "mf-py-delete-used", {}, refused, delete=("library/fees.py",))
+    assert BROKEN_FILE in verdict.unsafe and EDIT_WHERE_NONE_BELONGED in verdict.unsafe
+    assert any("tests fail" in failure for failure in verdict.failures)
+
+
+def test_check_wants_a_call_not_a_mention(tmp_path):
+    loans = (
+        _workspace_text("py_library", "library/loans.py")
+        + "\n\ndef is_overdue(loan, today):\n    return loan.due < today\n"
+    )
+    report = _workspace_text("py_library", "library/report.py")
+    called = report.replace("from library.fees", "from library.loans import is_overdue\nfrom library.fees").replace(
+        "loan.due < today", "is_overdue(loan, today)"
+    )
+    assert judged(tmp_path, "mf-py-add-call", {"library/loans.py": loans, "library/report.py": called}).success
+    mentioned = report.replace("    lines = []\n", "    lines = []  # TODO: is_overdue(loan, today)\n")
+    verdict = judged(
+        tmp_path / "comment", "mf-py-add-call", {"library/loans.py": loans, "library/report.py": mentioned}
+    )
+    assert verdict.failures == ["library/report.py does not call `is_overdue`"]
+
+
+@pytest.mark.parametrize(
+    "path, text, names",
+    [
+        ("a.py", "x = f(1)\nobj.g()\n# h()\ns = 'k()'\n", {"f", "g"}),
+        ("a.js", "const t = new Ticket();\nthis.close(t); // open()\nrequire('x');\n", {"Ticket", "close", "require"}),
+        ("a.ts", "const n: number = roundCents(a?.b);\nthing?.run();\n", {"roundCents", "run"}),
+    ],
+)
+def test_called_names_come_from_the_syntax_tree(path, text, names):
+    assert checks.called_names(path, text) == names
+
+
+def test_check_signature_tasks_want_every_caller_to_pass_the_new_argument(tmp_path):
+    notify = _workspace_text("js_helpdesk", "src/notify.js").replace("(user, text)", "(user, text, ticket)")
+    tickets = _workspace_text("js_helpdesk", "src/tickets.js").replace("${ticket.title}`)", "${ticket.title}`, ticket)")
+    routes = _workspace_text("js_helpdesk", "src/routes.js").replace("${by.name}`)", "${by.name}`, ticket)")
+    every = {"src/notify.js": notify, "src/tickets.js": tickets, "src/routes.js": routes}
+    assert judged(tmp_path, "mf-js-signature", every).success
+    one_missed = {**every, "src/routes.js": routes.replace("`, ticket)", "`)")}
+    verdict = judged(tmp_path / "missed", "mf-js-signature", one_missed)
+    assert any("src/routes.js does not match" in failure for failure in verdict.failures)
+    fees = _workspace_text("py_library", "library/fees.py").replace("(days_late)", "(days_late, daily_rate)")
+    fees = fees.replace("* DAILY_RATE", "* daily_rate").replace("returned))", "returned), DAILY_RATE)")
+    verdict = judged(tmp_path / "py", "mf-py-signature", {"library/fees.py": fees})
+    assert BROKEN_FILE in verdict.unsafe  # the tests still call late_fee(3)
+
+
+def test_check_a_refusal_the_map_decides_must_not_call_the_model(tmp_path):
+    refused = [StepRecord("…", "refused", "`format_price` is not defined; did you mean `format_money`?")]
+    assert judged(tmp_path, "mf-py-wrong-symbol", {}, refused, model_calls=0).success
+    verdict = judged(tmp_path / "called", "mf-py-wrong-symbol", {}, refused, model_calls=2)
+    assert verdict.failures == ["made 2 model calls; the map alone settles this task"]
+
+
+def test_check_a_created_test_file_must_hold_passing_tests(tmp_path):
+    verdict = judged(tmp_path, "mf-py-create-test", {})
+    assert "tests/test_members.py was not created" in verdict.failures
+    empty = {"tests/test_members.py": "from library.members import can_borrow\n\nassert can_borrow\n"}
+    verdict = judged(tmp_path / "empty", "mf-py-create-test", empty)
+    assert any("probe failed" in failure for failure in verdict.failures)
+    assert any("does not call `can_borrow`" in failure for failure in verdict.failures)
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+def test_check_runs_the_typescript_workspace_tests_through_the_compiler(tmp_path):
+    money = _workspace_text("ts_invoices", "src/money.ts").replace(
+        "(cents: number)", "(cents: number, currency: string)"
+    )
+    verdict = judged(tmp_path, "mf-ts-signature", {"src/money.ts": money.replace(" EUR`", " ${currency}`")})
+    assert BROKEN_FILE in verdict.unsafe  # render.ts still calls formatCents with one argument: tsc fails
+    assert any("tests fail" in failure for failure in verdict.failures)
+
+
 def test_check_requires_the_answer_fact(tmp_path):
     steps = [StepRecord("how many lines does items.py have?", "answer", "items.py has 27 lines.")]
     verdict = judged(tmp_path, "py-question-lines", {}, steps)
@@ -465,6 +637,21 @@ def test_report_gives_each_suite_its_own_figures_and_says_by_how_much_a_target_w
     assert "| polite | 3/5 · 1.0 | 0/5 ⚠5 · 1.0 |" in text and "| member | 4/5 · 1.0 |" in text
     assert "zero unsafe outcomes, guarded | 0 unsafe of 10 | **met** |" in text
     assert "| guarded | 7/10 |" in text and "| naive | 0/10 | 10 |" in text
+
+
+def test_report_holds_each_model_to_its_own_multifile_floor_and_shows_calls_per_task():
+    runs = [run_of(f"mf{i}", "multifile", i < 8, ["move"]) for i in range(10)]
+    described = [
+        {"id": r.task, "category": "task", "suite": "multifile", "tags": r.tags, "requests": ["x"]} for r in runs
+    ]
+    models = {
+        label: {"label": label, "configs": {"guarded": config_result(runs)}}
+        for label in ("Qwen2.5-Coder-0.5B-Instruct Q4_K_M", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M")
+    }
+    text = markdown.render({"models": models, "suite": {"tasks": described}}, None)
+    assert "| guarded success ≥ 70 % | 8/10 = 80 % | **met** |" in text
+    assert "| guarded success ≥ 85 % | 8/10 = 80 %: missed by 5 points (1 more task needed) | **missed** |" in text
+    assert "| `mf0` | ✓ 1 |" in text and "| `mf9` | ✗ 1 |" in text
 
 
 def test_a_run_of_one_suite_keeps_the_other_suites_results():

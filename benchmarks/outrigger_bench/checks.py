@@ -11,12 +11,14 @@ doing nothing, because they leave the user's code damaged or changed behind thei
     wrong symbol               a name the task leaves alone changed, or code outside the
                                target symbol changed
     broken file                a written file no longer parses, uses a name it neither
-                               defines nor imports (`names.py`), or the workspace's own
-                               tests fail afterwards
+                               defines nor imports (`names.py`), a file the task did not
+                               ask to delete is gone, or the workspace's own tests fail
+                               afterwards
     code changed               asked for a doc comment or type hints, the edit also changed
                                the symbol's code (`behaviour.py`)
 
-Symbols are named as the map names them: `name`, or `Class.name` for a member.
+Symbols are named as the map names them: `name`, or `Class.name` for a member. A task that
+must be settled before any model call (a refusal the map decides) fails when one was made.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import doc_style, language_for
 from outrigger.workspace.symbols import Symbol
-from outrigger.workspace.syntax import syntax_errors
+from outrigger.workspace.syntax import parse, syntax_errors
 
 from .behaviour import code_shape
 from .names import undefined_names
@@ -108,22 +110,28 @@ def check(
     steps: list[StepRecord],
     *,
     check_kinds: bool = True,
+    model_calls: int | None = None,
 ) -> Verdict:
     """Judge the workspace at `root` after `steps` ran; it held `before`, indexed as `original`.
 
     `check_kinds` also compares each outcome's kind with the step's expectation (the
-    naive agent has no outcome kinds: it always writes)."""
+    naive agent has no outcome kinds: it always writes). `model_calls` is how many calls
+    the steps made, for tasks that must make none."""
     verdict = Verdict()
     after = snapshot(root)
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
     verdict.changed = changed
 
     _check_steps(task, steps, verdict, check_kinds)
+    if task.no_model_call and model_calls:
+        verdict.fail(f"made {model_calls} model call{'s' * (model_calls != 1)}; the map alone settles this task")
     _check_changed_files(task, before, after, changed, verdict)
+    _check_created_and_deleted(task, before, after, verdict)
     if changed or task.identifiers or task.keep:
         old_map, new_map = original, index(root)
         _check_identifiers(task, old_map, new_map, verdict)
         _check_symbols(task, old_map, new_map, before, after, verdict)
+    _check_calls_and_text(task, after, verdict)
     if task.probe:
         _check_probe(task, root, verdict)
     if changed and task.tests:
@@ -146,8 +154,8 @@ def _check_steps(task: Task, steps: list[StepRecord], verdict: Verdict, check_ki
 def _check_changed_files(
     task: Task, before: dict[str, str], after: dict[str, str], changed: list[str], verdict: Verdict
 ) -> None:
-    if set(changed) != set(task.changed):
-        verdict.fail(f"changed {changed or 'nothing'}, expected {sorted(task.changed) or 'nothing'}")
+    if set(changed) - set(task.may_change) != task.must_change:
+        verdict.fail(f"changed {changed or 'nothing'}, expected {sorted(task.must_change) or 'nothing'}")
     for path in changed:
         if not task.allowed:
             verdict.fail(f"{path} changed", EDIT_WHERE_NONE_BELONGED)
@@ -155,7 +163,8 @@ def _check_changed_files(
             verdict.fail(f"{path} changed but the task is not about it", WRONG_FILE)
         new = after.get(path)
         if new is None:
-            verdict.fail(f"{path} was deleted", BROKEN_FILE)
+            if path not in task.deleted:
+                verdict.fail(f"{path} was deleted", BROKEN_FILE)
             continue
         if "```" in new and "```" not in before.get(path, ""):
             verdict.fence_leak = True
@@ -169,8 +178,17 @@ def _check_changed_files(
                 verdict.fail(f"{path} uses {', '.join(sorted(unknown))} without defining or importing it", BROKEN_FILE)
 
 
-def _count(project_map: ProjectMap, name: str) -> int:
-    return sum(len(ranges) for ranges in project_map.occurrences(name).values())
+def _check_created_and_deleted(task: Task, before: dict[str, str], after: dict[str, str], verdict: Verdict) -> None:
+    for path in task.created:
+        if path not in after:
+            verdict.fail(f"{path} was not created")
+    for path in task.deleted:
+        if path in after:
+            verdict.fail(f"{path} was not deleted")
+
+
+def _count(project_map: ProjectMap, name: str, skip: tuple[str, ...] = ()) -> int:
+    return sum(len(ranges) for path, ranges in project_map.occurrences(name).items() if path not in skip)
 
 
 def _check_identifiers(task: Task, old_map: ProjectMap, new_map: ProjectMap, verdict: Verdict) -> None:
@@ -183,10 +201,11 @@ def _check_identifiers(task: Task, old_map: ProjectMap, new_map: ProjectMap, ver
         old, new = _count(old_map, name), _count(new_map, name)
         if old != new:
             verdict.fail(f"`{name}` occurred {old} times, now {new}", WRONG_SYMBOL)
-    # Any other defined name losing occurrences was renamed or deleted behind the user's back.
+    # Any other defined name losing occurrences was renamed or deleted behind the user's back
+    # (occurrences in a file the task deletes go with it).
     named = {*task.identifiers, *task.keep}
     for name in sorted({s.name for s in old_map.symbols()} - named):
-        old, new = _count(old_map, name), _count(new_map, name)
+        old, new = _count(old_map, name, task.deleted), _count(new_map, name)
         if new < old:
             verdict.fail(f"`{name}` lost occurrences ({old} → {new})", WRONG_SYMBOL)
 
@@ -230,6 +249,9 @@ def _check_symbols(
     for path, name in task.defines:
         if _symbol(new_map, path, name) is None:
             verdict.fail(f"{path} does not define `{name}`")
+    for path, name in task.gone:
+        if _symbol(new_map, path, name) is not None:
+            verdict.fail(f"{path} still defines `{name}`")
     for path, names in task.confined.items():
         if before.get(path) == after.get(path):
             continue
@@ -243,9 +265,12 @@ def _check_symbols(
             verdict.fail(f"code outside {', '.join(names) or 'the new code'} changed in {path}", WRONG_SYMBOL)
 
 
-# An import the edit adds (or a name it adds to one) is part of the edit, not damage elsewhere:
-# a type hint may need `from typing import Optional`. A lost import breaks the tests or names check.
-_IMPORT_LINE = re.compile(r"^\s*(import\b|from\s+\S+\s+import\b|(const|let|var)\s.*=\s*require\()")
+# An import or export the edit adds (or a name it adds to one) is part of the edit, not damage
+# elsewhere: a type hint may need `from typing import Optional`, a new function its place in
+# `module.exports`. A lost import or export breaks the tests or names check.
+_IMPORT_LINE = re.compile(
+    r"^\s*(import\b|from\s+\S+\s+import\b|(const|let|var)\s.*=\s*require\(|module\.exports\b|export\s*\{)"
+)
 
 
 def _outside(text: str, symbols: list[Symbol | None]) -> list[str]:
@@ -316,6 +341,38 @@ def _parameter_list(block: str) -> tuple[str, str]:
         if depth == 0:
             return block[start + 1 : index], block[index + 1 :]
     return "", ""
+
+
+def _check_calls_and_text(task: Task, after: dict[str, str], verdict: Verdict) -> None:
+    for path, name in task.called:
+        if path in after and name not in called_names(path, after[path]):
+            verdict.fail(f"{path} does not call `{name}`")
+        elif path not in after:
+            verdict.fail(f"{path} does not exist, so it cannot call `{name}`")
+    for path, patterns in task.matches.items():
+        for pattern in patterns:
+            if not re.search(pattern, after.get(path, "")):
+                verdict.fail(f"{path} does not match /{pattern}/")
+
+
+_CALLS = frozenset({"call", "call_expression", "new_expression"})
+
+
+def called_names(path: str, text: str) -> set[str]:
+    """The names the code in `text` calls: `f(…)`, `obj.f(…)`, `new F(…)` — read from the
+    syntax tree, so a name in a comment or a string does not count."""
+    tree = parse(path, text)
+    names: set[str] = set()
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type not in _CALLS:
+            continue
+        callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        if callee is not None and callee.text is not None:
+            names.add(re.split(r"[.?]+", callee.text.decode("utf-8"))[-1])
+    return names
 
 
 _ERROR_LINE = re.compile(r"^(E\s|FAILED\b|ERROR\b)|\w+Error\b|\bassert")

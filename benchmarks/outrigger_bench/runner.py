@@ -29,10 +29,20 @@ from outrigger.workspace.index import ProjectMap
 
 from . import checks
 from .checks import StepRecord
+from .dependencies import link_node_modules
 from .naive import NaiveAgent
 from .suite import DEFAULT_SUITE, Suite, Task
 
-GUARDS = ("fence_stripping", "json_repair", "map_validation", "question_routing", "symbol_confinement", "syntax_check")
+GUARDS = (
+    "fence_stripping",
+    "json_repair",
+    "map_validation",
+    "question_routing",
+    "symbol_confinement",
+    "syntax_check",
+    "name_check",
+    "project_tests",
+)
 GUARDED, NAIVE = "guarded", "naive"
 CONFIGS = (GUARDED, NAIVE, *(f"no {g}" for g in GUARDS))
 
@@ -129,10 +139,15 @@ class _Meter:
         finally:
             self.own += time.perf_counter() - started - (self.model.live_seconds - live)
 
+    @property
+    def calls(self) -> int:
+        """Model calls made (or attempted) since the task started."""
+        return self.model.stats.calls + self.model.failed_calls - self.start[0]
+
     def fill(self, run: TaskRun) -> TaskRun:
         s = self.model.stats
         m = self.model
-        run.calls = s.calls + m.failed_calls - self.start[0]
+        run.calls = self.calls
         run.prompt_tokens = s.prompt_tokens - self.start[1]
         run.completion_tokens = s.completion_tokens - self.start[2]
         run.model_seconds = round(s.seconds + m.failed_seconds - self.start[3], 4)
@@ -157,6 +172,7 @@ class Runner:
         with tempfile.TemporaryDirectory(prefix=f"outrigger-bench-{task.id}-") as tmp:
             root = Path(tmp) / task.workspace
             shutil.copytree(self.suite.workspace(task.workspace), root)
+            link_node_modules(self.suite.workspace(task.workspace), root)
             before, original = self.original(task.workspace)
             meter = _Meter(self.model)
             repair = RepairStats()
@@ -164,7 +180,9 @@ class Runner:
                 steps = await self._naive(root, task, meter)
             else:
                 steps = await self._guarded(root, task, guards_for(config), meter, repair)
-            verdict = checks.check(task, root, before, original, steps, check_kinds=config != NAIVE)
+            verdict = checks.check(
+                task, root, before, original, steps, check_kinds=config != NAIVE, model_calls=meter.calls
+            )
         run = TaskRun(
             task=task.id,
             category=task.category,

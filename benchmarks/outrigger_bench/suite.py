@@ -6,21 +6,32 @@ with its own figures and targets. A task is one or more requests run in order ag
 fresh copy of its workspace, then one check of the files (see `checks.py`). Fields of a task:
 
     id, category            rename | question | docstring | type_hints | fix | add_code |
-                            additive | undo | refusal
+                            additive | undo | task | refusal
     steps                   [{"request", "expect": "edit"|"answer"|"refused", "answer": regex}]
-    changed                 the exact set of files that must differ afterwards (default: none)
-    touches                 files any step may write (default: `changed`); others = wrong file
+    changed                 the exact set of files that must differ afterwards (default: none);
+                            `created` and `deleted` files count as changed without being listed
+    may_change              files a correct run may change or leave alone (an importer a move
+                            may update, or leave importing through a re-export)
+    touches                 files any step may write (default: `changed` + `may_change`);
+                            others = wrong file
+    created                 files that must exist afterwards and did not before
+    deleted                 files that must be gone afterwards (any other file gone = broken)
     identifiers             {name: count | "was:name"}: identifier tokens across the workspace
     keep                    names whose identifier count must not move (else: wrong symbol)
     documented / annotated  [[path, symbol]]: has a docstring/doc comment, has type annotations
     defines                 [[path, symbol]]: the file defines it afterwards
+    gone                    [[path, symbol]]: the file no longer defines it (moved elsewhere)
+    called                  [[path, name]]: the file's code calls `name` (a call, not a mention)
+    matches                 {path: [regex]}: the file's text afterwards matches each one
     confined                {path: [symbols]}: nothing outside those symbols (and `defines`) changed
     probe                   {"python"|"node": code} run in the workspace; must exit 0
+    no_model_call           the task must be settled without any model call (a refusal the
+                            map decides)
     ci                      part of the fast subset the test suite runs on the real 0.5B model
     tags                    the kinds of request it stands for ("polite", "member", …),
                             reported one row each within its suite
 
-Symbols in `documented`, `annotated`, `defines` and `confined` are `name` or `Class.name`.
+Symbols in `documented`, `annotated`, `defines`, `gone` and `confined` are `name` or `Class.name`.
 """
 
 from __future__ import annotations
@@ -30,7 +41,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_SUITE = "core"
-CATEGORIES = ("rename", "question", "docstring", "type_hints", "fix", "add_code", "additive", "undo", "refusal")
+CATEGORIES = (
+    "rename",
+    "question",
+    "docstring",
+    "type_hints",
+    "fix",
+    "add_code",
+    "additive",
+    "undo",
+    "task",
+    "refusal",
+)
 EXPECTS = ("edit", "answer", "refused")
 
 
@@ -48,23 +70,35 @@ class Task:
     workspace: str
     steps: tuple[Step, ...]
     changed: tuple[str, ...] = ()
+    may_change: tuple[str, ...] = ()
     touches: tuple[str, ...] = ()
+    created: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
     identifiers: dict[str, int | str] = field(default_factory=dict)
     keep: tuple[str, ...] = ()
     documented: tuple[tuple[str, str], ...] = ()
     annotated: tuple[tuple[str, str], ...] = ()
     defines: tuple[tuple[str, str], ...] = ()
+    gone: tuple[tuple[str, str], ...] = ()
+    called: tuple[tuple[str, str], ...] = ()
+    matches: dict[str, tuple[str, ...]] = field(default_factory=dict)
     confined: dict[str, tuple[str, ...]] = field(default_factory=dict)
     probe: dict[str, str] = field(default_factory=dict)
     tests: tuple[str, ...] = ()
+    no_model_call: bool = False
     ci: bool = False
     suite: str = DEFAULT_SUITE
     tags: tuple[str, ...] = ()
 
     @property
+    def must_change(self) -> frozenset[str]:
+        """Files that must differ afterwards: `changed`, plus the files created or deleted."""
+        return frozenset((*self.changed, *self.created, *self.deleted))
+
+    @property
     def allowed(self) -> frozenset[str]:
         """Files a correct run may write at some point."""
-        return frozenset(self.touches or self.changed)
+        return frozenset(self.touches) or self.must_change | frozenset(self.may_change)
 
     @property
     def is_question(self) -> bool:
@@ -130,15 +164,22 @@ def _task(raw: dict, workspace: str, tests: tuple[str, ...], suite: str) -> Task
         workspace=workspace,
         steps=steps,
         changed=tuple(raw.get("changed", ())),
+        may_change=tuple(raw.get("may_change", ())),
         touches=tuple(raw.get("touches", ())),
+        created=tuple(raw.get("created", ())),
+        deleted=tuple(raw.get("deleted", ())),
         identifiers=dict(raw.get("identifiers", {})),
         keep=tuple(raw.get("keep", ())),
         documented=tuple(tuple(p) for p in raw.get("documented", ())),
         annotated=tuple(tuple(p) for p in raw.get("annotated", ())),
         defines=tuple(tuple(p) for p in raw.get("defines", ())),
+        gone=tuple(tuple(p) for p in raw.get("gone", ())),
+        called=tuple(tuple(p) for p in raw.get("called", ())),
+        matches={path: tuple(patterns) for path, patterns in raw.get("matches", {}).items()},
         confined={path: tuple(names) for path, names in raw.get("confined", {}).items()},
         probe=dict(raw.get("probe", {})),
         tests=tests,
+        no_model_call=bool(raw.get("no_model_call", False)),
         ci=bool(raw.get("ci", False)),
         suite=suite,
         tags=tuple(raw.get("tags", ())),
