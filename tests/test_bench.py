@@ -238,17 +238,7 @@ async def test_map_tasks_pass_without_any_model_call(fake_model):
     assert fake_model.requests() == []
 
 
-# Known gaps (issue 11), strict so that the fix shows: a signature change naming a function
-# the workspace lacks ("give createTickets a `tags` parameter and pass [] from all its callers")
-# is not settled by the rules, so the model plans it before the map refuses it.
-_PLANNED_BY_THE_MODEL = pytest.mark.xfail(
-    strict=True, reason="a signature change naming an unknown function reaches the model before the map"
-)
-REFUSED_BY_THE_MAP = [
-    pytest.param(t.id, marks=_PLANNED_BY_THE_MODEL) if t.id in ("mf-js-wrong-symbol", "mf-ts-wrong-symbol") else t.id
-    for t in SUITE.tasks
-    if t.no_model_call
-]
+REFUSED_BY_THE_MAP = [t.id for t in SUITE.tasks if t.no_model_call]
 
 
 @pytest.mark.parametrize("task_id", REFUSED_BY_THE_MAP)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from outrigger.errors import Refused
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.plan import Intent
@@ -225,3 +226,18 @@ async def test_what_a_class_defines_is_listed_from_the_map(project, fake_model):
 async def test_statements_of_names_and_of_expected_behaviour(project, request_text, intent, symbol, new_name):
     decided = await plan(project, request_text)
     assert (decided.intent, decided.symbol, decided.new_name) == (intent, symbol, new_name)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    ["give me the parameters of parse_amount", "give it a `strict` parameter", "Give us an argument list for enqueue?"],
+)
+async def test_signature_wording_needs_a_function_name(project, request_text):
+    """ "give me …" is a question and "give it …" points at the cursor: neither names a
+    function the map must hold."""
+    try:
+        await plan(project, request_text)
+    except AssertionError:
+        pass  # reached the model: not refused by the map
+    except Refused as refusal:
+        assert "is not defined" not in str(refusal), refusal

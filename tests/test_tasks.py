@@ -253,6 +253,13 @@ async def test_deleting_an_unused_file_and_refusing_a_used_one(office, fake_mode
         ("add a `logout(session)` to src/sesion.js and call it from `handleLogout` in src/routes.js", "src/sesion.js"),
         ("add a `logout(session)` to src/session.js and call it from `handleLogoff` in src/routes.js", "handleLogoff"),
         ("move startSession out of src/session.js into secrets.js", "ignore list"),
+        # A function the workspace lacks, named only by the wording of a signature change, a
+        # move or a caller: refused with the names that exist, never planned by the model.
+        ("give startSessions a `ttl` argument and update all its callers", "did you mean `startSession`"),
+        ("add a ttl parameter to beginSession, then pass 60 from each caller", "`beginSession` is not defined"),
+        ("make startSesion accept an options object and pass {} from every call site", "startSession"),
+        ("move startSesion into a new src/sessions.js", "did you mean `startSession`"),
+        ("add `logout(session)` to src/session.js and call it from handleLogof", "handleLogout"),
     ],
 )
 async def test_a_wrong_file_or_symbol_refuses_the_task_before_any_model_call(web, fake_model, request_text, fragment):

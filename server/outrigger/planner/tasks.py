@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.named import mentioned_symbols, plan_from_names
-from outrigger.planner.rules import _FILE, _IDENT, _KIND, asked_name, edit_intent, plan_by_rules
+from outrigger.planner.rules import _FILE, _IDENT, _KIND, asked_name, edit_intent, looks_like_question, plan_by_rules
 from outrigger.planner.wording import EDIT_VERBS
 from outrigger.workspace.index import ProjectMap
 
@@ -56,6 +56,18 @@ _CALL_FROM = re.compile(
     re.I,
 )
 _PRONOUN = re.compile(r"\b(?:it|them|that)\b", re.I)
+_PARAMETER_WORDS = r"(?:parameters?|arguments?|params?|args?|options?)"
+# A change of one function's signature, naming the function: "give createUser a `tags`
+# parameter", "add a region parameter to taxRates", "make notify take a `ticket` argument".
+_SIGNATURE = (
+    re.compile(rf"^(?:give|let)\s+(?:the\s+)?{_KIND}{_IDENT}\s+(?:\S+\s+){{0,4}}?{_PARAMETER_WORDS}\b", re.I),
+    re.compile(
+        rf"^(?:add|append|insert)\s+(?:\S+\s+){{0,4}}?{_PARAMETER_WORDS}\s+(?:to|on)\s+(?:the\s+)?{_KIND}{_IDENT}"
+        rf"(?:\s+(?:in|of)\s+{_FILE})?",
+        re.I,
+    ),
+    re.compile(rf"^make\s+(?:the\s+)?{_KIND}{_IDENT}\s+(?:take|accept|receive)\b", re.I),
+)
 
 
 def split_clauses(text: str) -> list[str]:
@@ -133,8 +145,8 @@ def _clause_steps(
 
     if m := _MOVE.match(clause_for_rules):
         name, source, target = m.group(1), m.group(2), m.group(3)
-        source = source or _defining_file(name, project_map)
-        return ([step(StepAction.MOVE, source or "", symbol=name, to_file=target)], name) if source else None
+        source = source or _file_defining(name, project_map)
+        return [step(StepAction.MOVE, source, symbol=name, to_file=target)], name
     if m := _TESTS_IN.match(clause_for_rules):
         name, path = m.group(1), m.group(2)
         action = StepAction.ADD if project_map.workspace.exists(path) else StepAction.CREATE
@@ -149,8 +161,15 @@ def _clause_steps(
         file = _defining_file(subject, project_map)
         return ([step(StepAction.EDIT_CALLERS, file or "", symbol=subject)], subject) if file else None
     if m := _CALL_FROM.match(clause_for_rules):
-        caller, file = m.group(2), m.group(3) or _defining_file(m.group(2), project_map)
-        return ([step(StepAction.EDIT, file, symbol=caller, intent=Intent.REWRITE)], subject) if file else None
+        caller = m.group(2)
+        if re.fullmatch(_FILE, caller):
+            return None  # "use it in routes.js": a file, not a caller
+        file = m.group(3) or _file_defining(caller, project_map)
+        return [step(StepAction.EDIT, file, symbol=caller, intent=Intent.REWRITE)], subject
+    if name := _signature_target(clause_for_rules):
+        name, file = name
+        file = file or _file_defining(name, project_map)
+        return [step(StepAction.EDIT, file, symbol=name, intent=Intent.REWRITE)], name
 
     single = plan_by_rules(clause_for_rules) or plan_from_names(clause_for_rules, project_map, clause_for_rules)
     if single is None or single.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK):
@@ -179,6 +198,26 @@ def _clause_steps(
             )
         )
     return steps, single.symbol
+
+
+def _signature_target(clause: str) -> tuple[str, str | None] | None:
+    """(function, file or None) when the clause changes one function's parameters."""
+    if looks_like_question(clause):  # "give me the parameters of createUser"
+        return None
+    for pattern in _SIGNATURE:
+        if (m := pattern.match(clause)) and m.group(1).lower() not in _NOT_NAMES:
+            groups = m.groups()
+            return groups[0], groups[1] if len(groups) > 1 else None
+    return None
+
+
+_NOT_NAMES = frozenset({"me", "us", "it", "them", "this", "that", "everything"})
+
+
+def _file_defining(name: str, project_map: ProjectMap) -> str:
+    """The one file that defines `name` the request names as the function to change, or
+    Refused: a missing or ambiguous name is the user's to settle, not the model's to guess."""
+    return project_map.require_symbol(name, None).path
 
 
 def _defining_file(name: str, project_map: ProjectMap) -> str | None:
