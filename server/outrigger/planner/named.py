@@ -41,7 +41,10 @@ _REQUEST_WORDS = frozenset(
     now from then so me my our your we you i it's everything all every each same do does did""".split()
 )
 # "add an `email` parameter to createUser": a change of createUser, not new code.
-_NEW_PARAMETER = re.compile(r"\badd\b.*\b(?:parameters?|arguments?|params?|args?|options?|keyword)\b", re.I)
+_NEW_PARAMETER = re.compile(
+    r"\b(?:add|give|make\s+\S+\s+(?:take|accept))\b.*\b(?:parameters?|arguments?|params?|args?|options?|keyword)\b",
+    re.I,
+)
 _MODIFYING_VERBS = re.compile(
     r"^\s*(?:rewrite|refactor|simplify|optimi[sz]e|improve|change|update|modify|make|convert|clean|tidy)\b", re.I
 )
@@ -110,7 +113,8 @@ def _rename(text: str, mentioned: list[str], project_map: ProjectMap) -> tuple[s
         old, new = m.group(1), m.group(2)
         if project_map.find(old) and not project_map.find(new):
             return old, new
-    fresh = new_names(text, project_map)
+    # "add closeTicket(ticket, by) … call it": a name written as a call is new code, not a new name.
+    fresh = [name for name in new_names(text, project_map) if not re.search(rf"\b{re.escape(name)}\(", text)]
     if not fresh:
         fresh = [
             word

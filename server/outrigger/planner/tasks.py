@@ -18,22 +18,40 @@ from pydantic import BaseModel, Field
 
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.named import mentioned_symbols, plan_from_names
-from outrigger.planner.rules import _FILE, _IDENT, _KIND, asked_name, edit_intent, looks_like_question, plan_by_rules
+from outrigger.planner.rules import (
+    _FILE,
+    _IDENT,
+    _KIND,
+    asked_name,
+    edit_intent,
+    looks_like_question,
+    named_file,
+    plan_by_rules,
+)
 from outrigger.planner.wording import EDIT_VERBS
 from outrigger.workspace.index import ProjectMap
 
 _CLAUSE_VERBS = EDIT_VERBS | {"call", "use", "invoke", "pass", "export", "import", "delete", "remove", "move", "test"}
 _SPLIT = re.compile(
     r"\s*(?:,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+|also\s+)?|\s+then\s+|;\s*|\.\s+)"
-    rf"(?=(?:please\s+)?(?:{'|'.join(sorted(_CLAUSE_VERBS))})\b)",
+    rf"(?=(?:please\s+)?(?:{'|'.join(sorted(_CLAUSE_VERBS))})\b|(?:have|make|let)\s+\S+(?:\s+in\s+\S+)?\s+(?:call|use)\b|have\s+(?:every|all|each|its)\s+callers?\b)",
     re.I,
 )
+# Where a statement ends and the commands begin: "slugify isn't a util - move it to text.py".
+_AFTER_STATEMENT = re.compile(r"(?:[.:;!?]|,|\s+[-\u2013\u2014]+)\s+(?=(?:please\s+)?[a-z]+\b)", re.I)
 _MOVE = re.compile(
     rf"^move\s+(?:the\s+)?{_KIND}{_IDENT}(?:\s+(?:out\s+of|from)\s+{_FILE})?\s+(?:in)?to\s+"
     rf"(?:a\s+new\s+(?:file\s+|module\s+)?|the\s+(?:file\s+|module\s+)?)?{_FILE}",
     re.I,
 )
-_DELETE = re.compile(rf"^(?:delete|remove)\s+(?:the\s+)?(?:file\s+|module\s+)?{_FILE}(?:\s|$|[,.;])", re.I)
+_DELETE_WORDS = r"(?:delete|remove|get\s+rid\s+of|drop|trash|erase|throw\s+away)"
+_DELETE = re.compile(rf"^{_DELETE_WORDS}\s+(?:the\s+)?(?:file\s+|module\s+)?{_FILE}(?:\s|$|[,.;])", re.I)
+# "src/old/rates.ts can go, nothing imports it", "legacy.py is dead code".
+_FILE_CAN_GO = re.compile(
+    rf"^{_FILE}\s+(?:can\s+go|can\s+be\s+(?:deleted|removed|dropped)|should\s+(?:go|be\s+(?:deleted|removed))"
+    r"|is\s+(?:dead|unused|obsolete|not\s+(?:used|needed))|is\s+no\s+longer\s+(?:used|needed)|isn't\s+(?:used|needed))\b",
+    re.I,
+)
 _CREATE = re.compile(
     rf"^(?:create|write|add|make|generate)\s+(?:a\s+new\s+|the\s+new\s+|new\s+|a\s+)?(?:test\s+)?(?:file\s+|module\s+)?{_FILE}\b",
     re.I,
@@ -56,6 +74,19 @@ _CALL_FROM = re.compile(
     re.I,
 )
 _PRONOUN = re.compile(r"\b(?:it|them|that)\b", re.I)
+# "have handleClose in routes.js call it" says what "call it from handleClose in routes.js" says.
+_HAVE_CALL = re.compile(
+    rf"^(?:have|make|let)\s+(?:the\s+)?{_KIND}{_IDENT}(?:\s+(?:in|of)\s+{_FILE})?\s+(?:call|use|invoke)\s+(\S+)(.*)$",
+    re.I,
+)
+# What a move or a rename already does: "and update the imports", "fix everything that imports it".
+_IMPLIED = re.compile(
+    r"^(?:update|fix|adjust|correct|change|repair)\s+(?:all\s+|every\s+|each\s+)?(?:of\s+)?(?:the\s+|its\s+|their\s+)?"
+    r"(?:imports?|import\s+(?:statements|lines)|requires?|references|usages|uses"
+    r"|(?:everything|everywhere|anything|every\s*\w*|(?:files?|modules?|places?))\s+(?:that|which)\s+(?:imports?|uses?|requires?|references?)\s+(?:it|them))"
+    r"\s*(?:accordingly|too|as\s+well)?$",
+    re.I,
+)
 _PARAMETER_WORDS = r"(?:parameters?|arguments?|params?|args?|options?)"
 # A change of one function's signature, naming the function: "give createUser a `tags`
 # parameter", "add a region parameter to taxRates", "make notify take a `ticket` argument".
@@ -87,23 +118,65 @@ def _starts_with_verb(clause: str) -> bool:
 def plan_task_by_rules(text: str, project_map: ProjectMap, instruction: str) -> Plan | None:
     """A task when the wording settles every step, else None. A request of one ordinary clause
     is not a task (the single-action rules take it)."""
-    clauses = split_clauses(text)
-    steps: list[Step] = []
-    subject: str | None = None
-    for clause in clauses:
-        planned = _clause_steps(clause, project_map, subject, first_id=len(steps) + 1)
-        if planned is None:
-            return None
-        new_steps, subject = planned
-        steps.extend(new_steps)
-    inherently_task = any(s.action in _TASK_ONLY for s in steps)
-    if len(clauses) < 2 and not inherently_task:
+    steps = _steps_of(split_clauses(text), project_map) or _steps_after_context(text, project_map)
+    if steps is None:
         return None
     steps = _merged(steps)
     for index, step in enumerate(steps[1:], start=1):  # each step waits for the one before
         if not step.after:
             step.after = [steps[index - 1].id]
     return Plan(intent=Intent.TASK, symbol=_first_symbol(steps), steps=steps, instruction=instruction)
+
+
+def _steps_of(clauses: list[str], project_map: ProjectMap, subject: str | None = None) -> list[Step] | None:
+    """The steps of these clauses when they make a task: several commands, or one that only a
+    task does (move, create, delete, every caller)."""
+    steps: list[Step] = []
+    for clause in clauses:
+        if _IMPLIED.match(clause) and any(s.action in _FIXES_REFERENCES for s in steps):
+            continue
+        planned = _clause_steps(clause, project_map, subject, first_id=len(steps) + 1)
+        if planned is None and steps and steps[-1].action in _WRITTEN and _is_guidance(clause, project_map):
+            steps[-1].what = f"{steps[-1].what}. {clause}"  # "… Use node:test like the other tests."
+            continue
+        if planned is None:
+            return None
+        new_steps, subject = planned
+        steps.extend(new_steps)
+    if len(clauses) < 2 and not any(s.action in _TASK_ONLY for s in steps):
+        return None
+    return steps
+
+
+def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | None:
+    """ "formatDate should live in its own file. Move it to src/dates.js": a statement, then
+    commands. The statement says what "it" is (the symbol, else the one file, it names) and
+    why; the commands are planned as a task when they make one."""
+    if _starts_with_verb(text):
+        return None
+    for m in _AFTER_STATEMENT.finditer(text):
+        rest = text[m.end() :]
+        if _starts_with_verb(rest) or _HAVE_CALL.match(rest) or re.match(_DELETE_WORDS, rest, re.I):
+            context, commands = text[: m.start()].strip(), split_clauses(rest)
+            break
+    else:
+        return None
+    if m := _LOCATION.match(context):  # "In loans.py, add a parameter to late_fee": where, not why
+        steps = _steps_of(commands, project_map)
+        for step in steps or []:
+            if step.symbol and step.action in _NEEDS_ITS_FILE:
+                step.file = m.group(1)  # the map then checks the symbol is there
+        return steps
+    named = mentioned_symbols(context, project_map) or ([file] if (file := named_file(context)) else [])
+    steps = _steps_of(commands, project_map, subject=named[0] if named else None)
+    for step in steps or []:
+        if step.action in (StepAction.EDIT, StepAction.ADD, StepAction.CREATE):
+            step.what = f"{context}: {step.what}"
+    return steps
+
+
+_LOCATION = re.compile(rf"^(?:in|inside|within)\s+(?:the\s+)?(?:file\s+|module\s+)?{_FILE}$", re.I)
+_NEEDS_ITS_FILE = frozenset({StepAction.EDIT, StepAction.EDIT_CALLERS, StepAction.MOVE, StepAction.RENAME})
 
 
 def _merged(steps: list[Step]) -> list[Step]:
@@ -125,6 +198,15 @@ def _merged(steps: list[Step]) -> list[Step]:
 
 
 _TASK_ONLY = frozenset({StepAction.MOVE, StepAction.CREATE, StepAction.DELETE, StepAction.EDIT_CALLERS})
+_FIXES_REFERENCES = frozenset({StepAction.MOVE, StepAction.RENAME})
+_WRITTEN = frozenset({StepAction.EDIT, StepAction.ADD, StepAction.CREATE})
+_GUIDANCE = re.compile(r"^(?:use|keep|follow|prefer|avoid|don't|do\s+not|make\s+sure)\b", re.I)
+
+
+def _is_guidance(clause: str, project_map: ProjectMap) -> bool:
+    """ "Use node:test like the other tests": how to write the step before, naming nothing of
+    the workspace that a step of its own would have to change."""
+    return bool(_GUIDANCE.match(clause)) and not named_file(clause) and not mentioned_symbols(clause, project_map)
 
 
 def _first_symbol(steps: list[Step]) -> str | None:
@@ -135,6 +217,9 @@ def _clause_steps(
     clause: str, project_map: ProjectMap, subject: str | None, first_id: int
 ) -> tuple[list[Step], str | None] | None:
     """The steps one clause asks for and the symbol it is about (what "it" means next)."""
+    if m := _HAVE_CALL.match(clause):
+        caller, file, callee, rest = m.groups()
+        clause = f"call {callee} from {caller}{f' in {file}' if file else ''}{rest}"
     if subject:
         clause_for_rules = _PRONOUN.sub(subject, clause, count=1)
     else:
@@ -155,8 +240,14 @@ def _clause_steps(
         path = m.group(1)
         if not project_map.workspace.exists(path):
             return [step(StepAction.CREATE, path)], asked_name(clause_for_rules)
-    if m := _DELETE.match(clause_for_rules):
+    if m := _DELETE.match(clause_for_rules) or _FILE_CAN_GO.match(clause_for_rules):
         return [step(StepAction.DELETE, m.group(1))], None
+    if _CALLERS.search(clause) and (target := _signature_target(clause_for_rules)):
+        # "give X a `y` parameter passing 0 from every caller": the function, then its callers.
+        name, file = target[0], target[1] or _file_defining(target[0], project_map)
+        changed = step(StepAction.EDIT, file, symbol=name, intent=Intent.REWRITE)
+        callers = Step(id=first_id + 1, action=StepAction.EDIT_CALLERS, file=file, symbol=name, what=clause_for_rules)
+        return [changed, callers], name
     if subject and _CALLERS.search(clause):
         file = _defining_file(subject, project_map)
         return ([step(StepAction.EDIT_CALLERS, file or "", symbol=subject)], subject) if file else None

@@ -29,6 +29,14 @@ _POLITE_CLOSING = re.compile(
     r"\s*(?:,?\s*(?:for\s+me|please|thanks|thank\s+you|thx|if\s+you\s+can))*\s*[.!?]*\s*$", re.I
 )
 _PLEASE = re.compile(r"^\s*please[,]?\s+", re.I)
+# "I'd like a roundCents(amount) helper in money.ts": a wish for new code is an "add".
+_WISH = re.compile(
+    r"^\s*(?:i(?:'d|\s+would)\s+like|i\s+(?:want|need)|we\s+(?:want|need)|it\s+would\s+be\s+nice\s+to\s+have)"
+    r"\s+(?=an?\s|some\s)",
+    re.I,
+)
+# Where a new sentence (or an aside) starts: each one may open politely on its own.
+_SENTENCE_BREAK = re.compile(r"((?<=[.!?;:])\s+|\s+[-\u2013\u2014]+\s+)")
 
 # Member references, most specific first: each becomes "`Class.member`".
 _Q = r"`?"
@@ -55,13 +63,22 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
     phrasing too ("the main function of this file"), so only members that exist are rewritten
     (and `Repo#save` / `Repo::save`, which only code says)."""
     text = _GREETING.sub("", request.strip())
-    text = _imperative(text)
+    pieces = _SENTENCE_BREAK.split(text)  # [sentence, break, sentence, …]
+    text = "".join(
+        piece if index % 2 else _imperative(piece, last=index == len(pieces) - 1) for index, piece in enumerate(pieces)
+    )
     text = _canonical_members(text, known)
     return " ".join(text.split())
 
 
-def _imperative(text: str) -> str:
-    """ "could you add … for me?" → "add …"; a question ("can you explain …?") keeps its form."""
+def _imperative(text: str, last: bool = True) -> str:
+    """ "could you add … for me?" → "add …"; a question ("can you explain …?") keeps its form.
+    A sentence that is not the last keeps a full stop, so the next one still starts anew."""
+    plain = _imperative_sentence(text)
+    return plain if last or plain == text or plain.endswith((".", "!", "?", ";", ":")) else plain + "."
+
+
+def _imperative_sentence(text: str) -> str:
     if m := _MIND.match(text):
         verb = _from_gerund(m.group(1))
         if verb is not None:
@@ -71,6 +88,8 @@ def _imperative(text: str) -> str:
         first = rest.split(maxsplit=1)[0].lower() if rest.split() else ""
         if first in EDIT_VERBS:
             return _POLITE_CLOSING.sub("", rest)
+    if m := _WISH.match(text):
+        return "add " + text[m.end() :]
     return _PLEASE.sub("", text)
 
 
