@@ -10,6 +10,8 @@ refuses, nothing, with the step named.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from outrigger.actions.add_code import appended
@@ -184,9 +186,18 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext) -> str:
     code = code.strip("\n") + "\n"
     if not code.strip():
         raise Refused(f"the model wrote nothing for {step.file}.")
-    if language is not None and not extract_symbols(step.file, code) and ctx.guards.symbol_confinement:
-        raise Refused(f"the model's {step.file} defines no function or class.")
+    if (
+        language is not None
+        and not extract_symbols(step.file, code)
+        and not _TEST_CALL.search(code)
+        and ctx.guards.symbol_confinement
+    ):
+        raise Refused(f"the model's {step.file} defines no function, class or test.")
     return code
+
+
+# node:test, Jest, Mocha and Vitest tests are calls, not definitions: `test("…", () => …)`.
+_TEST_CALL = re.compile(r"^\s*(?:test|it|describe|suite)(?:\.\w+)?\s*\(\s*[\"'`]", re.M)
 
 
 def _named_facts(step: Step, ctx: ActionContext) -> list[str]:
