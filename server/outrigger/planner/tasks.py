@@ -154,18 +154,18 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | Non
     why; the commands are planned as a task when they make one."""
     if _starts_with_verb(text):
         return None
-    for m in _AFTER_STATEMENT.finditer(text):
-        rest = text[m.end() :]
+    for brk in _AFTER_STATEMENT.finditer(text):
+        rest = text[brk.end() :]
         if _starts_with_verb(rest) or _HAVE_CALL.match(rest) or re.match(_DELETE_WORDS, rest, re.I):
-            context, commands = text[: m.start()].strip(), split_clauses(rest)
+            context, commands = text[: brk.start()].strip(), split_clauses(rest)
             break
     else:
         return None
-    if m := _LOCATION.match(context):  # "In loans.py, add a parameter to late_fee": where, not why
+    if location := _LOCATION.match(context):  # "In loans.py, add a parameter to late_fee": where, not why
         steps = _steps_of(commands, project_map)
         for step in steps or []:
             if step.symbol and step.action in _NEEDS_ITS_FILE:
-                step.file = m.group(1)  # the map then checks the symbol is there
+                step.file = location.group(1)  # the map then checks the symbol is there
         return steps
     named = mentioned_symbols(context, project_map) or ([file] if (file := named_file(context)) else [])
     steps = _steps_of(commands, project_map, subject=named[0] if named else None)
