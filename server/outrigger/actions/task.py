@@ -11,7 +11,6 @@ refuses, nothing, with the step named.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 from outrigger.actions.add_code import appended
