@@ -137,3 +137,12 @@ async def test_statements_with_one_ordinary_command_are_not_tasks(project, reque
     except Refused:
         return
     assert planned.intent is not Intent.TASK, planned.describe()
+
+
+async def test_it_is_the_subject_and_that_is_not(project):
+    planned = await plan(
+        project, "add a `source` parameter to sign_up and pass 'web' in from every place that calls it"
+    )
+
+    callers = planned.steps[1]
+    assert "every place that calls sign_up" in callers.what, callers.what

@@ -366,3 +366,23 @@ async def test_do_the_same_repeats_a_tasks_edit_for_another_symbol(web, fake_mod
     assert "call logout from `handleTimeout`" in fake_model.bodies()[-1]["messages"][-1]["content"]
     [edit] = again.edits
     assert '  logout(req.session);\n  return "late";' in edit.new_text
+
+
+async def test_a_new_test_file_is_shown_how_the_projects_tests_begin(web, fake_model):
+    (web / "test").mkdir()
+    (web / "test/login.test.js").write_text(
+        'const test = require("node:test");\nconst assert = require("node:assert");\n\n'
+        'test("login", () => assert.ok(true));\n'
+    )
+    fake_model.script('const test = require("node:test");\n\ntest("logout", () => {});\n')
+    agent = make_agent(web, fake_model.base_url)
+
+    outcome = await agent.ask("create test/logout.test.js with tests for handleLogout")
+
+    prompt = fake_model.bodies()[0]["messages"][-1]["content"]
+    assert (
+        'test/login.test.js, an existing test, begins with `const test = require("node:test"); '
+        'const assert = require("node:assert");`' in prompt
+    ), prompt
+    assert outcome.kind in ("edit", "refused")  # a test of test calls only is not refused as empty
+    assert "defines no function" not in outcome.message

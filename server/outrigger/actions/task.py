@@ -171,7 +171,7 @@ def _renamed(step: Step, proposal: Proposal, ctx: ActionContext) -> str:
 
 async def _created(step: Step, facts: list[str], ctx: ActionContext) -> str:
     language = language_for(step.file)
-    known = _facts_text(facts + _named_facts(step, ctx))
+    known = _facts_text(facts + _named_facts(step, ctx) + _sibling_test_imports(step.file, ctx))
     messages = [
         {"role": "system", "content": CREATE_PROMPT.format(language=title(language), path=step.file)},
         {
@@ -218,6 +218,29 @@ def _named_facts(step: Step, ctx: ActionContext) -> list[str]:
                 f"{symbol.path} defines `{signature}`{f' — {doc}' if doc else ''}{f'; {hint}' if hint else ''}"
             )
     return facts
+
+
+_TEST_NAME = re.compile(r"(?:^|[/_.-])(?:tests?|spec)(?:[/_.-]|$)", re.I)
+_IMPORT_LINE = re.compile(r"^\s*(?:import\b|from\s+\S+\s+import\b|const\s+.+=\s*require\(|use\s|#include\b)")
+
+
+def _sibling_test_imports(path: str, ctx: ActionContext) -> list[str]:
+    """For a new test file: how an existing test of the same language begins (its imports), so
+    the model uses the project's test framework the way the project does (node:test's `test`,
+    not Jest's global `it`)."""
+    if not _TEST_NAME.search(path):
+        return []
+    suffix = path.rsplit(".", 1)[-1]
+    folder = path.rpartition("/")[0]
+    siblings = sorted(
+        (f for f in ctx.project_map.files() if f != path and f.endswith("." + suffix) and _TEST_NAME.search(f)),
+        key=lambda f: (f.rpartition("/")[0] != folder, f),
+    )
+    for sibling in siblings[:1]:
+        imports = [line.strip() for line in split_lines(ctx.workspace.read(sibling))[:30] if _IMPORT_LINE.match(line)]
+        if imports:
+            return [f"{sibling}, an existing test, begins with `{' '.join(imports[:6])}`"]
+    return []
 
 
 def _doc_line(lines: list[str], symbol: Symbol) -> str:

@@ -62,10 +62,10 @@ _TESTS_IN = re.compile(
     re.I,
 )
 _CALLERS = re.compile(
-    r"\b(?:pass|thread|supply|provide)\s+(?:it|them|that|the\s+\w+|a\s+value|\w+)\s+(?:in\s+|through\s+)?"
-    r"(?:from|in|at)\s+(?:every|all|each|its|the)\s+(?:callers?|call\s+sites?|places?\s+(?:that|which)\s+calls?\s+it)"
+    r"\b(?:from|in|at|to)\s+(?:every|all|each|its|the)\s+(?:callers?|call\s+sites?"
+    r"|(?:places?|functions?|spots?)\s+(?:that|which)\s+calls?\s+it)"
     r"|\bupdate\s+(?:every|all|each|its|the)\s+(?:callers?|call\s+sites?)"
-    r"|\b(?:every|all|each|its)\s+callers?\b",
+    r"|\b(?:every|all|each|its)\s+callers?\b|\b(?:everywhere|wherever)\s+it(?:\s+is|'s)\s+called\b",
     re.I,
 )
 _CALL_FROM = re.compile(
@@ -73,7 +73,10 @@ _CALL_FROM = re.compile(
     rf"(?:\s+(?:in|of)\s+{_FILE})?",
     re.I,
 )
-_PRONOUN = re.compile(r"\b(?:it|them|that)\b", re.I)
+# "it" / "them", else "that" as an object ("call that from X"), never as a relative pronoun
+# ("every place that calls it").
+_PRONOUN = re.compile(r"\b(?:it|them)\b", re.I)
+_THAT = re.compile(r"\bthat\b(?=\s+(?:from|in|into|to|inside|within|everywhere)\b|\s*$)", re.I)
 # "have handleClose in routes.js call it" says what "call it from handleClose in routes.js" says.
 _HAVE_CALL = re.compile(
     rf"^(?:have|make|let)\s+(?:the\s+)?{_KIND}{_IDENT}(?:\s+(?:in|of)\s+{_FILE})?\s+(?:call|use|invoke)\s+(\S+)(.*)$",
@@ -221,7 +224,8 @@ def _clause_steps(
         caller, file, callee, rest = m.groups()
         clause = f"call {callee} from {caller}{f' in {file}' if file else ''}{rest}"
     if subject:
-        clause_for_rules = _PRONOUN.sub(subject, clause, count=1)
+        pronoun = _PRONOUN if _PRONOUN.search(clause) else _THAT
+        clause_for_rules = pronoun.sub(subject, clause, count=1)
     else:
         clause_for_rules = clause
 
