@@ -108,3 +108,16 @@ def test_the_extensions_types_bounds_and_choices_are_the_servers():
         if get_origin(annotation) is Literal:
             assert spec["enum"] == list(get_args(annotation)), key
             assert len(spec["enumDescriptions"]) == len(spec["enum"]), key
+
+
+def test_the_protocol_documents_settings_the_server_accepts():
+    """docs/protocol.md's settings example is what a client would send: it must validate."""
+    text = (PACKAGE.parents[1] / "docs" / "protocol.md").read_text(encoding="utf-8")
+    section = text[text.index("## Settings") :]
+    example = section[section.index("```json") + len("```json") : section.index("```", section.index("```json") + 7)]
+
+    settings = Settings.model_validate(json.loads(example))
+
+    documented = set(json.loads(example))
+    assert documented == {field.alias or name for name, field in Settings.model_fields.items()}
+    assert settings.tests.on_failure == "refuse" and settings.tasks.max_steps == 8
