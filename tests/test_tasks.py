@@ -386,3 +386,36 @@ async def test_a_new_test_file_is_shown_how_the_projects_tests_begin(web, fake_m
     ), prompt
     assert outcome.kind in ("edit", "refused")  # a test of test calls only is not refused as empty
     assert "defines no function" not in outcome.message
+
+
+async def test_a_plain_value_is_passed_at_every_call_without_the_model(office, fake_model):
+    fake_model.script('def create_user(name, email):\n    return {"name": name, "email": email}\n')
+    agent = make_agent(office, fake_model.base_url)
+
+    outcome = await agent.ask("give create_user an `email` parameter and pass None from every caller")
+
+    assert outcome.kind == "edit", outcome.message
+    assert len(fake_model.requests()) == 1  # the function itself; its two callers are mechanical
+    apply(agent, outcome)
+    signup = (office / "signup.py").read_text()
+    assert "return create_user(name, email=None)" in signup and "user = create_user(name, email=None)" in signup
+    assert pytest_in(office).returncode == 0
+
+
+async def test_by_position_only_when_the_new_parameter_comes_last(web, fake_model):
+    fake_model.script(
+        "function startSession(user, ttl) {\n  return { user, active: true, ttl };\n}\n",
+        "function startSession(ttl, user) {\n  return { user, active: true, ttl };\n}\n",
+        'function handleLogin(req) {\n  req.session = startSession(60, req.user);\n  return "hello";\n}\n',
+    )
+    agent = make_agent(web, fake_model.base_url)
+
+    last = await agent.ask("add a ttl parameter to startSession and pass 60 from every caller")
+    assert last.kind == "edit", last.message
+    assert len(fake_model.requests()) == 1
+    [routes] = [edit for edit in last.edits if edit.path == "src/routes.js"]
+    assert "startSession(req.user, 60)" in routes.new_text
+
+    first = await agent.ask("add a ttl parameter to startSession and pass 60 from every caller")
+    assert first.kind == "edit", first.message
+    assert len(fake_model.requests()) == 3  # a new first parameter: the model writes the call

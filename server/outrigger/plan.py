@@ -76,6 +76,10 @@ class Step(BaseModel):
     what: str = ""  # the step's task in words (what the model is told)
     after: list[int] = Field(default_factory=list)
     intent: Intent | None = None  # edit steps: what kind of edit (docstring, fix, …)
+    # A caller's edit, when the request says the value every caller passes ("pass [] from
+    # every caller"): the function called and that value, for writing the calls without the model.
+    argument: str | None = None
+    callee: str | None = None
 
     def describe(self) -> str:
         """ "step 2: edit `handleLogout` in src/routes.js — call logout" """

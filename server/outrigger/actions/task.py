@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from outrigger.actions.add_code import appended
+from outrigger.actions.call_sites import new_parameter, passes_by_keyword, with_argument
 from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.edit_symbol import edit_one
 from outrigger.actions.moves import move_definition
@@ -117,6 +118,9 @@ async def _run_step(step: Step, proposal: Proposal, facts: list[str], ctx: Actio
         return f"added {result.names()} to {step.file}"
     if step.action is StepAction.EDIT:
         symbol = _located(step, text, ctx)
+        if (passed := _passed_at_call_sites(step, symbol, text, proposal, ctx)) is not None:
+            proposal.write(step.file, passed, step)
+            return f"passed `{step.argument}` to `{step.callee}` in `{symbol.qualified_name}`"
         edit_plan = Plan(
             intent=step.intent or Intent.REWRITE,
             symbol=symbol.qualified_name,
@@ -151,6 +155,25 @@ def _located(step: Step, text: str, ctx: ActionContext) -> Symbol:
     if len(found) != 1:
         raise Refused(f"`{name}` is not defined once in {step.file} at this step.")
     return found[0]
+
+
+def _passed_at_call_sites(step: Step, caller: Symbol, text: str, proposal: Proposal, ctx: ActionContext) -> str | None:
+    """The caller's file with the request's value passed at its calls, when that is mechanical
+    (see call_sites); None leaves the step to the model."""
+    if not (step.argument and step.callee):
+        return None
+    callee = ctx.project_map.require_symbol(step.callee, None)
+    changed = proposal.read(callee.path)
+    if changed is None:
+        return None
+    added = new_parameter(callee.path, ctx.workspace.read(callee.path), changed, callee.qualified_name)
+    if added is None:
+        return None
+    parameter, last = added
+    keyword = passes_by_keyword(step.file)
+    if not keyword and not last:
+        return None  # by position only when the new parameter comes last
+    return with_argument(step.file, text, caller, callee.name, parameter, step.argument, keyword)
 
 
 def _renamed(step: Step, proposal: Proposal, ctx: ActionContext) -> str:

@@ -113,6 +113,8 @@ def _expand_callers(steps: list[Step], project_map: ProjectMap) -> list[Step]:
                     symbol=caller.qualified_name,
                     what=f"{step.what} (in `{caller.qualified_name}`, which calls `{callee.name}`)",
                     after=sorted(set(step.after) | set(edits_of_callee)),
+                    argument=step.argument,
+                    callee=callee.qualified_name,
                 )
             )
             next_id += 1

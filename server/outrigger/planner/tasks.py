@@ -28,7 +28,7 @@ from outrigger.planner.rules import (
     named_file,
     plan_by_rules,
 )
-from outrigger.planner.wording import EDIT_VERBS
+from outrigger.planner.wording import EDIT_VERBS, WORD
 from outrigger.workspace.index import ProjectMap
 
 _CLAUSE_VERBS = EDIT_VERBS | {"call", "use", "invoke", "pass", "export", "import", "delete", "remove", "move", "test"}
@@ -250,11 +250,21 @@ def _clause_steps(
         # "give X a `y` parameter passing 0 from every caller": the function, then its callers.
         name, file = target[0], target[1] or _file_defining(target[0], project_map)
         changed = step(StepAction.EDIT, file, symbol=name, intent=Intent.REWRITE)
-        callers = Step(id=first_id + 1, action=StepAction.EDIT_CALLERS, file=file, symbol=name, what=clause_for_rules)
+        callers = Step(
+            id=first_id + 1,
+            action=StepAction.EDIT_CALLERS,
+            file=file,
+            symbol=name,
+            what=clause_for_rules,
+            argument=passed_value(clause, project_map),
+        )
         return [changed, callers], name
     if subject and _CALLERS.search(clause):
         file = _defining_file(subject, project_map)
-        return ([step(StepAction.EDIT_CALLERS, file or "", symbol=subject)], subject) if file else None
+        argument = passed_value(clause, project_map)  # as written: "pass it" passes no value
+        return (
+            ([step(StepAction.EDIT_CALLERS, file or "", symbol=subject, argument=argument)], subject) if file else None
+        )
     if m := _CALL_FROM.match(clause_for_rules):
         caller = m.group(2)
         if re.fullmatch(_FILE, caller):
@@ -295,6 +305,36 @@ def _clause_steps(
     return steps, single.symbol
 
 
+_LITERAL = re.compile(
+    r"""-?\d+(?:\.\d+)?|'[^'\\\n]*'|"[^"\\\n]*"|\[\]|\{\}|\(\)"""
+    r"|None|True|False|null|undefined|true|false|nil",
+)
+_PASSED = (
+    re.compile(
+        r"\bpass(?:es|ing)?\s+(.+?)\s+(?:in\s+|through\s+|along\s+)?(?:from|in|at|to)\s+(?:every|all|each|its|the)\b",
+        re.I,
+    ),
+    re.compile(r"\bcallers?\s+(?:should\s+|must\s+)?pass(?:es)?\s+(.+?)\s*[.!]?$", re.I),
+)
+
+
+def passed_value(clause: str, project_map: ProjectMap) -> str | None:
+    """The value a request says every caller passes, when it is plain enough to write without
+    the model: `[]`, `0`, `'web'`, `None`, or a name the workspace defines (`DAILY_RATE`)."""
+    for pattern in _PASSED:
+        if m := pattern.search(clause):
+            value = m.group(1).strip().strip("`")
+            if _LITERAL.fullmatch(value):
+                return value
+            if (
+                re.fullmatch(WORD, value)
+                and value.lower() not in _NOT_NAMES
+                and any(s.container is None and s.kind not in _CALLABLE for s in project_map.find(value))
+            ):
+                return value
+    return None
+
+
 def _signature_target(clause: str) -> tuple[str, str | None] | None:
     """(function, file or None) when the clause changes one function's parameters."""
     if looks_like_question(clause):  # "give me the parameters of createUser"
@@ -307,6 +347,7 @@ def _signature_target(clause: str) -> tuple[str, str | None] | None:
 
 
 _NOT_NAMES = frozenset({"me", "us", "it", "them", "this", "that", "everything"})
+_CALLABLE = frozenset({"function", "method", "class"})  # "pass DAILY_RATE": a value, not code
 
 
 def _file_defining(name: str, project_map: ProjectMap) -> str:

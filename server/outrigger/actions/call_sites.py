@@ -1,0 +1,124 @@
+"""Passing a new argument at a function's call sites, without the model.
+
+"Give late_fee a daily_rate parameter and pass DAILY_RATE from every caller": once the model has
+changed `late_fee`, what each caller must do is mechanical — add `daily_rate=DAILY_RATE` to its
+calls. Small models often return the caller unchanged or rewrite more than the call, so when
+the request says a plain value (a literal, or a name the workspace defines) and the changed
+signature shows exactly one new parameter, the calls are edited from the syntax tree: Python
+by keyword, other languages by position when the new parameter is the last one. Anything less
+certain returns None, and the model writes the step as before.
+"""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from outrigger.workspace.languages import language_for
+from outrigger.workspace.symbols import Symbol, extract_symbols
+from outrigger.workspace.syntax import has_grammar, parse
+
+_CALLS = frozenset({"call", "call_expression"})
+
+
+def with_argument(
+    path: str, text: str, caller: Symbol, callee: str, parameter: str, value: str, keyword: bool
+) -> str | None:
+    """`text` with `value` passed to every call of `callee` inside `caller`; None when the
+    caller has no such call, or one already passes `parameter` by keyword."""
+    source = text.encode("utf-8")
+    tree = parse(path, text)
+    first, last = caller.range.start.line, caller.range.end.line
+    inserts: list[tuple[int, str]] = []
+    for call in _calls_of(tree.root_node, callee, first, last):
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None or arguments.text is None:
+            return None
+        given = [child for child in arguments.named_children if child.type != "comment"]
+        if keyword and any(_keyword_name(child) == parameter for child in given):
+            return None
+        argument = f"{parameter}={value}" if keyword else value
+        if given:
+            inserts.append((given[-1].end_byte, f", {argument}"))
+        else:
+            inserts.append((arguments.start_byte + 1, argument))
+    if not inserts:
+        return None
+    for offset, piece in sorted(inserts, reverse=True):
+        source = source[:offset] + piece.encode("utf-8") + source[offset:]
+    return source.decode("utf-8")
+
+
+def new_parameter(path: str, before: str, after: str, name: str) -> tuple[str, bool] | None:
+    """(the one parameter `name` gained, whether it is the last one), or None when the change
+    is not exactly one added parameter."""
+    if not has_grammar(path):
+        return None
+    old, new = _parameters(path, before, name), _parameters(path, after, name)
+    if old is None or new is None:
+        return None
+    added = [p for p in new if p not in old]
+    if len(added) != 1 or [p for p in new if p != added[0]] != old:
+        return None
+    return added[0], new[-1] == added[0]
+
+
+def passes_by_keyword(path: str) -> bool:
+    return language_for(path) == "python"
+
+
+def _parameters(path: str, text: str, name: str) -> list[str] | None:
+    symbols = [s for s in extract_symbols(path, text) if s.qualified_name == name or s.name == name]
+    if len(symbols) != 1:
+        return None
+    symbol = symbols[0]
+    tree = parse(path, text)
+    node = _with_parameters(tree.root_node, symbol.range.start.line, symbol.range.end.line)
+    if node is None:
+        return None
+    return [found for child in node.named_children if (found := _first_identifier(child))]
+
+
+def _with_parameters(node: tree_sitter.Node, first: int, last: int) -> tree_sitter.Node | None:
+    """The first parameter list of a definition inside lines first..last."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.end_point.row < first or current.start_point.row > last:
+            continue
+        parameters = current.child_by_field_name("parameters")
+        if parameters is not None and current.start_point.row >= first:
+            return parameters
+        stack.extend(reversed(current.children))
+    return None
+
+
+def _first_identifier(node: tree_sitter.Node) -> str | None:
+    if node.type in ("identifier", "shorthand_property_identifier_pattern") and node.text is not None:
+        return node.text.decode("utf-8")
+    for child in node.named_children:
+        if found := _first_identifier(child):
+            return found
+    return None
+
+
+def _calls_of(root: tree_sitter.Node, callee: str, first: int, last: int) -> list[tree_sitter.Node]:
+    found = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.end_point.row < first or node.start_point.row > last:
+            continue
+        if node.type in _CALLS:
+            function = node.child_by_field_name("function")
+            written = function.text.decode("utf-8") if function is not None and function.text else ""
+            if written == callee or written.endswith("." + callee):
+                found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _keyword_name(argument: tree_sitter.Node) -> str | None:
+    if argument.type != "keyword_argument":
+        return None
+    name = argument.child_by_field_name("name")
+    return name.text.decode("utf-8") if name is not None and name.text else None
