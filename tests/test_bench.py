@@ -702,3 +702,20 @@ def test_check_catches_a_rename_of_a_name_the_task_never_mentioned(tmp_path):
     verdict = judged(tmp_path, "ts-rename-natural", {"src/cart.ts": cart.replace("CartLine", "cartTotal")})
     assert WRONG_SYMBOL in verdict.unsafe
     assert any("CartLine" in failure for failure in verdict.failures)
+
+
+def test_a_javadoc_is_documentation_not_code(tmp_path):
+    """Java's comments are `block_comment` nodes: a Javadoc alone is not a code change."""
+    path = "src/LoanDesk.java"
+    text = (SUITE.workspace("java_loans") / path).read_text()
+    documented = text.replace(
+        "    public List<LocalDate> dueDates() {",
+        "    /**\n     * The due date of every loan.\n     */\n    public List<LocalDate> dueDates() {",
+    )
+    record = [StepRecord("add Javadoc to dueDates in src/LoanDesk.java", "edit", "Added a Javadoc.")]
+
+    verdict = judged(tmp_path, "java-javadoc", {path: documented}, record)
+    changed = judged(tmp_path / "2", "java-javadoc", {path: documented.replace("dates.add(", "dates.add(0, ")}, record)
+
+    assert CODE_CHANGED not in verdict.unsafe, verdict.failures
+    assert CODE_CHANGED in changed.unsafe

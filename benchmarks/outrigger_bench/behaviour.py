@@ -18,7 +18,7 @@ import textwrap
 import tree_sitter
 
 from outrigger.edits import split_lines
-from outrigger.workspace.languages import has_grammar, language_for
+from outrigger.workspace.languages import has_grammar, language_for, row
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import parse
 
@@ -36,7 +36,9 @@ def code_shape(path: str, text: str, symbol: Symbol) -> str | None:
     if tree.root_node.has_error:
         return None
     first, last = symbol.range.start.line, symbol.range.end.line
-    return " ".join(_tokens(tree.root_node, first, last))
+    language = language_for(path)
+    not_code = _NOT_CODE | (row(language).comments if language else frozenset())  # Java's block_comment, …
+    return " ".join(_tokens(tree.root_node, first, last, not_code))
 
 
 def _python_shape(block: str) -> str | None:
@@ -73,10 +75,10 @@ def _unannotated(statement: ast.stmt) -> ast.stmt:
     return statement
 
 
-def _tokens(node: tree_sitter.Node, first: int, last: int) -> list[str]:
-    if node.end_point.row < first or node.start_point.row > last or node.type in _NOT_CODE:
+def _tokens(node: tree_sitter.Node, first: int, last: int, not_code: frozenset[str]) -> list[str]:
+    if node.end_point.row < first or node.start_point.row > last or node.type in not_code:
         return []
     if node.child_count == 0:
         optional_mark = node.type == "?" and node.parent is not None and node.parent.type == "optional_parameter"
         return [] if optional_mark or node.text is None else [node.text.decode("utf-8")]
-    return [token for child in node.children for token in _tokens(child, first, last)]
+    return [token for child in node.children for token in _tokens(child, first, last, not_code)]
