@@ -191,6 +191,7 @@ def _completion(reply: dict, *, ollama: bool) -> dict:
             "model": "fake",
             "message": message,
             "done": True,
+            "done_reason": "length" if reply.get("finish_reason") == "length" else "stop",
             "prompt_eval_count": prompt,
             "eval_count": completion,
         }
@@ -198,7 +199,7 @@ def _completion(reply: dict, *, ollama: bool) -> dict:
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "model": "fake",
-        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "choices": [{"index": 0, "message": message, "finish_reason": reply.get("finish_reason", "stop")}],
         "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
     }
 

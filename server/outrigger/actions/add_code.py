@@ -18,7 +18,7 @@ from outrigger.guards.budget import fit_excerpt
 from outrigger.guards.cross_file import exported
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.names import resolve_names
-from outrigger.guards.replies import definitions_in_reply, quoted_reply
+from outrigger.guards.replies import definitions_in_reply, quoted_reply, refuse_cut_off
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range
@@ -89,6 +89,7 @@ async def appended(
         reply = await ctx.chat_fitted(messages)
         code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
         try:
+            refuse_cut_off(reply.cut_off, f"code for {path}")
             return _checked_addition(ctx, path, old_text, code, asked, existing)
         except Refused as problem:
             if attempt == 1:

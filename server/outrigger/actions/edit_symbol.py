@@ -28,7 +28,7 @@ from outrigger.guards.confinement import confine_to_symbol
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.map_check import editable, refuse_nested
 from outrigger.guards.names import resolve_names
-from outrigger.guards.replies import quoted_reply
+from outrigger.guards.replies import quoted_reply, refuse_cut_off
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Intent, Plan
 from outrigger.workspace.languages import doc_style, title
@@ -133,6 +133,7 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
         ctx.progress(f"editing {symbol.path}…")
         reply = await ctx.chat_fitted(messages, max_tokens=shape.allowance)
         try:
+            refuse_cut_off(reply.cut_off, f"code for `{symbol.name}`")
             new_text = shape.new_text(reply.text)
             refuse_new_syntax_errors(
                 ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"

@@ -22,6 +22,7 @@ from outrigger.edits import FileEdit, created_file, deleted_file, file_edit, spl
 from outrigger.errors import Refused
 from outrigger.guards.cross_file import check_proposal
 from outrigger.guards.fences import strip_fences
+from outrigger.guards.replies import refuse_cut_off
 from outrigger.guards.task_check import checked_steps
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.workspace.languages import language_for, title
@@ -204,6 +205,7 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext) -> str:
     ]
     ctx.progress(f"writing {step.file}…")
     reply = await ctx.chat(messages)
+    refuse_cut_off(reply.cut_off, step.file)
     code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
     code = code.strip("\n") + "\n"
     if not code.strip():

@@ -52,6 +52,14 @@ def checked_reply(text: str, max_tokens: int) -> str:
     return without_surrogates(text)
 
 
+def refuse_cut_off(cut_off: bool, what: str) -> None:
+    """Code the model did not finish is never used: a reply stopped at its token limit can end
+    mid-statement or, worse, mid-comment (a Rust doc comment cut inside its ``` example
+    parses, and fails as a doctest)."""
+    if cut_off:
+        raise Refused(f"The model's {what} was cut off at its length limit; nothing was changed.")
+
+
 def quoted_reply(text: str) -> str:
     """A bad reply as quoted back to the model in a retry: enough to see the mistake, never
     so much that the retry no longer fits the window."""

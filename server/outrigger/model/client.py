@@ -30,6 +30,7 @@ class ChatReply:
     prompt_tokens: int | None
     completion_tokens: int | None
     seconds: float
+    cut_off: bool = False  # the model stopped at the reply limit, not where it meant to
 
 
 @dataclass
@@ -126,8 +127,8 @@ class ModelClient:
                 f"The model at {url} sent a reply that is not JSON ({_excerpt(response.text)}); "
                 "check outrigger.model.baseUrl and outrigger.model.api."
             ) from None
-        text, prompt_tokens, completion_tokens = parse(data, url)
-        reply = ChatReply(text, prompt_tokens, completion_tokens, time.perf_counter() - started)
+        text, prompt_tokens, completion_tokens, cut_off = parse(data, url)
+        reply = ChatReply(text, prompt_tokens, completion_tokens, time.perf_counter() - started, cut_off)
         self.stats.add(reply)
         return reply
 
@@ -260,25 +261,27 @@ def _rejects_schema(response: httpx.Response) -> bool:
     return status >= 500 and ("response_format" in text or "json_schema" in text)
 
 
-def _parse_openai(data: Any, url: str) -> tuple[str, int | None, int | None]:
+def _parse_openai(data: Any, url: str) -> tuple[str, int | None, int | None, bool]:
     try:
-        content = data["choices"][0]["message"]["content"]
+        choice = data["choices"][0]
+        content = choice["message"]["content"]
     except (KeyError, IndexError, TypeError):
-        content = None
+        choice, content = {}, None
     if not isinstance(content, str):
         raise _no_content(url, data)
     usage = data.get("usage") or {}
-    return content, usage.get("prompt_tokens"), usage.get("completion_tokens")
+    cut_off = isinstance(choice, dict) and choice.get("finish_reason") == "length"
+    return content, usage.get("prompt_tokens"), usage.get("completion_tokens"), cut_off
 
 
-def _parse_ollama(data: Any, url: str) -> tuple[str, int | None, int | None]:
+def _parse_ollama(data: Any, url: str) -> tuple[str, int | None, int | None, bool]:
     try:
         content = data["message"]["content"]
     except (KeyError, TypeError):
         content = None
     if not isinstance(content, str):
         raise _no_content(url, data)
-    return content, data.get("prompt_eval_count"), data.get("eval_count")
+    return content, data.get("prompt_eval_count"), data.get("eval_count"), data.get("done_reason") == "length"
 
 
 def _no_content(url: str, data: Any) -> ModelError:
