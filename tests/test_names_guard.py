@@ -184,12 +184,19 @@ async def test_a_name_in_a_comment_or_string_is_not_a_use_and_gets_no_import(tmp
 async def test_with_the_guard_off_the_broken_edit_gets_through(words, fake_model):
     from outrigger.guards.switches import Guards
 
-    fake_model.script(HINTED)
+    fake_model.script(HINTED, HINTED)
     agent = make_agent(words, fake_model.base_url)
-    agent.guards = Guards(name_check=False)
+    agent.guards = Guards(name_check=False, project_tests=False)
 
     outcome = await agent.ask("add type hints to word_counts in words.py")
 
     assert outcome.kind == "edit" and "from typing" not in outcome.edits[0].new_text
     apply(agent, outcome)
     assert run_tests(words).returncode != 0  # NameError at import: what the guard prevents
+
+    # The project's tests, run for type hints too, are the second line: they catch it alone.
+    (words / "words.py").write_text(WORDS)
+    tested = make_agent(words, fake_model.base_url)
+    tested.guards = Guards(name_check=False)
+    refused = await tested.ask("add type hints to word_counts in words.py")
+    assert refused.kind == "refused" and "tests fail" in refused.message, refused.message

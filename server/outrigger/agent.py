@@ -173,6 +173,17 @@ def _edit_outcome(change: Change, plan: Plan) -> Outcome:
     )
 
 
-# Edits that can change what the code does; the project's tests check them. Docstrings and type
-# hints cannot (the name guard covers their one risk, a missing import).
-_TESTED = frozenset({Intent.FIX, Intent.REWRITE, Intent.ADD, Intent.RENAME, Intent.TASK})
+# Every edit the project's tests can judge. Documentation and types included: a Rust doc
+# comment's example runs as a doctest under `cargo test`, and `npm test` type-checks TypeScript.
+_TESTED = frozenset(
+    {
+        Intent.FIX,
+        Intent.REWRITE,
+        Intent.ADD,
+        Intent.RENAME,
+        Intent.TASK,
+        Intent.DOCSTRING,
+        Intent.TYPE_HINTS,
+        Intent.REPEAT,
+    }
+)
