@@ -107,3 +107,46 @@ async def test_a_unicode_named_function_gets_a_docstring_not_new_code(tmp_path: 
 
     assert outcome.kind == "edit" and outcome.plan.intent == "docstring", outcome.message
     assert outcome.edits[0].new_text == 'def 変数(x):\n    """Return x."""\n    return x\n'
+
+
+@pytest.mark.parametrize(
+    "request_text", ["add a doc comment to high_tide in tide.rs", "add a function low_tide to tide.rs"]
+)
+async def test_a_reply_cut_off_at_its_length_limit_is_never_used(tmp_path: Path, fake_model, request_text):
+    """Seen with Qwen2.5-Coder-0.5B: a Rust doc comment stopped inside its ``` example. It
+    parses (it is all comment), but `cargo test` runs it as a doctest, and fails."""
+    source = "pub fn high_tide(level: f64) -> bool {\n    level > 4.2\n}\n"
+    (tmp_path / "tide.rs").write_text(source)
+    cut = {
+        "content": "/// Whether the water is high.\n///\n/// # Examples\n///\n/// ```\n/// let level = vec![",
+        "finish_reason": "length",
+    }
+    fake_model.script(cut, cut)
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask(request_text)
+
+    assert outcome.kind == "refused" and "cut off at its length limit" in outcome.message, outcome.message
+    assert (tmp_path / "tide.rs").read_text() == source
+
+
+async def test_a_doc_comment_above_another_form_of_the_method_is_still_taken(tmp_path: Path, fake_model):
+    """Qwen2.5-Coder-0.5B documented the class method `push` above `History.prototype.push =
+    function …`: the comment is what was asked for; the code stays as it was."""
+    source = (
+        "class History {\n  push(track) {\n    this.played.unshift(track);\n  }\n}\n\nmodule.exports = { History };\n"
+    )
+    (tmp_path / "queue.js").write_text(source)
+    fake_model.script(
+        "/**\n * Adds a track to the front of the history.\n * @param {Track} track - the track played.\n */\n"
+        "History.prototype.push = function(track) {\n  this.played.push(track);\n};"
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+    agent.guards.project_tests = False
+
+    outcome = await agent.ask("document the push method of History")
+
+    assert outcome.kind == "edit", outcome.message
+    [edit] = outcome.edits
+    assert "  /**\n   * Adds a track to the front of the history.\n" in edit.new_text
+    assert "this.played.unshift(track);" in edit.new_text and "prototype" not in edit.new_text

@@ -20,6 +20,7 @@ from outrigger.blocks import reindent
 from outrigger.edits import split_lines
 from outrigger.errors import Refused
 from outrigger.guards.doc_only import is_string_statement, refuse_code_beside_doc
+from outrigger.guards.fences import strip_fences
 from outrigger.guards.switches import Guards
 from outrigger.workspace.languages import doc_style, title
 from outrigger.workspace.symbols import Symbol
@@ -189,7 +190,16 @@ def documented(guards: Guards, old_text: str, reply: str, symbol: Symbol) -> str
     there document other code); a reply without the definition is text — a docstring, a
     comment in any style, or plain sentences — written out in the language's convention."""
     if (target := find_definition(reply, symbol)) is not None:
-        return with_doc_comment(guards, old_text, target, symbol)
+        try:
+            return with_doc_comment(guards, old_text, target, symbol)
+        except Refused:
+            # The reply may open with the comment, above another form of the member
+            # (`History.prototype.push = function …` for the method `push`): that comment only.
+            if (opening := _opening_comment(reply, symbol)) is None:
+                raise
+            new_text = _with_comment_lines(old_text, opening, symbol)
+            refuse_code_beside_doc(guards, symbol.path, old_text, new_text, symbol.name)
+            return new_text
     text = doc_text(reply)
     if not text:
         raise Refused(f"The model's reply has no documentation for `{symbol.name}`; nothing was changed.")
@@ -205,6 +215,21 @@ def documented(guards: Guards, old_text: str, reply: str, symbol: Symbol) -> str
         new_text = _with_comment_lines(old_text, _comment_lines(style, text, symbol.name.rpartition(".")[2]), symbol)
     refuse_code_beside_doc(guards, symbol.path, old_text, new_text, symbol.name)
     return new_text
+
+
+def _opening_comment(reply: str, symbol: Symbol) -> list[str] | None:
+    """The doc comment a reply opens with, in the language's convention, when the line right
+    after it names `symbol` (the code it documents); None otherwise."""
+    style = doc_style(language_for(symbol.path))
+    if style is None or language_for(symbol.path) == "python":
+        return None
+    lines = split_lines(textwrap.dedent(strip_fences(reply)).strip("\n") + "\n")
+    name = symbol.name.rpartition(".")[2]
+    comment = style.leading(lines, name)
+    after = lines[len(comment)] if comment and len(comment) < len(lines) else ""
+    if not comment or not re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", after):
+        return None
+    return split_lines(textwrap.dedent("".join(comment)))
 
 
 def doc_text(reply: str) -> list[str]:
