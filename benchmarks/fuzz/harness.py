@@ -823,6 +823,9 @@ def check(case: Case, outcome: Outcome, ws: FuzzWorkspace, agent: Agent, calls: 
     for edit in outcome.edits:
         _require(resolve_in_workspace(ws.root, edit.path) == edit.path, f"unnormalized path {edit.path!r}")
         _require(not ws.workspace.is_ignored(edit.path), f"edit to ignored file {edit.path}")
+        if edit.kind != "edit":
+            _check_file_change(edit, plan, ws)
+            continue
         _require(edit.path in ws.project_map.files(), f"edit to a file outside the map: {edit.path}")
         _require(
             edit.old_text == ws.workspace.read(edit.path), f"edit to {edit.path} not computed against its current text"
@@ -860,8 +863,30 @@ def check(case: Case, outcome: Outcome, ws: FuzzWorkspace, agent: Agent, calls: 
         _require(split_addition(edit.old_text, edit.new_text) is not None, "add_code changed existing text")
     elif plan.intent is Intent.RENAME:
         _check_rename(outcome, ws)
+    elif plan.intent is Intent.TASK:
+        # Each step's own guard is tested above per edit; the task adds only its bound.
+        _require(len(plan.steps) <= agent.settings.tasks.max_steps, f"a task of {len(plan.steps)} steps")
     else:
         raise InvariantBroken(f"a fresh agent produced a {plan.intent} edit")
+
+
+def _check_file_change(edit, plan, ws: FuzzWorkspace) -> None:
+    """A created or deleted file comes only from a task: a new file where none was (inside the
+    workspace, not ignored) that parses; a deleted one the map holds, computed against its text."""
+    _require(plan.intent is Intent.TASK, f"a {plan.intent} plan {edit.kind}d {edit.path}")
+    if edit.kind == "create":
+        _require(
+            not (ws.root / edit.path).exists() and not (ws.root / edit.path).is_symlink(),
+            f"created {edit.path}, which exists",
+        )
+        _require(edit.old_text == "" and edit.new_text.strip() != "", f"create of {edit.path} is not a new text")
+        _require(_encodable(edit.new_text), f"created {edit.path} holds unencodable text")
+        _require(not syntax_errors(edit.path, edit.new_text), f"created {edit.path} does not parse")
+    else:
+        _require(edit.path in ws.project_map.files(), f"deleted a file outside the map: {edit.path}")
+        _require(
+            edit.old_text == ws.workspace.read(edit.path) and edit.new_text == "", f"delete of {edit.path} is not whole"
+        )
 
 
 def _check_within_spans(edit, spans: list[tuple[int, int]], names: str) -> None:

@@ -198,22 +198,24 @@ _IMPORT_LINE = re.compile(
 
 def split_addition(old: str, new: str) -> tuple[str, str] | None:
     """(the import lines put among the old text, the text appended after it), or None when
-    the old text changed otherwise. The name check may add an import the new code needs."""
-    old_lines = old.splitlines(keepends=True)
-    kept, imports = [], []
-    after_import = False
-    for line in new.splitlines(keepends=True):
-        if _IMPORT_LINE.match(line) and line not in old_lines:
-            imports.append(line)
-            after_import = True
-        elif after_import and not line.strip():
-            imports.append(line)  # the blank line that sets a new import block apart
-        else:
-            kept.append(line)
-            after_import = False
-    rest = "".join(kept)
-    if rest.startswith(old):
-        return "".join(imports), rest[len(old) :]
+    the old text changed otherwise. The name check may add an import the new code needs:
+    a block of its own (with a blank line after it) or a line at the end of the old imports."""
+    for own_block in (True, False):
+        old_lines = old.splitlines(keepends=True)
+        kept, imports = [], []
+        after_import = False
+        for line in new.splitlines(keepends=True):
+            if _IMPORT_LINE.match(line) and line not in old_lines:
+                imports.append(line)
+                after_import = True
+            elif own_block and after_import and not line.strip():
+                imports.append(line)  # the blank line that sets a new import block apart
+            else:
+                kept.append(line)
+                after_import = False
+        rest = "".join(kept)
+        if rest.startswith(old):
+            return "".join(imports), rest[len(old) :]
     if new.startswith(old):
         return "", new[len(old) :]
     return None
