@@ -372,6 +372,27 @@ async def test_new_code_repeating_the_file_keeps_only_what_is_new_and_exports_it
     )
 
 
+async def test_a_comment_on_new_code_stays_on_it_when_repeats_are_dropped(tmp_path, fake_model):
+    """Found by fuzzing: with the exports copy dropped, the pieces left were joined with blank
+    lines, which cut a JSDoc off the function it documents."""
+    (tmp_path / "session.js").write_text(
+        "function startSession(user) {\n  return { user };\n}\n\nmodule.exports = { startSession };\n"
+    )
+    fake_model.script(
+        "// Session helpers.\n/**\n * Ends the session.\n */\nfunction logout(session) {\n  session.active = false;\n}\n\n"
+        "module.exports = { logout };\n"
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add a logout(session) function to session.js")
+
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.edits[0].new_text.endswith(
+        "module.exports = { startSession, logout };\n\n// Session helpers.\n/**\n * Ends the session.\n */\n"
+        "function logout(session) {\n  session.active = false;\n}\n"
+    )
+
+
 async def test_new_code_that_defines_nothing_is_asked_for_once_more(tmp_path, fake_model):
     (tmp_path / "session.js").write_text("function startSession(user) {\n  return { user };\n}\n")
     fake_model.script(

@@ -200,6 +200,7 @@ def split_addition(old: str, new: str) -> tuple[str, str] | None:
     """(the import lines put among the old text, the text appended after it), or None when
     the old text changed otherwise. The name check may add an import the new code needs:
     a block of its own (with a blank line after it) or a line at the end of the old imports."""
+    new = _with_old_exports(old, new)
     for own_block in (True, False):
         old_lines = old.splitlines(keepends=True)
         kept, imports = [], []
@@ -219,6 +220,22 @@ def split_addition(old: str, new: str) -> tuple[str, str] | None:
     if new.startswith(old):
         return "", new[len(old) :]
     return None
+
+
+_EXPORTS = re.compile(r"^module\.exports\s*=\s*\{([^}]*)\};?[ \t]*$", re.M)
+
+
+def _with_old_exports(old: str, new: str) -> str:
+    """`new` with the file's `module.exports = { … }` as it was, when the addition only
+    appended names to it (the new definitions, exported in the file's own list)."""
+    before, after = _EXPORTS.search(old), _EXPORTS.search(new)
+    if before is None or after is None:
+        return new
+    names = [n.strip() for n in before.group(1).split(",") if n.strip()]
+    grown = [n.strip() for n in after.group(1).split(",") if n.strip()]
+    if grown[: len(names)] != names:
+        return new
+    return new[: after.start()] + before.group(0) + new[after.end() :]
 
 
 def only_definitions_added(path: str, old: str, new: str) -> str | None:

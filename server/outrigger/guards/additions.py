@@ -424,17 +424,26 @@ def without_repeats(path: str, code: str, old_text: str) -> tuple[str, list[str]
         return code, []
     known = {_normalized(_text(node)) for node in old_root.named_children}
     data = code.encode("utf-8")
-    kept, listed = [], []
+    runs: list[list[int]] = []  # [start, end] byte spans of kept pieces next to each other
+    listed: list[str] = []
+    dropped = True
     for node in new_root.named_children:
         piece = _text(node)
         if (m := _EXPORTS_LIST.match(piece)) and language_for(path) in ("javascript", "typescript", "tsx"):
             listed += [name.strip().split(":")[0].strip() for name in m.group(1).split(",") if name.strip()]
-            continue
-        if _normalized(piece) not in known:
-            kept.append(data[node.start_byte : node.end_byte].decode("utf-8"))
-    if len(kept) == len(new_root.named_children):
+            dropped = True
+        elif _normalized(piece) in known:
+            dropped = True
+        elif dropped or not runs:
+            runs.append([node.start_byte, node.end_byte])
+            dropped = False
+        else:
+            runs[-1][1] = node.end_byte  # its neighbour was kept too: their spacing stays
+    if len(runs) == 1 and runs[0] == [new_root.named_children[0].start_byte, new_root.named_children[-1].end_byte]:
         return code, []  # nothing repeated: the reply as it came, spacing and all
-    return "\n\n".join(kept), listed
+    # A comment stays on the definition it sits on; pieces with a dropped one between are
+    # set apart by a blank line.
+    return "\n\n".join(data[start:end].decode("utf-8") for start, end in runs), listed
 
 
 def _normalized(text: str) -> str:
