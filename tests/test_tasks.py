@@ -419,3 +419,22 @@ async def test_by_position_only_when_the_new_parameter_comes_last(web, fake_mode
     first = await agent.ask("add a ttl parameter to startSession and pass 60 from every caller")
     assert first.kind == "edit", first.message
     assert len(fake_model.requests()) == 3  # a new first parameter: the model writes the call
+
+
+async def test_a_callers_own_variable_is_passed_where_the_caller_has_it(web, fake_model):
+    fake_model.script(
+        "function startSession(user, req) {\n  return { user, active: true, from: req.ip };\n}\n",
+        "function startSession(user, session) {\n  return { user, active: true, session };\n}\n",
+        'function handleLogin(req) {\n  req.session = startSession(req.user, {});\n  return "hello";\n}\n',
+    )
+    agent = make_agent(web, fake_model.base_url)
+
+    has_it = await agent.ask("add a `req` parameter to startSession and pass the req in from every caller")
+    assert has_it.kind == "edit", has_it.message
+    assert len(fake_model.requests()) == 1  # handleLogin(req) has `req`: its call is mechanical
+    [routes] = [edit for edit in has_it.edits if edit.path == "src/routes.js"]
+    assert "startSession(req.user, req)" in routes.new_text
+
+    lacks_it = await agent.ask("add a `session` parameter to startSession and pass the session from every caller")
+    assert lacks_it.kind == "edit", lacks_it.message
+    assert len(fake_model.requests()) == 3  # handleLogin has no `session` of its own: the model writes it

@@ -79,6 +79,7 @@ class Step(BaseModel):
     # A caller's edit, when the request says the value every caller passes ("pass [] from
     # every caller"): the function called and that value, for writing the calls without the model.
     argument: str | None = None
+    argument_local: str | None = None  # the caller's variable the argument needs ("ticket")
     callee: str | None = None
 
     def describe(self) -> str:

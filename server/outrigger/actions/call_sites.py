@@ -62,6 +62,28 @@ def new_parameter(path: str, before: str, after: str, name: str) -> tuple[str, b
     return added[0], new[-1] == added[0]
 
 
+def locals_of(path: str, text: str, symbol: Symbol) -> set[str]:
+    """The names `symbol` binds itself: its parameters and the variables it declares or
+    assigns (`const ticket = …`, `ticket = …`, `for ticket in …`)."""
+    names = set(_parameters(path, text, symbol.qualified_name) or [])
+    tree = parse(path, text)
+    first, last = symbol.range.start.line, symbol.range.end.line
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.end_point.row < first or node.start_point.row > last:
+            continue
+        bound = None
+        if node.type == "variable_declarator":
+            bound = node.child_by_field_name("name")
+        elif node.type in ("assignment", "for_statement", "for_in_statement"):
+            bound = node.child_by_field_name("left")
+        if bound is not None and bound.type == "identifier" and bound.text is not None:
+            names.add(bound.text.decode("utf-8"))
+        stack.extend(node.children)
+    return names
+
+
 def passes_by_keyword(path: str) -> bool:
     return language_for(path) == "python"
 

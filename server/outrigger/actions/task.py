@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from outrigger.actions.add_code import appended
-from outrigger.actions.call_sites import new_parameter, passes_by_keyword, with_argument
+from outrigger.actions.call_sites import locals_of, new_parameter, passes_by_keyword, with_argument
 from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.edit_symbol import edit_one
 from outrigger.actions.moves import move_definition
@@ -174,6 +174,11 @@ def _passed_at_call_sites(step: Step, caller: Symbol, text: str, proposal: Propo
     keyword = passes_by_keyword(step.file)
     if not keyword and not last:
         return None  # by position only when the new parameter comes last
+    if step.argument_local:
+        if step.argument_local not in locals_of(step.file, text, caller):
+            return None  # "the ticket": this caller has none of that name
+        if keyword and "." in step.argument:
+            return None  # "the loan's member": a Python dict or an object? the model knows
     return with_argument(step.file, text, caller, callee.name, parameter, step.argument, keyword)
 
 

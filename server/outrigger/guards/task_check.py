@@ -114,6 +114,7 @@ def _expand_callers(steps: list[Step], project_map: ProjectMap) -> list[Step]:
                     what=f"{step.what} (in `{caller.qualified_name}`, which calls `{callee.name}`)",
                     after=sorted(set(step.after) | set(edits_of_callee)),
                     argument=step.argument,
+                    argument_local=step.argument_local,
                     callee=callee.qualified_name,
                 )
             )

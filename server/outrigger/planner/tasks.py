@@ -250,21 +250,13 @@ def _clause_steps(
         # "give X a `y` parameter passing 0 from every caller": the function, then its callers.
         name, file = target[0], target[1] or _file_defining(target[0], project_map)
         changed = step(StepAction.EDIT, file, symbol=name, intent=Intent.REWRITE)
-        callers = Step(
-            id=first_id + 1,
-            action=StepAction.EDIT_CALLERS,
-            file=file,
-            symbol=name,
-            what=clause_for_rules,
-            argument=passed_value(clause, project_map),
-        )
+        callers = step(StepAction.EDIT_CALLERS, file, symbol=name, **_passed_fields(clause, project_map))
+        callers.id = first_id + 1
         return [changed, callers], name
     if subject and _CALLERS.search(clause):
         file = _defining_file(subject, project_map)
-        argument = passed_value(clause, project_map)  # as written: "pass it" passes no value
-        return (
-            ([step(StepAction.EDIT_CALLERS, file or "", symbol=subject, argument=argument)], subject) if file else None
-        )
+        passed = _passed_fields(clause, project_map)  # as written: "pass it" passes no value
+        return ([step(StepAction.EDIT_CALLERS, file or "", symbol=subject, **passed)], subject) if file else None
     if m := _CALL_FROM.match(clause_for_rules):
         caller = m.group(2)
         if re.fullmatch(_FILE, caller):
@@ -318,21 +310,37 @@ _PASSED = (
 )
 
 
-def passed_value(clause: str, project_map: ProjectMap) -> str | None:
-    """The value a request says every caller passes, when it is plain enough to write without
-    the model: `[]`, `0`, `'web'`, `None`, or a name the workspace defines (`DAILY_RATE`)."""
+def passed_value(clause: str, project_map: ProjectMap) -> tuple[str, str | None] | None:
+    """(the value a request says every caller passes, the caller's local it needs or None),
+    when it is plain enough to write without the model: `[]`, `0`, `'web'`, `None`, a name the
+    workspace defines (`DAILY_RATE`), or a caller's own variable ("the ticket" → `ticket`,
+    "the invoice's currency" → `invoice.currency`, used only where the caller has it)."""
     for pattern in _PASSED:
         if m := pattern.search(clause):
             value = m.group(1).strip().strip("`")
             if _LITERAL.fullmatch(value):
-                return value
+                return value, None
             if (
                 re.fullmatch(WORD, value)
                 and value.lower() not in _NOT_NAMES
                 and any(s.container is None and s.kind not in _CALLABLE for s in project_map.find(value))
             ):
-                return value
+                return value, None
+            if local := _LOCAL_VALUE.fullmatch(value):  # whether the caller has it is checked there
+                name, member = local.group(1), local.group(2)
+                if name.lower() not in _NOT_NAMES | _VAGUE:
+                    return (f"{name}.{member}" if member else name), name
     return None
+
+
+# "the ticket", "the invoice's currency": a variable of the caller (and one of its fields).
+_LOCAL_VALUE = re.compile(rf"(?:the\s+)?({WORD})(?:'s\s+({WORD}))?", re.I)
+_VAGUE = frozenset({"value", "values", "same", "right", "correct", "new", "one", "argument", "parameter", "thing"})
+
+
+def _passed_fields(clause: str, project_map: ProjectMap) -> dict[str, str | None]:
+    value, local = passed_value(clause, project_map) or (None, None)
+    return {"argument": value, "argument_local": local}
 
 
 def _signature_target(clause: str) -> tuple[str, str | None] | None:
