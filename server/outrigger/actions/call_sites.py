@@ -15,7 +15,7 @@ import tree_sitter
 
 from outrigger.workspace.languages import language_for
 from outrigger.workspace.symbols import Symbol, extract_symbols
-from outrigger.workspace.syntax import has_grammar, parse
+from outrigger.workspace.syntax import has_grammar, nodes_in_rows, parse
 
 _CALLS = frozenset({"call", "call_expression"})
 
@@ -66,13 +66,7 @@ def locals_of(path: str, text: str, symbol: Symbol) -> set[str]:
     """The names `symbol` binds itself: its parameters and the variables it declares or
     assigns (`const ticket = …`, `ticket = …`, `for ticket in …`)."""
     names = set(_parameters(path, text, symbol.qualified_name) or [])
-    tree = parse(path, text)
-    first, last = symbol.range.start.line, symbol.range.end.line
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.end_point.row < first or node.start_point.row > last:
-            continue
+    for node in nodes_in_rows(parse(path, text).root_node, symbol.range.start.line, symbol.range.end.line):
         bound = None
         if node.type == "variable_declarator":
             bound = node.child_by_field_name("name")
@@ -80,7 +74,6 @@ def locals_of(path: str, text: str, symbol: Symbol) -> set[str]:
             bound = node.child_by_field_name("left")
         if bound is not None and bound.type == "identifier" and bound.text is not None:
             names.add(bound.text.decode("utf-8"))
-        stack.extend(node.children)
     return names
 
 
@@ -102,15 +95,10 @@ def _parameters(path: str, text: str, name: str) -> list[str] | None:
 
 def _with_parameters(node: tree_sitter.Node, first: int, last: int) -> tree_sitter.Node | None:
     """The first parameter list of a definition inside lines first..last."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.end_point.row < first or current.start_point.row > last:
-            continue
+    for current in nodes_in_rows(node, first, last):
         parameters = current.child_by_field_name("parameters")
         if parameters is not None and current.start_point.row >= first:
             return parameters
-        stack.extend(reversed(current.children))
     return None
 
 
@@ -125,17 +113,12 @@ def _first_identifier(node: tree_sitter.Node) -> str | None:
 
 def _calls_of(root: tree_sitter.Node, callee: str, first: int, last: int) -> list[tree_sitter.Node]:
     found = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.end_point.row < first or node.start_point.row > last:
-            continue
+    for node in nodes_in_rows(root, first, last):
         if node.type in _CALLS:
             function = node.child_by_field_name("function")
             written = function.text.decode("utf-8") if function is not None and function.text else ""
             if written == callee or written.endswith("." + callee):
                 found.append(node)
-        stack.extend(node.children)
     return found
 
 

@@ -20,7 +20,7 @@ from outrigger.actions.definitions import CLASS_WRAPPERS
 from outrigger.errors import Refused
 from outrigger.workspace.languages import language_for, title
 from outrigger.workspace.symbols import Symbol
-from outrigger.workspace.syntax import parse
+from outrigger.workspace.syntax import nodes_in_rows, parse
 
 HINTS_SYSTEM = """You are a careful {language} programmer who adds type annotations.
 Reply with one signature only: no body, no explanations, no markdown."""
@@ -95,15 +95,10 @@ def annotated(reply: str, symbol: Symbol, old_text: str) -> str:
 
 def _function(root: tree_sitter.Node, name: str, language: str, first: int, last: int) -> tree_sitter.Node | None:
     """The function or method called `name` starting within rows `first`..`last`."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.end_point.row < first or node.start_point.row > last:
-            continue
+    for node in nodes_in_rows(root, first, last):
         label = node.child_by_field_name("name")
         if node.type in _FUNCTIONS.get(language, ()) and label is not None and label.text == name.encode():
             return node
-        stack.extend(reversed(node.children))
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from functools import cache
 
 import tree_sitter
@@ -10,7 +11,7 @@ import tree_sitter
 from outrigger.errors import Refused
 from outrigger.workspace.languages import LANGUAGES, has_grammar, language_for
 
-__all__ = ["grammar", "has_grammar", "language_for", "parse", "syntax_errors"]
+__all__ = ["grammar", "has_grammar", "language_for", "nodes_in_rows", "parse", "syntax_errors"]
 
 _SNIPPET_CHARS = 40
 
@@ -33,6 +34,17 @@ def parse(path: str, text: str) -> tree_sitter.Tree:
     if language is None:
         raise Refused(f"`{path}` is not a source file Outrigger can parse; it has no grammar for it.")
     return _parser(language).parse(text.encode("utf-8"))
+
+
+def nodes_in_rows(root: tree_sitter.Node, first: int, last: int) -> Iterator[tree_sitter.Node]:
+    """Every node that overlaps rows `first`..`last` (0-based), in document order."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.end_point.row < first or node.start_point.row > last:
+            continue
+        yield node
+        stack.extend(reversed(node.children))
 
 
 def syntax_errors(path: str, text: str) -> list[str]:
