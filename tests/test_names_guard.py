@@ -163,6 +163,27 @@ async def test_javascript_gets_the_require_for_a_helper_another_file_exports(tmp
     assert subprocess.run(["node", "-e", script]).returncode == 0
 
 
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        "export interface Parcel {\n  id: string;\n  weightKg: number;\n}\n",
+        "export type Parcel = { id: string; weightKg: number };\n",
+    ],
+)
+async def test_typescript_types_get_the_import_of_the_interface_another_file_exports(tmp_path, fake_model, declaration):
+    """Qwen2.5-Coder-1.5B typed `labelFor(parcel: Parcel)` in a file that did not import
+    `Parcel`; an exported interface or type alias was not recognised as exported."""
+    (tmp_path / "parcel.ts").write_text(declaration)
+    (tmp_path / "labels.ts").write_text("export function labelFor(parcel) {\n  return `${parcel.id}`;\n}\n")
+    fake_model.script("export function labelFor(parcel: Parcel): string {\n  return `${parcel.id}`;\n}\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add types to labelFor in labels.ts")
+
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.edits[0].new_text.startswith('import { Parcel } from "./parcel";\n')
+
+
 async def test_a_name_in_a_comment_or_string_is_not_a_use_and_gets_no_import(tmp_path, fake_model):
     """Found by the fuzzer: a JSDoc reading "Fuzzed doc for notes." added `require("./notes")`."""
     (tmp_path / "notes.js").write_text("function notes(t) {\n  return t;\n}\n\nmodule.exports = { notes };\n")

@@ -221,7 +221,9 @@ def _exporting_file(name: str, path: str, project_map: ProjectMap) -> str | None
     owner = owners.pop()
     source = project_map.workspace.read(owner)
     exported = re.search(
-        rf"\bexport\s+(?:default\s+)?(?:async\s+)?(?:function\*?|class|const|let|var)\s+{re.escape(name)}\b", source
+        rf"\bexport\s+(?:default\s+)?(?:declare\s+)?(?:async\s+|abstract\s+)?"
+        rf"(?:function\*?|class|const|let|var|interface|type|enum)\s+{re.escape(name)}\b",
+        source,
     )
     listed = re.search(rf"(?:module\.)?exports\s*=\s*\{{[^}}]*\b{re.escape(name)}\b", source) or re.search(
         rf"\bexports\.{re.escape(name)}\s*=", source
