@@ -221,3 +221,31 @@ async def test_with_the_guard_off_the_broken_edit_gets_through(words, fake_model
     tested.guards = Guards(name_check=False)
     refused = await tested.ask("add type hints to word_counts in words.py")
     assert refused.kind == "refused" and "tests fail" in refused.message, refused.message
+
+
+async def test_hints_naming_their_own_class_get_annotations_postponed(tmp_path, fake_model):
+    """Qwen2.5-Coder-1.5B typed `Pantry.add` as returning `Pantry`: inside the class body that
+    name is not bound yet (a NameError when the module loads). PEP 563 makes it valid."""
+    (tmp_path / "pantry.py").write_text(
+        '"""What is in the cupboard."""\n\nimport json\n\n\nclass Pantry:\n    def __init__(self):\n'
+        "        self.items = {}\n\n    def add(self, name, grams):\n        self.items[name] = grams\n        return self\n"
+    )
+    fake_model.script(
+        "    def add(self, name: str, grams: int) -> Pantry:\n        self.items[name] = grams\n        return self\n"
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add type hints to Pantry.add")
+
+    assert outcome.kind == "edit", outcome.message
+    text = outcome.edits[0].new_text
+    assert text.startswith('"""What is in the cupboard."""\nfrom __future__ import annotations\n\nimport json\n')
+    assert "from __future__ import annotations" in outcome.message
+    apply(agent, outcome)
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import pantry; print(pantry.Pantry().add('rice', 5).items)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert loaded.stdout.strip() == "{'rice': 5}", loaded.stderr

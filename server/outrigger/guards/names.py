@@ -69,6 +69,19 @@ def _python(path: str, old_text: str, new_text: str, project_map: ProjectMap) ->
     missing = sorted(undefined_names(new_text, path) - undefined_names(old_text, path))
     if not missing:
         return Resolved(new_text)
+    postponed = _postponing_annotations(new_text, missing)
+    if postponed is not None:
+        # `def find(self) -> Pantry:` inside class Pantry: a NameError when the class is built,
+        # unless annotations are evaluated late (PEP 563), which Python has had since 3.7.
+        resolved = _python(path, old_text, postponed, project_map)
+        return Resolved(
+            resolved.text,
+            [
+                "added `from __future__ import annotations` (the hints name "
+                f"{_names([n for n in missing if _defined_here(new_text, n)])} before it is defined)",
+                *resolved.notes,
+            ],
+        )
     from_typing = [name for name in missing if name in _TYPING]
     modules = [
         name
@@ -101,6 +114,40 @@ def _python(path: str, old_text: str, new_text: str, project_map: ProjectMap) ->
         text = _add_line(text, f"import {module}")
         notes.append(f"imported {module}")
     return Resolved(text, notes)
+
+
+def _defined_here(text: str, name: str) -> bool:
+    """Does the module's top level define `name` (a class, a function, an assignment)?"""
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            return True
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return True
+    return False
+
+
+def _postponing_annotations(text: str, missing: list[str]) -> str | None:
+    """`text` with `from __future__ import annotations` after its docstring, when some missing
+    names are defined later in the same module and that makes them resolve; else None."""
+    if not any(_defined_here(text, name) for name in missing) or re.search(
+        r"^from\s+__future__\s+import\s+(?:.*\b)?annotations\b", text, re.M
+    ):
+        return None
+    tree = ast.parse(text)
+    lines = split_lines(text)
+    at = 0
+    first = tree.body[0] if tree.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        at = first.end_lineno or 0
+    else:
+        while at < len(lines) and lines[at].startswith("#"):
+            at += 1  # a shebang, an encoding line
+    newline = "\r\n" if "\r\n" in text else "\n"
+    candidate = "".join([*lines[:at], f"from __future__ import annotations{newline}", *lines[at:]])
+    still = undefined_names(candidate)
+    if any(name in still for name in missing if _defined_here(text, name)):
+        return None
+    return candidate
 
 
 def _used_as_module(text: str, name: str) -> bool:
