@@ -200,7 +200,7 @@ def split_addition(old: str, new: str) -> tuple[str, str] | None:
     """(the import lines put among the old text, the text appended after it), or None when
     the old text changed otherwise. The name check may add an import the new code needs:
     a block of its own (with a blank line after it) or a line at the end of the old imports."""
-    new = _with_old_exports(old, new)
+    new = _with_old_imports(old, _with_old_exports(old, new))
     for own_block in (True, False):
         old_lines = old.splitlines(keepends=True)
         kept, imports = [], []
@@ -236,6 +236,27 @@ def _with_old_exports(old: str, new: str) -> str:
     if grown[: len(names)] != names:
         return new
     return new[: after.start()] + before.group(0) + new[after.end() :]
+
+
+# An import the name check extended with a name: `from items import get_item` → `…, get_items`,
+# `const { a } = require("./x")` / `import { a } from "./x"` → `{ a, b }`.
+_NAMES_IMPORT = re.compile(r"^(from\s+\S+\s+import\s+)([\w, ]+)$|^((?:const|let|var|import)\s+\{)([^}]*)(\}.*)$", re.M)
+
+
+def _with_old_imports(old: str, new: str) -> str:
+    """`new` with each import line of `old` as it was, where the edit only added names to it."""
+    for line in _NAMES_IMPORT.finditer(old):
+        head = line.group(1) or line.group(3)
+        names = [n.strip() for n in (line.group(2) or line.group(4)).split(",") if n.strip()]
+        tail = line.group(5) or ""
+        for candidate in _NAMES_IMPORT.finditer(new):
+            if (candidate.group(1) or candidate.group(3)) != head or (candidate.group(5) or "") != tail:
+                continue
+            grown = [n.strip() for n in (candidate.group(2) or candidate.group(4)).split(",") if n.strip()]
+            if grown != names and grown[: len(names)] == names:
+                new = new[: candidate.start()] + line.group(0) + new[candidate.end() :]
+                break
+    return new
 
 
 def only_definitions_added(path: str, old: str, new: str) -> str | None:
