@@ -82,6 +82,12 @@ class _HttpModel:
     async def chat(self, messages, *, json_schema=None, max_tokens=None):
         return await self.client.chat(messages, json_schema=json_schema, max_tokens=max_tokens)
 
+    async def count_tokens(self, text: str) -> int | None:
+        return await self.client.count_tokens(text)
+
+    async def context_size(self) -> int | None:
+        return await self.client.context_size()
+
 
 def over_http(loop: asyncio.AbstractEventLoop, fake: FakeModel) -> Callable[[Case, dict, Tally], None]:
     def check_case(case: Case, spaces: dict, tally: Tally) -> None:
