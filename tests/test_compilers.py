@@ -2,20 +2,19 @@
 cleanly otherwise), catches what tree-sitter's tolerant parse lets through, and never
 touches the file it checks."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from outrigger.workspace.compilers import NO_CHECK, compile_errors
+from outrigger.workspace.compilers import NO_CHECK, compile_errors, runs
 from outrigger.workspace.syntax import syntax_errors
 
 SAMPLES = Path(__file__).parent / "languages"
 
 
 def needs(*programs: str) -> None:
-    if not any(shutil.which(program) for program in programs):
-        pytest.skip(f"{programs[0]} is not installed")
+    if not any(runs(program) for program in programs):
+        pytest.skip(f"{programs[0]} is not installed, or cannot run")
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from outrigger.workspace.languages import language_for
@@ -65,6 +66,8 @@ class _Tool:
         program = next((found for name in self.command[0].split("|") if (found := shutil.which(name))), None)
         if program is None:
             return CheckResult(None, reason=f"{self.command[0].split('|')[0]} is not installed")
+        if not runs(program):
+            return CheckResult(None, reason=f"{self.name} is installed but cannot run (no toolchain is set up)")
         with tempfile.TemporaryDirectory(prefix="outrigger-check-") as scratch:
             file = Path(scratch) / PurePosixPath(path).name
             file.write_text(text, encoding="utf-8")
@@ -93,6 +96,22 @@ class _Tool:
         if done.returncode != 0 and not errors:
             errors.append(f"line 1: {self.name} failed: {_last_line(output)}")
         return CheckResult(self.name, errors)
+
+
+@cache
+def runs(program: str) -> bool:
+    """Whether an installed tool can run. rustup's proxies (`~/.cargo/bin/rustfmt`, `cargo`)
+    are on the PATH even when no toolchain is set up for this user, and then fail on any
+    input; asking for their version tells. Other tools are taken to run when installed."""
+    path = shutil.which(program)
+    if path is None:
+        return False
+    if ".cargo" not in Path(path).parts:
+        return True
+    try:
+        return subprocess.run([path, "--version"], capture_output=True, timeout=DEFAULT_TIMEOUT).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 # Variables that make these tools load and run code of their own choosing before checking.
