@@ -200,7 +200,7 @@ def split_addition(old: str, new: str) -> tuple[str, str] | None:
     """(the import lines put among the old text, the text appended after it), or None when
     the old text changed otherwise. The name check may add an import the new code needs:
     a block of its own (with a blank line after it) or a line at the end of the old imports."""
-    new = _with_old_imports(old, _with_old_exports(old, new))
+    new = _with_old_names(old, new)
     for own_block in (True, False):
         old_lines = old.splitlines(keepends=True)
         kept, imports = [], []
@@ -222,29 +222,17 @@ def split_addition(old: str, new: str) -> tuple[str, str] | None:
     return None
 
 
-_EXPORTS = re.compile(r"^module\.exports\s*=\s*\{([^}]*)\};?[ \t]*$", re.M)
+# A list of names the addition may extend: an import the name check completed (`from items
+# import get_item` → `…, get_items`, `const { a } = require("./x")` → `{ a, b }`) or the file's
+# own `module.exports = { … }` gaining the new definitions.
+_NAMES_IMPORT = re.compile(
+    r"^(from\s+\S+\s+import\s+)([\w, ]+)$|^((?:const|let|var|import)\s+\{|module\.exports\s*=\s*\{)([^}]*)(\}.*)$",
+    re.M,
+)
 
 
-def _with_old_exports(old: str, new: str) -> str:
-    """`new` with the file's `module.exports = { … }` as it was, when the addition only
-    appended names to it (the new definitions, exported in the file's own list)."""
-    before, after = _EXPORTS.search(old), _EXPORTS.search(new)
-    if before is None or after is None:
-        return new
-    names = [n.strip() for n in before.group(1).split(",") if n.strip()]
-    grown = [n.strip() for n in after.group(1).split(",") if n.strip()]
-    if grown[: len(names)] != names:
-        return new
-    return new[: after.start()] + before.group(0) + new[after.end() :]
-
-
-# An import the name check extended with a name: `from items import get_item` → `…, get_items`,
-# `const { a } = require("./x")` / `import { a } from "./x"` → `{ a, b }`.
-_NAMES_IMPORT = re.compile(r"^(from\s+\S+\s+import\s+)([\w, ]+)$|^((?:const|let|var|import)\s+\{)([^}]*)(\}.*)$", re.M)
-
-
-def _with_old_imports(old: str, new: str) -> str:
-    """`new` with each import line of `old` as it was, where the edit only added names to it."""
+def _with_old_names(old: str, new: str) -> str:
+    """`new` with each such list of `old` as it was, where the addition only appended names."""
     for line in _NAMES_IMPORT.finditer(old):
         head = line.group(1) or line.group(3)
         names = [n.strip() for n in (line.group(2) or line.group(4)).split(",") if n.strip()]
