@@ -65,8 +65,9 @@ def new_parameter(path: str, before: str, after: str, name: str) -> tuple[str, b
 def locals_of(path: str, text: str, symbol: Symbol) -> set[str]:
     """The names `symbol` binds itself: its parameters and the variables it declares or
     assigns (`const ticket = …`, `ticket = …`, `for ticket in …`)."""
-    names = set(_parameters(path, text, symbol.qualified_name) or [])
-    for node in nodes_in_rows(parse(path, text).root_node, symbol.range.start.line, symbol.range.end.line):
+    root = parse(path, text).root_node
+    names = set(_parameter_names(root, symbol) or [])
+    for node in nodes_in_rows(root, symbol.range.start.line, symbol.range.end.line):
         bound = None
         if node.type == "variable_declarator":
             bound = node.child_by_field_name("name")
@@ -85,9 +86,11 @@ def _parameters(path: str, text: str, name: str) -> list[str] | None:
     symbols = [s for s in extract_symbols(path, text) if s.qualified_name == name or s.name == name]
     if len(symbols) != 1:
         return None
-    symbol = symbols[0]
-    tree = parse(path, text)
-    node = _with_parameters(tree.root_node, symbol.range.start.line, symbol.range.end.line)
+    return _parameter_names(parse(path, text).root_node, symbols[0])
+
+
+def _parameter_names(root: tree_sitter.Node, symbol: Symbol) -> list[str] | None:
+    node = _with_parameters(root, symbol.range.start.line, symbol.range.end.line)
     if node is None:
         return None
     return [found for child in node.named_children if (found := _first_identifier(child))]

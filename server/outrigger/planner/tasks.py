@@ -234,7 +234,7 @@ def _clause_steps(
 
     if m := _MOVE.match(clause_for_rules):
         name, source, target = m.group(1), m.group(2), m.group(3)
-        source = source or _file_defining(name, project_map)
+        source = source or _required_file(name, project_map)
         return [step(StepAction.MOVE, source, symbol=name, to_file=target)], name
     if m := _TESTS_IN.match(clause_for_rules):
         name, path = m.group(1), m.group(2)
@@ -248,7 +248,7 @@ def _clause_steps(
         return [step(StepAction.DELETE, m.group(1))], None
     if _CALLERS.search(clause) and (target := _signature_target(clause_for_rules)):
         # "give X a `y` parameter passing 0 from every caller": the function, then its callers.
-        name, file = target[0], target[1] or _file_defining(target[0], project_map)
+        name, file = target[0], target[1] or _required_file(target[0], project_map)
         changed = step(StepAction.EDIT, file, symbol=name, intent=Intent.REWRITE)
         callers = step(StepAction.EDIT_CALLERS, file, symbol=name, **_passed_fields(clause, project_map))
         callers.id = first_id + 1
@@ -261,11 +261,11 @@ def _clause_steps(
         caller = m.group(2)
         if re.fullmatch(_FILE, caller):
             return None  # "use it in routes.js": a file, not a caller
-        file = m.group(3) or _file_defining(caller, project_map)
+        file = m.group(3) or _required_file(caller, project_map)
         return [step(StepAction.EDIT, file, symbol=caller, intent=Intent.REWRITE)], subject
     if name := _signature_target(clause_for_rules):
         name, file = name
-        file = file or _file_defining(name, project_map)
+        file = file or _required_file(name, project_map)
         return [step(StepAction.EDIT, file, symbol=name, intent=Intent.REWRITE)], name
 
     single = plan_by_rules(clause_for_rules) or plan_from_names(clause_for_rules, project_map, clause_for_rules)
@@ -358,7 +358,7 @@ _NOT_NAMES = frozenset({"me", "us", "it", "them", "this", "that", "everything"})
 _CALLABLE = frozenset({"function", "method", "class"})  # "pass DAILY_RATE": a value, not code
 
 
-def _file_defining(name: str, project_map: ProjectMap) -> str:
+def _required_file(name: str, project_map: ProjectMap) -> str:
     """The one file that defines `name` the request names as the function to change, or
     Refused: a missing or ambiguous name is the user's to settle, not the model's to guess."""
     return project_map.require_symbol(name, None).path
