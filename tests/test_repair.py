@@ -113,7 +113,7 @@ class ScriptedModel:
         self.replies = list(replies)
         self.calls: list[tuple[list[dict], dict | None]] = []
 
-    async def chat(self, messages, *, json_schema=None, max_tokens=None):
+    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
         self.calls.append((messages, json_schema))
         return Reply(self.replies.pop(0))
 

@@ -21,7 +21,7 @@ from test_tasks import PEOPLE_PY, REPORT_PY, ROUTES_JS, SESSION_JS, SIGNUP_PY, U
 
 
 class NoModel:
-    async def chat(self, messages, *, json_schema=None, max_tokens=None):
+    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
         raise AssertionError(f"the model was asked to plan: {messages[-1]['content'][:200]!r}")
 
 

@@ -189,7 +189,12 @@ class ScriptedModel:
         self.calls: list[list[dict]] = []
 
     async def chat(
-        self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None
+        self,
+        messages: list[dict],
+        *,
+        json_schema: dict | None = None,
+        max_tokens: int | None = None,
+        variant: int = 0,
     ) -> ChatReply:
         self.calls.append([dict(m) for m in messages])
         reply = self.replies.popleft() if self.replies else Fault("script exhausted")

@@ -79,8 +79,8 @@ class _HttpModel:
     def calls(self) -> list[list[dict]]:
         return [body["messages"] for body in self.fake.bodies()]
 
-    async def chat(self, messages, *, json_schema=None, max_tokens=None):
-        return await self.client.chat(messages, json_schema=json_schema, max_tokens=max_tokens)
+    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
+        return await self.client.chat(messages, json_schema=json_schema, max_tokens=max_tokens, variant=variant)
 
     async def count_tokens(self, text: str) -> int | None:
         return await self.client.count_tokens(text)

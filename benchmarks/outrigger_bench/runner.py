@@ -73,9 +73,14 @@ class MeteredModel(ModelClient):
         self._memo: dict[str, ChatReply] | None = {} if memo else None
 
     async def chat(
-        self, messages: list[dict], *, json_schema: dict | None = None, max_tokens: int | None = None
+        self,
+        messages: list[dict],
+        *,
+        json_schema: dict | None = None,
+        max_tokens: int | None = None,
+        variant: int = 0,
     ) -> ChatReply:
-        key = json.dumps([messages, json_schema, max_tokens], sort_keys=True)
+        key = json.dumps([messages, json_schema, max_tokens, variant], sort_keys=True)
         if self._memo is not None and key in self._memo:
             reply = self._memo[key]
             self.stats.add(reply)
@@ -83,7 +88,7 @@ class MeteredModel(ModelClient):
             return reply
         started = time.perf_counter()
         try:
-            reply = await super().chat(messages, json_schema=json_schema, max_tokens=max_tokens)
+            reply = await super().chat(messages, json_schema=json_schema, max_tokens=max_tokens, variant=variant)
         except BaseException:
             self.failed_calls += 1
             self.failed_seconds += time.perf_counter() - started

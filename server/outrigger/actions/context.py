@@ -71,6 +71,7 @@ class ActionContext:
         *,
         json_schema: dict | None = None,
         max_tokens: int | None = None,
+        variant: int = 0,
     ) -> ChatReply:
         """Every model call goes through here. `build(share)` makes the prompt with `share` of
         the free room for context. The prompt is counted before it is sent — with the model's
@@ -80,14 +81,15 @@ class ActionContext:
         guard (bounded, encodable) before anything else reads it.
 
         `max_tokens` caps a reply below the configured maximum: a small model asked for
-        one function may ramble on through the whole file."""
+        one function may ramble on through the whole file. `variant` > 0 asks for a sampled
+        reply (`ModelClient.chat`), for retries."""
         self.budget.learn_window(await self.model.context_size())
         allowance = min(max_tokens or self.budget.max_output_tokens, self.budget.max_output_tokens)
         share = 1.0
         for attempt in range(2):
             messages, estimated = await self._fitted(build, share)
             try:
-                reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=allowance)
+                reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=allowance, variant=variant)
             except ContextExceeded:
                 if attempt == 1:
                     raise BudgetExceeded(

@@ -22,6 +22,8 @@ from outrigger.errors import ContextExceeded, ModelError
 log = logging.getLogger(__name__)
 
 _EXCERPT_CHARS = 200
+# A retry's sampling temperature: enough to leave the reply that failed, low enough to stay on task.
+SAMPLED_TEMPERATURE = 0.7
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,11 @@ class ModelClient:
         *,
         json_schema: dict | None = None,
         max_tokens: int | None = None,
+        variant: int = 0,
     ) -> ChatReply:
+        """One reply. `variant` 0 decodes with the configured temperature; variant n > 0 samples
+        (at least `SAMPLED_TEMPERATURE`, seed n), for a retry that must not get the same reply
+        again: at temperature 0 a small model answers the same prompt the same way."""
         base = await self.base_url()
         if self.settings.api == "ollama":
             url, parse = f"{base}/api/chat", _parse_ollama
@@ -104,11 +110,11 @@ class ModelClient:
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.settings.timeout_seconds):
-                response = await self._post(url, self._body(messages, schema, max_tokens))
+                response = await self._post(url, self._body(messages, schema, max_tokens, variant))
                 if schema is not None and _rejects_schema(response):
                     log.info("%s rejected a JSON schema (HTTP %s); continuing without one", url, response.status_code)
                     self._constrained = False
-                    response = await self._post(url, self._body(messages, None, max_tokens))
+                    response = await self._post(url, self._body(messages, None, max_tokens, variant))
         except TimeoutError:
             raise ModelError(
                 f"The model at {url} did not answer within {self.settings.timeout_seconds:g} "
@@ -169,28 +175,22 @@ class ModelClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    def _body(self, messages: list[dict], schema: dict | None, max_tokens: int) -> dict:
+    def _body(self, messages: list[dict], schema: dict | None, max_tokens: int, variant: int = 0) -> dict:
         s = self.settings
+        sampling: dict[str, Any] = {"temperature": s.temperature}
+        if variant:
+            sampling = {"temperature": max(s.temperature, SAMPLED_TEMPERATURE), "seed": variant}
         if s.api == "ollama":
             body: dict[str, Any] = {
                 "model": s.name,
                 "messages": messages,
                 "stream": False,
-                "options": {
-                    "temperature": s.temperature,
-                    "num_predict": max_tokens,
-                    "num_ctx": s.context_window,
-                },
+                "options": {**sampling, "num_predict": max_tokens, "num_ctx": s.context_window},
             }
             if schema is not None:
                 body["format"] = schema
             return body
-        body = {
-            "model": s.name,
-            "messages": messages,
-            "temperature": s.temperature,
-            "max_tokens": max_tokens,
-        }
+        body = {"model": s.name, "messages": messages, **sampling, "max_tokens": max_tokens}
         if schema is not None:
             body["response_format"] = {
                 "type": "json_schema",
