@@ -87,7 +87,7 @@ async def test_a_javascript_method_fix_from_a_lone_method_reply(tmp_path, fake_m
     assert "    return this.items.reduce((sum, item) => sum + item.price, 0);\n" in outcome.edits[0].new_text
 
 
-async def test_an_unchanged_reply_is_retried_once_with_the_expected_behaviour(tmp_path, fake_model):
+async def test_an_unchanged_reply_is_asked_afresh_sampled_with_the_expected_behaviour(tmp_path, fake_model):
     (tmp_path / "math_utils.py").write_text(SCALE_PY)
     fake_model.script("def scale(x):\n    return x * 2\n", "def scale(x):\n    return x * 3\n")
     agent = make_agent(tmp_path, fake_model.base_url)
@@ -98,8 +98,12 @@ async def test_an_unchanged_reply_is_retried_once_with_the_expected_behaviour(tm
     assert "return x * 3" in outcome.edits[0].new_text
     first, second = fake_model.bodies()
     assert "scale(3) should return 9" in first["messages"][-1]["content"]  # the user's words, verbatim
-    assert "exactly as it was" in second["messages"][-1]["content"]
+    assert first["temperature"] == 0 and "seed" not in first
+    # Not shown its unchanged reply again (it would copy it), and not at temperature 0 (same reply).
+    assert "does not do this yet" in second["messages"][-1]["content"]
     assert "scale(3) should return 9" in second["messages"][-1]["content"]
+    assert not any(m["role"] == "assistant" for m in second["messages"])
+    assert second["temperature"] > 0 and second["seed"] == 1
 
 
 async def test_twice_unchanged_is_a_clear_refusal(tmp_path, fake_model):
@@ -107,7 +111,7 @@ async def test_twice_unchanged_is_a_clear_refusal(tmp_path, fake_model):
     fake_model.script("def scale(x):\n    return x * 2\n", "def scale(x):\n    return x * 2\n")
     agent = make_agent(tmp_path, fake_model.base_url)
 
-    outcome = await agent.ask("fix scale in math_utils.py: scale(3) should return 9")
+    outcome = await agent.ask("fix scale in math_utils.py: it should triple, not double")
 
     assert outcome.kind == "refused" and "unchanged" in outcome.message
     assert len(fake_model.requests()) == 2

@@ -25,6 +25,7 @@ from outrigger.edits import FileEdit, file_edit, split_lines
 from outrigger.errors import Refused
 from outrigger.guards.budget import count_tokens, fit_excerpt
 from outrigger.guards.confinement import confine_to_symbol
+from outrigger.guards.examples import example_check, stated_example
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.map_check import editable, refuse_nested
 from outrigger.guards.names import resolve_names
@@ -129,28 +130,40 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
         return shape.messages(instruction, share) + retry
 
     retry: list[dict[str, str]] = []
-    for attempt in range(2):
-        ctx.progress(f"editing {symbol.path}…")
-        reply = await ctx.chat_fitted(messages, max_tokens=shape.allowance)
-        try:
-            refuse_cut_off(reply.cut_off, f"code for `{symbol.name}`")
-            new_text = shape.new_text(reply.text)
-            refuse_new_syntax_errors(
-                ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"
-            )
-            edit = file_edit(symbol.path, old_text, new_text, version)  # in the file's line endings
-            if edit.new_text == old_text:
-                raise Unchanged(f"The model returned `{symbol.name}` unchanged; nothing was changed.")
-            break
-        except Refused as problem:
-            if attempt == 1:
-                raise
-            # One retry that states the problem (and, for an unchanged reply, the task again):
-            # small models often fix what they are shown.
-            retry = [
-                {"role": "assistant", "content": quoted_reply(reply.text)},
-                {"role": "user", "content": _retry_prompt(problem, symbol, plan.instruction, shape.asks_for)},
-            ]
+    example = stated_example(plan.instruction, symbol) if _runs_examples(plan.intent, ctx) else None
+    timeout = ctx.settings.tests.timeout_seconds
+    async with example_check(ctx.workspace, example, symbol.path, old_text, timeout) as check:
+        # A fix with the user's example to check it gets more tries: each one is verified.
+        attempts = 2 if check is None else _CHECKED_ATTEMPTS
+        for attempt in range(attempts):
+            ctx.progress(f"editing {symbol.path}…" if attempt == 0 else f"editing {symbol.path} (try {attempt + 1})…")
+            # Retries are sampled: at temperature 0 the model answers a near-identical prompt the same way.
+            reply = await ctx.chat_fitted(messages, max_tokens=shape.allowance, variant=attempt)
+            try:
+                refuse_cut_off(reply.cut_off, f"code for `{symbol.name}`")
+                new_text = shape.new_text(reply.text)
+                refuse_new_syntax_errors(
+                    ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"
+                )
+                edit = file_edit(symbol.path, old_text, new_text, version)  # in the file's line endings
+                if edit.new_text == old_text:
+                    raise Unchanged(f"The model returned `{symbol.name}` unchanged; nothing was changed.")
+                if check is not None and (wrong := await check.problem(new_text)):
+                    raise Refused(f"{wrong} Nothing was changed.")
+                break
+            except Unchanged:
+                if attempt == attempts - 1:
+                    raise
+                # Shown its unchanged reply, a small model sends it again: ask afresh, insisting.
+                instruction, retry = _insisted(plan.instruction, symbol), []
+            except Refused as problem:
+                if attempt == attempts - 1:
+                    raise
+                # A retry that states the problem: small models often fix what they are shown.
+                retry = [
+                    {"role": "assistant", "content": quoted_reply(reply.text)},
+                    {"role": "user", "content": f"{problem} Reply with {shape.asks_for}."},
+                ]
 
     if ctx.guards.symbol_confinement:
         confine_to_symbol(old_text, edit.new_text, symbol)
@@ -209,17 +222,24 @@ _DOC_ALLOWANCE = 400
 _SIGNATURE_ALLOWANCE = 300
 
 
+_CHECKED_ATTEMPTS = 4
+
+
+def _runs_examples(intent: Intent, ctx: ActionContext) -> bool:
+    """The user's example is run like the project's tests are, and only to check a fix."""
+    return intent in (Intent.FIX, Intent.REWRITE) and ctx.guards.project_tests and ctx.settings.tests.run != "never"
+
+
 class Unchanged(Refused):
     """The model sent the symbol back as it was."""
 
 
-def _retry_prompt(problem: Refused, symbol: Symbol, instruction: str, asks_for: str) -> str:
-    if isinstance(problem, Unchanged):
-        return (
-            f"That is `{symbol.name}` exactly as it was, but the task asks for a change: {instruction.strip()} "
-            f"Reply with {asks_for.replace('valid code', 'the changed code')}."
-        )
-    return f"{problem} Reply with {asks_for}."
+def _insisted(instruction: str, symbol: Symbol) -> str:
+    """The task again, for a model that sent the symbol back unchanged."""
+    return (
+        f"The current code of `{symbol.name}` does not do this yet: {instruction.strip()}\n"
+        f"Change the code of `{symbol.name}` so that it does."
+    )
 
 
 def _reply_allowance(block: str) -> int:

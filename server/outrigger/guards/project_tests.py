@@ -38,6 +38,7 @@ class TestRun:
     timed_out: bool
     tail: str  # the last lines of the output
     seconds: float
+    exit_code: int | None = None  # None: it did not start, or timed out
 
 
 def test_command(root: Path, settings: TestSettings) -> list[str] | None:
@@ -72,10 +73,14 @@ def _obvious_command(root: Path) -> list[str] | None:
         return ["go", "test", "./..."]
     python_tests = (root / "tests").is_dir() or any(root.glob("test_*.py")) or (root / "pytest.ini").is_file()
     if python_tests:
-        project_python = root / ".venv" / "bin" / "python"
-        python = str(project_python) if project_python.is_file() else sys.executable
-        return [python, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+        return [project_python(root), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
     return None
+
+
+def project_python(root: Path) -> str:
+    """The project's own virtualenv's Python when it has one (its dependencies are there)."""
+    own = root / ".venv" / "bin" / "python"
+    return str(own) if own.is_file() else sys.executable
 
 
 async def before_and_after(
@@ -85,10 +90,10 @@ async def before_and_after(
     text, None to delete); None when the workspace is too large to copy."""
     with tempfile.TemporaryDirectory(prefix="outrigger-tests-") as scratch:
         copy = Path(scratch) / workspace.root.name
-        if not await asyncio.to_thread(_copy_workspace, workspace, copy):
+        if not await asyncio.to_thread(copy_workspace, workspace, copy):
             return None
         key = (tuple(command), await asyncio.to_thread(_fingerprint, copy))
-        before = _PASSED_BEFORE.get(key) or await _run(command, copy, timeout)
+        before = _PASSED_BEFORE.get(key) or await run_command(command, copy, timeout)
         if before.passed:
             _remember(key, before)
         for path, text in changes.items():
@@ -98,7 +103,7 @@ async def before_and_after(
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8", newline="")
-        after = await _run(command, copy, timeout)
+        after = await run_command(command, copy, timeout)
     return before, after
 
 
@@ -154,7 +159,7 @@ def verdict(before: TestRun, after: TestRun, on_failure: str) -> str:
     return f"Warning: {message}"
 
 
-def _copy_workspace(workspace: Workspace, copy: Path) -> bool:
+def copy_workspace(workspace: Workspace, copy: Path) -> bool:
     root = workspace.root
     size = 0
     for directory, subdirs, files in os.walk(root):
@@ -180,7 +185,7 @@ def _copy_workspace(workspace: Workspace, copy: Path) -> bool:
     return True
 
 
-async def _run(command: list[str], cwd: Path, timeout: float) -> TestRun:
+async def run_command(command: list[str], cwd: Path, timeout: float) -> TestRun:
     started = time.perf_counter()
     try:
         process = await asyncio.create_subprocess_exec(
@@ -206,7 +211,8 @@ async def _run(command: list[str], cwd: Path, timeout: float) -> TestRun:
     text = output.decode("utf-8", "replace").strip().splitlines()
     tail = " | ".join(line.strip() for line in text[-_TAIL_LINES:] if line.strip())[:1500]
     passed = not timed_out and process.returncode == 0
-    return TestRun(tuple(command), passed, timed_out, tail, time.perf_counter() - started)
+    code = None if timed_out else process.returncode
+    return TestRun(tuple(command), passed, timed_out, tail, time.perf_counter() - started, code)
 
 
 def _kill_group(pid: int) -> None:
