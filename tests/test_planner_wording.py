@@ -53,7 +53,7 @@ export function drainQueue(queue) {
 
 
 class NoModel:
-    async def chat(self, messages, *, json_schema=None, max_tokens=None):
+    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
         raise AssertionError(f"the model was asked: {messages[-1]['content']!r}")
 
 
@@ -189,8 +189,33 @@ async def test_is_there_a_function_searches_the_catalogue_in_one_call(project, f
     assert outcome.kind == "answer" and "format_amount" in outcome.message
     [body] = fake_model.bodies()
     listing = body["messages"][-1]["content"]
-    assert "ledger.py: def format_amount(value):" in listing and "class Queue" not in listing  # the likely ones
+    entries = listing.split("Functions and classes:\n")[1].split("\n\n")[0].splitlines()
+    assert entries[0] == "ledger.py: def format_amount(value):"  # the likeliest first
     assert "return" not in listing  # names and signatures, not bodies
+
+
+async def test_the_catalogue_ranks_by_what_bodies_and_files_say_and_leaves_nothing_out(tmp_path, fake_model):
+    """A question in other words than the code's: the body's names and the file's first line
+    rank an entry, and entries sharing no word with the question are still shown."""
+    (tmp_path / "stock.py").write_text(
+        '"""What is on the shelves, and what to reorder."""\n\n\n'
+        "def shortfall(shelf, wanted):\n    return {k: n for k, n in wanted.items() if shelf.get(k, 0) < n}\n"
+    )
+    (tmp_path / "clock.py").write_text(
+        "def as_seconds(minutes):\n    return minutes * 60\n\n\n"
+        "def from_label(text):\n    hours, minutes = text.split(':')\n    return int(hours) * 60 + int(minutes)\n"
+    )
+    fake_model.script("shortfall", "from_label")
+    project = ProjectMap(Workspace(tmp_path))
+    project.build()
+    agent = agent_over(project, fake_model.base_url)
+
+    await agent.ask("which function tells me what I need to reorder?")
+    await agent.ask("which function turns a label like 3:25 into seconds?")
+
+    reorder, seconds = (body["messages"][-1]["content"] for body in fake_model.bodies())
+    assert reorder.index("def shortfall(shelf, wanted)") < reorder.index("def as_seconds")
+    assert "def from_label(text):" in seconds  # no word in common, still a candidate
 
 
 async def test_a_catalogue_answer_naming_nothing_gets_the_likeliest_from_the_map(project, fake_model):

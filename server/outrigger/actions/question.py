@@ -145,10 +145,15 @@ async def _search_catalogue(request: str, ctx: ActionContext) -> str:
     """One call over the map's catalogue: the entries that share the most words with the
     question, at most a dozen (a small model picks better from fewer), as many as fit. When
     the model's answer names none of them, the likeliest by their words are added."""
-    scored = sorted(((_overlap(request, entry), entry) for entry in _catalogue(ctx)), key=lambda pair: -pair[0])
+    scored = sorted(
+        (((_overlap(request, entry), _overlap(request, context)), entry) for entry, context in _catalogue(ctx)),
+        key=lambda pair: (-pair[0][0], -pair[0][1]),
+    )
     if not scored:
         return "The workspace defines no functions or classes."
-    entries = [entry for score, entry in scored if score > 0][:CATALOGUE_ENTRIES] or [e for _, e in scored]
+    # The best by their words first, then the rest: a question rarely uses the code's own words
+    # ("turns 3:25 into seconds" for `parseDuration`), so none is left out for lacking them.
+    entries = [entry for _, entry in scored][:CATALOGUE_ENTRIES]
 
     def build(listing: str) -> list[dict[str, str]]:
         return [
@@ -172,7 +177,7 @@ async def _search_catalogue(request: str, ctx: ActionContext) -> str:
     answer = reply.text.strip() or "The model gave no answer."
     names = {_entry_name(entry) for entry in entries}
     if not any(re.search(rf"\b{re.escape(name)}\b", answer) for name in names if name):
-        likely = [entry for score, entry in scored[:3] if score > 0]
+        likely = [entry for score, entry in scored[:3] if any(score)]
         if likely:
             answer += "\n\nClosest by their names and descriptions:\n" + "\n".join(f"- {entry}" for entry in likely)
     return answer
@@ -188,21 +193,31 @@ def _entry_name(entry: str) -> str:
     return m.group(1) if m else ""
 
 
-def _catalogue(ctx: ActionContext) -> list[str]:
+def _catalogue(ctx: ActionContext) -> list[tuple[str, str]]:
+    """(entry shown to the model, its context) for each function and class. Entries rank by
+    the words of their signature and doc line, then by their context: the names the body uses
+    and the file's first line, which often say what the signature does not (`missing(pantry,
+    needed)` in a file about "what to buy")."""
     entries = []
     for path in ctx.project_map.files():
         try:
             lines = split_lines(ctx.workspace.read(path))
         except Refused:
             continue
+        about_file = lines[0] if lines else ""
         for symbol in ctx.project_map.symbols(path):
             if symbol.kind == "variable":
                 continue
             start = (symbol.code_range or symbol.range).start.line
             signature = lines[start].strip() if start < len(lines) else symbol.name
             doc = _first_doc_line(lines, symbol)
-            entries.append(f"{path}: {signature}" + (f" — {doc}" if doc else ""))
+            entry = f"{path}: {signature}" + (f" — {doc}" if doc else "")
+            body = "".join(lines[start : symbol.range.end.line + 1])
+            entries.append((entry, " ".join([about_file, *_IDENTIFIER.findall(body)])))
     return entries
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]{2,}")
 
 
 def _first_doc_line(lines: list[str], symbol: Symbol) -> str:
@@ -217,10 +232,10 @@ def _first_doc_line(lines: list[str], symbol: Symbol) -> str:
     return ""
 
 
-def _overlap(request: str, entry: str) -> int:
-    """Words the question and a catalogue line share, camelCase and snake_case split and
+def _overlap(request: str, words: str) -> int:
+    """Words the question and an entry's words share, camelCase and snake_case split and
     simple endings dropped ("parses" ~ "parse", "seconds" ~ "second")."""
-    return len(_stems(request) & _stems(re.sub(r"([a-z])([A-Z])", r"\1 \2", entry).replace("_", " ")))
+    return len(_stems(request) & _stems(re.sub(r"([a-z])([A-Z])", r"\1 \2", words).replace("_", " ")))
 
 
 _STOP = frozenset("the and for that which what there any does function functions class code with from into".split())
