@@ -246,6 +246,15 @@ async def test_what_a_class_defines_is_listed_from_the_map(project, fake_model):
         ("Ledger#total should return 0 for an empty ledger", Intent.FIX, "Ledger.total", None),
         ("can you type parse_amount?", Intent.TYPE_HINTS, "parse_amount", None),
         ("format_amount should be faster", Intent.FIX, "format_amount", None),  # "should be": no new name
+        # What a function must do, in modal words other than "should return"
+        (
+            "parse_amount needs to understand euros: parse_amount('3 EUR') must give 3.0",
+            Intent.FIX,
+            "parse_amount",
+            None,
+        ),
+        ("Ledger.total has to skip refunds", Intent.FIX, "Ledger.total", None),
+        ("format_amount must not round", Intent.FIX, "format_amount", None),
     ],
 )
 async def test_statements_of_names_and_of_expected_behaviour(project, request_text, intent, symbol, new_name):

@@ -24,7 +24,12 @@ _CUED_NAME = re.compile(
 # What the code should do, said as a statement: "scale(3) should return 9", "it gives 62
 # but should be 62.5", "last should return the most recent track": a fix.
 _EXPECTED = re.compile(
-    r"\bshould\s+(?:return|give|be|produce|yield|output|print|raise|throw|accept|handle|work)\b"
+    # What a named function must do: "parse_date should accept ISO dates", "total needs to
+    # skip refunds", "f(2) must give 4".
+    r"\b(?:should|must|needs?\s+to|has\s+to|ought\s+to|is\s+supposed\s+to)\s+"
+    r"(?:not\s+|also\s+|still\s+|always\s+|never\s+|only\s+)?(?:return|give|be|produce|yield|output|print|raise|"
+    r"throw|accept|handle|work|understand|support|treat|ignore|skip|include|exclude|round|count|allow|reject|"
+    r"keep|drop|use|stop|check|respect)\b"
     r"|\b(?:returns|gives|produces|prints)\b.*\b(?:instead\s+of|but\s+should|should)\b|\bexpected\b",
     re.I,
 )
