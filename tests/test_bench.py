@@ -526,6 +526,16 @@ def test_check_requires_the_answer_fact(tmp_path):
     assert not verdict.success and not verdict.unsafe
 
 
+def test_check_fails_an_answer_that_names_the_wrong_candidates(tmp_path):
+    """A "which function …?" answer that lists every candidate contains the right one too."""
+    listing = "src/time.js: function formatDuration(seconds) {\nsrc/time.js: function parseDuration(text) {"
+    steps = [StepRecord("which function turns a string like 3:25 into seconds?", "answer", listing)]
+    verdict = judged(tmp_path, "gen-js-question-which", {}, steps)
+    assert not verdict.success and any("the answer names" in failure for failure in verdict.failures)
+    right = [StepRecord(steps[0].request, "answer", "parseDuration in src/time.js does that.")]
+    assert judged(tmp_path / "right", "gen-js-question-which", {}, right).success
+
+
 # --- the naive agent ----------------------------------------------------------------------
 
 

@@ -149,6 +149,8 @@ def _check_steps(task: Task, steps: list[StepRecord], verdict: Verdict, check_ki
             verdict.fail(f"step {number}: expected {step.expect}, got {record.kind}: {_short(record.message)}")
         if step.answer and not re.search(step.answer, record.message):
             verdict.fail(f"step {number}: the answer lacks /{step.answer}/: {_short(record.message)}")
+        if step.not_answer and re.search(step.not_answer, record.message):
+            verdict.fail(f"step {number}: the answer names /{step.not_answer}/: {_short(record.message)}")
 
 
 def _check_changed_files(

@@ -7,7 +7,10 @@ fresh copy of its workspace, then one check of the files (see `checks.py`). Fiel
 
     id, category            rename | question | docstring | type_hints | fix | add_code |
                             additive | undo | task | refusal
-    steps                   [{"request", "expect": "edit"|"answer"|"refused", "answer": regex}]
+    steps                   [{"request", "expect": "edit"|"answer"|"refused", "answer": regex,
+                              "not_answer": regex}] — the answer (or refusal) must match `answer`
+                              and must not match `not_answer` (a wrong pick, or a list of
+                              every candidate instead of an answer)
     changed                 the exact set of files that must differ afterwards (default: none);
                             `created` and `deleted` files count as changed without being listed
     may_change              files a correct run may change or leave alone (an importer a move
@@ -61,6 +64,7 @@ class Step:
     request: str
     expect: str
     answer: str | None = None
+    not_answer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ def load(root: Path | None = None) -> Suite:
 
 
 def _task(raw: dict, workspace: str, tests: tuple[str, ...], suite: str) -> Task:
-    steps = tuple(Step(s["request"], s["expect"], s.get("answer")) for s in raw["steps"])
+    steps = tuple(Step(s["request"], s["expect"], s.get("answer"), s.get("not_answer")) for s in raw["steps"])
     task = Task(
         id=raw["id"],
         category=raw["category"],
