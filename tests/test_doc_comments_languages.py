@@ -109,25 +109,91 @@ async def test_a_unicode_named_function_gets_a_docstring_not_new_code(tmp_path: 
     assert outcome.edits[0].new_text == 'def 変数(x):\n    """Return x."""\n    return x\n'
 
 
-@pytest.mark.parametrize(
-    "request_text", ["add a doc comment to high_tide in tide.rs", "add a function low_tide to tide.rs"]
-)
-async def test_a_reply_cut_off_at_its_length_limit_is_never_used(tmp_path: Path, fake_model, request_text):
+CUT_IN_EXAMPLE = {
+    "content": "/// Whether the water is high.\n///\n/// # Examples\n///\n/// ```\n/// let level = vec![",
+    "finish_reason": "length",
+}
+HIGH_TIDE_RS = "pub fn high_tide(level: f64) -> bool {\n    level > 4.2\n}\n"
+
+
+async def test_code_cut_off_at_its_length_limit_is_never_used(tmp_path: Path, fake_model):
     """Seen with Qwen2.5-Coder-0.5B: a Rust doc comment stopped inside its ``` example. It
     parses (it is all comment), but `cargo test` runs it as a doctest, and fails."""
-    source = "pub fn high_tide(level: f64) -> bool {\n    level > 4.2\n}\n"
-    (tmp_path / "tide.rs").write_text(source)
-    cut = {
-        "content": "/// Whether the water is high.\n///\n/// # Examples\n///\n/// ```\n/// let level = vec![",
-        "finish_reason": "length",
-    }
+    (tmp_path / "tide.rs").write_text(HIGH_TIDE_RS)
+    fake_model.script(CUT_IN_EXAMPLE, CUT_IN_EXAMPLE)
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add a function low_tide to tide.rs")
+
+    assert outcome.kind == "refused" and "cut off at its length limit" in outcome.message, outcome.message
+    assert (tmp_path / "tide.rs").read_text() == HIGH_TIDE_RS
+
+
+async def test_a_doc_comment_cut_off_in_its_examples_keeps_what_comes_before_them(tmp_path: Path, fake_model):
+    (tmp_path / "tide.rs").write_text(HIGH_TIDE_RS)
+    fake_model.script(CUT_IN_EXAMPLE)
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add a doc comment to high_tide in tide.rs")
+
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.edits[0].new_text == "/// Whether the water is high.\n" + HIGH_TIDE_RS
+    assert len(fake_model.requests()) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "source", "reply", "documented"),
+    [
+        (  # a JSDoc block cut in its @example: the block is closed after the description
+            "tide.js",
+            "highTide",
+            "function highTide(level) {\n  return level > 4.2;\n}\n",
+            "```js\n/**\n * Whether the water is high.\n * @param {number} level\n * @example\n * highTide(",
+            "/**\n * Whether the water is high.\n * @param {number} level\n */\nfunction highTide(level) {",
+        ),
+        (  # a Go comment cut in its Example section
+            "tide.go",
+            "HighTide",
+            "package tide\n\nfunc HighTide(level float64) bool {\n\treturn level > 4.2\n}\n",
+            "// HighTide reports whether the water is high.\n//\n// Example:\n//   HighTide(",
+            "// HighTide reports whether the water is high.\nfunc HighTide(level float64) bool {",
+        ),
+    ],
+)
+async def test_cut_off_doc_comments_in_other_languages(
+    tmp_path: Path, fake_model, path, name, source, reply, documented
+):
+    (tmp_path / path).write_text(source)
+    fake_model.script({"content": reply, "finish_reason": "length"})
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask(f"document {name} in {path}")
+
+    assert outcome.kind == "edit", outcome.message
+    assert documented in outcome.edits[0].new_text
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "reply"),
+    [
+        ("tide.rs", HIGH_TIDE_RS, "/// Whether the water is high, which happens when the level is above"),  # no example
+        (  # a Python docstring cut off: which lines are docstring and which code cannot be told
+            "tide.py",
+            "def high_tide(level):\n    return level > 4.2\n",
+            'def high_tide(level):\n    """Whether the water is high.\n\n    Examples:\n    >>> high_tide(',
+        ),
+    ],
+)
+async def test_a_cut_off_doc_comment_with_nothing_complete_is_refused(tmp_path: Path, fake_model, path, source, reply):
+    (tmp_path / path).write_text(source)
+    cut = {"content": reply, "finish_reason": "length"}
     fake_model.script(cut, cut)
     agent = make_agent(tmp_path, fake_model.base_url)
 
-    outcome = await agent.ask(request_text)
+    outcome = await agent.ask(f"add a doc comment to high_tide in {path}")
 
     assert outcome.kind == "refused" and "cut off at its length limit" in outcome.message, outcome.message
-    assert (tmp_path / "tide.rs").read_text() == source
+    assert (tmp_path / path).read_text() == source
 
 
 async def test_a_doc_comment_above_another_form_of_the_method_is_still_taken(tmp_path: Path, fake_model):

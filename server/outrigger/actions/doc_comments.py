@@ -232,6 +232,32 @@ def _opening_comment(reply: str, symbol: Symbol) -> list[str] | None:
     return split_lines(textwrap.dedent("".join(comment)))
 
 
+def before_examples(reply: str, symbol: Symbol) -> str | None:
+    """What a doc comment cut off at the reply limit says before its first example: small
+    models run on through example after example, and a doctest cut mid-way would fail. Only
+    for comments written line by line or in one block (a Python docstring cut off inside its
+    definition cannot be told from code); None when nothing complete comes before one."""
+    if language_for(symbol.path) == "python":
+        return None
+    lines = [line for line in reply.split("\n") if not line.strip().startswith("```")]  # the reply's own fences
+    kept: list[str] = []
+    for line in lines:
+        words = re.sub(r"^\s*(?:/\*+|\*+|//+!?|#+|--+)\s?", "", line).strip()
+        if _EXAMPLE_START.match(words):
+            break
+        kept.append(line)
+    while kept and not re.sub(r"^\s*(?:/\*+|\*+|//+!?|#+|--+)", "", kept[-1]).strip():
+        kept.pop()  # the empty comment lines before the examples
+    if not kept or len(kept) == len(lines):
+        return None
+    text = "\n".join(kept)
+    return text + "\n */" if "/*" in text and "*/" not in text else text
+
+
+# The first line of an example: a section heading, a fence, a tag or a prompt.
+_EXAMPLE_START = re.compile(r"^(?:#+\s*examples?\b|examples?\s*:?\s*$|```|@example\b|>>>|\$ )", re.I)
+
+
 def doc_text(reply: str) -> list[str]:
     """The documentation in a reply, as lines of text without comment markers: the first
     docstring or comment block, else the reply's sentences (code lines left out)."""

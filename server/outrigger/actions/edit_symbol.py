@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.definitions import find_definition
-from outrigger.actions.doc_comments import doc_messages, documented, with_doc_comment
+from outrigger.actions.doc_comments import before_examples, doc_messages, documented, with_doc_comment
 from outrigger.actions.type_hints import annotated, hints_messages, supports_hints
 from outrigger.blocks import indent_of, reindent, with_newline
 from outrigger.edits import FileEdit, file_edit, split_lines
@@ -31,6 +31,7 @@ from outrigger.guards.map_check import editable, refuse_nested
 from outrigger.guards.names import resolve_names
 from outrigger.guards.replies import quoted_reply, refuse_cut_off
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
+from outrigger.model.client import ChatReply
 from outrigger.plan import Intent, Plan
 from outrigger.workspace.languages import doc_style, title
 from outrigger.workspace.symbols import Symbol
@@ -140,8 +141,7 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
             # Retries are sampled: at temperature 0 the model answers a near-identical prompt the same way.
             reply = await ctx.chat_fitted(messages, max_tokens=shape.allowance, variant=attempt)
             try:
-                refuse_cut_off(reply.cut_off, f"code for `{symbol.name}`")
-                new_text = shape.new_text(reply.text)
+                new_text = shape.new_text(_complete(reply, shape, symbol))
                 refuse_new_syntax_errors(
                     ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"
                 )
@@ -178,6 +178,16 @@ class _ReplyShape:
     new_text: Callable[[str], str]  # the reply → the file's new text
     allowance: int  # reply tokens
     asks_for: str  # what the reply should be, for a retry: "the new code of `f`"
+    # The complete part of a reply cut off at its limit, when one can be used; None: refuse it.
+    complete_part: Callable[[str], str | None] = lambda reply: None
+
+
+def _complete(reply: ChatReply, shape: _ReplyShape, symbol: Symbol) -> str:
+    """The reply's text; for one cut off at its limit, only a part known to be complete."""
+    if reply.cut_off and (part := shape.complete_part(reply.text)) is not None:
+        return part
+    refuse_cut_off(reply.cut_off, f"code for `{symbol.name}`")
+    return reply.text
 
 
 def _reply_shape(ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: str, old_block: str) -> _ReplyShape:
@@ -195,6 +205,7 @@ def _reply_shape(ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: s
             lambda reply: documented(ctx.guards, old_text, code(reply), symbol),
             _DOC_ALLOWANCE,
             f"the documentation for `{symbol.name}` only",
+            lambda reply: before_examples(reply, symbol),
         )
     if confined and intent is Intent.TYPE_HINTS and supports_hints(symbol.path):
         return _ReplyShape(
