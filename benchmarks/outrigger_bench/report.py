@@ -16,6 +16,7 @@ COLUMNS = (
     ("model s", 8),
     ("own s", 7),
     ("own %", 6),
+    ("tests %", 7),
 )
 
 
@@ -32,6 +33,7 @@ def row(config: str, s: dict) -> list[str]:
         f"{s['model_seconds']:.1f}",
         f"{s['own_seconds']:.2f}",
         f"{100 * s['own_share']:.1f}",
+        f"{100 * s.get('project_share', 0.0):.1f}",
     ]
 
 

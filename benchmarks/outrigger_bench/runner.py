@@ -21,6 +21,7 @@ from outrigger.agent import Agent
 from outrigger.config import Settings
 from outrigger.disk import apply_to_disk
 from outrigger.errors import OutriggerError
+from outrigger.guards.project_tests import project_code_seconds
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.model.client import ChatReply, ModelClient
@@ -116,6 +117,7 @@ class TaskRun:
     completion_tokens: int = 0
     model_seconds: float = 0.0
     own_seconds: float = 0.0
+    project_seconds: float = 0.0  # running the workspace's tests and the user's examples
     repair: dict[str, int] = field(default_factory=dict)
     suite: str = DEFAULT_SUITE
     tags: list[str] = field(default_factory=list)
@@ -134,15 +136,19 @@ class _Meter:
             s.seconds + model.failed_seconds,
         )
         self.own = 0.0
+        self.project = 0.0
 
     @contextmanager
     def timed(self) -> Iterator[None]:
-        """Count the block's wall time, minus the time spent waiting on the model, as own time."""
-        started, live = time.perf_counter(), self.model.live_seconds
+        """Count the block's wall time, minus the time spent waiting on the model and running
+        the project's own code, as own time."""
+        started, live, project = time.perf_counter(), self.model.live_seconds, project_code_seconds()
         try:
             yield
         finally:
-            self.own += time.perf_counter() - started - (self.model.live_seconds - live)
+            ran = project_code_seconds() - project
+            self.project += ran
+            self.own += time.perf_counter() - started - (self.model.live_seconds - live) - ran
 
     @property
     def calls(self) -> int:
@@ -157,6 +163,7 @@ class _Meter:
         run.completion_tokens = s.completion_tokens - self.start[2]
         run.model_seconds = round(s.seconds + m.failed_seconds - self.start[3], 4)
         run.own_seconds = round(max(self.own, 0.0), 4)
+        run.project_seconds = round(self.project, 4)
         return run
 
 

@@ -17,6 +17,8 @@ def summarise(runs: list[TaskRun]) -> dict:
     unsafe_kinds = Counter(kind for run in runs for kind in run.unsafe)
     model = sum(r.model_seconds for r in runs)
     own = sum(r.own_seconds for r in runs)
+    project = sum(r.project_seconds for r in runs)
+    wall = model + own + project
     requests = sum(len(r.steps) for r in runs)
     questions = [r for r in runs if r.category == "question"]
     return {
@@ -39,8 +41,10 @@ def summarise(runs: list[TaskRun]) -> dict:
         "tokens_per_task": round(sum(r.prompt_tokens + r.completion_tokens for r in runs) / tasks, 1),
         "model_seconds": round(model, 3),
         "own_seconds": round(own, 3),
-        "wall_seconds": round(model + own, 3),
-        "own_share": round(own / (model + own), 5) if model + own else 0.0,
+        "project_seconds": round(project, 3),
+        "wall_seconds": round(wall, 3),
+        "own_share": round(own / wall, 5) if wall else 0.0,
+        "project_share": round(project / wall, 5) if wall else 0.0,
         "own_ms_per_request": round(1000 * own / (requests or 1), 2),
         "model_ms_per_request": round(1000 * model / (requests or 1), 1),
     }

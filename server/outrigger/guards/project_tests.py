@@ -185,8 +185,25 @@ def copy_workspace(workspace: Workspace, copy: Path) -> bool:
     return True
 
 
+def project_code_seconds() -> float:
+    """Wall time this process has spent running the project's own code (its tests, a user's
+    example): time Outrigger chose to spend, but not its own processing (the benchmark
+    reports the two apart)."""
+    return _project_code_seconds[0]
+
+
+_project_code_seconds = [0.0]
+
+
 async def run_command(command: list[str], cwd: Path, timeout: float) -> TestRun:
     started = time.perf_counter()
+    try:
+        return await _run_command(command, cwd, timeout, started)
+    finally:
+        _project_code_seconds[0] += time.perf_counter() - started
+
+
+async def _run_command(command: list[str], cwd: Path, timeout: float, started: float) -> TestRun:
     try:
         process = await asyncio.create_subprocess_exec(
             *command,
