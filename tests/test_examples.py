@@ -60,10 +60,12 @@ def _function(name: str, path: str, container: str | None = None) -> Symbol:
         ("with_vat(10) == 12.0 is what I expect", "with_vat(10)", "12.0"),
         ("label('ann lee') is expected to be 'Ann Lee'", "label('ann lee')", "'Ann Lee'"),
         ("with_vat(0, True) should be None", "with_vat(0, True)", "None"),
+        ("can you make with_vat return 12.0 for 10? it gives 10.2", "with_vat(10)", "12.0"),
+        ("with_vat should give 1.2 with 1 euro", "with_vat(1)", "1.2"),
     ],
 )
 def test_the_stated_example_is_read_from_the_ways_people_write_it(request_text, call, expected):
-    example = stated_example(request_text, _function(call.partition("(")[0], "prices.py"))
+    example = stated_example(request_text, _function(call.partition("(")[0], "prices.py"), "def f(net):")
     assert example is not None and (example.call, example.expected) == (call, expected)
 
 
@@ -77,10 +79,11 @@ def test_the_stated_example_is_read_from_the_ways_people_write_it(request_text, 
         ("Cart.total(1) should return 2", _function("total", "cart.py", container="Cart")),  # a method
         ("area(2) should return 4", _function("area", "shapes.ts")),  # TypeScript needs compiling
         ("with_vat should add 20 percent", _function("with_vat", "prices.py")),  # no call at all
+        ("make with_vat return 12.0 for 10", _function("with_vat", "prices.py")),  # two parameters: which one?
     ],
 )
 def test_only_examples_that_can_be_run_exactly_are_taken(request_text, symbol):
-    assert stated_example(request_text, symbol) is None
+    assert stated_example(request_text, symbol, "def f(net, rate):") is None
 
 
 async def test_a_python_fix_that_misses_the_example_is_retried_with_what_it_gave(tmp_path, fake_model):

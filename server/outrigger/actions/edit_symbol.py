@@ -131,7 +131,7 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
         return shape.messages(instruction, share) + retry
 
     retry: list[dict[str, str]] = []
-    example = stated_example(plan.instruction, symbol) if _runs_examples(plan.intent, ctx) else None
+    example = stated_example(plan.instruction, symbol, old_block) if _runs_examples(plan.intent, ctx) else None
     timeout = ctx.settings.tests.timeout_seconds
     async with example_check(ctx.workspace, example, symbol.path, old_text, timeout) as check:
         # A fix with the user's example to check it gets more tries: each one is verified.

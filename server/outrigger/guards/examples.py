@@ -50,6 +50,13 @@ _EXAMPLES = [
         re.I,
     ),
 ]
+# "make cups_to_ml return 480 for 2 cups": the call is written out for a one-parameter function.
+_FOR_ARGUMENT = re.compile(
+    rf"\b(?P<name>[A-Za-z_$][\w$]*)\s+(?:(?:should|must|needs?\s+to|has\s+to)\s+)?(?:return|give|be|equal)\s+"
+    rf"(?P<expected>{_LITERAL})\s+"
+    rf"(?:for|with|given|when\s+given|on)\s+(?:an?\s+)?(?P<argument>-?\d+(?:\.\d+)?)(?![\w.])",
+    re.I,
+)
 _JS_ONLY = re.compile(r"^(?:true|false|null|undefined)$")
 _PY_ONLY = re.compile(r"^(?:None|True|False)$")
 
@@ -65,18 +72,25 @@ class Example:
         return f"{self.name}({self.arguments})"
 
 
-def stated_example(request: str, symbol: Symbol) -> Example | None:
-    """The call of `symbol` with its expected result the request states, when it can be run."""
+def stated_example(request: str, symbol: Symbol, code: str) -> Example | None:
+    """The call of `symbol` (whose code is `code`) with the result the request expects of
+    it, when it can be run."""
     language = language_for(symbol.path)
     if language not in ("python", "javascript") or symbol.container or symbol.kind != "function":
         return None
     text = request.replace("`", "")
-    for pattern in _EXAMPLES:
-        for m in pattern.finditer(text):
-            example = Example(m["name"], m["arguments"].strip(), m["expected"])
-            if example.name == symbol.name and _literals_of(language, example):
-                return example
-    return None
+    found = [Example(m["name"], m["arguments"].strip(), m["expected"]) for p in _EXAMPLES for m in p.finditer(text)]
+    if _parameter_count(code) == 1:
+        found += [Example(m["name"], m["argument"], m["expected"]) for m in _FOR_ARGUMENT.finditer(text)]
+    return next((e for e in found if e.name == symbol.name and _literals_of(language, e)), None)
+
+
+def _parameter_count(code: str) -> int | None:
+    """How many parameters the definition's first parameter list has (None: no list)."""
+    m = re.search(r"\(([^()]*)\)", code)
+    if m is None:
+        return None
+    return len([p for p in m.group(1).split(",") if p.strip() and p.strip() not in ("self", "cls")])
 
 
 def _literals_of(language: str, example: Example) -> bool:
