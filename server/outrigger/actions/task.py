@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from outrigger.actions.add_code import appended
+from outrigger.actions.blame import Written, places, responsible
 from outrigger.actions.call_sites import locals_of, new_parameter, passes_by_keyword, with_argument
 from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.edit_symbol import edit_one
@@ -22,7 +23,7 @@ from outrigger.edits import FileEdit, created_file, deleted_file, file_edit, spl
 from outrigger.errors import Refused
 from outrigger.guards.cross_file import check_proposal
 from outrigger.guards.fences import strip_fences
-from outrigger.guards.replies import refuse_cut_off
+from outrigger.guards.replies import quoted_reply, refuse_cut_off
 from outrigger.guards.task_check import checked_steps
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.workspace.languages import language_for, title
@@ -86,13 +87,68 @@ async def run_task(plan: Plan, ctx: ActionContext) -> Change:
     proposal = Proposal(ctx)
     facts: list[str] = []
     done: list[str] = []
+    written: list[Written] = []
     for number, step in enumerate(steps, start=1):
         ctx.progress(f"step {number}/{len(steps)}: {step.file} — {step.what or step.action.value}")
         try:
-            summary = await _run_step(step, proposal, facts, ctx)
+            summary = await _run_step(step, proposal, facts, ctx, written)
         except Refused as error:
             raise Refused(f"Step {step.id} ({step.describe()}) was refused: {error} Nothing was changed.") from None
         done.append(summary)
+    change = _checked_change(proposal, done, ctx)
+
+    async def retry(failure: str, output: str) -> Change:
+        redone = await retry_after_tests(failure, output, written, proposal, ctx)
+        return _checked_change(proposal, [*done, redone], ctx)
+
+    change.retry = retry if written else None
+    return change
+
+
+async def retry_after_tests(
+    failure: str, output: str, written: list[Written], proposal: Proposal, ctx: ActionContext
+) -> str:
+    """The step the failing tests point at (actions/blame.py) done again, told what failed:
+    a created file is written anew, a definition is edited where it now stands. Returns what
+    the retry did, for the summary."""
+    culprit, name = responsible(output, written, proposal.read)
+    step = culprit.step
+    said = f"The project's tests fail with this change: {failure}{_lines_named(failure, proposal)}"
+    ctx.progress(f"the tests failed; redoing step {step.id}: {step.file}…")
+    if step.action is StepAction.CREATE:
+        before = proposal.read(step.file) or ""
+        proposal.texts[step.file] = await _created(step, culprit.facts, ctx, failed=(before, said))
+        return f"rewrote {step.file} after the tests failed"
+    text = proposal.read(step.file)
+    if text is None or name is None:
+        raise Refused(f"step {step.id} cannot be redone.")
+    symbol = _located(step.model_copy(update={"symbol": name}), text, ctx)
+    edit_plan = Plan(
+        intent=Intent.FIX,
+        symbol=symbol.qualified_name,
+        file=step.file,
+        instruction=f"{step.what}\n{_facts_text(culprit.facts)}\n{said}\nFix `{symbol.name}` so they pass.".strip(),
+    )
+    edit = await edit_one(edit_plan, symbol, ctx, text=text)
+    proposal.texts[step.file] = edit.new_text
+    return f"fixed `{symbol.qualified_name}` in {step.file} after the tests failed"
+
+
+def _lines_named(failure: str, proposal: Proposal) -> str:
+    """The code at the first few places a test failure names (`test/routes.test.js:19`): the
+    assertion that failed says more than its message."""
+    quoted = []
+    for path, line in dict.fromkeys(places(failure)):
+        text = proposal.read(path) if path in proposal.texts or proposal.ctx.workspace.exists(path) else None
+        lines = split_lines(text or "")
+        if 0 < line < len(lines) and (code := lines[line].strip()):
+            quoted.append(f"{path}:{line + 1} is `{code[:200]}`")
+        if len(quoted) == 3:
+            break
+    return "\n" + "\n".join(quoted) if quoted else ""
+
+
+def _checked_change(proposal: Proposal, done: list[str], ctx: ActionContext) -> Change:
     notes = check_proposal(ctx.project_map, ctx.guards, proposal.texts, proposal.before)
     edits = proposal.edits()
     if not edits:
@@ -100,12 +156,15 @@ async def run_task(plan: Plan, ctx: ActionContext) -> Change:
     return Change(edits=edits, summary=_summary(done), notes=notes)
 
 
-async def _run_step(step: Step, proposal: Proposal, facts: list[str], ctx: ActionContext) -> str:
+async def _run_step(
+    step: Step, proposal: Proposal, facts: list[str], ctx: ActionContext, written: list[Written]
+) -> str:
     text = proposal.read(step.file)
     if step.action is StepAction.DELETE:
         proposal.write(step.file, None, step)
         return f"deleted {step.file}"
     if step.action is StepAction.CREATE:
+        written.append(Written(step, [], list(facts)))
         new_text = await _created(step, facts, ctx)
         proposal.write(step.file, new_text, step)
         facts.extend(_facts_about(step.file, "", new_text))
@@ -114,6 +173,7 @@ async def _run_step(step: Step, proposal: Proposal, facts: list[str], ctx: Actio
         raise Refused(f"`{step.file}` no longer exists at this step.")
     if step.action is StepAction.ADD:
         result = await appended(ctx, step.file, text, step.what, step.symbol, _facts_text(facts))
+        written.append(Written(step, result.added, list(facts)))
         proposal.write(step.file, result.text, step)
         facts.extend(_facts_about(step.file, text, result.text))
         return f"added {result.names()} to {step.file}"
@@ -129,6 +189,7 @@ async def _run_step(step: Step, proposal: Proposal, facts: list[str], ctx: Actio
             instruction=f"{step.what}\n{_facts_text(facts)}".strip(),
         )
         edit = await edit_one(edit_plan, symbol, ctx, text=text)
+        written.append(Written(step, [symbol.qualified_name], list(facts)))
         proposal.write(step.file, edit.new_text, step)
         facts.extend(_facts_about(step.file, text, edit.new_text))
         return f"edited `{symbol.qualified_name}` in {step.file}"
@@ -198,7 +259,9 @@ def _renamed(step: Step, proposal: Proposal, ctx: ActionContext) -> str:
     return f"renamed `{symbol.qualified_name}` to `{step.new_name}`"
 
 
-async def _created(step: Step, facts: list[str], ctx: ActionContext) -> str:
+async def _created(step: Step, facts: list[str], ctx: ActionContext, failed: tuple[str, str] | None = None) -> str:
+    """The new file's code. `failed`: (the code written before, what the project's tests said
+    about it), for the one retry after failing tests."""
     language = language_for(step.file)
     known = _facts_text(facts + _named_facts(step, ctx) + _sibling_test_imports(step.file, ctx))
     messages = [
@@ -208,6 +271,12 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext) -> str:
             "content": CREATE_TASK.format(what=step.what, facts=known + "\n" if known else "", path=step.file),
         },
     ]
+    if failed is not None:
+        before, failure = failed
+        messages += [
+            {"role": "assistant", "content": quoted_reply(before)},
+            {"role": "user", "content": f"{failure}\nReply with the complete corrected code of {step.file} only."},
+        ]
     ctx.progress(f"writing {step.file}…")
     reply = await ctx.chat(messages)
     refuse_cut_off(reply.cut_off, step.file)

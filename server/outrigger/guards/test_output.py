@@ -16,7 +16,9 @@ MAX_SUMMARY_CHARS = 1500
 
 # node:test's TAP: `not ok 2 - closes a ticket` then a YAML block with location and error.
 _NOT_OK = re.compile(r"^\s*not ok \d+ - (.+)$")
-_YAML_FIELD = re.compile(r"^\s*(location|error|name|failureType):\s*(.*)$")
+_YAML_FIELD = re.compile(r"^\s*(location|error|name|failureType|stack):\s*(.*)$")
+# A stack frame in the project's own files (not node's internals): `(test/a.test.js:19:10)`.
+_OWN_FRAME = re.compile(r"\(((?!node:)[^\s():]+:\d+):\d+\)")
 # A file that failed to load: node prints the error as `# Error: Cannot find module './x'`.
 _TAP_COMMENT_ERROR = re.compile(r"^#\s+((?:\w*Error|SyntaxError)\b.*)$")
 # pytest: the short summary's `FAILED tests/x.py::test_y - Error` and a traceback's `E   …`.
@@ -47,6 +49,8 @@ def _tap_failures(lines: list[str]) -> list[str]:
         if fields.get("failureType") == "subtestsFailed":
             continue  # a file or suite whose tests failed: those tests say why
         where = f" ({fields['location']})" if fields.get("location") else ""
+        if frame := _first_own_frame(fields.get("stack", "")):
+            where += f" at {frame}"
         kind = f"{fields['name']}: " if fields.get("name") else ""
         error = fields.get("error", "")
         if error == "test failed" and found:
@@ -75,6 +79,12 @@ def _yaml_fields(lines: list[str], start: int) -> dict[str, str]:
             fields.setdefault(key, _unquoted(value.strip()))
         index += 1
     return fields
+
+
+def _first_own_frame(stack: str) -> str | None:
+    """Where in the project's files the error was raised: `test/routes.test.js:19`."""
+    m = _OWN_FRAME.search(stack)
+    return m.group(1) if m and not m.group(1).startswith("/") and "node_modules/" not in m.group(1) else None
 
 
 def _unquoted(value: str) -> str:
