@@ -148,3 +148,60 @@ async def test_a_task_still_failing_after_its_retry_is_refused(kennel, fake_mode
     assert "failed: a morning feeds and walks the dog" in outcome.message and "0 !== true" in outcome.message
     assert len(fake_model.requests()) == 3
     assert (kennel / "src/kennel.js").read_text() == KENNEL_JS
+
+
+CARE_PY = """\
+from shelf import needs_water
+
+
+def care_list(plants, days_dry):
+    lines = []
+    for plant in plants:
+        if needs_water(plant, days_dry):
+            lines.append(f"water {plant.name}")
+    return lines
+"""
+
+CARE_WITH_REPOTTING = """\
+def care_list(plants, days_dry):
+    lines = []
+    for plant in plants:
+        if needs_water(plant, days_dry):
+            lines.append(f"water {plant.name}")
+        if is_big(plant, 40):
+            lines.append(f"repot {plant.name}")
+    return lines
+"""
+
+
+async def test_a_new_function_called_as_a_method_is_sent_back_before_the_tests(garden, fake_model):
+    (garden / "care.py").write_text(CARE_PY)
+    fake_model.script(
+        "def is_big(plant, height):\n    return len(plant.name) > height\n",
+        CARE_WITH_REPOTTING.replace("is_big(plant, 40)", "plant.is_big(40)"),
+        CARE_WITH_REPOTTING,
+    )
+    agent = make_agent(garden, fake_model.base_url)
+
+    outcome = await agent.ask("add an is_big(plant, height) function to shelf.py and use it in care_list in care.py")
+
+    assert outcome.kind == "edit", outcome.message
+    texts = {edit.path: edit.new_text for edit in outcome.edits}
+    assert "if is_big(plant, 40):" in texts["care.py"] and "from shelf import is_big" in texts["care.py"]
+    second, third = (body["messages"][-1]["content"] for body in fake_model.bodies()[1:])
+    assert "call it as `is_big(plant, height)`" in second  # the fact says how a call looks
+    assert "`plant.is_big(40)` calls `is_big` as a method of `plant`" in third
+    assert "write `is_big(plant, 40)` instead" in third
+
+
+async def test_a_call_with_the_wrong_number_of_arguments_is_refused_after_its_retry(garden, fake_model):
+    (garden / "care.py").write_text(CARE_PY)
+    wrong = CARE_WITH_REPOTTING.replace("is_big(plant, 40)", "is_big(plant)")
+    fake_model.script("def is_big(plant, height):\n    return len(plant.name) > height\n", wrong, wrong)
+    agent = make_agent(garden, fake_model.base_url)
+
+    outcome = await agent.ask("add an is_big(plant, height) function to shelf.py and use it in care_list in care.py")
+
+    assert outcome.kind == "refused"
+    assert "`is_big(plant)` passes 1 argument but `def is_big(plant, height)` takes 2" in outcome.message
+    assert len(fake_model.requests()) == 3

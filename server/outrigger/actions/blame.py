@@ -3,9 +3,9 @@
 A test run names places: `tests/test_loans.py:27`, `library/report.py:11: AttributeError`,
 `test/customer.test.ts(14,37): error TS2345`, `at closeTicket (src/tickets.js:30:5)`. A file the
 task created that the output names is the first suspect (its own tests fail); then a definition
-a step wrote whose lines hold a named place; then any step on a named file. When the output
-names none of the task's files (an assertion in an existing test), the earliest step the model
-wrote is the one the others were built on.
+a step wrote whose lines hold a named place; then a definition the code at a named place calls
+(the failing assertion's function under test); then any step on a named file. When the output
+names none of that, the earliest step the model wrote is the one the others were built on.
 """
 
 from __future__ import annotations
@@ -51,11 +51,25 @@ def responsible(output: str, written: list[Written], read: Callable[[str], str |
     for candidate in written:
         if (name := _named_definition(candidate, named, read)) is not None:
             return candidate, name
+    named_code = _code_at(named, read)
+    for candidate in written:
+        if used := [n for n in candidate.names if re.search(rf"(?<![\w$]){re.escape(n)}\s*\(", named_code)]:
+            return candidate, used[0]
     for candidate in written:
         if candidate.step.file in named_files:
             return candidate, candidate.names[0] if candidate.names else None
     first = written[0]
     return first, first.names[0] if first.names else None
+
+
+def _code_at(named: list[tuple[str, int]], read: Callable[[str], str | None]) -> str:
+    """The lines at the places named (a failing assertion calls the function under test)."""
+    code = []
+    for path, line in named:
+        lines = (read(path) or "").splitlines()
+        if line < len(lines):
+            code.append(lines[line])
+    return "\n".join(code)
 
 
 def _named_definition(

@@ -53,7 +53,7 @@ def new_parameter(path: str, before: str, after: str, name: str) -> tuple[str, b
     is not exactly one added parameter."""
     if not has_grammar(path):
         return None
-    old, new = _parameters(path, before, name), _parameters(path, after, name)
+    old, new = parameters_of(path, before, name), parameters_of(path, after, name)
     if old is None or new is None:
         return None
     added = [p for p in new if p not in old]
@@ -82,7 +82,8 @@ def passes_by_keyword(path: str) -> bool:
     return language_for(path) == "python"
 
 
-def _parameters(path: str, text: str, name: str) -> list[str] | None:
+def parameters_of(path: str, text: str, name: str) -> list[str] | None:
+    """The parameter names of the one definition of `name` in `text`, else None."""
     symbols = [s for s in extract_symbols(path, text) if s.qualified_name == name or s.name == name]
     if len(symbols) != 1:
         return None

@@ -112,9 +112,16 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
     return Change(edits=edits, summary=_summary(plan.intent, plan.instruction, list(reversed(ordered)), notes))
 
 
-async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | None = None) -> FileEdit:
+async def edit_one(
+    plan: Plan,
+    symbol: Symbol,
+    ctx: ActionContext,
+    text: str | None = None,
+    check: Callable[[str], None] | None = None,
+) -> FileEdit:
     """Edit one symbol. `text` is the file with earlier edits of this request already made
-    (only ever below the symbol, so the map's range for it still holds)."""
+    (only ever below the symbol, so the map's range for it still holds). `check` sees the new
+    text and raises Refused with a problem the model is told about in its one retry."""
     # The text and its version together, before the model call: the editor may change the
     # document while the model thinks, and the edit must say what it was computed against.
     version = ctx.workspace.version(symbol.path)
@@ -141,6 +148,8 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
             edit = file_edit(symbol.path, old_text, new_text, version)  # in the file's line endings
             if edit.new_text == old_text:
                 raise Unchanged(f"The model returned `{symbol.name}` unchanged; nothing was changed.")
+            if check is not None:
+                check(edit.new_text)
             break
         except Refused as problem:
             if attempt == 1:

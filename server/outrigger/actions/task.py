@@ -11,11 +11,13 @@ refuses, nothing, with the step named.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from outrigger.actions.add_code import appended
 from outrigger.actions.blame import Written, places, responsible
-from outrigger.actions.call_sites import locals_of, new_parameter, passes_by_keyword, with_argument
+from outrigger.actions.call_shapes import NewFunction, call_problems, new_functions
+from outrigger.actions.call_sites import locals_of, new_parameter, parameters_of, passes_by_keyword, with_argument
 from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.edit_symbol import edit_one
 from outrigger.actions.moves import move_definition
@@ -88,10 +90,11 @@ async def run_task(plan: Plan, ctx: ActionContext) -> Change:
     facts: list[str] = []
     done: list[str] = []
     written: list[Written] = []
+    functions: list[NewFunction] = []
     for number, step in enumerate(steps, start=1):
         ctx.progress(f"step {number}/{len(steps)}: {step.file} — {step.what or step.action.value}")
         try:
-            summary = await _run_step(step, proposal, facts, ctx, written)
+            summary = await _run_step(step, proposal, facts, ctx, written, functions)
         except Refused as error:
             raise Refused(f"Step {step.id} ({step.describe()}) was refused: {error} Nothing was changed.") from None
         done.append(summary)
@@ -127,11 +130,25 @@ async def retry_after_tests(
         intent=Intent.FIX,
         symbol=symbol.qualified_name,
         file=step.file,
-        instruction=f"{step.what}\n{_facts_text(culprit.facts)}\n{said}\nFix `{symbol.name}` so they pass.".strip(),
+        instruction=f"{step.what}\n{_facts_text(culprit.facts)}\n{said}{_as_it_was(step, symbol, proposal)}\n"
+        f"Fix `{symbol.name}` so they pass.".strip(),
     )
     edit = await edit_one(edit_plan, symbol, ctx, text=text)
     proposal.texts[step.file] = edit.new_text
     return f"fixed `{symbol.qualified_name}` in {step.file} after the tests failed"
+
+
+def _as_it_was(step: Step, symbol: Symbol, proposal: Proposal) -> str:
+    """The symbol's code before the task, when the step edited it: what the change may have
+    dropped (the same file and symbol the retry edits, so still one file per call)."""
+    original = proposal.before.get(step.file, (None, None))[0]
+    if step.action is not StepAction.EDIT or original is None:
+        return ""
+    before = [s for s in extract_symbols(step.file, original) if s.qualified_name == symbol.qualified_name]
+    if len(before) != 1:
+        return ""
+    block = "".join(split_lines(original)[before[0].range.start.line : before[0].range.end.line + 1])
+    return f"\nBefore this task, `{symbol.name}` was:\n{block.rstrip()}"
 
 
 def _lines_named(failure: str, proposal: Proposal) -> str:
@@ -157,8 +174,15 @@ def _checked_change(proposal: Proposal, done: list[str], ctx: ActionContext) -> 
 
 
 async def _run_step(
-    step: Step, proposal: Proposal, facts: list[str], ctx: ActionContext, written: list[Written]
+    step: Step,
+    proposal: Proposal,
+    facts: list[str],
+    ctx: ActionContext,
+    written: list[Written],
+    functions: list[NewFunction],
 ) -> str:
+    """One step on the proposed texts; `functions` gathers the module-level functions the steps
+    define, so later steps' calls of them are checked for their shape."""
     text = proposal.read(step.file)
     if step.action is StepAction.DELETE:
         proposal.write(step.file, None, step)
@@ -168,6 +192,7 @@ async def _run_step(
         new_text = await _created(step, facts, ctx)
         proposal.write(step.file, new_text, step)
         facts.extend(_facts_about(step.file, "", new_text))
+        functions.extend(new_functions(step.file, "", new_text))
         return f"created {step.file}"
     if text is None:
         raise Refused(f"`{step.file}` no longer exists at this step.")
@@ -176,6 +201,7 @@ async def _run_step(
         written.append(Written(step, result.added, list(facts)))
         proposal.write(step.file, result.text, step)
         facts.extend(_facts_about(step.file, text, result.text))
+        functions.extend(new_functions(step.file, text, result.text))
         return f"added {result.names()} to {step.file}"
     if step.action is StepAction.EDIT:
         symbol = _located(step, text, ctx)
@@ -188,10 +214,13 @@ async def _run_step(
             file=step.file,
             instruction=f"{step.what}\n{_facts_text(facts)}".strip(),
         )
-        edit = await edit_one(edit_plan, symbol, ctx, text=text)
+        edit = await edit_one(
+            edit_plan, symbol, ctx, text=text, check=_calls_checked(step, symbol, text, functions, ctx)
+        )
         written.append(Written(step, [symbol.qualified_name], list(facts)))
         proposal.write(step.file, edit.new_text, step)
         facts.extend(_facts_about(step.file, text, edit.new_text))
+        functions.extend(new_functions(step.file, text, edit.new_text))
         return f"edited `{symbol.qualified_name}` in {step.file}"
     if step.action is StepAction.RENAME:
         return _renamed(step, proposal, ctx)
@@ -204,6 +233,21 @@ async def _run_step(
         facts.extend(_facts_about(step.to_file, "", move.texts[step.to_file]))
         return f"moved `{step.symbol}` from {step.file} to {step.to_file}"
     raise Refused(f"a step cannot {step.action.value} here.")
+
+
+def _calls_checked(
+    step: Step, symbol: Symbol, before: str, functions: list[NewFunction], ctx: ActionContext
+) -> Callable[[str], None] | None:
+    """The check of a step's new calls of functions earlier steps defined (actions/call_shapes.py)."""
+    if not ctx.guards.name_check or not functions:
+        return None
+    methods = {f.name for f in functions if any(s.container for s in ctx.project_map.find(f.name))}
+
+    def check(new_text: str) -> None:
+        if problems := call_problems(step.file, before, new_text, symbol, functions, methods):
+            raise Refused(" ".join(problems[:3]))
+
+    return check
 
 
 def _located(step: Step, text: str, ctx: ActionContext) -> Symbol:
@@ -368,8 +412,19 @@ def _facts_about(path: str, before: str, after: str) -> list[str]:
             old_start = (previous.code_range or previous.range).start.line
             if old_start < len(old_lines) and old_lines[old_start].strip() == signature:
                 continue
-        facts.append(f"{path} defines `{signature}`")
+        facts.append(f"{path} defines `{signature}`{_how_to_call(path, after, symbol)}")
     return facts
+
+
+def _how_to_call(path: str, text: str, symbol: Symbol) -> str:
+    """For a module-level function: how a call looks, since small models tend to call a new
+    `is_overdue(loan, today)` as a method of the loan."""
+    if symbol.container is not None or symbol.kind != "function":
+        return ""
+    names = parameters_of(path, text, symbol.qualified_name)
+    if not names:
+        return ""
+    return f" (a function, not a method: call it as `{symbol.name}({', '.join(names)})`)"
 
 
 def _facts_text(facts: list[str]) -> str:
