@@ -43,7 +43,7 @@ def places(output: str) -> list[tuple[str, int]]:
 def responsible(output: str, written: list[Written], read: Callable[[str], str | None]) -> tuple[Written, str | None]:
     """The step most likely behind the failure, and which of its definitions (None: the
     whole file it created, or the first it wrote)."""
-    named = places(output)
+    named = [(_source_of(path, written), line) for path, line in places(output)]
     named_files = {path for path, _ in named}
     for candidate in written:
         if candidate.step.action is StepAction.CREATE and candidate.step.file in named_files:
@@ -60,6 +60,16 @@ def responsible(output: str, written: list[Written], read: Callable[[str], str |
             return candidate, candidate.names[0] if candidate.names else None
     first = written[0]
     return first, first.names[0] if first.names else None
+
+
+def _source_of(path: str, written: list[Written]) -> str:
+    """A compiled file's source: `build/test/a.test.js` is the task's `test/a.test.ts`."""
+    stem = path.rsplit(".", 1)[0]
+    for candidate in written:
+        source = candidate.step.file
+        if source != path and stem.endswith("/" + source.rsplit(".", 1)[0]):
+            return source
+    return path
 
 
 def _code_at(named: list[tuple[str, int]], read: Callable[[str], str | None]) -> str:

@@ -14,13 +14,25 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import tree_sitter
+
 from outrigger.actions.add_code import appended
 from outrigger.actions.blame import Written, places, responsible
 from outrigger.actions.call_shapes import NewFunction, call_problems, new_functions
-from outrigger.actions.call_sites import locals_of, new_parameter, parameters_of, passes_by_keyword, with_argument
+from outrigger.actions.call_sites import (
+    bound_around,
+    calls_outside_functions,
+    locals_of,
+    new_parameter,
+    parameters_of,
+    passes_by_keyword,
+    with_argument,
+    with_argument_at,
+)
 from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.edit_symbol import edit_one
 from outrigger.actions.moves import move_definition
+from outrigger.actions.type_facts import MAX_TYPES, type_facts
 from outrigger.edits import FileEdit, created_file, deleted_file, file_edit, split_lines
 from outrigger.errors import Refused
 from outrigger.guards.cross_file import check_proposal
@@ -39,6 +51,8 @@ CREATE_TASK = """Task: {what}
 {facts}Reply with the complete code of {path} only."""
 
 MAX_FACTS = 12
+# Small models asked for "a few tests" can write test_one_loan … test_twenty_loans until cut off.
+_FEW_TESTS = "\nWrite at most 5 short tests, each checking something the facts above make certain."
 
 
 @dataclass
@@ -86,6 +100,7 @@ def _labelled(edit: FileEdit, label: str) -> FileEdit:
 
 async def run_task(plan: Plan, ctx: ActionContext) -> Change:
     steps = checked_steps(plan.steps, ctx.project_map, ctx.settings.tasks.max_steps)
+    steps, notes = _outside_calls_checked(steps, ctx)
     proposal = Proposal(ctx)
     facts: list[str] = []
     done: list[str] = []
@@ -98,11 +113,11 @@ async def run_task(plan: Plan, ctx: ActionContext) -> Change:
         except Refused as error:
             raise Refused(f"Step {step.id} ({step.describe()}) was refused: {error} Nothing was changed.") from None
         done.append(summary)
-    change = _checked_change(proposal, done, ctx)
+    change = _checked_change(proposal, done, ctx, notes)
 
     async def retry(failure: str, output: str) -> Change:
         redone = await retry_after_tests(failure, output, written, proposal, ctx)
-        return _checked_change(proposal, [*done, redone], ctx)
+        return _checked_change(proposal, [*done, redone], ctx, notes)
 
     change.retry = retry if written else None
     return change
@@ -165,12 +180,74 @@ def _lines_named(failure: str, proposal: Proposal) -> str:
     return "\n" + "\n".join(quoted) if quoted else ""
 
 
-def _checked_change(proposal: Proposal, done: list[str], ctx: ActionContext) -> Change:
-    notes = check_proposal(ctx.project_map, ctx.guards, proposal.texts, proposal.before)
+def _checked_change(proposal: Proposal, done: list[str], ctx: ActionContext, notes: list[str]) -> Change:
+    checked = check_proposal(ctx.project_map, ctx.guards, proposal.texts, proposal.before)
     edits = proposal.edits()
     if not edits:
         raise Refused("The task's steps changed nothing; nothing was changed.")
-    return Change(edits=edits, summary=_summary(done), notes=notes)
+    return Change(edits=edits, summary=_summary(done), notes=notes + checked)
+
+
+def _outside_calls_checked(steps: list[Step], ctx: ActionContext) -> tuple[list[Step], list[str]]:
+    """Before any model call: the calls outside any function (a test's callback, module-level
+    code) that "every caller" reaches. There is no function for the model to edit, so each
+    gets the request's value without the model — when it is plain and in scope there (`'EUR'`,
+    `RATE`, a test's own `invoice`). Where it is not, the task is refused listing those
+    calls; in plain JavaScript, where a missing argument is `undefined`, they are noted."""
+    kept: list[Step] = []
+    unreached: list[str] = []
+    notes: list[str] = []
+    for step in steps:
+        if not step.outside_functions:
+            kept.append(step)
+            continue
+        callee = (step.callee or "").rpartition(".")[2]
+        calls = calls_outside_functions(step.file, ctx.workspace.read(step.file), callee)
+        missed = [f"{step.file}:{call.start_point.row + 1}" for call in calls if not _reaches(step, call)]
+        if language_for(step.file) == "javascript":
+            notes += [f"{site} calls `{callee}` without the new argument (it is undefined there)" for site in missed]
+        else:
+            unreached += missed
+        if len(missed) < len(calls):
+            kept.append(step)
+    if unreached:
+        raise Refused(
+            f"The request's value for the new argument cannot be passed at calls outside any function — "
+            f"{', '.join(unreached[:8])} — as it is not a plain value in scope there; say a value to pass there "
+            "(a literal or a constant) or change those calls first. Nothing was changed."
+        )
+    return kept, notes
+
+
+def _reaches(step: Step, call: tree_sitter.Node) -> bool:
+    """Whether the request's value can be written at `call` as it stands."""
+    if step.argument is None:
+        return False
+    if step.argument_local is None:
+        return True
+    if passes_by_keyword(step.file) and "." in step.argument:
+        return False  # `loan.member` or `loan["member"]`? the model would know, but no model edits here
+    return step.argument_local in bound_around(call)
+
+
+def _passed_outside_functions(step: Step, text: str, proposal: Proposal, ctx: ActionContext) -> str:
+    callee = ctx.project_map.require_symbol(step.callee or "", None)
+    changed = proposal.read(callee.path)
+    added = (
+        new_parameter(callee.path, ctx.workspace.read(callee.path), changed, callee.qualified_name) if changed else None
+    )
+    keyword = passes_by_keyword(step.file)
+    if added is None or not (keyword or added[1]):
+        raise Refused(
+            f"the change to `{callee.name}` is not one new last parameter, so its calls outside any function "
+            f"in {step.file} cannot be given the value without the model."
+        )
+    calls = [call for call in calls_outside_functions(step.file, text, callee.name) if _reaches(step, call)]
+    new_text = with_argument_at(text, calls, added[0], step.argument or "", keyword) if calls else None
+    if new_text is None:
+        raise Refused(f"the calls of `{callee.name}` outside any function in {step.file} could not be given the value.")
+    proposal.write(step.file, new_text, step)
+    return f"passed `{step.argument}` to `{callee.name}` outside any function in {step.file}"
 
 
 async def _run_step(
@@ -203,6 +280,8 @@ async def _run_step(
         facts.extend(_facts_about(step.file, text, result.text))
         functions.extend(new_functions(step.file, text, result.text))
         return f"added {result.names()} to {step.file}"
+    if step.action is StepAction.EDIT and step.outside_functions:
+        return _passed_outside_functions(step, text, proposal, ctx)
     if step.action is StepAction.EDIT:
         symbol = _located(step, text, ctx)
         if (passed := _passed_at_call_sites(step, symbol, text, proposal, ctx)) is not None:
@@ -312,7 +391,10 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext, failed: tup
         {"role": "system", "content": CREATE_PROMPT.format(language=title(language), path=step.file)},
         {
             "role": "user",
-            "content": CREATE_TASK.format(what=step.what, facts=known + "\n" if known else "", path=step.file),
+            "content": CREATE_TASK.format(
+                what=step.what, facts=known + "\n" + _code_under_test(step, ctx) if known else "", path=step.file
+            )
+            + (_FEW_TESTS if _TEST_NAME.search(step.file) else ""),
         },
     ]
     if failed is not None:
@@ -338,6 +420,28 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext, failed: tup
     return code
 
 
+_SHORT_FUNCTION_LINES = 12
+_CODE_UNDER_TEST_CHARS = 1200
+
+
+def _code_under_test(step: Step, ctx: ActionContext) -> str:
+    """For a new test file: the code of the short functions its task names. What a test must
+    expect is in the body (`customerLabel` adds ", VAT …" only with a VAT id), and a function of
+    a dozen lines is a short definition, not another file's body."""
+    if not _TEST_NAME.search(step.file):
+        return ""
+    blocks = []
+    for word in dict.fromkeys(step.what.replace("`", " ").replace(",", " ").split()):
+        for symbol in ctx.project_map.find(word.strip(".()?!"))[:1]:
+            lines = split_lines(ctx.workspace.read(symbol.path))
+            if symbol.container is None and symbol.kind == "function":
+                if symbol.range.end.line - symbol.range.start.line < _SHORT_FUNCTION_LINES:
+                    code = "".join(lines[symbol.range.start.line : symbol.range.end.line + 1]).rstrip()
+                    blocks.append(f"The code of `{symbol.name}` in {symbol.path}:\n{code}\n")
+    text = "".join(blocks)
+    return text if len(text) <= _CODE_UNDER_TEST_CHARS else ""
+
+
 # node:test, Jest, Mocha and Vitest tests are calls, not definitions: `test("…", () => …)`.
 _TEST_CALL = re.compile(r"^\s*(?:test|it|describe|suite)(?:\.\w+)?\s*\(\s*[\"'`]", re.M)
 
@@ -347,9 +451,11 @@ def _named_facts(step: Step, ctx: ActionContext) -> list[str]:
     how to import them from the new file — the facts a test file needs, not the bodies."""
     from outrigger.guards.names import import_hint
 
-    facts = []
-    for word in set(step.what.replace("`", " ").replace(",", " ").split()):
-        for symbol in ctx.project_map.find(word.strip(".()"))[:2]:
+    facts: list[str] = []
+    types: list[str] = []
+    seen: set[str] = set()
+    for word in dict.fromkeys(step.what.replace("`", " ").replace(",", " ").split()):
+        for symbol in ctx.project_map.find(word.strip(".()?!"))[:2]:
             if symbol.container is not None:
                 continue
             lines = split_lines(ctx.workspace.read(symbol.path))
@@ -360,7 +466,10 @@ def _named_facts(step: Step, ctx: ActionContext) -> list[str]:
             facts.append(
                 f"{symbol.path} defines `{signature}`{f' — {doc}' if doc else ''}{f'; {hint}' if hint else ''}"
             )
-    return facts
+            seen.add(symbol.qualified_name)
+            if symbol.kind in ("function", "method"):  # what its arguments look like
+                types += type_facts(symbol, ctx.project_map, lambda s: import_hint(step.file, s), seen)
+    return facts + types[:MAX_TYPES]
 
 
 _TEST_NAME = re.compile(r"(?:^|[/_.-])(?:tests?|spec)(?:[/_.-]|$)", re.I)

@@ -106,4 +106,14 @@ def _pytest_failures(lines: list[str]) -> list[str]:
 
 
 def _compiler_errors(lines: list[str]) -> list[str]:
-    return [line.strip() for line in lines if _COMPILER_ERROR.match(line.strip())][:8]
+    """Each error with the indented lines that explain it (tsc's "Types of property 'region'
+    are incompatible")."""
+    found: list[str] = []
+    for index, line in enumerate(lines):
+        if _COMPILER_ERROR.match(line.strip()) and len(found) < 8:
+            found.append(line.strip())
+            for more in lines[index + 1 : index + 4]:
+                if not more.startswith(" ") or not more.strip():
+                    break
+                found[-1] += " " + more.strip()
+    return found
