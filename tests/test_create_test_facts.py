@@ -1,7 +1,8 @@
 """A step that writes a test file is told the shapes of what the tested functions take: the
 interfaces and types their signatures name (and the types those name), for an untyped Python
 parameter the class its name says with its fields and how an existing test builds one, and the
-short code of the tested function. Short definitions, never a whole file."""
+short code of the tested function. An addition "taken out of" a named short function sees that
+function's code. Short definitions, never a whole file."""
 
 from __future__ import annotations
 
@@ -107,3 +108,31 @@ async def test_a_python_test_file_is_told_the_class_an_untyped_parameter_names(t
     assert "import it with `from shelter import Kennel`" in prompt
     assert 'tests/test_shelter.py builds one as `north = Kennel("north", size=3)`' in prompt
     assert "return self.name" not in prompt  # its constructor, not its methods
+
+
+async def test_an_addition_taken_out_of_a_named_function_sees_that_functions_code(tmp_path, fake_model):
+    root = tmp_path / "site"
+    (root / "src").mkdir(parents=True)
+    (root / "src/text.js").write_text(
+        "function shout(s) {\n  return s.toUpperCase();\n}\n\nmodule.exports = { shout };\n"
+    )
+    (root / "src/pages.js").write_text(
+        'const { shout } = require("./text");\n\nfunction welcome(user) {\n'
+        "  const line = `Hello, ${user.first} ${user.last}!`;\n  return shout(line);\n}\n\n"
+        "module.exports = { welcome };\n"
+    )
+    fake_model.script(
+        "function greeting(user) {\n  return `Hello, ${user.first} ${user.last}!`;\n}\n",
+        "function welcome(user) {\n  return shout(greeting(user));\n}\n",
+    )
+    agent = make_agent(root, fake_model.base_url)
+    agent.guards.project_tests = False
+
+    outcome = await agent.ask(
+        "Take the greeting out of welcome: add greeting(user) to src/text.js and have welcome in src/pages.js call it."
+    )
+
+    assert outcome.kind == "edit", outcome.message
+    first = fake_model.bodies()[0]["messages"][-1]["content"]
+    assert "The code of `welcome` in src/pages.js:\nfunction welcome(user) {" in first
+    assert "Hello, ${user.first} ${user.last}!" in first

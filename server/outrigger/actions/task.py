@@ -274,7 +274,8 @@ async def _run_step(
     if text is None:
         raise Refused(f"`{step.file}` no longer exists at this step.")
     if step.action is StepAction.ADD:
-        result = await appended(ctx, step.file, text, step.what, step.symbol, _facts_text(facts))
+        known = f"{_facts_text(facts)}\n{_code_named(step, ctx)}".strip()
+        result = await appended(ctx, step.file, text, step.what, step.symbol, known)
         written.append(Written(step, result.added, list(facts)))
         proposal.write(step.file, result.text, step)
         facts.extend(_facts_about(step.file, text, result.text))
@@ -392,7 +393,7 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext, failed: tup
         {
             "role": "user",
             "content": CREATE_TASK.format(
-                what=step.what, facts=known + "\n" + _code_under_test(step, ctx) if known else "", path=step.file
+                what=step.what, facts=known + "\n" + _code_named(step, ctx) if known else "", path=step.file
             )
             + (_FEW_TESTS if _TEST_NAME.search(step.file) else ""),
         },
@@ -421,25 +422,27 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext, failed: tup
 
 
 _SHORT_FUNCTION_LINES = 12
-_CODE_UNDER_TEST_CHARS = 1200
+_CODE_NAMED_CHARS = 1200
 
 
-def _code_under_test(step: Step, ctx: ActionContext) -> str:
-    """For a new test file: the code of the short functions its task names. What a test must
-    expect is in the body (`customerLabel` adds ", VAT …" only with a VAT id), and a function of
-    a dozen lines is a short definition, not another file's body."""
-    if not _TEST_NAME.search(step.file):
+def _code_named(step: Step, ctx: ActionContext) -> str:
+    """The code of the short existing functions a test file's or an addition's task names, from
+    other files: what a test must expect is in the body (`customerLabel` adds ", VAT …" only
+    with a VAT id), and "take the closing logic out of handleClose" means handleClose's lines.
+    A function of a dozen lines is a short definition, not another file's body."""
+    if step.action is StepAction.CREATE and not _TEST_NAME.search(step.file):
         return ""
     blocks = []
-    for word in dict.fromkeys(step.what.replace("`", " ").replace(",", " ").split()):
+    for word in dict.fromkeys(step.what.replace("`", " ").replace(",", " ").replace(":", " ").split()):
         for symbol in ctx.project_map.find(word.strip(".()?!"))[:1]:
-            lines = split_lines(ctx.workspace.read(symbol.path))
-            if symbol.container is None and symbol.kind == "function":
-                if symbol.range.end.line - symbol.range.start.line < _SHORT_FUNCTION_LINES:
-                    code = "".join(lines[symbol.range.start.line : symbol.range.end.line + 1]).rstrip()
-                    blocks.append(f"The code of `{symbol.name}` in {symbol.path}:\n{code}\n")
+            if symbol.container is not None or symbol.kind != "function" or symbol.path == step.file:
+                continue
+            if symbol.range.end.line - symbol.range.start.line < _SHORT_FUNCTION_LINES:
+                lines = split_lines(ctx.workspace.read(symbol.path))
+                code = "".join(lines[symbol.range.start.line : symbol.range.end.line + 1]).rstrip()
+                blocks.append(f"The code of `{symbol.name}` in {symbol.path}:\n{code}\n")
     text = "".join(blocks)
-    return text if len(text) <= _CODE_UNDER_TEST_CHARS else ""
+    return text if len(text) <= _CODE_NAMED_CHARS else ""
 
 
 # node:test, Jest, Mocha and Vitest tests are calls, not definitions: `test("…", () => …)`.
