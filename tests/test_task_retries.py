@@ -205,3 +205,20 @@ async def test_a_call_with_the_wrong_number_of_arguments_is_refused_after_its_re
     assert outcome.kind == "refused"
     assert "`is_big(plant)` passes 1 argument but `def is_big(plant, height)` takes 2" in outcome.message
     assert len(fake_model.requests()) == 3
+
+
+async def test_a_created_test_file_cut_off_at_the_limit_is_asked_for_once_more_shorter(garden, fake_model):
+    endless = "from shelf import Plant, needs_water\n\n\n" + "".join(
+        f"def test_dry_{n}():\n    assert needs_water(Plant('fern', 1), {n})\n\n\n" for n in range(1, 30)
+    )
+    short = "from shelf import Plant, needs_water\n\n\ndef test_dry():\n    assert needs_water(Plant('fern', 1), 2)\n"
+    fake_model.script({"content": endless, "finish_reason": "length"}, short)
+    agent = make_agent(garden, fake_model.base_url)
+    agent.guards.project_tests = False
+
+    outcome = await agent.ask("write tests/test_dry.py with a few pytest tests for needs_water")
+
+    assert outcome.kind == "edit", outcome.message
+    assert [edit.new_text for edit in outcome.edits] == [short]
+    retry = fake_model.bodies()[1]["messages"][-1]["content"]
+    assert "cut off at the length limit" in retry and "at most 5 short tests" in retry

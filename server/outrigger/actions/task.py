@@ -406,6 +406,17 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext, failed: tup
         ]
     ctx.progress(f"writing {step.file}…")
     reply = await ctx.chat(messages)
+    if reply.cut_off and failed is None:  # a small model can repeat itself to the limit: once more, shorter
+        shorter = "at most 5 short tests" if _TEST_NAME.search(step.file) else "only what the task needs"
+        messages += [
+            {"role": "assistant", "content": quoted_reply(reply.text)},
+            {
+                "role": "user",
+                "content": f"That reply was cut off at the length limit. Reply with a shorter complete "
+                f"{step.file}: {shorter}.",
+            },
+        ]
+        reply = await ctx.chat(messages)
     refuse_cut_off(reply.cut_off, step.file)
     code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
     code = code.strip("\n") + "\n"
