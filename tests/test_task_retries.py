@@ -98,7 +98,10 @@ const { morning } = require("../src/walks");
 test("a morning feeds and walks the dog", () => {
   const dog = morning({ name: "Rex" });
   assert.strictEqual(dog.walked, true);
-  assert.strictEqual(dog.fed, true);
+  assert.strictEqual(
+    dog.fed,
+    true,
+  );
 });
 """
 
@@ -130,7 +133,7 @@ async def test_a_failing_assertion_in_an_existing_test_redoes_the_first_step(ken
     assert "dog.brushed = true" in texts["src/kennel.js"] and "dog.fed = false" not in texts["src/kennel.js"]
     told = fake_model.bodies()[2]["messages"][-1]["content"]
     assert "failed: a morning feeds and walks the dog (test/walks.test.js:5:1)" in told
-    assert "test/walks.test.js:8 is `assert.strictEqual(dog.fed, true);`" in told
+    assert "test/walks.test.js:8 is `assert.strictEqual( dog.fed, true, );`" in told  # the whole statement
     assert "Fix `brush`" in told
 
 

@@ -173,11 +173,22 @@ def _lines_named(failure: str, proposal: Proposal) -> str:
     for path, line in dict.fromkeys(places(failure)):
         text = proposal.read(path) if path in proposal.texts or proposal.ctx.workspace.exists(path) else None
         lines = split_lines(text or "")
-        if 0 < line < len(lines) and (code := lines[line].strip()):
-            quoted.append(f"{path}:{line + 1} is `{code[:200]}`")
+        if 0 < line < len(lines) and (code := _statement_at(lines, line)):
+            quoted.append(f"{path}:{line + 1} is `{code[:300]}`")
         if len(quoted) == 3:
             break
     return "\n" + "\n".join(quoted) if quoted else ""
+
+
+def _statement_at(lines: list[str], line: int) -> str:
+    """The line, joined with the next few while its brackets are open (`assert.deepStrictEqual(`
+    alone says nothing)."""
+    code = lines[line].strip()
+    for more in lines[line + 1 : line + 6]:
+        if sum(code.count(o) - code.count(c) for o, c in ("()", "[]", "{}")) <= 0:
+            break
+        code += " " + more.strip()
+    return code
 
 
 def _checked_change(proposal: Proposal, done: list[str], ctx: ActionContext, notes: list[str]) -> Change:
