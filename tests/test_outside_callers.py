@@ -130,3 +130,30 @@ async def test_module_level_python_calls_get_a_plain_value_by_keyword(tmp_path, 
     assert outcome.kind == "edit", outcome.message
     rules = {edit.path: edit.new_text for edit in outcome.edits}["rules.py"]
     assert "WEEK_FEE = late_fee(7, rate=10)" in rules and "return late_fee(loan_days, rate=10)" in rules
+
+
+async def test_plain_javascript_calls_without_the_value_in_scope_are_noted_not_refused(tmp_path, fake_model):
+    root = tmp_path / "desk"
+    (root / "src").mkdir(parents=True)
+    (root / "test").mkdir()
+    (root / "src/mail.js").write_text(
+        "function send(to, text) {\n  return { to, text };\n}\n\nmodule.exports = { send };\n"
+    )
+    (root / "src/jobs.js").write_text(
+        'const { send } = require("./mail");\n\nfunction remind(job) {\n  return send(job.owner, "due");\n}\n\n'
+        "module.exports = { remind };\n"
+    )
+    (root / "test/mail.test.js").write_text(
+        'const test = require("node:test");\nconst { send } = require("../src/mail");\n\n'
+        'test("sends", () => {\n  send("a@b", "hi");\n});\n'
+    )
+    fake_model.script("function send(to, text, job) {\n  return { to, text };\n}\n")
+    agent = make_agent(root, fake_model.base_url)
+    agent.guards.project_tests = False
+
+    outcome = await agent.ask("add a `job` parameter to send and pass the job in from every place that calls it")
+
+    assert outcome.kind == "edit", outcome.message
+    texts = {edit.path: edit.new_text for edit in outcome.edits}
+    assert 'send(job.owner, "due", job)' in texts["src/jobs.js"] and "test/mail.test.js" not in texts
+    assert "test/mail.test.js:5 calls `send` without the new argument (it is undefined there)" in outcome.notes
