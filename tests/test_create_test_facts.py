@@ -21,8 +21,10 @@ export interface Parcel {
   fragile?: boolean;
 }
 
+export const NORTH_CENTS = 300;
+
 export function postage(parcel: Parcel): number {
-  const base = parcel.zone === "north" ? 300 : 450;
+  const base = parcel.zone === "north" ? NORTH_CENTS : 450;
   return base + (parcel.fragile ? 200 : 0);
 }
 
@@ -61,6 +63,7 @@ async def test_a_typescript_test_file_is_told_the_interfaces_its_function_takes(
     assert "`const x: Parcel = { … }`" in prompt
     assert 'src/parcel.ts defines `export type Zone = "north" | "south";`' in prompt  # named by Parcel
     assert "parcel.fragile ? 200 : 0" in prompt  # the short code under test
+    assert "src/parcel.ts defines `export const NORTH_CENTS = 300;`" in prompt  # and the constants it uses
     assert "repeat(40)" not in prompt  # not the rest of the file
 
 

@@ -74,7 +74,7 @@ async def test_a_failing_node_test_is_named_with_its_error_not_only_the_tally(tm
         project_tests.verdict(*runs, "refuse")
     message = str(refused.value)
     assert "counts an empty cart (test/cart.test.js:4:1)" in message
-    assert "1 !== 0" in message and "# pass" not in message
+    assert "1 !== 0 (the code gave 1, the test expected 0)" in message and "# pass" not in message
     assert str(tmp_path) not in message
 
 

@@ -225,3 +225,22 @@ async def test_a_created_test_file_cut_off_at_the_limit_is_asked_for_once_more_s
     assert [edit.new_text for edit in outcome.edits] == [short]
     retry = fake_model.bodies()[1]["messages"][-1]["content"]
     assert "cut off at the length limit" in retry and "at most 5 short tests" in retry
+
+
+async def test_a_new_file_importing_a_module_the_workspace_lacks_is_asked_for_once_more(kennel, fake_model):
+    invented = (
+        'const test = require("node:test");\nconst assert = require("node:assert");\n'
+        'const { feed } = require("../src/kennel");\nconst { DOGS } = require("../src/dogs");\n\n'
+        'test("feeds", () => {\n  assert.strictEqual(feed({}).fed, true);\n});\n'
+    )
+    fixed = invented.replace('const { DOGS } = require("../src/dogs");\n', "")
+    fake_model.script(invented, fixed)
+    agent = make_agent(kennel, fake_model.base_url)
+    agent.guards.project_tests = False
+
+    outcome = await agent.ask("create test/feed.test.js with node:test tests for feed")
+
+    assert outcome.kind == "edit", outcome.message
+    assert [edit.new_text for edit in outcome.edits] == [fixed]
+    told = fake_model.bodies()[1]["messages"][-1]["content"]
+    assert "test/feed.test.js imports `../src/dogs`, which the workspace does not have" in told

@@ -37,6 +37,7 @@ from outrigger.edits import FileEdit, created_file, deleted_file, file_edit, spl
 from outrigger.errors import Refused
 from outrigger.guards.cross_file import check_proposal
 from outrigger.guards.fences import strip_fences
+from outrigger.guards.local_imports import unresolved_imports
 from outrigger.guards.replies import quoted_reply, refuse_cut_off
 from outrigger.guards.task_check import checked_steps
 from outrigger.plan import Intent, Plan, Step, StepAction
@@ -92,6 +93,11 @@ class Proposal:
         return out
 
 
+def _exists_in(proposal: Proposal) -> Callable[[str], bool]:
+    """Whether a file is in the workspace as the task has it so far (new files in, deleted out)."""
+    return lambda path: proposal.read(path) is not None
+
+
 def _labelled(edit: FileEdit, label: str) -> FileEdit:
     from dataclasses import replace
 
@@ -135,7 +141,7 @@ async def retry_after_tests(
     ctx.progress(f"the tests failed; redoing step {step.id}: {step.file}…")
     if step.action is StepAction.CREATE:
         before = proposal.read(step.file) or ""
-        proposal.texts[step.file] = await _created(step, culprit.facts, ctx, failed=(before, said))
+        proposal.texts[step.file] = await _created(step, culprit.facts, ctx, _exists_in(proposal), (before, said))
         return f"rewrote {step.file} after the tests failed"
     text = proposal.read(step.file)
     if text is None or name is None:
@@ -277,7 +283,7 @@ async def _run_step(
         return f"deleted {step.file}"
     if step.action is StepAction.CREATE:
         written.append(Written(step, [], list(facts)))
-        new_text = await _created(step, facts, ctx)
+        new_text = await _created(step, facts, ctx, _exists_in(proposal))
         proposal.write(step.file, new_text, step)
         facts.extend(_facts_about(step.file, "", new_text))
         functions.extend(new_functions(step.file, "", new_text))
@@ -394,18 +400,25 @@ def _renamed(step: Step, proposal: Proposal, ctx: ActionContext) -> str:
     return f"renamed `{symbol.qualified_name}` to `{step.new_name}`"
 
 
-async def _created(step: Step, facts: list[str], ctx: ActionContext, failed: tuple[str, str] | None = None) -> str:
-    """The new file's code. `failed`: (the code written before, what the project's tests said
-    about it), for the one retry after failing tests."""
+async def _created(
+    step: Step,
+    facts: list[str],
+    ctx: ActionContext,
+    exists: Callable[[str], bool],
+    failed: tuple[str, str] | None = None,
+) -> str:
+    """The new file's code. `exists` says which files the workspace has at this step (for its
+    imports); `failed`: (the code written before, what the project's tests said about it), for
+    the one retry after failing tests. A reply cut off at the length limit, or importing a local
+    module that does not exist, is asked for once more with the problem stated."""
     language = language_for(step.file)
     known = _facts_text(facts + _named_facts(step, ctx) + _sibling_test_imports(step.file, ctx))
+    context = "".join(part + "\n" for part in (known, _code_named(step, ctx)) if part)
     messages = [
         {"role": "system", "content": CREATE_PROMPT.format(language=title(language), path=step.file)},
         {
             "role": "user",
-            "content": CREATE_TASK.format(
-                what=step.what, facts=known + "\n" + _code_named(step, ctx) if known else "", path=step.file
-            )
+            "content": CREATE_TASK.format(what=step.what, facts=context, path=step.file)
             + (_FEW_TESTS if _TEST_NAME.search(step.file) else ""),
         },
     ]
@@ -415,22 +428,21 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext, failed: tup
             {"role": "assistant", "content": quoted_reply(before)},
             {"role": "user", "content": f"{failure}\nReply with the complete corrected code of {step.file} only."},
         ]
-    ctx.progress(f"writing {step.file}…")
-    reply = await ctx.chat(messages)
-    if reply.cut_off and failed is None:  # a small model can repeat itself to the limit: once more, shorter
-        shorter = "at most 5 short tests" if _TEST_NAME.search(step.file) else "only what the task needs"
+    for attempt in range(1 if failed else 2):
+        ctx.progress(f"writing {step.file}…")
+        reply = await ctx.chat(messages)
+        code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
+        code = code.strip("\n") + "\n"
+        problem = _creation_problem(step, reply.cut_off, code, exists, ctx)
+        if problem is None or attempt == 1 or failed:
+            break
         messages += [
             {"role": "assistant", "content": quoted_reply(reply.text)},
-            {
-                "role": "user",
-                "content": f"That reply was cut off at the length limit. Reply with a shorter complete "
-                f"{step.file}: {shorter}.",
-            },
+            {"role": "user", "content": problem},
         ]
-        reply = await ctx.chat(messages)
     refuse_cut_off(reply.cut_off, step.file)
-    code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
-    code = code.strip("\n") + "\n"
+    if problem is not None:
+        raise Refused(problem.partition(" Reply with")[0])
     if not code.strip():
         raise Refused(f"the model wrote nothing for {step.file}.")
     if (
@@ -441,6 +453,22 @@ async def _created(step: Step, facts: list[str], ctx: ActionContext, failed: tup
     ):
         raise Refused(f"the model's {step.file} defines no function, class or test.")
     return code
+
+
+def _creation_problem(
+    step: Step, cut_off: bool, code: str, exists: Callable[[str], bool], ctx: ActionContext
+) -> str | None:
+    """What to tell the model about a new file it wrote, or None when nothing is wrong."""
+    if cut_off:  # a small model can repeat itself to the limit
+        shorter = "at most 5 short tests" if _TEST_NAME.search(step.file) else "only what the task needs"
+        return f"That reply was cut off at the length limit. Reply with a shorter complete {step.file}: {shorter}."
+    if ctx.guards.name_check and (missing := unresolved_imports(step.file, code, exists)):
+        listed = ", ".join(f"`{name}`" for name in missing)
+        return (
+            f"{step.file} imports {listed}, which the workspace does not have. Import only the modules the "
+            f"facts name. Reply with the complete corrected code of {step.file} only."
+        )
+    return None
 
 
 _SHORT_FUNCTION_LINES = 12
@@ -463,8 +491,24 @@ def _code_named(step: Step, ctx: ActionContext) -> str:
                 lines = split_lines(ctx.workspace.read(symbol.path))
                 code = "".join(lines[symbol.range.start.line : symbol.range.end.line + 1]).rstrip()
                 blocks.append(f"The code of `{symbol.name}` in {symbol.path}:\n{code}\n")
+                blocks += [line for line in _constants_used(symbol, code, lines, ctx) if line not in blocks]
     text = "".join(blocks)
     return text if len(text) <= _CODE_NAMED_CHARS else ""
+
+
+def _constants_used(function: Symbol, code: str, lines: list[str], ctx: ActionContext) -> list[str]:
+    """The one-line module constants of the function's file that its code uses (a test's
+    expected values come from `PRIORITIES = ["low", …]`)."""
+    found = []
+    for symbol in ctx.project_map.symbols(function.path):
+        if symbol.container is not None or symbol.kind not in ("variable", "constant"):
+            continue
+        if symbol.range.start.line != symbol.range.end.line or not re.search(
+            rf"(?<![\w$]){re.escape(symbol.name)}(?![\w$])", code
+        ):
+            continue
+        found.append(f"{function.path} defines `{lines[symbol.range.start.line].strip()}`\n")
+    return found
 
 
 # node:test, Jest, Mocha and Vitest tests are calls, not definitions: `test("…", () => …)`.

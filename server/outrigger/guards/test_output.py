@@ -16,7 +16,7 @@ MAX_SUMMARY_CHARS = 1500
 
 # node:test's TAP: `not ok 2 - closes a ticket` then a YAML block with location and error.
 _NOT_OK = re.compile(r"^\s*not ok \d+ - (.+)$")
-_YAML_FIELD = re.compile(r"^\s*(location|error|name|failureType|stack):\s*(.*)$")
+_YAML_FIELD = re.compile(r"^\s*(location|error|name|failureType|stack|actual|expected):\s*(.*)$")
 # A stack frame in the project's own files (not node's internals): `(test/a.test.js:19:10)`.
 _OWN_FRAME = re.compile(r"\(((?!node:)[^\s():]+:\d+):\d+\)")
 # A file that failed to load: node prints the error as `# Error: Cannot find module './x'`.
@@ -55,6 +55,8 @@ def _tap_failures(lines: list[str]) -> list[str]:
         error = fields.get("error", "")
         if error == "test failed" and found:
             continue  # a file that did not load: its `# Error:` line above says why
+        if fields.get("actual") and fields.get("expected"):  # `'HIGH' == 'high'` does not say which is which
+            error += f" (the code gave {fields['actual']}, the test expected {fields['expected']})"
         found.append(f"failed: {m.group(1)}{where}: {kind}{error}".rstrip(": "))
     return found
 
