@@ -113,7 +113,14 @@ async def test_a_python_test_file_is_told_the_class_an_untyped_parameter_names(t
     assert "return self.name" not in prompt  # its constructor, not its methods
 
 
-async def test_an_addition_taken_out_of_a_named_function_sees_that_functions_code(tmp_path, fake_model):
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Take the greeting out of welcome: add greeting(user) to src/text.js and have welcome in src/pages.js call it.",
+        "add greeting(user) to src/text.js and use it in welcome in src/pages.js instead of building the line there",
+    ],
+)
+async def test_an_addition_taken_out_of_a_named_function_sees_that_functions_code(tmp_path, fake_model, request_text):
     root = tmp_path / "site"
     (root / "src").mkdir(parents=True)
     (root / "src/text.js").write_text(
@@ -131,9 +138,7 @@ async def test_an_addition_taken_out_of_a_named_function_sees_that_functions_cod
     agent = make_agent(root, fake_model.base_url)
     agent.guards.project_tests = False
 
-    outcome = await agent.ask(
-        "Take the greeting out of welcome: add greeting(user) to src/text.js and have welcome in src/pages.js call it."
-    )
+    outcome = await agent.ask(request_text)
 
     assert outcome.kind == "edit", outcome.message
     first = fake_model.bodies()[0]["messages"][-1]["content"]

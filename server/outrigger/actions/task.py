@@ -61,6 +61,7 @@ class Proposal:
     """The texts the task proposes (None: the file goes), with what each file was before."""
 
     ctx: ActionContext
+    request: str = ""  # the task's whole request, for what one step's clause leaves out
     texts: dict[str, str | None] = field(default_factory=dict)
     before: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
     steps_of: dict[str, list[int]] = field(default_factory=dict)
@@ -107,7 +108,7 @@ def _labelled(edit: FileEdit, label: str) -> FileEdit:
 async def run_task(plan: Plan, ctx: ActionContext) -> Change:
     steps = checked_steps(plan.steps, ctx.project_map, ctx.settings.tasks.max_steps)
     steps, notes = _outside_calls_checked(steps, ctx)
-    proposal = Proposal(ctx)
+    proposal = Proposal(ctx, plan.instruction)
     facts: list[str] = []
     done: list[str] = []
     written: list[Written] = []
@@ -291,7 +292,7 @@ async def _run_step(
     if text is None:
         raise Refused(f"`{step.file}` no longer exists at this step.")
     if step.action is StepAction.ADD:
-        known = f"{_facts_text(facts)}\n{_code_named(step, ctx)}".strip()
+        known = f"{_facts_text(facts)}\n{_code_named(step, ctx, proposal.request)}".strip()
         result = await appended(ctx, step.file, text, step.what, step.symbol, known)
         written.append(Written(step, result.added, list(facts)))
         proposal.write(step.file, result.text, step)
@@ -475,15 +476,17 @@ _SHORT_FUNCTION_LINES = 12
 _CODE_NAMED_CHARS = 1200
 
 
-def _code_named(step: Step, ctx: ActionContext) -> str:
-    """The code of the short existing functions a test file's or an addition's task names, from
-    other files: what a test must expect is in the body (`customerLabel` adds ", VAT …" only
-    with a VAT id), and "take the closing logic out of handleClose" means handleClose's lines.
-    A function of a dozen lines is a short definition, not another file's body."""
+def _code_named(step: Step, ctx: ActionContext, request: str = "") -> str:
+    """The code of the short existing functions of other files that a test file's task names,
+    or an addition's whole request: what a test must expect is in the body (`customerLabel`
+    adds ", VAT …" only with a VAT id); "take the closing logic out of handleClose", "use it in
+    overdue_report instead of comparing the dates there" point at the lines the new function
+    takes over. A function of a dozen lines is a short definition, not another file's body."""
     if step.action is StepAction.CREATE and not _TEST_NAME.search(step.file):
         return ""
+    words = f"{step.what} {request}".replace("`", " ").replace(",", " ").replace(":", " ").split()
     blocks = []
-    for word in dict.fromkeys(step.what.replace("`", " ").replace(",", " ").replace(":", " ").split()):
+    for word in dict.fromkeys(words):
         for symbol in ctx.project_map.find(word.strip(".()?!"))[:1]:
             if symbol.container is not None or symbol.kind != "function" or symbol.path == step.file:
                 continue
