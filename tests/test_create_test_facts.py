@@ -2,7 +2,8 @@
 interfaces and types their signatures name (and the types those name), for an untyped Python
 parameter the class its name says with its fields and how an existing test builds one, and the
 short code of the tested function. An addition "taken out of" a named short function sees that
-function's code. Short definitions, never a whole file."""
+function's code; a later step learns what a new function does (what it calls and sets). Short
+definitions, never a whole file."""
 
 from __future__ import annotations
 
@@ -144,3 +145,33 @@ async def test_an_addition_taken_out_of_a_named_function_sees_that_functions_cod
     first = fake_model.bodies()[0]["messages"][-1]["content"]
     assert "The code of `welcome` in src/pages.js:\nfunction welcome(user) {" in first
     assert "Hello, ${user.first} ${user.last}!" in first
+
+
+async def test_a_later_step_is_told_what_a_new_function_does_not_only_its_signature(tmp_path, fake_model):
+    root = tmp_path / "till"
+    (root / "src").mkdir(parents=True)
+    (root / "src/orders.js").write_text(
+        "function total(order) {\n  return order.sum;\n}\n\nmodule.exports = { total };\n"
+    )
+    (root / "src/checkout.js").write_text(
+        'const { total } = require("./orders");\nconst { receipt } = require("./mail");\n\n'
+        "function pay(order) {\n  order.paid = true;\n  receipt(order.email, total(order));\n  return order;\n}\n\n"
+        "module.exports = { pay };\n"
+    )
+    (root / "src/mail.js").write_text(
+        "function receipt(to, sum) {\n  return { to, sum };\n}\n\nmodule.exports = { receipt };\n"
+    )
+    fake_model.script(
+        "function settle(order) {\n  order.paid = true;\n  receipt(order.email, total(order));\n}\n",
+        "function pay(order) {\n  settle(order);\n  return order;\n}\n",
+    )
+    agent = make_agent(root, fake_model.base_url)
+    agent.guards.project_tests = False
+
+    outcome = await agent.ask("add settle(order) to src/orders.js and have pay in src/checkout.js call it")
+
+    assert outcome.kind == "edit", outcome.message
+    second = fake_model.bodies()[1]["messages"][-1]["content"]
+    assert "src/orders.js defines `function settle(order) {`" in second
+    assert "— it calls `receipt`, `total`; sets `order.paid`" in second
+    assert "receipt(order.email" not in second.split("Known from earlier steps")[1]  # a summary, not the body

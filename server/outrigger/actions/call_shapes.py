@@ -96,6 +96,36 @@ def call_problems(
     return problems
 
 
+_ASSIGNMENTS = frozenset({"assignment", "assignment_expression", "augmented_assignment"})
+_MAX_EFFECTS = 6
+
+
+def what_it_does(path: str, text: str, function: Symbol) -> str:
+    """A new function's effects in a few words, from its syntax tree: the functions it calls
+    and the fields it sets (`calls notifyUser; sets ticket.status, ticket.closedBy`). A caller
+    told only the signature of "closeTicket" kept notifying too, and the user got two mails."""
+    if not has_grammar(path):
+        return ""
+    root = parse(path, text).root_node
+    calls: dict[str, None] = {}
+    sets: dict[str, None] = {}
+    for node in nodes_in_rows(root, function.range.start.line, function.range.end.line):
+        if node.start_point.row < function.range.start.line:
+            continue
+        if node.type in _CALLS and (called := node.child_by_field_name("function")) is not None:
+            if called.type == "identifier" and _text(called) != function.name:
+                calls.setdefault(_text(called))
+        elif node.type in _ASSIGNMENTS and (left := node.child_by_field_name("left")) is not None:
+            if left.type in _MEMBER:
+                sets.setdefault(_text(left))
+    parts = []
+    if calls:
+        parts.append("calls " + ", ".join(f"`{name}`" for name in list(calls)[:_MAX_EFFECTS]))
+    if sets:
+        parts.append("sets " + ", ".join(f"`{name}`" for name in list(sets)[:_MAX_EFFECTS]))
+    return "; ".join(parts)
+
+
 def _as_function(call: tree_sitter.Node, new: NewFunction, receiver: str) -> str:
     """`loan.is_overdue(today)` as the function call it should be: `is_overdue(loan, today)`,
     when the receiver as first argument makes the count right."""

@@ -18,7 +18,7 @@ import tree_sitter
 
 from outrigger.actions.add_code import appended
 from outrigger.actions.blame import Written, places, responsible
-from outrigger.actions.call_shapes import NewFunction, call_problems, new_functions
+from outrigger.actions.call_shapes import NewFunction, call_problems, new_functions, what_it_does
 from outrigger.actions.call_sites import (
     bound_around,
     calls_outside_functions,
@@ -593,7 +593,10 @@ def _facts_about(path: str, before: str, after: str) -> list[str]:
             old_start = (previous.code_range or previous.range).start.line
             if old_start < len(old_lines) and old_lines[old_start].strip() == signature:
                 continue
-        facts.append(f"{path} defines `{signature}`{_how_to_call(path, after, symbol)}")
+        does = what_it_does(path, after, symbol) if symbol.kind in ("function", "method") else ""
+        facts.append(
+            f"{path} defines `{signature}`{_how_to_call(path, after, symbol)}{f' — it {does}' if does else ''}"
+        )
     return facts
 
 
