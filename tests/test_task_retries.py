@@ -244,3 +244,20 @@ async def test_a_new_file_importing_a_module_the_workspace_lacks_is_asked_for_on
     assert [edit.new_text for edit in outcome.edits] == [fixed]
     told = fake_model.bodies()[1]["messages"][-1]["content"]
     assert "test/feed.test.js imports `../src/dogs`, which the workspace does not have" in told
+
+
+async def test_a_pytest_fixture_used_as_a_value_is_sent_back_before_the_tests(garden, fake_model):
+    fixture = "import pytest\n\nfrom shelf import Plant, needs_water\n\n\n@pytest.fixture\ndef fern():\n    return Plant('fern', 2)\n\n\n"
+    wrong = fixture + "def test_dry():\n    assert needs_water(fern, 5)\n"
+    right = fixture + "def test_dry(fern):\n    assert needs_water(fern, 5)\n"
+    fake_model.script(wrong, right)
+    agent = make_agent(garden, fake_model.base_url)
+    agent.guards.project_tests = False
+
+    outcome = await agent.ask("write tests/test_fern.py with a pytest test for needs_water")
+
+    assert outcome.kind == "edit", outcome.message
+    assert [edit.new_text for edit in outcome.edits] == [right]
+    told = fake_model.bodies()[1]["messages"][-1]["content"]
+    assert "`test_dry` uses the fixture `fern` without taking it as a parameter" in told
+    assert "`def test_dry(fern):`" in told

@@ -38,6 +38,7 @@ from outrigger.errors import Refused
 from outrigger.guards.cross_file import check_proposal
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.local_imports import unresolved_imports
+from outrigger.guards.pytest_fixtures import fixtures_used_as_values
 from outrigger.guards.replies import quoted_reply, refuse_cut_off
 from outrigger.guards.task_check import checked_steps
 from outrigger.plan import Intent, Plan, Step, StepAction
@@ -463,6 +464,14 @@ def _creation_problem(
     if cut_off:  # a small model can repeat itself to the limit
         shorter = "at most 5 short tests" if _TEST_NAME.search(step.file) else "only what the task needs"
         return f"That reply was cut off at the length limit. Reply with a shorter complete {step.file}: {shorter}."
+    if ctx.guards.name_check and step.file.endswith(".py") and (unused := fixtures_used_as_values(code)):
+        listed = "; ".join(
+            f"`{test}` uses the fixture `{name}` without taking it as a parameter" for test, name in unused[:4]
+        )
+        return (
+            f"{listed}. pytest passes a fixture's value only to a test that names it as a parameter "
+            f"(`def {unused[0][0]}({unused[0][1]}):`). Reply with the complete corrected code of {step.file} only."
+        )
     if ctx.guards.name_check and (missing := unresolved_imports(step.file, code, exists)):
         listed = ", ".join(f"`{name}`" for name in missing)
         return (
