@@ -73,6 +73,14 @@ class Proposal:
         workspace = self.ctx.workspace
         return workspace.read(path) if workspace.exists(path) else None
 
+    def read_if_allowed(self, path: str) -> str | None:
+        """`read` for a path someone else named (a test's output): None for a file Outrigger
+        may not read (a secret, an ignored file) or one that is not there."""
+        try:
+            return self.read(path)
+        except Refused:
+            return None
+
     def write(self, path: str, text: str | None, step: Step) -> None:
         if path not in self.before:
             workspace = self.ctx.workspace
@@ -137,7 +145,7 @@ async def retry_after_tests(
     """The step the failing tests point at (actions/blame.py) done again, told what failed:
     a created file is written anew, a definition is edited where it now stands. Returns what
     the retry did, for the summary."""
-    culprit, name = responsible(output, written, proposal.read)
+    culprit, name = responsible(output, written, proposal.read_if_allowed)
     step = culprit.step
     said = f"The project's tests fail with this change: {failure}{_lines_named(failure, proposal)}"
     ctx.progress(f"the tests failed; redoing step {step.id}: {step.file}…")
@@ -179,9 +187,8 @@ def _lines_named(failure: str, proposal: Proposal) -> str:
     assertion that failed says more than its message."""
     quoted = []
     for path, line in dict.fromkeys(places(failure)):
-        text = proposal.read(path) if path in proposal.texts or proposal.ctx.workspace.exists(path) else None
-        lines = split_lines(text or "")
-        if 0 < line < len(lines) and (code := _statement_at(lines, line)):
+        lines = split_lines(proposal.read_if_allowed(path) or "")
+        if line < len(lines) and (code := _statement_at(lines, line)):
             quoted.append(f"{path}:{line + 1} is `{code[:300]}`")
         if len(quoted) == 3:
             break
