@@ -112,6 +112,23 @@ async def test_a_standard_library_module_used_by_the_edit_is_imported(words, fak
     assert "import re\nimport collections\n" in outcome.edits[0].new_text
 
 
+async def test_a_name_the_project_always_imports_from_one_module_is_imported_from_there(words, fake_model):
+    (words / "money.py").write_text(
+        "from decimal import Decimal\n\n\ndef cents(text):\n    return Decimal(text) * 100\n"
+    )
+    fake_model.script(
+        "def top_words(text, n):\n    ranked = sorted(word_counts(text).items(), key=lambda kv: -kv[1])[:n]\n"
+        "    return [(word, Decimal(count)) for word, count in ranked]\n"
+    )
+    agent = make_agent(words, fake_model.base_url)
+
+    outcome = await agent.ask("fix top_words in words.py so the counts are Decimals")
+
+    assert outcome.kind == "edit", outcome.message
+    assert "import re\nfrom decimal import Decimal\n" in outcome.edits[0].new_text
+    assert "imported `Decimal` from decimal" in outcome.message
+
+
 async def test_a_name_from_nowhere_is_refused_and_named(words, fake_model):
     fake_model.script(
         "def word_counts(text):\n    return tally(tokenize(text))\n",

@@ -7,7 +7,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
+from outrigger.errors import Refused
 from outrigger.guards import project_tests
+from outrigger.guards.test_output import failure_summary
 from outrigger.workspace.files import Workspace
 
 
@@ -47,3 +51,39 @@ async def test_a_failing_before_run_is_not_remembered(tmp_path):
         assert runs is not None and not runs[0].passed
 
     assert len(counter.read_text().splitlines()) == 4
+
+
+async def test_a_failing_node_test_is_named_with_its_error_not_only_the_tally(tmp_path):
+    root = tmp_path / "shop"
+    (root / "test").mkdir(parents=True)
+    (root / "package.json").write_text('{"scripts": {"test": "node --test"}}')
+    (root / "cart.js").write_text("function total(items) { return items.length; }\nmodule.exports = { total };\n")
+    (root / "test" / "cart.test.js").write_text(
+        'const test = require("node:test");\nconst assert = require("node:assert");\n'
+        'const { total } = require("../cart");\n'
+        'test("counts an empty cart", () => { assert.strictEqual(total([]), 0); });\n'
+        'test("counts two items", () => { assert.strictEqual(total([1, 2]), 2); });\n'
+    )
+    workspace = Workspace(root)
+    broken = "function total(items) { return items.length + 1; }\nmodule.exports = { total };\n"
+
+    runs = await project_tests.before_and_after(workspace, {"cart.js": broken}, ["node", "--test"], 60)
+
+    assert runs is not None and runs[0].passed and not runs[1].passed
+    with pytest.raises(Refused) as refused:
+        project_tests.verdict(*runs, "refuse")
+    message = str(refused.value)
+    assert "counts an empty cart (test/cart.test.js:4:1)" in message
+    assert "1 !== 0 (the code gave 1, the test expected 0)" in message and "# pass" not in message
+    assert str(tmp_path) not in message
+
+
+def test_pytest_failures_show_the_failing_test_and_its_error():
+    output = (
+        "F\n=== FAILURES ===\n___ test_totals ___\n\n    def test_totals():\n>       assert total([]) == 0\n"
+        "E       assert 1 == 0\nE        +  where 1 = total([])\n\ntests/test_cart.py:4: AssertionError\n"
+        "=== short test summary info ===\nFAILED tests/test_cart.py::test_totals - assert 1 == 0\n1 failed in 0.02s\n"
+    )
+    summary = failure_summary(output)
+    assert summary.startswith("FAILED tests/test_cart.py::test_totals - assert 1 == 0")
+    assert "assert 1 == 0 (tests/test_cart.py:4: AssertionError)" in summary

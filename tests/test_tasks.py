@@ -221,12 +221,14 @@ async def test_a_created_test_file_must_pass(office, fake_model):
 
 
 async def test_a_created_test_file_that_fails_is_refused(office, fake_model):
-    fake_model.script("from people import create_user\n\n\ndef test_wrong():\n    assert create_user('a') == 3\n")
+    wrong = "from people import create_user\n\n\ndef test_wrong():\n    assert create_user('a') == 3\n"
+    fake_model.script(wrong, wrong.replace("== 3", "== 4"))  # the retry told what failed: still wrong
     agent = make_agent(office, fake_model.base_url)
 
     outcome = await agent.ask("create tests/test_people.py with tests for create_user")
 
     assert outcome.kind == "refused" and "makes the project's tests fail" in outcome.message
+    assert "test_wrong" in outcome.message and len(fake_model.requests()) == 2
     assert not (office / "tests/test_people.py").exists()
 
 

@@ -117,29 +117,47 @@ class Agent:
                 )
                 result = await actions.execute(plan, ctx)
                 if isinstance(result, Change):
+                    tested = None
+                    if plan.intent in _TESTED and self.guards.project_tests:
+                        result, tested = await self._project_tests(result, ctx)
                     result.notes += [n for e in result.edits if e.kind != "delete" and (n := check_note(e.path))]
-                if isinstance(result, Change) and plan.intent in _TESTED and self.guards.project_tests:
-                    result.notes.append(await self._project_tests(result, ctx))
+                    result.notes += [tested] if tested else []
         except OutriggerError as error:
             return Outcome(kind="refused", message=str(error), plan=plan)
         if isinstance(result, Answer):
             return Outcome(kind="answer", message=capped_answer(result.text), plan=plan)
         return _edit_outcome(result, plan)
 
-    async def _project_tests(self, change: Change, ctx: ActionContext) -> str:
-        """The project's own tests on a scratch copy, before and after the change."""
+    async def _project_tests(self, change: Change, ctx: ActionContext) -> tuple[Change, str]:
+        """The project's own tests on a scratch copy, before and after the change: the change
+        (a task's second try, when its first turned passing tests red) and the preview's line."""
         settings = self.settings.tests
         command = project_tests.test_command(self.workspace.root, settings)
         if command is None and settings.run == "never":
-            return "The project's tests did not run: they are switched off (tests.run: never)."
+            return change, "The project's tests did not run: they are switched off (tests.run: never)."
         if command is None:
-            return "No test command is configured or obvious, so no tests ran."
+            return change, "No test command is configured or obvious, so no tests ran."
+        runs = await self._test_runs(change, command, ctx)
+        if runs is None:
+            return change, "The workspace is too large to copy for a test run, so no tests ran."
+        before, after = runs
+        if before.passed and not after.passed and not after.timed_out and change.retry is not None:
+            try:
+                retried = await change.retry(after.tail, after.output)
+            except OutriggerError:
+                retried = None  # the second try failed a guard or the model: the first one's failure stands
+            if retried is not None and (again := await self._test_runs(retried, command, ctx)) is not None:
+                change, runs = retried, again
+        return change, project_tests.verdict(*runs, settings.on_failure)
+
+    async def _test_runs(
+        self, change: Change, command: list[str], ctx: ActionContext
+    ) -> tuple[project_tests.TestRun, project_tests.TestRun] | None:
         ctx.progress("running the project's tests on a scratch copy…")
         changes = {edit.path: (None if edit.kind == "delete" else edit.new_text) for edit in change.edits}
-        runs = await project_tests.before_and_after(self.workspace, changes, command, settings.timeout_seconds)
-        if runs is None:
-            return "The workspace is too large to copy for a test run, so no tests ran."
-        return project_tests.verdict(*runs, settings.on_failure)
+        return await project_tests.before_and_after(
+            self.workspace, changes, command, self.settings.tests.timeout_seconds
+        )
 
     def commit(self, outcome: Outcome) -> None:
         """The front end applied `outcome`'s edits: remember it (or forget the undone action)."""

@@ -81,6 +81,9 @@ class Step(BaseModel):
     argument: str | None = None
     argument_local: str | None = None  # the caller's variable the argument needs ("ticket")
     callee: str | None = None
+    # The calls of `callee` in this file outside any function (a test's callback, module-level
+    # code): edited without the model, or refused before any model call.
+    outside_functions: bool = False
 
     def describe(self) -> str:
         """ "step 2: edit `handleLogout` in src/routes.js — call logout" """

@@ -25,11 +25,79 @@ def with_argument(
 ) -> str | None:
     """`text` with `value` passed to every call of `callee` inside `caller`; None when the
     caller has no such call, or one already passes `parameter` by keyword."""
-    source = text.encode("utf-8")
     tree = parse(path, text)
-    first, last = caller.range.start.line, caller.range.end.line
+    calls = _calls_of(tree.root_node, callee, caller.range.start.line, caller.range.end.line)
+    return _with_argument_in(text, calls, parameter, value, keyword)
+
+
+def calls_outside_functions(path: str, text: str, callee: str) -> list[tree_sitter.Node]:
+    """The calls of `callee` in `text` that no function or method encloses: in a test's
+    callback (`test("…", () => f(…))`) or in module-level code."""
+    functions = [s.range for s in extract_symbols(path, text) if s.kind in ("function", "method")]
+    root = parse(path, text).root_node
+    return [
+        call
+        for call in _calls_of(root, callee, 0, root.end_point.row)
+        if not any(r.start.line <= call.start_point.row <= r.end.line for r in functions)
+    ]
+
+
+def bound_around(call: tree_sitter.Node) -> set[str]:
+    """The names a call can see bound by plain code: the parameters and declared variables of
+    the anonymous functions around it, and the module's own top-level variables."""
+    names: set[str] = set()
+    node = call.parent
+    while node is not None:
+        parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+        if node.type in _FUNCTION_LIKE and parameters is not None:
+            names |= {
+                found for child in [parameters, *parameters.named_children] if (found := _first_identifier(child))
+            }
+        if node.type in _FUNCTION_LIKE or node.parent is None:
+            names |= _declared(node, top_level_only=node.parent is None)
+        node = node.parent
+    return names
+
+
+_FUNCTION_LIKE = frozenset({"arrow_function", "function_expression", "function", "lambda"})
+
+
+def _declared(scope: tree_sitter.Node, top_level_only: bool) -> set[str]:
+    """The variables declared in `scope`, not in functions nested in it; at module level, only
+    the module's own statements (`const invoice = …`, `INVOICE = …`)."""
+    names = set()
+    stack = list(scope.named_children)
+    while stack:
+        node = stack.pop()
+        bound = None
+        if node.type == "variable_declarator":
+            bound = node.child_by_field_name("name")
+        elif node.type == "assignment":
+            bound = node.child_by_field_name("left")
+        if bound is not None and bound.type == "identifier" and bound.text is not None:
+            names.add(bound.text.decode("utf-8"))
+        if node.type in _FUNCTION_LIKE or node.type in ("function_definition", "class_definition"):
+            continue
+        if top_level_only and node.type not in _DECLARATIONS:
+            continue
+        stack.extend(node.named_children)
+    return names
+
+
+_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration", "expression_statement", "export_statement"})
+
+
+def with_argument_at(text: str, calls: list[tree_sitter.Node], parameter: str, value: str, keyword: bool) -> str | None:
+    """`text` with `value` passed at these calls (from `calls_outside_functions`)."""
+    return _with_argument_in(text, calls, parameter, value, keyword)
+
+
+def _with_argument_in(
+    text: str, calls: list[tree_sitter.Node], parameter: str, value: str, keyword: bool
+) -> str | None:
+    source = text.encode("utf-8")
     inserts: list[tuple[int, str]] = []
-    for call in _calls_of(tree.root_node, callee, first, last):
+    for call in calls:
         arguments = call.child_by_field_name("arguments")
         if arguments is None or arguments.text is None:
             return None
@@ -53,7 +121,7 @@ def new_parameter(path: str, before: str, after: str, name: str) -> tuple[str, b
     is not exactly one added parameter."""
     if not has_grammar(path):
         return None
-    old, new = _parameters(path, before, name), _parameters(path, after, name)
+    old, new = parameters_of(path, before, name), parameters_of(path, after, name)
     if old is None or new is None:
         return None
     added = [p for p in new if p not in old]
@@ -82,7 +150,8 @@ def passes_by_keyword(path: str) -> bool:
     return language_for(path) == "python"
 
 
-def _parameters(path: str, text: str, name: str) -> list[str] | None:
+def parameters_of(path: str, text: str, name: str) -> list[str] | None:
+    """The parameter names of the one definition of `name` in `text`, else None."""
     symbols = [s for s in extract_symbols(path, text) if s.qualified_name == name or s.name == name]
     if len(symbols) != 1:
         return None

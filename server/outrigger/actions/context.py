@@ -33,6 +33,9 @@ class Change:
     summary: str
     plan: Plan | None = None  # the plan carried out, when it is not the one asked ("do the same")
     notes: list[str] = field(default_factory=list)  # what the checks found, for the preview
+    # A task's one second try when the project's tests fail with it: given what failed (a
+    # summary, then the output's end), the change with the responsible step redone.
+    retry: Callable[[str, str], Awaitable[Change]] | None = None
 
 
 @dataclass

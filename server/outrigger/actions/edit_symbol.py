@@ -114,9 +114,16 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
     return Change(edits=edits, summary=_summary(plan.intent, plan.instruction, list(reversed(ordered)), notes))
 
 
-async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | None = None) -> FileEdit:
+async def edit_one(
+    plan: Plan,
+    symbol: Symbol,
+    ctx: ActionContext,
+    text: str | None = None,
+    check: Callable[[str], None] | None = None,
+) -> FileEdit:
     """Edit one symbol. `text` is the file with earlier edits of this request already made
-    (only ever below the symbol, so the map's range for it still holds)."""
+    (only ever below the symbol, so the map's range for it still holds). `check` sees the new
+    text and raises Refused with a problem the model is told about in its one retry."""
     # The text and its version together, before the model call: the editor may change the
     # document while the model thinks, and the edit must say what it was computed against.
     version = ctx.workspace.version(symbol.path)
@@ -133,9 +140,9 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
     retry: list[dict[str, str]] = []
     example = stated_example(plan.instruction, symbol, old_block) if _runs_examples(plan.intent, ctx) else None
     timeout = ctx.settings.tests.timeout_seconds
-    async with example_check(ctx.workspace, example, symbol.path, old_text, timeout) as check:
+    async with example_check(ctx.workspace, example, symbol.path, old_text, timeout) as example_run:
         # A fix with the user's example to check it gets more tries: each one is verified.
-        attempts = 2 if check is None else _CHECKED_ATTEMPTS
+        attempts = 2 if example_run is None else _CHECKED_ATTEMPTS
         for attempt in range(attempts):
             ctx.progress(f"editing {symbol.path}…" if attempt == 0 else f"editing {symbol.path} (try {attempt + 1})…")
             # Retries are sampled: at temperature 0 the model answers a near-identical prompt the same way.
@@ -148,7 +155,9 @@ async def edit_one(plan: Plan, symbol: Symbol, ctx: ActionContext, text: str | N
                 edit = file_edit(symbol.path, old_text, new_text, version)  # in the file's line endings
                 if edit.new_text == old_text:
                     raise Unchanged(f"The model returned `{symbol.name}` unchanged; nothing was changed.")
-                if check is not None and (wrong := await check.problem(new_text)):
+                if check is not None:
+                    check(edit.new_text)
+                if example_run is not None and (wrong := await example_run.problem(new_text)):
                     raise Refused(f"{wrong} Nothing was changed.")
                 break
             except Unchanged:

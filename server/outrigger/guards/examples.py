@@ -168,14 +168,15 @@ class ExampleCheck:
     async def _run(self, text: str) -> tuple[int | None, str]:
         (self._copy / self.path).write_text(text, encoding="utf-8", newline="")
         run = await run_command(_script(self.example, self.path, self._copy), self._copy, self._timeout)
-        return run.exit_code, run.tail
+        return run.exit_code, run.output
 
     async def problem(self, new_text: str) -> str | None:
         """Why `new_text` does not give the stated result, or None when it does."""
         code, output = await self._run(new_text)
         if code == 0:
             return None
-        got = output.rpartition(" | ")[2] if code == _MISMATCH else "no result" if code is None else "an error"
+        last_line = output.strip().rpartition("\n")[2]
+        got = last_line if code == _MISMATCH else "no result" if code is None else "an error"
         return f"`{self.example.call}` gives {got} with the model's code, not {self.example.expected}."
 
 

@@ -93,7 +93,7 @@ def _python(path: str, old_text: str, new_text: str, project_map: ProjectMap) ->
     for name in missing:
         if name in from_typing or name in modules:
             continue
-        if (module := _defining_module(name, path, project_map)) is not None:
+        if (module := _defining_module(name, path, project_map) or _imported_as(name, path, project_map)) is not None:
             from_workspace.setdefault(module, []).append(name)
         else:
             unknown.append(name)
@@ -171,6 +171,23 @@ def _defining_module(name: str, path: str, project_map: ProjectMap) -> str | Non
     if not parts or not all(part.isidentifier() for part in parts):
         return None
     return ".".join(parts)
+
+
+_SCANNED_FILES = 400
+
+
+def _imported_as(name: str, path: str, project_map: ProjectMap) -> str | None:
+    """The module the project's other Python files all import `name` from (`date` is
+    `from datetime import date` in every file that has it), or None when they differ or none does."""
+    sources = set()
+    pattern = re.compile(rf"^from\s+([\w.]+)\s+import\s+[^#\n]*(?<![\w.]){re.escape(name)}\b(?!\s+as\b)", re.M)
+    for other in [f for f in project_map.files() if f.endswith(".py") and f != path][:_SCANNED_FILES]:
+        try:
+            text = project_map.workspace.read(other)
+        except Refused:
+            continue
+        sources |= set(pattern.findall(text))
+    return sources.pop() if len(sources) == 1 else None
 
 
 def _add_from_import(text: str, module: str, names: list[str]) -> str:

@@ -23,10 +23,11 @@ from pathlib import Path
 
 from outrigger.config import TestSettings
 from outrigger.errors import Refused
+from outrigger.guards.test_output import failure_summary
 from outrigger.workspace.files import SKIPPED_DIRS, Workspace
 
 MAX_COPY_BYTES = 200_000_000
-_TAIL_LINES = 12
+_KEPT_CHARS = 20_000
 # Folders too big to copy that tests still need: linked into the scratch copy instead.
 _LINKED = ("node_modules", ".venv", "venv", "target")
 
@@ -36,9 +37,10 @@ class TestRun:
     command: tuple[str, ...]
     passed: bool
     timed_out: bool
-    tail: str  # the last lines of the output
+    tail: str  # what failed (guards/test_output.py), else the last lines of the output
     seconds: float
     exit_code: int | None = None  # None: it did not start, or timed out
+    output: str = ""  # the output's end, paths relative to the workspace, for a retry
 
 
 def test_command(root: Path, settings: TestSettings) -> list[str] | None:
@@ -225,11 +227,17 @@ async def _run_command(command: list[str], cwd: Path, timeout: float, started: f
     except asyncio.CancelledError:
         _kill_group(process.pid)
         raise
-    text = output.decode("utf-8", "replace").strip().splitlines()
-    tail = " | ".join(line.strip() for line in text[-_TAIL_LINES:] if line.strip())[:1500]
+    text = output.decode("utf-8", "replace").strip().replace(str(cwd).rstrip("/") + "/", "")
     passed = not timed_out and process.returncode == 0
-    code = None if timed_out else process.returncode
-    return TestRun(tuple(command), passed, timed_out, tail, time.perf_counter() - started, code)
+    return TestRun(
+        tuple(command),
+        passed,
+        timed_out,
+        failure_summary(text),
+        time.perf_counter() - started,
+        output=text[-_KEPT_CHARS:],
+        exit_code=None if timed_out else process.returncode,
+    )
 
 
 def _kill_group(pid: int) -> None:

@@ -98,8 +98,8 @@ def _expand_callers(steps: list[Step], project_map: ProjectMap) -> list[Step]:
             out.append(step)
             continue
         callee = project_map.require_symbol(step.symbol or "", step.file)
-        callers = _callers(callee.name, callee, project_map)
-        if not callers:
+        callers, outside = _callers(callee.name, callee, project_map)
+        if not callers and not outside:
             raise Refused(f"{_name(step)}: nothing in the workspace calls `{callee.name}`. Nothing was changed.")
         edits_of_callee = [s.id for s in steps if s.action is StepAction.EDIT and s.symbol == callee.qualified_name]
         new_ids = []
@@ -119,14 +119,33 @@ def _expand_callers(steps: list[Step], project_map: ProjectMap) -> list[Step]:
                 )
             )
             next_id += 1
+        for path in outside:  # after the callers: their edits may move these lines
+            out.append(
+                Step(
+                    id=next_id,
+                    action=StepAction.EDIT,
+                    file=path,
+                    what=f"{step.what} (the calls of `{callee.name}` outside any function in {path})",
+                    after=sorted(set(step.after) | set(edits_of_callee) | set(new_ids)),
+                    argument=step.argument,
+                    argument_local=step.argument_local,
+                    callee=callee.qualified_name,
+                    outside_functions=True,
+                )
+            )
+            new_ids.append(next_id)
+            next_id += 1
         renumbered[step.id] = new_ids
     for step in out:  # steps that waited for the expanded one now wait for all its parts
         step.after = sorted({n for a in step.after for n in renumbered.get(a, [a])})
     return out
 
 
-def _callers(name: str, callee, project_map: ProjectMap) -> list:
+def _callers(name: str, callee, project_map: ProjectMap) -> tuple[list, list[str]]:
+    """The functions and methods that use `name`, and the files that use it outside any (a
+    test's `test("…", () => f(…))`, module-level code; the step there finds the calls)."""
     found: dict[tuple[str, str], object] = {}
+    outside: dict[str, None] = {}
     for path, ranges in project_map.occurrences(name).items():
         for where in ranges:
             if path == callee.path and callee.range.contains(where):
@@ -134,7 +153,9 @@ def _callers(name: str, callee, project_map: ProjectMap) -> list:
             caller = project_map.symbol_at(path, where.start)
             if caller is not None and caller.kind in ("function", "method"):
                 found.setdefault((caller.path, caller.qualified_name), caller)
-    return list(found.values())
+            elif caller is None or caller.container is None:
+                outside.setdefault(path)
+    return list(found.values()), list(outside)
 
 
 def _ordered(steps: list[Step]) -> list[Step]:
