@@ -171,3 +171,31 @@ async def test_running_examples_follows_the_switch_for_running_project_code(tmp_
 
     assert outcome.kind == "edit"  # not run, so not judged: the preview is the user's check
     assert len(fake_model.requests()) == 1
+
+
+async def test_a_fix_that_turns_the_tests_red_is_tried_once_more_told_what_failed(tmp_path, fake_model):
+    """Like a task's step, a fix gets one second try when the project's tests fail with it;
+    the retry sees its first version and the failing test."""
+    (tmp_path / "prices.py").write_text(PRICES_PY)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_prices.py").write_text(
+        "from prices import label, with_vat\n\n\ndef test_label():\n    assert label('ann lee') == 'Ann Lee'\n\n\n"
+        "def test_with_vat_of_nothing():\n    assert with_vat(0) < 1\n"
+    )
+    (tmp_path / "tests" / "conftest.py").write_text("import sys\nsys.path.insert(0, '.')\n")
+    fake_model.script(
+        "def with_vat(net):\n    return net * 1.2 + 1\n",  # gives 13.0 for 10: the example fails
+        "def with_vat(net):\n    return net * 1.2 if net else 1\n",  # the example passes, the tests do not
+        "def with_vat(net):\n    return net * (1 + VAT)\n",
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("with_vat is wrong: with_vat(10) should give 12.0 - it only adds 0.2")
+
+    assert outcome.kind == "edit", outcome.message
+    assert "net * (1 + VAT)" in outcome.edits[0].new_text
+    assert any("second try" in note for note in outcome.notes) and any("pass" in note for note in outcome.notes)
+    told = fake_model.bodies()[2]["messages"][-1]["content"]
+    assert "return net * 1.2 if net else 1" in told and "test_with_vat_of_nothing" in told
+    assert outcome.message.startswith("Edited `with_vat` in prices.py: with_vat is wrong")
+    assert "made the project's tests fail" not in outcome.message

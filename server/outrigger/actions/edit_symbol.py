@@ -87,10 +87,16 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
         found[(symbol.path, symbol.qualified_name)] = symbol
     if len(found) == 1:
         [symbol] = found.values()
-        edit = await edit_one(plan, symbol, ctx)
-        resolved = resolve_names(ctx.guards, symbol.path, edit.old_text, edit.new_text, ctx.project_map)
-        edit = file_edit(symbol.path, edit.old_text, resolved.text, edit.version)
-        return Change(edits=[edit], summary=_summary(plan.intent, plan.instruction, [symbol], resolved.notes))
+        change = await _edited(plan, plan, symbol, ctx)
+        if plan.intent in _RETRIED_AFTER_TESTS:
+
+            async def again(failure: str, output: str) -> Change:
+                retried = await _edited(plan, _told_tests_fail(plan, symbol, change, failure), symbol, ctx)
+                retried.notes.append("Its first version made the project's tests fail; this is the second try.")
+                return retried
+
+            change.retry = again
+        return change
 
     ordered = sorted(found.values(), key=lambda s: (s.path, -s.range.start.line))
     refuse_nested(ordered)
@@ -112,6 +118,35 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
         edits.append(file_edit(path, first.old_text, resolved.text, first.version))
         notes += resolved.notes
     return Change(edits=edits, summary=_summary(plan.intent, plan.instruction, list(reversed(ordered)), notes))
+
+
+async def _edited(asked: Plan, told: Plan, symbol: Symbol, ctx: ActionContext) -> Change:
+    """One symbol edited as `told`, summed up as `asked` (the request as the user wrote it)."""
+    edit = await edit_one(told, symbol, ctx)
+    resolved = resolve_names(ctx.guards, symbol.path, edit.old_text, edit.new_text, ctx.project_map)
+    edit = file_edit(symbol.path, edit.old_text, resolved.text, edit.version)
+    return Change(edits=[edit], summary=_summary(asked.intent, asked.instruction, [symbol], resolved.notes))
+
+
+# Changes of behaviour: the tests judge them, and a second try may fix what they found.
+# (Documentation and types that fail the tests are wrong in a way a retry does not mend.)
+_RETRIED_AFTER_TESTS = frozenset({Intent.FIX, Intent.REWRITE})
+
+
+def _told_tests_fail(plan: Plan, symbol: Symbol, first: Change, failure: str) -> Plan:
+    """The request again, with the first try's code and what the project's tests said of it.
+    The retry starts from the file as it was, so it is one symbol of one file as before."""
+    [edit] = first.edits
+    old_lines, new_lines = split_lines(edit.old_text), split_lines(edit.new_text)
+    end = symbol.range.end.line + len(new_lines) - len(old_lines)
+    tried = "".join(new_lines[symbol.range.start.line : end + 1]).rstrip()
+    shown = f"A first version of `{symbol.name}`:\n{tried}\n" if tried else ""
+    return plan.model_copy(
+        update={
+            "instruction": f"{plan.instruction.strip()}\n{shown}made the project's tests fail: {failure}\n"
+            f"Write `{symbol.name}` so that it does what was asked and the tests pass."
+        }
+    )
 
 
 async def edit_one(
