@@ -87,3 +87,23 @@ def test_pytest_failures_show_the_failing_test_and_its_error():
     summary = failure_summary(output)
     assert summary.startswith("FAILED tests/test_cart.py::test_totals - assert 1 == 0")
     assert "assert 1 == 0 (tests/test_cart.py:4: AssertionError)" in summary
+
+
+async def test_a_plain_node_script_that_throws_is_summed_up_by_its_error_not_its_stack(tmp_path):
+    """`node test.js` with bare asserts: the last lines are only stack frames."""
+    root = tmp_path / "clock"
+    root.mkdir()
+    (root / "clock.js").write_text("exports.clock = (m) => `${Math.floor(m / 60)}:${m % 60}`;\n")
+    (root / "test.js").write_text(
+        'const assert = require("assert");\nconst { clock } = require("./clock");\n\n'
+        'assert.strictEqual(clock(60), "1:0");\nassert.strictEqual(clock(605), "10:5");\n'
+    )
+    padded = "exports.clock = (m) => `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;\n"
+
+    runs = await project_tests.before_and_after(Workspace(root), {"clock.js": padded}, ["node", "test.js"], 60)
+
+    assert runs is not None and runs[0].passed and not runs[1].passed
+    summary = runs[1].tail
+    assert summary.startswith("AssertionError: Expected values to be strictly equal:")
+    assert "(at test.js:4)" in summary and "(the code gave '1:00', the test expected '1:0')" in summary
+    assert "node:internal" not in summary

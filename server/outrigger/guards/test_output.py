@@ -21,6 +21,10 @@ _YAML_FIELD = re.compile(r"^\s*(location|error|name|failureType|stack|actual|exp
 _OWN_FRAME = re.compile(r"\(((?!node:)[^\s():]+:\d+):\d+\)")
 # A file that failed to load: node prints the error as `# Error: Cannot find module './x'`.
 _TAP_COMMENT_ERROR = re.compile(r"^#\s+((?:\w*Error|SyntaxError)\b.*)$")
+# A plain Node script's uncaught error (`node test.js`): `AssertionError [ERR_ASSERTION]: …`, its
+# message lines, then the stack; `actual: '1:5'` and `expected: '1:05'` in the error's fields.
+_NODE_ERROR = re.compile(r"^(\w*Error)(?: \[\w+\])?: (.*)$")
+_NODE_FIELD = re.compile(r"^\s+(actual|expected): (.+?),?$")
 # pytest: the short summary's `FAILED tests/x.py::test_y - Error` and a traceback's `E   …`.
 _PYTEST_FAILED = re.compile(r"^(?:FAILED|ERROR) \S+")
 _PYTEST_E = re.compile(r"^E\s{2,}(.+)$")
@@ -32,7 +36,7 @@ _COMPILER_ERROR = re.compile(r"^\S+[(:]\d+[,:]\d+\)?:?\s*error\b.*$", re.I)
 def failure_summary(output: str) -> str:
     """The lines of `output` that say what failed, joined with " | " and capped."""
     lines = [line.rstrip() for line in output.splitlines()]
-    found = _tap_failures(lines) or _pytest_failures(lines) or _compiler_errors(lines)
+    found = _tap_failures(lines) or _pytest_failures(lines) or _compiler_errors(lines) or _node_uncaught(lines)
     if not found:
         found = [line.strip() for line in lines[-_TAIL_LINES:] if line.strip()]
     return " | ".join(found)[:MAX_SUMMARY_CHARS]
@@ -105,6 +109,28 @@ def _pytest_failures(lines: list[str]) -> list[str]:
             where = next((w.group(0) for w in map(_PYTEST_WHERE.match, lines[index + 1 : index + 4]) if w), "")
             errors.append(f"{m.group(1).strip()}{f' ({where})' if where else ''}")
     return failed + errors[:6]
+
+
+def _node_uncaught(lines: list[str]) -> list[str]:
+    """The error a Node script died of, with its message, where in the project it was thrown
+    and, for an assertion, which value the code gave (the last lines are only stack frames)."""
+    for index, line in enumerate(lines):
+        if not (m := _NODE_ERROR.match(line)):
+            continue
+        message, rest = [m.group(2)], lines[index + 1 :]
+        for more in rest:
+            if more.lstrip().startswith("at ") or more.startswith("Node.js"):
+                break
+            if more.strip():
+                message.append(more.strip())
+        frames = "\n".join(more for more in rest if more.lstrip().startswith("at "))
+        frame = _first_own_frame(frames)
+        fields = dict(f.groups() for f in map(_NODE_FIELD.match, rest[:40]) if f)
+        said = f"{m.group(1)}: {' '.join(message)}" + (f" (at {frame})" if frame else "")
+        if "actual" in fields and "expected" in fields:
+            said += f" (the code gave {fields['actual']}, the test expected {fields['expected']})"
+        return [said]
+    return []
 
 
 def _compiler_errors(lines: list[str]) -> list[str]:
