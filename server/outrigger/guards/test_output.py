@@ -125,7 +125,7 @@ def _node_uncaught(lines: list[str]) -> list[str]:
                 message.append(more.strip())
         frames = "\n".join(more for more in rest if more.lstrip().startswith("at "))
         frame = _first_own_frame(frames)
-        fields = dict(f.groups() for f in map(_NODE_FIELD.match, rest[:40]) if f)
+        fields = {f.group(1): f.group(2) for f in map(_NODE_FIELD.match, rest[:40]) if f}
         said = f"{m.group(1)}: {' '.join(message)}" + (f" (at {frame})" if frame else "")
         if "actual" in fields and "expected" in fields:
             said += f" (the code gave {fields['actual']}, the test expected {fields['expected']})"
