@@ -169,7 +169,8 @@ def _model_section(label: str, model: dict, sizes: dict[str, int]) -> list[str]:
         "*success*: tasks passing every check; *unsafe*: tasks that left damage (see Method); *fence*: files written "
         "with a markdown fence; *json bad/fail*: plan replies failing strict validation / requests refused after every "
         "repair; *misrouted*: question tasks that produced an edit; *model s / own s*: time waiting on the model / "
-        "Outrigger's own time (apply and re-index included).",
+        "Outrigger's own time (apply and re-index included); *own % / tests %*: shares of wall time taken by "
+        "Outrigger's own processing / by running the workspace's tests and the user's examples on a scratch copy.",
         "",
     ]
     names = list(dict.fromkeys([*sizes, *(n for result in configs.values() for n in result.get("suites", {}))]))
