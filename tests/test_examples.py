@@ -65,7 +65,7 @@ def _function(name: str, path: str, container: str | None = None) -> Symbol:
     ],
 )
 def test_the_stated_example_is_read_from_the_ways_people_write_it(request_text, call, expected):
-    example = stated_example(request_text, _function(call.partition("(")[0], "prices.py"), "def f(net):")
+    example = stated_example(request_text, _function(call.partition("(")[0], "prices.py"), 1)
     assert example is not None and (example.call, example.expected) == (call, expected)
 
 
@@ -83,7 +83,7 @@ def test_the_stated_example_is_read_from_the_ways_people_write_it(request_text, 
     ],
 )
 def test_only_examples_that_can_be_run_exactly_are_taken(request_text, symbol):
-    assert stated_example(request_text, symbol, "def f(net, rate):") is None
+    assert stated_example(request_text, symbol, 2) is None
 
 
 async def test_a_python_fix_that_misses_the_example_is_retried_with_what_it_gave(tmp_path, fake_model):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from outrigger.actions.call_sites import locals_of
+from outrigger.actions.call_sites import locals_of, parameter_list
 from outrigger.workspace.symbols import Symbol, extract_symbols
 from outrigger.workspace.syntax import has_grammar, nodes_in_rows, parse
 
@@ -42,16 +42,16 @@ def new_functions(path: str, before: str, after: str) -> list[NewFunction]:
     """The module-level functions of `after` that `before` lacks or whose parameters changed."""
     if not has_grammar(path):
         return []
-    old = {s.name: _arity(path, before, s) for s in _top_functions(path, before)} if before else {}
+    old = {s.name: arity(path, before, s) for s in _top_functions(path, before)} if before else {}
     lines = after.splitlines()
     found = []
     for symbol in _top_functions(path, after):
-        arity = _arity(path, after, symbol)
-        if arity is None or old.get(symbol.name) == arity:
+        taken = arity(path, after, symbol)
+        if taken is None or old.get(symbol.name) == taken:
             continue
         start = (symbol.code_range or symbol.range).start.line
         signature = lines[start].strip() if start < len(lines) else symbol.name
-        found.append(NewFunction(symbol.name, path, signature.rstrip("{:").strip(), *arity))
+        found.append(NewFunction(symbol.name, path, signature.rstrip("{:").strip(), *taken))
     return found
 
 
@@ -141,22 +141,21 @@ def _top_functions(path: str, text: str) -> list[Symbol]:
     return [s for s in extract_symbols(path, text) if s.container is None and s.kind == "function"]
 
 
-def _arity(path: str, text: str, symbol: Symbol) -> tuple[int, int | None] | None:
-    root = parse(path, text).root_node
-    for node in nodes_in_rows(root, symbol.range.start.line, symbol.range.end.line):
-        parameters = node.child_by_field_name("parameters")
-        if parameters is not None and node.start_point.row >= symbol.range.start.line:
-            required, most = 0, 0
-            for parameter in parameters.named_children:
-                if parameter.type in _NOT_PARAMETERS or _text(parameter) in ("self", "cls"):
-                    continue
-                if parameter.type in _VARIADIC or any(c.type in _VARIADIC for c in parameter.named_children):
-                    return required, None
-                most += 1
-                optional = parameter.type in _OPTIONAL or parameter.child_by_field_name("value") is not None
-                required += 0 if optional else 1
-            return required, most
-    return None
+def arity(path: str, text: str, symbol: Symbol) -> tuple[int, int | None] | None:
+    """(required, most) arguments `symbol` takes in `text`; most is None when variadic."""
+    parameters = parameter_list(parse(path, text).root_node, symbol.range.start.line, symbol.range.end.line)
+    if parameters is None:
+        return None
+    required, most = 0, 0
+    for parameter in parameters.named_children:
+        if parameter.type in _NOT_PARAMETERS or _text(parameter) in ("self", "cls"):
+            continue
+        if parameter.type in _VARIADIC or any(c.type in _VARIADIC for c in parameter.named_children):
+            return required, None
+        most += 1
+        optional = parameter.type in _OPTIONAL or parameter.child_by_field_name("value") is not None
+        required += 0 if optional else 1
+    return required, most
 
 
 def _called(function: tree_sitter.Node) -> tuple[str, str | None]:

@@ -159,13 +159,13 @@ def parameters_of(path: str, text: str, name: str) -> list[str] | None:
 
 
 def _parameter_names(root: tree_sitter.Node, symbol: Symbol) -> list[str] | None:
-    node = _with_parameters(root, symbol.range.start.line, symbol.range.end.line)
+    node = parameter_list(root, symbol.range.start.line, symbol.range.end.line)
     if node is None:
         return None
     return [found for child in node.named_children if (found := _first_identifier(child))]
 
 
-def _with_parameters(node: tree_sitter.Node, first: int, last: int) -> tree_sitter.Node | None:
+def parameter_list(node: tree_sitter.Node, first: int, last: int) -> tree_sitter.Node | None:
     """The first parameter list of a definition inside lines first..last."""
     for current in nodes_in_rows(node, first, last):
         parameters = current.child_by_field_name("parameters")

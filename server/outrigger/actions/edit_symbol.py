@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from outrigger.actions.call_shapes import arity
 from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.definitions import find_definition
 from outrigger.actions.doc_comments import before_examples, doc_messages, documented, with_doc_comment
@@ -173,7 +174,10 @@ async def edit_one(
         return shape.messages(instruction, share) + retry
 
     retry: list[dict[str, str]] = []
-    example = stated_example(plan.instruction, symbol, old_block) if _runs_examples(plan.intent, ctx) else None
+    example = None
+    if _runs_examples(plan.intent, ctx):
+        _, most = arity(symbol.path, old_text, symbol) or (0, None)
+        example = stated_example(plan.instruction, symbol, most)
     timeout = ctx.settings.tests.timeout_seconds
     async with example_check(ctx.workspace, example, symbol.path, old_text, timeout) as example_run:
         # A fix with the user's example to check it gets more tries: each one is verified.

@@ -72,25 +72,17 @@ class Example:
         return f"{self.name}({self.arguments})"
 
 
-def stated_example(request: str, symbol: Symbol, code: str) -> Example | None:
-    """The call of `symbol` (whose code is `code`) with the result the request expects of
-    it, when it can be run."""
+def stated_example(request: str, symbol: Symbol, parameters: int | None) -> Example | None:
+    """The call of `symbol` (which takes at most `parameters` arguments; None: any number)
+    with the result the request expects of it, when it can be run."""
     language = language_for(symbol.path)
     if language not in ("python", "javascript") or symbol.container or symbol.kind != "function":
         return None
     text = request.replace("`", "")
     found = [Example(m["name"], m["arguments"].strip(), m["expected"]) for p in _EXAMPLES for m in p.finditer(text)]
-    if _parameter_count(code) == 1:
+    if parameters == 1:
         found += [Example(m["name"], m["argument"], m["expected"]) for m in _FOR_ARGUMENT.finditer(text)]
     return next((e for e in found if e.name == symbol.name and _literals_of(language, e)), None)
-
-
-def _parameter_count(code: str) -> int | None:
-    """How many parameters the definition's first parameter list has (None: no list)."""
-    m = re.search(r"\(([^()]*)\)", code)
-    if m is None:
-        return None
-    return len([p for p in m.group(1).split(",") if p.strip() and p.strip() not in ("self", "cls")])
 
 
 def _literals_of(language: str, example: Example) -> bool:
