@@ -8,7 +8,7 @@ import textwrap
 from outrigger.blocks import with_newline
 from outrigger.edits import split_lines
 from outrigger.guards.replies import definitions_in_reply
-from outrigger.workspace.symbols import Symbol
+from outrigger.workspace.symbols import Symbol, extract_symbols
 from outrigger.workspace.syntax import language_for
 
 # A method on its own is not a valid file in these languages (`push(item) { … }` is a call and
@@ -46,3 +46,12 @@ def _definition_in(code: str, symbol: Symbol) -> str | None:
     best = min(candidates, key=lambda s: s.range.start.line)
     lines = split_lines(code)
     return with_newline("".join(lines[best.range.start.line : best.range.end.line + 1]))
+
+
+def defined_block(path: str, text: str, qualified_name: str) -> str | None:
+    """The lines of the one definition of `qualified_name` in `text` (a file's text as it is
+    or as an edit proposes it), or None when there is not exactly one."""
+    found = [s for s in extract_symbols(path, text) if s.qualified_name == qualified_name]
+    if len(found) != 1:
+        return None
+    return "".join(split_lines(text)[found[0].range.start.line : found[0].range.end.line + 1])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from outrigger.actions.call_shapes import arity
 from outrigger.actions.context import ActionContext, Change
-from outrigger.actions.definitions import find_definition
+from outrigger.actions.definitions import defined_block, find_definition
 from outrigger.actions.doc_comments import before_examples, doc_messages, documented, with_doc_comment
 from outrigger.actions.type_hints import annotated, hints_messages, supports_hints
 from outrigger.blocks import indent_of, reindent, with_newline
@@ -138,10 +138,8 @@ def _told_tests_fail(plan: Plan, symbol: Symbol, first: Change, failure: str) ->
     """The request again, with the first try's code and what the project's tests said of it.
     The retry starts from the file as it was, so it is one symbol of one file as before."""
     [edit] = first.edits
-    old_lines, new_lines = split_lines(edit.old_text), split_lines(edit.new_text)
-    end = symbol.range.end.line + len(new_lines) - len(old_lines)
-    tried = "".join(new_lines[symbol.range.start.line : end + 1]).rstrip()
-    shown = f"A first version of `{symbol.name}`:\n{tried}\n" if tried else ""
+    tried = defined_block(symbol.path, edit.new_text, symbol.qualified_name)
+    shown = f"A first version of `{symbol.name}`:\n{tried.rstrip()}\n" if tried else ""
     return plan.model_copy(
         update={
             "instruction": f"{plan.instruction.strip()}\n{shown}made the project's tests fail: {failure}\n"

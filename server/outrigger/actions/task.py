@@ -30,6 +30,7 @@ from outrigger.actions.call_sites import (
     with_argument_at,
 )
 from outrigger.actions.context import ActionContext, Change
+from outrigger.actions.definitions import defined_block
 from outrigger.actions.edit_symbol import edit_one
 from outrigger.actions.moves import move_definition
 from outrigger.actions.type_facts import MAX_TYPES, type_facts
@@ -175,11 +176,8 @@ def _as_it_was(step: Step, symbol: Symbol, proposal: Proposal) -> str:
     original = proposal.before.get(step.file, (None, None))[0]
     if step.action is not StepAction.EDIT or original is None:
         return ""
-    before = [s for s in extract_symbols(step.file, original) if s.qualified_name == symbol.qualified_name]
-    if len(before) != 1:
-        return ""
-    block = "".join(split_lines(original)[before[0].range.start.line : before[0].range.end.line + 1])
-    return f"\nBefore this task, `{symbol.name}` was:\n{block.rstrip()}"
+    block = defined_block(step.file, original, symbol.qualified_name)
+    return f"\nBefore this task, `{symbol.name}` was:\n{block.rstrip()}" if block else ""
 
 
 def _lines_named(failure: str, proposal: Proposal) -> str:
