@@ -242,11 +242,10 @@ def before_examples(reply: str, symbol: Symbol) -> str | None:
     lines = [line for line in reply.split("\n") if not line.strip().startswith("```")]  # the reply's own fences
     kept: list[str] = []
     for line in lines:
-        words = re.sub(r"^\s*(?:/\*+|\*+|//+!?|#+|--+)\s?", "", line).strip()
-        if _EXAMPLE_START.match(words):
+        if _EXAMPLE_START.match(_COMMENT_MARKER.sub("", line).strip()):
             break
         kept.append(line)
-    while kept and not re.sub(r"^\s*(?:/\*+|\*+|//+!?|#+|--+)", "", kept[-1]).strip():
+    while kept and not _COMMENT_MARKER.sub("", kept[-1]).strip():
         kept.pop()  # the empty comment lines before the examples
     if not kept or len(kept) == len(lines):
         return None
@@ -254,6 +253,7 @@ def before_examples(reply: str, symbol: Symbol) -> str | None:
     return text + "\n */" if "/*" in text and "*/" not in text else text
 
 
+_COMMENT_MARKER = re.compile(r"^\s*(?:/\*+|\*+|//+!?|#+|--+)\s?")
 # The first line of an example: a section heading, a fence, a tag or a prompt.
 _EXAMPLE_START = re.compile(r"^(?:#+\s*examples?\b|examples?\s*:?\s*$|```|@example\b|>>>|\$ )", re.I)
 
