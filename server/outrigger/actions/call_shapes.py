@@ -142,7 +142,10 @@ def _top_functions(path: str, text: str) -> list[Symbol]:
 
 
 def arity(path: str, text: str, symbol: Symbol) -> tuple[int, int | None] | None:
-    """(required, most) arguments `symbol` takes in `text`; most is None when variadic."""
+    """(required, most) arguments `symbol` takes in `text`; most is None when variadic. None
+    when there is no parameter list to read (or no grammar to read it with)."""
+    if not has_grammar(path):
+        return None
     parameters = parameter_list(parse(path, text).root_node, symbol.range.start.line, symbol.range.end.line)
     if parameters is None:
         return None
