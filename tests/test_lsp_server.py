@@ -478,3 +478,55 @@ async def test_progress_reported_from_a_worker_thread_is_sent_from_the_event_loo
     await asyncio.sleep(0.05)
 
     assert seen == [("Fetching the model…", True)]
+
+
+def _pulling_server(answers: list[tuple[float, str]]):
+    """A server whose client answers each `workspace/configuration` pull, in turn, after a
+    delay with a model name: the slow first answer is the older one."""
+    from outrigger.lsp.language_server import OutriggerServer
+
+    ls = OutriggerServer()
+    ls.log = lambda message, kind=None: None
+    ls.capability = lambda field, default=None: True
+    pending = iter(answers)
+
+    async def pull(params):
+        delay, name = next(pending)
+        await asyncio.sleep(delay)
+        return [{"model": {"name": name}}]
+
+    ls.workspace_configuration_async = pull
+    return ls
+
+
+async def test_settings_changes_apply_in_the_order_they_arrived():
+    # VS Code writes a model choice as several settings, one change notification each; an
+    # older pull answered last had left the server on the old model name.
+    ls = _pulling_server([(0.2, "old-name"), (0.0, "new-name")])
+
+    await asyncio.gather(ls.change_settings(None), ls.change_settings(None))
+
+    assert ls.settings.model.name == "new-name"
+
+
+async def test_status_reports_the_settings_received_before_it():
+    ls = _pulling_server([(0.2, "new-name")])
+
+    change = asyncio.create_task(ls.change_settings(None))
+    await asyncio.sleep(0)  # the notification is handled first, as on the wire
+    status = await ls.status()
+
+    assert status.model == "new-name"
+    await change
+
+
+async def test_a_client_that_never_answers_the_pull_leaves_the_settings(monkeypatch):
+    from outrigger.lsp import language_server
+
+    monkeypatch.setattr(language_server, "CONFIGURATION_SECONDS", 0.05)
+    ls = _pulling_server([(60.0, "never")])
+
+    await asyncio.wait_for(ls.change_settings(None), 5)
+
+    assert ls.settings.model.name == language_server.Settings().model.name
+    assert (await asyncio.wait_for(ls.status(), 5)).model == ls.settings.model.name

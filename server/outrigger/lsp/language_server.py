@@ -34,6 +34,7 @@ from outrigger.progress import Progress
 from outrigger.session import Session
 
 CANCELLED = "Cancelled; nothing was changed."
+CONFIGURATION_SECONDS = 10.0  # a client that never answers workspace/configuration must not stall settings
 
 # The `workDoneToken` of the executeCommand request being handled (pygls hands command
 # handlers only the arguments).
@@ -79,6 +80,9 @@ class OutriggerServer(LanguageServer):
         self.asks = Asks()
         self.startup_errors: list[str] = []
         self.indexed = asyncio.Event()  # set once every folder of the start-up is indexed
+        # Settings changes are applied one at a time, in the order they arrived: each awaits
+        # the client and the model's shutdown, and an older change finishing last must not win.
+        self.settings_lock = asyncio.Lock()
         self._event_loop: asyncio.AbstractEventLoop | None = None
 
     # -- messages --------------------------------------------------------------------------
@@ -143,7 +147,10 @@ class OutriggerServer(LanguageServer):
         return report
 
     async def status(self) -> StatusResult:
-        """The model of the folder last asked in, busy while any ask is in flight."""
+        """The model of the folder last asked in, busy while any ask is in flight. Settings
+        changes received before this request are applied first, so it reports the new model."""
+        async with self.settings_lock:
+            pass
         session = self.folders.default()
         if session is None:
             model = self.settings.model
@@ -152,6 +159,15 @@ class OutriggerServer(LanguageServer):
         return StatusResult(model=status.model, state=status.state, message=status.message, endpoint=status.endpoint)
 
     # -- settings ---------------------------------------------------------------------------
+
+    async def change_settings(self, payload: Any) -> None:
+        """`workspace/didChangeConfiguration`: the settings it carries, or (VS Code style, no
+        settings) a pull of the client's."""
+        async with self.settings_lock:
+            if payload is None and self.capability("workspace.configuration"):
+                await self.pull_configuration()
+            else:
+                await self.apply_settings(payload)
 
     async def apply_settings(self, payload: Any) -> None:
         section = convert.settings_section(payload)
@@ -170,9 +186,15 @@ class OutriggerServer(LanguageServer):
 
     async def pull_configuration(self) -> None:
         try:
-            values = await self.workspace_configuration_async(
-                types.ConfigurationParams(items=[types.ConfigurationItem(section="outrigger")])
+            values = await asyncio.wait_for(
+                self.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section="outrigger")])
+                ),
+                CONFIGURATION_SECONDS,
             )
+        except TimeoutError:
+            self.log("workspace/configuration got no answer; settings stay as they are", types.MessageType.Warning)
+            return
         except Exception as error:  # the client may not answer; settings stay as they are
             self.log(f"workspace/configuration failed: {error}", types.MessageType.Warning)
             return

@@ -52,7 +52,7 @@ async def initialized(ls: OutriggerServer, params: types.InitializedParams) -> N
     if not ls.roots:
         ls.warn("Outrigger needs a workspace folder; open a folder to use it.")
     if ls.capability("workspace.configuration"):
-        await ls.pull_configuration()
+        await ls.change_settings(None)  # pulls the client's settings
     await asyncio.gather(*(ls.index_folder(session) for session in sessions))
     ls.indexed.set()
     if ls.capability("workspace.did_change_watched_files.dynamic_registration"):
@@ -88,10 +88,7 @@ def exit_(ls: OutriggerServer, params: None) -> None:
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 async def did_change_configuration(ls: OutriggerServer, params: types.DidChangeConfigurationParams) -> None:
-    if params.settings is None and ls.capability("workspace.configuration"):
-        await ls.pull_configuration()  # "settings changed, pull them" (VS Code style)
-    else:
-        await ls.apply_settings(params.settings)
+    await ls.change_settings(params.settings)
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)

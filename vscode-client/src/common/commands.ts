@@ -121,11 +121,12 @@ export class Commands {
     if (!client) {
       return;
     }
+    const ticket = this.status.ask();
     try {
       const raw: unknown = await client.sendRequest(ExecuteCommandRequest.type, { command: "outrigger.status", arguments: [] });
       const status = parseStatus(raw);
       if (status) {
-        this.status.report(status);
+        this.status.report(status, ticket);
       }
     } catch (error) {
       this.output.debug(`outrigger.status: ${error instanceof Error ? error.message : String(error)}`);

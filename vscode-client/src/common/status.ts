@@ -52,6 +52,8 @@ export class StatusModel {
   private serverState: ServerState = "starting";
   private inFlight = 0;
   private reported: ModelStatus | undefined;
+  private asked = 0; // status requests numbered so far
+  private answered = 0; // the newest request whose answer is shown; older answers are stale
   private progressPercent: number | undefined;
 
   constructor(private readonly onChange: () => void = () => undefined) {}
@@ -80,13 +82,25 @@ export class StatusModel {
     this.onChange();
   }
 
-  report(status: ModelStatus): void {
+  /** Numbers a status request before it is sent; its answer goes to `report` with the number. */
+  ask(): number {
+    return ++this.asked;
+  }
+
+  /** A status answer, unless a newer request was answered already or the settings changed
+   * since it was asked: requests overlap, and their answers can arrive out of order. */
+  report(status: ModelStatus, ticket: number = this.ask()): void {
+    if (ticket <= this.answered) {
+      return;
+    }
+    this.answered = ticket;
     this.reported = status;
     this.onChange();
   }
 
-  /** The settings changed: the last report describes the old model. */
+  /** The settings changed: the last report, and answers still on their way, describe the old model. */
   forget(): void {
+    this.answered = this.asked;
     this.reported = undefined;
     this.onChange();
   }

@@ -48,3 +48,21 @@ test("the state follows the server process, the requests in flight and the serve
   status.server("stopped");
   assert.equal(status.state, "stopped");
 });
+
+test("an answer to an older status request, or one asked before the settings changed, is dropped", () => {
+  const status = new StatusModel();
+  status.server("running");
+  const shown = (): string | undefined => status.status?.model;
+  const older = status.ask();
+  const newer = status.ask();
+  status.report({ model: "new", state: "unreachable", message: "new is unreachable." }, newer);
+  status.report({ model: "old", state: "unreachable", message: "old is unreachable." }, older);
+  assert.equal(shown(), "new", "the older request answered last");
+
+  const beforeChange = status.ask();
+  status.forget();
+  status.report({ model: "old", state: "ready", message: "old is ready." }, beforeChange);
+  assert.equal(shown(), undefined, "asked before the settings changed");
+  status.report({ model: "new", state: "ready", message: "new is ready." }, status.ask());
+  assert.equal(shown(), "new");
+});
