@@ -175,13 +175,27 @@ async def test_a_call_nobody_can_attribute_refuses_the_rename_and_lists_it(store
     assert "later.py:2 `thing.save(1)`" in outcome.message and "editor's rename" in outcome.message
 
 
-async def test_a_javascript_method_shared_with_arrays_is_refused_with_the_call_sites(ts, fake_model):
+async def test_an_array_fields_own_push_is_not_the_class_method(ts, fake_model):
+    # `items: T[]`: `this.items.push(…)` is Array's push, certainly not Queue's or Stack's.
     agent = make_agent(ts, fake_model.base_url)
 
     outcome = await agent.ask("rename Queue#push to enqueue")
 
+    assert outcome.kind == "edit", outcome.message
+    [edit] = outcome.edits
+    assert "  enqueue(item: T): number {\n    return this.items.push(item);" in edit.new_text
+    assert edit.new_text.count("push(") == 3  # Stack.push and both arrays' pushes
+
+
+async def test_a_javascript_method_shared_with_an_unknown_receiver_is_refused_with_the_call_sites(tmp_path, fake_model):
+    (tmp_path / "queue.js").write_text(PLAYER_JS)
+    (tmp_path / "other.js").write_text("function feed(sink, x) {\n  sink.push(x);\n}\nmodule.exports = { feed };\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("rename PlayQueue.push to enqueue")
+
     assert outcome.kind == "refused"
-    assert "queue.ts:5 `return this.items.push(item);`" in outcome.message
+    assert "other.js:2 `sink.push(x);`" in outcome.message
 
 
 async def test_the_ambiguity_message_names_each_way_to_pick_one_and_each_works(stores, fake_model):
@@ -223,3 +237,111 @@ async def test_a_typescript_method_rename_follows_typed_receivers(tmp_path, fake
     assert "  release(id: string): number {" in texts["depot.ts"] and "  unload(): number {" in texts["depot.ts"]
     assert 'warehouse.release("a") + truck.unload()' in texts["run.ts"]
     assert 'store.release("b")' in texts["run.ts"]
+
+
+# -- calls read by their receiver's name: offered only when the project's tests pass ----------
+
+PLAYER_JS = """\
+class PlayQueue {
+  constructor() {
+    this.items = [];
+  }
+
+  push(track) {
+    this.items.push(track);
+    return this.items.length;
+  }
+}
+
+class History {
+  constructor() {
+    this.played = [];
+  }
+
+  push(track) {
+    this.played = this.played.concat([track]);
+  }
+}
+
+function play(queue, history) {
+  const track = queue.items.shift();
+  history.push(track);
+  return track;
+}
+
+module.exports = { PlayQueue, History, play };
+"""
+
+PLAYER_TEST = """\
+const assert = require("assert");
+const { PlayQueue, History, play } = require("./queue");
+const queue = new PlayQueue();
+queue.push("a");
+const history = new History();
+assert.strictEqual(play(queue, history), "a");
+assert.deepStrictEqual(history.played, ["a"]);
+"""
+
+
+@pytest.fixture
+def player(tmp_path: Path) -> Path:
+    (tmp_path / "queue.js").write_text(PLAYER_JS)
+    (tmp_path / "test.js").write_text(PLAYER_TEST)
+    (tmp_path / "package.json").write_text('{"name": "player", "scripts": {"test": "node test.js"}}\n')
+    return tmp_path
+
+
+async def test_a_call_read_by_its_receivers_name_is_left_to_its_class_when_the_tests_pass(player, fake_model):
+    agent = make_agent(player, fake_model.base_url)
+
+    outcome = await agent.ask("PlayQueue.push should be called enqueue")
+
+    assert outcome.kind == "edit", outcome.message
+    texts = {edit.path: edit.new_text for edit in outcome.edits}
+    assert "  enqueue(track) {\n    this.items.push(track);" in texts["queue.js"]
+    assert "  history.push(track);" in texts["queue.js"]  # History's, by its name
+    assert 'queue.enqueue("a");' in texts["test.js"]
+    assert any("queue.js:24 `history.push(track);` as `History.push`" in note for note in outcome.notes)
+    assert any("tests (node test.js) pass" in note or "pass with this change" in note for note in outcome.notes)
+    assert fake_model.requests() == []
+
+
+async def test_a_reading_by_name_is_refused_when_no_tests_can_confirm_it(player, fake_model):
+    (player / "package.json").unlink()
+    (player / "test.js").unlink()
+    agent = make_agent(player, fake_model.base_url)
+
+    outcome = await agent.ask("rename PlayQueue.push to enqueue")
+
+    assert outcome.kind == "refused"
+    assert "receiver's name alone" in outcome.message and "`history.push(track);`" in outcome.message
+    assert "no test command is configured or obvious" in outcome.message
+
+
+async def test_a_reading_by_name_the_tests_contradict_is_refused(player, fake_model):
+    # The receiver is named `history` but is a PlayQueue: the tests catch the misreading.
+    (player / "test.js").write_text(
+        PLAYER_TEST
+        + "const history2 = new PlayQueue();\nplay(queue, history2);\nassert.strictEqual(history2.items.length, 1);\n"
+    )
+    (player / "queue.js").write_text(
+        PLAYER_JS.replace("  const track = queue.items.shift();", "  const track = queue.items[0];")
+    )
+    agent = make_agent(player, fake_model.base_url)
+
+    outcome = await agent.ask("rename PlayQueue.push to enqueue")
+
+    assert outcome.kind == "refused"
+    assert "receiver's name alone" in outcome.message and "do not pass with it" in outcome.message
+
+
+def test_a_receiver_is_read_as_the_class_it_is_named_after():
+    from outrigger.workspace.references import _class_named_like
+
+    classes = {"Recipe", "ShoppingList", "List"}
+    assert _class_named_like("recipe", classes) == "Recipe"
+    assert _class_named_like("next_recipe", classes) == "Recipe"
+    assert _class_named_like("weeklyShoppingList", classes) == "ShoppingList"  # the longest that fits
+    assert _class_named_like("recipes", classes) is None  # a collection of them
+    assert _class_named_like("basket", classes) is None
+    assert _class_named_like("self", classes) is None

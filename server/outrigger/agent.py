@@ -120,6 +120,8 @@ class Agent:
                     tested = None
                     if plan.intent in _TESTED and self.guards.project_tests:
                         result, tested = await self._project_tests(result, ctx)
+                    elif result.needs_passing_tests:
+                        _refuse_untested(result, "the project-tests guard is switched off")
                     result.notes += [n for e in result.edits if e.kind != "delete" and (n := check_note(e.path))]
                     result.notes += [tested] if tested else []
         except OutriggerError as error:
@@ -134,11 +136,14 @@ class Agent:
         settings = self.settings.tests
         command = project_tests.test_command(self.workspace.root, settings)
         if command is None and settings.run == "never":
+            _refuse_untested(change, "the project's tests are switched off (tests.run: never)")
             return change, "The project's tests did not run: they are switched off (tests.run: never)."
         if command is None:
+            _refuse_untested(change, "no test command is configured or obvious")
             return change, "No test command is configured or obvious, so no tests ran."
         runs = await self._test_runs(change, command, ctx)
         if runs is None:
+            _refuse_untested(change, "the workspace is too large to copy for a test run")
             return change, "The workspace is too large to copy for a test run, so no tests ran."
         before, after = runs
         if before.passed and not after.passed and not after.timed_out and change.retry is not None:
@@ -148,6 +153,10 @@ class Agent:
                 retried = None  # the second try failed a guard or the model: the first one's failure stands
             if retried is not None and (again := await self._test_runs(retried, command, ctx)) is not None:
                 change, runs = retried, again
+        if not runs[0].passed:
+            _refuse_untested(change, "the project's tests already fail without it")
+        elif not runs[1].passed:
+            _refuse_untested(change, "the project's tests do not pass with it")
         return change, project_tests.verdict(*runs, settings.on_failure)
 
     async def _test_runs(
@@ -178,6 +187,15 @@ class Agent:
         if path is None or position is None:
             return None
         return self.project_map.symbol_at(self.workspace.resolve(path), position)
+
+
+def _refuse_untested(change: Change, why_not: str) -> None:
+    """A change only passing tests can confirm, when they cannot: refused, saying why."""
+    if change.needs_passing_tests:
+        raise Refused(
+            f"{change.needs_passing_tests}. Only the project's tests passing with the change could confirm that, "
+            f"and {why_not}. Nothing was changed; your editor's rename knows the types."
+        )
 
 
 def _edit_outcome(change: Change, plan: Plan) -> Outcome:

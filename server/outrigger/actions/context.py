@@ -36,6 +36,9 @@ class Change:
     # A task's one second try when the project's tests fail with it: given what failed (a
     # summary, then the output's end), the change with the responsible step redone.
     retry: Callable[[str, str], Awaitable[Change]] | None = None
+    # Why only passing project tests can confirm this change (a rename that read some calls
+    # by their receiver's name): without tests that pass with it, it is refused.
+    needs_passing_tests: str | None = None
 
 
 @dataclass

@@ -57,21 +57,36 @@ async def rename(plan: Plan, ctx: ActionContext) -> Change:
         f"Renamed `{old_name}` to `{new_name}` ({count} occurrence{'s' * (count != 1)} "
         f"in {files} file{'s' * (files != 1)})."
     )
-    return Change(edits=edits, summary=summary)
+    if not found.by_name:
+        return Change(edits=edits, summary=summary)
+    read = _sites(ctx, [(path, where, f"as `{owner}.{old_name}`") for path, where, owner in found.by_name])
+    reading = f"Calls read by their receiver's name alone: {read}."
+    return Change(
+        edits=edits,
+        summary=summary,
+        notes=[reading],
+        needs_passing_tests=f"Renaming `{symbol.qualified_name}` reads some calls by their receiver's name alone ({read})",
+    )
 
 
 def _unsure_message(ctx: ActionContext, symbol: Symbol, unsure: list[tuple[str, Range]]) -> str:
     """Which call sites stop the rename, so the user can check them (or use the editor's rename)."""
-    sites = []
-    for path, where in unsure[:_LISTED_SITES]:
-        line = ctx.workspace.read(path).split("\n")[where.start.line].strip()
-        sites.append(f"{path}:{where.start.line + 1} `{line[:60]}`")
-    more = f" and {len(unsure) - _LISTED_SITES} more" if len(unsure) > _LISTED_SITES else ""
+    sites = _sites(ctx, [(path, where, "") for path, where in unsure])
     return (
         f"Renaming `{symbol.qualified_name}` would change uses of `{symbol.name}` that Outrigger cannot tell are "
-        f"this one: {'; '.join(sites)}{more}. Nothing was changed; rename it with your editor's rename, which "
+        f"this one: {sites}. Nothing was changed; rename it with your editor's rename, which "
         "knows the types, or make those calls unambiguous."
     )
+
+
+def _sites(ctx: ActionContext, sites: list[tuple[str, Range, str]]) -> str:
+    """`path:line `code` how`; …, the first few of them."""
+    listed = []
+    for path, where, how in sites[:_LISTED_SITES]:
+        line = ctx.workspace.read(path).split("\n")[where.start.line].strip()
+        listed.append(f"{path}:{where.start.line + 1} `{line[:60]}`" + (f" {how}" if how else ""))
+    more = f" and {len(sites) - _LISTED_SITES} more" if len(sites) > _LISTED_SITES else ""
+    return "; ".join(listed) + more
 
 
 def _refuse_collisions(ctx: ActionContext, new_name: str, paths) -> None:

@@ -398,7 +398,7 @@ def _renamed(step: Step, proposal: Proposal, ctx: ActionContext) -> str:
 
     symbol = ctx.project_map.require_symbol(step.symbol or "", step.file)
     found = references(ctx.project_map, symbol)
-    if found.unsure:
+    if found.unsure or found.by_name:  # alone, a rename may rely on the tests; not inside a task
         raise Refused(f"`{symbol.qualified_name}` has uses Outrigger cannot attribute; rename it on its own first.")
     if touched := sorted(set(found.ours) & set(proposal.texts)):
         raise Refused(f"an earlier step already changed {', '.join(touched)}; ask for the rename on its own first.")

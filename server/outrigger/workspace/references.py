@@ -3,9 +3,15 @@
 A method `save` of `Repo` shares its name with `Queue.save`, with `dict.get`-like methods of
 libraries and with any `x.save()` whose `x` could be anything. Renaming every `save` token
 would break the others. For Python, jedi (the inference engine behind jedi-language-server)
-follows each occurrence to its definition; an occurrence it cannot follow is reported as
-unsure, and the rename is refused with those call sites listed. For other languages only what
-is certain counts: the definition and `this.name` / `self.name` inside its own class.
+follows each occurrence to its definition. For other languages only what is certain counts:
+the definition, `this.name` / `self.name` inside its own class, a receiver the function
+declares, and a JavaScript field that only ever holds arrays.
+
+What neither settles may still be read from the receiver's name: `history.push(track)`, in a
+workspace whose only `push` methods are `PlayQueue.push` and `History.push`, is History's.
+That is probable, not certain, so it is kept apart (`by_name`): a rename that relies on it
+needs the project's tests to pass. The rest is unsure, and the rename is refused with those
+call sites listed.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from outrigger.workspace.symbols import Symbol
 class References:
     ours: dict[str, list[Range]] = field(default_factory=dict)  # occurrences to rename, per file
     unsure: list[tuple[str, Range]] = field(default_factory=list)  # occurrences nobody can attribute
+    # Occurrences attributed by their receiver's name alone, with the class read from it.
+    by_name: list[tuple[str, Range, str]] = field(default_factory=list)
 
     def add(self, path: str, where: Range) -> None:
         self.ours.setdefault(path, []).append(where)
@@ -51,8 +59,10 @@ def references(project_map: ProjectMap, symbol: Symbol) -> References:
     if unique:
         return References(ours={path: list(ranges) for path, ranges in occurrences.items()})
     if language_for(symbol.path) == "python":
-        return _python(project_map, symbol, occurrences)
-    return _by_class_body(project_map, symbol, occurrences)
+        found = _python(project_map, symbol, occurrences)
+    else:
+        found = _by_class_body(project_map, symbol, occurrences)
+    return _by_receiver_name(project_map, symbol, found)
 
 
 def _python(project_map: ProjectMap, symbol: Symbol, occurrences: dict[str, list[Range]]) -> References:
@@ -112,9 +122,75 @@ def _by_class_body(project_map: ProjectMap, symbol: Symbol, occurrences: dict[st
             receiver_type = _receiver_type(project_map, path, where, before, lines)
             if receiver_type == symbol.container:
                 found.add(path, where)
-            elif receiver_type not in classes_with_it:
+            elif receiver_type in classes_with_it or _array_field(path, before, symbol.name, lines):
+                continue  # another class's, or an array's own method
+            else:
                 found.unsure.append((path, where))
     return found
+
+
+# The methods of JavaScript's Array (and of the arrays its own methods return).
+_ARRAY_METHODS = frozenset(
+    """at concat copyWithin entries every fill filter find findIndex findLast findLastIndex flat flatMap
+    forEach includes indexOf join keys lastIndexOf map pop push reduce reduceRight reverse shift slice some
+    sort splice toReversed toSorted toSpliced unshift values with""".split()
+)
+# A right-hand side that is an array: a literal, or an array method that returns a new one.
+_ARRAY_VALUE = re.compile(r"\[|this\.[\w$]+\.(?:slice|filter|map|concat|flat|flatMap|toSorted|toReversed)\(")
+
+
+_MODIFIERS = r"^\s*(?:(?:private|public|protected|readonly|static|declare)\s+)*#?"
+
+
+def _array_field(path: str, before: str, name: str, lines: list[str]) -> bool:
+    """`this.items.push(…)` where the file declares `items` an array (`items: T[]`,
+    `items: Array<T>`) or every `this.items = …` in it assigns one: the receiver is an
+    Array, so `push` is Array's, not a class's of the workspace."""
+    if name not in _ARRAY_METHODS or language_for(path) not in {"javascript", "typescript"}:
+        return False
+    field_name = re.search(r"\bthis\s*\.\s*([A-Za-z_$][\w$]*)\s*\.\s*$", before)
+    if field_name is None:
+        return False
+    text, field_ = "\n".join(lines), re.escape(field_name.group(1))
+    array_type = r"(?:readonly\s+)?(?:[\w$.<>]+\[\]|Array<)"
+    if re.search(rf"{_MODIFIERS}{field_}\s*[?!]?\s*:\s*{array_type}", text, re.M):
+        return True
+    assigned = re.findall(rf"(?:\bthis\.|{_MODIFIERS}){field_}\s*=(?!=)\s*(.*)", text, re.M)
+    return bool(assigned) and all(_ARRAY_VALUE.match(value) for value in assigned)
+
+
+def _by_receiver_name(project_map: ProjectMap, symbol: Symbol, found: References) -> References:
+    """Unsure `x.name` occurrences whose receiver is named after exactly one class that has
+    the method (`recipe` → Recipe, `old_history` → History): attributed to it, and kept in
+    `by_name` because the attribution is a reading, not a proof."""
+    classes = {s.container for s in project_map.find(symbol.name) if s.container}
+    unsure = []
+    for path, where in found.unsure:
+        line = project_map.workspace.read(path).split("\n")[where.start.line]
+        owner = _class_named_like(_receiver_name(line[: where.start.character]), classes)
+        if owner is None:
+            unsure.append((path, where))
+            continue
+        found.by_name.append((path, where, owner))
+        if owner == symbol.container:
+            found.add(path, where)
+    found.unsure = unsure
+    return found
+
+
+def _receiver_name(before: str) -> str | None:
+    m = re.search(r"([A-Za-z_$][\w$]*)\s*\??\.\s*$", before)
+    return m.group(1) if m else None
+
+
+def _class_named_like(receiver: str | None, classes: set[str]) -> str | None:
+    """The class `receiver` is named after: its whole name, or its end (`next_recipe`,
+    `currentHistory`), ignoring case and underscores; the longest when several fit."""
+    if receiver is None or receiver in {"self", "this", "cls"}:
+        return None
+    plain = receiver.replace("_", "").lower()
+    fits = [c for c in classes if plain.endswith(c.replace("_", "").lower())]
+    return max(fits, key=len) if fits else None
 
 
 def _receiver_type(project_map: ProjectMap, path: str, where: Range, before: str, lines: list[str]) -> str | None:
