@@ -175,6 +175,20 @@ async def test_a_call_nobody_can_attribute_refuses_the_rename_and_lists_it(store
     assert "later.py:2 `thing.save(1)`" in outcome.message and "editor's rename" in outcome.message
 
 
+async def test_a_call_jedi_follows_to_two_classes_refuses_the_rename(stores, fake_model):
+    # jedi reads `thing`'s type from the calls: both Repo and Queue. Renaming Repo.save there
+    # would break `later(Queue())`.
+    (stores / "later.py").write_text(
+        "from stores import Queue, Repo\n\n\ndef later(thing):\n    thing.save(1)\n\n\nlater(Repo())\nlater(Queue())\n"
+    )
+    agent = make_agent(stores, fake_model.base_url)
+
+    outcome = await agent.ask("rename Repo.save to store")
+
+    assert outcome.kind == "refused"
+    assert "later.py:5 `thing.save(1)`" in outcome.message
+
+
 async def test_an_array_fields_own_push_is_not_the_class_method(ts, fake_model):
     # `items: T[]`: `this.items.push(…)` is Array's push, certainly not Queue's or Stack's.
     agent = make_agent(ts, fake_model.base_url)

@@ -84,9 +84,9 @@ def _python(project_map: ProjectMap, symbol: Symbol, occurrences: dict[str, list
             continue
         for where in ranges:
             goes_to = _definitions(script(path), where)
-            if target in goes_to:
+            if goes_to == {target}:
                 found.add(path, where)
-            elif not goes_to:
+            elif not goes_to or target in goes_to:  # unknown, or this one among others (`collect(source)`)
                 found.unsure.append((path, where))
     return found
 
