@@ -97,6 +97,10 @@ async def test_polite_requests_and_statements_of_need_are_actions(project, reque
         ("from now on format_amount is called `show_amount`", "format_amount", "show_amount"),
         ("could you call drainQueue emptyQueue?", "drainQueue", "emptyQueue"),
         ("drainQueue -> flushQueue", "drainQueue", "flushQueue"),
+        ("could Journal's post method be called record?", "Journal.post", "record"),
+        ("shouldn't parse_amount be named read_amount instead?", "parse_amount", "read_amount"),
+        ("can we call the total method of Ledger balance instead?", "Ledger.total", "balance"),
+        ("name format_amount pretty_amount", "format_amount", "pretty_amount"),
     ],
 )
 async def test_renames_without_the_word_rename(project, request_text, old, new):
@@ -130,6 +134,8 @@ async def test_members_are_named_with_their_class(project, request_text, symbol)
         "where is format_amount used?",
         "is there a function that formats amounts?",
         "which function parses amounts?",
+        "why is parse_amount called that?",
+        "could you tell me why Ledger is named Ledger?",
     ],
 )
 async def test_questions_stay_questions(project, request_text):
@@ -275,3 +281,14 @@ async def test_signature_wording_needs_a_function_name(project, request_text):
         pass  # reached the model: not refused by the map
     except Refused as refusal:
         assert "is not defined" not in str(refusal), refusal
+
+
+@pytest.mark.parametrize("request_text", ["call parse_amount twice in format_amount", "call drainQueue from push"])
+async def test_call_followed_by_a_plain_word_is_not_a_rename(project, request_text):
+    # "call X twice": a plain word after "call X" is a new name only when it says so
+    # (`backticks`, snake_case, camelCase, "… instead").
+    try:
+        decided = await plan(project, request_text)
+    except AssertionError:
+        return  # left to the model
+    assert decided.intent is not Intent.RENAME

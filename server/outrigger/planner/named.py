@@ -34,6 +34,13 @@ _EXPECTED = re.compile(
     re.I,
 )
 _ARROW = re.compile(rf"`?({WORD}(?:\.{WORD})?)`?\s*(?:→|->|=>)\s*`?({WORD})`?")
+# "call `Bed.harvest` gather instead", "name total weight", "call total `weight`": the old name,
+# then the new one. After "call" a plain word must say it is a name ("call collect twice").
+_CALL_IT = re.compile(
+    rf"\b(?:(?i:name)\s+`?({WORD}(?:\.{WORD})?)`?\s+`?({WORD})`?(?![\w.(`])"
+    rf"|(?i:call)\s+`?({WORD}(?:\.{WORD})?)`?\s+(?:`({WORD})`|({WORD}(?=\s+instead\b)|{WORD}(?=[^\s.?!,]*[_\d])[\w$]*"
+    rf"|[a-z$][\w$]*[A-Z][\w$]*))(?![\w.(`]))"
+)
 _TOKEN = re.compile(rf"`[^`\s]+`|{WORD}(?:\.{WORD})*")
 # Words of requests themselves: a function may be called `update`, but "update the docs"
 # does not name it. Backticks always do.
@@ -114,9 +121,11 @@ def plan_from_names(text: str, project_map: ProjectMap, instruction: str) -> Pla
 
 def _rename(text: str, mentioned: list[str], project_map: ProjectMap) -> tuple[str, str] | None:
     """(old, new) when the request names exactly one existing symbol and one new identifier."""
-    if m := _ARROW.search(text):
-        old, new = m.group(1), m.group(2)
-        if project_map.find(old) and not project_map.find(new):
+    for m in (_ARROW.search(text), _CALL_IT.search(text)):
+        if m is None:
+            continue
+        old, new = [group for group in m.groups() if group][:2]
+        if project_map.find(old) and not project_map.find(new) and new.lower() not in _REQUEST_WORDS:
             return old, new
     # "add closeTicket(ticket, by) … call it": a name written as a call is new code, not a new name.
     fresh = [name for name in new_names(text, project_map) if not re.search(rf"\b{re.escape(name)}\(", text)]

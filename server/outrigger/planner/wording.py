@@ -20,7 +20,7 @@ EDIT_VERBS = frozenset(
 
 _GREETING = re.compile(r"^\s*(?:hey|hi|hello|ok|okay|so)\b[,!.]?\s*", re.I)
 _POLITE_OPENING = re.compile(
-    r"^\s*(?:please\s+)?(?:(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+)?(?:(?:go\s+ahead\s+and|just)\s+)?"
+    r"^\s*(?:please\s+)?(?:(?:could|can|would|will|shall)\s+(?:you|we)\s+(?:please\s+|kindly\s+)?(?:(?:go\s+ahead\s+and|just)\s+)?"
     r"|(?:i(?:'d|\s+would)\s+like\s+(?:you\s+)?to|i\s+(?:want|need)\s+(?:you\s+)?to|let'?s|go\s+ahead\s+and)\s+)",
     re.I,
 )
@@ -29,6 +29,13 @@ _POLITE_CLOSING = re.compile(
     r"\s*(?:,?\s*(?:for\s+me|please|thanks|thank\s+you|thx|if\s+you\s+can))*\s*[.!?]*\s*$", re.I
 )
 _PLEASE = re.compile(r"^\s*please[,]?\s+", re.I)
+# "could `Greenhouse.water` be called mist?", "shouldn't total be named weight instead?": a
+# rename asked as a question.
+_NAME_WISH = re.compile(
+    rf"^\s*(?:please\s+)?(?:could|can|should|shall|may|might|would)(?:n'?t)?\s+(.+?)\s+be\s+"
+    rf"(?:re)?(?:named|called)\s+(?:to\s+)?(`?{WORD}`?)(?:\s+instead)?(?:\s+(?:please|for\s+me))?\s*[?.!]*\s*$",
+    re.I,
+)
 # "I'd like a roundCents(amount) helper in money.ts": a wish for new code is an "add".
 _WISH = re.compile(
     r"^\s*(?:i(?:'d|\s+would)\s+like|i\s+(?:want|need)|we\s+(?:want|need)|it\s+would\s+be\s+nice\s+to\s+have)"
@@ -79,6 +86,8 @@ def _imperative(text: str, last: bool = True) -> str:
 
 
 def _imperative_sentence(text: str) -> str:
+    if m := _NAME_WISH.match(text):
+        return f"rename {m.group(1)} to {m.group(2)}"
     if m := _MIND.match(text):
         verb = _from_gerund(m.group(1))
         if verb is not None:
