@@ -54,7 +54,7 @@ async def rename(plan: Plan, ctx: ActionContext) -> Change:
     count = sum(len(ranges) for ranges in occurrences.values())
     files = len(edits)
     summary = (
-        f"Renamed `{old_name}` to `{new_name}` ({count} occurrence{'s' * (count != 1)} "
+        f"Renamed `{symbol.qualified_name}` to `{new_name}` ({count} occurrence{'s' * (count != 1)} "
         f"in {files} file{'s' * (files != 1)})."
     )
     if not found.by_name:
