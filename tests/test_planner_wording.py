@@ -234,6 +234,50 @@ async def test_a_catalogue_answer_naming_nothing_gets_the_likeliest_from_the_map
     assert "Closest by their names and descriptions:\n- ledger.py: def parse_amount(text):" in outcome.message
 
 
+async def test_a_catalogue_read_back_instead_of_an_answer_is_replaced_by_the_likeliest(project, fake_model):
+    # Qwen2.5-Coder-0.5B's way of not choosing: the list, read back, with files mixed up.
+    fake_model.script(
+        "queue.js: export function drainQueue(queue) {\nledger.py: def parse_amount(text):\n"
+        "queue.js: def format_amount(value):\nledger.py: class Journal:"
+    )
+    agent = agent_over(project, fake_model.base_url)
+
+    outcome = await agent.ask("how are amounts shown?")
+
+    assert outcome.kind == "answer"
+    assert outcome.message.startswith("Closest by their names and descriptions:\n")
+    assert "- ledger.py: def format_amount(value):" in outcome.message
+    assert "queue.js: def format_amount" not in outcome.message  # the read-back's wrong file is gone
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    ["is there something that parses amounts?", "have we got anything that drains a queue?", "how do totals work?"],
+)
+async def test_a_question_naming_nothing_searches_the_workspace(project, fake_model, request_text):
+    fake_model.script("parse_amount in ledger.py")
+    agent = agent_over(project, fake_model.base_url)
+
+    outcome = await agent.ask(request_text)
+
+    assert outcome.kind == "answer", outcome.message
+    assert "Functions and classes:" in fake_model.bodies()[0]["messages"][-1]["content"]
+
+
+async def test_a_question_about_something_unnamed_asks_which(project, fake_model):
+    agent = agent_over(project, fake_model.base_url)
+    outcome = await agent.ask("what does it return?")
+    assert outcome.kind == "refused" and "Name a symbol or a file" in outcome.message
+    assert fake_model.requests() == []
+
+
+def test_question_words_match_code_words_by_their_stems():
+    from outrigger.actions.question import _overlap
+
+    assert _overlap("how are prices shown?", "src/a.js: function formatPrice(cents) {") == 1
+    assert _overlap("which one parses durations?", "function parse_duration(text)") == 2
+
+
 async def test_what_a_class_defines_is_listed_from_the_map(project, fake_model):
     agent = agent_over(project, fake_model.base_url)
     outcome = await agent.ask("what methods does Ledger define?")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import snowballstemmer
+
 from outrigger.actions.context import ActionContext, Answer
 from outrigger.edits import split_lines
 from outrigger.errors import Refused
@@ -67,6 +69,10 @@ def _from_map(kind: Question, request: str, path: str | None, name: str | None, 
         return _listing(path, name, ctx)
     return None
 
+
+# "what does it return?", "explain this": the question is about something the user has in
+# front of them, which the request does not name.
+_POINTS_AT_SOMETHING = re.compile(r"\b(?:it|its|this|that|these|those|here|above|below)\b", re.I)
 
 _COUNTED = re.compile(r"\b(function|class|method|symbol)(?:e?s)?\b", re.I)
 
@@ -128,11 +134,13 @@ async def _explain(request: str, path: str | None, name: str | None, ctx: Action
         where, keep = symbol.path, symbol.range
     elif path:
         where, keep = path, Range.of(0, 0, 0, 0)  # no target: keep the top of the file
-    else:
+    elif _POINTS_AT_SOMETHING.search(request):
         raise Refused(
             "Name a symbol or a file, or put the cursor on one, so Outrigger knows what you are asking about "
             "(questions about the whole workspace work too: “where is X used?”, “is there a function that …?”)."
         )
+    else:  # names nothing and points at nothing: a question about the whole workspace
+        return await _search_catalogue(request, ctx)
     text = ctx.workspace.read(where)
     ctx.progress(f"reading {where}…")
     reply = await ctx.chat_fitted(
@@ -175,12 +183,22 @@ async def _search_catalogue(request: str, ctx: ActionContext) -> str:
     ctx.progress("searching the workspace's functions…")
     reply = await ctx.chat_fitted(fitted)
     answer = reply.text.strip() or "The model gave no answer."
+    likely = [entry for score, entry in scored[:3] if any(score)]
+    closest = "Closest by their names and descriptions:\n" + "\n".join(f"- {entry}" for entry in likely)
+    if _recites(answer, entries):
+        # The list read back (a small model's way of not choosing, with files mixed up
+        # as often as not): what the words say instead, or that nothing matched.
+        return closest if likely else "No function or class of the workspace matches the question's words."
     names = {_entry_name(entry) for entry in entries}
-    if not any(re.search(rf"\b{re.escape(name)}\b", answer) for name in names if name):
-        likely = [entry for score, entry in scored[:3] if any(score)]
-        if likely:
-            answer += "\n\nClosest by their names and descriptions:\n" + "\n".join(f"- {entry}" for entry in likely)
+    if likely and not any(re.search(rf"\b{re.escape(name)}\b", answer) for name in names if name):
+        answer += "\n\n" + closest
     return answer
+
+
+def _recites(answer: str, entries: list[str]) -> bool:
+    """Whether the answer reads back a good part of the list it was given instead of choosing."""
+    recited = sum(entry.split(": ", 1)[-1].split(" — ")[0] in answer for entry in entries)
+    return recited >= min(3, len(entries))
 
 
 def _entry_name(entry: str) -> str:
@@ -234,16 +252,19 @@ def _first_doc_line(lines: list[str], symbol: Symbol) -> str:
 
 def _overlap(request: str, words: str) -> int:
     """Words the question and an entry's words share, camelCase and snake_case split and
-    simple endings dropped ("parses" ~ "parse", "seconds" ~ "second")."""
+    words reduced to their stems ("parses" ~ "parse", "prices" ~ `formatPrice`)."""
     return len(_stems(request) & _stems(re.sub(r"([a-z])([A-Z])", r"\1 \2", words).replace("_", " ")))
 
 
 _STOP = frozenset("the and for that which what there any does function functions class code with from into".split())
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
 def _stems(text: str) -> set[str]:
-    words = re.findall(r"[a-z]{3,}", text.lower())
-    return {re.sub(r"(?:ing|ed|es|s)$", "", word) or word for word in words if word not in _STOP}
+    words = [word for word in re.findall(r"[a-z]{3,}", text.lower()) if word not in _STOP]
+    return set(_STEMMER.stemWords(words))
 
 
 def _messages(request: str, path: str, excerpt: str) -> list[dict[str, str]]:

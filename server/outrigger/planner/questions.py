@@ -28,8 +28,9 @@ _KINDS = [
     (
         Question.CATALOGUE,
         re.compile(
-            r"\b(?:is\s+there|are\s+there|do\s+we\s+have|does\s+\S+\s+have|any)\s+(?:a|an|some|any)?\s*"
-            r"(?:function|method|class|helper|code|util\w*)\b"
+            r"\b(?:is\s+there|are\s+there|do\s+we\s+have|does\s+\S+\s+have|have\s+we\s+got|any)\s+"
+            r"(?:(?:a|an|some|any)\s+)?(?:function|method|class|helper|code|util\w*|anything|something|a\s+way|"
+            r"somewhere|place|routine)\b"
             r"|\b(?:which|what)\s+(?:function|method|class|helper|file|module|code)\b",
             re.I,
         ),
