@@ -359,3 +359,29 @@ def test_a_receiver_is_read_as_the_class_it_is_named_after():
     assert _class_named_like("recipes", classes) is None  # a collection of them
     assert _class_named_like("basket", classes) is None
     assert _class_named_like("self", classes) is None
+
+
+async def test_a_receiver_built_in_place_is_its_class(tmp_path, fake_model):
+    (tmp_path / "oven.js").write_text(
+        "class Oven {\n  bake(x) {\n    return x + 1;\n  }\n}\n\nclass Toaster {\n  bake(x) {\n    return x;\n  }\n}\n\n"
+        "const a = new Oven().bake(1);\nconst b = new Toaster().bake(new Oven().bake(2));\n"
+        "module.exports = { Oven, Toaster, a, b };\n"
+    )
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("rename Oven.bake to roast")
+
+    assert outcome.kind == "edit", outcome.message
+    [edit] = outcome.edits
+    assert "const a = new Oven().roast(1);\nconst b = new Toaster().bake(new Oven().roast(2));" in edit.new_text
+    assert not outcome.notes or "receiver's name" not in " ".join(outcome.notes)  # certain, not read by name
+
+
+def test_the_class_of_an_object_built_in_place():
+    from outrigger.workspace.references import _constructed_here
+
+    assert _constructed_here("assert.equal(new Toaster().") == "Toaster"
+    assert _constructed_here('x = new Loaf("y", f(300)).') == "Loaf"
+    assert _constructed_here("new Box<string>(a, (b)).") == "Box"
+    assert _constructed_here("make(new Toaster()).") is None  # the result of make(), not the Toaster
+    assert _constructed_here("toaster.") is None

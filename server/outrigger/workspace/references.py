@@ -194,7 +194,10 @@ def _class_named_like(receiver: str | None, classes: set[str]) -> str | None:
 
 
 def _receiver_type(project_map: ProjectMap, path: str, where: Range, before: str, lines: list[str]) -> str | None:
-    """The class the enclosing function declares the receiver of `x.name` to be, or None."""
+    """The class the receiver of `x.name` is: one constructed right there (`new Toaster().bake`),
+    or one the enclosing function declares or creates `x` as; else None."""
+    if constructed := _constructed_here(before):
+        return constructed
     m = re.search(r"([A-Za-z_$][\w$]*)\s*\??\.\s*$", before)
     if m is None:
         return None
@@ -206,3 +209,17 @@ def _receiver_type(project_map: ProjectMap, path: str, where: Range, before: str
         rf"\b{receiver}\s*=\s*new\s+([A-Z][\w$]*)\b", scope
     )
     return declared.group(1) if declared else None
+
+
+def _constructed_here(before: str) -> str | None:
+    """`Toaster` for `… new Toaster(…).`: the object the call is made on is built in place."""
+    if not re.search(r"\)\s*\??\.\s*$", before):
+        return None
+    depth, index = 0, before.rindex(")")
+    while index >= 0:  # back to the "(" that opens the arguments
+        depth += {")": 1, "(": -1}.get(before[index], 0)
+        if depth == 0:
+            break
+        index -= 1
+    m = re.search(r"\bnew\s+([A-Z][\w$]*)\s*(?:<[^<>]*>)?\s*$", before[: max(index, 0)])
+    return m.group(1) if index >= 0 and m else None
