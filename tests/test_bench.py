@@ -129,6 +129,7 @@ def test_suite_covers_every_action_type_and_names_real_files():
         "go_orchard",
         "rb_kennel",
         "py_recipes",
+        "py_garden",
         "js_playlist",
         "ts_parcels",
         "py_library",
@@ -176,7 +177,7 @@ def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_iss
         "ambiguous",
         "method-rename",
     }
-    assert {t.workspace for t in generalization.tasks} == {"py_recipes", "js_playlist", "ts_parcels"}
+    assert {t.workspace for t in generalization.tasks} == {"py_recipes", "js_playlist", "ts_parcels", "py_garden"}
     assert SUITE.select(["gen-py"], suites=["core"]).tasks == ()
 
 

@@ -105,3 +105,42 @@ def test_an_import_sharing_its_line_with_other_code_refuses_the_move():
 
     with pytest.raises(Refused, match="report.py"):
         move(files, "tomorrow", "utils.py", "dates.py")
+
+
+def test_an_es_module_move_writes_imports_as_the_project_does_with_their_extension(tmp_path):
+    # Node's ES modules need the ".js" (a specifier without it fails with ERR_MODULE_NOT_FOUND).
+    files = {
+        "package.json": '{"type": "module"}\n',
+        "src/recipes.js": 'import { Loaf } from "./oven.js";\n\nexport function formatPrice(cents) {\n'
+        "  return `$${cents / 100}`;\n}\n\nexport function priceOf(loaf) {\n  return formatPrice(loaf.grams);\n}\n",
+        "src/oven.js": "export class Loaf {\n  constructor(grams) {\n    this.grams = grams;\n  }\n}\n",
+        "test/check.js": 'import { formatPrice, priceOf } from "../src/recipes.js";\nimport { Loaf } from "../src/oven.js";\n'
+        'if (formatPrice(250) !== "$2.5" || priceOf(new Loaf(100)) !== "$1") process.exit(3);\n',
+    }
+
+    moved = move(files, "formatPrice", "src/recipes.js", "src/money.js")
+
+    assert 'import { formatPrice } from "./money.js";' in moved.texts["src/recipes.js"]
+    assert 'import { formatPrice } from "../src/money.js";' in moved.texts["test/check.js"]
+    result = subprocess.run(
+        ["node", "test/check.js"], cwd=_written(tmp_path, {**files, **moved.texts}), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_typescript_import_written_with_js_for_a_ts_file_is_re_aimed():
+    files = {
+        "src/rates.ts": "export function cost(kg: number): number {\n  return kg * 2;\n}\n",
+        "src/label.ts": 'import { cost } from "./rates.js";\n\nexport const tag = (kg: number) => `${cost(kg)}`;\n',
+    }
+
+    moved = move(files, "cost", "src/rates.ts", "src/pricing.ts")
+
+    assert 'import { cost } from "./pricing.js";' in moved.texts["src/label.ts"]
+
+
+def _written(root, files: dict[str, str]):
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root

@@ -180,6 +180,28 @@ async def test_javascript_gets_the_require_for_a_helper_another_file_exports(tmp
     assert subprocess.run(["node", "-e", script]).returncode == 0
 
 
+async def test_an_es_module_gets_an_import_written_like_its_others(tmp_path, fake_model):
+    (tmp_path / "package.json").write_text('{"type": "module"}\n')
+    (tmp_path / "format.js").write_text("export function pad(n) {\n  return String(n).padStart(2, '0');\n}\n")
+    (tmp_path / "units.js").write_text("export const SEP = ':';\n")
+    (tmp_path / "clock.js").write_text(
+        'import { SEP } from "./units.js";\n\nexport function clock(h, m) {\n  return h + SEP + m;\n}\n'
+    )
+    fake_model.script("export function clock(h, m) {\n  return pad(h) + SEP + pad(m);\n}\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("fix clock in clock.js so hours and minutes have two digits")
+
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.edits[0].new_text.startswith(
+        'import { SEP } from "./units.js";\nimport { pad } from "./format.js";\n'
+    )
+    apply(agent, outcome)
+    check = 'import { clock } from "./clock.js";\nif (clock(7, 5) !== "07:05") process.exit(1);\n'
+    (tmp_path / "check.js").write_text(check)
+    assert subprocess.run(["node", "check.js"], cwd=tmp_path).returncode == 0
+
+
 @pytest.mark.parametrize(
     "declaration",
     [

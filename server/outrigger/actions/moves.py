@@ -21,6 +21,13 @@ from outrigger.blocks import with_newline
 from outrigger.edits import split_lines
 from outrigger.errors import Refused
 from outrigger.workspace.languages import language_for
+from outrigger.workspace.specifiers import (
+    extension_of,
+    relative_specifier,
+    resolves_to,
+    uses_module_syntax,
+    written_extension,
+)
 from outrigger.workspace.symbols import Symbol, extract_symbols
 
 
@@ -249,22 +256,10 @@ def _aliases(aliases: list[ast.alias]) -> str:
 _EXPORTS = re.compile(r"module\.exports\s*=\s*\{([^}]*)\}\s*;?")
 
 
-def _specifier(from_path: str, to_path: str) -> str:
-    relative = posixpath.relpath(posixpath.splitext(to_path)[0], posixpath.dirname(from_path) or ".")
-    return relative if relative.startswith(".") else f"./{relative}"
-
-
-def _resolves_to(specifier: str, from_path: str, path: str) -> bool:
-    if not specifier.startswith("."):
-        return False
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), specifier))
-    return joined in (posixpath.splitext(path)[0], path) or joined + "/index" == posixpath.splitext(path)[0]
-
-
 def _script(symbol: Symbol, source: str, text: str, target: str, read, files: list[str]) -> Move:
     name = symbol.name
     rest, block = _cut(text, symbol)
-    esm = bool(re.search(r"^\s*(?:import|export)\b", text, re.M))
+    esm = uses_module_syntax(text)
     move = Move()
     rest = _without_export(rest, name)
     dependencies = _script_dependencies(block, text, source, target, name, rest)
@@ -279,7 +274,7 @@ def _script(symbol: Symbol, source: str, text: str, target: str, read, files: li
     if target_exports:
         new_target = _with_export(new_target, name)
     if re.search(rf"(?<![\w$.]){re.escape(name)}\b", rest):
-        statement = _import_statement(name, _specifier(source, target), esm)
+        statement = _import_statement(name, relative_specifier(source, target, written_extension(text)), esm)
         rest = _insert_import(rest.rstrip("\n"), statement) + "\n"
         move.notes.append(f"{source} now imports `{name}` from {target}")
     move.texts[source] = rest
@@ -344,15 +339,15 @@ def _script_dependencies(block: str, text: str, source: str, target: str, name: 
             continue
         if specifier.startswith("."):
             absolute = posixpath.normpath(posixpath.join(posixpath.dirname(source), specifier))
-            specifier = _specifier(target, absolute)
+            specifier = relative_specifier(target, absolute, extension_of(specifier))
         line = m.group(0).strip()
         header.append(line.replace(m.group(3) or m.group(6), specifier))
     own = {s.name for s in extract_symbols(source, rest) if s.container is None}
     needs_old = sorted((used & own) - {name})
     if needs_old:
-        esm = bool(re.search(r"^\s*(?:import|export)\b", text, re.M))
+        esm = uses_module_syntax(text)
         listed = ", ".join(needs_old)
-        specifier = _specifier(target, source)
+        specifier = relative_specifier(target, source, written_extension(text))
         header.append(
             f'import {{ {listed} }} from "{specifier}";' if esm else f'const {{ {listed} }} = require("{specifier}");'
         )
@@ -368,7 +363,7 @@ def _repoint_script(text: str, name: str, path: str, source: str, target: str) -
 
     def repoint(m: re.Match[str]) -> str:
         specifier = m.group("s1") or m.group("s2")
-        if not _resolves_to(specifier, path, source):
+        if not resolves_to(specifier, path, source):
             return m.group(0)
         names = [n.strip() for n in (m.group("cjs") or m.group("esm") or "").split(",") if n.strip()]
         if not any(n.split(":")[0].split(" as ")[0].strip() == name for n in names):
@@ -376,7 +371,7 @@ def _repoint_script(text: str, name: str, path: str, source: str, target: str) -
         moved = [n for n in names if n.split(":")[0].split(" as ")[0].strip() == name]
         kept = [n for n in names if n not in moved]
         esm = m.group("esm") is not None
-        new_specifier = _specifier(path, target)
+        new_specifier = relative_specifier(path, target, extension_of(specifier))
         lines = []
         if kept:
             lines.append(
@@ -393,6 +388,6 @@ def _repoint_script(text: str, name: str, path: str, source: str, target: str) -
 
     changed = pattern.sub(repoint, text)
     leftover = re.search(r"require\((['\"])([^'\"]+)\1\)\s*\.\s*" + re.escape(name) + r"\b", changed)
-    if leftover and _resolves_to(leftover.group(2), path, source):
+    if leftover and resolves_to(leftover.group(2), path, source):
         raise Refused(f'`{path}` uses `require("{leftover.group(2)}").{name}`; Outrigger cannot re-aim that form.')
     return changed

@@ -41,7 +41,7 @@ async def answer(plan: Plan, ctx: ActionContext) -> Answer:
     elif (exact := _from_map(kind, plan.instruction, path, plan.symbol, ctx)) is not None:
         text = exact
     else:
-        text = await _explain(plan.instruction, path, plan.symbol, ctx)
+        text = await _explain(plan.instruction, path, plan.symbol, ctx, searchable=kind is Question.EXPLAIN)
     return Answer(_capped(text))
 
 
@@ -73,6 +73,8 @@ def _from_map(kind: Question, request: str, path: str | None, name: str | None, 
 # "what does it return?", "explain this": the question is about something the user has in
 # front of them, which the request does not name.
 _POINTS_AT_SOMETHING = re.compile(r"\b(?:it|its|this|that|these|those|here|above|below)\b", re.I)
+# "/etc/passwd", "notes.txt": a file the workspace does not have, not a search.
+_PATH_LIKE = re.compile(r"[\w~.-]*/[\w.-]+|\b\w+\.[A-Za-z]{1,4}\b")
 
 _COUNTED = re.compile(r"\b(function|class|method|symbol)(?:e?s)?\b", re.I)
 
@@ -128,13 +130,16 @@ def _listing(path: str | None, name: str | None, ctx: ActionContext) -> str:
     return f"{where} defines:\n" + "\n".join(lines) + more
 
 
-async def _explain(request: str, path: str | None, name: str | None, ctx: ActionContext) -> str:
+async def _explain(request: str, path: str | None, name: str | None, ctx: ActionContext, searchable: bool) -> str:
+    """One call over the symbol or file. A question that names neither, points at nothing
+    ("it", "this") and names no path is about the whole workspace (`searchable`: not a
+    question only a target answers, "how many lines …"): the catalogue search takes it."""
     if name:
         symbol = ctx.project_map.require_symbol(name, path)
         where, keep = symbol.path, symbol.range
     elif path:
         where, keep = path, Range.of(0, 0, 0, 0)  # no target: keep the top of the file
-    elif _POINTS_AT_SOMETHING.search(request):
+    elif not searchable or _POINTS_AT_SOMETHING.search(request) or _PATH_LIKE.search(request):
         raise Refused(
             "Name a symbol or a file, or put the cursor on one, so Outrigger knows what you are asking about "
             "(questions about the whole workspace work too: “where is X used?”, “is there a function that …?”)."

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import tree_sitter
 
@@ -548,14 +549,21 @@ def _named_facts(step: Step, ctx: ActionContext) -> list[str]:
             start = (symbol.code_range or symbol.range).start.line
             signature = lines[start].strip() if start < len(lines) else symbol.name
             doc = _doc_line(lines, symbol)
-            hint = import_hint(step.file, symbol)
+            style = ctx.workspace.read(symbol.path)  # how the project imports (ES modules, extensions)
+            hint = import_hint(step.file, symbol, style)
             facts.append(
                 f"{symbol.path} defines `{signature}`{f' — {doc}' if doc else ''}{f'; {hint}' if hint else ''}"
             )
             seen.add(symbol.qualified_name)
             if symbol.kind in ("function", "method"):  # what its arguments look like
-                types += type_facts(symbol, ctx.project_map, lambda s: import_hint(step.file, s), seen)
+                types += type_facts(symbol, ctx.project_map, partial(_hint_in, step.file, style), seen)
     return facts + types[:MAX_TYPES]
+
+
+def _hint_in(path: str, style: str, symbol: Symbol) -> str:
+    from outrigger.guards.names import import_hint
+
+    return import_hint(path, symbol, style)
 
 
 _TEST_NAME = re.compile(r"(?:^|[/_.-])(?:tests?|spec)(?:[/_.-]|$)", re.I)

@@ -13,7 +13,6 @@ globals cannot be told apart from mistakes without the project's own tooling.
 from __future__ import annotations
 
 import ast
-import posixpath
 import re
 import sys
 import typing
@@ -26,6 +25,7 @@ from outrigger.edits import split_lines
 from outrigger.errors import Refused
 from outrigger.guards.switches import Guards
 from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.specifiers import relative_specifier, uses_module_syntax, written_extension
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for, parse
 
@@ -262,9 +262,9 @@ def _script(path: str, old_text: str, new_text: str, project_map: ProjectMap) ->
     if not needed:
         return Resolved(new_text)
     text, notes = new_text, []
-    esm = bool(re.search(r"^\s*(?:import|export)\b", new_text, re.M)) or language_for(path) != "javascript"
+    esm = uses_module_syntax(new_text) or language_for(path) != "javascript"
     for source, names in sorted(needed.items()):
-        specifier = _specifier(path, source)
+        specifier = relative_specifier(path, source, written_extension(new_text))
         listed = ", ".join(names)
         statement = (
             f'import {{ {listed} }} from "{specifier}";' if esm else f'const {{ {listed} }} = require("{specifier}");'
@@ -295,11 +295,6 @@ def _exporting_file(name: str, path: str, project_map: ProjectMap) -> str | None
     return owner if exported or listed else None
 
 
-def _specifier(path: str, source: str) -> str:
-    relative = posixpath.relpath(posixpath.splitext(source)[0], posixpath.dirname(path) or ".")
-    return relative if relative.startswith(".") else f"./{relative}"
-
-
 def _add_script_line(text: str, statement: str) -> str:
     """After the leading `import`/`require` lines (and a "use strict"), else at the top."""
     lines = split_lines(text)
@@ -320,9 +315,10 @@ def _ending(line: str) -> str:
     return line[len(line.rstrip("\r\n")) :]
 
 
-def import_hint(from_path: str, symbol: Symbol) -> str:
+def import_hint(from_path: str, symbol: Symbol, style: str = "") -> str:
     """How code in `from_path` imports `symbol` ("from pricing import average_price"), or ""
-    when the languages differ or the file cannot be imported by name."""
+    when the languages differ or the file cannot be imported by name. `style`: code of the
+    project whose imports show its conventions (ES modules, written extensions)."""
     language, source = language_for(from_path), language_for(symbol.path)
     if language == "python" and source == "python":
         module = PurePosixPath(symbol.path).with_suffix("")
@@ -331,8 +327,8 @@ def import_hint(from_path: str, symbol: Symbol) -> str:
             return f"import it with `from {'.'.join(parts)} import {symbol.name}`"
         return ""
     if language in ("javascript", "typescript", "tsx") and source in ("javascript", "typescript", "tsx"):
-        specifier = _specifier(from_path, symbol.path)
-        if language == "javascript":
+        specifier = relative_specifier(from_path, symbol.path, written_extension(style))
+        if language == "javascript" and not uses_module_syntax(style):
             return f'import it with `const {{ {symbol.name} }} = require("{specifier}")`'
         return f'import it with `import {{ {symbol.name} }} from "{specifier}"`'
     return ""
