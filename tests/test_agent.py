@@ -406,3 +406,20 @@ async def test_new_code_that_defines_nothing_is_asked_for_once_more(tmp_path, fa
     assert outcome.kind == "edit", outcome.message
     retry = fake_model.bodies()[1]["messages"][-1]["content"]
     assert "no new code" in retry and "the definition of `logout`" in retry
+
+
+async def test_new_code_in_a_module_that_exports_all_it_defines_is_exported_too(tmp_path, fake_model):
+    # Appended unexported to an ES module whose every function is exported, a new function
+    # cannot be imported by the code the user is about to write.
+    (tmp_path / "package.json").write_text('{"type": "module"}\n')
+    (tmp_path / "temps.js").write_text("export function toF(c) {\n  return c * 9 / 5 + 32;\n}\n")
+    (tmp_path / "mixed.js").write_text("export function a() {\n  return 1;\n}\n\nfunction helper() {\n  return 2;\n}\n")
+    fake_model.script("function toC(f) {\n  return (f - 32) * 5 / 9;\n}\n", "function b() {\n  return helper();\n}\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    everything = await agent.ask("add a function toC(f) to temps.js")
+    mixed = await agent.ask("add a function b() to mixed.js")
+
+    assert everything.kind == "edit" and mixed.kind == "edit", everything.message + mixed.message
+    assert everything.edits[0].new_text.endswith("\nexport function toC(f) {\n  return (f - 32) * 5 / 9;\n}\n")
+    assert mixed.edits[0].new_text.endswith("\nfunction b() {\n  return helper();\n}\n")  # no convention to follow

@@ -73,6 +73,13 @@ def test_a_file_the_user_never_named_is_dropped():
     assert plan.file is None and plan.decided_by == "model"
 
 
+def test_a_path_the_model_shortened_is_the_one_the_user_wrote():
+    reply = ModelPlan(intent="add", file="playlist.js")
+    request = "add a function shortest(tracks) to src/playlist.js that returns the shortest track"
+    plan = merge_model_plan(request, reply, cursor_symbol=None, cursor_file=None)
+    assert plan.file == "src/playlist.js"
+
+
 @pytest.mark.parametrize(
     ("request_text", "model_says", "intent"),
     [

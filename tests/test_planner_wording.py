@@ -11,7 +11,7 @@ import pytest
 from outrigger.errors import Refused
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
-from outrigger.plan import Intent
+from outrigger.plan import Intent, Question
 from outrigger.planner import make_plan
 from outrigger.planner.wording import normalize
 from outrigger.workspace.files import Workspace
@@ -336,3 +336,15 @@ async def test_call_followed_by_a_plain_word_is_not_a_rename(project, request_te
     except AssertionError:
         return  # left to the model
     assert decided.intent is not Intent.RENAME
+
+
+async def test_the_x_module_names_its_file(tmp_path, fake_model):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "shop.js").write_text("export function priceTag(loaf) {\n  return loaf.kind;\n}\n")
+    (tmp_path / "src" / "oven.js").write_text("export class Oven {}\n")
+    project = ProjectMap(Workspace(tmp_path))
+    project.build()
+
+    decided = await plan(project, "what does the shop module do?")
+
+    assert (decided.intent, decided.file, decided.question) == (Intent.QUESTION, "src/shop.js", Question.EXPLAIN)

@@ -8,6 +8,7 @@ guard). Imports are named in the summary.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from outrigger.actions.context import ActionContext, Change
@@ -23,6 +24,7 @@ from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range
 from outrigger.workspace.languages import language_for, title
+from outrigger.workspace.specifiers import uses_module_syntax
 
 SYSTEM_PROMPT = """You are a careful {language} programmer. Write only the new code the user asks for.
 Do not repeat existing code. No explanations, no markdown."""
@@ -126,8 +128,26 @@ def _checked_addition(
     for name in to_export:
         if name in added:  # the model listed it in a copy of the exports: export it in the file's own
             new_text = exported(new_text, name)
+    if _exports_all_it_defines(path, old_text):  # the file's convention: so the new code is usable
+        for symbol in defined:
+            if symbol.container is None and symbol.kind in _EXPORTED_KINDS:
+                new_text = exported(new_text, symbol.name)
     refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's code")
     return Appended(new_text, added, additions.imports)
+
+
+_EXPORTED_KINDS = frozenset({"function", "class"})
+
+
+def _exports_all_it_defines(path: str, text: str) -> bool:
+    """An ES module that exports every function and class it defines: `export` goes on the
+    new code itself, so no existing line changes (a CommonJS `module.exports` list would)."""
+    if language_for(path) not in ("javascript", "typescript", "tsx"):
+        return False
+    if not uses_module_syntax(text) or re.search(r"\bmodule\.exports\b", text):
+        return False
+    names = [s.name for s in definitions_in_reply(path, text) if s.container is None and s.kind in _EXPORTED_KINDS]
+    return bool(names) and all(exported(text, name) == text for name in names)
 
 
 def _separator(path: str, old_text: str) -> str:

@@ -5,6 +5,7 @@ validated JSON plan, corrected by the rules and the map."""
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 
 from outrigger.errors import Refused
 from outrigger.guards.stats import RepairStats
@@ -126,5 +127,25 @@ def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
         return plan
     named = mentioned_symbols(text, project_map) or ([written] if (written := named_symbol(text)) else [])
     symbol = named[0] if named else plan.symbol  # else the cursor's
-    kind = question_kind(text, names_a_symbol=bool(named), names_a_file=plan.file is not None)
-    return plan.model_copy(update={"symbol": symbol, "question": kind})
+    file = plan.file or _module_named(text, project_map)
+    kind = question_kind(text, names_a_symbol=bool(named), names_a_file=file is not None)
+    return plan.model_copy(update={"symbol": symbol, "file": file, "question": kind})
+
+
+_MODULE_WORDS = re.compile(r"\b(?:the\s+)?`?([\w-]+)`?\s+(?:module|file|script|package|source)\b", re.I)
+
+
+def _module_named(text: str, project_map: ProjectMap) -> str | None:
+    """The one file "the shop module" / "the `report` file" means: its name without the
+    extension (or its folder's, for a package's `__init__` / `index`)."""
+    for m in _MODULE_WORDS.finditer(text):
+        word = m.group(1).lower()
+        matches = [
+            path
+            for path in project_map.files()
+            if PurePosixPath(path).stem.lower() == word
+            or (PurePosixPath(path).stem in ("__init__", "index") and PurePosixPath(path).parent.name.lower() == word)
+        ]
+        if len(matches) == 1:
+            return matches[0]
+    return None

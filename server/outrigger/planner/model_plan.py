@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from outrigger.plan import Intent, Plan
-from outrigger.planner.rules import asked_name, edit_intent, looks_like_question, mentions
+from outrigger.planner.rules import asked_name, edit_intent, looks_like_question, mentions, named_file
 from outrigger.workspace.index import ProjectMap
 
 # What the model may choose, and how the prompt explains each choice. Undo and "do the same"
@@ -100,6 +100,9 @@ def merge_model_plan(
     # A file the user never mentioned is the model's guess (it says "auth.js" for
     # src/auth.js); drop it and let the map locate the symbol.
     file = reply.file if reply.file and mentions(request, reply.file) else None
+    written = named_file(request)
+    if file and written and written.endswith("/" + file.lstrip("./")):
+        file = written  # the model shortened the path the user wrote ("playlist.js" for src/playlist.js)
     symbol = reply.symbol or cursor_symbol
     if intent is Intent.ADD:  # the name new code must define: only one the user wrote
         symbol = asked_name(request)
