@@ -101,6 +101,7 @@ async def test_polite_requests_and_statements_of_need_are_actions(project, reque
         ("shouldn't parse_amount be named read_amount instead?", "parse_amount", "read_amount"),
         ("can we call the total method of Ledger balance instead?", "Ledger.total", "balance"),
         ("name format_amount pretty_amount", "format_amount", "pretty_amount"),
+        ("Ledger.post → put", "Ledger.post", "put"),  # an arrow names any word, even one of a request's
     ],
 )
 async def test_renames_without_the_word_rename(project, request_text, old, new):
@@ -252,7 +253,12 @@ async def test_a_catalogue_read_back_instead_of_an_answer_is_replaced_by_the_lik
 
 @pytest.mark.parametrize(
     "request_text",
-    ["is there something that parses amounts?", "have we got anything that drains a queue?", "how do totals work?"],
+    [
+        "is there something that parses amounts?",
+        "have we got anything that drains a queue?",
+        "how do totals work?",
+        "what in this project formats money?",
+    ],
 )
 async def test_a_question_naming_nothing_searches_the_workspace(project, fake_model, request_text):
     fake_model.script("parse_amount in ledger.py")
@@ -348,3 +354,20 @@ async def test_the_x_module_names_its_file(tmp_path, fake_model):
     decided = await plan(project, "what does the shop module do?")
 
     assert (decided.intent, decided.file, decided.question) == (Intent.QUESTION, "src/shop.js", Question.EXPLAIN)
+
+
+async def test_the_workspace_search_leaves_tests_out_unless_asked_about(tmp_path, fake_model):
+    (tmp_path / "money.py").write_text("def pounds(pence):\n    return pence / 100\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_money.py").write_text("def test_money():\n    assert True\n")
+    fake_model.script("pounds", "test_money")
+    project = ProjectMap(Workspace(tmp_path))
+    project.build()
+    agent = agent_over(project, fake_model.base_url)
+
+    await agent.ask("what formats money?")
+    await agent.ask("which test checks money?")
+
+    code, tests = (body["messages"][-1]["content"] for body in fake_model.bodies())
+    assert "def pounds" in code and "test_money" not in code
+    assert "def test_money" in tests

@@ -72,9 +72,15 @@ def _from_map(kind: Question, request: str, path: str | None, name: str | None, 
 
 # "what does it return?", "explain this": the question is about something the user has in
 # front of them, which the request does not name.
-_POINTS_AT_SOMETHING = re.compile(r"\b(?:it|its|this|that|these|those|here|above|below)\b", re.I)
+_POINTS_AT_SOMETHING = re.compile(
+    r"\b(?:it|its|here|above|below)\b|\b(?:this|that|these|those)\b"
+    r"(?!\s+(?:project|workspace|repo|repository|codebase|code\s*base|app|application|package|library|folder)\b)",
+    re.I,
+)
 # "/etc/passwd", "notes.txt": a file the workspace does not have, not a search.
 _PATH_LIKE = re.compile(r"[\w~.-]*/[\w.-]+|\b\w+\.[A-Za-z]{1,4}\b")
+
+_TEST_FILE = re.compile(r"(?:^|/)(?:tests?|specs?|__tests__)/|(?:^|/)test_[^/]*$|[._-](?:test|spec)\.\w+$")
 
 _COUNTED = re.compile(r"\b(function|class|method|symbol)(?:e?s)?\b", re.I)
 
@@ -158,10 +164,13 @@ async def _search_catalogue(request: str, ctx: ActionContext) -> str:
     """One call over the map's catalogue: the entries that share the most words with the
     question, at most a dozen (a small model picks better from fewer), as many as fit. When
     the model's answer names none of them, the likeliest by their words are added."""
+    about_tests = bool(re.search(r"\b(?:tests?|specs?|testing)\b", request, re.I))
     scored = sorted(
         (((_overlap(request, entry), _overlap(request, context)), entry) for entry, context in _catalogue(ctx)),
         key=lambda pair: (-pair[0][0], -pair[0][1]),
     )
+    if not about_tests:  # "what formats money?" asks about the code, not the tests of it
+        scored = [pair for pair in scored if not _TEST_FILE.search(pair[1].split(": ", 1)[0])] or scored
     if not scored:
         return "The workspace defines no functions or classes."
     # The best by their words first, then the rest: a question rarely uses the code's own words

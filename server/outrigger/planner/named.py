@@ -121,11 +121,13 @@ def plan_from_names(text: str, project_map: ProjectMap, instruction: str) -> Pla
 
 def _rename(text: str, mentioned: list[str], project_map: ProjectMap) -> tuple[str, str] | None:
     """(old, new) when the request names exactly one existing symbol and one new identifier."""
-    for m in (_ARROW.search(text), _CALL_IT.search(text)):
+    for m, plain_word_allowed in ((_ARROW.search(text), True), (_CALL_IT.search(text), False)):
         if m is None:
             continue
         old, new = [group for group in m.groups() if group][:2]
-        if project_map.find(old) and not project_map.find(new) and new.lower() not in _REQUEST_WORDS:
+        if not plain_word_allowed and new.lower() in _REQUEST_WORDS:
+            continue  # "name total as …": a word of the request, not a new name
+        if project_map.find(old) and not project_map.find(new):
             return old, new
     # "add closeTicket(ticket, by) … call it": a name written as a call is new code, not a new name.
     fresh = [name for name in new_names(text, project_map) if not re.search(rf"\b{re.escape(name)}\(", text)]
