@@ -59,6 +59,7 @@ class StepAction(StrEnum):
     ADD = "add"  # add new code to an existing file (a model call)
     CREATE = "create"  # write a new file (a model call)
     DELETE = "delete"  # delete a file nothing else needs
+    REMOVE = "remove"  # remove one function or class nothing else uses from its file
     RENAME = "rename"  # rename a symbol everywhere, from its occurrences
     MOVE = "move"  # move a symbol to another file and point its imports there
     EDIT_CALLERS = "edit_callers"  # edit every function that calls `symbol` (one step each, once expanded)

@@ -34,6 +34,7 @@ from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.definitions import defined_block
 from outrigger.actions.edit_symbol import edit_one
 from outrigger.actions.moves import move_definition
+from outrigger.actions.removal import without_definition
 from outrigger.actions.type_facts import MAX_TYPES, type_facts
 from outrigger.edits import FileEdit, created_file, deleted_file, file_edit, split_lines
 from outrigger.errors import Refused
@@ -68,6 +69,7 @@ class Proposal:
     texts: dict[str, str | None] = field(default_factory=dict)
     before: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
     steps_of: dict[str, list[int]] = field(default_factory=dict)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (file, name) of definitions removed
 
     def read(self, path: str) -> str | None:
         if path in self.texts:
@@ -206,7 +208,7 @@ def _statement_at(lines: list[str], line: int) -> str:
 
 
 def _checked_change(proposal: Proposal, done: list[str], ctx: ActionContext, notes: list[str]) -> Change:
-    checked = check_proposal(ctx.project_map, ctx.guards, proposal.texts, proposal.before)
+    checked = check_proposal(ctx.project_map, ctx.guards, proposal.texts, proposal.before, proposal.removed)
     edits = proposal.edits()
     if not edits:
         raise Refused("The task's steps changed nothing; nothing was changed.")
@@ -327,6 +329,11 @@ async def _run_step(
         facts.extend(_facts_about(step.file, text, edit.new_text))
         functions.extend(new_functions(step.file, text, edit.new_text))
         return f"edited `{symbol.qualified_name}` in {step.file}"
+    if step.action is StepAction.REMOVE:
+        symbol = _located(step, text, ctx)
+        proposal.write(step.file, without_definition(step.file, text, symbol), step)
+        proposal.removed.append((step.file, symbol.name))
+        return f"removed `{symbol.qualified_name}` from {step.file}"
     if step.action is StepAction.RENAME:
         return _renamed(step, proposal, ctx)
     if step.action is StepAction.MOVE:

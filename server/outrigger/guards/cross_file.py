@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Sequence
 
 from outrigger.errors import Refused
 from outrigger.guards.names import resolve_names
@@ -29,6 +30,7 @@ def check_proposal(
     guards: Guards,
     texts: dict[str, str | None],
     before: dict[str, tuple[str | None, int | None]],
+    removed: Sequence[tuple[str, str]] = (),  # (file, name) of definitions a step removed
 ) -> list[str]:
     """Checks (and, where the fix is certain, completes) the proposed `texts` in place; the
     notes say what was added. Raises Refused naming the file when a check fails."""
@@ -46,7 +48,22 @@ def check_proposal(
     for path, text in texts.items():
         if text is None:
             _refuse_if_used(path, before[path][0] or "", proposed)
+    for path, name in removed:
+        _refuse_if_still_used(path, name, proposed)
     return notes
+
+
+def _refuse_if_still_used(path: str, name: str, proposed: ProjectMap) -> None:
+    """A removed function or class must be used nowhere: an import of it, a call, a mention
+    of a method of that name (which may be another class's; then the user says which)."""
+    uses = [
+        f"{other}:{where.start.line + 1}"
+        for other, ranges in sorted(proposed.occurrences(name).items())
+        for where in ranges
+    ]
+    if uses:
+        shown = ", ".join(uses[:_LISTED]) + (f" and {len(uses) - _LISTED} more" if len(uses) > _LISTED else "")
+        raise Refused(f"`{name}` cannot be removed from {path}: it is still used at {shown}. Nothing was changed.")
 
 
 def _export_new_definitions(

@@ -13,8 +13,15 @@ from outrigger.plan import Step, StepAction
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import language_for, name_problem
 
-_NEEDS_FILE = {StepAction.EDIT, StepAction.ADD, StepAction.DELETE, StepAction.RENAME, StepAction.MOVE}
-_NEEDS_SYMBOL = {StepAction.EDIT, StepAction.RENAME, StepAction.MOVE, StepAction.EDIT_CALLERS}
+_NEEDS_FILE = {
+    StepAction.EDIT,
+    StepAction.ADD,
+    StepAction.DELETE,
+    StepAction.REMOVE,
+    StepAction.RENAME,
+    StepAction.MOVE,
+}
+_NEEDS_SYMBOL = {StepAction.EDIT, StepAction.REMOVE, StepAction.RENAME, StepAction.MOVE, StepAction.EDIT_CALLERS}
 
 
 def checked_steps(steps: list[Step], project_map: ProjectMap, max_steps: int) -> list[Step]:

@@ -46,6 +46,19 @@ _MOVE = re.compile(
 )
 _DELETE_WORDS = r"(?:delete|remove|get\s+rid\s+of|drop|trash|erase|throw\s+away)"
 _DELETE = re.compile(rf"^{_DELETE_WORDS}\s+(?:the\s+)?(?:file\s+|module\s+)?{_FILE}(?:\s|$|[,.;])", re.I)
+# "remove by_author", "delete the function `legacyTotal` from src/cart.js".
+_REMOVE = re.compile(
+    rf"^{_DELETE_WORDS}\s+(?:the\s+)?(?:unused\s+)?(?:function\s+|method\s+|class\s+|helper\s+)?{_IDENT}"
+    rf"(?:\s+(?:function|method|class|helper))?(?:\s+(?:from|in)\s+(?:the\s+)?(?:file\s+)?{_FILE})?(?=$|[\s,.;!])",
+    re.I,
+)
+# "by_author can go", "legacyTotal is dead code, drop it".
+_SYMBOL_CAN_GO = re.compile(
+    rf"^{_IDENT}(?:\s+(?:in|from)\s+{_FILE})?\s+(?:can\s+go|can\s+be\s+(?:deleted|removed|dropped)"
+    r"|should\s+(?:go|be\s+(?:deleted|removed))|is\s+(?:dead|unused|obsolete|not\s+(?:used|needed))"
+    r"|is\s+no\s+longer\s+(?:used|needed)|isn't\s+(?:used|needed))\b",
+    re.I,
+)
 # "src/old/rates.ts can go, nothing imports it", "legacy.py is dead code".
 _FILE_CAN_GO = re.compile(
     rf"^{_FILE}\s+(?:can\s+go|can\s+be\s+(?:deleted|removed|dropped)|should\s+(?:go|be\s+(?:deleted|removed))"
@@ -179,7 +192,9 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | Non
 
 
 _LOCATION = re.compile(rf"^(?:in|inside|within)\s+(?:the\s+)?(?:file\s+|module\s+)?{_FILE}$", re.I)
-_NEEDS_ITS_FILE = frozenset({StepAction.EDIT, StepAction.EDIT_CALLERS, StepAction.MOVE, StepAction.RENAME})
+_NEEDS_ITS_FILE = frozenset(
+    {StepAction.EDIT, StepAction.EDIT_CALLERS, StepAction.MOVE, StepAction.RENAME, StepAction.REMOVE}
+)
 
 
 def _merged(steps: list[Step]) -> list[Step]:
@@ -200,7 +215,9 @@ def _merged(steps: list[Step]) -> list[Step]:
     return out
 
 
-_TASK_ONLY = frozenset({StepAction.MOVE, StepAction.CREATE, StepAction.DELETE, StepAction.EDIT_CALLERS})
+_TASK_ONLY = frozenset(
+    {StepAction.MOVE, StepAction.CREATE, StepAction.DELETE, StepAction.REMOVE, StepAction.EDIT_CALLERS}
+)
 _FIXES_REFERENCES = frozenset({StepAction.MOVE, StepAction.RENAME})
 _WRITTEN = frozenset({StepAction.EDIT, StepAction.ADD, StepAction.CREATE})
 _GUIDANCE = re.compile(r"^(?:use|keep|follow|prefer|avoid|don't|do\s+not|make\s+sure)\b", re.I)
@@ -246,6 +263,12 @@ def _clause_steps(
             return [step(StepAction.CREATE, path)], asked_name(clause_for_rules)
     if m := _DELETE.match(clause_for_rules) or _FILE_CAN_GO.match(clause_for_rules):
         return [step(StepAction.DELETE, m.group(1))], None
+    if (m := _REMOVE.match(clause_for_rules) or _SYMBOL_CAN_GO.match(clause_for_rules)) and project_map.find(
+        m.group(1)
+    ):
+        name = m.group(1)
+        file = m.group(2) or _required_file(name, project_map)
+        return [step(StepAction.REMOVE, file, symbol=name)], None
     if _CALLERS.search(clause) and (target := _signature_target(clause_for_rules)):
         # "give X a `y` parameter passing 0 from every caller": the function, then its callers.
         name, file = target[0], target[1] or _required_file(target[0], project_map)
@@ -395,6 +418,7 @@ _STEP_MEANINGS = {
     StepAction.ADD: "add new code to the existing `file`",
     StepAction.CREATE: "create the new file `file`",
     StepAction.DELETE: "delete the file `file`",
+    StepAction.REMOVE: "remove the function or class `symbol` from `file` (nothing else may use it)",
     StepAction.RENAME: "rename `symbol` (defined in `file`) to `new_name` everywhere",
     StepAction.MOVE: "move `symbol` from `file` to `to_file` and fix its imports",
     StepAction.EDIT_CALLERS: "change every function that calls `symbol` (defined in `file`)",
