@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from outrigger.actions.add_member import add_member
 from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
@@ -40,6 +41,10 @@ async def add_code(plan: Plan, ctx: ActionContext) -> Change:
     if not plan.file:
         raise Refused("Say which file the new code goes in, e.g. “add a function that … to src/utils.js”.")
     path = ctx.project_map.require_file(plan.file)
+    if plan.symbol and "." in plan.symbol:  # "Class.method": a new method of that class
+        owner_name, _, method = plan.symbol.rpartition(".")
+        owner = ctx.project_map.require_symbol(owner_name, path)
+        return await add_member(ctx, owner, method, plan.instruction)
     old_text, version = ctx.workspace.read(path), ctx.workspace.version(path)  # before the model call
     result = await appended(ctx, path, old_text, plan.instruction, plan.symbol)
     resolved = resolve_names(ctx.guards, path, old_text, result.text, ctx.project_map)

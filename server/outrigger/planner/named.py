@@ -163,3 +163,44 @@ def contradicts_rename(text: str, plan: Plan, project_map: ProjectMap) -> str | 
         f"The request gives a symbol the new name `{fresh[0]}`, which does not exist yet: "
         'that is a rename (intent "rename", with "new_name"), not an edit.'
     )
+
+
+# "add a method count() to Shelf", "add a `count` method to the Shelf class", "give Shelf a
+# count() method", "Shelf needs a count method": new code that belongs in a class.
+_M = rf"`?({WORD})(?:\([^()]*\))?`?"
+_NEW_MEMBER = [
+    re.compile(
+        rf"^(?:add|write|create|implement)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:method|member\s+function)\s+(?:called\s+|named\s+)?{_M}"
+        rf"\s+(?:to|in|on|for|inside)\s+(?:the\s+)?(?:class\s+)?`?({WORD})`?",
+        re.I,
+    ),
+    re.compile(
+        rf"^(?:add|write|create|implement)\s+(?:a\s+|an\s+)?(?:new\s+)?{_M}\s+method\s+(?:to|in|on|for|inside)\s+"
+        rf"(?:the\s+)?(?:class\s+)?`?({WORD})`?",
+        re.I,
+    ),
+]
+_NEW_MEMBER_OWNER_FIRST = [
+    re.compile(rf"^give\s+(?:the\s+)?(?:class\s+)?`?({WORD})`?(?:\s+class)?\s+an?\s+(?:new\s+)?{_M}\s+method\b", re.I),
+    re.compile(rf"^give\s+(?:the\s+)?(?:class\s+)?`?({WORD})`?(?:\s+class)?\s+an?\s+(?:new\s+)?method\s+{_M}", re.I),
+    re.compile(
+        rf"^`?({WORD})`?(?:\s+class)?\s+(?:needs|should\s+have|could\s+use)\s+an?\s+(?:new\s+)?{_M}\s+method\b", re.I
+    ),
+]
+
+
+# "give Shelf a new method": words that describe the method rather than name it.
+_NOT_A_METHOD_NAME = frozenset(
+    "new small simple helper static public private protected another second quick utility class instance async".split()
+)
+
+
+def plan_new_member(text: str, project_map: ProjectMap, instruction: str) -> Plan | None:
+    """An "add" of a method to one class the map defines: `Plan.symbol` is "Class.method"."""
+    pairs = [(m.group(1), m.group(2)) for pattern in _NEW_MEMBER if (m := pattern.match(text))]
+    pairs += [(m.group(2), m.group(1)) for pattern in _NEW_MEMBER_OWNER_FIRST if (m := pattern.match(text))]
+    for method, owner in pairs:
+        classes = [s for s in project_map.find(owner) if s.kind == "class"]
+        if len(classes) == 1 and method.lower() not in _NOT_A_METHOD_NAME:
+            return Plan(intent=Intent.ADD, symbol=f"{owner}.{method}", file=classes[0].path, instruction=instruction)
+    return None
