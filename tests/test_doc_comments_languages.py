@@ -216,3 +216,17 @@ async def test_a_doc_comment_above_another_form_of_the_method_is_still_taken(tmp
     [edit] = outcome.edits
     assert "  /**\n   * Adds a track to the front of the history.\n" in edit.new_text
     assert "this.played.unshift(track);" in edit.new_text and "prototype" not in edit.new_text
+
+
+async def test_documentation_sent_as_a_quoted_string_loses_its_quotes(tmp_path, fake_model):
+    # Qwen2.5-Coder-0.5B's reply for a docstring: the words as a string literal, which had
+    # opened the docstring with four quotes.
+    (tmp_path / "money.py").write_text("def pounds(pence):\n    return f'£{pence / 100:.2f}'\n")
+    fake_model.script('"Convert pence to pounds, for example pounds(100) gives "£1.00"."')
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add a docstring to pounds")
+
+    assert outcome.kind == "edit", outcome.message
+    assert '    """Convert pence to pounds, for example pounds(100) gives "£1.00"."""\n' in outcome.edits[0].new_text
+    ast.parse(outcome.edits[0].new_text)

@@ -371,3 +371,20 @@ async def test_the_workspace_search_leaves_tests_out_unless_asked_about(tmp_path
     code, tests = (body["messages"][-1]["content"] for body in fake_model.bodies())
     assert "def pounds" in code and "test_money" not in code
     assert "def test_money" in tests
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent"),
+    [
+        ("document every function in ledger.py", Intent.DOCSTRING),
+        ("add docstrings to all the functions of ledger.py", Intent.DOCSTRING),
+        ("add type hints to every method in ledger.py", Intent.TYPE_HINTS),
+    ],
+)
+async def test_every_function_in_a_file_is_one_target_each(project, request_text, intent):
+    decided = await plan(project, request_text)
+
+    assert decided.intent is intent and decided.file == "ledger.py"
+    names = [target.symbol for target in decided.targets]
+    functions = ["Ledger.post", "Ledger.total", "Journal.post", "parse_amount", "format_amount"]
+    assert names == (["Ledger", *functions[:2], "Journal", *functions[2:]] if intent is Intent.DOCSTRING else functions)

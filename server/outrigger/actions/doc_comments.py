@@ -270,12 +270,26 @@ def doc_text(reply: str) -> list[str]:
         lines = [re.sub(r"^\s*(?://+!?|#+|--+)\s?", "", line) for line in comment]
     else:
         lines = [line for line in text.split("\n") if not _CODE_LINE.match(line)]
-    cleaned = textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip("\n").split("\n")
+    cleaned = _unquoted(textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip("\n")).split("\n")
     return (
         [_inert(line) for line in cleaned if line.strip() or cleaned][:_MAX_DOC_LINES]
         if "".join(cleaned).strip()
         else []
     )
+
+
+def _unquoted(text: str) -> str:
+    """The words of a reply sent as a string literal (`"Converts …"`), without its quotes: a
+    docstring opening with one reads `\"\"\"\"Converts`. A doc comment rarely starts with a quote."""
+    stripped = text.strip()
+    if not stripped or stripped[0] not in "\"'":
+        return text
+    quote = stripped[0]
+    body = stripped[1:]
+    for ending in (quote, quote + "."):
+        if body.endswith(ending) and len(body) > len(ending):
+            return body[: -len(ending)] + ending[1:]
+    return body
 
 
 def _inert(line: str) -> str:

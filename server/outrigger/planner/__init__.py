@@ -13,7 +13,13 @@ from outrigger.guards.structured import ChatModel, structured_reply
 from outrigger.guards.switches import Guards
 from outrigger.plan import Intent, Plan
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
-from outrigger.planner.named import contradicts_rename, mentioned_symbols, plan_from_names, plan_new_member
+from outrigger.planner.named import (
+    contradicts_rename,
+    mentioned_symbols,
+    plan_every_in_file,
+    plan_from_names,
+    plan_new_member,
+)
 from outrigger.planner.questions import question_kind
 from outrigger.planner.rules import looks_like_question, named_symbol, plan_by_rules
 from outrigger.planner.tasks import (
@@ -52,6 +58,7 @@ async def make_plan(
             # only the part they can.
             return await _model_task(request, project_map, model, guards, stats)
         decided = decided or plan_new_member(text, project_map, instruction)
+        decided = decided or plan_every_in_file(text, project_map, instruction)
         decided = decided or plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
         decided = decided or plan_from_names(text, project_map, instruction)
         if decided is not None:

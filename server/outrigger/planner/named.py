@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
+from outrigger.errors import Refused
 from outrigger.plan import Intent, Plan, Target
-from outrigger.planner.rules import edit_intent, looks_like_question, named_file
+from outrigger.planner.rules import _FILE, edit_intent, looks_like_question, named_file
 from outrigger.planner.wording import WORD
 from outrigger.workspace.index import ProjectMap
 
@@ -204,3 +205,34 @@ def plan_new_member(text: str, project_map: ProjectMap, instruction: str) -> Pla
         if len(classes) == 1 and method.lower() not in _NOT_A_METHOD_NAME:
             return Plan(intent=Intent.ADD, symbol=f"{owner}.{method}", file=classes[0].path, instruction=instruction)
     return None
+
+
+# "document every function in shelf/money.py", "add type hints to all the functions of utils.py".
+_EVERY_IN_FILE = re.compile(
+    rf"\b(?:every|all|each)\s+(?:of\s+)?(?:the\s+)?(?:public\s+)?(?:functions?|methods?|symbols?|definitions?)\s+"
+    rf"(?:in|of|from|inside)\s+(?:the\s+)?(?:file\s+)?{_FILE}",
+    re.I,
+)
+MAX_FILE_TARGETS = 12  # one model call each: a file of more is asked for in parts
+
+
+def plan_every_in_file(text: str, project_map: ProjectMap, instruction: str) -> Plan | None:
+    """Doc comments or type hints for every function and method of one file."""
+    m = _EVERY_IN_FILE.search(text)
+    if m is None:
+        return None
+    intent = edit_intent(text)
+    if intent not in (Intent.DOCSTRING, Intent.TYPE_HINTS):
+        return None
+    path = project_map.require_file(m.group(1))
+    kinds = ("function", "method") if intent is Intent.TYPE_HINTS else ("function", "method", "class")
+    names = [s.qualified_name for s in project_map.symbols(path) if s.kind in kinds]
+    if not names:
+        raise Refused(f"{path} defines no function or method to {intent.label} for.")
+    if len(names) > MAX_FILE_TARGETS:
+        raise Refused(
+            f"{path} has {len(names)} functions and methods; Outrigger does at most {MAX_FILE_TARGETS} in one "
+            "request (one model call each). Name the ones you want, or ask in parts."
+        )
+    also = [Target(symbol=name, file=path) for name in names[1:]]
+    return Plan(intent=intent, symbol=names[0], file=path, also=also, instruction=instruction)
