@@ -230,3 +230,44 @@ async def test_documentation_sent_as_a_quoted_string_loses_its_quotes(tmp_path, 
     assert outcome.kind == "edit", outcome.message
     assert '    """Convert pence to pounds, for example pounds(100) gives "£1.00"."""\n' in outcome.edits[0].new_text
     ast.parse(outcome.edits[0].new_text)
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "reply", "kept", "dropped"),
+    [
+        (
+            "bread.js",
+            'function sourdough() {\n  return "loaf";\n}\n',
+            "/**\n * Makes a loaf.\n * @param {string} type - The type of dough,\n *   for example rye.\n"
+            " * @param {number} volume - Cups.\n * @returns {string} The loaf.\n */",
+            ["Makes a loaf.", "@returns {string} The loaf."],
+            ["@param", "for example rye"],
+        ),
+        (
+            "oven.ts",
+            "export class Oven {\n  bake(loaf: string, minutes = 10): string {\n    return loaf;\n  }\n}\n",
+            "/**\n * Bakes.\n * @param loaf - The loaf.\n * @param [minutes=10] - How long.\n * @param temp - Heat.\n */",
+            ["@param loaf - The loaf.", "@param [minutes=10] - How long."],
+            ["@param temp"],
+        ),
+        (
+            "pick.js",
+            "function pick({ a, b }) {\n  return a + b;\n}\n",
+            "/**\n * Adds.\n * @param {object} options - What to add.\n */",
+            ["@param {object} options - What to add."],  # destructured: any name may be right
+            [],
+        ),
+    ],
+)
+async def test_params_the_function_does_not_have_are_dropped(tmp_path, fake_model, path, source, reply, kept, dropped):
+    (tmp_path / path).write_text(source)
+    fake_model.script(reply)
+    agent = make_agent(tmp_path, fake_model.base_url)
+    name = "Oven.bake" if path == "oven.ts" else source.split("(")[0].split()[-1]
+
+    outcome = await agent.ask(f"add a doc comment to {name}")
+
+    assert outcome.kind == "edit", outcome.message
+    text = outcome.edits[0].new_text
+    assert all(line in text for line in kept), text
+    assert not any(word in text for word in dropped), text

@@ -16,6 +16,7 @@ import textwrap
 import tree_sitter
 
 from outrigger.actions.definitions import find_definition
+from outrigger.actions.doc_params import without_unknown_params
 from outrigger.blocks import reindent
 from outrigger.edits import split_lines
 from outrigger.errors import Refused
@@ -185,6 +186,13 @@ def doc_messages(symbol: Symbol, block: str, instruction: str) -> list[dict[str,
 
 
 def documented(guards: Guards, old_text: str, reply: str, symbol: Symbol) -> str:
+    """The file with the reply's documentation on `symbol`, without `@param` lines for
+    parameters the function does not have (actions/doc_params.py)."""
+    new_text = _documented(guards, old_text, reply, symbol)
+    return without_unknown_params(symbol.path, new_text, symbol)[0]
+
+
+def _documented(guards: Guards, old_text: str, reply: str, symbol: Symbol) -> str:
     """The file with the reply's documentation on `symbol`. A reply of code that defines the
     symbol gives that definition's doc comment, nothing else of the reply (other comments
     there document other code); a reply without the definition is text — a docstring, a
