@@ -130,6 +130,7 @@ def test_suite_covers_every_action_type_and_names_real_files():
         "rb_kennel",
         "py_recipes",
         "py_garden",
+        "js_bakery",
         "js_playlist",
         "ts_parcels",
         "py_library",
@@ -176,8 +177,18 @@ def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_iss
         "imports",
         "ambiguous",
         "method-rename",
+        "new-member",
+        "es-modules",
+        "remove-definition",
+        "every-in-file",
     }
-    assert {t.workspace for t in generalization.tasks} == {"py_recipes", "js_playlist", "ts_parcels", "py_garden"}
+    assert {t.workspace for t in generalization.tasks} == {
+        "py_recipes",
+        "js_playlist",
+        "ts_parcels",
+        "py_garden",
+        "js_bakery",
+    }
     assert SUITE.select(["gen-py"], suites=["core"]).tasks == ()
 
 
