@@ -115,3 +115,10 @@ async def test_the_wrong_method_twice_is_refused_and_an_existing_one_is_not_adde
     assert wrong.kind == "refused" and "should define the method `count` of `Shelf`; it defines `size`" in wrong.message
     assert existing.kind == "refused" and "already has a `add`" in existing.message
     assert len(fake_model.requests()) == 2
+
+
+async def test_a_class_the_workspace_does_not_have_is_named_before_any_model_call(shelf, fake_model):
+    agent = make_agent(shelf, fake_model.base_url)
+    outcome = await agent.ask("add a method count() to Shelve")
+    assert outcome.kind == "refused" and "`Shelve` is not defined" in outcome.message and "Shelf" in outcome.message
+    assert fake_model.requests() == []

@@ -201,9 +201,13 @@ def plan_new_member(text: str, project_map: ProjectMap, instruction: str) -> Pla
     pairs = [(m.group(1), m.group(2)) for pattern in _NEW_MEMBER if (m := pattern.match(text))]
     pairs += [(m.group(2), m.group(1)) for pattern in _NEW_MEMBER_OWNER_FIRST if (m := pattern.match(text))]
     for method, owner in pairs:
+        if method.lower() in _NOT_A_METHOD_NAME:
+            continue
         classes = [s for s in project_map.find(owner) if s.kind == "class"]
-        if len(classes) == 1 and method.lower() not in _NOT_A_METHOD_NAME:
+        if len(classes) == 1:
             return Plan(intent=Intent.ADD, symbol=f"{owner}.{method}", file=classes[0].path, instruction=instruction)
+        if not classes and owner[:1].isupper() and not project_map.find(owner):
+            project_map.require_symbol(owner, None)  # "`Library` is not defined …; did you mean `LoanDesk`?"
     return None
 
 
