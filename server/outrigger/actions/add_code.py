@@ -12,15 +12,15 @@ import re
 from dataclasses import dataclass
 
 from outrigger.actions.add_member import add_member
+from outrigger.actions.checked_code import checked_code
 from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
 from outrigger.guards.additions import check_additions, without_repeats
 from outrigger.guards.budget import fit_excerpt
 from outrigger.guards.cross_file import exported
-from outrigger.guards.fences import strip_fences
 from outrigger.guards.names import resolve_names
-from outrigger.guards.replies import definitions_in_reply, quoted_reply, refuse_cut_off
+from outrigger.guards.replies import definitions_in_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.plan import Plan
 from outrigger.spans import Range
@@ -86,26 +86,14 @@ async def appended(
         existing |= {s.name for s in ctx.project_map.symbols(path) if s.container is None}
     task = f"{instruction}\n{facts}".strip()
     named = f" (the definition of `{asked}`)" if asked else ""
-    retry: list[dict[str, str]] = []
-    for attempt in range(2):
-        ctx.progress(f"writing code for {path}…")
-
-        def messages(share: float, retry: list[dict[str, str]] = retry) -> list[dict[str, str]]:
-            return _fit_messages(ctx, path, language, task, old_text, share, named) + retry
-
-        reply = await ctx.chat_fitted(messages)
-        code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
-        try:
-            refuse_cut_off(reply.cut_off, f"code for {path}")
-            return _checked_addition(ctx, path, old_text, code, asked, existing)
-        except Refused as problem:
-            if attempt == 1:
-                raise
-            retry = [
-                {"role": "assistant", "content": quoted_reply(reply.text)},
-                {"role": "user", "content": f"{problem} Reply with only the new code{named}."},
-            ]
-    raise AssertionError("unreachable: the loop returns or raises")
+    ctx.progress(f"writing code for {path}…")
+    return await checked_code(
+        ctx,
+        lambda share: _fit_messages(ctx, path, language, task, old_text, share, named),
+        lambda code: _checked_addition(ctx, path, old_text, code, asked, existing),
+        what=f"code for {path}",
+        ask_again=f"Reply with only the new code{named}.",
+    )
 
 
 def _checked_addition(

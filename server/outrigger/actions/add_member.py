@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import textwrap
 
+from outrigger.actions.checked_code import checked_code
 from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit, split_lines
 from outrigger.errors import Refused
 from outrigger.guards.budget import fit_excerpt
-from outrigger.guards.fences import strip_fences
 from outrigger.guards.names import resolve_names
-from outrigger.guards.replies import definitions_in_reply, quoted_reply, refuse_cut_off
+from outrigger.guards.replies import definitions_in_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
 from outrigger.workspace.languages import language_for, title
 from outrigger.workspace.symbols import Symbol
@@ -37,27 +37,20 @@ async def add_member(ctx: ActionContext, owner: Symbol, method: str, instruction
     if any(s.name == method and s.container == owner.name for s in ctx.project_map.symbols(path)):
         raise Refused(f"`{owner.name}` already has a `{method}`; ask to change it instead.")
     old_text, version = ctx.workspace.read(path), ctx.workspace.version(path)
-    retry: list[dict[str, str]] = []
-    for attempt in range(2):
-        ctx.progress(f"writing `{owner.name}.{method}`…")
 
-        def messages(share: float, retry: list[dict[str, str]] = retry) -> list[dict[str, str]]:
-            return _messages(ctx, owner, method, instruction, old_text, share) + retry
+    def placed(code: str) -> str:
+        new_text = with_member(path, old_text, owner, code, method)
+        refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's method")
+        return new_text
 
-        reply = await ctx.chat_fitted(messages)
-        code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
-        try:
-            refuse_cut_off(reply.cut_off, f"the method `{method}`")
-            new_text = with_member(path, old_text, owner, code, method)
-            refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's method")
-            break
-        except Refused as problem:
-            if attempt == 1:
-                raise
-            retry = [
-                {"role": "assistant", "content": quoted_reply(reply.text)},
-                {"role": "user", "content": f"{problem} Reply with only the method `{method}`."},
-            ]
+    ctx.progress(f"writing `{owner.name}.{method}`…")
+    new_text = await checked_code(
+        ctx,
+        lambda share: _messages(ctx, owner, method, instruction, old_text, share),
+        placed,
+        what=f"the method `{method}`",
+        ask_again=f"Reply with only the method `{method}`.",
+    )
     resolved = resolve_names(ctx.guards, path, old_text, new_text, ctx.project_map)
     notes = f" ({'; '.join(resolved.notes)})" if resolved.notes else ""
     summary = f"Added `{owner.name}.{method}` to {path}{notes}."
