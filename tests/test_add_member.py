@@ -92,9 +92,16 @@ async def test_a_reply_repeating_the_whole_file_gives_just_the_method(shelf, fak
     assert "\n    def count(self):\n        return len(self.books)\n" in outcome.edits[0].new_text
 
 
-async def test_a_javascript_method_goes_before_the_closing_brace(tmp_path, fake_model):
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "```javascript\ncool() {\n  this.temp = 20;\n}\n```",
+        "Oven.prototype.cool = function () {\n  this.temp = 20;\n};\n",  # Qwen2.5-Coder-1.5B's form
+    ],
+)
+async def test_a_javascript_method_goes_before_the_closing_brace(tmp_path, fake_model, reply):
     (tmp_path / "oven.js").write_text(OVEN_JS)
-    fake_model.script("```javascript\ncool() {\n  this.temp = 20;\n}\n```")
+    fake_model.script(reply)
     agent = make_agent(tmp_path, fake_model.base_url)
 
     outcome = await agent.ask("Oven needs a cool() method that sets temp back to 20")

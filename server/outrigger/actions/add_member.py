@@ -7,6 +7,7 @@ that class, and names it newly uses must be defined or imported (the name guard)
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from outrigger.actions.checked_code import checked_code
@@ -89,7 +90,10 @@ def with_member(path: str, text: str, owner: Symbol, code: str, method: str) -> 
 def _the_method(path: str, code: str, method: str) -> str:
     """The asked method's lines when the reply wraps it (the class again, the whole file);
     else the reply as it is, to be checked in the class. A lone method does not parse as a
-    file in every language, so a reply that is only the method stays whole."""
+    file in every language, so a reply that is only the method stays whole. A JavaScript
+    reply in the prototype form (`Loaf.prototype.weigh = function () {…};`) becomes a method."""
+    if language_for(path) in ("javascript", "typescript", "tsx") and (as_method := _from_prototype(code, method)):
+        return as_method
     try:
         found = [s for s in definitions_in_reply(path, code) if s.name == method]
     except Refused:
@@ -98,6 +102,18 @@ def _the_method(path: str, code: str, method: str) -> str:
         return code
     lines = code.split("\n")
     return textwrap.dedent("\n".join(lines[found[0].range.start.line : found[0].range.end.line + 1]))
+
+
+def _from_prototype(code: str, method: str) -> str | None:
+    m = re.match(
+        rf"\s*[A-Za-z_$][\w$]*\.prototype\.{re.escape(method)}\s*=\s*(async\s+)?function\b\s*[\w$]*\s*(\([^)]*\))\s*\{{",
+        code,
+    )
+    if m is None or not re.search(r"\}\s*;?\s*$", code):
+        return None
+    body = code[m.end() :].rstrip()
+    body = body[:-1].rstrip() if body.endswith(";") else body
+    return f"{m.group(1) or ''}{method}{m.group(2)} {{{body}"
 
 
 def _members(path: str, text: str, owner: Symbol) -> set[str]:
