@@ -385,3 +385,15 @@ def test_the_class_of_an_object_built_in_place():
     assert _constructed_here("new Box<string>(a, (b)).") == "Box"
     assert _constructed_here("make(new Toaster()).") is None  # the result of make(), not the Toaster
     assert _constructed_here("toaster.") is None
+
+
+async def test_a_module_named_like_a_class_is_not_read_as_that_class(player, fake_model):
+    # `history` here is a module the file requires: its `push` is the module's own function.
+    (player / "history.js").write_text("function push(x) {\n  return x;\n}\nmodule.exports = { push };\n")
+    (player / "log.js").write_text('const history = require("./history");\nhistory.push(1);\n')
+    agent = make_agent(player, fake_model.base_url)
+
+    outcome = await agent.ask("rename History.push to record")
+
+    assert outcome.kind == "refused"
+    assert "log.js:2 `history.push(1);`" in outcome.message

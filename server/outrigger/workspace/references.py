@@ -166,8 +166,9 @@ def _by_receiver_name(project_map: ProjectMap, symbol: Symbol, found: References
     classes = {s.container for s in project_map.find(symbol.name) if s.container}
     unsure = []
     for path, where in found.unsure:
-        line = project_map.workspace.read(path).split("\n")[where.start.line]
-        owner = _class_named_like(_receiver_name(line[: where.start.character]), classes)
+        text = project_map.workspace.read(path)
+        receiver = _receiver_name(text.split("\n")[where.start.line][: where.start.character])
+        owner = None if receiver and _imported_as(receiver, text) else _class_named_like(receiver, classes)
         if owner is None:
             unsure.append((path, where))
             continue
@@ -176,6 +177,20 @@ def _by_receiver_name(project_map: ProjectMap, symbol: Symbol, found: References
             found.add(path, where)
     found.unsure = unsure
     return found
+
+
+def _imported_as(name: str, text: str) -> bool:
+    """`name` is a module the file imports (`const history = require(…)`, `import * as history`,
+    `import history`): its `push` is the module's, whatever the name says."""
+    name = re.escape(name)
+    return bool(
+        re.search(
+            rf"\b(?:const|let|var)\s+{name}\s*=\s*require\(|\bimport\s+\*\s+as\s+{name}\b"
+            rf"|\bimport\s+{name}\s+from\b|^\s*import\s+(?:[\w.]+\s+as\s+)?{name}\s*$|^\s*from\s+\S+\s+import\s+.*\b{name}\b",
+            text,
+            re.M,
+        )
+    )
 
 
 def _receiver_name(before: str) -> str | None:
