@@ -388,3 +388,20 @@ async def test_every_function_in_a_file_is_one_target_each(project, request_text
     names = [target.symbol for target in decided.targets]
     functions = ["Ledger.post", "Ledger.total", "Journal.post", "parse_amount", "format_amount"]
     assert names == (["Ledger", *functions[:2], "Journal", *functions[2:]] if intent is Intent.DOCSTRING else functions)
+
+
+async def test_every_function_for_type_hints_skips_the_ones_already_annotated(tmp_path):
+    (tmp_path / "rates.ts").write_text(
+        "export function cost(kg: number): number {\n  return kg;\n}\n\n"
+        "export function zone(code) {\n  return 1;\n}\n\n"
+        "export class Box {\n  weigh(this: Box, g: number): number {\n    return g;\n  }\n  open(lid) {}\n}\n"
+    )
+    (tmp_path / "done.py").write_text("def f(x: int) -> int:\n    return x\n")
+    project = ProjectMap(Workspace(tmp_path))
+    project.build()
+
+    decided = await plan(project, "add type annotations to every function in rates.ts")
+
+    assert [target.symbol for target in decided.targets] == ["zone", "Box.open"]
+    with pytest.raises(Refused, match="no function or method that still needs type hints"):
+        await plan(project, "add type hints to all the functions of done.py")

@@ -93,6 +93,22 @@ def annotated(reply: str, symbol: Symbol, old_text: str) -> str:
     return (data[:start] + replacement.encode("utf-8") + data[end:]).decode("utf-8")
 
 
+def fully_annotated(text: str, symbol: Symbol) -> bool:
+    """Whether `symbol`'s signature already annotates every parameter (`self`, `cls` and
+    separators aside) and its return: nothing for type hints to add."""
+    language = language_for(symbol.path) or ""
+    name = symbol.name.rpartition(".")[2]
+    try:
+        root = parse(symbol.path, text).root_node
+    except Refused:
+        return False
+    function = _function(root, name, language, symbol.range.start.line, symbol.range.end.line)
+    if function is None:
+        return False
+    parameters = [p for p in _parameters(function, language) if p[0] not in ("self", "cls", "*", "/", "this")]
+    return all(p[2] for p in parameters) and bool(_has_return(function))
+
+
 def _function(root: tree_sitter.Node, name: str, language: str, first: int, last: int) -> tree_sitter.Node | None:
     """The function or method called `name` starting within rows `first`..`last`."""
     for node in nodes_in_rows(root, first, last):

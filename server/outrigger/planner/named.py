@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from outrigger.actions.type_hints import fully_annotated
 from outrigger.errors import Refused
 from outrigger.plan import Intent, Plan, Target
 from outrigger.planner.rules import _FILE, edit_intent, looks_like_question, named_file
@@ -230,9 +231,13 @@ def plan_every_in_file(text: str, project_map: ProjectMap, instruction: str) -> 
         return None
     path = project_map.require_file(m.group(1))
     kinds = ("function", "method") if intent is Intent.TYPE_HINTS else ("function", "method", "class")
-    names = [s.qualified_name for s in project_map.symbols(path) if s.kind in kinds]
+    symbols = [s for s in project_map.symbols(path) if s.kind in kinds]
+    if intent is Intent.TYPE_HINTS:  # "every function": the ones that lack annotations
+        text = project_map.workspace.read(path)
+        symbols = [s for s in symbols if not fully_annotated(text, s)]
+    names = [s.qualified_name for s in symbols]
     if not names:
-        raise Refused(f"{path} defines no function or method to {intent.label} for.")
+        raise Refused(f"{path} has no function or method that still needs {intent.label}.")
     if len(names) > MAX_FILE_TARGETS:
         raise Refused(
             f"{path} has {len(names)} functions and methods; Outrigger does at most {MAX_FILE_TARGETS} in one "
