@@ -112,3 +112,20 @@ async def test_removing_a_name_that_is_a_file_deletes_nothing_else(shelf, fake_m
     agent = make_agent(shelf, fake_model.base_url)
     outcome = await agent.ask("remove Book")
     assert outcome.kind == "refused" and "`Book` cannot be removed" in outcome.message
+
+
+async def test_only_the_removed_lines_change_and_an_es_export_list_loses_the_name(tmp_path, fake_model):
+    # Blank lines elsewhere in the file are not the removal's to tidy.
+    source = (
+        "function a() {\n  return 1;\n}\n\n\n\nfunction b() {\n  return 2;\n}\n\n"
+        "function legacy() {\n  return 3;\n}\n\nexport { a, b, legacy };\n"
+    )
+    (tmp_path / "util.mjs").write_text(source)
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("delete legacy from util.mjs")
+
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.edits[0].new_text == (
+        "function a() {\n  return 1;\n}\n\n\n\nfunction b() {\n  return 2;\n}\n\nexport { a, b };\n"
+    )

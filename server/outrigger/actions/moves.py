@@ -261,7 +261,7 @@ def _script(symbol: Symbol, source: str, text: str, target: str, read, files: li
     rest, block = _cut(text, symbol)
     esm = uses_module_syntax(text)
     move = Move()
-    rest = _without_export(rest, name)
+    rest = without_export(rest, name)
     dependencies = _script_dependencies(block, text, source, target, name, rest)
     target_text = read(target)
     block_out = block
@@ -296,16 +296,26 @@ def _import_statement(name: str, specifier: str, esm: bool) -> str:
     return f'import {{ {name} }} from "{specifier}";' if esm else f'const {{ {name} }} = require("{specifier}");'
 
 
-def _without_export(text: str, name: str) -> str:
+def without_export(text: str, name: str) -> str:
+    """`name` out of the module's export lists (`module.exports = { … }`, `export { … }`) and
+    its `exports.name = name;` line; a list without it stays as it is written."""
+
     def drop(m: re.Match[str]) -> str:
-        names = [n.strip() for n in m.group(1).split(",") if n.strip() and n.strip().split(":")[0].strip() != name]
+        listed = [n.strip() for n in m.group(1).split(",") if n.strip()]
+        names = [n for n in listed if n.split(":")[0].strip() != name]
+        if names == listed:
+            return m.group(0)
         return f"module.exports = {{ {', '.join(names)} }};" if names else ""
 
+    def drop_esm(m: re.Match[str]) -> str:
+        listed = [n for n in m.group(1).split(",") if n.strip()]
+        names = [n for n in listed if n.strip() != name]
+        return m.group(0) if names == listed else _export_list(names)
+
     text = _EXPORTS.sub(drop, text)
+    text = re.sub(r"export\s*\{([^}]*)\}\s*;?", drop_esm, text)
     return re.sub(
-        r"export\s*\{([^}]*)\}\s*;?",
-        lambda m: _export_list([n for n in m.group(1).split(",") if n.strip() and n.strip() != name]),
-        text,
+        rf"^[ \t]*(?:module\.)?exports\.{re.escape(name)}\s*=\s*{re.escape(name)}\s*;?[ \t]*\r?\n", "", text, flags=re.M
     )
 
 
