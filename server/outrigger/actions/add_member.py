@@ -62,7 +62,8 @@ def with_member(path: str, text: str, owner: Symbol, code: str, method: str) -> 
     """`text` with the method `code` at the end of `owner`'s body; Refused when the reply is not
     that one method, or does not land in the class."""
     lines = split_lines(text)
-    indent = _member_indent(path, lines, owner)
+    members = [s for s in definitions_in_reply(path, text) if s.container == owner.name]
+    indent = _member_indent(path, lines, owner, members)
     body = _the_method(path, textwrap.dedent(code.strip("\n")).strip("\n"), method)
     if not body.strip():
         raise Refused("The model returned no method; nothing was changed.")
@@ -76,11 +77,8 @@ def with_member(path: str, text: str, owner: Symbol, code: str, method: str) -> 
         at = last  # before the line with the closing brace
         insert = ([newline] if lines[at - 1].strip() not in ("{", "") else []) + block
     new_text = "".join(lines[:at] + insert + lines[at:])
-    added = [
-        s
-        for s in definitions_in_reply(path, new_text)
-        if s.container == owner.name and s.name not in _members(path, text, owner)
-    ]
+    had = {s.name for s in members}
+    added = [s for s in definitions_in_reply(path, new_text) if s.container == owner.name and s.name not in had]
     if [s.name for s in added] != [method]:
         found = ", ".join(f"`{s.name}`" for s in added) or "nothing in the class"
         raise Refused(f"The model's code should define the method `{method}` of `{owner.name}`; it defines {found}.")
@@ -116,13 +114,8 @@ def _from_prototype(code: str, method: str) -> str | None:
     return f"{m.group(1) or ''}{method}{m.group(2)} {{{body}"
 
 
-def _members(path: str, text: str, owner: Symbol) -> set[str]:
-    return {s.name for s in definitions_in_reply(path, text) if s.container == owner.name}
-
-
-def _member_indent(path: str, lines: list[str], owner: Symbol) -> str:
+def _member_indent(path: str, lines: list[str], owner: Symbol, members: list[Symbol]) -> str:
     """The indentation of the class's first member, else the class's own plus one level."""
-    members = [s for s in definitions_in_reply(path, "".join(lines)) if s.container == owner.name]
     if members:
         line = lines[members[0].range.start.line]
         return line[: len(line) - len(line.lstrip())]

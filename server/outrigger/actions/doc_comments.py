@@ -189,7 +189,7 @@ def documented(guards: Guards, old_text: str, reply: str, symbol: Symbol) -> str
     """The file with the reply's documentation on `symbol`, without `@param` lines for
     parameters the function does not have (actions/doc_params.py)."""
     new_text = _documented(guards, old_text, reply, symbol)
-    return without_unknown_params(symbol.path, new_text, symbol)[0]
+    return without_unknown_params(symbol.path, new_text, symbol)
 
 
 def _documented(guards: Guards, old_text: str, reply: str, symbol: Symbol) -> str:

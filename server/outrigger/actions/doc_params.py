@@ -36,33 +36,27 @@ _PLAIN_PARAMETERS = frozenset(
 )
 
 
-def without_unknown_params(path: str, text: str, symbol: Symbol) -> tuple[str, list[str]]:
-    """`text` without the `@param` lines of `symbol`'s doc comment that name no parameter of
-    it, and the names dropped."""
+def without_unknown_params(path: str, text: str, symbol: Symbol) -> str:
+    """`text` without the `@param` lines of `symbol`'s doc comment that name no parameter of it."""
     found = [s for s in extract_symbols(path, text) if s.qualified_name == symbol.qualified_name]
     if len(found) != 1 or found[0].code_range is None:
-        return text, []
+        return text
     target = found[0]
     assert target.code_range is not None
     names = _parameter_names(path, text, target)
     if names is None:
-        return text, []
+        return text
     lines = split_lines(text)
     first, code = target.range.start.line, target.code_range.start.line
-    kept, dropped, skipping = [], [], False
+    kept, skipping = [], False
     for line in lines[first:code]:
         if m := _PARAM_TAG.match(line):
             skipping = m.group(1) not in names
-            if skipping:
-                dropped.append(m.group(1))
-                continue
         elif _TAG.match(line):
             skipping = False
         if not skipping:
             kept.append(line)
-    if not dropped:
-        return text, []
-    return "".join(lines[:first] + kept + lines[code:]), dropped
+    return "".join(lines[:first] + kept + lines[code:])
 
 
 def _parameter_names(path: str, text: str, symbol: Symbol) -> set[str] | None:

@@ -563,14 +563,8 @@ def _named_facts(step: Step, ctx: ActionContext) -> list[str]:
             )
             seen.add(symbol.qualified_name)
             if symbol.kind in ("function", "method"):  # what its arguments look like
-                types += type_facts(symbol, ctx.project_map, partial(_hint_in, step.file, style), seen)
+                types += type_facts(symbol, ctx.project_map, partial(import_hint, step.file, style=style), seen)
     return facts + types[:MAX_TYPES]
-
-
-def _hint_in(path: str, style: str, symbol: Symbol) -> str:
-    from outrigger.guards.names import import_hint
-
-    return import_hint(path, symbol, style)
 
 
 _TEST_NAME = re.compile(r"(?:^|[/_.-])(?:tests?|spec)(?:[/_.-]|$)", re.I)

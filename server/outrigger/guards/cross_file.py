@@ -62,8 +62,9 @@ def _refuse_if_still_used(path: str, name: str, proposed: ProjectMap) -> None:
         for where in ranges
     ]
     if uses:
-        shown = ", ".join(uses[:_LISTED]) + (f" and {len(uses) - _LISTED} more" if len(uses) > _LISTED else "")
-        raise Refused(f"`{name}` cannot be removed from {path}: it is still used at {shown}. Nothing was changed.")
+        raise Refused(
+            f"`{name}` cannot be removed from {path}: it is still used at {_few(uses, ', ')}. Nothing was changed."
+        )
 
 
 def _export_new_definitions(
@@ -130,8 +131,12 @@ def _refuse_if_used(path: str, old_text: str, proposed: ProjectMap) -> None:
             for where in proposed.occurrences(name).get(other, []):
                 uses.append(f"{other}:{where.start.line + 1} uses `{name}`")
     if uses:
-        shown = "; ".join(uses[:_LISTED]) + (f" and {len(uses) - _LISTED} more" if len(uses) > _LISTED else "")
-        raise Refused(f"`{path}` cannot be deleted: {shown}. Nothing was changed.")
+        raise Refused(f"`{path}` cannot be deleted: {_few(uses, '; ')}. Nothing was changed.")
+
+
+def _few(uses: list[str], separator: str) -> str:
+    """The first uses, and how many more."""
+    return separator.join(uses[:_LISTED]) + (f" and {len(uses) - _LISTED} more" if len(uses) > _LISTED else "")
 
 
 def _import_lines(importer: str, text: str, deleted: str) -> list[int]:

@@ -52,19 +52,15 @@ _REMOVE = re.compile(
     rf"(?:\s+(?:function|method|class|helper))?(?:\s+(?:from|in)\s+(?:the\s+)?(?:file\s+)?{_FILE})?(?=$|[\s,.;!])",
     re.I,
 )
+# What is said of code nobody needs: "… can go", "… is dead code", "… is no longer used".
+_CAN_GO = (
+    r"(?:can\s+go|can\s+be\s+(?:deleted|removed|dropped)|should\s+(?:go|be\s+(?:deleted|removed))"
+    r"|is\s+(?:dead|unused|obsolete|not\s+(?:used|needed))|is\s+no\s+longer\s+(?:used|needed)|isn't\s+(?:used|needed))\b"
+)
 # "by_author can go", "legacyTotal is dead code, drop it".
-_SYMBOL_CAN_GO = re.compile(
-    rf"^{_IDENT}(?:\s+(?:in|from)\s+{_FILE})?\s+(?:can\s+go|can\s+be\s+(?:deleted|removed|dropped)"
-    r"|should\s+(?:go|be\s+(?:deleted|removed))|is\s+(?:dead|unused|obsolete|not\s+(?:used|needed))"
-    r"|is\s+no\s+longer\s+(?:used|needed)|isn't\s+(?:used|needed))\b",
-    re.I,
-)
+_SYMBOL_CAN_GO = re.compile(rf"^{_IDENT}(?:\s+(?:in|from)\s+{_FILE})?\s+{_CAN_GO}", re.I)
 # "src/old/rates.ts can go, nothing imports it", "legacy.py is dead code".
-_FILE_CAN_GO = re.compile(
-    rf"^{_FILE}\s+(?:can\s+go|can\s+be\s+(?:deleted|removed|dropped)|should\s+(?:go|be\s+(?:deleted|removed))"
-    r"|is\s+(?:dead|unused|obsolete|not\s+(?:used|needed))|is\s+no\s+longer\s+(?:used|needed)|isn't\s+(?:used|needed))\b",
-    re.I,
-)
+_FILE_CAN_GO = re.compile(rf"^{_FILE}\s+{_CAN_GO}", re.I)
 _CREATE = re.compile(
     rf"^(?:create|write|add|make|generate)\s+(?:a\s+new\s+|the\s+new\s+|new\s+|a\s+)?(?:test\s+)?(?:file\s+|module\s+)?{_FILE}\b",
     re.I,

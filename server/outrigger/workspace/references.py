@@ -164,9 +164,12 @@ def _by_receiver_name(project_map: ProjectMap, symbol: Symbol, found: References
     the method (`recipe` → Recipe, `old_history` → History): attributed to it, and kept in
     `by_name` because the attribution is a reading, not a proof."""
     classes = {s.container for s in project_map.find(symbol.name) if s.container}
+    texts: dict[str, str] = {}
     unsure = []
     for path, where in found.unsure:
-        text = project_map.workspace.read(path)
+        if path not in texts:  # one read per file, however many of its calls are unsure
+            texts[path] = project_map.workspace.read(path)
+        text = texts[path]
         receiver = _receiver_name(text.split("\n")[where.start.line][: where.start.character])
         owner = None if receiver and _imported_as(receiver, text) else _class_named_like(receiver, classes)
         if owner is None:
@@ -213,10 +216,9 @@ def _receiver_type(project_map: ProjectMap, path: str, where: Range, before: str
     or one the enclosing function declares or creates `x` as; else None."""
     if constructed := _constructed_here(before):
         return constructed
-    m = re.search(r"([A-Za-z_$][\w$]*)\s*\??\.\s*$", before)
-    if m is None:
+    if (name := _receiver_name(before)) is None:
         return None
-    receiver = re.escape(m.group(1))
+    receiver = re.escape(name)
     enclosing = project_map.symbol_at(path, where.start)
     first, last = (enclosing.range.start.line, enclosing.range.end.line) if enclosing else (0, len(lines) - 1)
     scope = "\n".join(lines[first : last + 1])
