@@ -7,6 +7,12 @@ the annotations. The new signature must have the old one's parameters, in order,
 same defaults — only annotations may be added or changed — and it replaces the old signature
 in place: the body stays byte for byte. Python, TypeScript and TSX; other languages take the
 whole-function path.
+
+Python evaluates annotations when it defines the function (on import, so as soon as a test
+imports the module): `-> exec(bytes([...]).decode()) or int` ran a hostile model's code before
+anyone saw it. An annotation may only name types: names, attributes, subscripts, literals,
+`|` unions and strings. TypeScript erases its types, but a parameter decorator runs when the
+class is defined, so a signature may not bring code where types go.
 """
 
 from __future__ import annotations
@@ -85,6 +91,7 @@ def annotated(reply: str, symbol: Symbol, old_text: str) -> str:
             f"The model's signature for `{name}` changes its parameters ({_listed(old_params)} became "
             f"{_listed(new_params)}); type hints may only add annotations. Nothing was changed."
         )
+    _refuse_running_annotations(new, language, name)
     if sum(p[2] for p in new_params) + _has_return(new) <= sum(p[2] for p in old_params) + _has_return(old):
         raise Refused(f"The model's signature for `{name}` adds no type annotation; nothing was changed.")
     start, end = _signature_span(old, language)
@@ -192,6 +199,91 @@ def _signature_text(function: tree_sitter.Node, language: str) -> str:
     if language == "python":
         return f"{text} -> {annotation}"
     return f"{text}{annotation}" if annotation.lstrip().startswith(":") else f"{text}: {annotation}"
+
+
+# What a Python annotation may be made of: names of types, never something that computes.
+_PY_TYPE_NODES = frozenset(
+    {
+        "type",
+        "identifier",
+        "attribute",
+        "subscript",
+        "generic_type",
+        "type_parameter",
+        "union_type",
+        "member_type",
+        "splat_type",
+        "list",
+        "tuple",
+        "string",
+        "string_start",
+        "string_content",
+        "string_end",
+        "escape_sequence",
+        "integer",
+        "float",
+        "true",
+        "false",
+        "none",
+        "ellipsis",
+        "unary_operator",
+        "binary_operator",  # `X | Y` only: checked below
+        "comment",
+    }
+)
+# What may not appear where TypeScript takes types (all of it runs, or brings code that does).
+_TS_RUNS = frozenset(
+    {
+        "decorator",
+        "call_expression",
+        "new_expression",
+        "arrow_function",
+        "function_expression",
+        "assignment_expression",
+        "augmented_assignment_expression",
+        "await_expression",
+        "yield_expression",
+        "template_substitution",
+        "class",
+        "statement_block",
+    }
+)
+
+
+def _refuse_running_annotations(function: tree_sitter.Node, language: str, name: str) -> None:
+    """Refuse a signature whose annotations run code. Defaults are skipped: they must equal
+    the old ones, which the parameters' comparison checks."""
+    parts = [function.child_by_field_name("parameters"), function.child_by_field_name("return_type")]
+    stack = [node for node in parts if node is not None]
+    while stack:
+        node = stack.pop()
+        default = node.child_by_field_name("value") if "parameter" in node.type else None
+        if language == "python" and node.type == "type":
+            runs = not _only_types(node)
+        else:
+            runs = language != "python" and node.type in _TS_RUNS
+        if runs:
+            shown = " ".join((node.text or b"").decode("utf-8", "replace").split())
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            raise Refused(
+                f"The model's signature for `{name}` puts code where a type goes (`{shown}`), which would run "
+                "when the module is loaded; type hints may only name types. Nothing was changed."
+            )
+        if node.type != "type" or language != "python":
+            stack.extend(child for child in node.children if child != default)
+
+
+def _only_types(annotation: tree_sitter.Node) -> bool:
+    """A Python annotation made only of names of types (`|` the only operator, no f-string)."""
+    stack = [annotation]
+    while stack:
+        node = stack.pop()
+        if node.is_named and node.type not in _PY_TYPE_NODES:
+            return False
+        if node.type == "binary_operator" and (op := node.child_by_field_name("operator")) and op.type != "|":
+            return False
+        stack.extend(node.children)
+    return True
 
 
 def _listed(parameters: list[tuple[str, str, bool]]) -> str:
