@@ -32,6 +32,7 @@ from outrigger.lsp.folders import Folders
 from outrigger.lsp.params import AskParams, AskResult, ClientOptions, StatusResult, command_converter
 from outrigger.progress import Progress
 from outrigger.session import Session
+from outrigger.workspace.languages import LANGUAGES
 
 CANCELLED = "Cancelled; nothing was changed."
 CONFIGURATION_SECONDS = 10.0  # a client that never answers workspace/configuration must not stall settings
@@ -43,8 +44,25 @@ _work_done_token: contextvars.ContextVar[types.ProgressToken | None] = contextva
 )
 
 
+def announced_languages() -> list[dict[str, Any]]:
+    """The languages Outrigger parses, as the `initialize` result announces them
+    (`capabilities.experimental.outrigger.languages`): editors build their document selector
+    from this list instead of a copy of their own."""
+    return [{"name": row.name, "title": row.title, "extensions": list(row.extensions)} for row in LANGUAGES.values()]
+
+
 class OutriggerProtocol(LanguageServerProtocol):
     _server: OutriggerServer
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        result = yield from super().lsp_initialize(params)
+        experimental = result.capabilities.experimental
+        result.capabilities.experimental = {
+            **(experimental if isinstance(experimental, dict) else {}),
+            "outrigger": {"languages": announced_languages()},
+        }
+        return result
 
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
     def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams):

@@ -1,0 +1,92 @@
+"""The languages the editors serve come from the server: its `initialize` result announces the
+language table, and the clients' static fallbacks (VS Code's activation, the Neovim plugin's
+filetypes) cover every row of it. A file with no grammar gets the actions from pushed symbols."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest_lsp
+from lsprotocol import types
+from lsprotocol.converters import get_converter
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from agent_helpers import copy_fixture
+from lsp_editor import SERVER, Editor
+from outrigger.workspace.languages import LANGUAGES
+
+REPO = Path(__file__).resolve().parents[1]
+
+# VS Code's own language identifiers for the rows of the table (its built-in grammars).
+VSCODE_IDS = {
+    "python": {"python"},
+    "javascript": {"javascript", "javascriptreact"},
+    "typescript": {"typescript"},
+    "tsx": {"typescriptreact"},
+    "rust": {"rust"},
+    "go": {"go"},
+    "java": {"java"},
+    "c": {"c"},
+    "cpp": {"cpp"},
+    "csharp": {"csharp"},
+    "ruby": {"ruby"},
+    "php": {"php"},
+    "lua": {"lua"},
+    "bash": {"shellscript"},
+}
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def client(lsp_client: LanguageClient):
+    yield
+    await lsp_client.shutdown_session()
+
+
+def table() -> list[dict]:
+    return [{"name": r.name, "title": r.title, "extensions": list(r.extensions)} for r in LANGUAGES.values()]
+
+
+async def test_initialize_announces_every_language_of_the_table(client, tmp_path):
+    result = await Editor(client, copy_fixture("js_auth", tmp_path)).start()
+
+    assert result.server_info.name == "outrigger"
+    assert result.capabilities.experimental["outrigger"]["languages"] == table()
+
+
+def test_vscode_activates_on_every_language_the_server_announces():
+    manifest = json.loads((REPO / "vscode-client/package.json").read_text())
+    activation = {event.removeprefix("onLanguage:") for event in manifest["activationEvents"] if "onLanguage:" in event}
+    assert set(VSCODE_IDS) == set(LANGUAGES), "a language was added: give it its VS Code identifier here"
+    missing = {name: ids - activation for name, ids in VSCODE_IDS.items() if ids - activation}
+    assert not missing
+
+
+async def test_a_file_without_a_grammar_gets_the_actions_from_pushed_symbols(client, tmp_path):
+    workspace = copy_fixture("js_auth", tmp_path)
+    (workspace / "Billing.kt").write_text(
+        "class Billing {\n    fun charge(amount: Int): Int {\n        return amount\n    }\n}\n"
+    )
+    editor = Editor(client, workspace)
+    await editor.start()
+    uri = editor.open("Billing.kt")
+    assert not await editor.code_actions("Billing.kt", line=2, character=8)  # nothing known yet
+
+    def at(line: int, end: int) -> types.Range:
+        return types.Range(start=types.Position(line=line, character=0), end=types.Position(line=end, character=0))
+
+    symbols = [
+        {"name": "Billing", "kind": 5, "location": {"uri": uri, "range": at(0, 5)}},
+        {"name": "charge", "kind": 6, "containerName": "Billing", "location": {"uri": uri, "range": at(1, 4)}},
+    ]
+    client.protocol.notify("outrigger/pushSymbols", get_converter().unstructure({"symbols": symbols}))
+
+    titles: list[str] = []
+    for _ in range(50):
+        titles = [a.title for a in await editor.code_actions("Billing.kt", line=2, character=8)]
+        if titles:
+            break
+        await asyncio.sleep(0.1)
+    assert "Explain `charge`" in titles
+    assert any(title.startswith("Ask Outrigger about `charge`") for title in titles)
