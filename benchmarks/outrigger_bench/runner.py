@@ -39,6 +39,7 @@ GUARDS = (
     "json_repair",
     "map_validation",
     "question_routing",
+    "plan_sense",
     "symbol_confinement",
     "syntax_check",
     "name_check",

@@ -114,6 +114,7 @@ class Agent:
                     stats=self.stats,
                     cursor=self._cursor_symbol(path, position),
                     path=path,
+                    max_steps=self.settings.tasks.max_steps,
                 )
                 result = await actions.execute(plan, ctx)
                 if isinstance(result, Change):

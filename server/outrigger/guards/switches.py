@@ -12,6 +12,7 @@ class Guards:
     json_repair: bool = True
     map_validation: bool = True
     question_routing: bool = True
+    plan_sense: bool = True  # a model's task list is checked as a whole (planner/plan_check.py)
     symbol_confinement: bool = True
     syntax_check: bool = True
     name_check: bool = True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from outrigger.config import TaskSettings
 from outrigger.errors import Refused
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.structured import ChatModel, structured_reply
@@ -20,6 +21,7 @@ from outrigger.planner.named import (
     plan_from_names,
     plan_new_member,
 )
+from outrigger.planner.plan_check import nonsense, without_repeats
 from outrigger.planner.questions import question_kind
 from outrigger.planner.rules import looks_like_question, named_symbol, plan_by_rules
 from outrigger.planner.tasks import (
@@ -44,6 +46,7 @@ async def make_plan(
     stats: RepairStats,
     cursor: Symbol | None = None,
     path: str | None = None,
+    max_steps: int = TaskSettings().max_steps,
 ) -> Plan:
     cursor_name = cursor.qualified_name if cursor else None
     cursor_file = cursor.path if cursor else path
@@ -56,7 +59,7 @@ async def make_plan(
         if decided is None and len(split_clauses(text)) > 1:
             # Several things to do, and the rules cannot settle one of them: never carry out
             # only the part they can.
-            return await _model_task(request, project_map, model, guards, stats)
+            return await _model_task(request, project_map, model, guards, stats, max_steps)
         decided = decided or plan_new_member(text, project_map, instruction)
         decided = decided or plan_every_in_file(text, project_map, instruction)
         decided = decided or plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
@@ -83,7 +86,9 @@ async def make_plan(
     plan = _with_question(_located(plan, text, cursor), text, project_map)
     if missing := leaves_out(plan, text, project_map):
         # A request with several steps is never carried out as one of them.
-        return await _model_task(request, project_map, model, guards, stats, f"it must also cover {', '.join(missing)}")
+        return await _model_task(
+            request, project_map, model, guards, stats, max_steps, f"it must also cover {', '.join(missing)}"
+        )
     return plan
 
 
@@ -93,13 +98,34 @@ async def _model_task(
     model: ChatModel,
     guards: Guards,
     stats: RepairStats,
+    max_steps: int,
     problems: str | None = None,
 ) -> Plan:
+    """The model's task list, checked for sense as a whole before any step runs: sent back once
+    with its problems quoted, then refused."""
     messages = task_messages(request, project_map, problems)
-    reply = await structured_reply(
-        model, messages, ModelTask, stats, schema_name="task list", repair=guards.json_repair
+    for attempt in range(2):
+        reply = await structured_reply(
+            model, messages, ModelTask, stats, schema_name="task list", repair=guards.json_repair
+        )
+        plan = plan_from_model_task(reply, request.strip())
+        if not guards.plan_sense:
+            return plan
+        plan.steps = without_repeats(plan.steps)
+        found = nonsense(plan.steps, request, project_map, max_steps)
+        if not found:
+            return plan
+        if attempt == 0:
+            retry = f"That plan cannot be right: {'; '.join(found)}. Reply with a corrected task list that does only what the request asks."
+            messages = [
+                *messages,
+                {"role": "assistant", "content": reply.model_dump_json()},
+                {"role": "user", "content": retry},
+            ]
+    raise Refused(
+        f"The model's plan for this request does not make sense ({'; '.join(found)}), twice; nothing was run. "
+        "Ask for one thing at a time, naming the function and the file."
     )
-    return plan_from_model_task(reply, request.strip())
 
 
 def _refuse_mixed(text: str) -> None:
