@@ -302,8 +302,7 @@ def test_require_file(js):
     with pytest.raises(Refused) as error:
         js.require_file("src/auht.js")
     assert str(error.value) == "`src/auht.js` does not exist in the workspace; did you mean `src/auth.js`?"
-    with pytest.raises(Refused, match="does not exist in the workspace; did you mean `src/auth.js`"):
-        js.require_symbol("validateToken", "auth.js")
+    assert js.require_symbol("validateToken", "auth.js").path == "src/auth.js"  # the one file of that name
     with pytest.raises(Refused, match="points outside the workspace"):
         js.require_symbol("validateToken", "../src/auth.js")
     with pytest.raises(Refused, match="Windows drive path"):

@@ -116,6 +116,8 @@ class Plan(BaseModel):
     question: Question | None = Field(default=None, description="for questions: what kind")
     steps: list[Step] = Field(default_factory=list, description="for tasks: the steps, one file each")
     decided_by: Literal["rules", "model"] = "rules"
+    # Which of several same-named definitions was taken, and why the others are not rivals.
+    taken: str | None = None
 
     @property
     def is_read_only(self) -> bool:
@@ -142,4 +144,5 @@ class Plan(BaseModel):
             parts.append(f"→ `{self.new_name}`")
         if self.file:
             parts.append(f"in {self.file}")
-        return f"{' '.join(parts)} (decided by {self.decided_by})"
+        taken = f"; {self.taken}" if self.taken else ""
+        return f"{' '.join(parts)} (decided by {self.decided_by}{taken})"

@@ -19,6 +19,7 @@ from outrigger.errors import Refused
 from outrigger.guards.budget import count_tokens, fit_excerpt
 from outrigger.plan import Plan, Question
 from outrigger.spans import Range
+from outrigger.workspace.one_symbol import is_test_file
 from outrigger.workspace.symbols import Symbol
 
 SYSTEM_PROMPT = """You are a senior engineer answering a question about a codebase.
@@ -79,8 +80,6 @@ _POINTS_AT_SOMETHING = re.compile(
 )
 # "/etc/passwd", "notes.txt": a file the workspace does not have, not a search.
 _PATH_LIKE = re.compile(r"[\w~.-]*/[\w.-]+|\b\w+\.[A-Za-z]{1,4}\b")
-
-_TEST_FILE = re.compile(r"(?:^|/)(?:tests?|specs?|__tests__)/|(?:^|/)test_[^/]*$|[._-](?:test|spec)\.\w+$")
 
 _COUNTED = re.compile(r"\b(function|class|method|symbol)(?:e?s)?\b", re.I)
 
@@ -170,7 +169,7 @@ async def _search_catalogue(request: str, ctx: ActionContext) -> str:
         key=lambda pair: (-pair[0][0], -pair[0][1]),
     )
     if not about_tests:  # "what formats money?" asks about the code, not the tests of it
-        scored = [pair for pair in scored if not _TEST_FILE.search(pair[1].split(": ", 1)[0])] or scored
+        scored = [pair for pair in scored if not is_test_file(pair[1].split(": ", 1)[0])] or scored
     if not scored:
         return "The workspace defines no functions or classes."
     # The best by their words first, then the rest: a question rarely uses the code's own words

@@ -12,7 +12,7 @@ from outrigger.errors import Refused
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.structured import ChatModel, structured_reply
 from outrigger.guards.switches import Guards
-from outrigger.plan import Intent, Plan
+from outrigger.plan import Intent, Plan, Question, StepAction
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
 from outrigger.planner.named import (
     contradicts_rename,
@@ -34,6 +34,8 @@ from outrigger.planner.tasks import (
 )
 from outrigger.planner.wording import normalize
 from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.languages import language_for
+from outrigger.workspace.one_symbol import mentions_tests
 from outrigger.workspace.symbols import Symbol
 
 
@@ -52,7 +54,7 @@ async def make_plan(
     cursor_file = cursor.path if cursor else path
     routing = guards.question_routing
     instruction = request.strip()
-    text = normalize(request, known=lambda name: bool(project_map.find(name)))
+    text = normalize(_module_paths_as_files(request, project_map), known=lambda name: bool(project_map.find(name)))
     if routing:
         _refuse_mixed(text)
         decided = plan_task_by_rules(text, project_map, instruction)
@@ -66,7 +68,11 @@ async def make_plan(
         decided = decided or plan_from_names(text, project_map, instruction)
         if decided is not None:
             decided = decided.model_copy(update={"instruction": instruction})
-            return _with_question(_located(decided, text, cursor), text, project_map)
+            return _one_symbol(
+                _with_question(_files_named(_located(decided, text, cursor), project_map, path), text, project_map),
+                text,
+                project_map,
+            )
 
     messages = plan_messages(request, project_map.files(), cursor_name)
     reply = await structured_reply(model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
@@ -83,7 +89,11 @@ async def make_plan(
             merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
             project_map,
         )
-    plan = _with_question(_located(plan, text, cursor), text, project_map)
+    plan = _one_symbol(
+        _with_question(_files_named(_located(plan, text, cursor), project_map, path), text, project_map),
+        text,
+        project_map,
+    )
     if missing := leaves_out(plan, text, project_map):
         # A request with several steps is never carried out as one of them.
         return await _model_task(
@@ -108,7 +118,7 @@ async def _model_task(
         reply = await structured_reply(
             model, messages, ModelTask, stats, schema_name="task list", repair=guards.json_repair
         )
-        plan = plan_from_model_task(reply, request.strip())
+        plan = _files_named(plan_from_model_task(reply, request.strip()), project_map, None)
         if not guards.plan_sense:
             return plan
         plan.steps = without_repeats(plan.steps)
@@ -153,6 +163,60 @@ def _located(plan: Plan, text: str, cursor: Symbol | None) -> Plan:
         for target in plan.also
     ]
     return plan.model_copy(update={**updates, "also": also})
+
+
+def _files_named(plan: Plan, project_map: ProjectMap, near: str | None) -> Plan:
+    """Files as the request (or the model) named them — `cart.py`, `shop.cart`, a path from
+    the open file's folder — replaced by the workspace paths they mean; a name two files fit
+    is refused with both, one nothing fits is left for the map guard's refusal."""
+
+    def named(file: str | None) -> str | None:
+        return project_map.file_named(file, near) if file else file
+
+    also = [target.model_copy(update={"file": named(target.file)}) for target in plan.also]
+    steps = [
+        step
+        if step.action is StepAction.CREATE
+        else step.model_copy(update={"file": named(step.file), "to_file": named(step.to_file)})
+        for step in plan.steps
+    ]
+    return plan.model_copy(update={"file": named(plan.file), "also": also, "steps": steps})
+
+
+_DOTTED = re.compile(r"(?<![\w./`-])`?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)`?(?![\w/(-])")
+
+
+def _module_paths_as_files(request: str, project_map: ProjectMap) -> str:
+    """ "in shop.cart" → "in shop/cart.py": a dotted module path the workspace has as a file
+    (never a name it defines, `Cart.total`), so the rules read it as the file it is."""
+
+    def as_file(m: re.Match[str]) -> str:
+        dotted = m.group(1)
+        if project_map.find(dotted) or language_for(dotted):
+            return m.group(0)
+        try:
+            path = project_map.file_named(dotted)
+        except Refused:
+            return m.group(0)
+        return path if project_map.workspace.exists(path) else m.group(0)
+
+    return _DOTTED.sub(as_file, request)
+
+
+def _one_symbol(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
+    """A name defined in several places that are one symbol (an implementation, its stub, its
+    re-exports, the tests' own helper of that name): the plan takes the implementation and
+    says so. Rival implementations stay unpinned, for the map guard to ask which."""
+    explained = plan.question in (None, Question.EXPLAIN)  # a "where" question lists every definition
+    if plan.symbol is None or plan.file is not None or plan.intent is Intent.TASK or not explained:
+        return plan
+    found = project_map.find(plan.symbol)
+    if len({s.path for s in found}) < 2:
+        return plan
+    group = project_map.one_symbol(plan.symbol, tests=mentions_tests(text))
+    if group is None:
+        return plan
+    return plan.model_copy(update={"file": group.main.path, "taken": group.note() or None})
 
 
 def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import posixpath
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from outrigger.progress import Progress, quiet
 from outrigger.spans import Position, Range
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.languages import language_for
+from outrigger.workspace.one_symbol import OneSymbol, is_stub_file, is_test_file, one_symbol
 from outrigger.workspace.symbols import Symbol, extract_symbols, identifier_spans
 
 __all__ = ["ProjectMap", "Symbol"]
@@ -190,9 +192,10 @@ class ProjectMap:
             candidates |= {s.qualified_name for s in pool}
         return _closest(name, candidates)
 
-    def require_file(self, candidate: str) -> str:
-        """The workspace-relative path of an existing, readable file, or Refused."""
-        relative = self.workspace.resolve(candidate)
+    def require_file(self, candidate: str, near: str | None = None) -> str:
+        """The workspace-relative path of an existing, readable file, or Refused. A name as
+        people say it resolves when it means one file (`file_named`)."""
+        relative = self.file_named(candidate, near)
         if reason := self.workspace.ignore_reason(relative):
             raise Refused(reason)
         if self.workspace.exists(relative):
@@ -201,14 +204,45 @@ class ProjectMap:
         hint = f"; did you mean {_listing(similar)}?" if similar else "."
         raise Refused(f"`{relative}` does not exist in the workspace{hint}")
 
-    def require_symbol(self, name: str, path: str | None, line: int | None = None) -> Symbol:
+    def file_named(self, candidate: str, near: str | None = None) -> str:
+        """The file `candidate` names, as people name files: a workspace path, a path relative
+        to the folder of `near` (the open file), a module path (`shop.cart` for `shop/cart.py`
+        or `src/shop/cart/__init__.py`), or the end of one path (`cart.py`, `shop/cart.py`),
+        the non-test file first. Two files that fit equally are refused with both listed;
+        a name nothing fits comes back as written, for `require_file`'s refusal."""
+        relative = self.workspace.resolve(candidate)
+        if self.workspace.exists(relative):
+            return relative
+        if near is not None:
+            beside = posixpath.normpath(posixpath.join(posixpath.dirname(self.workspace.resolve(near)), candidate))
+            if not beside.startswith("../") and self.workspace.exists(beside):
+                return self.workspace.resolve(beside)
+        files = self.files()
+        fits = [f for f in files if f.endswith("/" + relative)]
+        if not fits and (dotted := _module_path(candidate)):
+            fits = [f for f in files if _module_of(f) == dotted or _module_of(f).endswith("/" + dotted)]
+        if len(fits) > 1:
+            fits = [f for f in fits if not is_test_file(f)] or fits
+        if len(fits) > 1:
+            fits = [f for f in fits if not is_stub_file(f)] or fits
+        if len(fits) == 1:
+            return fits[0]
+        if fits:
+            raise Refused(f"`{candidate}` could be {_listing(sorted(fits))}; name the one you mean by its path.")
+        return relative
+
+    def require_symbol(self, name: str, path: str | None, line: int | None = None, *, tests: bool = False) -> Symbol:
         """The one symbol `name` names (in `path` when given, at its 1-based `line` when given),
-        or Refused with what exists and how to name one."""
+        or Refused with what exists and how to name one. Stubs, re-exports and (unless
+        `tests`: the request is about the tests) the tests' own same-named helpers do not
+        make a name ambiguous (`one_symbol.py`)."""
         if path is not None:
             return self._in_file(name, self.require_file(path), line)
         by_file = _by_file(self.find(name))
         if len(by_file) == 1:
             return self._in_file(name, next(iter(by_file)), line)
+        if by_file and line is None and (group := self.one_symbol(name, tests=tests)) is not None:
+            return group.main
         if by_file:
             found = sorted(self.find(name), key=lambda s: (s.path, s.range.start))
             options = ", ".join(f"`{s.qualified_name}` ({s.path}:{s.range.start.line + 1})" for s in found)
@@ -224,6 +258,19 @@ class ProjectMap:
         similar = self.close_matches(name)
         hint = f"; did you mean {_listing(similar)}?" if similar else "."
         raise Refused(f"`{name}` is not defined anywhere in the workspace{hint}{self._blind_spots()}")
+
+    def one_symbol(self, name: str, *, tests: bool = False) -> OneSymbol | None:
+        """The one symbol the definitions of `name` (`Class.member` too) are, or None when
+        they are rivals or there are none."""
+        return one_symbol(self.find(name), self.workspace.read, tests=tests)
+
+    def same_symbol(self, symbol: Symbol) -> list[Symbol]:
+        """`symbol` and the definitions that are the same symbol: its stubs, its re-exports
+        (or, from a stub, its implementation and theirs). What a rename changes together."""
+        group = one_symbol(self.find(symbol.qualified_name), self.workspace.read, tests=is_test_file(symbol.path))
+        if group is None or symbol not in (members := [group.main, *group.companions]):
+            return [symbol]
+        return [symbol, *(s for s in members if s != symbol)]
 
     def _blind_spots(self) -> str:
         """What the map cannot see, for a "not defined" refusal: it may be there."""
@@ -387,6 +434,21 @@ def _closest_files(wanted: str, files: list[str]) -> list[str]:
         if name_ratio >= 0.75 or path_ratio >= 0.85:
             scored.append((-max(by_path, by_name), path))
     return [path for _, path in sorted(scored)[:MAX_SUGGESTIONS]]
+
+
+def _module_path(written: str) -> str | None:
+    """`shop.cart` → `shop/cart`: a dotted module path (not a file name with an extension)."""
+    parts = written.strip().split(".")
+    if len(parts) < 2 or not all(part.isidentifier() for part in parts) or language_for(written):
+        return None
+    return "/".join(parts)
+
+
+def _module_of(path: str) -> str:
+    """`src/shop/cart.py` → `src/shop/cart`; a package's `__init__`/`index` is its folder."""
+    stem = posixpath.splitext(path)[0]
+    folder, _, base = stem.rpartition("/")
+    return folder if base in ("__init__", "index", "mod", "lib") and folder else stem
 
 
 def _listing(names: list[str]) -> str:

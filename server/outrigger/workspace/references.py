@@ -55,17 +55,18 @@ def references(project_map: ProjectMap, symbol: Symbol) -> References:
     A name the workspace defines once, and no standard library uses for its own methods, is
     settled by the name: every occurrence is it (the rename of old)."""
     occurrences = project_map.occurrences(symbol.name)
-    unique = len(project_map.find(symbol.name)) == 1 and symbol.name not in LIBRARY_METHOD_NAMES
+    same = project_map.same_symbol(symbol)  # with its stubs and re-exports: one symbol
+    unique = len(project_map.find(symbol.name)) == len(same) and symbol.name not in LIBRARY_METHOD_NAMES
     if unique:
         return References(ours={path: list(ranges) for path, ranges in occurrences.items()})
     if language_for(symbol.path) == "python":
-        found = _python(project_map, symbol, occurrences)
+        found = _python(project_map, same, occurrences)
     else:
-        found = _by_class_body(project_map, symbol, occurrences)
+        found = _by_class_body(project_map, symbol, occurrences, same)
     return _by_receiver_name(project_map, symbol, found)
 
 
-def _python(project_map: ProjectMap, symbol: Symbol, occurrences: dict[str, list[Range]]) -> References:
+def _python(project_map: ProjectMap, same: list[Symbol], occurrences: dict[str, list[Range]]) -> References:
     import jedi  # imported here: a second or so the first time, and only renames need it
 
     root = project_map.workspace.root
@@ -77,16 +78,16 @@ def _python(project_map: ProjectMap, symbol: Symbol, occurrences: dict[str, list
             scripts[path] = jedi.Script(code=project_map.workspace.read(path), path=root / path, project=project)
         return scripts[path]
 
-    target = (root / symbol.path, symbol.selection.start.line + 1)
+    targets = {(root / s.path, s.selection.start.line + 1) for s in same}
     found = References()
     for path, ranges in occurrences.items():
         if language_for(path) != "python":
             continue
         for where in ranges:
             goes_to = _definitions(script(path), where)
-            if goes_to == {target}:
+            if goes_to and goes_to <= targets:  # the implementation, its stub or a re-export
                 found.add(path, where)
-            elif not goes_to or target in goes_to:  # unknown, or this one among others (`collect(source)`)
+            elif not goes_to or goes_to & targets:  # unknown, or this one among others (`collect(source)`)
                 found.unsure.append((path, where))
     return found
 
@@ -99,7 +100,9 @@ def _definitions(script, where: Range) -> set[tuple[Path, int]]:
     return {(Path(n.module_path), n.line) for n in names if n.module_path is not None and n.line is not None}
 
 
-def _by_class_body(project_map: ProjectMap, symbol: Symbol, occurrences: dict[str, list[Range]]) -> References:
+def _by_class_body(
+    project_map: ProjectMap, symbol: Symbol, occurrences: dict[str, list[Range]], same: list[Symbol]
+) -> References:
     """Without a type checker, what is certain: the definition, `this.name` / `self.name` in its
     own class, and `x.name` where the function says what `x` is (`x: Warehouse`, `x = new
     Warehouse(…)`). Another class's definition of the name is that class's; the rest is unsure."""
@@ -107,7 +110,8 @@ def _by_class_body(project_map: ProjectMap, symbol: Symbol, occurrences: dict[st
     owner = next(
         (s for s in project_map.find(symbol.container or "", symbol.path) if s.range.contains(symbol.range)), None
     )
-    others = {(s.path, s.selection.start) for s in project_map.find(symbol.name) if s != symbol}
+    others = {(s.path, s.selection.start) for s in project_map.find(symbol.name) if s not in same}
+    ours = {(s.path, s.selection) for s in same}
     classes_with_it = {s.container for s in project_map.find(symbol.name) if s.container}
     for path, ranges in occurrences.items():
         lines = project_map.workspace.read(path).split("\n")
@@ -116,7 +120,7 @@ def _by_class_body(project_map: ProjectMap, symbol: Symbol, occurrences: dict[st
                 continue  # another class's own definition
             before = lines[where.start.line][: where.start.character]
             own_body = owner is not None and path == symbol.path and owner.range.contains(where)
-            if where == symbol.selection or (own_body and re.search(r"\b(?:this|self)\s*(?:\.|->)\s*$", before)):
+            if (path, where) in ours or (own_body and re.search(r"\b(?:this|self)\s*(?:\.|->)\s*$", before)):
                 found.add(path, where)
                 continue
             receiver_type = _receiver_type(project_map, path, where, before, lines)
