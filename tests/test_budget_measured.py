@@ -47,6 +47,7 @@ async def test_too_long_from_the_server_is_retried_once_smaller(tmp_path, fake_m
     fake_model.script({"status": 400, "body": json.dumps(too_long)}, DOC_REPLY)
     agent = make_agent(big_module(tmp_path, 600), fake_model.base_url, context_window=8192)
     agent.guards.project_tests = False
+    agent.prompt_context = "file"  # the file trimmed around the target is what shrinks
 
     outcome = await agent.ask("fix target in big.py so it adds two")
 

@@ -106,7 +106,8 @@ async def test_a_retry_quotes_only_the_start_of_a_bad_reply(py, fake_model):
 async def test_an_answer_is_capped(py, fake_model):
     fake_model.script("an answer " * 6_000)  # 60,000 characters: within what 4,096 tokens can be
     agent = make_agent(py, fake_model.base_url, max_output_tokens=4_096, context_window=16_384)
-    outcome = await agent.ask("what does get_item do?")
+    # A workspace search (an explanation is asked for in at most ANSWER_TOKENS tokens).
+    outcome = await agent.ask("is there a function that counts things?")
     assert outcome.kind == "answer"
     assert len(outcome.message) < 20_100 and outcome.message.endswith("more characters not shown]")
 

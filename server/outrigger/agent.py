@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from outrigger import actions
-from outrigger.actions.context import ActionContext, Answer, Change
+from outrigger.actions.context import ActionContext, Answer, Change, PromptContext
 from outrigger.config import Settings
 from outrigger.edits import FileEdit, combined_preview
 from outrigger.errors import BudgetExceeded, OutriggerError, Refused
@@ -78,6 +78,7 @@ class Agent:
         self.budget = Budget(settings.model.context_window, settings.model.max_output_tokens)
         self.stats = RepairStats()
         self.memory = memory or Memory()
+        self.prompt_context: PromptContext = "symbol"  # "file": the benchmark's baseline prompts
 
     async def ask(
         self,
@@ -100,6 +101,7 @@ class Agent:
             settings=self.settings,
             progress=progress or quiet,
             dispatch=actions.execute,
+            prompt_context=self.prompt_context,
         )
         plan: Plan | None = None
         try:

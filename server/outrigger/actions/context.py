@@ -7,6 +7,7 @@ import dataclasses
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from outrigger.config import Settings
 from outrigger.edits import FileEdit
@@ -23,6 +24,8 @@ from outrigger.progress import Progress, quiet
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
+
+PromptContext = Literal["symbol", "file"]
 
 
 @dataclass
@@ -61,6 +64,10 @@ class ActionContext:
     progress: Progress = quiet
     # Runs another plan through the registry ("do the same to X" replays the last one).
     dispatch: Callable[[Plan, ActionContext], Awaitable[Change | Answer]] | None = None
+    # What a prompt about one symbol carries: "symbol" — its code, its file's imports and the
+    # signatures of what it uses and what uses it (actions/focus.py); "file" — the whole file
+    # trimmed around it to fit, the earlier shape, kept as the benchmark's latency baseline.
+    prompt_context: PromptContext = "symbol"
 
     def target(self, name: str, path: str | None, line: int | None = None) -> Symbol:
         return confirmed_symbol(self.project_map, self.guards, name, path, line)

@@ -20,6 +20,7 @@ from outrigger.actions.call_shapes import arity
 from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.definitions import defined_block, find_definition
 from outrigger.actions.doc_comments import before_examples, doc_messages, documented, with_doc_comment
+from outrigger.actions.focus import symbol_context
 from outrigger.actions.type_hints import annotated, hints_messages, supports_hints
 from outrigger.blocks import indent_of, reindent, with_newline
 from outrigger.edits import FileEdit, file_edit, split_lines
@@ -74,6 +75,31 @@ def edit_messages(symbol: Symbol, instruction: str, excerpt: str, trimmed: bool,
                 excerpt=excerpt,
                 name=symbol.name,
                 block=block,
+                instruction=instruction,
+            ),
+        },
+    ]
+
+
+FOCUSED_PROMPT = """{context}The current code of `{name}` in {path}:
+{block}
+
+Task: {instruction}
+Reply with the new code of `{name}` only."""
+
+
+def focused_messages(symbol: Symbol, instruction: str, context: str, block: str) -> list[dict[str, str]]:
+    """The edit prompt with only what the symbol needs around it (actions/focus.py): the
+    instructions first and the task last, so a server's prompt cache keeps the start."""
+    return [
+        edit_messages(symbol, instruction, "", False, block)[0],
+        {
+            "role": "user",
+            "content": FOCUSED_PROMPT.format(
+                context=context + "\n\n" if context else "",
+                name=symbol.name,
+                path=symbol.path,
+                block=block.rstrip("\n"),
                 instruction=instruction,
             ),
         },
@@ -262,10 +288,15 @@ def _reply_shape(ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: s
         )
 
     def whole(instruction: str, share: float) -> list[dict[str, str]]:
+        if ctx.prompt_context == "symbol":  # a prompt too long for the server loses the neighbours
+            return focused_messages(symbol, instruction, context if share == 1.0 else "", old_block)
+
         def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
             return edit_messages(symbol, instruction, excerpt, trimmed, old_block)
 
         return fit_excerpt(ctx.budget, build, old_text, symbol.range, share)
+
+    context = symbol_context(ctx.project_map, ctx.workspace, symbol, old_text) if ctx.prompt_context == "symbol" else ""
 
     return _ReplyShape(
         whole,

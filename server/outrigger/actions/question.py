@@ -10,10 +10,12 @@ lines, as many as the budget holds, the likeliest first).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import snowballstemmer
 
 from outrigger.actions.context import ActionContext, Answer
+from outrigger.actions.focus import first_doc_line, signature_line, symbol_block, symbol_context
 from outrigger.edits import split_lines
 from outrigger.errors import Refused
 from outrigger.guards.budget import count_tokens, fit_excerpt
@@ -29,6 +31,9 @@ CATALOGUE_PROMPT = """You are a senior engineer answering a question about a cod
 functions and classes (file, name, signature, first line of documentation). Name the matching
 ones with their file, or say that none matches. Answer briefly; do not invent names."""
 
+# A brief answer (the prompt asks for at most 6 sentences) is well under this; a model that
+# rambles on is cut here rather than kept generating for a minute on a small CPU.
+ANSWER_TOKENS = 320
 CATALOGUE_ENTRIES = 12
 MAX_LISTED = 60  # map answers longer than this are cut, with the count of the rest
 MAX_ANSWER_CHARS = 20_000
@@ -139,8 +144,8 @@ async def _explain(request: str, path: str | None, name: str | None, ctx: Action
     """One call over the symbol or file. A question that names neither, points at nothing
     ("it", "this") and names no path is about the whole workspace (`searchable`: not a
     question only a target answers, "how many lines …"): the catalogue search takes it."""
-    if name:
-        symbol = ctx.project_map.require_symbol(name, path)
+    symbol = ctx.project_map.require_symbol(name, path) if name else None
+    if symbol is not None:
         where, keep = symbol.path, symbol.range
     elif path:
         where, keep = path, Range.of(0, 0, 0, 0)  # no target: keep the top of the file
@@ -153,10 +158,33 @@ async def _explain(request: str, path: str | None, name: str | None, ctx: Action
         return await _search_catalogue(request, ctx)
     text = ctx.workspace.read(where)
     ctx.progress(f"reading {where}…")
+    if symbol is not None and ctx.prompt_context == "symbol":
+        build = _symbol_prompt(request, symbol, text, ctx)
+        text, keep = symbol_block(symbol, text), Range.of(0, 0, 0, 0)
+    else:
+        build = lambda excerpt, _: _messages(request, where, excerpt)  # noqa: E731
     reply = await ctx.chat_fitted(
-        lambda share: fit_excerpt(ctx.budget, lambda excerpt, _: _messages(request, where, excerpt), text, keep, share)
+        lambda share: fit_excerpt(ctx.budget, build, text, keep, share), max_tokens=ANSWER_TOKENS
     )
-    return reply.text.strip() or "The model gave no answer."
+    answer = reply.text.strip() or "The model gave no answer."
+    return answer + " …" if reply.cut_off else answer
+
+
+def _symbol_prompt(request: str, symbol: Symbol, text: str, ctx: ActionContext) -> Callable[[str, bool], list[dict]]:
+    """The prompt for a question about one symbol: what surrounds it in the map, then its
+    code (trimmed from the end when it alone is too long), then the question."""
+    context = symbol_context(ctx.project_map, ctx.workspace, symbol, text)
+    lines = f"lines {symbol.range.start.line + 1}–{symbol.range.end.line + 1}"
+
+    def build(excerpt: str, trimmed: bool) -> list[dict]:
+        code = f"The code of `{symbol.qualified_name}` ({symbol.path}, {lines}{', excerpt' if trimmed else ''}):"
+        parts = [context, f"{code}\n{excerpt.rstrip()}", f"Question: {request}"]
+        return [
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": "\n\n".join(part for part in parts if part)},
+        ]
+
+    return build
 
 
 async def _search_catalogue(request: str, ctx: ActionContext) -> str:
@@ -240,8 +268,8 @@ def _catalogue(ctx: ActionContext) -> list[tuple[str, str]]:
             if symbol.kind == "variable":
                 continue
             start = (symbol.code_range or symbol.range).start.line
-            signature = lines[start].strip() if start < len(lines) else symbol.name
-            doc = _first_doc_line(lines, symbol)
+            signature = signature_line(symbol, lines)
+            doc = first_doc_line(lines, symbol)
             entry = f"{path}: {signature}" + (f" — {doc}" if doc else "")
             body = "".join(lines[start : symbol.range.end.line + 1])
             entries.append((entry, " ".join([about_file, *_IDENTIFIER.findall(body)])))
@@ -249,18 +277,6 @@ def _catalogue(ctx: ActionContext) -> list[tuple[str, str]]:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]{2,}")
-
-
-def _first_doc_line(lines: list[str], symbol: Symbol) -> str:
-    """The first line of the symbol's doc comment above it, or of its docstring."""
-    code = symbol.code_range or symbol.range
-    for index in range(symbol.range.start.line, min(code.end.line, symbol.range.end.line, len(lines) - 1) + 1):
-        text = lines[index].strip().strip("/*#").strip().strip("\"'").strip()
-        if index >= code.start.line and index != code.start.line and lines[index].strip().startswith(('"""', "'''")):
-            return text[:120]
-        if index < code.start.line and text:
-            return text[:120]
-    return ""
 
 
 def _overlap(request: str, words: str) -> int:

@@ -1,0 +1,162 @@
+"""What the model needs to know about one symbol, and no more: its file's imports, the
+signatures and first doc lines of what it uses and of what uses it (from the map), and
+its own code. On a 2-core CPU a small model reads 50–60 prompt tokens a second, so a
+question about one function of a 1,000-line file must not send the file.
+
+The parts are ordered from the most stable to the least (imports, then neighbours, then
+the symbol), so a model server's prompt cache reuses the start across requests on a file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from outrigger.edits import split_lines
+from outrigger.errors import Refused
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.symbols import Symbol, identifier_spans
+from outrigger.workspace.syntax import language_for, parse
+
+MAX_USED = 8  # definitions the symbol uses, listed at most
+MAX_USERS = 6  # definitions using the symbol, listed at most
+MAX_IMPORT_LINES = 30
+# A name defined this many times or more says nothing about which one a call means.
+_AMBIGUOUS = 3
+
+# Top-level statements that bring names in, by their tree-sitter node type.
+_IMPORT_WORDS = ("import", "include", "use_declaration", "using", "require", "package")
+
+
+def symbol_context(project_map: ProjectMap, workspace: Workspace, symbol: Symbol, text: str) -> str:
+    """The file's imports, then what `symbol` uses and what uses it, as short labelled
+    lists; "" when there is nothing to say. `text` is the symbol's file as it is now."""
+    parts = []
+    if imports := file_imports(symbol.path, text):
+        parts.append(f"Imports of {symbol.path}:\n{imports}")
+    if used := _listed(uses(project_map, symbol, text), workspace):
+        parts.append(f"What `{symbol.name}` uses:\n{used}")
+    if users := _listed(used_by(project_map, symbol), workspace):
+        parts.append(f"What uses `{symbol.name}`:\n{users}")
+    return "\n\n".join(parts)
+
+
+def symbol_block(symbol: Symbol, text: str) -> str:
+    """The symbol's own lines (with its doc comment and decorators)."""
+    return "".join(split_lines(text)[symbol.range.start.line : symbol.range.end.line + 1])
+
+
+def file_imports(path: str, text: str) -> str:
+    """The file's top-level import statements, as written (at most `MAX_IMPORT_LINES`)."""
+    if language_for(path) is None:
+        return ""
+    try:
+        root = parse(path, text).root_node
+    except Refused:
+        return ""
+    lines = split_lines(text)
+    kept: list[str] = []
+    for node in root.named_children:
+        if not _brings_names(node):
+            continue
+        kept += lines[node.start_point.row : node.end_point.row + 1]
+        if len(kept) >= MAX_IMPORT_LINES:
+            kept = kept[:MAX_IMPORT_LINES] + ["…\n"]
+            break
+    return "".join(kept).rstrip("\n")
+
+
+def _brings_names(node) -> bool:
+    if any(word in node.type for word in _IMPORT_WORDS):
+        return True
+    # `const fs = require("fs")`: CommonJS imports are declarations.
+    return node.type in ("lexical_declaration", "variable_declaration") and b"require(" in (node.text or b"")
+
+
+def uses(project_map: ProjectMap, symbol: Symbol, text: str) -> list[Symbol]:
+    """Definitions of the workspace that names in `symbol`'s body refer to, in the order
+    they are first used; names defined many times (`get`, `save`) are left out, since the
+    map cannot tell which one is meant."""
+    first, last = symbol.range.start.line, symbol.range.end.line
+    used: dict[str, int] = {}
+    for name, spans in identifier_spans(symbol.path, text).items():
+        inside = [line * 10_000 + start for line, start, _ in spans if first <= line <= last]
+        if inside and name != symbol.name:
+            used[name] = min(inside)
+    if not used:
+        return []
+    by_name: dict[str, list[Symbol]] = defaultdict(list)
+    for candidate in project_map.symbols():
+        if candidate.name in used and _worth_listing(candidate) and not _inside(candidate, symbol):
+            by_name[candidate.name].append(candidate)
+    found: list[Symbol] = []
+    for name in sorted(by_name, key=used.__getitem__):
+        definitions = by_name[name]
+        if len(definitions) < _AMBIGUOUS:
+            found += definitions
+    return found[:MAX_USED]
+
+
+def used_by(project_map: ProjectMap, symbol: Symbol) -> list[Symbol]:
+    """The definitions whose code names `symbol` (the innermost around each use), its own
+    file first."""
+    found: dict[tuple[str, str, int], Symbol] = {}
+    for path, ranges in sorted(project_map.occurrences(symbol.name).items(), key=lambda item: item[0] != symbol.path):
+        for where in ranges:
+            user = project_map.symbol_at(path, where.start)
+            if user is None or _inside(user, symbol) or not _worth_listing(user):
+                continue
+            found.setdefault((user.path, user.qualified_name, user.range.start.line), user)
+            if len(found) >= MAX_USERS:
+                return list(found.values())
+    return list(found.values())
+
+
+def signature_line(symbol: Symbol, lines: list[str]) -> str:
+    """The first line of the symbol's code ("def parse(text: str) -> int:")."""
+    start = (symbol.code_range or symbol.range).start.line
+    return lines[start].strip() if start < len(lines) else symbol.name
+
+
+def first_doc_line(lines: list[str], symbol: Symbol) -> str:
+    """The first line of the symbol's doc comment above it, or of its docstring."""
+    code = symbol.code_range or symbol.range
+    for index in range(symbol.range.start.line, min(code.end.line, symbol.range.end.line, len(lines) - 1) + 1):
+        text = lines[index].strip().strip("/*#").strip().strip("\"'").strip()
+        if index >= code.start.line and index != code.start.line and lines[index].strip().startswith(('"""', "'''")):
+            return text[:120]
+        if index < code.start.line and text:
+            return text[:120]
+    return ""
+
+
+def _listed(symbols: list[Symbol], workspace: Workspace) -> str:
+    """One line per symbol: its file, signature and first doc line."""
+    texts: dict[str, list[str]] = {}
+    rows = []
+    for s in symbols:
+        if s.path not in texts:
+            try:
+                texts[s.path] = split_lines(workspace.read(s.path))
+            except Refused:
+                texts[s.path] = []
+        lines = texts[s.path]
+        signature = signature_line(s, lines) if lines else s.qualified_name
+        doc = first_doc_line(lines, s) if lines else ""
+        rows.append(f"- {s.path}: {signature}" + (f" — {doc}" if doc else ""))
+    return "\n".join(rows)
+
+
+def _worth_listing(symbol: Symbol) -> bool:
+    """Functions, classes and such; a variable only when its definition is one line
+    (`HANDLING = 250`), which then says all there is to say about it."""
+    return symbol.kind not in ("variable", "constant") or symbol.range.start.line == symbol.range.end.line
+
+
+def _inside(inner: Symbol, outer: Symbol) -> bool:
+    """Whether `inner` is `outer` or one of its nested definitions."""
+    return (
+        inner.path == outer.path
+        and outer.range.start.line <= inner.range.start.line
+        and inner.range.end.line <= outer.range.end.line
+    )

@@ -1,0 +1,97 @@
+"""Prompts about one symbol carry the symbol, not its file (issue 24): its code, its file's
+imports and the signatures and first doc lines of what it uses and what uses it. On a
+2-core CPU every prompt token is ~20 ms of the user's wait."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent_helpers import make_agent
+from outrigger.guards.budget import count_messages
+
+TARGET = '''def shipping_cost(weight, zone):
+    """What sending a parcel costs, in cents."""
+    rate = zone_rate(zone)
+    if weight > 30:
+        raise ValueError("too heavy")
+    return round(weight * rate + HANDLING)
+'''
+
+
+def thousand_lines(root: Path) -> Path:
+    """A module of about 1,000 lines: filler functions around one that uses a helper and is
+    used by another."""
+    filler = [
+        f'def filler_{n}(values):\n    """Filler number {n}."""\n    total = 0\n    for v in values:\n'
+        f"        total += v * {n}\n    return total\n\n\n"
+        for n in range(124)
+    ]
+    head = "import math\nfrom decimal import Decimal\n\nHANDLING = 250\n\n\n"
+    helper = 'def zone_rate(zone):\n    """Cents per kilogram for a delivery zone."""\n    return 100 + 40 * zone\n\n\n'
+    caller = "def quote(order):\n    return shipping_cost(order.weight, order.zone)\n"
+    text = head + "".join(filler[:62]) + helper + TARGET + "\n\n" + "".join(filler[62:]) + caller
+    assert text.count("\n") >= 1000
+    (root / "shipping.py").write_text(text)
+    return root
+
+
+def the_prompt(fake) -> list[dict]:
+    [body] = [b for b in fake.bodies() if "response_format" not in b]
+    return body["messages"]
+
+
+async def test_a_question_about_one_function_of_a_long_file_sends_that_function(tmp_path, fake_model):
+    fake_model.script("It returns the shipping cost in cents.")
+    agent = make_agent(thousand_lines(tmp_path), fake_model.base_url)
+
+    outcome = await agent.ask("what does shipping_cost do?")
+
+    assert outcome.kind == "answer", outcome.message
+    messages = the_prompt(fake_model)
+    text = "\n".join(m["content"] for m in messages)
+    assert count_messages(messages) < 400, count_messages(messages)
+    assert TARGET.rstrip() in text
+    assert "def zone_rate(zone): — Cents per kilogram for a delivery zone." in text  # what it uses
+    assert "def quote(order):" in text  # what uses it
+    assert "from decimal import Decimal" in text  # the file's imports
+    assert "HANDLING = 250" in text  # a one-line constant it uses
+    assert "filler_" not in text
+    assert text.rstrip().endswith("Question: what does shipping_cost do?")  # the request last
+
+
+async def test_a_fix_of_one_function_of_a_long_file_sends_that_function(tmp_path, fake_model):
+    fixed = TARGET.replace("weight > 30", "weight > 40")
+    fake_model.script(fixed)
+    agent = make_agent(thousand_lines(tmp_path), fake_model.base_url)
+    agent.guards.project_tests = False
+
+    outcome = await agent.ask("fix shipping_cost so parcels up to 40 kg are accepted")
+
+    assert outcome.kind == "edit", outcome.message
+    messages = the_prompt(fake_model)
+    text = "\n".join(m["content"] for m in messages)
+    assert count_messages(messages) < 450, count_messages(messages)
+    assert TARGET.rstrip() in text and "def zone_rate(zone):" in text
+    assert "filler_" not in text
+    assert messages[-1]["content"].rstrip().endswith("Reply with the new code of `shipping_cost` only.")
+
+
+async def test_the_baseline_switch_sends_the_file_as_before(tmp_path, fake_model):
+    """`prompt_context = "file"` is the earlier shape, kept for the benchmark's comparison."""
+    fake_model.script("It returns the shipping cost in cents.")
+    agent = make_agent(thousand_lines(tmp_path), fake_model.base_url)
+    agent.prompt_context = "file"
+
+    await agent.ask("what does shipping_cost do?")
+
+    assert count_messages(the_prompt(fake_model)) > 3000
+
+
+async def test_the_real_model_answers_from_the_focused_prompt(tmp_path, embedded_model):
+    agent = make_agent(thousand_lines(tmp_path), embedded_model)
+
+    outcome = await agent.ask("what does shipping_cost do?")
+
+    assert outcome.kind == "answer", outcome.message
+    assert any(word in outcome.message.lower() for word in ("cost", "shipping", "parcel")), outcome.message
+    assert agent.model.stats.prompt_tokens < 600, agent.model.stats.prompt_tokens
