@@ -147,13 +147,13 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
             elif self.path == "/tokenize" and fake.chars_per_token:
                 count = math.ceil(len(body.get("content", "")) / fake.chars_per_token)
                 self._send(200, json.dumps({"tokens": list(range(count))}))
-            elif self.path in ("/v1/chat/completions", "/chat/completions", "/api/chat"):
+            elif self.path in ("/v1/chat/completions", "/chat/completions", "/api/chat", *_FILL_PATHS):
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                self._answer(fake._next(self.path, headers, body), ollama=self.path == "/api/chat")
+                self._answer(fake._next(self.path, headers, body), path=self.path)
             else:
                 self._send(404, '{"error": "not found"}')
 
-        def _answer(self, reply: Any, *, ollama: bool) -> None:
+        def _answer(self, reply: Any, *, path: str) -> None:
             if isinstance(reply, str):
                 reply = {"content": reply}
             if "hang" in reply:
@@ -170,7 +170,8 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
             elif "status" in reply:
                 self._send(reply["status"], reply.get("body", ""))
             else:
-                self._send(200, json.dumps(_completion(reply, ollama=ollama)))
+                shape = _fill if path in _FILL_PATHS else _completion
+                self._send(200, json.dumps(shape(reply, ollama=path.startswith("/api/"))))
 
         def _send(self, status: int, text: str) -> None:
             data = text.encode()
@@ -181,6 +182,29 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
+
+
+# Fill-in-the-middle endpoints (inline completion): llama.cpp, OpenAI-style text, Ollama.
+_FILL_PATHS = ("/infill", "/v1/completions", "/api/generate")
+
+
+def _fill(reply: dict, *, ollama: bool) -> dict:
+    """A fill reply in the shape of the endpoint asked: `finish_reason: "length"` marks a
+    reply cut off at the length limit."""
+    prompt, completion = reply.get("prompt_tokens", 10), reply.get("completion_tokens", 5)
+    limit = reply.get("finish_reason") == "length"
+    if ollama:
+        done = "length" if limit else "stop"
+        return {"response": reply["content"], "done": True, "done_reason": done, "prompt_eval_count": prompt}
+    return {
+        # llama.cpp /infill's fields and /v1/completions' side by side: each reader takes its own.
+        "content": reply["content"],
+        "tokens_evaluated": prompt,
+        "stop_type": "limit" if limit else "eos",
+        "timings": {"prompt_n": reply.get("new_tokens", prompt)},
+        "choices": [{"index": 0, "text": reply["content"], "finish_reason": "length" if limit else "stop"}],
+        "usage": {"prompt_tokens": prompt, "completion_tokens": completion},
+    }
 
 
 def _completion(reply: dict, *, ollama: bool) -> dict:

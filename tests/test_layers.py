@@ -16,7 +16,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("front ends", ("outrigger.cli", "outrigger.__main__", "outrigger.lsp")),
     ("wiring", ("outrigger.session",)),
     ("pipeline", ("outrigger.agent", "outrigger.planner", "outrigger.offers")),
-    ("actions", ("outrigger.actions",)),
+    ("actions", ("outrigger.actions", "outrigger.completion")),
     (
         "guards, workspace, model",
         ("outrigger.guards", "outrigger.workspace", "outrigger.model", "outrigger.memory", "outrigger.disk"),

@@ -129,6 +129,22 @@ class IndexSettings(BaseModel):
     max_seconds: float = Field(default=30.0, gt=0, description="seconds spent indexing at most")
 
 
+class CompletionSettings(BaseModel):
+    """Inline (ghost-text) completion: fill-in-the-middle at the cursor, guarded."""
+
+    model_config = _WIRE
+
+    enabled: bool = True
+    # Language names as in the language table ("python", "javascript", …); empty = all of them.
+    languages: list[str] = Field(default_factory=list)
+    # "auto": llama.cpp's /infill for the embedded model, /v1/completions with the model's FIM
+    # tokens for other OpenAI-compatible servers, Ollama's `suffix` for Ollama.
+    endpoint: Literal["auto", "infill", "completions"] = "auto"
+
+    def for_language(self, language: str | None) -> bool:
+        return self.enabled and language is not None and (not self.languages or language in self.languages)
+
+
 def with_default_secrets(patterns: Sequence[str]) -> list[str]:
     """The default secret patterns followed by `patterns`, each once."""
     return list(dict.fromkeys([*DEFAULT_SECRET_PATTERNS, *patterns]))
@@ -144,6 +160,7 @@ class Settings(BaseModel):
     # defaults plus the user's own. A user's list adds to the defaults; it cannot remove one.
     ignore: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_PATTERNS))
     index: IndexSettings = Field(default_factory=lambda: IndexSettings())
+    completion: CompletionSettings = Field(default_factory=CompletionSettings)
 
     @field_validator("ignore")
     @classmethod

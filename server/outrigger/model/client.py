@@ -138,6 +138,32 @@ class ModelClient:
         self.stats.add(reply)
         return reply
 
+    async def post_json(self, path: str, body: dict, *, timeout: float | None = None) -> dict:
+        """One JSON request to another endpoint of the same server: llama.cpp's `/infill`
+        (`path` starting with "/" is beside `/v1`), `completions` under the base URL, Ollama's
+        `api/generate`. Failures are `ModelError`s like a chat's."""
+        base = await self.base_url()
+        url = f"{_server_root(base)}{path}" if path.startswith("/") else f"{base}/{path}"
+        seconds = timeout or self.settings.timeout_seconds
+        try:
+            async with asyncio.timeout(seconds):
+                response = await self._post(url, body)
+        except TimeoutError:
+            raise ModelError(f"The model at {url} did not answer within {seconds:g} seconds.") from None
+        if response.is_error and _context_exceeded(response):
+            raise ContextExceeded(
+                f"The model at {url} said the prompt is longer than its context window ({_excerpt(response.text)})."
+            )
+        if response.is_error:
+            raise ModelError(f"The model at {url} answered HTTP {response.status_code}: {_excerpt(response.text)}")
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise ModelError(f"The model at {url} sent a reply that is not a JSON object ({_excerpt(response.text)}).")
+        return data
+
     async def count_tokens(self, text: str) -> int | None:
         """The model's own token count of `text` (llama.cpp's `/tokenize`), or None when the
         server has no tokenizer endpoint (then callers estimate)."""

@@ -1,0 +1,37 @@
+"""Guard: a completion ends where the code it is in ends.
+
+Small models run on: past the statement on a line (`total = 0; count = 0`), past the end of the
+function into the next one. In the parsed file with the completion inserted, every construct
+that was open at the cursor (started before it) and that the completion closes is a limit:
+the completion is cut at the end of the outermost such construct, so it finishes the
+statement or block the user is in and nothing after it. A single-line completion also stops
+at its first line break, and a multi-line one cut off by the length limit loses its
+unfinished last line.
+"""
+
+from __future__ import annotations
+
+from outrigger.completion.context import FimContext
+from outrigger.completion.inserted import Inserted
+
+
+def cut_to_block(context: FimContext, completion: str, *, cut_off: bool = False) -> str:
+    if not context.multiline:
+        completion = completion.split("\n", 1)[0]
+    elif cut_off and "\n" in completion:
+        completion = completion[: completion.rindex("\n")]
+    completion = completion.rstrip()
+    if not completion.strip():
+        return ""
+    inserted = Inserted(context, completion)
+    # The first character the completion writes, past leading blanks.
+    probe = inserted.start + len(completion[: len(completion) - len(completion.lstrip())].encode("utf-8"))
+    node = inserted.tree.root_node.descendant_for_byte_range(probe, probe)
+    limit = None
+    while node is not None:
+        if node.start_byte < inserted.start and inserted.start < node.end_byte < inserted.end:
+            limit = node.end_byte  # the outermost closing construct wins
+        node = node.parent
+    if limit is None:
+        return completion
+    return completion[: inserted.chars_before(limit)].rstrip()

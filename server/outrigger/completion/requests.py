@@ -1,0 +1,133 @@
+"""One fill request per kind of backend, and what its answer says.
+
+- llama.cpp's `/infill` (the embedded model): the server applies the model's FIM tokens and
+  takes other files as `input_extra`; `prompt` (the cursor line so far) goes after the middle
+  token.
+- `/v1/completions` on any other OpenAI-compatible server: the prompt in the model's FIM
+  tokens (`fim.py`), built the same way.
+- Ollama's `/api/generate` with `suffix`: Ollama applies the model's template.
+
+`cache_prompt` keeps llama.cpp's prompt cache: with the cursor line last, a keystroke costs
+only its own tokens.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from outrigger.completion.context import FimContext
+from outrigger.completion.fim import FimTemplate
+from outrigger.errors import ModelError
+from outrigger.model.client import ModelClient
+
+Endpoint = Literal["infill", "completions", "ollama"]
+MULTILINE_MILLISECONDS = 1500  # llama.cpp stops a multi-line fill after a newline past this
+
+
+@dataclass(frozen=True)
+class Fill:
+    text: str  # what the model put at the cursor
+    prompt_tokens: int | None  # the prompt, in the model's tokens
+    new_tokens: int | None  # of those, how many the server evaluated (not from its cache)
+    cut_off: bool  # stopped at the length limit, not where the model meant to
+    seconds: float
+
+
+async def request_fill(
+    model: ModelClient,
+    endpoint: Endpoint,
+    context: FimContext,
+    template: FimTemplate,
+    max_tokens: int,
+    timeout: float,
+) -> Fill:
+    started = time.perf_counter()
+    stop = ["\n"] if not context.multiline else []
+    if endpoint == "infill":
+        data = await model.post_json("/infill", _infill_body(context, max_tokens, stop), timeout=timeout)
+        fill = _from_infill(data)
+    elif endpoint == "ollama":
+        data = await model.post_json("api/generate", _ollama_body(model, context, max_tokens, stop), timeout=timeout)
+        fill = _from_ollama(data)
+    else:
+        body = _completions_body(model, context, template, max_tokens, [*stop, *template.stop])
+        data = await model.post_json("completions", body, timeout=timeout)
+        fill = _from_completions(data)
+    return Fill(fill.text, fill.prompt_tokens, fill.new_tokens, fill.cut_off, time.perf_counter() - started)
+
+
+def _infill_body(context: FimContext, max_tokens: int, stop: list[str]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "input_prefix": context.prefix,
+        "input_suffix": context.suffix,
+        "prompt": context.head,
+        "input_extra": [{"filename": name, "text": text} for name, text in context.extras],
+        "n_predict": max_tokens,
+        "temperature": 0,
+        "cache_prompt": True,
+        "stop": stop,
+    }
+    if context.multiline:
+        body["t_max_predict_ms"] = MULTILINE_MILLISECONDS
+    return body
+
+
+def _completions_body(
+    model: ModelClient, context: FimContext, template: FimTemplate, max_tokens: int, stop: list[str]
+) -> dict[str, Any]:
+    prompt = template.prompt(context.prefix, context.suffix, context.head, context.extras, context.path)
+    return {
+        "model": model.settings.name,
+        "prompt": prompt,
+        "max_tokens": max_tokens,
+        "temperature": 0,
+        "stop": stop,
+        "cache_prompt": True,  # llama.cpp's server; others ignore it
+    }
+
+
+def _ollama_body(model: ModelClient, context: FimContext, max_tokens: int, stop: list[str]) -> dict[str, Any]:
+    options: dict[str, Any] = {"temperature": 0, "num_predict": max_tokens, "num_ctx": model.settings.context_window}
+    if stop:
+        options["stop"] = stop
+    return {
+        "model": model.settings.name,
+        "prompt": context.prefix + context.head,
+        "suffix": context.suffix,
+        "stream": False,
+        "options": options,
+    }
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise ModelError(f"The model's fill reply has no text ({what}); check outrigger.model.api.")
+    return value
+
+
+def _from_infill(data: dict[str, Any]) -> Fill:
+    timings = data.get("timings") or {}
+    cut_off = data.get("stop_type") == "limit" or bool(data.get("truncated"))
+    return Fill(
+        _text(data.get("content"), "content"), data.get("tokens_evaluated"), timings.get("prompt_n"), cut_off, 0
+    )
+
+
+def _from_completions(data: dict[str, Any]) -> Fill:
+    choices = data.get("choices") or [{}]
+    choice = choices[0] if isinstance(choices[0], dict) else {}
+    usage = data.get("usage") or {}
+    details = usage.get("prompt_tokens_details") or {}
+    prompt = usage.get("prompt_tokens")
+    cached = details.get("cached_tokens")
+    new = prompt - cached if isinstance(prompt, int) and isinstance(cached, int) else None
+    return Fill(_text(choice.get("text"), "choices[0].text"), prompt, new, choice.get("finish_reason") == "length", 0)
+
+
+def _from_ollama(data: dict[str, Any]) -> Fill:
+    text = _text(data.get("response"), "response")
+    return Fill(
+        text, data.get("prompt_eval_count"), data.get("prompt_eval_count"), data.get("done_reason") == "length", 0
+    )

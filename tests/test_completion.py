@@ -1,0 +1,247 @@
+"""Inline completion's core: context, requests per backend, and each guard on scripted bad
+model output (the exact things small models write: run-on code, the suffix again, names that
+do not exist, brackets left open)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outrigger.completion.completer import Completer
+from outrigger.completion.context import FimContext, gather
+from outrigger.completion.fim import CODELLAMA, QWEN, template_for
+from outrigger.completion.fitting import fitted
+from outrigger.config import CompletionSettings, ModelSettings, Settings
+from outrigger.guards.budget import Budget
+from outrigger.model.client import ModelClient
+from outrigger.spans import Position
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
+
+STATS = "def average(values):\n    total = \n    return total / len(values)\n"
+HELPERS = "def clamp(value, low, high):\n    return max(low, min(value, high))\n"
+
+
+def make_completer(root: Path, base_url: str = "http://127.0.0.1:9", **completion: object) -> Completer:
+    settings = Settings(model=ModelSettings(base_url=base_url))
+    workspace = Workspace(root, settings.ignore)
+    project_map = ProjectMap(workspace)
+    project_map.build()
+    model = ModelClient(settings.model)
+    return Completer(workspace, project_map, model, CompletionSettings(**completion), embedded=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "stats.py").write_text(STATS)
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    (tmp_path / "box.js").write_text("function area(w, h) {\n  \n}\n\nmodule.exports = { area };\n")
+    return tmp_path
+
+
+def at(completer: Completer, path: str, line: int, character: int) -> FimContext:
+    context = completer.context(path, Position(line, character))
+    assert context is not None
+    return context
+
+
+# -- context ----------------------------------------------------------------------------------
+
+
+def test_context_splits_at_the_cursor_line_and_brings_signatures_from_other_files(project):
+    (project / "stats.py").write_text("from helpers import clamp\n\n\ndef norm(x):\n    y = clamp(x, 0, 1)\n    \n")
+    completer = make_completer(project)
+    context = at(completer, "stats.py", 5, 4)
+    assert context.prefix.endswith("y = clamp(x, 0, 1)\n")
+    assert context.head == "    " and context.suffix == "\n"
+    assert context.extras == [("helpers.py", "def clamp(value, low, high):")]
+
+
+def test_a_secret_file_gets_no_completion(project):
+    (project / ".env").write_text("TOKEN=abc\n")
+    completer = make_completer(project)
+    workspace = completer.workspace
+    assert gather(workspace, {}, ".env", Position(0, 3)) is None
+    assert completer.context(".env", Position(0, 3)) is None
+
+
+def test_the_languages_setting_turns_completion_off_elsewhere(project):
+    completer = make_completer(project, languages=["javascript"])
+    assert completer.context("stats.py", Position(1, 12)) is None
+    assert completer.context("box.js", Position(1, 2)) is not None
+    assert make_completer(project, enabled=False).context("box.js", Position(1, 2)) is None
+
+
+def test_multiline_only_where_the_block_is_empty(project):
+    completer = make_completer(project)
+    assert at(completer, "box.js", 1, 2).multiline
+    assert not at(completer, "stats.py", 1, 12).multiline
+
+
+def test_context_is_trimmed_to_the_window(project):
+    long = "".join(f"value_{n} = {n}\n" for n in range(3000))
+    (project / "big.py").write_text(long + "x = \n")
+    completer = make_completer(project)
+    context = at(completer, "big.py", 3000, 4)
+    small = fitted(context, Budget(1024, 48))
+    assert small is not None and small.head == "x = "
+    assert len(small.prefix) < len(context.prefix) and small.prefix.endswith("value_2999 = 2999\n")
+
+
+def test_fim_templates_by_model_family():
+    assert template_for("qwen2.5-coder-0.5b") is QWEN
+    assert template_for("codellama:7b-code") is CODELLAMA
+    prompt = QWEN.prompt("def f():\n", "\n", "    return ", [("a.py", "def g():")], "b.py")
+    assert prompt == (
+        "<|file_sep|>a.py\ndef g():\n<|file_sep|>b.py\n<|fim_prefix|>def f():\n<|fim_suffix|>\n<|fim_middle|>    return "
+    )
+
+
+# -- requests per backend ---------------------------------------------------------------------
+
+
+async def test_infill_request_carries_prefix_suffix_cursor_line_and_prompt_cache(project, fake_model):
+    completer = make_completer(project, fake_model.base_url, endpoint="infill")
+    fake_model.script("0")
+    completion = await completer.complete("stats.py", Position(1, 12))
+    assert completion is not None and completion.text == "0"
+    (request,) = fake_model.requests()
+    body = request["body"]
+    assert request["path"] == "/infill"
+    assert body["input_prefix"] == "def average(values):\n"
+    assert body["prompt"] == "    total = "
+    assert body["input_suffix"] == "\n    return total / len(values)\n"
+    assert body["cache_prompt"] is True and body["stop"] == ["\n"]
+
+
+async def test_completions_request_uses_the_models_fim_tokens(project, fake_model):
+    completer = make_completer(project, fake_model.base_url)
+    fake_model.script("0")
+    await completer.complete("stats.py", Position(1, 12))
+    (request,) = fake_model.requests()
+    assert request["path"] == "/v1/completions"
+    assert request["body"]["prompt"] == (
+        "<|fim_prefix|>def average(values):\n<|fim_suffix|>\n    return total / len(values)\n<|fim_middle|>    total = "
+    )
+    assert "<|endoftext|>" in request["body"]["stop"]
+
+
+async def test_ollama_request_sends_the_suffix(project, fake_model):
+    settings = Settings(model=ModelSettings(base_url=fake_model.root_url, api="ollama", name="qwen2.5-coder:0.5b"))
+    workspace = Workspace(project, settings.ignore)
+    project_map = ProjectMap(workspace)
+    project_map.build()
+    completer = Completer(workspace, project_map, ModelClient(settings.model), CompletionSettings(), embedded=False)
+    fake_model.script("0")
+    completion = await completer.complete("stats.py", Position(1, 12))
+    assert completion is not None and completion.text == "0"
+    (request,) = fake_model.requests()
+    assert request["path"] == "/api/generate"
+    assert request["body"]["suffix"] == "\n    return total / len(values)\n"
+    assert request["body"]["prompt"].endswith("    total = ")
+
+
+# -- guards, on scripted bad replies ----------------------------------------------------------
+
+
+def test_cut_stops_at_the_end_of_the_statement(project):
+    completer = make_completer(project)
+    context = at(completer, "stats.py", 1, 12)
+    checked = completer.check(context, "0; count = 0")
+    assert checked.text == "0" and checked.shortened_by == ("cut",)
+    assert completer.check(context, "0\n    for v in values:\n").text == "0"
+
+
+def test_cut_stops_at_the_end_of_the_block(project):
+    (project / "stats.py").write_text("def average(values):\n    \n\nx = 1\n")
+    completer = make_completer(project)
+    context = at(completer, "stats.py", 1, 4)
+    assert context.multiline
+    checked = completer.check(context, "return sum(values) / len(values)\n\n\nprint(average([1, 2]))")
+    assert checked.text == "return sum(values) / len(values)"
+    assert "cut" in checked.shortened_by
+
+
+def test_cut_and_repeats_keep_a_javascript_body_inside_its_braces(project):
+    completer = make_completer(project)
+    context = at(completer, "box.js", 1, 2)
+    checked = completer.check(context, "return w * h;\n}\n\nfunction perimeter(w, h) {\n  return 2 * (w + h);\n}")
+    assert checked.text == "return w * h;"
+
+
+def test_a_completion_that_repeats_the_next_line_is_dropped(project):
+    (project / "stats.py").write_text("def average(values):\n    total = sum(values)\n    \n    return total\n")
+    completer = make_completer(project)
+    context = at(completer, "stats.py", 2, 4)
+    checked = completer.check(context, "return total")
+    assert checked.dropped_by == "repeats" and checked.text == ""
+
+
+def test_the_rest_of_the_line_is_not_written_twice(project):
+    (project / "stats.py").write_text("def size(values):\n    return len()\n")
+    completer = make_completer(project)
+    context = at(completer, "stats.py", 1, 15)
+    checked = completer.check(context, "values)")
+    assert checked.text == "values" and checked.shortened_by == ("repeats",)
+
+
+def test_an_invented_name_is_dropped(project):
+    completer = make_completer(project)
+    context = at(completer, "stats.py", 1, 12)
+    checked = completer.check(context, "compute_total(values)")
+    assert checked.dropped_by == "names" and checked.invented == ("compute_total",)
+
+
+def test_names_from_the_file_the_map_builtins_and_the_completion_itself_pass(project):
+    completer = make_completer(project)
+    context = at(completer, "stats.py", 1, 12)
+    assert completer.check(context, "sum(clamp(v, 0, 1) for v in values)").dropped_by is None
+    assert completer.check(context, "values.anything_at_all()").dropped_by is None  # members: not checked
+    (project / "stats.py").write_text("def average(values):\n    \n")
+    context = at(make_completer(project), "stats.py", 1, 4)
+    checked = completer.check(context, "count = len(values)\n    return sum(values) / count")
+    assert checked.dropped_by is None and checked.text.endswith("/ count")
+
+
+def test_a_block_is_shortened_to_before_the_line_with_an_invented_name(project):
+    (project / "stats.py").write_text("def average(values):\n    \n")
+    completer = make_completer(project)
+    context = at(completer, "stats.py", 1, 4)
+    checked = completer.check(context, "total = sum(values)\n    return mean_of(total)")
+    assert checked.text == "total = sum(values)"
+    assert checked.shortened_by == ("names",) and checked.invented == ("mean_of",)
+
+
+def test_a_completion_that_breaks_the_syntax_is_dropped(project):
+    completer = make_completer(project)
+    context = at(completer, "stats.py", 1, 12)
+    checked = completer.check(context, "(values]")
+    assert checked.dropped_by == "syntax"
+
+
+def test_a_block_that_leaves_a_bracket_open_is_shortened(project):
+    completer = make_completer(project)
+    context = at(completer, "box.js", 1, 2)
+    checked = completer.check(context, "const a = w * h;\n  return Math.max(a,")
+    assert checked.text == "const a = w * h;" and "syntax" in checked.shortened_by
+
+
+async def test_stats_count_what_each_guard_dropped(project, fake_model):
+    completer = make_completer(project, fake_model.base_url)
+    fake_model.script("compute_total(values)", "", "0")
+    for _ in range(3):
+        await completer.complete("stats.py", Position(1, 12))
+    assert completer.stats.as_dict() == {
+        "requests": 3,
+        "shown": 1,
+        "dropped": {"names": 1, "empty": 1},
+        "shortened": {},
+    }
+
+
+async def test_a_reply_cut_off_at_the_limit_loses_its_unfinished_line(project, fake_model):
+    completer = make_completer(project, fake_model.base_url)
+    fake_model.script({"content": "const a = w * h;\n  return a * fact", "finish_reason": "length"})
+    completion = await completer.complete("box.js", Position(1, 2))
+    assert completion is not None and completion.text == "const a = w * h;"
