@@ -4,6 +4,7 @@ imports and the signatures and first doc lines of what it uses and what uses it.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from agent_helpers import make_agent
@@ -95,3 +96,20 @@ async def test_the_real_model_answers_from_the_focused_prompt(tmp_path, embedded
     assert outcome.kind == "answer", outcome.message
     assert any(word in outcome.message.lower() for word in ("cost", "shipping", "parcel")), outcome.message
     assert agent.model.stats.prompt_tokens < 600, agent.model.stats.prompt_tokens
+
+
+async def test_each_reply_is_capped_by_what_its_kind_can_need(py, fake_model):
+    """A plan is a short object and an answer a few sentences: a small model that loops is
+    stopped there, not at the configured 1,024 tokens (~100 s on two cores)."""
+    from outrigger.actions.question import ANSWER_TOKENS
+    from outrigger.planner import PLAN_TOKENS
+
+    fake_model.script(json.dumps({"intent": "question", "symbol": "get_item"}), "It returns an item.")
+    agent = make_agent(py, fake_model.base_url)
+
+    outcome = await agent.ask("get_item could be better")  # wording only the model plans
+
+    assert outcome.kind == "answer", outcome.message
+    plan, answer = fake_model.bodies()
+    assert plan["max_tokens"] == PLAN_TOKENS <= 256
+    assert answer["max_tokens"] == ANSWER_TOKENS <= 320

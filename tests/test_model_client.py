@@ -214,3 +214,27 @@ async def test_ollama_request_and_usage(fake_model, make_client):
         "format": SCHEMA,
         "options": {"temperature": 0.0, "num_predict": 100, "num_ctx": 4096},
     }
+
+
+async def test_llama_cpp_is_asked_to_reuse_its_prompt_cache(fake_model, make_client):
+    """`cache_prompt` lets llama.cpp skip re-reading the start a prompt shares with the last
+    ones (instructions, a file's imports): sent to the embedded server and to a server that
+    answers llama.cpp's /props, never to others, which may reject an unknown field."""
+
+    async def provider() -> str:
+        return fake_model.base_url
+
+    fake_model.script("a", "b", "c")
+    embedded = ModelClient(ModelSettings(), base_url_provider=provider)
+    try:
+        await embedded.chat(HELLO)
+    finally:
+        await embedded.aclose()
+    other = make_client(fake_model.base_url)
+    await other.chat(HELLO)
+    fake_model.n_ctx = 4096
+    llama = make_client(fake_model.base_url)
+    await llama.context_size()
+    await llama.chat(HELLO)
+
+    assert [body.get("cache_prompt") for body in fake_model.bodies()] == [True, None, True]

@@ -92,15 +92,17 @@ async def structured_reply(
     *,
     schema_name: str = "reply",
     repair: bool = True,
+    max_tokens: int | None = None,
 ) -> Schema:
     """The model's reply as a validated `schema` instance.
 
     Order: strict → permissive parse of the same reply (saves a model call) → one retry
     that quotes the error → strict → permissive. Raises Refused when every path fails.
-    `repair=False` (the benchmark's unguarded run) stops after the strict parse.
+    `repair=False` (the benchmark's unguarded run) stops after the strict parse. `max_tokens`
+    caps each reply: a short object must not leave a small model generating for a minute.
     """
     json_schema = schema.model_json_schema()
-    reply = await model.chat(messages, json_schema=json_schema)
+    reply = await model.chat(messages, json_schema=json_schema, max_tokens=max_tokens)
     if not repair:
         try:
             return schema.model_validate_json(reply.text)
@@ -122,7 +124,7 @@ async def structured_reply(
             f"object matching this schema: {json.dumps(json_schema)}",
         },
     ]
-    reply = await model.chat(retry, json_schema=json_schema)
+    reply = await model.chat(retry, json_schema=json_schema, max_tokens=max_tokens)
     try:
         return _parse(reply.text, schema, stats)
     except ValidationError as error:

@@ -69,6 +69,10 @@ class ModelClient:
         self._tokenizer: bool | None = None
         self._context: int | None = None
         self._context_asked = False
+        # llama.cpp keeps the last prompts' work and reuses a shared start when asked
+        # (`cache_prompt`); other OpenAI-compatible servers may reject the unknown field, so it
+        # is sent only to the embedded server and to one that answered llama.cpp's /props.
+        self._llama_cpp = base_url_provider is not None and not settings.base_url
         seconds = settings.timeout_seconds
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(seconds, connect=min(seconds, 10.0)))
 
@@ -194,6 +198,7 @@ class ModelClient:
                     n_ctx = (data.get("default_generation_settings") or {}).get("n_ctx") or data.get("n_ctx")
                     if isinstance(n_ctx, int) and n_ctx > 0:
                         self._context = n_ctx
+                        self._llama_cpp = True
                 except (httpx.HTTPError, ValueError, AttributeError):
                     pass
         return self._context
@@ -217,6 +222,8 @@ class ModelClient:
                 body["format"] = schema
             return body
         body = {"model": s.name, "messages": messages, **sampling, "max_tokens": max_tokens}
+        if self._llama_cpp:
+            body["cache_prompt"] = True
         if schema is not None:
             body["response_format"] = {
                 "type": "json_schema",

@@ -38,6 +38,10 @@ from outrigger.workspace.languages import language_for
 from outrigger.workspace.one_symbol import mentions_tests
 from outrigger.workspace.symbols import Symbol
 
+# A plan is a short object (an intent, a name or two, a file): a reply this long is a
+# small model looping, and each token costs ~0.1 s on a 2-core CPU.
+PLAN_TOKENS = 256
+
 
 async def make_plan(
     request: str,
@@ -75,7 +79,9 @@ async def make_plan(
             )
 
     messages = plan_messages(request, project_map.files(), cursor_name)
-    reply = await structured_reply(model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
+    reply = await structured_reply(
+        model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair, max_tokens=PLAN_TOKENS
+    )
     plan = oriented(
         merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
         project_map,
@@ -84,7 +90,9 @@ async def make_plan(
         # Once, with the contradiction stated: small models call "give X the name Y" an edit,
         # and "X should return Y" a rename of X to X.
         retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
-        reply = await structured_reply(model, retry, ModelPlan, stats, schema_name="plan", repair=guards.json_repair)
+        reply = await structured_reply(
+            model, retry, ModelPlan, stats, schema_name="plan", repair=guards.json_repair, max_tokens=PLAN_TOKENS
+        )
         plan = oriented(
             merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
             project_map,
