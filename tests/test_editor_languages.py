@@ -1,13 +1,19 @@
 """The languages the editors serve come from the server: its `initialize` result announces the
 language table, and the clients' static fallbacks (VS Code's activation, the Neovim plugin's
-filetypes) cover every row of it. A file with no grammar gets the actions from pushed symbols."""
+filetypes) cover every row of it: server, VS Code client and Neovim plugin agree. A file with
+no grammar gets the actions from pushed symbols."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types
 from lsprotocol.converters import get_converter
@@ -90,3 +96,36 @@ async def test_a_file_without_a_grammar_gets_the_actions_from_pushed_symbols(cli
         await asyncio.sleep(0.1)
     assert "Explain `charge`" in titles
     assert any(title.startswith("Ask Outrigger about `charge`") for title in titles)
+
+
+NVIM = shutil.which("nvim", path=str(Path(sys.executable).parent)) or shutil.which("nvim")
+
+# For every extension: the filetype Neovim gives it, and whether the plugin's fallback lists it.
+NVIM_CHECK = """
+local fallback = require('outrigger.languages').filetypes
+local found = {}
+for _, extension in ipairs(vim.json.decode(os.getenv('EXTENSIONS'))) do
+  local buf = vim.api.nvim_create_buf(false, true)  -- some extensions are decided by a buffer
+  vim.api.nvim_buf_set_name(buf, vim.fs.joinpath(vim.fn.getcwd(), 'file' .. extension))
+  local filetype = vim.filetype.match({ buf = buf }) or '?'
+  found[extension] = filetype .. (vim.tbl_contains(fallback, filetype) and '' or ' (not in the fallback)')
+end
+io.stdout:write(vim.json.encode(found))
+"""
+
+
+@pytest.mark.skipif(NVIM is None, reason="nvim is not installed")
+def test_the_neovim_plugin_starts_on_every_extension_the_server_announces(tmp_path):
+    extensions = [extension for row in LANGUAGES.values() for extension in row.extensions]
+    script = tmp_path / "check.lua"
+    script.write_text(NVIM_CHECK)
+    run = subprocess.run(
+        [NVIM, "--headless", "--clean", "--cmd", f"set rtp^={REPO}", "-l", str(script)],
+        env={**os.environ, "EXTENSIONS": json.dumps(extensions), "XDG_STATE_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout)
+    assert [f"{extension}: {found[extension]}" for extension in extensions if "(" in found[extension]] == []

@@ -1,4 +1,4 @@
--- Neovim drives Outrigger with the configuration from docs/neovim.md (OUTRIGGER_NVIM_CONFIG):
+-- Neovim drives Outrigger through the plugin (OUTRIGGER_NVIM_CONFIG: require('outrigger').setup()):
 -- code actions on validateToken, a rename through exec_cmd, and the "Ask Outrigger about…"
 -- action through vim.lsp.buf.code_action with vim.ui.input answering. Exits 0 on success.
 vim.g.loaded_python3_provider = 0

@@ -1,7 +1,7 @@
--- What a Neovim user sees with the documented configuration (OUTRIGGER_NVIM_CONFIG), against a
+-- What a Neovim user sees with the plugin (OUTRIGGER_NVIM_CONFIG), against a
 -- server whose embedded model is scripted (scripted_runtime.py): the status, a multi-file
 -- rename shown as one diff and confirmed once, a discarded edit, history and undo through the
--- documented mappings, a long answer opened as a markdown document, and the first start's
+-- default mappings, a long answer opened as a markdown document, and the first start's
 -- download progress with percentages.
 local h = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'harness.lua'))
 

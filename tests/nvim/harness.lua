@@ -1,5 +1,5 @@
--- Shared by the headless cases: load the documented configuration, record what the user would
--- see (notifications, echoed progress, confirmation prompts with the floating diff), and run a
+-- Shared by the headless cases: load the plugin (an init.lua putting this checkout on the
+-- runtimepath and calling require('outrigger').setup()), record what the user would
 -- case once Neovim has started. An uncaught error exits 1 with the traceback on stderr.
 vim.g.loaded_python3_provider = 0
 vim.g.loaded_node_provider = 0
