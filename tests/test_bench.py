@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -747,15 +746,19 @@ def test_a_javadoc_is_documentation_not_code(tmp_path):
     assert CODE_CHANGED in changed.unsafe
 
 
-async def test_time_running_the_project_code_is_counted_apart_from_outriggers_own():
+async def test_time_running_the_project_code_is_counted_apart_from_outriggers_own(tmp_path):
     """The project's tests are a guard's cost, paid in the project's code: the report shows
     them beside Outrigger's own processing, not inside it."""
-    from outrigger.guards.project_tests import run_command
+    from outrigger.guards.runs import scratch_run
+    from outrigger.workspace.files import Workspace
     from outrigger_bench.runner import _Meter
 
     meter = _Meter(MeteredModel(ModelSettings(base_url="http://127.0.0.1:9/v1")))
+    (tmp_path / "app.py").write_text("X = 1\n")
     with meter.timed():
-        await run_command([sys.executable, "-c", "import time; time.sleep(0.5)"], Path.cwd(), 10)
+        async with scratch_run(Workspace(tmp_path), allow_unsandboxed=True) as run:
+            assert run is not None
+            await run.run([sys.executable, "-c", "import time; time.sleep(0.5)"], 10)
     assert meter.project >= 0.5 and meter.own < 0.5
     summary = summarise([TaskRun("t", "fix", True, [], [], [], False, False, [], own_seconds=1, project_seconds=3)])
     assert (summary["own_share"], summary["project_share"], summary["wall_seconds"]) == (0.25, 0.75, 4)

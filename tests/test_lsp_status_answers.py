@@ -16,6 +16,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from lsp_editor import SERVER, Editor, GatedFake, wait_for
+from outrigger.model.status import sandbox_line
 
 # The server's cache dir, where answers land; the server creates it, the fixture below removes it.
 CACHE = Path(tempfile.gettempdir()) / f"outrigger-cache-{os.getpid()}"
@@ -48,6 +49,7 @@ async def test_status_names_the_model_and_follows_its_state(client, js):
             "state": "ready",
             "message": f"qwen2.5-coder-0.5b at {fake.base_url} is ready.",
             "endpoint": fake.base_url,
+            "sandbox": sandbox_line(),
         }
 
         fake.script("It validates a user.")

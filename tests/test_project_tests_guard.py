@@ -5,52 +5,62 @@ workspace would otherwise run the tests twice)."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
 from outrigger.errors import Refused
 from outrigger.guards import project_tests
+from outrigger.guards.runs import ScratchRun
 from outrigger.guards.test_output import failure_summary
 from outrigger.workspace.files import Workspace
 
 
-def counting_command(counter: Path) -> list[str]:
-    """A test command that passes and leaves one line in `counter` per run."""
-    return [sys.executable, "-c", f"open({str(counter)!r}, 'a').write('run\\n')"]
+@pytest.fixture
+def counted(monkeypatch) -> list[list[str]]:
+    """Every command run in a scratch copy (the sandbox keeps the command itself from writing
+    anywhere outside the copy, so it cannot count its own runs)."""
+    calls: list[list[str]] = []
+    original = ScratchRun.run
+
+    async def counting(self, command, timeout):
+        calls.append(command)
+        return await original(self, command, timeout)
+
+    monkeypatch.setattr(ScratchRun, "run", counting)
+    return calls
 
 
-async def test_a_passing_before_run_is_remembered_until_a_file_changes(tmp_path):
+PASSING = [sys.executable, "-c", "print('ok')"]
+
+
+async def test_a_passing_before_run_is_remembered_until_a_file_changes(tmp_path, counted):
     root = tmp_path / "project"
     root.mkdir()
     (root / "app.py").write_text("X = 1\n")
-    counter = tmp_path / "runs.txt"
-    command = counting_command(counter)
     workspace = Workspace(root)
 
-    first = await project_tests.before_and_after(workspace, {"app.py": "X = 2\n"}, command, 30)
-    again = await project_tests.before_and_after(workspace, {"app.py": "X = 3\n"}, command, 30)
+    first = await project_tests.before_and_after(workspace, {"app.py": "X = 2\n"}, PASSING, 30)
+    again = await project_tests.before_and_after(workspace, {"app.py": "X = 3\n"}, PASSING, 30)
     assert first is not None and again is not None and first[0].passed and again[1].passed
-    assert len(counter.read_text().splitlines()) == 3  # before once, after twice
+    assert len(counted) == 3  # before once, after twice
 
     (root / "app.py").write_text("X = 10\n")  # the workspace changed: its tests run again
-    await project_tests.before_and_after(workspace, {"app.py": "X = 11\n"}, command, 30)
-    assert len(counter.read_text().splitlines()) == 5
+    await project_tests.before_and_after(workspace, {"app.py": "X = 11\n"}, PASSING, 30)
+    assert len(counted) == 5
 
 
-async def test_a_failing_before_run_is_not_remembered(tmp_path):
+async def test_a_failing_before_run_is_not_remembered(tmp_path, counted):
     root = tmp_path / "project"
     root.mkdir()
     (root / "app.py").write_text("X = 1\n")
-    counter = tmp_path / "runs.txt"
-    failing = [*counting_command(counter)[:2], counting_command(counter)[2] + "; raise SystemExit(1)"]
+    failing = [sys.executable, "-c", "raise SystemExit(1)"]
     workspace = Workspace(root)
 
     for _ in range(2):
         runs = await project_tests.before_and_after(workspace, {"app.py": "X = 2\n"}, failing, 30)
         assert runs is not None and not runs[0].passed
 
-    assert len(counter.read_text().splitlines()) == 4
+    assert len(counted) == 4
 
 
 async def test_a_failing_node_test_is_named_with_its_error_not_only_the_tally(tmp_path):

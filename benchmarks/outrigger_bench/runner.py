@@ -21,7 +21,7 @@ from outrigger.agent import Agent
 from outrigger.config import Settings
 from outrigger.disk import apply_to_disk
 from outrigger.errors import OutriggerError
-from outrigger.guards.project_tests import project_code_seconds
+from outrigger.guards.runs import project_code_seconds
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.model.client import ChatReply, ModelClient

@@ -144,7 +144,11 @@ class Agent:
         if command is None:
             _refuse_untested(change, "no test command is configured or obvious")
             return change, "No test command is configured or obvious, so no tests ran."
-        runs = await self._test_runs(change, command, ctx)
+        try:
+            runs = await self._test_runs(change, command, ctx)
+        except project_tests.NoSandbox as error:
+            _refuse_untested(change, str(error))
+            return change, f"The project's tests did not run: {error}."
         if runs is None:
             _refuse_untested(change, "the workspace is too large to copy for a test run")
             return change, "The workspace is too large to copy for a test run, so no tests ran."
@@ -167,8 +171,9 @@ class Agent:
     ) -> tuple[project_tests.TestRun, project_tests.TestRun] | None:
         ctx.progress("running the project's tests on a scratch copy…")
         changes = {edit.path: (None if edit.kind == "delete" else edit.new_text) for edit in change.edits}
+        tests = self.settings.tests
         return await project_tests.before_and_after(
-            self.workspace, changes, command, self.settings.tests.timeout_seconds
+            self.workspace, changes, command, tests.timeout_seconds, tests.allow_unsandboxed
         )
 
     def commit(self, outcome: Outcome) -> None:

@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
         "(default auto: when a test command is configured or obvious; they run the proposed code)",
     )
     ask.add_argument("--test-command", help='the project\'s test command, e.g. "python -m pytest -q"')
+    ask.add_argument(
+        "--allow-unsandboxed",
+        action="store_true",
+        help="where no sandbox (bubblewrap, unshare) works, run the tests on the proposed code anyway, as you",
+    )
     _model_flags(ask)
     ask.set_defaults(run=_run_ask)
 
@@ -111,7 +116,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     if getattr(args, "tests", None):
         settings.tests.run = args.tests
     if command := getattr(args, "test_command", None):
-        settings.tests.command = shlex.split(command)
+        try:
+            settings.tests.command = shlex.split(command)
+        except ValueError as error:  # "No closing quotation"
+            raise OutriggerError(f"--test-command {command!r} cannot be read as a command: {error}.") from None
+        if not settings.tests.command:
+            raise OutriggerError("--test-command is empty.")
+    if getattr(args, "allow_unsandboxed", False):
+        settings.tests.allow_unsandboxed = True
     return settings
 
 
@@ -119,6 +131,9 @@ def _run_ask(args: argparse.Namespace) -> int:
     root = Path(args.workspace)
     if not root.is_dir():
         raise OutriggerError(f"{root} is not a directory: pass the project root with --workspace.")
+    from .guards.runs import remove_scratch_on_exit
+
+    remove_scratch_on_exit()
     return asyncio.run(_ask(root, args.request, settings_from_args(args), apply=args.apply))
 
 
@@ -157,8 +172,10 @@ def _print_outcome(outcome: Outcome) -> None:
 
 
 def _run_lsp(args: argparse.Namespace) -> int:
+    from .guards.runs import remove_scratch_on_exit
     from .lsp.server import serve
 
+    remove_scratch_on_exit()
     serve()
     return 0
 

@@ -116,6 +116,9 @@ class TestSettings(BaseModel):
     timeout_seconds: float = Field(default=120.0, gt=0)
     # "refuse": a change that turns passing tests red is refused; "warn": offered with the failure shown.
     on_failure: Literal["refuse", "warn"] = "refuse"
+    # Proposed code runs only in a sandbox (bubblewrap, else unshare); where neither works, it
+    # runs without one only when this is on.
+    allow_unsandboxed: bool = False
 
 
 class IndexSettings(BaseModel):

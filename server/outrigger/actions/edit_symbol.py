@@ -203,7 +203,8 @@ async def edit_one(
         _, most = arity(symbol.path, old_text, symbol) or (0, None)
         example = stated_example(plan.instruction, symbol, most)
     timeout = ctx.settings.tests.timeout_seconds
-    async with example_check(ctx.workspace, example, symbol.path, old_text, timeout) as example_run:
+    allowed = ctx.settings.tests.allow_unsandboxed
+    async with example_check(ctx.workspace, example, symbol.path, old_text, timeout, allowed) as example_run:
         # A fix with the user's example to check it gets more tries: each one is verified.
         attempts = 2 if example_run is None else _CHECKED_ATTEMPTS
         for attempt in range(attempts):

@@ -14,16 +14,16 @@ import that needs set-up, an ES module Node cannot load), it checks nothing.
 from __future__ import annotations
 
 import ast
-import asyncio
 import json
 import re
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from outrigger.guards.project_tests import copy_workspace, project_python, run_command
+from outrigger.guards.project_tests import project_python
+from outrigger.guards.runs import ScratchRun, may_run, scratch_run
+from outrigger.guards.secret_values import redact
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for
@@ -154,38 +154,47 @@ def _script(example: Example, path: str, root: Path) -> list[str]:
 class ExampleCheck:
     """Runs one example against candidate versions of one file, in one scratch copy."""
 
-    def __init__(self, example: Example, path: str, copy: Path, timeout: float) -> None:
-        self.example, self.path, self._copy, self._timeout = example, path, copy, timeout
+    def __init__(self, example: Example, path: str, run: ScratchRun, timeout: float) -> None:
+        self.example, self.path, self._run_in, self._timeout = example, path, run, timeout
 
     async def _run(self, text: str) -> tuple[int | None, str]:
-        (self._copy / self.path).write_text(text, encoding="utf-8", newline="")
-        run = await run_command(_script(self.example, self.path, self._copy), self._copy, self._timeout)
-        return run.exit_code, run.output
+        self._run_in.write(self.path, text)
+        output = await self._run_in.run(_script(self.example, self.path, self._run_in.place.mount_at), self._timeout)
+        return output.exit_code, output.text
 
     async def problem(self, new_text: str) -> str | None:
-        """Why `new_text` does not give the stated result, or None when it does."""
+        """Why `new_text` does not give the stated result, or None when it does. What the code
+        gave is quoted to the model: redacted and short."""
         code, output = await self._run(new_text)
         if code == 0:
             return None
-        last_line = output.strip().rpartition("\n")[2]
+        last_line = redact(output.strip().rpartition("\n")[2], limit=_QUOTED_CHARS)
         got = last_line if code == _MISMATCH else "no result" if code is None else "an error"
         return f"`{self.example.call}` gives {got} with the model's code, not {self.example.expected}."
 
 
+_QUOTED_CHARS = 200
+
+
 @asynccontextmanager
 async def example_check(
-    workspace: Workspace, example: Example | None, path: str, old_text: str, timeout: float
+    workspace: Workspace,
+    example: Example | None,
+    path: str,
+    old_text: str,
+    timeout: float,
+    allow_unsandboxed: bool = False,
 ) -> AsyncIterator[ExampleCheck | None]:
     """A check of `example` for edits of `path`, or None when there is nothing to check: no
-    example, a workspace too large to copy, or an example that does not fail as reported."""
-    if example is None:
+    example, a workspace too large to copy, no sandbox to run it in, or an example that does
+    not fail as reported."""
+    if example is None or not may_run(allow_unsandboxed):
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="outrigger-example-") as scratch:
-        copy = Path(scratch) / workspace.root.name
-        if not await asyncio.to_thread(copy_workspace, workspace, copy):
+    async with scratch_run(workspace, allow_unsandboxed) as run:
+        if run is None:
             yield None
             return
-        check = ExampleCheck(example, path, copy, timeout)
+        check = ExampleCheck(example, path, run, timeout)
         code, _ = await check._run(old_text)
         yield check if code == _MISMATCH else None

@@ -1,35 +1,30 @@
 """The project's own tests as a guard, as Aider's `--auto-test` does, but without touching the
-user's files: the workspace (with the editor's unsaved buffers) is copied to a scratch folder,
-the project's test command runs there before and after the proposed change, bounded in time.
-A change that turns passing tests red is refused, or offered with the failure shown when the
-user chose so (`tests.onFailure: "warn"`). Tests that already failed guard nothing; the preview
-says so.
+user's files or running as the user: the workspace (with the editor's unsaved buffers) is copied
+to a scratch folder, and the project's test command runs there, in a sandbox
+(`guards/runs.py`), before and after the proposed change, bounded in time. A change that turns
+passing tests red is refused, or offered with the failure shown when the user chose so
+(`tests.onFailure: "warn"`). Tests pass when the runner's own report says so
+(`guards/test_report.py`), not when the exit code is 0. Tests that already failed guard
+nothing; the preview says so.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
-import shutil
-import signal
 import sys
-import tempfile
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from outrigger.config import TestSettings
 from outrigger.errors import Refused
-from outrigger.guards.test_output import failure_summary
-from outrigger.workspace.files import SKIPPED_DIRS, Workspace
+from outrigger.guards.runs import NoSandbox, Output, ScratchRun, project_code_seconds, scratch_run, summary
+from outrigger.guards.test_report import Report, expects_report, read_report
+from outrigger.workspace.files import Workspace
 
-MAX_COPY_BYTES = 200_000_000
-_KEPT_CHARS = 20_000
-# Folders too big to copy that tests still need: linked into the scratch copy instead.
-_LINKED = ("node_modules", ".venv", "venv", "target")
+__all__ = ["NoSandbox", "TestRun", "before_and_after", "project_code_seconds", "test_command", "verdict"]
 
 
 @dataclass(frozen=True)
@@ -37,10 +32,31 @@ class TestRun:
     command: tuple[str, ...]
     passed: bool
     timed_out: bool
-    tail: str  # what failed (guards/test_output.py), else the last lines of the output
+    tail: str  # what failed (guards/test_output.py), else the last lines of the output; redacted
     seconds: float
     exit_code: int | None = None  # None: it did not start, or timed out
-    output: str = ""  # the output's end, paths relative to the workspace, for a retry
+    output: str = ""  # the output's end, paths relative to the workspace, redacted, for a retry
+    report: Report | None = None  # the runner's own count of passed and failed tests
+    not_run: str = ""  # why the tests could not run at all (a missing program), or did not report
+
+
+def judged(command: list[str], output: Output) -> TestRun:
+    """A run judged by the runner's report: exit code 0 alone (`os._exit(0)` in the code under
+    test) is not a pass for a runner that always reports."""
+    report = read_report(output.text)
+    expected = expects_report(tuple(command))
+    not_run = output.missing
+    if not not_run and output.exit_code == 0 and report is None and expected:
+        not_run = (
+            f"{expected} ended without its report of the tests (exit code 0): the code under test may have ended it"
+        )
+    if not not_run and report is not None and report.passed == 0 and report.failed == 0:
+        not_run = f"{report.runner} found no tests to run"
+    passed = output.exit_code == 0 and not not_run and (report is None or report.failed == 0)
+    tail = summary(output) if output.text else not_run
+    return TestRun(
+        tuple(command), passed, output.timed_out, tail, output.seconds, output.exit_code, output.text, report, not_run
+    )
 
 
 def test_command(root: Path, settings: TestSettings) -> list[str] | None:
@@ -86,26 +102,32 @@ def project_python(root: Path) -> str:
 
 
 async def before_and_after(
-    workspace: Workspace, changes: Mapping[str, str | None], command: list[str], timeout: float
+    workspace: Workspace,
+    changes: Mapping[str, str | None],
+    command: list[str],
+    timeout: float,
+    allow_unsandboxed: bool = False,
 ) -> tuple[TestRun, TestRun] | None:
     """The test command's result on the workspace as it is and with `changes` (path → new
-    text, None to delete); None when the workspace is too large to copy."""
-    with tempfile.TemporaryDirectory(prefix="outrigger-tests-") as scratch:
-        copy = Path(scratch) / workspace.root.name
-        if not await asyncio.to_thread(copy_workspace, workspace, copy):
+    text, None to delete); None when the workspace is too large to copy. Raises NoSandbox
+    when proposed code may not run here."""
+    async with scratch_run(workspace, allow_unsandboxed) as run:
+        if run is None:
             return None
-        key = (tuple(command), await asyncio.to_thread(_fingerprint, copy))
-        before = _PASSED_BEFORE.get(key) or await run_command(command, copy, timeout)
+        key = (tuple(command), _fingerprint(run))
+        before = _PASSED_BEFORE.get(key) or judged(command, await run.run(command, timeout))
         if before.passed:
             _remember(key, before)
         for path, text in changes.items():
-            target = copy / path
-            if text is None:
-                target.unlink(missing_ok=True)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8", newline="")
-        after = await run_command(command, copy, timeout)
+            run.write(path, text)
+        after = judged(command, await run.run(command, timeout))
+        if before.report and after.report and after.passed and after.report.passed < before.report.passed:
+            fewer = (
+                f"fewer tests passed with the change ({after.report.passed}) than without it ({before.report.passed})"
+            )
+            after = TestRun(
+                after.command, False, False, fewer, after.seconds, after.exit_code, after.output, after.report
+            )
     return before, after
 
 
@@ -123,10 +145,10 @@ def _remember(key: tuple[tuple[str, ...], str], run: TestRun) -> None:
         _PASSED_BEFORE.pop(next(iter(_PASSED_BEFORE)))
 
 
-def _fingerprint(copy: Path) -> str:
-    """A digest of every file in the scratch copy; a linked folder (node_modules …) counts by
-    where it points and when it last changed."""
-    digest = hashlib.sha256()
+def _fingerprint(run: ScratchRun) -> str:
+    """A digest of every file in the scratch copy and of the dependency folders' times."""
+    copy = run.copy.path
+    digest = hashlib.sha256(run.dependency_stamp().encode("utf-8", "surrogateescape"))
     for directory, subdirs, files in os.walk(copy):
         subdirs.sort()
         for name in sorted(files + [d for d in subdirs if (Path(directory) / d).is_symlink()]):
@@ -135,7 +157,6 @@ def _fingerprint(copy: Path) -> str:
             try:
                 if path.is_symlink():
                     digest.update(os.readlink(path).encode("utf-8", "surrogateescape"))
-                    digest.update(str(path.stat().st_mtime_ns).encode())
                 else:
                     digest.update(path.read_bytes())
             except OSError:
@@ -147,6 +168,8 @@ def _fingerprint(copy: Path) -> str:
 def verdict(before: TestRun, after: TestRun, on_failure: str) -> str:
     """The preview's line about the tests; raises Refused when the change breaks them."""
     command = " ".join(Path(before.command[0]).name if i == 0 else part for i, part in enumerate(before.command))
+    if before.not_run:
+        return f"The project's tests ({command}) could not check this change: {before.not_run}."
     if not before.passed:
         why = "did not finish in time" if before.timed_out else "already failed"
         return f"The project's tests ({command}) {why} before this change, so they could not check it."
@@ -154,94 +177,10 @@ def verdict(before: TestRun, after: TestRun, on_failure: str) -> str:
         return f"The project's tests ({command}) pass with this change ({after.seconds:.1f} s)."
     if after.timed_out:
         message = f"The project's tests ({command}) did not finish within the time limit with this change."
+    elif after.not_run:
+        message = f"The project's tests ({command}) did not report passing with this change: {after.not_run}."
     else:
         message = f"This change makes the project's tests fail ({command}): {after.tail}"
     if on_failure == "refuse":
         raise Refused(f"{message} Nothing was changed.")
     return f"Warning: {message}"
-
-
-def copy_workspace(workspace: Workspace, copy: Path) -> bool:
-    root = workspace.root
-    size = 0
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = [d for d in subdirs if d not in SKIPPED_DIRS and not (Path(directory) / d).is_symlink()]
-        for name in files:
-            try:
-                size += (Path(directory) / name).stat().st_size
-            except OSError:
-                continue
-        if size > MAX_COPY_BYTES:
-            return False
-    shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(*SKIPPED_DIRS))
-    for name in _LINKED:
-        if (root / name).is_dir():
-            (copy / name).symlink_to(root / name, target_is_directory=True)
-    for path in workspace.open_paths():  # what the editor shows, saved or not
-        try:
-            text = workspace.read(path)
-        except Refused:
-            continue
-        (copy / path).parent.mkdir(parents=True, exist_ok=True)
-        (copy / path).write_text(text, encoding="utf-8", newline="")
-    return True
-
-
-def project_code_seconds() -> float:
-    """Wall time this process has spent running the project's own code (its tests, a user's
-    example): time Outrigger chose to spend, but not its own processing (the benchmark
-    reports the two apart)."""
-    return _project_code_seconds[0]
-
-
-_project_code_seconds = [0.0]
-
-
-async def run_command(command: list[str], cwd: Path, timeout: float) -> TestRun:
-    started = time.perf_counter()
-    try:
-        return await _run_command(command, cwd, timeout, started)
-    finally:
-        _project_code_seconds[0] += time.perf_counter() - started
-
-
-async def _run_command(command: list[str], cwd: Path, timeout: float, started: float) -> TestRun:
-    try:
-        process = await asyncio.create_subprocess_exec(
-            *command,
-            cwd=cwd,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,  # its own process group: a timeout takes every child with it
-        )
-    except OSError as error:
-        return TestRun(tuple(command), False, False, f"could not run {command[0]}: {error.strerror}", 0.0)
-    try:
-        output, _ = await asyncio.wait_for(process.communicate(), timeout)
-        timed_out = False
-    except TimeoutError:
-        _kill_group(process.pid)
-        await process.wait()
-        output, timed_out = b"", True
-    except asyncio.CancelledError:
-        _kill_group(process.pid)
-        raise
-    text = output.decode("utf-8", "replace").strip().replace(str(cwd).rstrip("/") + "/", "")
-    passed = not timed_out and process.returncode == 0
-    return TestRun(
-        tuple(command),
-        passed,
-        timed_out,
-        failure_summary(text),
-        time.perf_counter() - started,
-        output=text[-_KEPT_CHARS:],
-        exit_code=None if timed_out else process.returncode,
-    )
-
-
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass

@@ -30,6 +30,7 @@ from outrigger.lsp import answers, convert
 from outrigger.lsp.asks import Asks
 from outrigger.lsp.folders import Folders
 from outrigger.lsp.params import AskParams, AskResult, ClientOptions, StatusResult, command_converter
+from outrigger.model.status import sandbox_line
 from outrigger.progress import Progress
 from outrigger.session import Session
 from outrigger.workspace.languages import LANGUAGES
@@ -170,11 +171,16 @@ class OutriggerServer(LanguageServer):
         async with self.settings_lock:
             pass
         session = self.folders.default()
+        where = await asyncio.to_thread(sandbox_line, self.settings.tests.allow_unsandboxed)
         if session is None:
             model = self.settings.model
-            return StatusResult(model=model.name, state="ready", message="No folder is open.", endpoint=model.base_url)
+            return StatusResult(
+                model=model.name, state="ready", message="No folder is open.", endpoint=model.base_url, sandbox=where
+            )
         status = await session.status(busy=len(self.asks) > 0)
-        return StatusResult(model=status.model, state=status.state, message=status.message, endpoint=status.endpoint)
+        return StatusResult(
+            model=status.model, state=status.state, message=status.message, endpoint=status.endpoint, sandbox=where
+        )
 
     # -- settings ---------------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ class StatusResult:
     state: ModelState  # starting (the embedded model is starting for a request), ready, busy, unreachable
     message: str  # one sentence: "qwen2.5-coder-0.5b (embedded, running) is ready."
     endpoint: str | None = None  # the model server's URL; None for the embedded model
+    sandbox: str = ""  # where proposed code (the project's tests, examples) runs: "in a bubblewrap sandbox (…)"
 
 
 @attrs.define

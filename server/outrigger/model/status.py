@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from outrigger.guards import sandbox
 from outrigger.model import runtimes, source_build
 from outrigger.model.cache import cache_dir
 from outrigger.model.cpu import Cpu, this_cpu
@@ -59,12 +60,26 @@ class Status:
                 lines.append(f"          {trial.verdict} here on {trial.when}: {trial.reason}")
         if self.in_use is None:
             lines.append(f"runtime:  none ready ({self.why_none}); `outrigger model setup` builds llama-server")
+        lines.append(f"tests:    proposed code (the project's tests, examples) runs {sandbox_line()}")
         if self.upgrade is not None:
             lines.append(
                 f"build:    `outrigger model setup --build` compiles llama-server for this CPU ({self.upgrade.name} "
                 f"build, {source_build.DURATION}) and switches to it if it answers here and generates faster"
             )
         return "\n".join(lines)
+
+
+def sandbox_line(allow_unsandboxed: bool = False) -> str:
+    """Where proposed code runs on this machine, in one clause."""
+    kind = sandbox.backend()
+    if kind != "none":
+        return sandbox.describe(kind)
+    if allow_unsandboxed:
+        return "unsandboxed, as you: no bubblewrap or unshare here, and running without a sandbox is allowed"
+    return (
+        "nowhere: no bubblewrap or unshare works here, so the tests are not run "
+        "(--allow-unsandboxed / outrigger.tests.allowUnsandboxed runs them as you)"
+    )
 
 
 def status(spec: ModelSpec = QWEN_CODER_0_5B) -> Status:

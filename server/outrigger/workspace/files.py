@@ -114,6 +114,10 @@ class Workspace:
                 return f"`{path}` links to `{target}`, which is off limits; Outrigger never sends it to the model."
         return None
 
+    def is_secret(self, path: str) -> bool:
+        """Whether a workspace-relative path, or a folder on it, is on the ignore list (secrets)."""
+        return any(self._listed(part) for part in path.split("/")) or self._listed(path)
+
     def _path_reason(self, path: str) -> str | None:
         parts = path.split("/")
         if self._listed(path) or any(self._listed(part) for part in parts):

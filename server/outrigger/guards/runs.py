@@ -1,0 +1,210 @@
+"""Running proposed code: in a scratch copy (`guards/scratch.py`), in a sandbox
+(`guards/sandbox.py`), bounded in time and resources, its whole process tree ended with it,
+and its output redacted (`guards/secret_values.py`) before anyone quotes it.
+
+Scratch copies live in the temp folder only while a run needs them; a server stopped by
+SIGTERM (or exiting any other way) removes the ones it still has (`remove_scratch_on_exit`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from outrigger.guards import sandbox
+from outrigger.guards.scratch import ScratchCopy, build_copy, write_into
+from outrigger.guards.secret_values import redact, values_in
+from outrigger.guards.test_output import failure_summary
+from outrigger.workspace.files import Workspace
+
+_KEPT_CHARS = 20_000
+
+
+class NoSandbox(Exception):
+    """No sandbox on this machine, and the user has not allowed running proposed code without one."""
+
+    MESSAGE = (
+        "no sandbox (bubblewrap or unshare) is available on this machine, and running proposed code "
+        "unsandboxed is off (allow it with --allow-unsandboxed or outrigger.tests.allowUnsandboxed)"
+    )
+
+
+@dataclass(frozen=True)
+class Output:
+    """What one command did: its exit code (None: it did not start or ran out of time)."""
+
+    exit_code: int | None
+    timed_out: bool
+    text: str  # redacted, paths relative to the workspace, the end of it
+    seconds: float
+    missing: str = ""  # why it could not start ("`npm` is not installed")
+
+
+class ScratchRun:
+    """One scratch copy of a workspace and the sandbox that runs commands in it."""
+
+    def __init__(self, copy: ScratchCopy, kind: sandbox.Backend, home: Path) -> None:
+        self.copy, self.kind = copy, kind
+        mount_at = sandbox.mount_point(copy.root, kind) or copy.path
+        dependencies = tuple(copy.root / d for d in copy.dependencies)
+        self.place = sandbox.Place(copy.path, mount_at, dependencies, copy.root, home)
+        self.secrets = values_in(copy.secret_files)
+
+    def write(self, path: str, text: str | None) -> None:
+        write_into(self.copy.path, path, text)
+
+    def dependency_stamp(self) -> str:
+        """Where the read-only dependency folders are and when they last changed."""
+        stamps = []
+        for folder in self.place.dependencies:
+            try:
+                stamps.append(f"{folder}:{folder.stat().st_mtime_ns}")
+            except OSError:
+                stamps.append(f"{folder}:?")
+        return "\n".join(stamps)
+
+    async def run(self, command: list[str], timeout: float) -> Output:
+        started = time.perf_counter()
+        try:
+            return await self._run(command, timeout, started)
+        finally:
+            _project_code_seconds[0] += time.perf_counter() - started
+
+    async def _run(self, command: list[str], timeout: float, started: float) -> Output:
+        root = str(self.place.root)
+        # The workspace's own paths in the command (its .venv's python) name the copy's.
+        seen = [str(self.place.mount_at) + part[len(root) :] if part.startswith(root) else part for part in command]
+        if (missing := _missing_program(seen[0])) is not None:
+            return Output(None, False, "", 0.0, missing=missing)
+        limits = sandbox.Limits(cpu_seconds=int(timeout) + 30)
+        argv, env = sandbox.wrap(seen, self.place, self.kind, limits)
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *argv,
+                cwd=self.copy.path,
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=lambda: sandbox.apply_limits(limits),
+            )
+        except OSError as error:
+            return Output(None, False, "", 0.0, missing=f"`{seen[0]}` could not run: {error.strerror}")
+        _running.add(process.pid)
+        try:
+            output, _ = await asyncio.wait_for(process.communicate(), timeout)
+            timed_out = False
+        except TimeoutError:
+            output, timed_out = b"", True
+            if self.kind == "none":  # the reaper kills what the command left (daemons too), then exits
+                process.terminate()
+                try:
+                    await asyncio.wait_for(process.wait(), 5)
+                except TimeoutError:
+                    pass
+        finally:
+            _kill_group(process.pid)  # the sandbox's namespace, or the reaper's group: every process
+            _running.discard(process.pid)
+            if process.returncode is None:
+                await process.wait()
+        text = output.decode("utf-8", "replace").strip()
+        for prefix in (str(self.place.mount_at), str(self.copy.path)):
+            text = text.replace(prefix.rstrip("/") + "/", "")
+        text = redact(text, self.secrets, limit=10**9)[-_KEPT_CHARS:]
+        code = None if timed_out else process.returncode
+        return Output(code, timed_out, text, time.perf_counter() - started)
+
+
+def summary(output: Output) -> str:
+    """What failed, in a few lines, with secrets redacted (it is quoted to the model)."""
+    return redact(failure_summary(output.text))
+
+
+def _missing_program(program: str) -> str | None:
+    if "/" in program:
+        return None if os.access(program, os.X_OK) else f"`{program}` does not exist or cannot be run"
+    if shutil.which(program) is None:
+        return f"`{program}` is not installed (not found on the PATH)"
+    return None
+
+
+def may_run(allow_unsandboxed: bool) -> bool:
+    """Whether proposed code may run here: in a sandbox, or without one by the user's choice."""
+    return sandbox.backend() != "none" or allow_unsandboxed
+
+
+@asynccontextmanager
+async def scratch_run(workspace: Workspace, allow_unsandboxed: bool) -> AsyncIterator[ScratchRun | None]:
+    """A scratch copy of `workspace` to run proposed code in, removed afterwards; None when the
+    workspace is too large to copy. Raises NoSandbox when there is no sandbox and no opt-in."""
+    if not may_run(allow_unsandboxed):
+        raise NoSandbox(NoSandbox.MESSAGE)
+    kind = sandbox.backend()
+    scratch = Path(tempfile.mkdtemp(prefix="outrigger-scratch-"))
+    _scratch_folders.add(scratch)
+    try:
+        home = scratch / "home"
+        home.mkdir()
+        copy = await asyncio.to_thread(build_copy, workspace, scratch / workspace.root.name, kind == "none")
+        yield None if copy is None else ScratchRun(copy, kind, home)
+    finally:
+        await asyncio.to_thread(shutil.rmtree, scratch, True)
+        _scratch_folders.discard(scratch)
+
+
+def project_code_seconds() -> float:
+    """Wall time this process has spent running the project's own code (its tests, a user's
+    example): time Outrigger chose to spend, but not its own processing (the benchmark
+    reports the two apart)."""
+    return _project_code_seconds[0]
+
+
+_project_code_seconds = [0.0]
+_scratch_folders: set[Path] = set()
+_running: set[int] = set()
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _remove_all() -> None:
+    for pid in list(_running):
+        _kill_group(pid)
+    for folder in list(_scratch_folders):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_scratch_on_exit() -> None:
+    """Remove every scratch copy (they may hold the proposed code's output) when the process
+    exits, normally or by SIGTERM / SIGHUP; called once by the front end, in the main thread."""
+    atexit.register(_remove_all)
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        previous = signal.getsignal(number)
+
+        def handler(signum: int, frame: FrameType | None, previous: object = previous) -> None:
+            _remove_all()
+            if callable(previous):
+                previous(signum, frame)
+                return
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+        signal.signal(number, handler)
