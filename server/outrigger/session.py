@@ -18,6 +18,7 @@ import httpx
 
 from outrigger import progress
 from outrigger.agent import Agent
+from outrigger.completion.completer import Completer
 from outrigger.config import Settings
 from outrigger.memory import Memory
 from outrigger.model.client import ModelClient
@@ -51,6 +52,19 @@ class Session:
         self.agent = Agent(
             self.workspace, self.project_map, self._open_model(settings), settings, memory=Memory.for_workspace(root)
         )
+        self._completer: Completer | None = None
+
+    @property
+    def completer(self) -> Completer:
+        """Inline completion over the agent's model client (rebuilt when the model changes)."""
+        model = self.agent.model
+        if self._completer is None or self._completer.model is not model:
+            embedded = self._embedded is not None
+            self._completer = Completer(
+                self.workspace, self.project_map, model, self.settings.completion, embedded=embedded
+            )
+        self._completer.settings = self.settings.completion
+        return self._completer
 
     @classmethod
     @asynccontextmanager

@@ -430,3 +430,9 @@ def client_options(payload: Any) -> ClientOptions:
     """The options about the client itself; anything else in the payload is settings."""
     presents = payload.get("presentsResults") if isinstance(payload, Mapping) else None
     return ClientOptions(presents_results=presents is True)
+
+
+def inline_completion(text: str, position: types.Position) -> types.InlineCompletionList:
+    """Ghost text inserted at the cursor (an empty range there: nothing is replaced)."""
+    at = types.Range(start=position, end=position)
+    return types.InlineCompletionList(items=[types.InlineCompletionItem(insert_text=text, range=at)])

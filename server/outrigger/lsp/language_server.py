@@ -28,6 +28,7 @@ from outrigger.errors import Refused
 from outrigger.guards.stale import first_stale
 from outrigger.lsp import answers, convert
 from outrigger.lsp.asks import Asks
+from outrigger.lsp.completions import InlineRequests
 from outrigger.lsp.folders import Folders
 from outrigger.lsp.params import AskParams, AskResult, ClientOptions, StatusResult, command_converter
 from outrigger.model.status import sandbox_line
@@ -97,6 +98,7 @@ class OutriggerServer(LanguageServer):
         self.roots: list[Path] = []
         self.folders = Folders()
         self.asks = Asks()
+        self.inline = InlineRequests()
         self.startup_errors: list[str] = []
         self.indexed = asyncio.Event()  # set once every folder of the start-up is indexed
         # Settings changes are applied one at a time, in the order they arrived: each awaits

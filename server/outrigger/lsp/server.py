@@ -14,7 +14,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from outrigger.config import Settings
-from outrigger.errors import Refused
+from outrigger.errors import OutriggerError, Refused
 from outrigger.lsp import convert
 from outrigger.lsp.language_server import OutriggerServer, root_paths
 from outrigger.lsp.params import AskParams, AskResult, HistoryResult, StatusResult
@@ -247,6 +247,48 @@ async def code_actions(ls: OutriggerServer, params: types.CodeActionParams) -> l
         for offer in offers
         if convert.wanted_kind(offer.kind, params.context.only)
     ]
+
+
+# -- inline completion: the model fills in at the cursor, guarded --------------------------
+
+
+@server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+async def inline_completion(
+    ls: OutriggerServer, params: types.InlineCompletionParams
+) -> types.InlineCompletionList | None:
+    await ls.indexed.wait()
+    uri = params.text_document.uri
+    if (found := _document(ls, uri)) is None:
+        return None
+    session, path = found
+    completer = session.completer
+    if not completer.wanted(path):
+        return None
+
+    async def complete() -> types.InlineCompletionList | None:
+        version = session.workspace.version(path)
+        try:
+            lines = convert.lines_of(session.workspace.read(path))
+        except Refused:
+            return None
+        position = convert.to_core_position(lines, params.position, ls.encoding)
+        try:
+            completion = await completer.complete(path, position)
+        except OutriggerError as error:  # no ghost text is the whole failure: say why in the log
+            ls.log(f"inline completion: {error}", types.MessageType.Warning)
+            return None
+        if completion is None:
+            return None
+        if completion.checked.dropped_by:
+            invented = ", ".join(completion.checked.invented)
+            ls.log(
+                f"inline completion dropped by {completion.checked.dropped_by}{f' ({invented})' if invented else ''}"
+            )
+        if not completion.text or session.workspace.version(path) != version:
+            return None  # nothing passed, or the user typed while the model worked
+        return convert.inline_completion(completion.text, params.position)
+
+    return await ls.inline.run(uri, complete)
 
 
 @server.feature(types.WORKSPACE_SYMBOL)

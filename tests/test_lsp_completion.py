@@ -1,0 +1,104 @@
+"""`textDocument/inlineCompletion` end to end: the test is the editor (pytest-lsp), the model is
+scripted (its `/v1/completions` fill endpoint)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from lsp_editor import SERVER, Editor
+
+STATS = "def average(values):\n    total = \n    return total / len(values)\n"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def client(lsp_client: LanguageClient):
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "stats.py").write_text(STATS)
+    return tmp_path
+
+
+def inline(client: LanguageClient, editor: Editor, path: str, line: int, character: int):
+    return client.text_document_inline_completion_async(
+        types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=editor.uri(path)),
+            position=types.Position(line=line, character=character),
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+        )
+    )
+
+
+async def test_ghost_text_comes_from_the_model_through_the_guards(client, project, fake_model):
+    editor = Editor(client, project)
+    result = await editor.start(model_url=fake_model.base_url)
+    assert result.capabilities.inline_completion_provider
+    editor.open("stats.py")
+    fake_model.script("0; count = 0")
+
+    answer = await inline(client, editor, "stats.py", 1, 12)
+
+    assert isinstance(answer, types.InlineCompletionList)
+    [item] = answer.items
+    assert item.insert_text == "0"  # cut at the end of the statement
+    assert item.range == types.Range(start=types.Position(1, 12), end=types.Position(1, 12))
+    [request] = fake_model.requests()
+    assert request["path"] == "/v1/completions" and request["body"]["cache_prompt"] is True
+
+
+async def test_an_invented_name_never_reaches_the_editor(client, project, fake_model):
+    editor = Editor(client, project)
+    await editor.start(model_url=fake_model.base_url)
+    editor.open("stats.py")
+    fake_model.script("compute_total(values)")
+
+    answer = await inline(client, editor, "stats.py", 1, 12)
+
+    assert answer is None or answer.items == []
+    assert any("dropped by names (compute_total)" in m.message for m in client.log_messages)
+
+
+async def test_a_newer_request_supersedes_the_older_one_before_the_model_is_asked(client, project, fake_model):
+    editor = Editor(client, project)
+    await editor.start(model_url=fake_model.base_url)
+    uri = editor.open("stats.py")
+    fake_model.script("0")
+
+    older = asyncio.ensure_future(inline(client, editor, "stats.py", 1, 12))
+    await asyncio.sleep(0.02)
+    editor.change(uri, STATS.replace("total = ", "total = s"))
+    newer = await inline(client, editor, "stats.py", 1, 13)
+
+    assert await older is None
+    assert newer is None or newer.items == [] or newer.items[0].insert_text
+    assert len(fake_model.requests()) == 1  # one model call for the burst
+
+
+async def test_settings_turn_completion_off_and_choose_languages(client, project, fake_model):
+    editor = Editor(client, project)
+    await editor.start(model_url=fake_model.base_url, completion={"languages": ["javascript"]})
+    editor.open("stats.py")
+
+    assert await inline(client, editor, "stats.py", 1, 12) is None
+
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"outrigger": {"completion": {"languages": ["python"]}}})
+    )
+    fake_model.script("0")
+    answer = await inline(client, editor, "stats.py", 1, 12)
+    assert answer is not None and answer.items[0].insert_text == "0"
+
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"outrigger": {"completion": {"enabled": False}}})
+    )
+    assert await inline(client, editor, "stats.py", 1, 12) is None
+    assert len(fake_model.requests()) == 1
