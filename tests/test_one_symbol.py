@@ -13,8 +13,12 @@ from outrigger.errors import Refused
 from outrigger.workspace import ProjectMap, Workspace
 
 WEATHER = {
-    "weather/__init__.py": "from weather.units import to_kelvin, celsius\n",
+    "weather/__init__.py": (
+        "from weather.units import to_kelvin, celsius\n\n__all__ = ['to_kelvin', 'celsius']\n"
+        '__all__ += ["celsius"]  # listed twice: both go\n'
+    ),
     "weather/units.py": (
+        '__all__ = ("to_kelvin", "celsius")\n\n\n'
         "def to_kelvin(degrees):\n    return degrees + 273.15\n\n\n"
         "def celsius(fahrenheit):\n    return (fahrenheit - 32) * 5 / 9\n"
     ),
@@ -126,6 +130,20 @@ async def test_renaming_past_a_tests_helper_leaves_the_helper(tmp_path, fake_mod
     assert outcome.kind == "edit", outcome.message
     paths = {e.path for e in outcome.edits}
     assert "tests/test_units.py" not in paths and {"weather/units.py", "weather/units.pyi"} <= paths
+
+
+async def test_a_rename_changes_the_names_listed_in_dunder_all(tmp_path, fake_model):
+    root = workspace(tmp_path, WEATHER)
+    agent = make_agent(root, fake_model.base_url)
+    agent.settings.tests.run = "never"
+    outcome = await agent.ask("please rename celsius to from_fahrenheit")
+    assert outcome.kind == "edit", outcome.message
+    texts = {e.path: e.new_text for e in outcome.edits}
+    assert texts["weather/units.py"].startswith('__all__ = ("to_kelvin", "from_fahrenheit")\n')
+    package = texts["weather/__init__.py"]
+    assert "__all__ = ['to_kelvin', 'from_fahrenheit']" in package
+    assert '__all__ += ["from_fahrenheit"]  # listed twice: both go' in package
+    assert "'celsius'" not in package and '"celsius"' not in package
 
 
 async def test_a_request_about_the_tests_means_the_tests_helper(tmp_path, fake_model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from outrigger.actions.context import ActionContext, Change
+from outrigger.actions.export_lists import all_entries
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
@@ -42,6 +43,8 @@ async def rename(plan: Plan, ctx: ActionContext) -> Change:
         raise Refused(_unsure_message(ctx, symbol, found.unsure))
     occurrences = found.ours
     _refuse_collisions(ctx, new_name, occurrences.keys())
+    for path in list(occurrences):  # `__all__ = ["old_name"]` beside the name
+        occurrences[path] = [*occurrences[path], *all_entries(path, ctx.workspace.read(path), old_name)]
 
     edits = []
     for path in sorted(occurrences):
