@@ -23,7 +23,7 @@ from pathlib import Path
 from outrigger.spans import Range
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import language_for
-from outrigger.workspace.symbols import Symbol
+from outrigger.workspace.symbols import TYPE_KINDS, Symbol
 
 
 @dataclass
@@ -226,10 +226,47 @@ def _receiver_type(project_map: ProjectMap, path: str, where: Range, before: str
     enclosing = project_map.symbol_at(path, where.start)
     first, last = (enclosing.range.start.line, enclosing.range.end.line) if enclosing else (0, len(lines) - 1)
     scope = "\n".join(lines[first : last + 1])
-    declared = re.search(rf"\b{receiver}\s*\??\s*:\s*([A-Z][\w$]*)\b", scope) or re.search(
+    declared = re.search(rf"\b{receiver}\s*\??\s*:\s*&?\s*(?:mut\s+)?([A-Z][\w$]*)\b", scope) or re.search(
         rf"\b{receiver}\s*=\s*new\s+([A-Z][\w$]*)\b", scope
     )
-    return declared.group(1) if declared else None
+    if declared is None and language_for(path) == "go":  # `func (c *Cache)`, `c *Cache`, `var c Cache`
+        declared = re.search(rf"(?:[(,]\s*|\bvar\s+){receiver}\s+\*?([A-Z]\w*)\b", scope)
+    return declared.group(1) if declared else _built_by_constructor(project_map, receiver, scope)
+
+
+# `c := NewCache(…)`, `c := &Cache{…}` (Go), `let mut c = Cache::new(…)` (Rust), `c = Cache(…)`:
+# the value a name is bound to, as the type or function that builds it.
+_BOUND_TO = r"(?:\blet\s+(?:mut\s+)?|\bvar\s+|\bconst\s+|^\s*|[;(]\s*)NAME\s*(?::=|=(?!=))\s*&?\s*([A-Za-z_]\w*)(?:::([A-Za-z_]\w*))?\s*([({])"
+
+
+def _built_by_constructor(project_map: ProjectMap, receiver: str, scope: str) -> str | None:
+    """The type every binding of `receiver` in `scope` builds: a type's literal or call
+    (`Cache{}`, `Cache()`), a type's function returning it (`Cache::new`), or a function the
+    map knows returns it (`NewCache`); None when the bindings disagree or say nothing."""
+    built = set()
+    for m in re.finditer(_BOUND_TO.replace("NAME", receiver), scope, re.M):
+        name, function, opening = m.groups()
+        types = {s.name for s in project_map.find(name) if s.kind in TYPE_KINDS}
+        if function is not None:
+            returns = [_returned_type(project_map, s) for s in project_map.find(f"{name}.{function}")]
+            built.add(name if types and returns and all(r in ("Self", name) for r in returns) else None)
+        elif types:
+            built.add(name)
+        elif opening == "(":
+            returns = [_returned_type(project_map, s) for s in project_map.find(name) if s.container is None]
+            built.add(returns[0] if len(set(returns)) == 1 else None)
+        else:
+            built.add(None)
+    return built.pop() if len(built) == 1 else None
+
+
+def _returned_type(project_map: ProjectMap, function: Symbol) -> str | None:
+    """The type a function's signature says it returns (`-> Self`, `) *Cache {`, `-> Cache:`)."""
+    lines = project_map.workspace.read(function.path).split("\n")
+    header = "\n".join(lines[function.selection.start.line : function.selection.start.line + 6])
+    header = header[: min((i for i in (header.find("{"), header.find(":\n")) if i >= 0), default=len(header))]
+    m = re.search(r"\)\s*(?:->\s*)?\(?\s*[*&]?\s*([A-Z]\w*)\b[^)]*\)?\s*:?\s*$", header)
+    return m.group(1) if m else None
 
 
 def _constructed_here(before: str) -> str | None:
