@@ -6,6 +6,7 @@ apply its edits their own way, and call `Agent.commit` once they are applied.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -17,6 +18,7 @@ from outrigger.edits import FileEdit, combined_preview
 from outrigger.errors import BudgetExceeded, OutriggerError, Refused
 from outrigger.guards import project_tests
 from outrigger.guards.budget import Budget
+from outrigger.guards.covering_tests import covering_command
 from outrigger.guards.replies import capped_answer, without_surrogates
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
@@ -172,6 +174,8 @@ class Agent:
         ctx.progress("running the project's tests on a scratch copy…")
         changes = {edit.path: (None if edit.kind == "delete" else edit.new_text) for edit in change.edits}
         tests = self.settings.tests
+        if tests.command is None:  # a command the user chose runs as written
+            command = await asyncio.to_thread(covering_command, command, self.workspace, changes)
         return await project_tests.before_and_after(
             self.workspace, changes, command, tests.timeout_seconds, tests.allow_unsandboxed
         )

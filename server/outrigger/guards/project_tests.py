@@ -89,7 +89,14 @@ def _obvious_command(root: Path) -> list[str] | None:
         return ["cargo", "test", "--quiet"]
     if (root / "go.mod").is_file():
         return ["go", "test", "./..."]
-    python_tests = (root / "tests").is_dir() or any(root.glob("test_*.py")) or (root / "pytest.ini").is_file()
+    python_tests = (
+        (root / "tests").is_dir()
+        or any(root.glob("test_*.py"))
+        or any(root.glob("*/tests/test_*.py"))  # a package's own tests (`shop/tests/`), no config
+        or any(root.glob("src/*/tests/test_*.py"))
+        or (root / "pytest.ini").is_file()
+        or (root / "conftest.py").is_file()
+    )
     if python_tests:
         return [project_python(root), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
     return None

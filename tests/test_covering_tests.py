@@ -1,0 +1,67 @@
+"""The test gate on a real layout (issue 20, items 8 and 9): a package's own `tests/` folder
+of `test_*.py` files with no pytest config is an obvious pytest suite, and a change runs the
+test files that cover it (those importing the changed module or its names), saying which."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent_helpers import make_agent
+from outrigger import config
+from outrigger.guards.covering_tests import covering_command
+from outrigger.guards.project_tests import test_command as obvious_test_command
+from outrigger.workspace import Workspace
+
+GARDEN = {
+    "garden/__init__.py": "from garden.beds import bed_area\n",
+    "garden/beds.py": "def bed_area(width, length):\n    return width * length\n",
+    "garden/paths.py": "def path_length(stones):\n    return stones * 0.5\n",
+    "garden/tests/__init__.py": "",
+    "garden/tests/test_beds.py": "from garden import bed_area\n\n\ndef test_area():\n    assert bed_area(2, 3) == 6\n",
+    "garden/tests/test_paths.py": (
+        "from garden.paths import path_length\n\n\ndef test_length():\n    assert path_length(4) == 99  # broken, not ours\n"
+    ),
+    "README.md": "A garden planner.\n",
+}
+
+
+def workspace(tmp_path: Path) -> Path:
+    for path, text in GARDEN.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    return tmp_path
+
+
+def test_a_packages_tests_folder_is_an_obvious_pytest_suite(tmp_path):
+    command = obvious_test_command(workspace(tmp_path), config.TestSettings())
+    assert command is not None and command[1:3] == ["-m", "pytest"]
+
+
+def test_the_covering_test_files_are_those_importing_the_change(tmp_path):
+    root = workspace(tmp_path)
+    changed = {"garden/paths.py": "def path_length(stones):\n    return stones * 0.25\n"}
+    assert covering_command(["pytest", "-q"], Workspace(root), changed) == [
+        "pytest",
+        "-q",
+        "garden/tests/test_paths.py",
+    ]
+    through_package = {"garden/beds.py": "def bed_area(width, length):\n    return length * width\n"}
+    assert covering_command(["pytest"], Workspace(root), through_package) == ["pytest", "garden/tests/test_beds.py"]
+    nobody = {"garden/unused.py": "X = 1\n"}
+    assert covering_command(["pytest"], Workspace(root), nobody) == ["pytest"]  # the whole suite
+    assert covering_command(["go", "test", "./..."], Workspace(root), {"shop/cart.go": ""}) == [
+        "go",
+        "test",
+        "./shop",
+    ]
+
+
+async def test_a_docstring_runs_the_tests_that_cover_it_and_says_which(tmp_path, fake_model):
+    root = workspace(tmp_path)
+    agent = make_agent(root, fake_model.base_url)
+    fake_model.script('def bed_area(width, length):\n    """Area of a bed."""\n    return width * length\n')
+    outcome = await agent.ask("add a docstring to bed_area in beds.py")
+    assert outcome.kind == "edit", outcome.message
+    [tested] = [note for note in outcome.notes if "tests" in note]
+    assert "pass with this change" in tested and "garden/tests/test_beds.py" in tested
+    assert "test_paths" not in tested  # its failure is not this change's business
