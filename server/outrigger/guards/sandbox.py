@@ -6,9 +6,9 @@ namespace; the system folders (`/usr`, the toolchains on the PATH) read-only; th
 mounted writable *at the workspace's own path* (absolute paths in the project still work, and
 the real workspace is hidden under it); the dependency folders (`node_modules`, `.venv`, …)
 read-only on top; a scratch home; no network; an empty `/tmp`. Where bwrap is missing,
-`unshare` builds a weaker one (the same namespaces; the home and workspace hidden, the rest of
-the file system as it is). Environment: an allowlist (`ENVIRONMENT`); no keys, tokens or cloud
-credentials. Resource limits (`Limits`) hold in every case.
+`unshare` makes the same namespaces and a shell script builds the same file system (a new root
+on a tmpfs, the same mounts, `chroot`). Environment: an allowlist (`ENVIRONMENT`); no keys,
+tokens or cloud credentials. Resource limits (`Limits`) hold in every case.
 
 The whole process tree ends with the run: the command is the PID namespace's first process, so
 when it exits (or is killed) the kernel kills everything it left behind, `setsid` daemons too.
@@ -70,7 +70,7 @@ def backend() -> Backend:
         return os.environ["OUTRIGGER_SANDBOX"]  # type: ignore[return-value]
     if sys.platform != "linux":
         return "none"
-    if shutil.which("bwrap") and _works(["bwrap", *_NAMESPACES, *_bwrap_system(), "--", "/bin/true"]):
+    if shutil.which("bwrap") and _works(["bwrap", *_NAMESPACES, *_bwrap_argv(_system_mounts(), Limits()), "/bin/true"]):
         return "bwrap"
     trial = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork", "--", "/bin/true"]
     if shutil.which("unshare") and _works(trial):
@@ -83,7 +83,7 @@ def describe(kind: Backend) -> str:
     if kind == "bwrap":
         return "in a bubblewrap sandbox (no network, no home folder, only the scratch copy writable)"
     if kind == "unshare":
-        return "in an unshare sandbox (no network, home folder and workspace hidden)"
+        return "in an unshare sandbox (no network, no home folder, only the scratch copy writable)"
     return "unsandboxed, as you (no bubblewrap or unshare here)"
 
 
@@ -168,67 +168,91 @@ def _readable_tools(env: dict[str, str]) -> list[Path]:
     return found
 
 
-def _bwrap_system() -> list[str]:
-    argv: list[str] = []
+# One mount of the sandbox's file system: ("ro" | "rw", source, target), ("symlink", points
+# to, target), ("tmpfs" | "proc" | "dev", "", target). bwrap and unshare build the same list.
+Mount = tuple[str, str, str]
+
+
+def _system_mounts() -> list[Mount]:
+    mounts: list[Mount] = []
     for folder in _SYSTEM:
         path = Path(folder)
         if path.is_symlink():
-            argv += ["--symlink", os.readlink(path), folder]
+            mounts.append(("symlink", os.readlink(path), folder))
         elif path.is_dir():
-            argv += ["--ro-bind", folder, folder]
-    for name in _ETC:
-        if (Path("/etc") / name).exists():
-            argv += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+            mounts.append(("ro", folder, folder))
+    mounts += [("ro", f"/etc/{name}", f"/etc/{name}") for name in _ETC if (Path("/etc") / name).exists()]
+    return mounts
+
+
+def _mounts(place: Place, env: dict[str, str]) -> list[Mount]:
+    """The sandbox's whole file system, in mount order."""
+    mounts = _system_mounts() + [("proc", "", "/proc"), ("dev", "", "/dev"), ("tmpfs", "", "/tmp")]
+    mounts += [("ro", str(t), str(t)) for t in _readable_tools(env) if not t.is_relative_to(place.root)]
+    mounts += [("rw", str(place.home), str(place.home)), ("rw", str(place.copy), str(place.mount_at))]
+    for folder in place.dependencies:
+        mounts.append(("ro", str(folder), str(place.mount_at / folder.relative_to(place.root))))
+    return mounts
+
+
+_BWRAP = {"ro": "--ro-bind", "rw": "--bind", "symlink": "--symlink", "proc": "--proc", "dev": "--dev"}
+
+
+def _bwrap_argv(mounts: list[Mount], limits: Limits) -> list[str]:
+    argv: list[str] = []
+    for kind, source, target in mounts:
+        if kind == "tmpfs":
+            argv += ["--size", str(limits.tmp_bytes), "--tmpfs", target]
+        elif kind in ("proc", "dev"):
+            argv += [_BWRAP[kind], target]
+        else:
+            argv += [_BWRAP[kind], source, target]
     return argv
 
 
-def wrap(command: list[str], place: Place, kind: Backend, limits: Limits) -> tuple[list[str], dict[str, str]]:
-    """The argv and environment that run `command` in `place` with the sandbox `kind`."""
-    env = environment(place.home)
-    cwd = str(place.mount_at)
-    if kind == "bwrap":
-        argv = ["bwrap", *_NAMESPACES, "--die-with-parent", "--new-session", "--disable-userns", *_bwrap_system()]
-        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
-        for tool in _readable_tools(env):
-            if not tool.is_relative_to(place.root):
-                argv += ["--ro-bind", str(tool), str(tool)]
-        argv += ["--bind", str(place.home), str(place.home), "--bind", str(place.copy), cwd]
-        for folder in place.dependencies:
-            argv += ["--ro-bind", str(folder), str(place.mount_at / folder.relative_to(place.root))]
-        argv += ["--chdir", cwd, "--", *command]
-        return argv, env
-    if kind == "unshare":
-        script = _unshare_script(place, env)
-        base = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork", "--kill-child"]
-        return [*base, "--mount-proc", "--", "/bin/sh", "-ec", script, "outrigger-sandbox", *command], env
-    return [sys.executable, "-I", "-c", _REAPER, *command], env
-
-
-def _unshare_script(place: Place, env: dict[str, str]) -> str:
-    """Mounts made inside unshare's namespaces before the command runs: the dependency folders
-    read-only in the copy, the real home hidden (its toolchains shown again read-only), the copy
-    over the workspace's path."""
-    home = Path.home().resolve()
-    stage = place.home.parent / "real-home"
-    lines = []
-    for folder in place.dependencies:
-        inside = place.copy / folder.relative_to(place.root)
-        lines += [f"mkdir -p {_q(inside)}", f"mount --bind {_q(folder)} {_q(inside)}"]
-        lines += [f"mount -o remount,bind,ro {_q(inside)}"]
-    tools = [t for t in _readable_tools(env) if t.is_relative_to(home) and not t.is_relative_to(place.root)]
-    lines += [f"mkdir -p {_q(stage)}", f"mount --rbind {_q(home)} {_q(stage)}", f"mount -t tmpfs tmpfs {_q(home)}"]
-    for tool in tools:
-        shown = home / tool.relative_to(home)
-        source = stage / tool.relative_to(home)
-        lines += [f"mkdir -p {_q(shown)}", f"mount --rbind {_q(source)} {_q(shown)}"]
-        lines += [f"mount -o remount,bind,ro {_q(shown)}"]
-    lines += [f"umount -l {_q(stage)}", f"mkdir -p {_q(place.mount_at)}"]
-    lines += [f"mount --rbind {_q(place.copy)} {_q(place.mount_at)}", f"cd {_q(place.mount_at)}", 'exec "$@"']
+def _unshare_script(mounts: list[Mount], new_root: Path, cwd: Path, limits: Limits) -> str:
+    """What bwrap does, in the shell, inside unshare's namespaces: a new root on a tmpfs with
+    the same mounts, then chroot into it."""
+    lines = [f"mount -t tmpfs tmpfs {_q(new_root)}"]
+    for kind, source, target in mounts:
+        at = _q(Path(f"{new_root}{target}"))
+        if kind == "symlink":
+            lines.append(f"ln -s {_q(Path(source))} {at}")
+            continue
+        folder = kind != "ro" and kind != "rw" or Path(source).is_dir()
+        lines.append(f"mkdir -p {at}" if folder else f"mkdir -p $(dirname {at}) && touch {at}")
+        if kind == "tmpfs":
+            lines.append(f"mount -t tmpfs -o size={limits.tmp_bytes} tmpfs {at}")
+        elif kind == "proc":
+            lines.append(f"mount -t proc proc {at}")
+        elif kind == "dev":
+            lines.append(f"mount --rbind /dev {at}")
+        else:
+            lines.append(f"mount --rbind {_q(Path(source))} {at}")
+            if kind == "ro":
+                lines.append(f"mount -o remount,bind,ro {at}")
+    lines.append(f'exec chroot {_q(new_root)} /bin/sh -c \'cd "$0" && exec "$@"\' {_q(cwd)} "$@"')
     return "\n".join(lines)
 
 
 def _q(path: Path) -> str:
     return "'" + str(path).replace("'", "'\\''") + "'"
+
+
+def wrap(command: list[str], place: Place, kind: Backend, limits: Limits) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment that run `command` in `place` with the sandbox `kind`."""
+    env = environment(place.home)
+    if kind == "bwrap":
+        argv = ["bwrap", *_NAMESPACES, "--die-with-parent", "--new-session", "--disable-userns"]
+        argv += _bwrap_argv(_mounts(place, env), limits)
+        return [*argv, "--chdir", str(place.mount_at), "--", *command], env
+    if kind == "unshare":
+        new_root = place.home.parent / "root"
+        new_root.mkdir(exist_ok=True)
+        script = _unshare_script(_mounts(place, env), new_root, place.mount_at, limits)
+        base = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--ipc", "--uts", "--fork"]
+        return [*base, "--kill-child", "--", "/bin/sh", "-ec", script, "outrigger-sandbox", *command], env
+    return [sys.executable, "-I", "-c", _REAPER, *command], env
 
 
 def apply_limits(limits: Limits) -> None:

@@ -1,0 +1,197 @@
+"""Proposed code runs in a sandbox (issue 19, findings 2 and 4): no network, no home folder or
+real workspace, an allowlisted environment, only the scratch copy writable, and every process
+it starts (double-forked `setsid` daemons too) ended with the run. Without a sandbox it runs
+only when the user allowed it, and then a subreaper still ends every process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from outrigger.guards import project_tests, sandbox
+from outrigger.guards.runs import NoSandbox
+from outrigger.workspace.files import Workspace
+
+BACKENDS = ["bwrap", "unshare", "none"]
+
+
+def available(kind: str) -> bool:
+    sandbox.backend.cache_clear()
+    return kind == "none" or (sandbox.backend() == "bwrap" if kind == "bwrap" else _unshare_works())
+
+
+def _unshare_works() -> bool:
+    import subprocess
+
+    trial = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork", "--", "/bin/true"]
+    try:
+        return subprocess.run(trial, capture_output=True, timeout=20).returncode == 0
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=BACKENDS)
+def kind(request, monkeypatch):
+    if not available(request.param):
+        pytest.skip(f"{request.param} cannot build a sandbox on this machine (install bubblewrap)")
+    monkeypatch.setenv("OUTRIGGER_SANDBOX", request.param)
+    sandbox.backend.cache_clear()
+    yield request.param
+    sandbox.backend.cache_clear()
+
+
+@pytest.fixture
+def root(tmp_path):
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "app.py").write_text("X = 1\n")
+    return root
+
+
+async def run(root: Path, code: str, kind: str = "bwrap", timeout: float = 60) -> project_tests.TestRun:
+    runs = await project_tests.before_and_after(
+        Workspace(root), {}, [sys.executable, "-c", code], timeout, allow_unsandboxed=kind == "none"
+    )
+    assert runs is not None
+    return runs[0]
+
+
+def alive(marker: str) -> list[int]:
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            if marker.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(int(pid))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+DAEMON = """
+import os, sys, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(300)", "{marker}"])
+    os._exit(0)
+if os.fork() == 0:
+    os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(300)", "{marker}"])
+time.sleep({wait})
+"""
+
+
+@pytest.mark.parametrize("ends", ["normally", "by timeout"])
+async def test_every_process_the_code_starts_ends_with_the_run(root, kind, ends):
+    marker = f"outrigger-daemon-{uuid.uuid4().hex}"
+    code = DAEMON.format(marker=marker, wait=0.5 if ends == "normally" else 60)
+
+    result = await run(root, code, kind, timeout=60 if ends == "normally" else 3)
+
+    assert result.timed_out == (ends == "by timeout")
+    deadline = time.monotonic() + 10
+    while alive(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive(marker) == []
+
+
+async def test_the_code_sees_no_secret_environment_home_or_network(root, kind, monkeypatch, tmp_path, fake_model):
+    if kind == "none":
+        pytest.skip("without a sandbox only the environment is scrubbed")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "aws-d41d8cd98f")
+    monkeypatch.setenv("OUTRIGGER_API_KEY", "sk-outrigger-d41d8cd98f")
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_d41d8cd98f")
+    beside = tmp_path / "beside.txt"
+    beside.write_text("next to the workspace\n")
+    port = int(fake_model.base_url.rsplit(":", 1)[1].split("/")[0])
+    code = f"""
+import os, socket, sys
+leaked = [k for k in os.environ if any(w in k for w in ("KEY", "TOKEN", "SECRET", "AWS"))]
+assert not leaked, leaked
+assert not os.path.exists({str(beside)!r}), "the workspace's neighbours are visible"
+assert not os.path.exists({str(Path.home() / ".bashrc")!r}) or {kind!r} == "none"
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2)
+except OSError:
+    pass
+else:
+    sys.exit("the network is reachable")
+try:
+    open({str(tmp_path / "written.txt")!r}, "w").write("x")
+except OSError:
+    pass
+print("1 passed in 0.01s")
+"""
+    result = await run(root, code, kind)
+
+    assert result.passed, result.output
+    assert not (tmp_path / "written.txt").exists()
+    assert fake_model.requests() == []
+
+
+async def test_environment_is_scrubbed_without_a_sandbox_too(root, monkeypatch):
+    monkeypatch.setenv("OUTRIGGER_SANDBOX", "none")
+    sandbox.backend.cache_clear()
+    monkeypatch.setenv("STRIPE_SECRET", "sk_live_d41d8cd98f00b204e980")
+    try:
+        result = await run(root, "import os, sys; sys.exit('STRIPE_SECRET' in os.environ)", "none")
+    finally:
+        sandbox.backend.cache_clear()
+    assert result.passed
+
+
+async def test_without_a_sandbox_proposed_code_does_not_run_unless_allowed(root, monkeypatch):
+    monkeypatch.setenv("OUTRIGGER_SANDBOX", "none")
+    sandbox.backend.cache_clear()
+    marker = root / "ran"
+    try:
+        with pytest.raises(NoSandbox):
+            await project_tests.before_and_after(
+                Workspace(root), {}, [sys.executable, "-c", f"open({str(marker)!r}, 'w')"], 30
+            )
+    finally:
+        sandbox.backend.cache_clear()
+    assert not marker.exists()
+
+
+async def test_os_exit_zero_in_the_code_is_not_a_pass(tmp_path):
+    root = tmp_path / "shop"
+    (root / "tests").mkdir(parents=True)
+    (root / "cart.py").write_text("def total(xs):\n    return sum(xs)\n")
+    (root / "tests" / "test_cart.py").write_text(
+        "import sys\nsys.path.insert(0, '.')\nfrom cart import total\n\n\ndef test_total():\n    assert total([2]) == 2\n"
+    )
+    ending = "import os\n\n\ndef total(xs):\n    os._exit(0)\n"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+    runs = await project_tests.before_and_after(Workspace(root), {"cart.py": ending}, command, 60)
+
+    assert runs is not None and runs[0].passed and runs[0].report is not None and runs[0].report.passed == 1
+    assert runs[1].exit_code == 0 and not runs[1].passed
+    with pytest.raises(Exception, match="without its report"):
+        project_tests.verdict(*runs, "refuse")
+
+
+async def test_a_missing_test_program_is_reported_as_missing(root):
+    runs = await project_tests.before_and_after(Workspace(root), {}, ["no-such-test-runner-4711", "run"], 30)
+
+    assert runs is not None
+    line = project_tests.verdict(*runs, "refuse")
+    assert "not installed" in line and "already failed" not in line
+
+
+def test_a_socket_of_a_server_in_the_workspace_is_left_out(root):
+    from outrigger.guards.scratch import build_copy
+
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(root / "dev.sock"))
+    try:
+        copy = build_copy(Workspace(root), root.parent / "copy")
+    finally:
+        server.close()
+    assert copy is not None and "dev.sock" in copy.left_out and (copy.path / "app.py").is_file()
