@@ -180,6 +180,15 @@ def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_iss
         "es-modules",
         "remove-definition",
         "every-in-file",
+        # the wording corpus (py_recipes_wording.json, issue 21)
+        "mixed",
+        "context-first",
+        "pronoun",
+        "passive",
+        "text-speak",
+        "same-for",
+        "undo-words",
+        "question-words",
     }
     assert {t.workspace for t in generalization.tasks} == {
         "py_recipes",

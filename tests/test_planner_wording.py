@@ -278,10 +278,10 @@ async def test_a_question_about_something_unnamed_asks_which(project, fake_model
 
 
 def test_question_words_match_code_words_by_their_stems():
-    from outrigger.actions.question import _overlap
+    from outrigger.actions.question import _overlap, _stems
 
-    assert _overlap("how are prices shown?", "src/a.js: function formatPrice(cents) {") == 1
-    assert _overlap("which one parses durations?", "function parse_duration(text)") == 2
+    assert _overlap(_stems("how are prices shown?"), "src/a.js: function formatPrice(cents) {") == 1
+    assert _overlap(_stems("which one parses durations?"), "function parse_duration(text)") == 2
 
 
 async def test_what_a_class_defines_is_listed_from_the_map(project, fake_model):

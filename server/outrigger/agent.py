@@ -34,8 +34,8 @@ from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
 
-# The planner's rules cost O(n²) on pathological text ("add add add …"): at this length
-# they stay near 0.2 s; a page of text is more than an instruction to a coding agent needs.
+# A page of text is more than an instruction to a coding agent needs (the planner's rules read
+# at most `planner.MAX_RULE_CHARS` of it).
 MAX_REQUEST_CHARS = 5_000
 
 

@@ -192,8 +192,9 @@ async def _search_catalogue(request: str, ctx: ActionContext) -> str:
     question, at most a dozen (a small model picks better from fewer), as many as fit. When
     the model's answer names none of them, the likeliest by their words are added."""
     about_tests = bool(re.search(r"\b(?:tests?|specs?|testing)\b", request, re.I))
+    asked = _stems(request)  # once: a long question is not re-read for every entry
     scored = sorted(
-        (((_overlap(request, entry), _overlap(request, context)), entry) for entry, context in _catalogue(ctx)),
+        (((_overlap(asked, entry), _overlap(asked, context)), entry) for entry, context in _catalogue(ctx)),
         key=lambda pair: (-pair[0][0], -pair[0][1]),
     )
     if not about_tests:  # "what formats money?" asks about the code, not the tests of it
@@ -279,10 +280,10 @@ def _catalogue(ctx: ActionContext) -> list[tuple[str, str]]:
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]{2,}")
 
 
-def _overlap(request: str, words: str) -> int:
-    """Words the question and an entry's words share, camelCase and snake_case split and
-    words reduced to their stems ("parses" ~ "parse", "prices" ~ `formatPrice`)."""
-    return len(_stems(request) & _stems(re.sub(r"([a-z])([A-Z])", r"\1 \2", words).replace("_", " ")))
+def _overlap(asked: set[str], words: str) -> int:
+    """Stems the question (`asked`) and an entry's words share, camelCase and snake_case split
+    and words reduced to their stems ("parses" ~ "parse", "prices" ~ `formatPrice`)."""
+    return len(asked & _stems(re.sub(r"([a-z])([A-Z])", r"\1 \2", words).replace("_", " ")))
 
 
 _STOP = frozenset("the and for that which what there any does function functions class code with from into".split())

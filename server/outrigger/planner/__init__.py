@@ -20,10 +20,11 @@ from outrigger.planner.named import (
     plan_every_in_file,
     plan_from_names,
     plan_new_member,
+    tokens,
 )
 from outrigger.planner.plan_check import nonsense, without_repeats
 from outrigger.planner.questions import question_kind
-from outrigger.planner.rules import looks_like_question, named_symbol, plan_by_rules
+from outrigger.planner.rules import looks_like_question, named_symbol, parts_asked, plan_by_rules
 from outrigger.planner.tasks import (
     ModelTask,
     leaves_out,
@@ -32,7 +33,7 @@ from outrigger.planner.tasks import (
     split_clauses,
     task_messages,
 )
-from outrigger.planner.wording import normalize
+from outrigger.planner.wording import EDIT_VERBS, normalize
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import language_for
 from outrigger.workspace.one_symbol import mentions_tests
@@ -41,6 +42,10 @@ from outrigger.workspace.symbols import Symbol
 # A plan is a short object (an intent, a name or two, a file): a reply this long is a
 # small model looping, and each token costs ~0.1 s on a 2-core CPU.
 PLAN_TOKENS = 256
+# The most of a request the rules read. Their patterns cost O(n²) on repetitive text ("add add
+# add …"), and an instruction they can settle is a sentence or two; a longer one is the model's
+# to plan (it reads it whole), and only its first part is read to check the model's plan.
+MAX_RULE_CHARS = 500
 
 
 async def make_plan(
@@ -58,9 +63,10 @@ async def make_plan(
     cursor_file = cursor.path if cursor else path
     routing = guards.question_routing
     instruction = request.strip()
-    text = normalize(_module_paths_as_files(request, project_map), known=lambda name: bool(project_map.find(name)))
-    if routing:
-        _refuse_mixed(text)
+    head = request[:MAX_RULE_CHARS]
+    text = normalize(_module_paths_as_files(head, project_map), known=lambda name: bool(project_map.find(name)))
+    if routing and len(request) <= MAX_RULE_CHARS:
+        text = _one_kind(text, project_map)
         decided = plan_task_by_rules(text, project_map, instruction)
         if decided is None and len(split_clauses(text)) > 1:
             # Several things to do, and the rules cannot settle one of them: never carry out
@@ -70,6 +76,7 @@ async def make_plan(
         decided = decided or plan_every_in_file(text, project_map, instruction)
         decided = decided or plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
         decided = decided or plan_from_names(text, project_map, instruction)
+        decided = decided and _pronouns_resolved(decided, text, project_map, cursor_name)
         if decided is not None:
             decided = decided.model_copy(update={"instruction": instruction})
             return _one_symbol(
@@ -83,7 +90,7 @@ async def make_plan(
         model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair, max_tokens=PLAN_TOKENS
     )
     plan = oriented(
-        merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
+        merge_model_plan(head, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
         project_map,
     )
     if routing and (why := contradicts_rename(text, plan, project_map)):
@@ -94,14 +101,14 @@ async def make_plan(
             model, retry, ModelPlan, stats, schema_name="plan", repair=guards.json_repair, max_tokens=PLAN_TOKENS
         )
         plan = oriented(
-            merge_model_plan(request, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
+            merge_model_plan(head, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
             project_map,
         )
     plan = _one_symbol(
         _with_question(_files_named(_located(plan, text, cursor), project_map, path), text, project_map),
         text,
         project_map,
-    )
+    ).model_copy(update={"instruction": instruction})
     if missing := leaves_out(plan, text, project_map):
         # A request with several steps is never carried out as one of them.
         return await _model_task(
@@ -146,14 +153,42 @@ async def _model_task(
     )
 
 
-def _refuse_mixed(text: str) -> None:
-    """ "explain X and fix it" would answer and drop the fix (or fix without answering)."""
-    clauses = split_clauses(text)
-    if len(clauses) > 1 and looks_like_question(clauses[0]) != looks_like_question(" ".join(clauses[1:])):
-        raise Refused(
-            "The request both asks a question and asks for a change; ask them one at a time, so the answer "
-            "cannot turn into an edit."
-        )
+# "find the bug in X and fix it": looking for something is the first half of changing it.
+_SEEKING = frozenset({"find", "search", "locate", "look"})
+_PRONOUNS = re.compile(r"\b(?:it|this\s+one|that\s+one)\b|\b(?:this|that)\b(?=\s*[.!?]*$)", re.I)
+
+
+def _one_kind(text: str, project_map: ProjectMap) -> str:
+    """The request to plan, when it either asks or changes. "explain X and fix it" would answer
+    and drop the fix (or fix without answering): refused, saying which parts are which. "find
+    the bug in X and fix it" is the fix of X."""
+    parts = parts_asked(text)
+    asked = [part for part in parts if looks_like_question(part)]
+    changes = [part for part in parts if part.lower().removeprefix("please ").split()[0] in EDIT_VERBS]
+    if not (asked and changes):
+        return text
+    seeking = [part for part in asked if part.split()[0].lower() in _SEEKING]
+    named = [name for part in seeking for name in mentioned_symbols(part.split(maxsplit=1)[-1], project_map)]
+    if len(seeking) == len(asked) == len(parts) - len(changes) and len(set(named)) == 1:
+        return " and ".join(_PRONOUNS.sub(named[0], change, count=1) for change in changes)
+    raise Refused(
+        f'The request both asks a question ("{asked[0]}") and asks for a change ("{changes[0]}"); '
+        "nothing was done. Ask them one at a time, so the answer cannot turn into an edit or the change "
+        "be left undone."
+    )
+
+
+_PRONOUN_WORDS = frozenset({"it", "this", "that", "them", "these", "those", "one"})
+
+
+def _pronouns_resolved(plan: Plan, text: str, project_map: ProjectMap, cursor: str | None) -> Plan | None:
+    """ "I looked at parse_amount. add a docstring to it": "it" is the symbol the request named
+    before it, else the one under the cursor; with neither, the rules have not settled it."""
+    if (plan.symbol or "").lower() not in _PRONOUN_WORDS:
+        return plan
+    named = [name for name in mentioned_symbols(text, project_map) if name.lower() not in _PRONOUN_WORDS]
+    meant = named[-1] if named else cursor
+    return plan.model_copy(update={"symbol": meant}) if meant else None
 
 
 def _located(plan: Plan, text: str, cursor: Symbol | None) -> Plan:
@@ -234,7 +269,12 @@ def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
     named = mentioned_symbols(text, project_map) or ([written] if (written := named_symbol(text)) else [])
     symbol = named[0] if named else plan.symbol  # else the cursor's
     file = plan.file or _module_named(text, project_map)
-    kind = question_kind(text, names_a_symbol=bool(named), names_a_file=file is not None)
+    # "which function says what is missing?" with a `missing` in the map: a plain English word
+    # does not turn a search into a question about that symbol; code written as code does.
+    as_code = {word for word, code_like in tokens(text) if code_like} | {named_symbol(text)}
+    kind = question_kind(text, names_a_symbol=bool(as_code & set(named)), names_a_file=file is not None)
+    if kind is Question.CATALOGUE:
+        symbol = None
     return plan.model_copy(update={"symbol": symbol, "file": file, "question": kind})
 
 

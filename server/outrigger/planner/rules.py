@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from outrigger.plan import Intent, Plan, Target
-from outrigger.planner.wording import WORD
+from outrigger.planner.wording import EDIT_VERBS, WORD
 from outrigger.workspace.languages import file_extensions
 
 _IDENT = rf"`?({WORD}(?:\.{WORD})?)`?"
@@ -20,18 +20,23 @@ _KIND = r"(?:function\s+|method\s+|class\s+)?"
 _TARGET = rf"\b(?:to|for|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}"  # "… to `validateToken` in src/auth.js"
 
 _UNDO = re.compile(
-    r"^\s*(?:please\s+)?(?:undo|revert)(?:\s+(?:that|it|this|the\s+last(?:\s+\w+)?|last(?:\s+\w+)?))?\s*[.!]?\s*$",
+    # "undo", "revert my last change", "undo the rename", "roll back what you just did": words
+    # that point at the last change (a symbol or file named instead makes it an edit).
+    r"^\s*(?:please\s+)?(?:undo|revert|roll\s+back)(?:\s+(?:that|it|this|my|your|the|last|latest|previous|"
+    r"change|changes|edit|edits|rename|fix|docstring|type\s+hints|step|what\s+you\s+(?:just\s+)?did))*\s*[.!]?\s*$",
     re.I,
 )
 _REPEAT = re.compile(
-    rf"^\s*(?:please\s+)?(?:now\s+)?(?:do|apply)\s+(?:the\s+)?same(?:\s+thing)?\s+(?:to|for|with|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
+    rf"^\s*(?:please\s+)?(?:now\s+)?(?:(?:do|apply)\s+)?(?:the\s+)?same(?:\s+thing)?\s+(?:to|for|with|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
     re.I,
 )
 _RENAME = re.compile(
     rf"^\s*(?:please\s+)?rename\s+(?:the\s+)?(?:function\s+|method\s+|class\s+|variable\s+|symbol\s+)?{_IDENT}{_IN_FILE}\s+(?:to|as|into)\s+{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
     re.I,
 )
-_DOC_WORDS = r"\b(?:docstrings?|[a-z]*docs?|doc\s*comments?|docblocks?|documentation|document|comments?)\b"
+_DOC_WORDS = (
+    r"\b(?:docstrings?|[a-z]*docs?|doc\s*comments?|docblocks?|documentation|document(?:ed|ing)?|comments?|commented)\b"
+)
 _DOCSTRING = re.compile(rf"\b(?:add|write|generate|create|document)\b.*?{_DOC_WORDS}.*?{_TARGET}", re.I)
 _TYPE_WORDS = r"\b(?:type\s*hints?|(?:type\s*)?annotations?|annotate|types)\b"
 _TYPE_HINTS = re.compile(rf"\b(?:add|write)\b.*?{_TYPE_WORDS}.*?{_TARGET}", re.I)
@@ -63,6 +68,36 @@ def looks_like_question(request: str) -> bool:
     if _EDIT_START.match(text):
         return False
     return text.endswith("?") or bool(_QUESTION_START.match(text))
+
+
+# Verbs that ask to be told, not to change anything: "explain X and fix it" holds a question.
+_TELL_VERBS = frozenset("explain describe tell summarize summarise".split())
+_WH_WORDS = frozenset("how what what's why where where's which who when".split())
+_JOINS = frozenset({"and", "then", "also", "but"})
+
+
+def parts_asked(text: str) -> list[str]:
+    """The requests in the text, in one scan of its words: each sentence, and inside a sentence
+    that is not a question ("how do I rename X and update its callers?"), each part that starts
+    with a verb after "and", "then" or a comma ("explain X and then fix it" → "explain X", "fix it")."""
+    parts: list[str] = []
+    for sentence in re.split(r"(?<=[.?!;])\s+", text.strip()):
+        words = sentence.split()
+        if not words or (words[0].lower() in _WH_WORDS and sentence.endswith("?")):
+            parts.append(sentence)
+            continue
+        current = [words[0]]
+        for before, word in zip(words, words[1:], strict=False):
+            if word.lower().strip(",.;:!?") in EDIT_VERBS | _TELL_VERBS and (
+                before.lower() in _JOINS or before.endswith(",")
+            ):
+                while current and current[-1].lower() in _JOINS:
+                    current.pop()
+                parts.append(" ".join(current))
+                current = []
+            current.append(word)
+        parts.append(" ".join(current))
+    return [part.strip(" ,") for part in parts if part.strip(" ,")]
 
 
 def edit_intent(request: str) -> Intent:

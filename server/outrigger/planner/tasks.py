@@ -32,10 +32,13 @@ from outrigger.planner.wording import EDIT_VERBS, WORD
 from outrigger.workspace.index import ProjectMap
 
 _CLAUSE_VERBS = EDIT_VERBS | {"call", "use", "invoke", "pass", "export", "import", "delete", "remove", "move", "test"}
+# How a command starts: a verb, or "have X call it", "have every caller pass …".
+_COMMAND = (
+    rf"(?:please\s+)?(?:{'|'.join(sorted(_CLAUSE_VERBS))})\b|(?:have|make|let)\s+\S+(?:\s+in\s+\S+)?\s+(?:call|use)\b"
+    r"|have\s+(?:every|all|each|its)\s+callers?\b"
+)
 _SPLIT = re.compile(
-    r"\s*(?:,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+|also\s+)?|\s+then\s+|;\s*|\.\s+)"
-    rf"(?=(?:please\s+)?(?:{'|'.join(sorted(_CLAUSE_VERBS))})\b|(?:have|make|let)\s+\S+(?:\s+in\s+\S+)?\s+(?:call|use)\b|have\s+(?:every|all|each|its)\s+callers?\b)",
-    re.I,
+    rf"\s*(?:,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+|also\s+)?|\s+then\s+|;\s*|\.\s+)(?={_COMMAND})", re.I
 )
 # Where a statement ends and the commands begin: "slugify isn't a util - move it to text.py".
 _AFTER_STATEMENT = re.compile(r"(?:[.:;!?]|,|\s+[-\u2013\u2014]+)\s+(?=(?:please\s+)?[a-z]+\b)", re.I)
@@ -168,7 +171,7 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | Non
         return None
     for brk in _AFTER_STATEMENT.finditer(text):
         rest = text[brk.end() :]
-        if _starts_with_verb(rest) or _HAVE_CALL.match(rest) or re.match(_DELETE_WORDS, rest, re.I):
+        if re.match(_COMMAND, rest, re.I) or _HAVE_CALL.match(rest) or re.match(_DELETE_WORDS, rest, re.I):
             context, commands = text[: brk.start()].strip(), split_clauses(rest)
             break
     else:
@@ -180,11 +183,37 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | Non
                 step.file = location.group(1)  # the map then checks the symbol is there
         return steps
     named = mentioned_symbols(context, project_map) or ([file] if (file := named_file(context)) else [])
-    steps = _steps_of(commands, project_map, subject=named[0] if named else None)
+    subject = named[0] if named else None
+    steps = _steps_of(commands, project_map, subject=subject)
     for step in steps or []:
         if step.action in (StepAction.EDIT, StepAction.ADD, StepAction.CREATE):
             step.what = f"{context}: {step.what}"
+    if (
+        steps
+        and subject
+        and _WISHED.search(context)
+        and not any(s.symbol == subject for s in steps if s.action in _CHANGES_ITSELF)
+    ):
+        # "late_fee should take a daily_rate argument; update the callers": the statement is a
+        # change of its own, done before the commands, never read as context and lost.
+        itself = Step(
+            id=1,
+            action=StepAction.EDIT,
+            file=_required_file(subject, project_map),
+            symbol=subject,
+            what=context,
+            intent=Intent.REWRITE,
+        )
+        steps = [
+            itself,
+            *(step.model_copy(update={"id": step.id + 1, "after": [n + 1 for n in step.after]}) for step in steps),
+        ]
     return steps
+
+
+# What is wished of a named function: "X should take …", "X needs to accept …".
+_WISHED = re.compile(r"\b(?:should|must|needs?\s+to|has\s+to|ought\s+to)\b", re.I)
+_CHANGES_ITSELF = frozenset({StepAction.EDIT, StepAction.MOVE, StepAction.RENAME, StepAction.REMOVE})
 
 
 _LOCATION = re.compile(rf"^(?:in|inside|within)\s+(?:the\s+)?(?:file\s+|module\s+)?{_FILE}$", re.I)

@@ -1,0 +1,90 @@
+"""The wording corpus: every benchmark step that carries a `plan` (benchmarks/tasks/*.json, see
+`py_recipes_wording.json`) is planned here without a model, and must come out as that plan —
+or as the refusal it names. The benchmark runs the same requests end to end on a real model.
+A miss found in the field becomes a case there, in other words than the report's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from outrigger.errors import Refused
+from outrigger.guards.stats import RepairStats
+from outrigger.guards.switches import Guards
+from outrigger.planner import make_plan
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def corpus() -> list:
+    cases = []
+    for path in sorted((BENCHMARKS / "tasks").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for task in data["tasks"]:
+            for number, step in enumerate(task["steps"], start=1):
+                if "plan" in step:
+                    case = (data["workspace"], step["request"], step["plan"])
+                    cases.append(pytest.param(*case, id=f"{task['id']}:{number}"))
+    return cases
+
+
+class NoModel:
+    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
+        raise AssertionError(f"the model was asked to plan: {messages[-1]['content'][-200:]!r}")
+
+
+_MAPS: dict[str, ProjectMap] = {}
+
+
+def project(workspace: str) -> ProjectMap:
+    """Planning reads the workspace and never writes it: one map per workspace for the run."""
+    if workspace not in _MAPS:
+        _MAPS[workspace] = ProjectMap(Workspace(BENCHMARKS / "workspaces" / workspace))
+        _MAPS[workspace].build()
+    return _MAPS[workspace]
+
+
+def test_the_corpus_has_a_case_for_each_misread_of_issue_21():
+    tags = {
+        tag
+        for path in (BENCHMARKS / "tasks").glob("*.json")
+        for t in json.loads(path.read_text())["tasks"]
+        if any("plan" in s for s in t["steps"])
+        for tag in t.get("tags", ())
+    }
+    assert {
+        "mixed",
+        "context-first",
+        "pronoun",
+        "passive",
+        "text-speak",
+        "same-for",
+        "undo-words",
+        "question-words",
+    } <= tags
+
+
+@pytest.mark.parametrize(("workspace", "request_text", "expected"), corpus())
+async def test_the_planner_reads_the_corpus_as_written(workspace, request_text, expected):
+    async def planned():
+        return await make_plan(
+            request_text, project_map=project(workspace), model=NoModel(), guards=Guards(), stats=RepairStats()
+        )
+
+    if "refused" in expected:
+        with pytest.raises(Refused) as refused:
+            await planned()
+        assert expected["refused"] in str(refused.value)
+        return
+    plan = await planned()
+    assert plan.decided_by == "rules"
+    for field, value in expected.items():
+        if field == "steps":
+            assert [[s.action.value, s.file, s.symbol] for s in plan.steps] == value
+        else:
+            actual = getattr(plan, field)
+            assert (actual.value if hasattr(actual, "value") else actual) == value, field
