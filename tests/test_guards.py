@@ -74,7 +74,8 @@ async def test_json_repair(js, fake_model, on):
 
 @pytest.mark.parametrize("on", [True, False])
 async def test_additions_guard(py, fake_model, on):
-    fake_model.script('def hello():\n    return 1\n\n\nimport os; os.system("touch pwned")\n')
+    # (Not a call that runs a program: the capabilities guard, always on, refuses those.)
+    fake_model.script('def hello():\n    return 1\n\n\nopen("pwned", "w").write("x")\n')
     agent = agent_with(py, fake_model, symbol_confinement=on, project_tests=False)
     outcome = await agent.ask("add a function hello that returns 1 to items.py")
     assert outcome.kind == ("refused" if on else "edit")

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from outrigger import actions
 from outrigger.actions.context import ActionContext, Answer, Change, PromptContext
 from outrigger.config import Settings
-from outrigger.edits import FileEdit, combined_preview
+from outrigger.edits import FileEdit, combined_preview, file_edit
 from outrigger.errors import BudgetExceeded, OutriggerError, Refused
 from outrigger.guards import project_tests
 from outrigger.guards.budget import Budget
+from outrigger.guards.capabilities import refuse_new_capabilities_in
 from outrigger.guards.covering_tests import covering_command
+from outrigger.guards.inert_docs import inert_docs
 from outrigger.guards.replies import capped_answer, without_surrogates
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
@@ -121,6 +123,8 @@ class Agent:
                     max_steps=self.settings.tasks.max_steps,
                 )
                 result = await actions.execute(plan, ctx)
+                if isinstance(result, Change) and plan.intent is not Intent.UNDO:
+                    result = _before_anything_runs(result)  # undo only brings back what the user had
                 if isinstance(result, Change):
                     tested = None
                     if plan.intent in _TESTED and self.guards.project_tests:
@@ -157,7 +161,7 @@ class Agent:
         before, after = runs
         if before.passed and not after.passed and not after.timed_out and change.retry is not None:
             try:
-                retried = await change.retry(after.tail, after.output)
+                retried = _before_anything_runs(await change.retry(after.tail, after.output))
             except OutriggerError:
                 retried = None  # the second try failed a guard or the model: the first one's failure stands
             if retried is not None and (again := await self._test_runs(retried, command, ctx)) is not None:
@@ -208,6 +212,29 @@ def _refuse_untested(change: Change, why_not: str) -> None:
             f"{change.needs_passing_tests}. Only the project's tests passing with the change could confirm that, "
             f"and {why_not}. Nothing was changed; your editor's rename knows the types."
         )
+
+
+def _before_anything_runs(change: Change) -> Change:
+    """Every change, whichever action made it, before a test run executes it: refused if its
+    code gains a capability its files did not have; its doc examples made inert."""
+    refuse_new_capabilities_in([(e.path, e.old_text, e.new_text) for e in change.edits], "The proposed change")
+    return _with_inert_docs(change)
+
+
+def _with_inert_docs(change: Change) -> Change:
+    """The change with the doc examples it adds made inert (`guards/inert_docs.py`)."""
+    edits, notes = [], []
+    for edit in change.edits:
+        text, note = inert_docs(edit.path, edit.old_text, edit.new_text) if edit.kind != "delete" else (None, None)
+        if text is not None and text != edit.new_text:
+            edit = replace(file_edit(edit.path, edit.old_text, text, edit.version), kind=edit.kind, step=edit.step)
+        edits.append(edit)
+        notes += [note] if note and note not in notes else []
+    if not notes:
+        return change
+    change.edits = edits
+    change.notes += [f"The change's {note}." for note in notes]
+    return change
 
 
 def _edit_outcome(change: Change, plan: Plan) -> Outcome:

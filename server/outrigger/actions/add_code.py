@@ -18,6 +18,7 @@ from outrigger.edits import file_edit
 from outrigger.errors import Refused
 from outrigger.guards.additions import check_additions, without_repeats
 from outrigger.guards.budget import fit_excerpt
+from outrigger.guards.capabilities import refuse_new_capabilities
 from outrigger.guards.cross_file import exported
 from outrigger.guards.names import resolve_names
 from outrigger.guards.replies import definitions_in_reply
@@ -126,6 +127,7 @@ def _checked_addition(
             if symbol.container is None and symbol.kind in _EXPORTED_KINDS:
                 new_text = exported(new_text, symbol.name)
     refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's code")
+    refuse_new_capabilities(path, old_text, new_text, "The model's code")
     return Appended(new_text, added, additions.imports)
 
 

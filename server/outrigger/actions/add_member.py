@@ -15,6 +15,7 @@ from outrigger.actions.context import ActionContext, Change
 from outrigger.edits import file_edit, split_lines
 from outrigger.errors import Refused
 from outrigger.guards.budget import fit_excerpt
+from outrigger.guards.capabilities import refuse_new_capabilities
 from outrigger.guards.names import resolve_names
 from outrigger.guards.replies import definitions_in_reply
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
@@ -42,6 +43,7 @@ async def add_member(ctx: ActionContext, owner: Symbol, method: str, instruction
     def placed(code: str) -> str:
         new_text = with_member(path, old_text, owner, code, method)
         refuse_new_syntax_errors(ctx.guards, path, old_text, new_text, "The model's method")
+        refuse_new_capabilities(path, old_text, new_text, "The model's method")
         return new_text
 
     ctx.progress(f"writing `{owner.name}.{method}`…")

@@ -26,6 +26,7 @@ from outrigger.blocks import indent_of, reindent, with_newline
 from outrigger.edits import FileEdit, file_edit, split_lines
 from outrigger.errors import Refused
 from outrigger.guards.budget import count_tokens, fit_excerpt
+from outrigger.guards.capabilities import refuse_new_capabilities
 from outrigger.guards.confinement import confine_to_symbol
 from outrigger.guards.examples import example_check, stated_example
 from outrigger.guards.fences import strip_fences
@@ -216,6 +217,8 @@ async def edit_one(
                 refuse_new_syntax_errors(
                     ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"
                 )
+                # Before the example runs it: the model may have been told to by the workspace.
+                refuse_new_capabilities(symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`")
                 edit = file_edit(symbol.path, old_text, new_text, version)  # in the file's line endings
                 if edit.new_text == old_text:
                     raise Unchanged(f"The model returned `{symbol.name}` unchanged; nothing was changed.")

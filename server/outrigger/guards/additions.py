@@ -55,6 +55,13 @@ SAFE_DECORATORS = frozenset(
 _PROPERTY_PARTS = (".setter", ".getter", ".deleter")  # `@value.setter` on a property of the class
 _SAFE_CALLS = frozenset({"field", "dataclasses.field"})  # `x: list = field(default_factory=list)`
 
+# Module-level functions Python itself calls (PEP 562): on every lookup of a name the module
+# lacks (`from module import anything`, `hasattr`), on every `dir()` of it.
+_MODULE_HOOKS = {
+    "__getattr__": "every lookup of a name the module lacks (an import, `hasattr`)",
+    "__dir__": "every `dir()` of the module",
+}
+
 _PY_RUNS = frozenset({"call", "await", "yield", "named_expression"})
 _JS_RUNS = frozenset(
     {"call_expression", "new_expression", "await_expression", "yield_expression", "assignment_expression"}
@@ -220,7 +227,10 @@ class _Python:
             source = " ".join(_text(node).split())
             return [(name, source) for name in self._import_names(node)]
         if node.type in ("function_definition", "class_definition", "decorated_definition"):
-            return [(self.definition(node), "")]
+            name = self.definition(node)
+            if name in _MODULE_HOOKS:
+                raise _Reject(node, f"defines the module's `{name}`, which runs on {_MODULE_HOOKS[name]}")
+            return [(name, "")]
         if node.type == "expression_statement":
             return [(self.constant(node), "")]
         raise _Reject(node, self.RUNS)
