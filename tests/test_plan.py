@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from outrigger.errors import Refused
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan
 from outrigger.planner.rules import plan_by_rules
 
@@ -95,14 +96,29 @@ def test_the_kind_of_edit_follows_the_words_where_they_say_it(request_text, mode
     assert plan.intent == intent
 
 
-def test_the_model_may_not_plan_undo_or_repeat():
-    with pytest.raises(ValueError, match="intent must be one of"):
-        ModelPlan(intent="undo")
-    schema = ModelPlan.model_json_schema()
-    assert "undo" not in schema["properties"]["intent"]["enum"]
+def test_the_model_may_not_plan_repeat_or_a_task_as_one_action():
+    for intent in ("repeat", "task"):
+        with pytest.raises(ValueError, match="intent must be one of"):
+            ModelPlan(intent=intent)
+        assert intent not in ModelPlan.model_json_schema()["properties"]["intent"]["enum"]
 
 
 def test_an_add_plan_names_only_what_the_user_asked_for():
     reply = ModelPlan(intent="add", symbol="helper", file="utils.py")
     plan = merge_model_plan("put a function named slugify into utils.py", reply, cursor_symbol=None, cursor_file=None)
     assert (plan.symbol, plan.file) == ("slugify", "utils.py")
+
+
+def test_undo_is_among_the_models_choices_when_the_words_take_something_back():
+    """ "scrap that, I want the old version back": no rule reads it, and the model could not
+    answer "undo" (not one of its choices). Now it can, when a word of the request takes back."""
+    schema = ModelPlan.model_json_schema()
+    assert "undo" in schema["properties"]["intent"]["enum"]
+    reply = ModelPlan(intent="undo", symbol="whatever")
+    plan = merge_model_plan("scrap that, I want the old version back", reply, cursor_symbol=None, cursor_file=None)
+    assert plan.intent == "undo" and plan.symbol is None and plan.decided_by == "model"
+
+
+def test_a_models_undo_without_a_word_of_taking_back_is_refused():
+    with pytest.raises(Refused, match="none of its words says so"):
+        merge_model_plan("make late_fee faster", ModelPlan(intent="undo"), cursor_symbol=None, cursor_file=None)

@@ -9,12 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from outrigger.errors import Refused
 from outrigger.plan import Intent, Plan
 from outrigger.planner.rules import asked_name, edit_intent, looks_like_question, mentions, named_file
 from outrigger.workspace.index import ProjectMap
 
-# What the model may choose, and how the prompt explains each choice. Undo and "do the same"
-# are only ever decided by the rules.
+# What the model may choose, and how the prompt explains each choice. "Do the same" is only
+# ever decided by the rules; undo is the model's too ("scrap what you just did"), when the
+# request has a word of taking back.
 CHOICES: dict[Intent, str] = {
     Intent.QUESTION: "the user wants information; nothing changes",
     Intent.RENAME: "give a symbol a new name",
@@ -23,6 +25,7 @@ CHOICES: dict[Intent, str] = {
     Intent.FIX: "fix a bug in one function or class",
     Intent.REWRITE: "change one function or class in another way",
     Intent.ADD: "add new code to a file",
+    Intent.UNDO: "take back the last change Outrigger made",
 }
 
 
@@ -57,6 +60,7 @@ _EXAMPLES = [
     ("is sendMail used anywhere", ModelPlan(intent=Intent.QUESTION, symbol="sendMail")),
     ("make fetchUser handle a missing id in api.js", ModelPlan(intent=Intent.FIX, symbol="fetchUser", file="api.js")),
     ("put a helper that formats money into utils.py", ModelPlan(intent=Intent.ADD, file="utils.py")),
+    ("scrap that last edit, I want my old version back", ModelPlan(intent=Intent.UNDO)),
 ]
 
 
@@ -87,6 +91,12 @@ def plan_messages(request: str, files: list[str], cursor: str | None) -> list[di
     ]
 
 
+# Words of taking back a change: the model's "undo" needs one of them in the request.
+_TAKING_BACK = frozenset(
+    "undo undone revert reverse back restore scrap discard cancel rollback roll previous before".split()
+)
+
+
 def merge_model_plan(
     request: str, reply: ModelPlan, *, cursor_symbol: str | None, cursor_file: str | None, routing: bool = True
 ) -> Plan:
@@ -94,6 +104,13 @@ def merge_model_plan(
     question routing is switched off, which only the benchmark does), and the kind of edit
     follows the request's words where they say it ("add a comment to …" is a docstring)."""
     intent = Intent.QUESTION if routing and looks_like_question(request) else reply.intent
+    if intent is Intent.UNDO and routing and not _TAKING_BACK & set(re.findall(r"[a-z]+", request.lower())):
+        raise Refused(
+            "The model read this request as undoing the last change, but none of its words says so; "
+            'nothing was changed. Say "undo" if that is what you want, or name what should change.'
+        )
+    if intent is Intent.UNDO:
+        return Plan(intent=intent, instruction=request.strip(), decided_by="model")
     if intent.edits_symbols and routing:
         worded = edit_intent(request)
         intent = worded if worded is not Intent.REWRITE else intent
