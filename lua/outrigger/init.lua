@@ -16,6 +16,10 @@ M.defaults = {
   review = { width = 100, border = 'rounded' }, -- the floating diff; false: Neovim's own handler
   progress = true, -- echo progress with percentages (a first start downloads the model)
   push_symbols = true, -- forward other language servers' symbols (outrigger/pushSymbols)
+  -- Ghost text from the model in insert mode (Neovim 0.12's vim.lsp.inline_completion), guarded
+  -- by the server; `accept` is the insert-mode key that takes it (false: none). The server's
+  -- settings.completion.languages narrows the languages.
+  completion = { enabled = true, accept = '<C-l>' },
 }
 
 M.options = vim.deepcopy(M.defaults)
@@ -139,6 +143,31 @@ local KEYMAPS = {
   status = { M.status, 'Outrigger model status' },
 }
 
+--- Inline completion for the buffers Outrigger attaches to (Neovim 0.12+; older ones skip it),
+--- and the insert-mode key that accepts the ghost text (falling back to the key itself).
+function M.enable_completion(completion)
+  if not (vim.lsp.inline_completion and vim.lsp.inline_completion.enable) then
+    return
+  end
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    callback = function(event)
+      local client = vim.lsp.get_client_by_id(event.data.client_id)
+      if client and client.name == 'outrigger' then
+        vim.lsp.inline_completion.enable(true, { bufnr = event.buf })
+      end
+    end,
+  })
+  if completion.accept then
+    local key = vim.api.nvim_replace_termcodes(completion.accept, true, false, true)
+    vim.keymap.set('i', completion.accept, function()
+      if not vim.lsp.inline_completion.get() then
+        return key
+      end
+    end, { expr = true, desc = 'Accept Outrigger\'s inline completion' })
+  end
+end
+
 --- Configures and enables the language server; every option is optional (M.defaults).
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
@@ -170,6 +199,9 @@ function M.setup(opts)
   end
   if options.push_symbols then
     require('outrigger.symbols').enable(group)
+  end
+  if options.completion and options.completion.enabled then
+    M.enable_completion(options.completion)
   end
   vim.api.nvim_create_autocmd('FileType', {
     group = group,

@@ -203,3 +203,17 @@ def test_neovim_serves_rust_go_and_a_language_without_a_grammar(tmp_path, fake_m
 
     assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
     assert len(fake_model.requests()) == 3  # one model call per edit
+
+
+def test_neovim_shows_the_servers_inline_completion_and_accepts_it(tmp_path, fake_model):
+    workspace = write_project(
+        tmp_path / "stats", {"stats.py": "def average(values):\n    total = \n    return total / len(values)\n"}
+    )
+    (workspace / ".git").mkdir()  # the root marker
+    fake_model.script("0; count = 0")
+
+    run = run_nvim("completion.lua", workspace, fake_model.base_url, tmp_path)
+
+    assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
+    assert [r["path"] for r in fake_model.requests()] == ["/v1/completions"]
+    assert "total = \n" in (workspace / "stats.py").read_text()  # the buffer changed, not the file
