@@ -9,10 +9,12 @@ fake started as a subprocess (or a server under test in another process) can be 
     POST /_reset     forget queued replies, recorded requests and options
 
 A reply is either a string (the message content) or a dict:
-    {"content": str, "prompt_tokens": int, "completion_tokens": int}
+    {"content": str, "prompt_tokens": int, "completion_tokens": int, "timings": {...}}
     {"status": int, "body": str}      a raw HTTP answer (errors, garbage, missing choices)
     {"hang": seconds}                 answer nothing for that long, then close
     {"close": true}                   start a reply and drop the connection mid-body
+A request with `"stream": true` gets its reply as server-sent events, a word per event
+(`"pause": seconds` between them).
 With `reject_response_format`, any request carrying `response_format` (or Ollama's `format`)
 gets HTTP 400 without consuming a reply, like a backend with no constrained decoding.
 Set `chars_per_token` to serve llama.cpp's `/tokenize` (a token per that many characters) and
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -149,11 +152,12 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
                 self._send(200, json.dumps({"tokens": list(range(count))}))
             elif self.path in ("/v1/chat/completions", "/chat/completions", "/api/chat", *_FILL_PATHS):
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                self._answer(fake._next(self.path, headers, body), path=self.path)
+                streamed = isinstance(body, dict) and bool(body.get("stream"))
+                self._answer(fake._next(self.path, headers, body), path=self.path, streamed=streamed)
             else:
                 self._send(404, '{"error": "not found"}')
 
-        def _answer(self, reply: Any, *, path: str) -> None:
+        def _answer(self, reply: Any, *, path: str, streamed: bool = False) -> None:
             if isinstance(reply, str):
                 reply = {"content": reply}
             if "hang" in reply:
@@ -169,9 +173,39 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
             elif "status" in reply:
                 self._send(reply["status"], reply.get("body", ""))
+            elif streamed and path not in _FILL_PATHS:
+                self._stream(reply)
             else:
                 shape = _fill if path in _FILL_PATHS else _completion
                 self._send(200, json.dumps(shape(reply, ollama=path.startswith("/api/"))))
+
+        def _stream(self, reply: dict) -> None:
+            """Server-sent events as llama.cpp sends them: a chunk per word (`pause` seconds
+            apart), then the finish reason, then usage and timings, then [DONE]."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            whole = _completion(reply, ollama=False)
+            pieces = re.findall(r"\S+\s*|\s+", reply["content"])
+            events = [{"choices": [{"index": 0, "delta": {"content": piece}}]} for piece in pieces]
+            events.append(
+                {"choices": [{"index": 0, "delta": {}, "finish_reason": whole["choices"][0]["finish_reason"]}]}
+            )
+            events.append(
+                {
+                    "choices": [],
+                    "usage": whole["usage"],
+                    **({"timings": whole["timings"]} if "timings" in whole else {}),
+                }
+            )
+            for event in events:
+                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                self.wfile.flush()
+                fake._stopping.wait(reply.get("pause", 0))
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            self.close_connection = True
 
         def _send(self, status: int, text: str) -> None:
             data = text.encode()
@@ -225,6 +259,7 @@ def _completion(reply: dict, *, ollama: bool) -> dict:
         "model": "fake",
         "choices": [{"index": 0, "message": message, "finish_reason": reply.get("finish_reason", "stop")}],
         "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
+        **({"timings": reply["timings"]} if "timings" in reply else {}),  # llama.cpp's own measurements
     }
 
 

@@ -771,3 +771,31 @@ async def test_time_running_the_project_code_is_counted_apart_from_outriggers_ow
     assert meter.project >= 0.5 and meter.own < 0.5
     summary = summarise([TaskRun("t", "fix", True, [], [], [], False, False, [], own_seconds=1, project_seconds=3)])
     assert (summary["own_share"], summary["project_share"], summary["wall_seconds"]) == (0.25, 0.75, 4)
+
+
+async def test_the_latency_table_splits_time_and_compares_the_earlier_prompts(tmp_path, fake_model):
+    """Issue 24: per kind of task, where the time goes (llama.cpp's own timings), beside the
+    earlier whole-file prompts measured in the same run."""
+    timed = {"prompt_ms": 2000.0, "predicted_ms": 1000.0}
+    fake_model.script(
+        {"content": "It counts the items.", "prompt_tokens": 150, "completion_tokens": 6, "timings": timed},
+        {"content": "It counts the items.", "prompt_tokens": 900, "completion_tokens": 6, "timings": timed},
+    )
+    settings = settings_for(fake_model.base_url)
+    results = await run_suite(
+        SUITE.select(["py-question-what"]), MeteredModel(settings.model), settings, ["guarded", "file prompts"]
+    )
+
+    focused, whole = (json.dumps(body["messages"]) for body in fake_model.bodies())
+    assert len(whole) > len(focused)  # the baseline really sends the file
+    [run] = results["guarded"]
+    assert (run.prompt_seconds, run.generation_seconds, run.model_errors) == (2.0, 1.0, 0)
+    configs = {config: config_result(runs) for config, runs in results.items()}
+    row = configs["guarded"]["suites"]["core"]["latency"]["question"]
+    assert row["tasks"] == 1 and row["prompt"]["p50"] == 2.0 and row["prompt_tokens"]["p50"] == 150
+    label = "Qwen2.5-Coder-0.5B-Instruct Q4_K_M"
+    data = {"models": {label: {"label": label, "configs": configs, "load_average": [1.5, 2.0]}}, "suite": {"tasks": []}}
+    report.write(data, tmp_path / "benchmark.md")
+    text = (tmp_path / "benchmark.md").read_text()
+    assert "| question | guarded | 1 | " in text and "| question | file prompts | 1 | " in text
+    assert "≤ 8 s: **met**" in text and "Machine load (1-minute average) 1.5 at the start" in text

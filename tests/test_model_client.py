@@ -238,3 +238,46 @@ async def test_llama_cpp_is_asked_to_reuse_its_prompt_cache(fake_model, make_cli
     await llama.chat(HELLO)
 
     assert [body.get("cache_prompt") for body in fake_model.bodies()] == [True, None, True]
+
+
+async def test_the_servers_own_timings_split_prompt_from_generation(fake_model, make_client):
+    """llama.cpp says how long it read the prompt and wrote the reply: the benchmark's latency
+    table shows where a request's time goes."""
+    fake_model.script(
+        {"content": "a", "timings": {"prompt_n": 300, "prompt_ms": 5400.0, "predicted_n": 40, "predicted_ms": 3600.0}},
+        "b",
+    )
+    client = make_client(fake_model.base_url)
+
+    first = await client.chat(HELLO)
+    second = await client.chat(HELLO)
+
+    assert (first.prompt_seconds, first.generation_seconds) == (5.4, 3.6)
+    assert (second.prompt_seconds, second.generation_seconds) == (None, None)
+    assert (client.stats.prompt_seconds, client.stats.generation_seconds) == (5.4, 3.6)
+
+
+async def test_a_streamed_reply_is_seen_growing_and_ends_as_the_whole_reply(fake_model, make_client):
+    fake_model.script(
+        {"content": "It adds two numbers.", "prompt_tokens": 40, "completion_tokens": 5, "timings": {"prompt_ms": 800}}
+    )
+    client = make_client(fake_model.base_url)
+    seen: list[tuple[str, int]] = []
+
+    reply = await client.chat(HELLO, on_text=lambda text, tokens: seen.append((text, tokens)))
+
+    assert reply.text == "It adds two numbers." and not reply.cut_off
+    assert (reply.prompt_tokens, reply.completion_tokens, reply.prompt_seconds) == (40, 5, 0.8)
+    assert seen[0] == ("It ", 1) and seen[-1] == ("It adds two numbers.", 4)
+    [body] = fake_model.bodies()
+    assert body["stream"] is True
+
+
+async def test_structured_replies_are_never_streamed(fake_model, make_client):
+    fake_model.script('{"kind": "x"}')
+    client = make_client(fake_model.base_url)
+    seen: list[str] = []
+
+    reply = await client.chat(HELLO, json_schema=SCHEMA, on_text=lambda text, tokens: seen.append(text))
+
+    assert reply.text == '{"kind": "x"}' and not seen and "stream" not in fake_model.bodies()[0]

@@ -156,6 +156,7 @@ async def _run_model(
     in the results file, whose other tasks the result keeps."""
     server = None
     started = time.perf_counter()
+    load_at_start = os.getloadavg()[0]  # other work on the machine slows every figure
     if "catalog" in target:
         item = catalog.entry(target["catalog"])
         await asyncio.to_thread(catalog.fetch, item, _say)
@@ -184,6 +185,7 @@ async def _run_model(
             "reused_replies": model.reused,
             "failed_calls": model.failed_calls,
             "timeout_seconds": args.timeout,
+            "load_average": [round(load_at_start, 2), round(os.getloadavg()[0], 2)],
             "configs": {config: config_result(runs) for config, runs in merged.items() if runs},
         }
 

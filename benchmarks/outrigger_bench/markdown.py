@@ -157,10 +157,12 @@ def _model_section(label: str, model: dict, sizes: dict[str, int]) -> list[str]:
     configs = model.get("configs", {})
     out = [f"## {label}", ""]
     reused = model.get("reused_replies", 0)
+    load = model.get("load_average")
     out.append(
         f"Server start {model.get('server_start_seconds', 0):.1f} s; {model.get('live_model_seconds', 0):.0f} s spent waiting "
         f"on the model in the last run; {reused} replies reused from identical earlier requests (temperature 0); "
         f"{model.get('failed_calls', 0)} calls failed or timed out (limit {model.get('timeout_seconds', '?')} s)."
+        + (f" Machine load (1-minute average) {load[0]:.1f} at the start, {load[1]:.1f} at the end." if load else "")
     )
     out += ["", "All suites together:", ""]
     out += _config_table({config: result["summary"] for config, result in configs.items()})
@@ -210,12 +212,54 @@ def _suite_section(name: str, configs: dict, size: int, label: str = "") -> list
         config: {"tasks": [t for t in result["tasks"] if t.get("suite", DEFAULT_SUITE) == name]}
         for config, result in configs.items()
     }
+    out += _latency_table(suites)
     out += ["", _task_matrix(in_suite), ""]
     misses = [t for t in in_suite.get("guarded", {}).get("tasks", []) if not t["success"]]
     if misses:
         out += ["Guarded failures:", ""]
         out += [f"- `{t['task']}`: {'; '.join(t['failures'][:2])}{_plans(t)}" for t in misses]
         out.append("")
+    return out
+
+
+# p50 wall seconds a kind of task should take on 2 cores with the 0.5B model (issue 24).
+LATENCY_TARGETS = {"docstring": 5.0, "type_hints": 5.0, "question": 8.0, "fix": 12.0}
+# The configurations compared: today's prompts, and the earlier whole-file ones.
+LATENCY_CONFIGS = ("guarded", "file prompts")
+
+
+def _latency_table(suites: dict[str, dict]) -> list[str]:
+    """p50/p95 per kind of task, split by where the time goes, today's prompts beside the
+    earlier ones when both ran."""
+    shown = [config for config in LATENCY_CONFIGS if suites.get(config, {}).get("latency")]
+    if not shown:
+        return []
+    out = [
+        "",
+        "Latency per task, seconds (p50 / p95; *prompt* and *generation* by llama.cpp's own timings; *tests*: the "
+        "project's tests and examples; *own*: Outrigger; tokens p50):",
+        "",
+        "| kind | config | tasks | wall | prompt | generation | tests | own | prompt tokens | generated tokens "
+        "| model errors | target (p50 wall) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    kinds = list(dict.fromkeys(kind for config in shown for kind in suites[config]["latency"]))
+    for kind in kinds:
+        for config in shown:
+            row = suites[config]["latency"].get(kind)
+            if row is None:
+                continue
+            cells = [f"{row[name]['p50']:.1f} / {row[name]['p95']:.1f}" for name in ("wall", "prompt", "generation")]
+            cells += [f"{row[name]['p50']:.1f}" for name in ("tests", "own")]
+            cells += [f"{row[name]['p50']:.0f}" for name in ("prompt_tokens", "generated_tokens")]
+            target = ""
+            if (limit := LATENCY_TARGETS.get(kind)) is not None and config == "guarded":
+                target = f"≤ {limit:g} s: {_mark(row['wall']['p50'] <= limit)}"
+            out.append(
+                f"| {kind} | {config} | {row['tasks']} | "
+                + " | ".join(cells)
+                + f" | {row['model_errors']} | {target} |"
+            )
     return out
 
 

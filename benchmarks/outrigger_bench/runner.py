@@ -24,7 +24,7 @@ from outrigger.errors import OutriggerError
 from outrigger.guards.runs import project_code_seconds
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
-from outrigger.model.client import ChatReply, ModelClient
+from outrigger.model.client import ChatReply, ModelClient, OnText
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
@@ -46,11 +46,14 @@ GUARDS = (
     "project_tests",
 )
 GUARDED, NAIVE = "guarded", "naive"
-CONFIGS = (GUARDED, NAIVE, *(f"no {g}" for g in GUARDS))
+# The guarded pipeline with the earlier prompts about one symbol (the whole file, trimmed
+# around it): the latency table's baseline, measured in the same run.
+FILE_PROMPTS = "file prompts"
+CONFIGS = (GUARDED, FILE_PROMPTS, NAIVE, *(f"no {g}" for g in GUARDS))
 
 
 def guards_for(config: str) -> Guards:
-    if config == GUARDED:
+    if config in (GUARDED, FILE_PROMPTS):
         return Guards()
     name = config.removeprefix("no ")
     if name not in GUARDS:
@@ -81,6 +84,7 @@ class MeteredModel(ModelClient):
         json_schema: dict | None = None,
         max_tokens: int | None = None,
         variant: int = 0,
+        on_text: OnText | None = None,
     ) -> ChatReply:
         key = json.dumps([messages, json_schema, max_tokens, variant], sort_keys=True)
         if self._memo is not None and key in self._memo:
@@ -90,7 +94,9 @@ class MeteredModel(ModelClient):
             return reply
         started = time.perf_counter()
         try:
-            reply = await super().chat(messages, json_schema=json_schema, max_tokens=max_tokens, variant=variant)
+            reply = await super().chat(
+                messages, json_schema=json_schema, max_tokens=max_tokens, variant=variant, on_text=on_text
+            )
         except BaseException:
             self.failed_calls += 1
             self.failed_seconds += time.perf_counter() - started
@@ -119,6 +125,11 @@ class TaskRun:
     model_seconds: float = 0.0
     own_seconds: float = 0.0
     project_seconds: float = 0.0  # running the workspace's tests and the user's examples
+    # Of model_seconds, what the server says it spent reading prompts and writing replies
+    # (llama.cpp's timings; 0 when it does not say).
+    prompt_seconds: float = 0.0
+    generation_seconds: float = 0.0
+    model_errors: int = 0  # calls that ended in an error or a timeout
     repair: dict[str, int] = field(default_factory=dict)
     suite: str = DEFAULT_SUITE
     tags: list[str] = field(default_factory=list)
@@ -135,6 +146,9 @@ class _Meter:
             s.prompt_tokens,
             s.completion_tokens,
             s.seconds + model.failed_seconds,
+            s.prompt_seconds,
+            s.generation_seconds,
+            model.failed_calls,
         )
         self.own = 0.0
         self.project = 0.0
@@ -165,6 +179,9 @@ class _Meter:
         run.model_seconds = round(s.seconds + m.failed_seconds - self.start[3], 4)
         run.own_seconds = round(max(self.own, 0.0), 4)
         run.project_seconds = round(self.project, 4)
+        run.prompt_seconds = round(s.prompt_seconds - self.start[4], 4)
+        run.generation_seconds = round(s.generation_seconds - self.start[5], 4)
+        run.model_errors = m.failed_calls - self.start[6]
         return run
 
 
@@ -192,7 +209,7 @@ class Runner:
             if config == NAIVE:
                 steps = await self._naive(root, task, meter)
             else:
-                steps = await self._guarded(root, task, guards_for(config), meter, repair)
+                steps = await self._guarded(root, task, config, meter, repair)
             verdict = checks.check(
                 task, root, before, original, steps, check_kinds=config != NAIVE, model_calls=meter.calls
             )
@@ -213,12 +230,15 @@ class Runner:
         return meter.fill(run)
 
     async def _guarded(
-        self, root: Path, task: Task, guards: Guards, meter: _Meter, repair: RepairStats
+        self, root: Path, task: Task, config: str, meter: _Meter, repair: RepairStats
     ) -> list[StepRecord]:
+        guards = guards_for(config)
         workspace = Workspace(root, self.settings.ignore)
         project_map = ProjectMap(workspace)
         project_map.build()  # the editor's start-up cost, reported separately (perf.py)
         agent = Agent(workspace, project_map, self.model, self.settings, guards)
+        if config == FILE_PROMPTS:
+            agent.prompt_context = "file"
         steps = []
         for step in task.steps:
             with meter.timed():

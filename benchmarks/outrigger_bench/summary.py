@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import asdict, fields
 
 from .checks import UNSAFE_KINDS
+from .latency import latency
 from .runner import TaskRun
 
 
@@ -55,7 +56,10 @@ def by_suite(runs: list[TaskRun]) -> dict[str, dict]:
     suites: dict[str, list[TaskRun]] = {}
     for run in runs:
         suites.setdefault(run.suite, []).append(run)
-    return {name: {"summary": summarise(group), "tags": _by_tag(group)} for name, group in suites.items()}
+    return {
+        name: {"summary": summarise(group), "tags": _by_tag(group), "latency": latency(group)}
+        for name, group in suites.items()
+    }
 
 
 def _by_tag(runs: list[TaskRun]) -> dict[str, dict]:

@@ -7,6 +7,7 @@ front end can show it as is. Requests are bounded by `ModelSettings.timeout_seco
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,8 @@ from outrigger.errors import ContextExceeded, ModelError
 log = logging.getLogger(__name__)
 
 _EXCERPT_CHARS = 200
+# What a streamed reply reports as it grows: (the text so far, tokens so far).
+OnText = Callable[[str, int], None]
 # A retry's sampling temperature: enough to leave the reply that failed, low enough to stay on task.
 SAMPLED_TEMPERATURE = 0.7
 
@@ -33,6 +36,9 @@ class ChatReply:
     completion_tokens: int | None
     seconds: float
     cut_off: bool = False  # the model stopped at the reply limit, not where it meant to
+    # llama.cpp's own `timings`: reading the prompt and writing the reply (None: not reported).
+    prompt_seconds: float | None = None
+    generation_seconds: float | None = None
 
 
 @dataclass
@@ -43,12 +49,16 @@ class ModelStats:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    prompt_seconds: float = 0.0  # of `seconds`, what the server says it spent on prompts…
+    generation_seconds: float = 0.0  # …and on writing replies (llama.cpp's timings)
 
     def add(self, reply: ChatReply) -> None:
         self.calls += 1
         self.prompt_tokens += reply.prompt_tokens or 0
         self.completion_tokens += reply.completion_tokens or 0
         self.seconds += reply.seconds
+        self.prompt_seconds += reply.prompt_seconds or 0.0
+        self.generation_seconds += reply.generation_seconds or 0.0
 
 
 class ModelClient:
@@ -100,11 +110,18 @@ class ModelClient:
         json_schema: dict | None = None,
         max_tokens: int | None = None,
         variant: int = 0,
+        on_text: OnText | None = None,
     ) -> ChatReply:
         """One reply. `variant` 0 decodes with the configured temperature; variant n > 0 samples
         (at least `SAMPLED_TEMPERATURE`, seed n), for a retry that must not get the same reply
-        again: at temperature 0 a small model answers the same prompt the same way."""
+        again: at temperature 0 a small model answers the same prompt the same way.
+
+        With `on_text`, an OpenAI-compatible server streams the reply and `on_text(text so far,
+        tokens so far)` sees it grow, so a user watches an answer come instead of a spinner;
+        the reply returned is the same either way."""
         base = await self.base_url()
+        if self.settings.api != "openai" or json_schema is not None:
+            on_text = None  # structured replies are read whole; Ollama's stream is not read here
         if self.settings.api == "ollama":
             url, parse = f"{base}/api/chat", _parse_ollama
         else:
@@ -114,7 +131,8 @@ class ModelClient:
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.settings.timeout_seconds):
-                response = await self._post(url, self._body(messages, schema, max_tokens, variant))
+                body = self._body(messages, schema, max_tokens, variant, stream=on_text is not None)
+                response = await self._post(url, body, on_text)
                 if schema is not None and _rejects_schema(response):
                     log.info("%s rejected a JSON schema (HTTP %s); continuing without one", url, response.status_code)
                     self._constrained = False
@@ -138,7 +156,9 @@ class ModelClient:
                 "check outrigger.model.baseUrl and outrigger.model.api."
             ) from None
         text, prompt_tokens, completion_tokens, cut_off = parse(data, url)
-        reply = ChatReply(text, prompt_tokens, completion_tokens, time.perf_counter() - started, cut_off)
+        reply = ChatReply(
+            text, prompt_tokens, completion_tokens, time.perf_counter() - started, cut_off, *_timings(data)
+        )
         self.stats.add(reply)
         return reply
 
@@ -206,7 +226,9 @@ class ModelClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    def _body(self, messages: list[dict], schema: dict | None, max_tokens: int, variant: int = 0) -> dict:
+    def _body(
+        self, messages: list[dict], schema: dict | None, max_tokens: int, variant: int = 0, *, stream: bool = False
+    ) -> dict:
         s = self.settings
         sampling: dict[str, Any] = {"temperature": s.temperature}
         if variant:
@@ -224,6 +246,8 @@ class ModelClient:
         body = {"model": s.name, "messages": messages, **sampling, "max_tokens": max_tokens}
         if self._llama_cpp:
             body["cache_prompt"] = True
+        if stream:  # the last event carries the usage (and llama.cpp's timings)
+            body |= {"stream": True, "stream_options": {"include_usage": True}}
         if schema is not None:
             body["response_format"] = {
                 "type": "json_schema",
@@ -231,11 +255,19 @@ class ModelClient:
             }
         return body
 
-    async def _post(self, url: str, body: dict) -> httpx.Response:
+    async def _post(self, url: str, body: dict, on_text: OnText | None = None) -> httpx.Response:
+        """The server's answer; a streamed one is read to its end and given back as the
+        non-streamed answer it adds up to."""
         key = self.settings.api_key
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         try:
-            return await self._http.post(url, json=body, headers=headers)
+            if on_text is None:
+                return await self._http.post(url, json=body, headers=headers)
+            async with self._http.stream("POST", url, json=body, headers=headers) as response:
+                if response.is_error or "text/event-stream" not in response.headers.get("content-type", ""):
+                    await response.aread()  # an error, or a server that answered whole anyway
+                    return response
+                return httpx.Response(200, json=await _read_stream(response, on_text))
         except httpx.ConnectError as error:
             if self._provider is not None:
                 self._base_url = None  # ask again next time: the embedded server restarts itself
@@ -253,6 +285,34 @@ class ModelClient:
             ) from None
         except httpx.HTTPError as error:
             raise ModelError(f"The request to the model at {url} failed: {error}.") from None
+
+
+async def _read_stream(response: httpx.Response, on_text: OnText) -> dict:
+    """Server-sent events (`data: {chunk}` … `data: [DONE]`) added up into the shape of a
+    non-streamed chat completion: the content, the finish reason, the usage and timings."""
+    text, tokens, finish, usage, timings = "", 0, None, None, None
+    async for line in response.aiter_lines():
+        payload = line.removeprefix("data:").strip() if line.startswith("data:") else ""
+        if not payload or payload == "[DONE]":
+            continue
+        try:
+            event = json.loads(payload)
+        except ValueError:
+            continue
+        if not isinstance(event, dict):
+            continue
+        usage = event.get("usage") or usage
+        timings = event.get("timings") or timings
+        choices = event.get("choices") or [{}]
+        choice = choices[0] if isinstance(choices[0], dict) else {}
+        finish = choice.get("finish_reason") or finish
+        piece = (choice.get("delta") or {}).get("content") if isinstance(choice.get("delta"), dict) else None
+        if isinstance(piece, str) and piece:
+            text += piece
+            tokens += 1
+            on_text(text, tokens)
+    data: dict[str, Any] = {"choices": [{"message": {"content": text}, "finish_reason": finish}], "usage": usage}
+    return data | ({"timings": timings} if timings else {})
 
 
 def _normalise_base(base: str, api: str) -> str:
@@ -305,6 +365,25 @@ def _parse_openai(data: Any, url: str) -> tuple[str, int | None, int | None, boo
     usage = data.get("usage") or {}
     cut_off = isinstance(choice, dict) and choice.get("finish_reason") == "length"
     return content, usage.get("prompt_tokens"), usage.get("completion_tokens"), cut_off
+
+
+def _timings(data: Any) -> tuple[float | None, float | None]:
+    """(prompt, generation) seconds as the server measured them: llama.cpp's `timings`
+    (milliseconds), Ollama's `prompt_eval_duration`/`eval_duration` (nanoseconds)."""
+    if not isinstance(data, dict):
+        return None, None
+    timings = data.get("timings")
+    if isinstance(timings, dict):
+        prompt, predicted = timings.get("prompt_ms"), timings.get("predicted_ms")
+        return (
+            prompt / 1000 if isinstance(prompt, int | float) else None,
+            predicted / 1000 if isinstance(predicted, int | float) else None,
+        )
+    prompt, predicted = data.get("prompt_eval_duration"), data.get("eval_duration")
+    return (
+        prompt / 1e9 if isinstance(prompt, int | float) else None,
+        predicted / 1e9 if isinstance(predicted, int | float) else None,
+    )
 
 
 def _parse_ollama(data: Any, url: str) -> tuple[str, int | None, int | None, bool]:

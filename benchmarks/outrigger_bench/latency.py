@@ -1,0 +1,53 @@
+"""Where a request's time goes, per kind of task: p50/p95 of the wall time, split into the
+model reading the prompt, the model writing the reply (llama.cpp's own timings), running
+the project's tests and examples, and Outrigger's own work; with prompt and reply tokens.
+
+A task's wall time is its model + tests + own time (the benchmark's checks count for
+none). Model time the server does not account for (HTTP, queueing, a call that failed)
+shows as the difference between the model column and prompt + generation.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .runner import TaskRun
+
+FIELDS = ("wall", "prompt", "generation", "tests", "own", "prompt_tokens", "generated_tokens")
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (`share` 0.5 = p50): a value that occurred."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _columns(run: TaskRun) -> dict[str, float]:
+    return {
+        "wall": run.model_seconds + run.project_seconds + run.own_seconds,
+        "prompt": run.prompt_seconds,
+        "generation": run.generation_seconds,
+        "tests": run.project_seconds,
+        "own": run.own_seconds,
+        "prompt_tokens": run.prompt_tokens,
+        "generated_tokens": run.completion_tokens,
+    }
+
+
+def latency(runs: list[TaskRun]) -> dict[str, dict]:
+    """Per task category: the task count, model errors (timeouts among them), and p50/p95
+    of every column."""
+    groups: dict[str, list[TaskRun]] = {}
+    for run in runs:
+        groups.setdefault(run.category, []).append(run)
+    table = {}
+    for category, group in sorted(groups.items()):
+        columns = [_columns(run) for run in group]
+        row: dict = {"tasks": len(group), "model_errors": sum(run.model_errors for run in group)}
+        for name in FIELDS:
+            values = [c[name] for c in columns]
+            row[name] = {"p50": round(percentile(values, 0.5), 3), "p95": round(percentile(values, 0.95), 3)}
+        table[category] = row
+    return table
