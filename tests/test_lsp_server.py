@@ -60,6 +60,7 @@ async def test_code_actions_name_the_symbol_and_never_call_the_model(client, js,
     assert argument["textDocument"] == {"uri": uri}
     assert argument["position"] == {"line": 8, "character": 4}
     assert "validateToken" in argument["request"] and "src/auth.js" in argument["request"]
+    assert argument["plan"] == {"intent": "docstring", "symbol": "validateToken", "file": "src/auth.js"}
     about = next(a for a in actions if a.title.startswith("Ask Outrigger about `validateToken`"))
     assert about.command.command == "outrigger.askAbout"
     assert about.command.arguments[0]["symbol"] == "validateToken"
@@ -160,6 +161,35 @@ async def test_docstring_from_a_code_action_lands_in_the_buffer(client, js, fake
     assert " * @returns {boolean}\n */\nfunction validateUser(user) {" in text
     assert text.count("/**") == 2  # validateToken's own JSDoc is untouched
     assert len(fake_model.requests()) == 1
+
+
+async def test_a_code_action_sends_its_plan_so_its_words_are_never_parsed_back(client, js, fake_model):
+    """The offer knows its intent and symbol: the command carries them, and the planner does not
+    re-read a sentence (here one no rule understands) to find them again."""
+    editor = Editor(client, js)
+    await editor.start(model_url=fake_model.base_url)
+    editor.open("src/auth.js")
+    [action] = [a for a in await editor.code_actions("src/auth.js", line=15) if a.title.startswith("Add JSDoc")]
+    [argument] = action.command.arguments
+    fake_model.script(JSDOC_REPLY)
+
+    result = await editor.command(action.command.command, {**argument, "request": "hazme la documentación, porfa"})
+
+    assert result["kind"] == "edit", result
+    assert "function validateUser(user) {" in editor.text("src/auth.js")
+    assert " * Checks that a user has a name and a valid token.\n" in editor.text("src/auth.js")
+    assert len(fake_model.requests()) == 1  # the doc comment's call; no plan was asked for
+
+
+async def test_a_code_action_plan_the_server_never_offers_is_refused(client, js, fake_model):
+    editor = Editor(client, js)
+    await editor.start(model_url=fake_model.base_url)
+    plan = {"intent": "task", "symbol": "validateUser", "file": "src/auth.js"}
+
+    result = await editor.command("outrigger.ask", {"request": "do it", "plan": plan})
+
+    assert result["kind"] == "refused" and "cannot plan 'task'" in result["message"]
+    assert fake_model.requests() == []
 
 
 async def test_a_document_changed_while_the_model_thinks_is_refused(client, js):

@@ -91,8 +91,10 @@ class Agent:
         path: str | None = None,
         position: Position | None = None,
         progress: Progress | None = None,
+        planned: Plan | None = None,
     ) -> Outcome:
-        """Plan and run one request. Guard failures come back as `refused`, never raised."""
+        """Plan and run one request. Guard failures come back as `refused`, never raised.
+        `planned`: the plan a code action already knows (its words are then only its instruction)."""
         request = without_surrogates(request)  # an editor's JSON or argv's surrogateescape
         ctx = ActionContext(
             workspace=self.workspace,
@@ -112,7 +114,7 @@ class Agent:
             with reporting_to(ctx.progress):
                 check_request(request)
                 ctx.progress("planning…")
-                plan = await make_plan(
+                plan = planned or await make_plan(
                     request,
                     project_map=self.project_map,
                     model=ctx,

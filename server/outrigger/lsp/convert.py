@@ -19,8 +19,9 @@ from pygls.uris import from_fs_path, to_fs_path
 from outrigger.config import Settings
 from outrigger.edits import FileEdit, split_lines
 from outrigger.errors import Refused
-from outrigger.lsp.params import ClientOptions
+from outrigger.lsp.params import ClientOptions, PlanParams
 from outrigger.offers import Offer
+from outrigger.plan import Intent, Plan, Question
 from outrigger.spans import Position, Range
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.symbols import Symbol
@@ -228,8 +229,30 @@ def code_action(offer: Offer, uri: str, position: types.Position) -> types.CodeA
             title=offer.title, command=ASK_ABOUT_COMMAND, arguments=[{"symbol": offer.symbol, **where}]
         )
     else:
-        command = types.Command(title=offer.title, command=ASK_COMMAND, arguments=[{"request": offer.request, **where}])
+        argument: dict[str, object] = {"request": offer.request, **where}
+        if offer.intent is not None:  # the editor sends what to do, not words to parse back
+            argument["plan"] = {
+                "intent": offer.intent.value,
+                "symbol": offer.qualified or offer.symbol,
+                "file": offer.path,
+            }
+        command = types.Command(title=offer.title, command=ASK_COMMAND, arguments=[argument])
     return types.CodeAction(title=offer.title, kind=_ACTION_KINDS.get(offer.kind, offer.kind), command=command)
+
+
+def offered_plan(plan: PlanParams | None, request: str) -> Plan | None:
+    """A code action's plan as the agent takes it; None for a request in words. Only what an
+    offer can be (explain, doc comment, type hints, fix) is taken as decided."""
+    if plan is None:
+        return None
+    intent = {i.value: i for i in _OFFERED}.get(plan.intent)
+    if intent is None:
+        raise Refused(f"A code action cannot plan {plan.intent!r}; ask in words instead.")
+    question = Question.EXPLAIN if intent is Intent.QUESTION else None
+    return Plan(intent=intent, symbol=plan.symbol, file=plan.file, instruction=request.strip(), question=question)
+
+
+_OFFERED = (Intent.QUESTION, Intent.DOCSTRING, Intent.TYPE_HINTS, Intent.FIX)
 
 
 def wanted_kind(kind: str, only: Iterable[str] | None) -> bool:

@@ -289,6 +289,10 @@ class OutriggerServer(LanguageServer):
                     return self.refuse(str(error))
                 position = convert.to_core_position(lines, params.position, self.encoding)
 
+        try:
+            planned = convert.offered_plan(params.plan, params.request)
+        except Refused as error:
+            return self.refuse(str(error))
         running = self.asks.start(self.protocol.msg_id)
         if running is None:
             return AskResult(kind="not-applied", message=CANCELLED)
@@ -300,7 +304,11 @@ class OutriggerServer(LanguageServer):
             where = f" at {path}:{params.position.line + 1}" if path and params.position else ""
             self.log(f"ask: {params.request!r}{where}")
             outcome = await session.agent.ask(
-                params.request, path=path, position=position, progress=self.reporter(token)
+                params.request,
+                path=path,
+                position=position,
+                progress=self.reporter(token),
+                planned=planned,
             )
         except asyncio.CancelledError:
             if not running.cancelled:

@@ -17,6 +17,16 @@ ModelState = Literal["starting", "ready", "busy", "unreachable"]
 
 
 @attrs.define
+class PlanParams:
+    """What a code action asks, as the server decided it when offering: the intent (`question`,
+    `docstring`, `type_hints`, `fix`), the symbol and its workspace-relative file."""
+
+    intent: str
+    symbol: str
+    file: str
+
+
+@attrs.define
 class AskParams:
     """`outrigger.ask`'s one argument. `position` (in the negotiated encoding) says which
     symbol "this" is; it needs `textDocument`."""
@@ -24,6 +34,7 @@ class AskParams:
     request: str
     text_document: types.TextDocumentIdentifier | None = None
     position: types.Position | None = None
+    plan: PlanParams | None = None  # a code action's plan: what to do is known, not re-read from `request`
 
 
 @attrs.define
