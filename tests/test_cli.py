@@ -95,3 +95,13 @@ def test_the_project_tests_guard_can_be_switched_off_or_given_a_command(tmp_path
     assert guarded.returncode == 2 and "tests fail" in guarded.stdout, guarded.stdout
     assert unguarded.returncode == 0 and "+    return x * 3" in unguarded.stdout
     assert own_command.returncode == 0 and "-c pass" in own_command.stdout  # the check note names it
+
+
+def test_bad_test_command_quoting_and_a_bad_model_url_are_one_clear_line(js):
+    """Issue 19: both ended as exit 70, "internal error"."""
+    quoting = run("ask", "-w", str(js), "fix validateToken", "--test-command", 'pytest "unclosed')
+    assert quoting.returncode == 1 and "No closing quotation" in quoting.stderr, quoting.stderr
+    for url in ("not a url", "ftp://example.com/v1", "http://[::1", "http://host:99999999/v1"):
+        bad = run("ask", "-w", str(js), "--base-url", url, "explain validateToken")
+        assert bad.returncode == 1, (url, bad.stderr)
+        assert bad.stderr.startswith("outrigger: the model URL") and "internal error" not in bad.stderr

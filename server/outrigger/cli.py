@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from . import __version__
 from .config import Settings
 from .errors import OutriggerError, Refused
@@ -112,7 +114,10 @@ def _model_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    settings = Settings.from_environment(base_url=args.base_url, name=args.model_name, api=args.api)
+    try:
+        settings = Settings.from_environment(base_url=args.base_url, name=args.model_name, api=args.api)
+    except ValidationError as error:  # a bad --base-url or OUTRIGGER_BASE_URL: its message, once
+        raise OutriggerError("; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())) from None
     if getattr(args, "tests", None):
         settings.tests.run = args.tests
     if command := getattr(args, "test_command", None):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasGenerator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
@@ -97,6 +98,22 @@ class ModelSettings(BaseModel):
     max_output_tokens: int = Field(default=1024, ge=16)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     timeout_seconds: float = Field(default=120.0, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _an_http_url(cls, url: str | None) -> str | None:
+        """Refused where it is set, in one sentence, rather than at the first model call."""
+        if url is None or not url.strip():
+            return None
+        url = url.strip()
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError as error:
+            raise ValueError(f"the model URL {url!r} is not a URL ({error})") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"the model URL {url!r} must be an http:// or https:// URL, e.g. http://127.0.0.1:8080/v1")
+        return url
 
 
 class TaskSettings(BaseModel):
