@@ -13,6 +13,7 @@ GO = {
     "ledger.go": (
         "package books\n\ntype Ledger struct{ rows []int }\n\n"
         "func NewLedger(rows ...int) *Ledger { return &Ledger{rows: rows} }\n\n"
+        "func Open(path string) (*Ledger, error) { return NewLedger(), nil }\n\n"
         "func (l *Ledger) Total() int {\n\tsum := 0\n\tfor _, r := range l.rows {\n\t\tsum += r\n\t}\n\treturn sum\n}\n"
     ),
     "budget.go": (
@@ -23,7 +24,8 @@ GO = {
     "ledger_test.go": (
         'package books\n\nimport "testing"\n\n'
         "func TestTotals(t *testing.T) {\n\tl := NewLedger(1, 2)\n\tb := &Budget{limit: 5}\n"
-        "\tif l.Total() != 3 || b.Total() != 5 {\n\t\tt.Fatal(l.Total(), b.Total())\n\t}\n}\n"
+        "\tif l.Total() != 3 || b.Total() != 5 {\n\t\tt.Fatal(l.Total(), b.Total())\n\t}\n}\n\n"
+        'func TestOpen(t *testing.T) {\n\topened, err := Open("x")\n\tif err != nil || opened.Total() != 0 {\n\t\tt.Fatal(err)\n\t}\n}\n'
     ),
 }
 
@@ -76,6 +78,7 @@ async def test_go_receivers_from_a_constructor_function_and_a_struct_literal(tmp
     test = texts["ledger_test.go"]
     assert "l.Sum() != 3 || b.Total() != 5" in test and "t.Fatal(l.Sum(), b.Total())" in test
     assert "return b.Total() - l.Sum()" in texts["budget.go"]
+    assert "opened.Sum() != 0" in test  # bound with the error: `opened, err := Open(…)`
     assert "func (l *Ledger) Sum() int" in texts["ledger.go"]
 
 

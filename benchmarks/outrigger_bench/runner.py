@@ -202,8 +202,11 @@ class Runner:
         with tempfile.TemporaryDirectory(prefix=f"outrigger-bench-{task.id}-") as tmp:
             root = Path(tmp) / task.workspace
             shutil.copytree(self.suite.workspace(task.workspace), root)
-            link_node_modules(self.suite.workspace(task.workspace), root)
+            link_node_modules(self.suite.packages(task.workspace), root)
             before, original = self.original(task.workspace)
+            if task.seed:
+                seed(root, task)
+                before, original = checks.snapshot(root), checks.index(root)
             meter = _Meter(self.model)
             repair = RepairStats()
             if config == NAIVE:
@@ -236,7 +239,11 @@ class Runner:
         workspace = Workspace(root, self.settings.ignore)
         project_map = ProjectMap(workspace)
         project_map.build()  # the editor's start-up cost, reported separately (perf.py)
-        agent = Agent(workspace, project_map, self.model, self.settings, guards)
+        settings = self.settings
+        if task.test_command:  # as the project's user would configure it
+            tests = settings.tests.model_copy(update={"command": list(task.test_command)})
+            settings = settings.model_copy(update={"tests": tests})
+        agent = Agent(workspace, project_map, self.model, settings, guards)
         if config == FILE_PROMPTS:
             agent.prompt_context = "file"
         steps = []
@@ -268,6 +275,15 @@ class Runner:
                 except OutriggerError as error:
                     steps.append(StepRecord(step.request, "refused", f"model error: {error}"))
         return steps
+
+
+def seed(root: Path, task: Task) -> None:
+    """Plant the task's bug in its copy: each `old` text, found exactly once, becomes `new`."""
+    for path, (old, new) in task.seed.items():
+        text = (root / path).read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            raise ValueError(f"task {task.id}: the seed's text occurs {text.count(old)} times in {path}, not once")
+        (root / path).write_text(text.replace(old, new), encoding="utf-8")
 
 
 async def run_suite(

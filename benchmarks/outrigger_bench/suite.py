@@ -1,6 +1,7 @@
 """The task suite as data: `benchmarks/tasks/*.json`, one file per workspace.
 
-A file names its `workspace`, the workspace's `tests` command and its `suite`: the group
+A file names its `workspace`, the workspace's `tests` command (and, as `test_command`, the
+command a user would configure for the test gate, when the obvious one does not fit) and its `suite`: the group
 its tasks are reported in ("core" when absent; "languages", "generalization", …), each
 with its own figures and targets. A task is one or more requests run in order against a
 fresh copy of its workspace, then one check of the files (see `checks.py`). Fields of a task:
@@ -28,6 +29,8 @@ fresh copy of its workspace, then one check of the files (see `checks.py`). Fiel
     matches                 {path: [regex]}: the file's text afterwards matches each one
     confined                {path: [symbols]}: nothing outside those symbols (and `defines`) changed
     probe                   {"python"|"node": code} run in the workspace; must exit 0
+    seed                    {path: [old, new]}: a bug seeded into the task's copy before it runs
+                            (`old` must occur once); the checks compare against the seeded copy
     no_model_call           the task must be settled without any model call (a refusal the
                             map decides)
     ci                      part of the fast subset the test suite runs on the real 0.5B model
@@ -40,8 +43,10 @@ Symbols in `documented`, `annotated`, `defines`, `gone` and `confined` are `name
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from . import projects
 
 DEFAULT_SUITE = "core"
 CATEGORIES = (
@@ -89,6 +94,8 @@ class Task:
     confined: dict[str, tuple[str, ...]] = field(default_factory=dict)
     probe: dict[str, str] = field(default_factory=dict)
     tests: tuple[str, ...] = ()
+    seed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    test_command: tuple[str, ...] = ()  # the project's `outrigger.tests.command`, when it needs one
     no_model_call: bool = False
     ci: bool = False
     suite: str = DEFAULT_SUITE
@@ -115,7 +122,18 @@ class Suite:
     tasks: tuple[Task, ...]
 
     def workspace(self, name: str) -> Path:
+        """A fixture under `workspaces/`, or a real project (fetched into the cache first)."""
+        if (project := projects.catalogue(self.root).get(name)) is not None:
+            return projects.ensure(project)
         return self.root / "workspaces" / name
+
+    def packages(self, name: str) -> Path:
+        """Where the npm manifest of the workspace's test packages is: its own folder, or
+        `projects/<name>/` for a real project whose published package leaves it out."""
+        project = projects.catalogue(self.root).get(name)
+        if project is not None and project.test_packages:
+            return projects.manifest_dir(self.root) / project.test_packages
+        return self.workspace(name)
 
     @property
     def names(self) -> list[str]:
@@ -153,7 +171,8 @@ def load(root: Path | None = None) -> Suite:
     for path in sorted((root / "tasks").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         for raw in data["tasks"]:
-            tasks.append(_task(raw, data["workspace"], tuple(data.get("tests", ())), data.get("suite", DEFAULT_SUITE)))
+            task = _task(raw, data["workspace"], tuple(data.get("tests", ())), data.get("suite", DEFAULT_SUITE))
+            tasks.append(replace(task, test_command=tuple(data.get("test_command", ()))))
     ids = [t.id for t in tasks]
     if len(ids) != len(set(ids)):
         raise ValueError(f"duplicate task ids in {root / 'tasks'}")
@@ -183,6 +202,7 @@ def _task(raw: dict, workspace: str, tests: tuple[str, ...], suite: str) -> Task
         confined={path: tuple(names) for path, names in raw.get("confined", {}).items()},
         probe=dict(raw.get("probe", {})),
         tests=tests,
+        seed={path: (pair[0], pair[1]) for path, pair in raw.get("seed", {}).items()},
         no_model_call=bool(raw.get("no_model_call", False)),
         ci=bool(raw.get("ci", False)),
         suite=suite,

@@ -93,12 +93,16 @@ def _obvious_command(root: Path) -> list[str] | None:
         (root / "tests").is_dir()
         or any(root.glob("test_*.py"))
         or any(root.glob("*/tests/test_*.py"))  # a package's own tests (`shop/tests/`), no config
+        or any(root.glob("*/test/test_*.py"))
         or any(root.glob("src/*/tests/test_*.py"))
         or (root / "pytest.ini").is_file()
         or (root / "conftest.py").is_file()
     )
     if python_tests:
-        return [project_python(root), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+        command = [project_python(root), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+        if (root / "src").is_dir() and not any(root.glob("src/*.py")):  # a src layout, not installed here
+            command += ["-o", "pythonpath=src"]
+        return command
     return None
 
 

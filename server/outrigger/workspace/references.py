@@ -234,9 +234,9 @@ def _receiver_type(project_map: ProjectMap, path: str, where: Range, before: str
     return declared.group(1) if declared else _built_by_constructor(project_map, receiver, scope)
 
 
-# `c := NewCache(…)`, `c := &Cache{…}` (Go), `let mut c = Cache::new(…)` (Rust), `c = Cache(…)`:
+# `c := NewCache(…)`, `c, err := New(…)`, `c := &Cache{…}` (Go), `let mut c = Cache::new(…)` (Rust), `c = Cache(…)`:
 # the value a name is bound to, as the type or function that builds it.
-_BOUND_TO = r"(?:\blet\s+(?:mut\s+)?|\bvar\s+|\bconst\s+|^\s*|[;(]\s*)NAME\s*(?::=|=(?!=))\s*&?\s*([A-Za-z_]\w*)(?:::([A-Za-z_]\w*))?\s*([({])"
+_BOUND_TO = r"(?:\blet\s+(?:mut\s+)?|\bvar\s+|\bconst\s+|^\s*|[;(]\s*)NAME(?:\s*,\s*[A-Za-z_]\w*)*\s*(?::=|=(?!=))\s*&?\s*([A-Za-z_]\w*)(?:::([A-Za-z_]\w*))?\s*([({])"
 
 
 def _built_by_constructor(project_map: ProjectMap, receiver: str, scope: str) -> str | None:
