@@ -47,9 +47,11 @@ class ScriptedModel:
     def __init__(self, *replies: object) -> None:
         self.replies = [r if isinstance(r, str) else json.dumps(r) for r in replies]
         self.calls: list[list[dict]] = []
+        self.schemas: list[dict | None] = []
 
     async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
         self.calls.append(messages)
+        self.schemas.append(json_schema)
         return SimpleNamespace(text=self.replies.pop(0))
 
 
@@ -162,3 +164,35 @@ async def test_a_step_on_a_symbol_nobody_defines_or_adds_is_sent_back(project):
 
     with pytest.raises(Refused, match="`overdue_charge`, which does not exist and no earlier step adds"):
         await plan(project, "call late_fee overdue_charge from now on, and tidy the module up", model)
+
+
+IDENTIFIER = "^[A-Za-z_$][A-Za-z0-9_$]*$"
+
+
+async def test_a_task_list_is_decoded_under_a_schema_it_cannot_leave(project):
+    """Where the backend constrains decoding (llama.cpp, vLLM), thirty steps or a made-up symbol
+    cannot be written at all: at most maxSteps steps, files of the workspace or the request,
+    symbols the request points to, identifiers for new names."""
+    model = ScriptedModel(steps(RENAME))
+
+    await plan(project, "call late_fee overdue_charge from now on, and tidy the module up", model, max_steps=3)
+
+    schema = model.schemas[0]
+    assert schema["properties"]["steps"]["maxItems"] == 3
+    step = schema["$defs"]["ModelStep"]["properties"]
+    assert set(step["file"]["enum"]) == {"billing/charges.py", "dictutil.py"}
+    names = step["symbol"]["anyOf"][0]["enum"]
+    assert names[:2] == ["late_fee", "overdue_charge"] and "merge" not in names
+    assert step["new_name"]["anyOf"][0]["pattern"] == IDENTIFIER
+
+
+async def test_a_single_plan_names_only_what_the_request_points_to(project):
+    model = ScriptedModel({"intent": "docstring", "symbol": "fee_for"})
+
+    planned = await plan(project, "the charges for a late loan are a mystery to me, sort that out", model)
+
+    properties = model.schemas[0]["properties"]
+    assert properties["symbol"]["anyOf"][0]["enum"] == ["late_fee"]  # "late" points to it; nothing else does
+    assert properties["file"] == {"type": "null"}  # the request names no file
+    assert properties["new_name"]["anyOf"][0]["pattern"] == IDENTIFIER
+    assert planned.decided_by == "model"

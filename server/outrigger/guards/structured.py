@@ -92,6 +92,7 @@ async def structured_reply(
     *,
     schema_name: str = "reply",
     repair: bool = True,
+    json_schema: dict[str, Any] | None = None,
     max_tokens: int | None = None,
 ) -> Schema:
     """The model's reply as a validated `schema` instance.
@@ -101,7 +102,7 @@ async def structured_reply(
     `repair=False` (the benchmark's unguarded run) stops after the strict parse. `max_tokens`
     caps each reply: a short object must not leave a small model generating for a minute.
     """
-    json_schema = schema.model_json_schema()
+    json_schema = json_schema or schema.model_json_schema()  # what the backend decodes under
     reply = await model.chat(messages, json_schema=json_schema, max_tokens=max_tokens)
     if not repair:
         try:

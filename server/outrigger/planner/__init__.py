@@ -13,6 +13,7 @@ from outrigger.guards.stats import RepairStats
 from outrigger.guards.structured import ChatModel, structured_reply
 from outrigger.guards.switches import Guards
 from outrigger.plan import Intent, Plan, Question, StepAction
+from outrigger.planner.constrained import plan_schema, task_schema
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
 from outrigger.planner.named import (
     contradicts_rename,
@@ -86,8 +87,16 @@ async def make_plan(
             )
 
     messages = plan_messages(request, project_map.files(), cursor_name)
+    narrowed = plan_schema(head, project_map, cursor_name)
     reply = await structured_reply(
-        model, messages, ModelPlan, stats, schema_name="plan", repair=guards.json_repair, max_tokens=PLAN_TOKENS
+        model,
+        messages,
+        ModelPlan,
+        stats,
+        schema_name="plan",
+        repair=guards.json_repair,
+        max_tokens=PLAN_TOKENS,
+        json_schema=narrowed,
     )
     plan = oriented(
         merge_model_plan(head, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
@@ -98,7 +107,14 @@ async def make_plan(
         # and "X should return Y" a rename of X to X.
         retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
         reply = await structured_reply(
-            model, retry, ModelPlan, stats, schema_name="plan", repair=guards.json_repair, max_tokens=PLAN_TOKENS
+            model,
+            retry,
+            ModelPlan,
+            stats,
+            schema_name="plan",
+            repair=guards.json_repair,
+            max_tokens=PLAN_TOKENS,
+            json_schema=narrowed,
         )
         plan = oriented(
             merge_model_plan(head, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
@@ -131,7 +147,13 @@ async def _model_task(
     messages = task_messages(request, project_map, problems)
     for attempt in range(2):
         reply = await structured_reply(
-            model, messages, ModelTask, stats, schema_name="task list", repair=guards.json_repair
+            model,
+            messages,
+            ModelTask,
+            stats,
+            schema_name="task list",
+            repair=guards.json_repair,
+            json_schema=task_schema(request[:MAX_RULE_CHARS], project_map, max_steps),
         )
         plan = _files_named(plan_from_model_task(reply, request.strip()), project_map, None)
         if not guards.plan_sense:
