@@ -7,6 +7,7 @@ outrigger bench --base-url http://127.0.0.1:8080/v1 --model-name qwen2.5-coder-1
 outrigger bench --tasks py-rename js-question --configs guarded naive
 outrigger bench --suite-name generalization      one suite (core, languages, generalization, …)
 outrigger bench perf                             only the map timings (5,000 generated files)
+outrigger bench completion                       inline completion: hidden lines and blocks, raw vs guarded
 outrigger bench report                           re-render docs/benchmark.md from the JSON
 """
 
@@ -44,6 +45,10 @@ def main(argv: list[str]) -> int:
         return _report_only(argv[1:])
     if argv and argv[0] == "perf":
         return _perf_only(argv[1:])
+    if argv and argv[0] == "completion":
+        from . import completion
+
+        return completion.main(argv[1:])
     args = _parser().parse_args(argv)
     whole = suite_module.load(Path(args.suite) if args.suite else None)
     if unknown := set(args.suite_name or ()) - set(whole.names):

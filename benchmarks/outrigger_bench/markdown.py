@@ -1,7 +1,8 @@
 """docs/benchmark.md from the results JSON: targets, the per-model tables, the per-task
 matrix, the performance figures and the method. `benchmarks/notes.md`, when present, is
 included as the findings section (the analysis a human wrote about these numbers), and
-`benchmarks/runtimes.md` as the runtimes section (`runtime_bench.py`'s figures, written up)."""
+`benchmarks/runtimes.md` as the runtimes section (`runtime_bench.py`'s figures, written up), and
+`benchmarks/completion.md` as the inline completion section (`outrigger bench completion`)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ def render(data: dict, chart: str | None) -> str:
         out += _model_section(label, model, sizes)
     if perf := data.get("performance"):
         out += _performance(perf, models.get(PRIMARY))
+    completion = default_root() / "completion.md"  # written by `outrigger bench completion`
+    if completion.is_file():
+        out += ["## Inline completion", "", completion.read_text(encoding="utf-8").strip(), ""]
     runtimes = default_root() / "runtimes.md"  # measured by runtime_bench.py, written up by hand
     if runtimes.is_file():
         out += ["## Runtimes (llama.cpp for the embedded model)", "", runtimes.read_text(encoding="utf-8").strip(), ""]
