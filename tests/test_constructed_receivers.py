@@ -21,6 +21,11 @@ GO = {
         "func (b *Budget) Total() int { return b.limit }\n\n"
         "func Left(l *Ledger, b *Budget) int { return b.Total() - l.Total() }\n"
     ),
+    "wrap.go": (
+        "package books\n\n// Totaler is anything with a total.\ntype Totaler interface {\n\tTotal() int\n}\n\n"
+        "type Wrapped struct {\n\tinner Totaler // a Budget or a Ledger\n}\n\n"
+        "func (w Wrapped) Twice() int { return 2 * w.inner.Total() }\n"
+    ),
     "ledger_test.go": (
         'package books\n\nimport "testing"\n\n'
         "func TestTotals(t *testing.T) {\n\tl := NewLedger(1, 2)\n\tb := &Budget{limit: 5}\n"
@@ -79,6 +84,7 @@ async def test_go_receivers_from_a_constructor_function_and_a_struct_literal(tmp
     assert "l.Sum() != 3 || b.Total() != 5" in test and "t.Fatal(l.Sum(), b.Total())" in test
     assert "return b.Total() - l.Sum()" in texts["budget.go"]
     assert "opened.Sum() != 0" in test  # bound with the error: `opened, err := Open(…)`
+    assert "wrap.go" not in texts  # the interface's own `Total()` and a field holding the interface
     assert "func (l *Ledger) Sum() int" in texts["ledger.go"]
 
 

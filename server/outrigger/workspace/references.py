@@ -123,14 +123,24 @@ def _by_class_body(
             if (path, where) in ours or (own_body and re.search(r"\b(?:this|self)\s*(?:\.|->)\s*$", before)):
                 found.add(path, where)
                 continue
+            if not before.strip() and _declared_in_another_type(project_map, path, where, symbol):
+                continue  # `Peek(key K) V` in an interface's body: that interface's own member
             receiver_type = _receiver_type(project_map, path, where, before, lines)
             if receiver_type == symbol.container:
                 found.add(path, where)
             elif receiver_type in classes_with_it or _array_field(path, before, symbol.name, lines):
                 continue  # another class's, or an array's own method
+            elif receiver_type and any(s.kind in TYPE_KINDS for s in project_map.find(receiver_type)):
+                continue  # a value of another of the workspace's types (an interface a field holds)
             else:
                 found.unsure.append((path, where))
     return found
+
+
+def _declared_in_another_type(project_map: ProjectMap, path: str, where: Range, symbol: Symbol) -> bool:
+    """The occurrence opens a line of another type's body (an interface's method list)."""
+    around = project_map.symbol_at(path, where.start)
+    return around is not None and around.kind in TYPE_KINDS and around.name != symbol.container
 
 
 # The methods of JavaScript's Array (and of the arrays its own methods return).
@@ -231,6 +241,8 @@ def _receiver_type(project_map: ProjectMap, path: str, where: Range, before: str
     )
     if declared is None and language_for(path) == "go":  # `func (c *Cache)`, `c *Cache`, `var c Cache`
         declared = re.search(rf"(?:[(,]\s*|\bvar\s+){receiver}\s+\*?([A-Z]\w*)\b", scope)
+        if re.search(rf"\.\s*{receiver}\s*\.\s*$", before):  # `c.recent.Peek`: the struct field's type
+            declared = re.search(rf"^\s*{receiver}\s+\*?(?:\w+\.)?([A-Z]\w*)\s*(?://.*)?$", "\n".join(lines), re.M)
     return declared.group(1) if declared else _built_by_constructor(project_map, receiver, scope)
 
 
