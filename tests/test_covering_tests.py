@@ -21,6 +21,8 @@ GARDEN = {
     "garden/tests/test_paths.py": (
         "from garden.paths import path_length\n\n\ndef test_length():\n    assert path_length(4) == 99  # broken, not ours\n"
     ),
+    "garden/tests/support.py": "from garden.paths import path_length\n\nSTONES = path_length(2)\n",
+    "garden/tests/test_walks.py": "from garden.tests.support import STONES\n\n\ndef test_walk():\n    assert STONES\n",
     "README.md": "A garden planner.\n",
 }
 
@@ -44,6 +46,7 @@ def test_the_covering_test_files_are_those_importing_the_change(tmp_path):
         "pytest",
         "-q",
         "garden/tests/test_paths.py",
+        "garden/tests/test_walks.py",  # through the tests' own helper module
     ]
     through_package = {"garden/beds.py": "def bed_area(width, length):\n    return length * width\n"}
     assert covering_command(["pytest"], Workspace(root), through_package) == ["pytest", "garden/tests/test_beds.py"]

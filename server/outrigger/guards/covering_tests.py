@@ -3,7 +3,8 @@
 A real suite takes tens of seconds on two cores; every previewed edit would wait that long.
 The test files that cover a change are the changed test files themselves and the test files
 that import a changed module or use a name the change defines (`from shop import cart`,
-`cart.total(…)`, `from shop.cart import total`). Only those run; when none can be told
+`cart.total(…)`, `from shop.cart import total`), directly or through a helper of the tests
+(`tests/harness.py`; a `conftest.py` that imports it means every test). Only those run; when none can be told
 apart (no test file imports the change) the whole suite does. Go runs the changed packages
 (`go test ./shop`). Other runners take the whole suite.
 """
@@ -45,7 +46,9 @@ def covering_python_tests(workspace: Workspace, changes: Mapping[str, str | None
     changed = [p for p in changes if p.endswith(".py")]
     if not changed:
         return []
-    tests = [p for p in workspace.source_files() if _is_test_module(p)]
+    files = [p for p in workspace.source_files() if p.endswith(".py") and is_test_file(p)]
+    tests = [p for p in files if _is_test_module(p)]
+    helpers = [p for p in files if not _is_test_module(p)]  # harness.py, conftest.py, fixtures
     chosen = {p for p in changed if _is_test_module(p) and changes[p] is not None}
     for path in changed:
         if _is_test_module(path):
@@ -53,6 +56,10 @@ def covering_python_tests(workspace: Workspace, changes: Mapping[str, str | None
         module = _module_name(path)
         names = _defined_names(path, changes[path]) | _defined_names(path, _old_text(workspace, path))
         users = [t for t in tests if t not in changes and _covers(workspace.read(t), module, names)]
+        for helper in [h for h in helpers if _covers(workspace.read(h), module, names)]:
+            if PurePosixPath(helper).name == "conftest.py" or helper in changes:
+                return []  # loaded by every test below it: the whole suite
+            users += [t for t in tests if _covers(workspace.read(t), _module_name(helper), set())]
         if not users:
             return []  # nothing tells which tests cover it: the whole suite
         chosen.update(users)
