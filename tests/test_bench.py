@@ -802,3 +802,22 @@ async def test_the_latency_table_splits_time_and_compares_the_earlier_prompts(tm
     text = (tmp_path / "benchmark.md").read_text()
     assert "| question | guarded | 1 | " in text and "| question | file prompts | 1 | " in text
     assert "≤ 8 s: **met**" in text and "Machine load (1-minute average) 1.5 at the start" in text
+
+
+async def test_questions_about_a_long_module_compare_the_prompt_shapes(tmp_path, fake_model):
+    from outrigger_bench import long_file
+
+    fake_model.script(*["It works out the shipping cost of a parcel."] * 4)
+    settings = settings_for(fake_model.base_url)
+
+    result = await long_file.measure(MeteredModel(settings.model), settings, 2)
+
+    assert set(result) == {"guarded", "file prompts"}
+    assert result["guarded"]["lines"] >= 1000 and result["guarded"]["questions"] == 2
+    assert result["guarded"]["right"] == 1  # "cost" answers shipping_cost, not zone_rate
+    focused, whole = (len(json.dumps(body["messages"])) for body in fake_model.bodies()[::2])
+    assert whole > 5 * focused
+    label = "Qwen2.5-Coder-0.5B-Instruct Q4_K_M"
+    data = {"models": {label: {"label": label, "configs": {}, "long_file": result}}, "suite": {"tasks": []}}
+    report.write(data, tmp_path / "benchmark.md")
+    assert "| guarded | 2 | 1 | " in (tmp_path / "benchmark.md").read_text()

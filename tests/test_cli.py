@@ -105,3 +105,17 @@ def test_bad_test_command_quoting_and_a_bad_model_url_are_one_clear_line(js):
         bad = run("ask", "-w", str(js), "--base-url", url, "explain validateToken")
         assert bad.returncode == 1, (url, bad.stderr)
         assert bad.stderr.startswith("outrigger: the model URL") and "internal error" not in bad.stderr
+
+
+def test_an_answer_is_printed_as_the_model_writes_it(js, fake_model):
+    """Issue 24: on two cores an answer takes seconds to write; it shows on stderr as it
+    comes, and the whole answer is printed on stdout (a pipe gets it once)."""
+    answer = "It checks that the user has a name and an email address."
+    fake_model.script({"content": answer, "pause": 0.02})
+    env = {**os.environ, "OUTRIGGER_BASE_URL": fake_model.base_url}
+
+    result = run("ask", "-w", str(js), "what does validateUser do?", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert answer in result.stdout and answer in result.stderr
+    assert fake_model.bodies()[-1]["stream"] is True

@@ -237,6 +237,27 @@ async def test_a_question_answers_without_apply_edit_and_reports_progress(client
     assert reports[-1].kind == "end"
 
 
+async def test_an_answer_streams_into_the_progress_and_an_edit_counts_its_tokens(client, js, fake_model):
+    """Issue 24: the editor shows an answer as the model writes it (the progress message is
+    the text so far), and "writing … (n tokens)" while it writes an edit."""
+    editor = Editor(client, js)
+    await editor.start(model_url=fake_model.base_url)
+    editor.open("src/auth.js")
+    answer = "It checks that the user has a name and that the user's token is valid, and returns a boolean."
+    fake_model.script({"content": answer, "pause": 0.05}, {"content": JSDOC_REPLY, "pause": 0.02})
+
+    result = await editor.ask("what does validateUser do?")
+    messages = [r.message for reports in client.progress_reports.values() for r in reports if r.kind == "report"]
+    partial = [m for m in messages if m and answer.startswith(m)]
+    await editor.ask("add JSDoc to validateUser in src/auth.js")
+    later = [r.message for reports in client.progress_reports.values() for r in reports if r.kind == "report"]
+
+    assert result["message"] == answer
+    assert len(partial) >= 2 and len(partial[0]) < len(partial[-1])  # the answer grew in the progress
+    assert any(m and m.startswith("writing src/auth.js… (") and m.endswith(" tokens)") for m in later)
+    assert all(body.get("stream") for body in fake_model.bodies())
+
+
 async def test_the_requests_work_done_token_carries_the_progress(client, js, fake_model):
     editor = Editor(client, js)
     await editor.start(model_url=fake_model.base_url)

@@ -29,7 +29,7 @@ from outrigger.errors import OutriggerError
 from outrigger.model import catalog
 from outrigger.model.embedded import EmbeddedServer
 
-from . import report
+from . import long_file, report
 from . import suite as suite_module
 from .runner import CONFIGS, MeteredModel, TaskRun, run_suite
 from .suite import Suite
@@ -113,6 +113,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--perf-files", type=int, default=5000, help="files in the generated workspace (0: skip)")
     parser.add_argument("--no-memo", action="store_true", help="send every request to the model, even repeats")
+    parser.add_argument(
+        "--long-file",
+        type=int,
+        default=3,
+        choices=range(5),
+        help="questions about functions of a generated 1,000-line module, per prompt shape (0: skip)",
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per model call")
     return parser
 
@@ -177,6 +184,7 @@ async def _run_model(
         model=ModelSettings(base_url=base_url, name=target["name"], api=args.api, timeout_seconds=args.timeout)
     )
     model = MeteredModel(settings.model, memo=not args.no_memo)
+    long_file_result = earlier.get("long_file")
 
     def result(results: dict) -> dict:
         merged = {config: _merged(earlier, config, runs, whole) for config, runs in results.items()}
@@ -192,6 +200,7 @@ async def _run_model(
             "timeout_seconds": args.timeout,
             "load_average": [round(load_at_start, 2), round(os.getloadavg()[0], 2)],
             "configs": {config: config_result(runs) for config, runs in merged.items() if runs},
+            **({"long_file": long_file_result} if long_file_result else {}),
         }
 
     try:
@@ -203,6 +212,9 @@ async def _run_model(
             progress=_bar,
             task_done=lambda partial: save_partial and save_partial(result(partial)),
         )
+        if args.long_file:
+            _say(f"{args.long_file} questions about a 1,000-line module, per prompt shape")
+            long_file_result = await long_file.measure(model, settings, args.long_file)
     finally:
         await model.aclose()
         if server is not None:

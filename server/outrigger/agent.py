@@ -7,7 +7,7 @@ apply its edits their own way, and call `Agent.commit` once they are applied.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -92,9 +92,11 @@ class Agent:
         position: Position | None = None,
         progress: Progress | None = None,
         planned: Plan | None = None,
+        partial: Callable[[str], None] | None = None,
     ) -> Outcome:
         """Plan and run one request. Guard failures come back as `refused`, never raised.
-        `planned`: the plan a code action already knows (its words are then only its instruction)."""
+        `planned`: the plan a code action already knows (its words are then only its instruction).
+        `partial` sees an answer the model writes as it comes (the text so far)."""
         request = without_surrogates(request)  # an editor's JSON or argv's surrogateescape
         ctx = ActionContext(
             workspace=self.workspace,
@@ -108,6 +110,7 @@ class Agent:
             progress=progress or quiet,
             dispatch=actions.execute,
             prompt_context=self.prompt_context,
+            partial=partial,
         )
         plan: Plan | None = None
         try:

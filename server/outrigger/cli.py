@@ -144,12 +144,14 @@ def _run_ask(args: argparse.Namespace) -> int:
 
 async def _ask(root: Path, request: str, settings: Settings, *, apply: bool) -> int:
     from .disk import apply_to_disk
-    from .progress import TerminalProgress
+    from .progress import StreamedText, TerminalProgress
     from .session import Session
 
     report = TerminalProgress()
     async with Session.open(root, settings, report) as session:
-        outcome = await session.agent.ask(request, progress=report)
+        streamed = StreamedText()
+        outcome = await session.agent.ask(request, progress=report, partial=streamed)
+        streamed.end()
         _print_outcome(outcome)
         if outcome.kind == "refused":
             return EXIT_REFUSED

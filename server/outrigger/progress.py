@@ -73,6 +73,27 @@ class TerminalProgress:
         self.stream.flush()
 
 
+class StreamedText:
+    """An answer as the model writes it, on stderr: each report's new part. The answer itself
+    is printed on stdout once it is complete (a pipe gets it whole)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.shown = ""
+
+    def __call__(self, text: str, /) -> None:
+        new = text[len(self.shown) :] if text.startswith(self.shown) else "\n" + text
+        self.shown = text
+        self.stream.write(new)
+        self.stream.flush()
+
+    def end(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.shown = ""
+
+
 # The sink of the request being served: work that one request triggers on behalf of others
 # (starting the embedded model) reports to whoever is waiting on it, even with requests in flight.
 _current: ContextVar[Progress] = ContextVar("outrigger_progress", default=quiet)

@@ -30,7 +30,7 @@ async def checked_code(
     the second request ("Reply with only the method `count`.")."""
     retry: Messages = []
     for attempt in range(2):
-        reply = await ctx.chat_fitted(partial(_with_retry, build, retry))
+        reply = await ctx.chat_fitted(partial(_with_retry, build, retry), on_text=ctx.streaming_edit(what))
         code = strip_fences(reply.text, ctx.stats) if ctx.guards.fence_stripping else reply.text
         try:
             refuse_cut_off(reply.cut_off, what)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -18,7 +19,7 @@ from outrigger.guards.replies import checked_reply, without_surrogates
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.memory import Memory
-from outrigger.model.client import ChatReply, ModelClient
+from outrigger.model.client import ChatReply, ModelClient, OnText
 from outrigger.plan import Plan
 from outrigger.progress import Progress, quiet
 from outrigger.workspace.files import Workspace
@@ -26,6 +27,7 @@ from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
 
 PromptContext = Literal["symbol", "file"]
+_EDIT_REPORT_SECONDS = 1.0
 
 
 @dataclass
@@ -68,6 +70,28 @@ class ActionContext:
     # signatures of what it uses and what uses it (actions/focus.py); "file" — the whole file
     # trimmed around it to fit, the earlier shape, kept as the benchmark's latency baseline.
     prompt_context: PromptContext = "symbol"
+    # An answer as it is written (the text so far), for front ends that show it coming.
+    partial: Callable[[str], None] | None = None
+
+    def streaming_answer(self) -> OnText | None:
+        """What a model call writing an answer reports as it comes; None: nobody watches."""
+        sink = self.partial
+        return None if sink is None else lambda text, tokens: sink(text)
+
+    def streaming_edit(self, what: str) -> OnText | None:
+        """Progress while the model writes code: "writing `what`… (n tokens)" (a path, or
+        "the method `count`"), about once a second, instead of a spinner; None when progress
+        goes nowhere."""
+        if self.progress is quiet:
+            return None
+        progress, last = self.progress, [-math.inf]
+
+        def report(text: str, tokens: int) -> None:
+            if (now := time.monotonic()) - last[0] >= _EDIT_REPORT_SECONDS:
+                last[0] = now
+                progress(f"writing {what}… ({tokens} tokens)")
+
+        return report
 
     def target(self, name: str, path: str | None, line: int | None = None) -> Symbol:
         return confirmed_symbol(self.project_map, self.guards, name, path, line)
@@ -85,6 +109,7 @@ class ActionContext:
         json_schema: dict | None = None,
         max_tokens: int | None = None,
         variant: int = 0,
+        on_text: OnText | None = None,
     ) -> ChatReply:
         """Every model call goes through here. `build(share)` makes the prompt with `share` of
         the free room for context. The prompt is counted before it is sent — with the model's
@@ -95,14 +120,17 @@ class ActionContext:
 
         `max_tokens` caps a reply below the configured maximum: a small model asked for
         one function may ramble on through the whole file. `variant` > 0 asks for a sampled
-        reply (`ModelClient.chat`), for retries."""
+        reply (`ModelClient.chat`), for retries. `on_text` sees a streamed reply grow
+        (`streaming_answer`, `streaming_edit`)."""
         self.budget.learn_window(await self.model.context_size())
         allowance = min(max_tokens or self.budget.max_output_tokens, self.budget.max_output_tokens)
         share = 1.0
         for attempt in range(2):
             messages, estimated = await self._fitted(build, share)
             try:
-                reply = await self.model.chat(messages, json_schema=json_schema, max_tokens=allowance, variant=variant)
+                reply = await self.model.chat(
+                    messages, json_schema=json_schema, max_tokens=allowance, variant=variant, on_text=on_text
+                )
             except ContextExceeded:
                 if attempt == 1:
                     raise BudgetExceeded(

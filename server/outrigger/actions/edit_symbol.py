@@ -211,7 +211,9 @@ async def edit_one(
         for attempt in range(attempts):
             ctx.progress(f"editing {symbol.path}…" if attempt == 0 else f"editing {symbol.path} (try {attempt + 1})…")
             # Retries are sampled: at temperature 0 the model answers a near-identical prompt the same way.
-            reply = await ctx.chat_fitted(messages, max_tokens=shape.allowance, variant=attempt)
+            reply = await ctx.chat_fitted(
+                messages, max_tokens=shape.allowance, variant=attempt, on_text=ctx.streaming_edit(symbol.path)
+            )
             try:
                 new_text = shape.new_text(_complete(reply, shape, symbol))
                 refuse_new_syntax_errors(

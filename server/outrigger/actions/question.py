@@ -164,7 +164,9 @@ async def _explain(request: str, path: str | None, name: str | None, ctx: Action
     else:
         build = lambda excerpt, _: _messages(request, where, excerpt)  # noqa: E731
     reply = await ctx.chat_fitted(
-        lambda share: fit_excerpt(ctx.budget, build, text, keep, share), max_tokens=ANSWER_TOKENS
+        lambda share: fit_excerpt(ctx.budget, build, text, keep, share),
+        max_tokens=ANSWER_TOKENS,
+        on_text=ctx.streaming_answer(),
     )
     answer = reply.text.strip() or "The model gave no answer."
     return answer + " …" if reply.cut_off else answer

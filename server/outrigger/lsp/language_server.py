@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import math
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,7 @@ from outrigger.session import Session
 from outrigger.workspace.languages import LANGUAGES
 
 CANCELLED = "Cancelled; nothing was changed."
+_PARTIAL_SECONDS = 0.25  # between progress reports of an answer being written
 CONFIGURATION_SECONDS = 10.0  # a client that never answers workspace/configuration must not stall settings
 
 # The `workDoneToken` of the executeCommand request being handled (pygls hands command
@@ -267,6 +271,21 @@ class OutriggerServer(LanguageServer):
 
         return report
 
+    def answer_reporter(self, token: types.ProgressToken | None) -> Callable[[str], None] | None:
+        """An answer as the model writes it, as the progress message (the text so far), at
+        most a few times a second: the editor shows it coming instead of a spinner."""
+        if token is None:
+            return None
+        last = -math.inf
+
+        def report(text: str) -> None:
+            nonlocal last
+            if (now := time.monotonic()) - last >= _PARTIAL_SECONDS:
+                last = now
+                self.work_done_progress.report(token, types.WorkDoneProgressReport(message=text))
+
+        return report
+
     # -- asking -----------------------------------------------------------------------------
 
     async def ask(self, params: AskParams) -> AskResult:
@@ -309,6 +328,7 @@ class OutriggerServer(LanguageServer):
                 position=position,
                 progress=self.reporter(token),
                 planned=planned,
+                partial=self.answer_reporter(token),
             )
         except asyncio.CancelledError:
             if not running.cancelled:
