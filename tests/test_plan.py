@@ -122,3 +122,19 @@ def test_undo_is_among_the_models_choices_when_the_words_take_something_back():
 def test_a_models_undo_without_a_word_of_taking_back_is_refused():
     with pytest.raises(Refused, match="none of its words says so"):
         merge_model_plan("make late_fee faster", ModelPlan(intent="undo"), cursor_symbol=None, cursor_file=None)
+
+
+def test_one_row_per_intent_drives_the_models_choices_its_prompt_and_the_dispatch():
+    from outrigger.plan import Intent
+    from outrigger.planner.intents import INTENTS
+    from outrigger.planner.model_plan import PLAN_SYSTEM_PROMPT
+
+    assert set(INTENTS) == set(Intent)
+    offered = [intent.value for intent, row in INTENTS.items() if row.choice]
+    assert ModelPlan.model_json_schema()["properties"]["intent"]["enum"] == offered
+    for intent, row in INTENTS.items():
+        if row.choice:
+            assert f'- "{intent.value}": {row.choice}' in PLAN_SYSTEM_PROMPT
+        for request, _ in row.examples:
+            assert f"Request: {request}\n" in PLAN_SYSTEM_PROMPT
+    assert not INTENTS[Intent.QUESTION].tested and INTENTS[Intent.FIX].tested

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from outrigger import actions
 from outrigger.actions.context import ActionContext, Answer, Change, PromptContext
 from outrigger.config import Settings
 from outrigger.edits import FileEdit, combined_preview, file_edit
@@ -28,7 +27,8 @@ from outrigger.memory import ActionRecord, Memory
 from outrigger.model.client import ModelClient
 from outrigger.offers import Offer, offers_at
 from outrigger.plan import Intent, Plan
-from outrigger.planner import make_plan
+from outrigger.planner import intents, make_plan
+from outrigger.planner.intents import INTENTS
 from outrigger.progress import Progress, quiet, reporting_to
 from outrigger.spans import Position
 from outrigger.workspace.compilers import check_note
@@ -108,7 +108,7 @@ class Agent:
             guards=self.guards,
             settings=self.settings,
             progress=progress or quiet,
-            dispatch=actions.execute,
+            dispatch=intents.execute,
             prompt_context=self.prompt_context,
             partial=partial,
         )
@@ -127,12 +127,12 @@ class Agent:
                     path=path,
                     max_steps=self.settings.tasks.max_steps,
                 )
-                result = await actions.execute(plan, ctx)
+                result = await intents.execute(plan, ctx)
                 if isinstance(result, Change) and plan.intent is not Intent.UNDO:
                     result = _before_anything_runs(result)  # undo only brings back what the user had
                 if isinstance(result, Change):
                     tested = None
-                    if plan.intent in _TESTED and self.guards.project_tests:
+                    if INTENTS[plan.intent].tested and self.guards.project_tests:
                         result, tested = await self._project_tests(result, ctx)
                     elif result.needs_passing_tests:
                         _refuse_untested(result, "the project-tests guard is switched off")
@@ -251,19 +251,3 @@ def _edit_outcome(change: Change, plan: Plan) -> Outcome:
         preview=combined_preview(change.edits),
         notes=change.notes,
     )
-
-
-# Every edit the project's tests can judge. Documentation and types included: a Rust doc
-# comment's example runs as a doctest under `cargo test`, and `npm test` type-checks TypeScript.
-_TESTED = frozenset(
-    {
-        Intent.FIX,
-        Intent.REWRITE,
-        Intent.ADD,
-        Intent.RENAME,
-        Intent.TASK,
-        Intent.DOCSTRING,
-        Intent.TYPE_HINTS,
-        Intent.REPEAT,
-    }
-)

@@ -11,22 +11,9 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from outrigger.errors import Refused
 from outrigger.plan import Intent, Plan
+from outrigger.planner.intents import CHOICES, EXAMPLES
 from outrigger.planner.rules import asked_name, edit_intent, looks_like_question, mentions, named_file
 from outrigger.workspace.index import ProjectMap
-
-# What the model may choose, and how the prompt explains each choice. "Do the same" is only
-# ever decided by the rules; undo is the model's too ("scrap what you just did"), when the
-# request has a word of taking back.
-CHOICES: dict[Intent, str] = {
-    Intent.QUESTION: "the user wants information; nothing changes",
-    Intent.RENAME: "give a symbol a new name",
-    Intent.DOCSTRING: "add documentation to one function or class",
-    Intent.TYPE_HINTS: "add type annotations to one function",
-    Intent.FIX: "fix a bug in one function or class",
-    Intent.REWRITE: "change one function or class in another way",
-    Intent.ADD: "add new code to a file",
-    Intent.UNDO: "take back the last change Outrigger made",
-}
 
 
 def _only_choices(schema: dict[str, Any]) -> None:
@@ -51,22 +38,9 @@ class ModelPlan(BaseModel):
         return intent
 
 
-_EXAMPLES = [
-    ("call parseDate toDate from now on", ModelPlan(intent=Intent.RENAME, symbol="parseDate", new_name="toDate")),
-    (
-        "load_config should be named read_config in config.py",
-        ModelPlan(intent=Intent.RENAME, symbol="load_config", file="config.py", new_name="read_config"),
-    ),
-    ("is sendMail used anywhere", ModelPlan(intent=Intent.QUESTION, symbol="sendMail")),
-    ("make fetchUser handle a missing id in api.js", ModelPlan(intent=Intent.FIX, symbol="fetchUser", file="api.js")),
-    ("put a helper that formats money into utils.py", ModelPlan(intent=Intent.ADD, file="utils.py")),
-    ("scrap that last edit, I want my old version back", ModelPlan(intent=Intent.UNDO)),
-]
-
-
 def _system_prompt() -> str:
     choices = "\n".join(f'- "{intent.value}": {meaning}' for intent, meaning in CHOICES.items())
-    examples = "\n".join(f"Request: {request}\n{plan.model_dump_json()}" for request, plan in _EXAMPLES)
+    examples = "\n".join(f"Request: {request}\n{ModelPlan(**plan).model_dump_json()}" for request, plan in EXAMPLES)
     return f"""You classify a developer's request about their code. Reply with JSON only.
 Fields: intent, one of:
 {choices}

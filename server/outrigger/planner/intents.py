@@ -1,0 +1,92 @@
+"""Every intent in one table: its executor, whether the project's tests judge its change, and
+what the model is told about it (the choice's meaning and a worked example), or that the model
+never plans it. Adding an intent is one action module plus one row here (and its name in
+`plan.Intent`); the model's schema and prompt, the dispatch and the test gate follow."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from outrigger.actions.add_code import add_code
+from outrigger.actions.context import ActionContext, Answer, Change
+from outrigger.actions.edit_symbol import edit_symbols
+from outrigger.actions.question import answer
+from outrigger.actions.rename import rename
+from outrigger.actions.repeat import repeat
+from outrigger.actions.task import run_task
+from outrigger.actions.undo import undo
+from outrigger.plan import Intent, Plan
+
+Executor = Callable[[Plan, ActionContext], Awaitable[Change | Answer]]
+
+
+@dataclass(frozen=True)
+class Row:
+    executor: Executor
+    # The project's tests judge the change. Documentation and types included: a Rust doc
+    # comment's example runs as a doctest under `cargo test`, and `npm test` type-checks TypeScript.
+    tested: bool
+    choice: str | None = None  # the meaning the model's prompt gives it; None: the model never plans it
+    examples: tuple[tuple[str, dict[str, Any]], ...] = field(default=())  # (request, the model's plan)
+
+
+INTENTS: dict[Intent, Row] = {
+    Intent.QUESTION: Row(
+        answer,
+        tested=False,
+        choice="the user wants information; nothing changes",
+        examples=(("is sendMail used anywhere", {"intent": "question", "symbol": "sendMail"}),),
+    ),
+    Intent.RENAME: Row(
+        rename,
+        tested=True,
+        choice="give a symbol a new name",
+        examples=(
+            ("call parseDate toDate from now on", {"intent": "rename", "symbol": "parseDate", "new_name": "toDate"}),
+            (
+                "load_config should be named read_config in config.py",
+                {"intent": "rename", "symbol": "load_config", "file": "config.py", "new_name": "read_config"},
+            ),
+        ),
+    ),
+    Intent.DOCSTRING: Row(edit_symbols, tested=True, choice="add documentation to one function or class"),
+    Intent.TYPE_HINTS: Row(edit_symbols, tested=True, choice="add type annotations to one function"),
+    Intent.FIX: Row(
+        edit_symbols,
+        tested=True,
+        choice="fix a bug in one function or class",
+        examples=(
+            (
+                "make fetchUser handle a missing id in api.js",
+                {"intent": "fix", "symbol": "fetchUser", "file": "api.js"},
+            ),
+        ),
+    ),
+    Intent.REWRITE: Row(edit_symbols, tested=True, choice="change one function or class in another way"),
+    Intent.ADD: Row(
+        add_code,
+        tested=True,
+        choice="add new code to a file",
+        examples=(("put a helper that formats money into utils.py", {"intent": "add", "file": "utils.py"}),),
+    ),
+    # The model may take back the last change only when a word of the request says so (model_plan.py).
+    Intent.UNDO: Row(
+        undo,
+        tested=False,
+        choice="take back the last change Outrigger made",
+        examples=(("scrap that last edit, I want my old version back", {"intent": "undo"}),),
+    ),
+    Intent.REPEAT: Row(repeat, tested=True),  # "do the same to X": only ever the rules'
+    Intent.TASK: Row(run_task, tested=True),  # several steps: the model's task list (tasks.py)
+}
+
+CHOICES: dict[Intent, str] = {intent: row.choice for intent, row in INTENTS.items() if row.choice}
+EXAMPLES: list[tuple[str, dict[str, Any]]] = [example for row in INTENTS.values() for example in row.examples]
+
+
+async def execute(plan: Plan, ctx: ActionContext) -> Change | Answer:
+    """Run the plan's executor. Read-only plans go through the question executor only, which
+    has no way to build an edit."""
+    return await INTENTS[plan.intent].executor(plan, ctx)
