@@ -59,6 +59,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--gguf", help="start llama-server on this GGUF instead of the embedded model")
     parser.add_argument("--base-url", help="an OpenAI-compatible server (its /v1/completions) instead")
     parser.add_argument("--model-name", default="qwen2.5-coder-0.5b")
+    parser.add_argument(
+        "--endpoint",
+        choices=["auto", "infill", "completions"],
+        default="auto",
+        help="the fill request (auto: /infill on the embedded model)",
+    )
     parser.add_argument("--no-tests", action="store_true", help="skip the projects' tests")
     parser.add_argument("--json", default=str(DOCS / "completion.json"))
     parser.add_argument("--report", default=str(default_root() / "completion.md"))
@@ -104,7 +110,11 @@ async def _run(args: argparse.Namespace, cases: list[Case]) -> dict:
         for index, case in enumerate(cases, 1):
             print(f"[{index}/{len(cases)}] {case.id}", file=sys.stderr, flush=True)
             try:
-                rows.append(await run_case(case, model, embedded=embedded, tests=not args.no_tests, stats=stats))
+                rows.append(
+                    await run_case(
+                        case, model, embedded=embedded, tests=not args.no_tests, stats=stats, endpoint=args.endpoint
+                    )
+                )
             except OutriggerError as error:
                 rows.append({"id": case.id, "kind": case.kind, "error": str(error)})
     finally:
@@ -113,7 +123,7 @@ async def _run(args: argparse.Namespace, cases: list[Case]) -> dict:
             await server.stop()
     return {
         "model": label,
-        "endpoint": "infill" if embedded else "completions",
+        "endpoint": args.endpoint if args.endpoint != "auto" else ("infill" if embedded else "completions"),
         "cases": rows,
         "guards": stats.as_dict(),
         "summary": summarize(rows),
@@ -132,12 +142,15 @@ def _workspace(root: str) -> tuple[Workspace, ProjectMap]:
     return _MAPS[root]
 
 
-async def run_case(case: Case, model: ModelClient, *, embedded: bool, tests: bool, stats: CompletionStats) -> dict:
+async def run_case(
+    case: Case, model: ModelClient, *, embedded: bool, tests: bool, stats: CompletionStats, endpoint: str = "auto"
+) -> dict:
     workspace, project_map = _workspace(case.root)
     workspace.open_document(case.path, case.text, 1)  # the editor's buffer with the part hidden
     project_map.update(case.path)
     try:
-        completer = Completer(workspace, project_map, model, CompletionSettings(), embedded=embedded)
+        settings = CompletionSettings.model_validate({"endpoint": endpoint})
+        completer = Completer(workspace, project_map, model, settings, embedded=embedded)
         context = completer.context(case.path, case.position)
         if context is None:
             raise OutriggerError("no context (the file does not fit the window)")
