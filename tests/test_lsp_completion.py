@@ -12,6 +12,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from lsp_editor import SERVER, Editor
+from outrigger.lsp.params import command_converter
 
 STATS = "def average(values):\n    total = \n    return total / len(values)\n"
 
@@ -102,3 +103,18 @@ async def test_settings_turn_completion_off_and_choose_languages(client, project
     )
     assert await inline(client, editor, "stats.py", 1, 12) is None
     assert len(fake_model.requests()) == 1
+
+
+def test_vscode_languageclient_9s_trigger_kind_counted_from_zero_is_accepted():
+    """The server's converter (what pygls structures requests with) takes VS Code's own enum."""
+    params = {
+        "textDocument": {"uri": "file:///w/stats.py"},
+        "position": {"line": 1, "character": 12},
+        "context": {"triggerKind": 0},  # VS Code's InlineCompletionTriggerKind.Invoke
+    }
+
+    structured = command_converter().structure(params, types.InlineCompletionParams)
+
+    assert structured.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
+    params["context"] = {"triggerKind": 1}  # Automatic to VS Code, Invoked in LSP 3.18: either way it is answered
+    assert command_converter().structure(params, types.InlineCompletionParams).position.character == 12

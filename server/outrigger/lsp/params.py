@@ -83,4 +83,15 @@ def command_converter() -> Converter:
         return structure_ask(value, kind)
 
     conv.register_structure_hook(AskParams, strict)
+    conv.register_structure_hook(types.InlineCompletionTriggerKind, _trigger_kind)
     return conv
+
+
+def _trigger_kind(value: Any, kind: type) -> types.InlineCompletionTriggerKind:
+    """LSP 3.18 counts from 1 (Invoked, Automatic); vscode-languageclient 9's proposed inline
+    completion sends VS Code's own enum, which counts from 0 (Invoke, Automatic). Outrigger
+    answers both alike, so no value is worth refusing the request over."""
+    try:
+        return types.InlineCompletionTriggerKind(value)
+    except ValueError:
+        return types.InlineCompletionTriggerKind.Invoked if value == 0 else types.InlineCompletionTriggerKind.Automatic
