@@ -800,7 +800,7 @@ async def test_the_latency_table_splits_time_and_compares_the_earlier_prompts(tm
     data = {"models": {label: {"label": label, "configs": configs, "load_average": [1.5, 2.0]}}, "suite": {"tasks": []}}
     report.write(data, tmp_path / "benchmark.md")
     text = (tmp_path / "benchmark.md").read_text()
-    assert "| question | guarded | 1 | " in text and "| question | file prompts | 1 | " in text
+    assert "| question | guarded | 1 of 1 | " in text and "| question | file prompts | 1 of 1 | " in text
     assert "≤ 8 s: **met**" in text and "Machine load (1-minute average) 1.5 at the start" in text
 
 

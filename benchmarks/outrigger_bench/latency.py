@@ -2,7 +2,8 @@
 model reading the prompt, the model writing the reply (llama.cpp's own timings), running
 the project's tests and examples, and Outrigger's own work; with prompt and reply tokens.
 
-A task's wall time is its model + tests + own time (the benchmark's checks count for
+Only tasks that called the model are timed (the map answers the others at once). A task's
+wall time is its model + tests + own time (the benchmark's checks count for
 none). Model time the server does not account for (HTTP, queueing, a call that failed)
 shows as the difference between the model column and prompt + generation.
 """
@@ -38,14 +39,20 @@ def _columns(run: TaskRun) -> dict[str, float]:
 
 def latency(runs: list[TaskRun]) -> dict[str, dict]:
     """Per task category: the task count, model errors (timeouts among them), and p50/p95
-    of every column."""
+    of every column over the tasks that asked the model (a question the map answers takes
+    no time worth a row; it would make a p50 of zero), or over all when none did."""
     groups: dict[str, list[TaskRun]] = {}
     for run in runs:
         groups.setdefault(run.category, []).append(run)
     table = {}
-    for category, group in sorted(groups.items()):
+    for category, everything in sorted(groups.items()):
+        group = [run for run in everything if run.calls] or everything
         columns = [_columns(run) for run in group]
-        row: dict = {"tasks": len(group), "model_errors": sum(run.model_errors for run in group)}
+        row: dict = {
+            "tasks": len(everything),
+            "timed": len(group),
+            "model_errors": sum(run.model_errors for run in everything),
+        }
         for name in FIELDS:
             values = [c[name] for c in columns]
             row[name] = {"p50": round(percentile(values, 0.5), 3), "p95": round(percentile(values, 0.95), 3)}
