@@ -122,7 +122,8 @@ class ScratchRun:
         text = output.decode("utf-8", "replace").strip()
         for prefix in (str(self.place.mount_at), str(self.copy.path)):
             text = text.replace(prefix.rstrip("/") + "/", "")
-        text = redact(text, self.secrets, limit=10**9)[-_KEPT_CHARS:]
+        # The end of the output is kept (the runner's report is there), redacted before the cut.
+        text = redact(text[-_KEPT_CHARS - 512 :], self.secrets, limit=_KEPT_CHARS + 512)[-_KEPT_CHARS:]
         code = None if timed_out else process.returncode
         return Output(code, timed_out, text, time.perf_counter() - started)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 REDACTED = "[redacted]"
 MAX_QUOTED_CHARS = 2000
 _MAX_SECRET_FILE_BYTES = 65_536
+_SLACK = 512  # longer than any pattern's value: a secret crossing the cut is redacted whole
 _MIN_VALUE_CHARS = 6  # shorter values of a .env (`DEBUG=1`, `PORT=8080`) would blank out ordinary output
 
 _PRIVATE_KEY = re.compile(
@@ -41,16 +42,16 @@ _PROVIDER_KEYS = re.compile(
             r"\bpypi-[A-Za-z0-9_\-]{50,}",  # PyPI
             r"\bhf_[A-Za-z0-9]{30,}",  # Hugging Face
             r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",  # JWT
-            r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:[^\s@/]+@",  # credentials in a URL
+            r"\b[a-z][a-z0-9+.\-]{0,15}://[^\s:/@]{1,100}:[^\s@/]{1,200}@",  # credentials in a URL
         ]
     )
 )
 # `API_KEY=…`, `"client_secret": "…"`, `password: …`: the value after a name that says secret.
 _NAMED_VALUE = re.compile(
-    r"""(?P<name>[A-Za-z0-9_.\-]*(?:key|token|secret|passw(?:or)?d|pwd|credential|auth|private|access)[A-Za-z0-9_.\-]*)"""
-    r"""(?P<between>["']?\s*[:=]\s*["']?)(?P<value>[^\s"'`,;|)}\]]{8,})""",
-    re.I,
+    r"""(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z0-9_.\-]{1,80})(?P<between>["']?[ \t]{0,3}[:=][ \t]{0,3}["']?)"""
+    r"""(?P<value>[^\s"'`,;|)}\]]{8,200})"""
 )
+_SECRET_NAME = re.compile(r"key|token|secret|passw(?:or)?d|pwd|credential|auth|private|access", re.I)
 _MIN_ENTROPY = 2.5  # bits per character: `hunter2hunter2` passes, `false_value` of an enum name does not matter
 
 
@@ -61,7 +62,10 @@ def holds_private_key(data: bytes) -> bool:
 
 
 def redact(text: str, known: Iterable[str] = (), limit: int = MAX_QUOTED_CHARS) -> str:
-    """`text` with secret-looking values and every `known` value replaced, capped at `limit`."""
+    """`text` with secret-looking values and every `known` value replaced, capped at `limit`.
+    Only the part that is kept is searched (with room for a secret crossing the cut): the
+    patterns are linear, but a megabyte of output would still take seconds."""
+    text = text[: limit + _SLACK]
     for value in sorted(set(known), key=len, reverse=True):
         text = text.replace(value, REDACTED)
     text = _PRIVATE_KEY.sub(REDACTED, text)
@@ -72,7 +76,7 @@ def redact(text: str, known: Iterable[str] = (), limit: int = MAX_QUOTED_CHARS) 
 
 def _named_value(match: re.Match[str]) -> str:
     value = match["value"]
-    if value == REDACTED or _entropy(value) < _MIN_ENTROPY:
+    if not _SECRET_NAME.search(match["name"]) or value == REDACTED or _entropy(value) < _MIN_ENTROPY:
         return match[0]
     return f"{match['name']}{match['between']}{REDACTED}"
 
