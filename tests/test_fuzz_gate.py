@@ -15,7 +15,9 @@ from outrigger.guards import sandbox
 GATE = Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz" / "gate.py"
 
 
-@pytest.mark.skipif(sandbox.backend() == "none", reason="no sandbox here (install bubblewrap): proposed code never runs")
+@pytest.mark.skipif(
+    sandbox.backend() == "none", reason="no sandbox here (install bubblewrap): proposed code never runs"
+)
 def test_a_few_gate_fuzz_cases_break_nothing():
     done = subprocess.run(
         [sys.executable, str(GATE), "--cases", "4", "--seed", "7"], capture_output=True, text=True, timeout=600
