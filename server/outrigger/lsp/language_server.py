@@ -18,7 +18,7 @@ from typing import Any
 
 import cattrs
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerNotInitialized
 from pygls.lsp._capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
@@ -33,7 +33,14 @@ from outrigger.lsp import answers, convert
 from outrigger.lsp.asks import Asks
 from outrigger.lsp.completions import InlineRequests
 from outrigger.lsp.folders import Folders
-from outrigger.lsp.params import AskParams, AskResult, ClientOptions, StatusResult, command_converter
+from outrigger.lsp.params import (
+    COMMAND_ARGUMENTS,
+    AskParams,
+    AskResult,
+    ClientOptions,
+    StatusResult,
+    command_converter,
+)
 from outrigger.model.status import sandbox_line
 from outrigger.progress import Progress
 from outrigger.session import Session
@@ -59,6 +66,22 @@ def announced_languages() -> list[dict[str, Any]]:
 
 class OutriggerProtocol(LanguageServerProtocol):
     _server: OutriggerServer
+    _initialize_received = False
+
+    def _handle_request(self, msg_id, method_name, params):
+        # LSP: before `initialize`, a request is answered ServerNotInitialized (-32002), not
+        # held until the index is built (which never starts without `initialize`).
+        if method_name == types.INITIALIZE:
+            self._initialize_received = True
+        elif not self._initialize_received:
+            message = f"Outrigger has not been initialized: send `initialize` before `{method_name}`."
+            self._send_response(msg_id, None, JsonRpcServerNotInitialized(message).to_response_error())
+            return
+        super()._handle_request(msg_id, method_name, params)
+
+    def _handle_notification(self, method_name, params):
+        if self._initialize_received or method_name == types.EXIT:  # the others are dropped
+            super()._handle_notification(method_name, params)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
@@ -73,12 +96,14 @@ class OutriggerProtocol(LanguageServerProtocol):
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
     def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams):
         _work_done_token.set(params.work_done_token)
+        if params.arguments is None:  # `null` is "no arguments", not a Python TypeError
+            params.arguments = []
         try:
             return (yield from super().lsp_workspace__execute_command(params))
         except JsonRpcInvalidParams as error:
             # pygls structured the arguments from the handler's annotations and said only
-            # "While structuring AskParams"; name the field that was wrong.
-            raise JsonRpcInvalidParams(message=f"{params.command}: {_why_invalid(error)}") from None
+            # "While structuring AskParams" or "Expected 1 arguments"; say what is expected.
+            raise JsonRpcInvalidParams(message=f"{params.command}: {_why_invalid(params.command, error)}") from None
 
     def _handle_cancel_notification(self, msg_id):
         # pygls 2.1 cancels only the future wrapping executeCommand, not the command's own
@@ -87,11 +112,15 @@ class OutriggerProtocol(LanguageServerProtocol):
         self._server.asks.cancel_request(msg_id)
 
 
-def _why_invalid(error: JsonRpcInvalidParams) -> str:
+def _why_invalid(command: str, error: JsonRpcInvalidParams) -> str:
+    expected = COMMAND_ARGUMENTS.get(command)
+    if expected is None:
+        return str(error.message)  # an unknown command: pygls names it
     cause = error.__context__
+    detail = ""
     if isinstance(cause, cattrs.BaseValidationError):
-        return "invalid arguments: " + "; ".join(cattrs.transform_error(cause))
-    return str(cause or error.message)
+        detail = " (" + "; ".join(cattrs.transform_error(cause)) + ")"
+    return f"invalid arguments{detail}; it takes {expected}"
 
 
 class OutriggerServer(LanguageServer):

@@ -37,6 +37,15 @@ class AskParams:
     plan: PlanParams | None = None  # a code action's plan: what to do is known, not re-read from `request`
 
 
+# What each command takes, as the error for arguments of another shape says it.
+COMMAND_ARGUMENTS = {
+    "outrigger.ask": 'one argument, [{"request": "what to do", "textDocument"?: {"uri": …}, "position"?: {…}}]',
+    "outrigger.undo": "no arguments",
+    "outrigger.history": "no arguments",
+    "outrigger.status": "no arguments",
+}
+
+
 @attrs.define
 class AskResult:
     kind: AskKind
