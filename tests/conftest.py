@@ -19,6 +19,8 @@ def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     """Each test remembers its actions (history, undo) in a folder of its own, never the user's."""
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("OUTRIGGER_STATE", str(state))
+    # ...and trusts folders (`outrigger trust`) in a list of its own: none, to begin with.
+    monkeypatch.setenv("OUTRIGGER_CONFIG", str(tmp_path_factory.mktemp("config")))
     return state
 
 

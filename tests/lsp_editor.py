@@ -18,7 +18,7 @@ from pytest_lsp import LanguageClient, client_capabilities
 from fake_model import FakeModel
 
 SERVER = [sys.executable, "-m", "outrigger", "lsp"]
-COMMANDS = ["outrigger.ask", "outrigger.history", "outrigger.status", "outrigger.undo"]
+COMMANDS = ["outrigger.ask", "outrigger.history", "outrigger.status", "outrigger.trust", "outrigger.undo"]
 LANGUAGE_IDS = {".js": "javascript", ".ts": "typescript", ".py": "python"}
 VSCODE_PACKAGE = Path(__file__).resolve().parents[1] / "vscode-client" / "package.json"
 
@@ -127,7 +127,8 @@ class Editor:
                 workspace_folders=[
                     types.WorkspaceFolder(uri=folder.as_uri(), name=folder.name) for folder in folders or [self.root]
                 ],
-                initialization_options={"model": model, **options},
+                # Like VS Code in a trusted workspace, unless a test says otherwise.
+                initialization_options={"model": model, "workspaceTrusted": True, **options},
             )
         )
 

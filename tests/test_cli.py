@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+from outrigger.workspace.trust import set_trusted
+
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
@@ -84,6 +86,7 @@ def test_the_project_tests_guard_can_be_switched_off_or_given_a_command(tmp_path
     breaking = "def double(x):\n    return x * 3\n"
     env = {**os.environ, "OUTRIGGER_BASE_URL": fake_model.base_url}
     request = "rewrite double in calc.py so it is clearer"
+    set_trusted(tmp_path, True)  # the project's own tests run only in a folder the user trusts
 
     fake_model.script(breaking)
     guarded = run("ask", "-w", str(tmp_path), request, env=env)

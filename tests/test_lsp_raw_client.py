@@ -33,7 +33,7 @@ class RawClient:
         await self.process.stdin.drain()
         return sent
 
-    async def response(self, request_id: int | None, timeout: float = 20) -> dict:
+    async def response(self, request_id: int | None, timeout: float = 90) -> dict:
         """The response to `request_id` (server requests and notifications are answered or skipped)."""
         while True:
             message = await asyncio.wait_for(self._read(), timeout)

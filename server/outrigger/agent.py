@@ -82,6 +82,8 @@ class Agent:
         self.budget = Budget(settings.model.context_window, settings.model.max_output_tokens)
         self.stats = RepairStats()
         self.memory = memory or Memory()
+        # Why the workspace's own code may not run (not a trusted folder); None: it may.
+        self.untrusted: str | None = None
         self.prompt_context: PromptContext = "symbol"  # "file": the benchmark's baseline prompts
 
     async def ask(
@@ -106,47 +108,65 @@ class Agent:
             stats=self.stats,
             memory=self.memory,
             guards=self.guards,
-            settings=self.settings,
+            settings=self._effective_settings(),
             progress=progress or quiet,
             dispatch=intents.execute,
             prompt_context=self.prompt_context,
             partial=partial,
         )
         plan: Plan | None = None
+        deadline = self.settings.request.deadline_seconds
+        # One deadline for the whole request: every model call, candidate and test run in it
+        # (cancelled, a test run's processes killed, when it passes).
+        timer = asyncio.timeout(deadline)
         try:
-            with reporting_to(ctx.progress):
-                check_request(request)
-                ctx.progress("planning…")
-                plan = planned or await make_plan(
-                    request,
-                    project_map=self.project_map,
-                    model=ctx,
-                    guards=self.guards,
-                    stats=self.stats,
-                    cursor=self._cursor_symbol(path, position),
-                    path=path,
-                    max_steps=self.settings.tasks.max_steps,
-                )
-                result = await intents.execute(plan, ctx)
-                if isinstance(result, Change) and plan.intent is not Intent.UNDO:
-                    result = _before_anything_runs(result)  # undo only brings back what the user had
-                if isinstance(result, Change):
-                    tested = None
-                    if INTENTS[plan.intent].tested and self.guards.project_tests:
-                        result, tested = await self._project_tests(result, ctx)
-                    elif result.needs_passing_tests:
-                        _refuse_untested(result, "the project-tests guard is switched off")
-                    result.notes += [n for e in result.edits if e.kind != "delete" and (n := check_note(e.path))]
-                    result.notes += [tested] if tested else []
+            async with timer:
+                with reporting_to(ctx.progress):
+                    check_request(request)
+                    ctx.progress("planning…")
+                    plan = planned or await make_plan(
+                        request,
+                        project_map=self.project_map,
+                        model=ctx,
+                        guards=self.guards,
+                        stats=self.stats,
+                        cursor=self._cursor_symbol(path, position),
+                        path=path,
+                        max_steps=self.settings.tasks.max_steps,
+                    )
+                    result = await intents.execute(plan, ctx)
+                    if isinstance(result, Change) and plan.intent is not Intent.UNDO:
+                        result = _before_anything_runs(result)  # undo only brings back what the user had
+                    if isinstance(result, Change):
+                        tested = None
+                        if INTENTS[plan.intent].tested and self.guards.project_tests:
+                            result, tested = await self._project_tests(result, ctx)
+                        elif result.needs_passing_tests:
+                            _refuse_untested(result, "the project-tests guard is switched off")
+                        result.notes += [n for e in result.edits if e.kind != "delete" and (n := check_note(e.path))]
+                        result.notes += [tested] if tested else []
+        except TimeoutError:
+            if not timer.expired():
+                raise
+            return Outcome(kind="refused", message=_past_deadline(deadline), plan=plan)
         except OutriggerError as error:
             return Outcome(kind="refused", message=str(error), plan=plan)
         if isinstance(result, Answer):
             return Outcome(kind="answer", message=capped_answer(result.text), plan=plan)
         return _edit_outcome(result, plan)
 
+    def _effective_settings(self) -> Settings:
+        """The settings, with nothing of the workspace's run (tests, examples) when it is untrusted."""
+        if self.untrusted is None:
+            return self.settings
+        return self.settings.model_copy(update={"tests": self.settings.tests.model_copy(update={"run": "never"})})
+
     async def _project_tests(self, change: Change, ctx: ActionContext) -> tuple[Change, str]:
         """The project's own tests on a scratch copy, before and after the change: the change
         (a task's second try, when its first turned passing tests red) and the preview's line."""
+        if self.untrusted is not None:
+            _refuse_untested(change, "this folder is not trusted")
+            return change, f"The project's tests did not run: {self.untrusted}"
         settings = self.settings.tests
         command = project_tests.test_command(self.workspace.root, settings)
         if command is None and settings.run == "never":
@@ -208,6 +228,13 @@ class Agent:
         if path is None or position is None:
             return None
         return self.project_map.symbol_at(self.workspace.resolve(path), position)
+
+
+def _past_deadline(seconds: float) -> str:
+    return (
+        f"Stopped: the request took longer than its {seconds:g} seconds (the model, its retries and the test "
+        "runs share them; setting `request.deadlineSeconds`). Nothing was changed."
+    )
 
 
 def _refuse_untested(change: Change, why_not: str) -> None:

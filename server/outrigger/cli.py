@@ -80,8 +80,21 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="where no sandbox (bubblewrap, unshare) works, run the tests on the proposed code anyway, as you",
     )
+    ask.add_argument(
+        "--trust",
+        action="store_true",
+        help="trust the workspace folder from now on (remembered): its own code, like its tests, may run",
+    )
     _model_flags(ask)
     ask.set_defaults(run=_run_ask)
+
+    for name, trusting, what in (
+        ("trust", True, "let a folder's own code (its tests, conftest.py, npm scripts) run on proposed changes"),
+        ("untrust", False, "stop trusting a folder: its code no longer runs; edits are still previewed"),
+    ):
+        command = commands.add_parser(name, help=what)
+        command.add_argument("folder", nargs="?", default=".", help="the project root (default: .)")
+        command.set_defaults(run=_run_trust, trusting=trusting)
 
     lsp = commands.add_parser("lsp", help="start the language server on stdio")
     lsp.set_defaults(run=_run_lsp)
@@ -139,7 +152,23 @@ def _run_ask(args: argparse.Namespace) -> int:
     from .guards.runs import remove_scratch_on_exit
 
     remove_scratch_on_exit()
-    return asyncio.run(_ask(root, args.request, settings_from_args(args), apply=args.apply))
+    settings = settings_from_args(args)
+    if args.trust:
+        from .workspace.trust import set_trusted
+
+        print(f"Trusted: {set_trusted(root, True)}")
+    return asyncio.run(_ask(root, args.request, settings, apply=args.apply))
+
+
+def _run_trust(args: argparse.Namespace) -> int:
+    from .workspace.trust import set_trusted, trust_file
+
+    folder = set_trusted(Path(args.folder), args.trusting)
+    if args.trusting:
+        print(f"Trusted: {folder} (its tests may now run on proposed changes; listed in {trust_file()}).")
+    else:
+        print(f"No longer trusted: {folder} (none of its code runs; edits are still previewed).")
+    return 0
 
 
 async def _ask(root: Path, request: str, settings: Settings, *, apply: bool) -> int:

@@ -122,6 +122,18 @@ class TaskSettings(BaseModel):
     max_steps: int = Field(default=8, ge=1, le=50, description="the most steps one multi-file request may have")
 
 
+class RequestSettings(BaseModel):
+    """Bounds on one request as a whole: every model call, candidate and test run shares them."""
+
+    model_config = _WIRE
+
+    # A slow or hostile model could otherwise hold one request for half an hour
+    # (120 s × 4 candidates, plus test runs).
+    deadline_seconds: float = Field(
+        default=180.0, gt=0, description="seconds one request may take in all; then it stops, changing nothing"
+    )
+
+
 class TestSettings(BaseModel):
     """The project's own tests as a guard: run on a scratch copy with the proposed change."""
 
@@ -175,6 +187,7 @@ class Settings(BaseModel):
 
     model: ModelSettings = Field(default_factory=ModelSettings)
     tasks: TaskSettings = Field(default_factory=TaskSettings)
+    request: RequestSettings = Field(default_factory=RequestSettings)
     tests: TestSettings = Field(default_factory=TestSettings)
     # Glob patterns (workspace-relative) never indexed and never sent to the model: the
     # defaults plus the user's own. A user's list adds to the defaults; it cannot remove one.

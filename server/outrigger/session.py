@@ -26,6 +26,7 @@ from outrigger.model.embedded import EmbeddedServer
 from outrigger.progress import Progress, quiet
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.trust import is_trusted, untrusted_reason
 
 ModelState = Literal["starting", "ready", "busy", "unreachable"]
 PROBE_SECONDS = 2.0
@@ -43,7 +44,9 @@ class Session:
     """Workspace + map + agent for one folder. The model client is rebuilt when the model
     settings change; the agent's memory (history, undo) carries over."""
 
-    def __init__(self, root: Path, settings: Settings) -> None:
+    def __init__(self, root: Path, settings: Settings, trusted: bool | None = None) -> None:
+        """`trusted`: whether the folder's own code may run (tests, examples); None asks the
+        user's trust list (`workspace/trust.py`)."""
         self.root = Path(root).resolve()
         self.settings = settings
         self.workspace = Workspace(self.root, settings.ignore)
@@ -52,7 +55,16 @@ class Session:
         self.agent = Agent(
             self.workspace, self.project_map, self._open_model(settings), settings, memory=Memory.for_workspace(root)
         )
+        self.trusted = is_trusted(self.root) if trusted is None else trusted
         self._completer: Completer | None = None
+
+    @property
+    def trusted(self) -> bool:
+        return self.agent.untrusted is None
+
+    @trusted.setter
+    def trusted(self, trusted: bool) -> None:
+        self.agent.untrusted = None if trusted else untrusted_reason(self.root)
 
     @property
     def completer(self) -> Completer:
@@ -68,9 +80,11 @@ class Session:
 
     @classmethod
     @asynccontextmanager
-    async def open(cls, root: Path, settings: Settings, report: Progress) -> AsyncIterator[Session]:
+    async def open(
+        cls, root: Path, settings: Settings, report: Progress, trusted: bool | None = None
+    ) -> AsyncIterator[Session]:
         """A ready session for the length of a block; no model server outlives it."""
-        session = cls(root, settings)
+        session = cls(root, settings, trusted)
         try:
             await session.index(report)
             yield session
@@ -137,10 +151,11 @@ class Session:
         if not model_changed:
             self.agent.settings = settings
             return
-        old_model, old_embedded = self.agent.model, self._embedded
+        old_model, old_embedded, untrusted = self.agent.model, self._embedded, self.agent.untrusted
         self.agent = Agent(
             self.workspace, self.project_map, self._open_model(settings), settings, memory=self.agent.memory
         )
+        self.agent.untrusted = untrusted
         await _close(old_model, old_embedded)
 
     async def close(self) -> None:

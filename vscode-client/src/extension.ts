@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     ...commands.register(),
     vscode.commands.registerCommand("outrigger.client.selectModel", selectModel),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void server?.settingsChanged()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void server?.trustGranted()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsModel(event)) {
         // The server hears about it through workspace/didChangeConfiguration.

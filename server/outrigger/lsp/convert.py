@@ -452,7 +452,10 @@ def _deep_merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, An
 def client_options(payload: Any) -> ClientOptions:
     """The options about the client itself; anything else in the payload is settings."""
     presents = payload.get("presentsResults") if isinstance(payload, Mapping) else None
-    return ClientOptions(presents_results=presents is True)
+    trusted = payload.get("workspaceTrusted") if isinstance(payload, Mapping) else None
+    return ClientOptions(
+        presents_results=presents is True, workspace_trusted=trusted if isinstance(trusted, bool) else None
+    )
 
 
 def inline_completion(text: str, position: types.Position) -> types.InlineCompletionList:

@@ -170,7 +170,7 @@ class OutriggerServer(LanguageServer):
         if not root.is_dir():
             self.warn(f"Outrigger cannot use {root}: it is not a folder.")
             return None
-        session = Session(root, self.settings)
+        session = Session(root, self.settings, trusted=self.client_options.workspace_trusted)
         self.folders.add(session)
         return session
 

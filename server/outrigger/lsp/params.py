@@ -43,6 +43,7 @@ COMMAND_ARGUMENTS = {
     "outrigger.undo": "no arguments",
     "outrigger.history": "no arguments",
     "outrigger.status": "no arguments",
+    "outrigger.trust": 'no arguments, or [{"folder"?: "file:///…", "trusted"?: true, "remember"?: true}]',
 }
 
 
@@ -78,6 +79,26 @@ class ClientOptions:
     # The client shows command results itself: the server then does not repeat them with
     # window/showMessage (editors that show nothing of a command's result rely on those).
     presents_results: bool = False
+    # The client decides which folders are trusted (VS Code's workspace trust): True or False
+    # for every folder. None: the user's trust list decides (`outrigger trust`, `outrigger.trust`).
+    workspace_trusted: bool | None = None
+
+
+@attrs.define
+class TrustParams:
+    """`outrigger.trust`'s optional argument: the folder (a URI; default: every folder), and
+    whether to trust it (None: only ask); `remember` writes it to the user's trust list."""
+
+    folder: str | None = None
+    trusted: bool | None = None
+    remember: bool = True
+
+
+@attrs.define
+class TrustResult:
+    folders: list[str]  # the folders' paths
+    trusted: bool  # whether all of them are trusted now
+    message: str
 
 
 def command_converter() -> Converter:

@@ -17,8 +17,17 @@ from outrigger.config import Settings
 from outrigger.errors import OutriggerError, Refused
 from outrigger.lsp import convert
 from outrigger.lsp.language_server import OutriggerServer, root_paths
-from outrigger.lsp.params import AskParams, AskResult, HistoryResult, StatusResult
+from outrigger.lsp.params import (
+    COMMAND_ARGUMENTS,
+    AskParams,
+    AskResult,
+    HistoryResult,
+    StatusResult,
+    TrustParams,
+    TrustResult,
+)
 from outrigger.session import Session
+from outrigger.workspace.trust import set_trusted
 
 PUSH_SYMBOLS = "outrigger/pushSymbols"
 WATCHERS_ID = "outrigger-watched-files"
@@ -207,6 +216,36 @@ async def history_command(ls: OutriggerServer) -> HistoryResult:
 @_command_boundary("outrigger.status")
 async def status_command(ls: OutriggerServer) -> StatusResult:
     return await ls.status()
+
+
+@server.command("outrigger.trust")
+@_command_boundary("outrigger.trust")
+async def trust_command(ls: OutriggerServer, *arguments: Any) -> TrustResult:
+    """Ask or set whether folders are trusted to run their own code (Neovim asks once per
+    folder; VS Code passes its workspace trust with `remember: false`). The argument is
+    optional, which pygls cannot structure: it is structured here."""
+    if len(arguments) > 1 or (arguments and not isinstance(arguments[0], dict)):
+        raise Refused(f"outrigger.trust takes {COMMAND_ARGUMENTS['outrigger.trust']}.")
+    try:
+        params = ls.protocol._converter.structure(arguments[0], TrustParams) if arguments else TrustParams()
+    except Exception:
+        raise Refused(f"outrigger.trust takes {COMMAND_ARGUMENTS['outrigger.trust']}.") from None
+    if params.folder is not None:
+        session = ls.folders.for_uri(params.folder)
+        if session is None:
+            raise Refused(f"{params.folder} is not one of the workspace folders.")
+        sessions = [session]
+    else:
+        sessions = list(ls.folders)
+    for session in sessions:
+        if params.trusted is not None:
+            if params.remember:
+                set_trusted(session.root, params.trusted)
+            session.trusted = params.trusted
+    trusted = bool(sessions) and all(session.trusted for session in sessions)
+    names = ", ".join(str(session.root) for session in sessions) or "no folder"
+    message = f"{names}: {'trusted' if trusted else 'not trusted'} to run its own code (tests, scripts)."
+    return TrustResult(folders=[str(session.root) for session in sessions], trusted=trusted, message=message)
 
 
 @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)

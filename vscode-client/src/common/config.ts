@@ -111,13 +111,19 @@ const UNTRUSTED_TESTS = { run: "never" } as const;
 export interface InitializationOptions {
   model: WireModelSettings;
   presentsResults: true;
+  workspaceTrusted: boolean;
   tests?: typeof UNTRUSTED_TESTS;
 }
 
-/** The settings, and `presentsResults`: this client shows command results itself, so the
- * server does not repeat them with window/showMessage. */
+/** The settings, `presentsResults` (this client shows command results itself, so the server
+ * does not repeat them with window/showMessage) and `workspaceTrusted`: VS Code's workspace
+ * trust decides whether the project's code may run, not the server's own trust list. */
 export function initializationOptions(settings: OutriggerSettings, trusted = true): InitializationOptions {
-  const options: InitializationOptions = { model: wireModel(settings.model), presentsResults: true };
+  const options: InitializationOptions = {
+    model: wireModel(settings.model),
+    presentsResults: true,
+    workspaceTrusted: trusted,
+  };
   if (!trusted) {
     options.tests = UNTRUSTED_TESTS;
   }
@@ -164,6 +170,12 @@ export function wireSection(section: unknown, trusted = true): unknown {
     copy.tests = { ...(tests ?? {}), ...UNTRUSTED_TESTS };
   }
   return copy;
+}
+
+/** `outrigger.trust` as VS Code sends it when the user trusts the workspace: for every folder,
+ * not written to the server's own list (VS Code remembers its trust itself). */
+export function trustCommand(trusted: boolean): { command: string; arguments: [{ trusted: boolean; remember: false }] } {
+  return { command: "outrigger.trust", arguments: [{ trusted, remember: false }] };
 }
 
 export interface PythonCommand {

@@ -4,13 +4,14 @@ import * as vscode from "vscode";
 import {
   ApplyWorkspaceEditRequest,
   DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
   State,
 } from "vscode-languageclient/node";
-import { initializationOptions, SECTION, serverCommand, serverExecutable, serverModule, wireSection } from "./config";
+import { initializationOptions, SECTION, serverCommand, serverExecutable, serverModule, trustCommand, wireSection } from "./config";
 import { checkPython, describePreflight } from "./preflight";
 import { EditReview } from "./review";
 import { getSettings } from "./settings";
@@ -62,6 +63,12 @@ export class ServerController implements vscode.Disposable {
    * trusts the workspace, its own tests may run. */
   async settingsChanged(): Promise<void> {
     await this.running?.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
+  /** The user trusted the workspace: the server may now run its code (VS Code keeps the list). */
+  async trustGranted(): Promise<void> {
+    await this.running?.sendRequest(ExecuteCommandRequest.type, trustCommand(true));
+    await this.settingsChanged();
   }
 
   async restart(): Promise<LanguageClient | undefined> {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import {
   DEFAULT_SETTINGS,
@@ -8,6 +10,7 @@ import {
   serverCommand,
   serverExecutable,
   serverModule,
+  trustCommand,
   validateBaseUrl,
   wireSection,
 } from "../common/config";
@@ -44,6 +47,7 @@ test("empty baseUrl is omitted from initializationOptions (embedded model)", () 
   assert.deepEqual(options, {
     model: { name: "qwen2.5-coder-0.5b", api: "openai", contextWindow: 8192, maxOutputTokens: 1024, timeoutSeconds: 120 },
     presentsResults: true,
+    workspaceTrusted: true,
   });
   assert.ok(!("baseUrl" in options.model));
 });
@@ -71,12 +75,13 @@ test("a configured endpoint is passed camelCase, trimmed", () => {
       timeoutSeconds: 30,
     },
     presentsResults: true,
+    workspaceTrusted: true,
   });
 });
 
 test("initializationOptions carry no server settings, and say this client presents results", () => {
   const options = initializationOptions(readSettings(getter({ "server.pythonPath": "/usr/bin/python3" })));
-  assert.deepEqual(Object.keys(options), ["model", "presentsResults"]);
+  assert.deepEqual(Object.keys(options), ["model", "presentsResults", "workspaceTrusted"]);
   assert.equal(options.presentsResults, true);
 });
 
@@ -184,5 +189,28 @@ test("the defaults here are the ones package.json shows in the settings UI", () 
   }
   for (const [key, value] of Object.entries(DEFAULT_SETTINGS.server)) {
     assert.deepEqual(shown[`outrigger.server.${key}`]?.default, value, `outrigger.server.${key}`);
+  }
+});
+
+test("the server hears VS Code's workspace trust, and a trust granted later is not written to its own list", () => {
+  assert.equal(initializationOptions(DEFAULT_SETTINGS, false).workspaceTrusted, false);
+  assert.equal(initializationOptions(DEFAULT_SETTINGS, true).workspaceTrusted, true);
+  assert.deepEqual(trustCommand(true), { command: "outrigger.trust", arguments: [{ trusted: true, remember: false }] });
+});
+
+test("every setting that picks an endpoint or a command is restricted in an untrusted workspace", () => {
+  interface Manifest {
+    capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+    contributes: { configuration: { properties: Record<string, unknown> } };
+  }
+  const manifest = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as Manifest;
+  const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+  assert.equal(manifest.capabilities.untrustedWorkspaces.supported, "limited");
+  const choosers = Object.keys(manifest.contributes.configuration.properties).filter((key) =>
+    /baseUrl|endpoint|command|pythonPath|server\.args|apiKey|allowUnsandboxed/i.test(key),
+  );
+  assert.ok(choosers.includes("outrigger.model.baseUrl"));
+  for (const key of choosers) {
+    assert.ok(restricted.includes(key), `${key} must be in restrictedConfigurations`);
   }
 });
