@@ -93,7 +93,8 @@ async def test_a_huge_reply_is_refused_as_the_models_not_the_users(py, fake_mode
 
 
 async def test_a_retry_quotes_only_the_start_of_a_bad_reply(py, fake_model):
-    bad = '{"intent": "fix", "symbol": 12, "pad": "' + "y" * 12_000 + '"}'
+    # Longer than the quote, short enough for the plan's reply allowance (256 tokens).
+    bad = '{"intent": "fix", "symbol": 12, "pad": "' + "y" * 3_500 + '"}'
     fake_model.script(bad, json.dumps({"intent": "question", "symbol": "get_item"}), "It returns an item.")
     agent = make_agent(py, fake_model.base_url)
     outcome = await agent.ask("get_item could be better")  # wording only the model plans

@@ -267,7 +267,10 @@ class ModelClient:
                 if response.is_error or "text/event-stream" not in response.headers.get("content-type", ""):
                     await response.aread()  # an error, or a server that answered whole anyway
                     return response
-                return httpx.Response(200, json=await _read_stream(response, on_text))
+                # ASCII JSON: a streamed reply may carry lone surrogates, which UTF-8 cannot
+                # encode; escaped, they reach the reply guard as a whole reply's would.
+                whole = json.dumps(await _read_stream(response, on_text)).encode("ascii")
+                return httpx.Response(200, content=whole, headers={"Content-Type": "application/json"})
         except httpx.ConnectError as error:
             if self._provider is not None:
                 self._base_url = None  # ask again next time: the embedded server restarts itself
