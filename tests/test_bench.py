@@ -189,6 +189,7 @@ def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_iss
         "pronoun",
         "passive",
         "text-speak",
+        "bullets",
         "same-for",
         "undo-words",
         "question-words",

@@ -88,3 +88,19 @@ async def test_the_planner_reads_the_corpus_as_written(workspace, request_text, 
         else:
             actual = getattr(plan, field)
             assert (actual.value if hasattr(actual, "value") else actual) == value, field
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "rename parse_amount to split_amount. then undo it",
+        "fix cups_to_ml. and then revert that",
+    ],
+)
+async def test_a_request_the_rules_read_only_in_part_goes_whole_to_the_model(request_text):
+    """All or nothing: one action the rules can read, in a request with more commands, is not
+    carried out alone; the whole request is the model's to plan as a task."""
+    with pytest.raises(AssertionError, match="the model was asked to plan"):
+        await make_plan(
+            request_text, project_map=project("py_recipes"), model=NoModel(), guards=Guards(), stats=RepairStats()
+        )

@@ -78,6 +78,10 @@ async def make_plan(
         decided = decided or plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
         decided = decided or plan_from_names(text, project_map, instruction)
         decided = decided and _pronouns_resolved(decided, text, project_map, cursor_name)
+        if decided is not None and decided.intent is not Intent.TASK and len(_commands(text)) > 1:
+            # All or nothing: one action read from a request of several commands would leave
+            # the others undone without a word ("rename X to Y. then undo it").
+            return await _model_task(request, project_map, model, guards, stats, max_steps)
         if decided is not None:
             decided = decided.model_copy(update={"instruction": instruction})
             return _one_symbol(
@@ -180,13 +184,28 @@ _SEEKING = frozenset({"find", "search", "locate", "look"})
 _PRONOUNS = re.compile(r"\b(?:it|this\s+one|that\s+one)\b|\b(?:this|that)\b(?=\s*[.!?]*$)", re.I)
 
 
+_LEADING = frozenset({"please", "then", "now", "also", "and", "so"})
+_TAKE_BACK = frozenset({"undo", "revert"})
+
+
+def _commands(text: str) -> list[str]:
+    """The parts of the request that ask for a change ("then undo it" among them)."""
+    commands = []
+    for part in parts_asked(text):
+        words = [word.lower().strip(",.;:!?") for word in part.split()]
+        first = next((word for word in words if word not in _LEADING), "")
+        if first in EDIT_VERBS or first in _TAKE_BACK:
+            commands.append(part)
+    return commands
+
+
 def _one_kind(text: str, project_map: ProjectMap) -> str:
     """The request to plan, when it either asks or changes. "explain X and fix it" would answer
     and drop the fix (or fix without answering): refused, saying which parts are which. "find
     the bug in X and fix it" is the fix of X."""
     parts = parts_asked(text)
     asked = [part for part in parts if looks_like_question(part)]
-    changes = [part for part in parts if part.lower().removeprefix("please ").split()[0] in EDIT_VERBS]
+    changes = _commands(text)
     if not (asked and changes):
         return text
     seeking = [part for part in asked if part.split()[0].lower() in _SEEKING]

@@ -18,7 +18,14 @@ EDIT_VERBS = frozenset(
     "clean tidy extract split repair correct type".split()
 )
 
-_GREETING = re.compile(r"^\s*(?:hey|hi|hello|ok|okay|so)\b[,!.]?\s*", re.I)
+_GREETING = re.compile(
+    r"^\s*(?:(?:hey|hi|hello|ok|okay|so|thanks|thank\s+you|great|cool|nice|perfect)\b[,!.]?\s*)+", re.I
+)
+# Text-speak, word for word: "can u rename … pls" reads as "can you rename … please".
+_SHORT_FORMS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks"}
+_SHORT = re.compile(rf"(?<![`\w.])(?:{'|'.join(_SHORT_FORMS)})(?![`\w.(])", re.I)
+# A list of things to do, one per line ("- add …", "* fix …", "1. rename …"): each a sentence.
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.M)
 _POLITE_OPENING = re.compile(
     r"^\s*(?:please\s+)?(?:(?:could|can|would|will|shall)\s+(?:you|we)\s+(?:please\s+|kindly\s+)?(?:(?:go\s+ahead\s+and|just)\s+)?"
     r"|(?:i(?:'d|\s+would)\s+like\s+(?:you\s+)?to|i\s+(?:want|need)\s+(?:you\s+)?to|let'?s|go\s+ahead\s+and)\s+)",
@@ -69,7 +76,10 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
     """`known("Repo.save")` says whether the map defines a member: English reads like member
     phrasing too ("the main function of this file"), so only members that exist are rewritten
     (and `Repo#save` / `Repo::save`, which only code says)."""
-    text = _GREETING.sub("", request.strip())
+    text = _SHORT.sub(lambda m: _SHORT_FORMS[m.group(0).lower()], request.strip())
+    text = _BULLET.sub("", text.replace("\r", ""))
+    text = "; ".join(line.strip(" ;") for line in text.splitlines() if line.strip()) if "\n" in text else text
+    text = _GREETING.sub("", text)
     pieces = _SENTENCE_BREAK.split(text)  # [sentence, break, sentence, …]
     text = "".join(
         piece if index % 2 else _imperative(piece, last=index == len(pieces) - 1) for index, piece in enumerate(pieces)
