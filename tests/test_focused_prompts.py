@@ -113,3 +113,16 @@ async def test_each_reply_is_capped_by_what_its_kind_can_need(py, fake_model):
     plan, answer = fake_model.bodies()
     assert plan["max_tokens"] == PLAN_TOKENS <= 256
     assert answer["max_tokens"] == ANSWER_TOKENS <= 320
+
+
+async def test_an_answer_shown_as_it_comes_is_encodable(tmp_path, fake_model):
+    """A streamed answer reaches the front end before the reply guard: a lone surrogate in
+    it must not reach a terminal or an editor's JSON as is."""
+    fake_model.script({"content": "It costs \ud800 cents."})
+    agent = make_agent(thousand_lines(tmp_path), fake_model.base_url)
+    seen: list[str] = []
+
+    outcome = await agent.ask("what does shipping_cost do?", partial=seen.append)
+
+    assert outcome.kind == "answer" and seen
+    assert all(text.encode("utf-8") for text in seen) and "\ufffd" in seen[-1]

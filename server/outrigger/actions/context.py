@@ -76,7 +76,8 @@ class ActionContext:
     def streaming_answer(self) -> OnText | None:
         """What a model call writing an answer reports as it comes; None: nobody watches."""
         sink = self.partial
-        return None if sink is None else lambda text, tokens: sink(text)
+        # A streamed reply is shown before the reply guard sees it: made encodable here too.
+        return None if sink is None else lambda text, tokens: sink(without_surrogates(text))
 
     def streaming_edit(self, what: str) -> OnText | None:
         """Progress while the model writes code: "writing `what`… (n tokens)" (a path, or
