@@ -30,6 +30,14 @@ _REPEAT = re.compile(
     rf"^\s*(?:please\s+)?(?:now\s+)?(?:(?:do|apply)\s+)?(?:the\s+)?same(?:\s+thing)?\s+(?:to|for|with|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
     re.I,
 )
+# A follow-up that names only the next target: "now to_ounces", "Queue.pop too", "and for
+# parse_date as well" — the last action again, on it (refused when there is none).
+_FOLLOW_UP = re.compile(
+    rf"^\s*(?:(?:and|now|also|then)\s+)+(?:(?:for|to|on)\s+)?(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}"
+    rf"(?:\s+(?:too|as\s+well|also))?\s*[.!]?\s*$"
+    rf"|^\s*(?:(?:for|to|on)\s+)?(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}\s+(?:too|as\s+well|also)\s*[.!]?\s*$",
+    re.I,
+)
 _RENAME = re.compile(
     rf"^\s*(?:please\s+)?rename\s+(?:the\s+)?(?:function\s+|method\s+|class\s+|variable\s+|symbol\s+)?{_IDENT}{_IN_FILE}\s+(?:to|as|into)\s+{_IDENT}{_IN_FILE}\s*[.!]?\s*$",
     re.I,
@@ -118,6 +126,9 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
         return Plan(intent=Intent.UNDO, instruction=text)
     if m := _REPEAT.match(text):
         return Plan(intent=Intent.REPEAT, symbol=m.group(1), file=m.group(2), instruction=text)
+    if (m := _FOLLOW_UP.match(text)) and (m.group(1) or m.group(3)).lower() not in EDIT_VERBS | _TELL_VERBS:
+        symbol, file = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return Plan(intent=Intent.REPEAT, symbol=symbol, file=file, instruction=text)
     if looks_like_question(text):
         return Plan(
             intent=Intent.QUESTION, symbol=named_symbol(text) or cursor_symbol, file=named_file(text), instruction=text
