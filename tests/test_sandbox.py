@@ -6,6 +6,7 @@ only when the user allowed it, and then a subreaper still ends every process."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sys
 import time
@@ -195,3 +196,32 @@ def test_a_socket_of_a_server_in_the_workspace_is_left_out(root):
     finally:
         server.close()
     assert copy is not None and "dev.sock" in copy.left_out and (copy.path / "app.py").is_file()
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
+def test_a_c_check_cannot_read_a_secret_or_a_file_outside_the_workspace(tmp_path):
+    """gcc checks a model's C edit with the workspace on its include path: an `#include` of
+    `.env`, a key or a file beside the workspace must not be read (its lines would end up in
+    the errors quoted back to the model). Each file declares what the code uses: read, the
+    code compiles; kept out, it does not."""
+    from outrigger.workspace.compilers import compile_errors
+
+    sandbox.backend.cache_clear()
+    if sandbox.backend() == "none":
+        pytest.skip("no sandbox here (install bubblewrap)")
+    root = tmp_path / "ws"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "util.h").write_text("int util(void);\n")
+    (root / ".env").write_text("int secret_value(void);\n")
+    (root / "keys").mkdir()
+    (root / "keys" / "id_rsa").write_text("int secret_value(void);\n")
+    (tmp_path / "beside.h").write_text("int secret_value(void);\n")
+    readable = '#include "util.h"\nint main(void) { return util(); }\n'
+    assert compile_errors("src/app.c", readable, root).errors == []  # the workspace's own headers are read
+
+    for target in (root / ".env", root / "keys" / "id_rsa", tmp_path / "beside.h"):
+        hostile = f'#include "{target}"\nint main(void) {{ return secret_value(); }}\n'
+
+        result = compile_errors("src/app.c", hostile, root)
+
+        assert result.tool is not None and result.errors, target

@@ -220,7 +220,7 @@ def _unshare_script(mounts: list[Mount], new_root: Path, cwd: Path, limits: Limi
             lines.append(f"ln -s {_q(Path(source))} {at}")
             continue
         folder = kind != "ro" and kind != "rw" or Path(source).is_dir()
-        lines.append(f"mkdir -p {at}" if folder else f"mkdir -p $(dirname {at}) && touch {at}")
+        lines.append(f"mkdir -p {at}" if folder else f"mkdir -p $(dirname {at}) && {{ [ -e {at} ] || touch {at}; }}")
         if kind == "tmpfs":
             lines.append(f"mount -t tmpfs -o size={limits.tmp_bytes} tmpfs {at}")
         elif kind == "proc":
@@ -233,6 +233,36 @@ def _unshare_script(mounts: list[Mount], new_root: Path, cwd: Path, limits: Limi
                 lines.append(f"mount -o remount,bind,ro {at}")
     lines.append(f'exec chroot {_q(new_root)} /bin/sh -c \'cd "$0" && exec "$@"\' {_q(cwd)} "$@"')
     return "\n".join(lines)
+
+
+def for_a_check(
+    argv: list[str], scratch: Path, readable: list[Path], hidden: list[Path]
+) -> tuple[list[str], dict[str, str]] | None:
+    """A compiler's syntax check in the sandbox: it sees the system, its toolchain, `scratch`
+    (writable) and the `readable` folders with the `hidden` paths in them blanked out (an
+    `#include "/home/you/.ssh/id_rsa"` would quote the key in its errors). None: no sandbox
+    here (a check only parses, so it runs as it is)."""
+    kind = backend()
+    if kind == "none":
+        return None
+    home = scratch / ".home"
+    home.mkdir(exist_ok=True)
+    env = environment(home)
+    mounts = _system_mounts() + [("proc", "", "/proc"), ("dev", "", "/dev"), ("tmpfs", "", "/tmp")]
+    mounts += [("ro", str(t), str(t)) for t in _readable_tools(env)]
+    mounts += [("ro", str(folder), str(folder)) for folder in readable]
+    mounts += [("tmpfs", "", str(p)) if p.is_dir() else ("ro", "/dev/null", str(p)) for p in hidden]
+    mounts.append(("rw", str(scratch), str(scratch)))
+    place = Place(scratch, scratch, (), scratch, home)
+    limits = Limits(cpu_seconds=60)
+    if kind == "bwrap":
+        wrapped = ["bwrap", *_NAMESPACES, "--die-with-parent", "--new-session", "--disable-userns"]
+        return [*wrapped, *_bwrap_argv(mounts, limits), "--chdir", str(scratch), "--", *argv], env
+    new_root = scratch / ".root"
+    new_root.mkdir(exist_ok=True)
+    script = _unshare_script(mounts, new_root, place.mount_at, limits)
+    base = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--ipc", "--uts", "--fork"]
+    return [*base, "--kill-child", "--", "/bin/sh", "-ec", script, "outrigger-sandbox", *argv], env
 
 
 def _q(path: Path) -> str:

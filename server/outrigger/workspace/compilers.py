@@ -3,7 +3,9 @@
 tree-sitter's parse is tolerant: it accepts code a compiler rejects (`print "x"` in
 Python 3, a duplicate parameter, `break` outside a loop). When the toolchain is on the
 PATH, `compile_errors` asks the language's own parser too — bounded in time, fed the
-text on stdin or in a temporary file, never the user's files, never running the code.
+text on stdin or in a temporary file, never the user's files, never running the code, and in
+the sandbox where there is one (`guards/sandbox.py`: a C `#include` of `.env` or of a file
+outside the workspace must not put its lines into errors quoted back to the model).
 It returns the errors, not a verdict: callers refuse only errors an edit introduces.
 
 | language | check | what it catches beyond tree-sitter |
@@ -24,6 +26,7 @@ It returns the errors, not a verdict: callers refuse only errors an edit introdu
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shutil
@@ -35,6 +38,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from outrigger.config import DEFAULT_SECRET_PATTERNS
+from outrigger.guards import sandbox
 from outrigger.workspace.languages import language_for
 
 DEFAULT_TIMEOUT = 10.0
@@ -72,15 +77,19 @@ class _Tool:
             file = Path(scratch) / PurePosixPath(path).name
             file.write_text(text, encoding="utf-8")
             argv = [program] + [part.format(file=file, dir=scratch) for part in self.command[1:]]
+            readable: list[Path] = []
             if self.includes:
                 argv[1:1] = _include_path(path, root)
+                readable = [Path(part) for part in argv[1:] if part.startswith("/") and Path(part).is_dir()]
+            sandboxed = sandbox.for_a_check(argv, Path(scratch), readable, _secrets_in(readable))
+            argv, env = sandboxed if sandboxed is not None else (argv, _environment())
             try:
                 done = subprocess.run(
                     argv,
                     input=text.encode("utf-8"),
                     capture_output=True,
                     cwd=scratch,
-                    env=_environment(),
+                    env=env,
                     timeout=timeout,
                 )
             except subprocess.TimeoutExpired:
@@ -126,6 +135,22 @@ def _environment() -> dict[str, str]:
     environment = {name: value for name, value in os.environ.items() if name not in _CODE_LOADING}
     environment["LC_ALL"] = "C"
     return environment
+
+
+def _secrets_in(folders: list[Path], most: int = 5000) -> list[Path]:
+    """Secret files and folders (the default secret patterns) under the folders a check may
+    read, to blank out: a bounded walk (links not followed, dependency folders skipped)."""
+    pattern = re.compile("|".join(fnmatch.translate(p.lower()) for p in DEFAULT_SECRET_PATTERNS))
+    found: list[Path] = []
+    seen = 0
+    for folder in folders:
+        for directory, subdirs, files in os.walk(folder):
+            seen += len(subdirs) + len(files)
+            found += [Path(directory, n) for n in files + subdirs if pattern.match(n.lower())]
+            subdirs[:] = [d for d in subdirs if not pattern.match(d.lower()) and d not in ("node_modules", ".git")]
+            if seen > most:
+                return found
+    return found
 
 
 def _include_path(path: str, root: Path | None) -> list[str]:
