@@ -91,7 +91,7 @@ async def make_plan(
             )
 
     messages = plan_messages(request, project_map.files(), cursor_name)
-    narrowed = plan_schema(head, project_map, cursor_name)
+    narrowed = plan_schema(f"{text} {head}", project_map, cursor_name)  # `Repo.save` as the rules wrote it, too
     reply = await structured_reply(
         model,
         messages,
