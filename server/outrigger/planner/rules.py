@@ -46,7 +46,7 @@ _DOC_WORDS = (
     r"\b(?:docstrings?|[a-z]*docs?|doc\s*comments?|docblocks?|documentation|document(?:ed|ing)?|comments?|commented)\b"
 )
 _DOCSTRING = re.compile(rf"\b(?:add|write|generate|create|document)\b.*?{_DOC_WORDS}.*?{_TARGET}", re.I)
-_TYPE_WORDS = r"\b(?:type\s*hints?|(?:type\s*)?annotations?|annotate|types)\b"
+_TYPE_WORDS = r"\b(?:type\s*hints?|(?:type\s*)?annotations?|annotate|types(?!\s+of\b))\b"
 _TYPE_HINTS = re.compile(rf"\b(?:add|write)\b.*?{_TYPE_WORDS}.*?{_TARGET}", re.I)
 _FIX_WORDS = re.compile(r"\b(?:fix|repair|correct|debug)\b", re.I)
 _SYMBOL_VERB = re.compile(
