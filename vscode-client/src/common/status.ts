@@ -14,6 +14,7 @@ export interface ModelStatus {
   state: ModelState;
   message: string;
   endpoint?: string;
+  sandbox?: string; // where proposed code (the project's tests, examples) runs
 }
 
 const STATES: readonly string[] = ["starting", "ready", "busy", "unreachable"];
@@ -30,6 +31,9 @@ export function parseStatus(raw: unknown): ModelStatus | undefined {
   if (typeof r.endpoint === "string") {
     status.endpoint = r.endpoint;
   }
+  if (typeof r.sandbox === "string" && r.sandbox) {
+    status.sandbox = r.sandbox;
+  }
   return status;
 }
 
@@ -44,7 +48,8 @@ export function statusTooltip(model: ModelSettings, status: ModelStatus | undefi
   }
   const where = model.baseUrl ? `${model.api} server at ${model.baseUrl}` : "embedded local model (llama.cpp)";
   const said = status ? ` ${/[.!?]$/.test(status.message) ? status.message : `${status.message}.`}` : "";
-  return `Outrigger: ${model.name} — ${where}.${said} Click to select the model or endpoint.`;
+  const tests = status?.sandbox ? ` Proposed code (the project's tests) runs ${status.sandbox}.` : "";
+  return `Outrigger: ${model.name} — ${where}.${said}${tests} Click to select the model or endpoint.`;
 }
 
 /** The state to show, from the server process, this client's requests and the last status. */

@@ -17,6 +17,9 @@ test("the tooltip names the endpoint and repeats the server's sentence", () => {
   assert.match(statusTooltip(DEFAULT_SETTINGS.model, undefined, "stopped"), /server is not running/);
   const dead = { model: "q", state: "unreachable" as const, message: "q at http://x/v1 is unreachable: All connection attempts failed" };
   assert.match(statusTooltip(model, dead, "unreachable"), /attempts failed\. Click/, "the server's sentence ends before ours");
+  const sandboxed = { ...ready, sandbox: "in a bubblewrap sandbox (no network)" };
+  assert.match(statusTooltip(model, sandboxed, "ready"), /Proposed code \(the project's tests\) runs in a bubblewrap sandbox/);
+  assert.equal(parseStatus({ ...sandboxed })?.sandbox, "in a bubblewrap sandbox (no network)");
 });
 
 test("parseStatus accepts outrigger.status's result and nothing else", () => {
