@@ -1,11 +1,11 @@
--- :Outrigger ask [request] | undo | history | status. require('outrigger').setup() starts
+-- :Outrigger ask [request] | undo | history | status | trust | untrust. require('outrigger').setup() starts
 -- the server and maps the keys; this command works once it runs.
 if vim.g.loaded_outrigger then
   return
 end
 vim.g.loaded_outrigger = true
 
-local subcommands = { 'ask', 'undo', 'history', 'status' }
+local subcommands = { 'ask', 'undo', 'history', 'status', 'trust', 'untrust' }
 
 vim.api.nvim_create_user_command('Outrigger', function(command)
   local outrigger = require('outrigger')
@@ -14,14 +14,16 @@ vim.api.nvim_create_user_command('Outrigger', function(command)
     outrigger.ask(rest)
   elseif name == 'ask' then
     outrigger.prompt()
+  elseif name == 'trust' or name == 'untrust' then
+    outrigger.trust(name == 'trust')
   elseif vim.tbl_contains(subcommands, name) then
     outrigger[name]()
   else
-    vim.notify('Outrigger: unknown subcommand ' .. name .. ' (ask, undo, history, status)', vim.log.levels.ERROR)
+    vim.notify('Outrigger: unknown subcommand ' .. name .. ' (' .. table.concat(subcommands, ', ') .. ')', vim.log.levels.ERROR)
   end
 end, {
   nargs = '+',
-  desc = 'Outrigger: ask, undo, history, status',
+  desc = 'Outrigger: ' .. table.concat(subcommands, ', '),
   complete = function(lead, line)
     if line:match('^%S+%s+%S*$') then
       return vim.tbl_filter(function(name) return name:find(lead, 1, true) == 1 end, subcommands)

@@ -95,6 +95,21 @@ function M.history()
   end
 end
 
+--- Trusts (or, with `false`, stops trusting) the workspace folders to run their own code: the
+--- project's tests on a proposed change, conftest.py, npm scripts. Remembered per folder in
+--- Outrigger's trust list (as `outrigger trust DIR` does), so it is asked once.
+function M.trust(trusted)
+  local client = M.client()
+  if client then
+    local argument = { trusted = trusted ~= false, remember = true }
+    client:exec_cmd({ title = 'Outrigger', command = 'outrigger.trust', arguments = { argument } }, { bufnr = 0 },
+      function(err, result)
+        if err then return report(err) end
+        vim.notify('Outrigger: ' .. result.message, vim.log.levels.INFO)
+      end)
+  end
+end
+
 function M.status()
   local client = M.client()
   if client then

@@ -52,7 +52,8 @@ function M.exec(client, bufnr, command, arguments)
   client:exec_cmd({ title = command, command = command, arguments = arguments }, { bufnr = bufnr }, function(err, res)
     done, result = true, err or res
   end)
-  M.wait(function() return done end, command .. ' did not answer', 30000)
+  -- Generous: a task runs the project's tests twice in a sandbox, slow on a busy 2-core box.
+  M.wait(function() return done end, command .. ' did not answer', 100000)
   return result
 end
 

@@ -23,6 +23,12 @@ h.run(function()
     return review(err, params, ctx)
   end
 
+  -- The project's tests check each step only once the user trusts the folder (asked once).
+  vim.cmd('Outrigger trust')
+  h.wait(function()
+    return vim.iter(h.notified):any(function(m) return m:find('trusted to run its own code', 1, true) ~= nil end)
+  end, 'the folder was not trusted: ' .. vim.inspect(h.notified))
+
   -- The move: one prompt for the whole task, the new file in the diff.
   h.answers = { 1 }
   local result = h.exec(client, buf, 'outrigger.ask', { { request = 'move format_date out of utils.py into a new dates.py' } })
