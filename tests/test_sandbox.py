@@ -225,3 +225,24 @@ def test_a_c_check_cannot_read_a_secret_or_a_file_outside_the_workspace(tmp_path
         result = compile_errors("src/app.c", hostile, root)
 
         assert result.tool is not None and result.errors, target
+
+
+async def test_without_a_sandbox_the_preview_says_the_tests_did_not_run(tmp_path, fake_model, monkeypatch):
+    from agent_helpers import make_agent
+
+    (tmp_path / "prices.py").write_text("def with_vat(net):\n    return net + 0.2\n")
+    (tmp_path / "tests").mkdir()
+    marker = tmp_path / "ran"
+    (tmp_path / "tests" / "test_prices.py").write_text(f"open({str(marker)!r}, 'w')\n\n\ndef test_x():\n    pass\n")
+    monkeypatch.setenv("OUTRIGGER_SANDBOX", "none")
+    sandbox.backend.cache_clear()
+    fake_model.script("def with_vat(net):\n    return net * 1.2\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+    try:
+        outcome = await agent.ask("fix with_vat: it should multiply by 1.2")
+    finally:
+        sandbox.backend.cache_clear()
+
+    assert outcome.kind == "edit", outcome.message
+    assert any("did not run" in note and "allowUnsandboxed" in note for note in outcome.notes), outcome.notes
+    assert not marker.exists()
