@@ -20,6 +20,9 @@ M.defaults = {
   -- by the server; `accept` is the insert-mode key that takes it (false: none). The server's
   -- settings.completion.languages narrows the languages.
   completion = { enabled = true, accept = '<C-l>' },
+  -- Once per folder the server does not trust yet, ask whether its own code (tests,
+  -- conftest.py, npm scripts) may run on proposed changes; "Trust" is remembered.
+  ask_trust = true,
 }
 
 M.options = vim.deepcopy(M.defaults)
@@ -108,6 +111,27 @@ function M.trust(trusted)
         vim.notify('Outrigger: ' .. result.message, vim.log.levels.INFO)
       end)
   end
+end
+
+--- Asks once per attached server whether folders it does not trust may run their own code.
+local asked_trust = {}
+local function ask_trust(client, bufnr)
+  if asked_trust[client.id] then
+    return
+  end
+  asked_trust[client.id] = true
+  client:exec_cmd({ title = 'Outrigger', command = 'outrigger.trust' }, { bufnr = bufnr }, function(err, result)
+    if err or result.trusted or #result.folders == 0 then
+      return
+    end
+    local question = ('Outrigger: let %s run its own code (tests, conftest.py, npm scripts) on proposed changes?\n'
+      .. 'Until then edits are previewed without running its tests.'):format(table.concat(result.folders, ', '))
+    vim.schedule(function()
+      if vim.fn.confirm(question, '&Trust\n&Not now', 2, 'Question') == 1 then
+        M.trust(true)
+      end
+    end)
+  end)
 end
 
 function M.status()
@@ -217,6 +241,17 @@ function M.setup(opts)
   end
   if options.completion and options.completion.enabled then
     M.enable_completion(options.completion)
+  end
+  if options.ask_trust then
+    vim.api.nvim_create_autocmd('LspAttach', {
+      group = group,
+      callback = function(event)
+        local client = vim.lsp.get_client_by_id(event.data.client_id)
+        if client and client.name == 'outrigger' then
+          ask_trust(client, event.buf)
+        end
+      end,
+    })
   end
   vim.api.nvim_create_autocmd('FileType', {
     group = group,

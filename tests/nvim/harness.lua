@@ -35,7 +35,14 @@ end
 
 -- The user answering vim.fn.confirm: the next of M.answers (1 = the first choice), recording
 -- the question and what the floating window showed while it was asked.
+-- The trust question (asked once when the server attaches to an untrusted folder) is answered
+-- by M.trust_answer (default 2, "Not now") and recorded in M.trust_prompts, apart from these.
+M.trust_prompts, M.trust_answer = {}, 2
 vim.fn.confirm = function(message)
+  if message:find('run its own code', 1, true) then
+    M.trust_prompts[#M.trust_prompts + 1] = message
+    return M.trust_answer
+  end
   local shown
   for _, window in ipairs(vim.api.nvim_list_wins()) do
     if vim.api.nvim_win_get_config(window).relative ~= '' then

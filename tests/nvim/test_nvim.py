@@ -217,3 +217,19 @@ def test_neovim_shows_the_servers_inline_completion_and_accepts_it(tmp_path, fak
     assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
     assert [r["path"] for r in fake_model.requests()] == ["/v1/completions"]
     assert "total = \n" in (workspace / "stats.py").read_text()  # the buffer changed, not the file
+
+
+def test_neovim_asks_once_whether_an_untrusted_folder_may_run_its_code(tmp_path, fake_model):
+    from outrigger.workspace import trust
+
+    workspace = tmp_path / "clone"
+    workspace.mkdir()
+    (workspace / "prices.py").write_text("def with_vat(net):\n    return net\n")
+    (workspace / "other.py").write_text("def other():\n    return 1\n")
+    (workspace / "pyproject.toml").write_text("[project]\nname = 'clone'\n")  # the root Neovim finds
+
+    run = run_nvim("trust.lua", workspace, fake_model.base_url, tmp_path)
+
+    assert run.returncode == 0, f"nvim exited {run.returncode}\nstderr:\n{run.stderr}\nstdout:\n{run.stdout}"
+    assert not trust.is_trusted(workspace)  # trusted on the question, then untrusted, in the user's list
+    assert trust.trust_file().exists()
