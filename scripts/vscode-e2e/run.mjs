@@ -7,11 +7,12 @@
 //   rejected (nothing left behind) · Undo Last Action · Show History · a long answer as a
 //   markdown preview · a question in the second folder · a multi-file task there (two moves
 //   into new files) through the refactor preview, then undone · Select Model / Endpoint to a dead
-//   endpoint (status: unreachable) and back to the embedded model (status: ready).
+//   endpoint (status: unreachable) and back to the embedded model (status: ready) · inline
+//   completion: ghost text from the model while typing, accepted with Tab (--only ghost: this alone).
 // Screenshots of each flow go to <run dir>/screenshots (--screenshots DIR copies them there).
 // Run `bash setup.sh` once first.
 //
-//   node run.mjs [--stub] [--vsix FILE] [--timeout SECONDS] [--screenshots DIR] [--keep]
+//   node run.mjs [--stub] [--vsix FILE] [--timeout SECONDS] [--screenshots DIR] [--keep] [--only ghost]
 //
 // OUTRIGGER_PYTHON   the Python that runs the server (written to outrigger.server.pythonPath)
 // --stub             run stub_server.py (needs pygls) instead of the real server: checks the
@@ -37,6 +38,7 @@ const { values: opts } = parseArgs({
     timeout: { type: "string", default: "300" },
     screenshots: { type: "string" },
     keep: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const askTimeoutMs = Number(opts.timeout) * 1000;
@@ -569,6 +571,47 @@ async function selectModel(page, workspaceFile, shot) {
   step("back to the embedded model: ready", ready !== undefined, ready ?? (await statusBar(page)));
 }
 
+// Inline completion: typing a new function's body in items.py, the server's guarded completion
+// appears as ghost text (languageclient's inline completion feature), and Tab accepts it. The
+// file is reverted afterwards: nothing is saved.
+async function ghostText(page, shot) {
+  if (!step("open items.py for inline completion", await openFile(page, "items.py"))) return;
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("\n\ndef get_item_names():\n", { delay: 30 });
+  await page.keyboard.type("return ", { delay: 60 });
+  const ghost = page.locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text").first();
+  let shown = false;
+  for (let attempt = 0; attempt < 3 && !shown; attempt++) {
+    try {
+      await ghost.waitFor({ state: "visible", timeout: attempt === 0 ? 120000 : 60000 });
+      shown = true;
+    } catch {
+      // Ask again, as Alt+\ would: the first request may have waited for the model to start.
+      await page.keyboard.press("End");
+      const row = await palette(page, ">Trigger Inline Suggestion", "Trigger Inline Suggestion");
+      if (row) await page.keyboard.press("Enter");
+    }
+  }
+  const suggested = shown ? ((await ghost.textContent()) ?? "") : "";
+  await shot("13-ghost-text");
+  if (!step("ghost text appears after `return `", shown && suggested.trim() !== "", JSON.stringify(suggested))) return;
+  // Accepted, the ghost text is gone and the cursor stands after the inserted text (its column
+  // in the status bar grows); a dismissed one would leave the cursor where it was.
+  const cursor = page.locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ }).first();
+  const column = async () => Number(/Col (\d+)/.exec((await cursor.textContent()) ?? "")?.[1] ?? 0);
+  const before = await column();
+  await page.keyboard.press("Tab");
+  await page.waitForTimeout(1000);
+  const after = await column();
+  const left = await page.locator(".monaco-editor .ghost-text-decoration").count();
+  step("Tab accepts it into the line", left === 0 && after > before, `column ${before} → ${after}`);
+  const revert = await palette(page, ">File: Revert File", "Revert File");
+  if (revert) await page.keyboard.press("Enter");
+  await page.waitForTimeout(500);
+  step("the file is reverted: no dirty buffer", (await dirtyTabs(page)) === 0);
+}
+
 // The stub server's single-file rename, reviewed and accepted; then what the client sent it.
 async function stubChecks(page, root, stubLog) {
   const target = join(root, "src/auth.js");
@@ -719,6 +762,10 @@ async function main() {
       await stubChecks(page, jsRoot, stubLog);
       return;
     }
+    if (opts.only === "ghost") {
+      await ghostText(page, shot);
+      return;
+    }
     await multiFileRename(page, jsRoot, shot);
     const withoutJsdoc = await acceptOneFileEdit(page, jsRoot, shot);
     await rejectOneFileEdit(page, jsRoot, shot);
@@ -726,6 +773,7 @@ async function main() {
     await longAnswer(page, shot);
     await secondFolder(page, shot);
     await multiFileTask(page, join(workspace, "py_items"), shot);
+    await ghostText(page, shot);
     await selectModel(page, workspaceFile, shot);
   } finally {
     await browser?.close().catch(() => undefined);

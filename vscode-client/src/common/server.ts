@@ -7,6 +7,7 @@ import {
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
+  ProposedFeatures,
   RevealOutputChannelOn,
   ServerOptions,
   State,
@@ -135,6 +136,9 @@ export class ServerController implements vscode.Disposable {
     };
 
     const client = new LanguageClient("outrigger", "Outrigger", serverOptions, clientOptions);
+    // Inline completion (LSP 3.18's textDocument/inlineCompletion) is still a proposed feature in
+    // languageclient 9: ghost text from the server, which outrigger.completion.* switches.
+    client.registerFeatures(ProposedFeatures.createAll(client));
     // Registered before start, so it replaces languageclient's own handler (which applies at once).
     client.onRequest(ApplyWorkspaceEditRequest.type, async (params, token) =>
       this.review.handle(params, await client.protocol2CodeConverter.asWorkspaceEdit(params.edit, token), token),
