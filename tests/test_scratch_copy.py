@@ -130,3 +130,14 @@ async def test_dependency_folders_are_read_only_for_the_code_under_test(root):
     assert runs is not None and runs[0].passed  # read, but not written
     assert (root / "node_modules" / "left-pad" / "index.js").read_text() == "module.exports = 1;\n"
     assert not (root / ".venv" / "lib" / "evil.pth").exists()
+
+
+@pytest.mark.parametrize("name", ["home", "root", "copy", "sandbox-root"])
+async def test_a_workspace_named_like_the_sandboxs_own_folders_is_tested(tmp_path, name):
+    root = tmp_path / name
+    root.mkdir()
+    (root / "app.py").write_text("X = 1\n")
+
+    runs = await project_tests.before_and_after(Workspace(root), {"app.py": "X = 2\n"}, command("pass"), 60)
+
+    assert runs is not None and runs[0].passed and runs[1].passed

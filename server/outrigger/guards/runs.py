@@ -156,9 +156,10 @@ async def scratch_run(workspace: Workspace, allow_unsandboxed: bool) -> AsyncIte
     scratch = Path(tempfile.mkdtemp(prefix="outrigger-scratch-"))
     _scratch_folders.add(scratch)
     try:
-        home = scratch / "home"
+        home = scratch / "home"  # beside the copy's folder: a workspace may be called "home"
         home.mkdir()
-        copy = await asyncio.to_thread(build_copy, workspace, scratch / workspace.root.name, kind == "none")
+        copy_path = scratch / "copy" / (workspace.root.name or "root")
+        copy = await asyncio.to_thread(build_copy, workspace, copy_path, kind == "none")
         yield None if copy is None else ScratchRun(copy, kind, home)
     finally:
         await asyncio.to_thread(shutil.rmtree, scratch, True)

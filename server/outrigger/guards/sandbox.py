@@ -277,7 +277,7 @@ def wrap(command: list[str], place: Place, kind: Backend, limits: Limits) -> tup
         argv += _bwrap_argv(_mounts(place, env), limits)
         return [*argv, "--chdir", str(place.mount_at), "--", *command], env
     if kind == "unshare":
-        new_root = place.home.parent / "root"
+        new_root = place.home.parent / "sandbox-root"
         new_root.mkdir(exist_ok=True)
         script = _unshare_script(_mounts(place, env), new_root, place.mount_at, limits)
         base = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--ipc", "--uts", "--fork"]
