@@ -140,7 +140,7 @@ class Agent:
                     if isinstance(result, Change):
                         tested = None
                         if INTENTS[plan.intent].tested and self.guards.project_tests:
-                            result, tested = await self._project_tests(result, ctx)
+                            result, tested = await self._project_tests(result, ctx, fixing=plan.intent is Intent.FIX)
                         elif result.needs_passing_tests:
                             _refuse_untested(result, "the project-tests guard is switched off")
                         result.notes += [n for e in result.edits if e.kind != "delete" and (n := check_note(e.path))]
@@ -161,9 +161,10 @@ class Agent:
             return self.settings
         return self.settings.model_copy(update={"tests": self.settings.tests.model_copy(update={"run": "never"})})
 
-    async def _project_tests(self, change: Change, ctx: ActionContext) -> tuple[Change, str]:
+    async def _project_tests(self, change: Change, ctx: ActionContext, *, fixing: bool = False) -> tuple[Change, str]:
         """The project's own tests on a scratch copy, before and after the change: the change
-        (a task's second try, when its first turned passing tests red) and the preview's line."""
+        (a second try, when its first turned passing tests red, or is a fix that left failing
+        tests failing) and the preview's line."""
         if self.untrusted is not None:
             _refuse_untested(change, "this folder is not trusted")
             return change, f"The project's tests did not run: {self.untrusted}"
@@ -184,7 +185,8 @@ class Agent:
             _refuse_untested(change, "the workspace is too large to copy for a test run")
             return change, "The workspace is too large to copy for a test run, so no tests ran."
         before, after = runs
-        if before.passed and not after.passed and not after.timed_out and change.retry is not None:
+        red_after = not after.passed and not after.timed_out and not after.not_run
+        if (before.passed or (fixing and not before.timed_out)) and red_after and change.retry is not None:
             try:
                 retried = _before_anything_runs(await change.retry(after.tail, after.output))
             except OutriggerError:
@@ -195,7 +197,7 @@ class Agent:
             _refuse_untested(change, "the project's tests already fail without it")
         elif not runs[1].passed:
             _refuse_untested(change, "the project's tests do not pass with it")
-        return change, project_tests.verdict(*runs, settings.on_failure)
+        return change, project_tests.verdict(*runs, settings.on_failure, fixing=fixing)
 
     async def _test_runs(
         self, change: Change, command: list[str], ctx: ActionContext

@@ -176,11 +176,20 @@ def _fingerprint(run: ScratchRun) -> str:
     return digest.hexdigest()
 
 
-def verdict(before: TestRun, after: TestRun, on_failure: str) -> str:
-    """The preview's line about the tests; raises Refused when the change breaks them."""
+def verdict(before: TestRun, after: TestRun, on_failure: str, *, fixing: bool = False) -> str:
+    """The preview's line about the tests; raises Refused when the change breaks them, or when
+    it is a fix (`fixing`) and the tests that failed before it still fail with it."""
     command = " ".join(Path(before.command[0]).name if i == 0 else part for i, part in enumerate(before.command))
     if before.not_run:
         return f"The project's tests ({command}) could not check this change: {before.not_run}."
+    if fixing and not before.passed and not before.timed_out:
+        if after.passed:
+            return f"The project's tests ({command}) failed before this fix and pass with it ({after.seconds:.1f} s)."
+        if not after.timed_out and not after.not_run:
+            message = f"The project's tests ({command}) failed before this fix and still fail with it: {after.tail}"
+            if on_failure == "refuse":
+                raise Refused(f"{message} Nothing was changed.")
+            return f"Warning: {message}"
     if not before.passed:
         why = "did not finish in time" if before.timed_out else "already failed"
         return f"The project's tests ({command}) {why} before this change, so they could not check it."
