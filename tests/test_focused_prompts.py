@@ -126,3 +126,17 @@ async def test_an_answer_shown_as_it_comes_is_encodable(tmp_path, fake_model):
 
     assert outcome.kind == "answer" and seen
     assert all(text.encode("utf-8") for text in seen) and "\ufffd" in seen[-1]
+
+
+async def test_a_definition_the_request_names_is_shown_with_its_signature(tmp_path, fake_model):
+    """"fix X so it uses Y": X's body does not use Y yet, so only the request says it is
+    needed; without the file around X the model must still see how Y is called."""
+    fake_model.script(TARGET.replace("round(", "filler_7([").replace("HANDLING)", "HANDLING])"))
+    agent = make_agent(thousand_lines(tmp_path), fake_model.base_url)
+    agent.guards.project_tests = False
+
+    await agent.ask("fix shipping_cost so it totals with filler_7")
+
+    text = "\n".join(m["content"] for m in the_prompt(fake_model))
+    assert "Named in the request:\n- shipping.py: def filler_7(values): — Filler number 7." in text
+    assert "filler_8" not in text

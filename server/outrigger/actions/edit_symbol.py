@@ -270,8 +270,8 @@ def _complete(reply: ChatReply, shape: _ReplyShape, symbol: Symbol) -> str:
 
 def _reply_shape(ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: str, old_block: str) -> _ReplyShape:
     """Docstrings and type hints ask for the words or the signature alone (so the body is
-    never taken from the model); other edits ask for the symbol's new code, with the file
-    around it for context."""
+    never taken from the model); other edits ask for the symbol's new code, with what the
+    map knows around it (actions/focus.py), or the file around it (`prompt_context` "file")."""
 
     def code(reply: str) -> str:
         return strip_fences(reply, ctx.stats) if ctx.guards.fence_stripping else reply
@@ -295,14 +295,13 @@ def _reply_shape(ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: s
 
     def whole(instruction: str, share: float) -> list[dict[str, str]]:
         if ctx.prompt_context == "symbol":  # a prompt too long for the server loses the neighbours
+            context = symbol_context(ctx.project_map, ctx.workspace, symbol, old_text, instruction)
             return focused_messages(symbol, instruction, context if share == 1.0 else "", old_block)
 
         def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
             return edit_messages(symbol, instruction, excerpt, trimmed, old_block)
 
         return fit_excerpt(ctx.budget, build, old_text, symbol.range, share)
-
-    context = symbol_context(ctx.project_map, ctx.workspace, symbol, old_text) if ctx.prompt_context == "symbol" else ""
 
     return _ReplyShape(
         whole,

@@ -9,6 +9,7 @@ the symbol), so a model server's prompt cache reuses the start across requests o
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from outrigger.edits import split_lines
@@ -20,6 +21,7 @@ from outrigger.workspace.syntax import language_for, parse
 
 MAX_USED = 8  # definitions the symbol uses, listed at most
 MAX_USERS = 6  # definitions using the symbol, listed at most
+MAX_NAMED = 4  # other definitions the request names, listed at most
 MAX_IMPORT_LINES = 30
 # A name defined this many times or more says nothing about which one a call means.
 _AMBIGUOUS = 3
@@ -28,17 +30,36 @@ _AMBIGUOUS = 3
 _IMPORT_WORDS = ("import", "include", "use_declaration", "using", "require", "package")
 
 
-def symbol_context(project_map: ProjectMap, workspace: Workspace, symbol: Symbol, text: str) -> str:
-    """The file's imports, then what `symbol` uses and what uses it, as short labelled
-    lists; "" when there is nothing to say. `text` is the symbol's file as it is now."""
+def symbol_context(project_map: ProjectMap, workspace: Workspace, symbol: Symbol, text: str, request: str = "") -> str:
+    """The file's imports, then what `symbol` uses and what uses it, then other definitions
+    the request names ("fix total so it uses round_price"), as short labelled lists; "" when
+    there is nothing to say. `text` is the symbol's file as it is now."""
     parts = []
     if imports := file_imports(symbol.path, text):
         parts.append(f"Imports of {symbol.path}:\n{imports}")
-    if used := _listed(uses(project_map, symbol, text), workspace):
-        parts.append(f"What `{symbol.name}` uses:\n{used}")
-    if users := _listed(used_by(project_map, symbol), workspace):
-        parts.append(f"What uses `{symbol.name}`:\n{users}")
+    used = uses(project_map, symbol, text)
+    if listed := _listed(used, workspace):
+        parts.append(f"What `{symbol.name}` uses:\n{listed}")
+    users = used_by(project_map, symbol)
+    if listed := _listed(users, workspace):
+        parts.append(f"What uses `{symbol.name}`:\n{listed}")
+    named = [s for s in named_in(project_map, symbol, request) if s not in used and s not in users]
+    if listed := _listed(named, workspace):
+        parts.append(f"Named in the request:\n{listed}")
     return "\n\n".join(parts)
+
+
+def named_in(project_map: ProjectMap, symbol: Symbol, request: str) -> list[Symbol]:
+    """Definitions of the workspace whose names the request writes (identifier tokens),
+    other than `symbol` and its own parts; names defined many times are left out."""
+    order: dict[str, int] = {}
+    for index, word in enumerate(_WORD.findall(request)):
+        order.setdefault(word.rpartition(".")[2], index)
+    order.pop(symbol.name, None)
+    return _definitions(project_map, order, symbol)[:MAX_NAMED]
+
+
+_WORD = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
 
 def symbol_block(symbol: Symbol, text: str) -> str:
@@ -83,18 +104,23 @@ def uses(project_map: ProjectMap, symbol: Symbol, text: str) -> list[Symbol]:
         inside = [line * 10_000 + start for line, start, _ in spans if first <= line <= last]
         if inside and name != symbol.name:
             used[name] = min(inside)
-    if not used:
+    return _definitions(project_map, used, symbol)[:MAX_USED]
+
+
+def _definitions(project_map: ProjectMap, names: dict[str, int], symbol: Symbol) -> list[Symbol]:
+    """The map's definitions of `names` (ordered by their value), outside `symbol`; a name
+    defined `_AMBIGUOUS` times or more says nothing about which one is meant."""
+    if not names:
         return []
     by_name: dict[str, list[Symbol]] = defaultdict(list)
     for candidate in project_map.symbols():
-        if candidate.name in used and _worth_listing(candidate) and not _inside(candidate, symbol):
+        if candidate.name in names and _worth_listing(candidate) and not _inside(candidate, symbol):
             by_name[candidate.name].append(candidate)
     found: list[Symbol] = []
-    for name in sorted(by_name, key=used.__getitem__):
-        definitions = by_name[name]
-        if len(definitions) < _AMBIGUOUS:
-            found += definitions
-    return found[:MAX_USED]
+    for name in sorted(by_name, key=names.__getitem__):
+        if len(by_name[name]) < _AMBIGUOUS:
+            found += by_name[name]
+    return found
 
 
 def used_by(project_map: ProjectMap, symbol: Symbol) -> list[Symbol]:

@@ -175,7 +175,7 @@ async def _explain(request: str, path: str | None, name: str | None, ctx: Action
 def _symbol_prompt(request: str, symbol: Symbol, text: str, ctx: ActionContext) -> Callable[[str, bool], list[dict]]:
     """The prompt for a question about one symbol: what surrounds it in the map, then its
     code (trimmed from the end when it alone is too long), then the question."""
-    context = symbol_context(ctx.project_map, ctx.workspace, symbol, text)
+    context = symbol_context(ctx.project_map, ctx.workspace, symbol, text, request)
     lines = f"lines {symbol.range.start.line + 1}–{symbol.range.end.line + 1}"
 
     def build(excerpt: str, trimmed: bool) -> list[dict]:
