@@ -129,7 +129,7 @@ async def test_an_answer_shown_as_it_comes_is_encodable(tmp_path, fake_model):
 
 
 async def test_a_definition_the_request_names_is_shown_with_its_signature(tmp_path, fake_model):
-    """"fix X so it uses Y": X's body does not use Y yet, so only the request says it is
+    """ "fix X so it uses Y": X's body does not use Y yet, so only the request says it is
     needed; without the file around X the model must still see how Y is called."""
     fake_model.script(TARGET.replace("round(", "filler_7([").replace("HANDLING)", "HANDLING])"))
     agent = make_agent(thousand_lines(tmp_path), fake_model.base_url)
