@@ -56,6 +56,8 @@ PROJECT_FILES = ("spans.py", "blocks.py", "edits.py", "memory.py", "guards/stale
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="outrigger bench completion", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=3, help="line cases and block cases per workspace")
+    parser.add_argument("--workspaces", nargs="*", default=list(WORKSPACES), help="benchmark workspaces to use")
+    parser.add_argument("--project-files", type=int, default=len(PROJECT_FILES), help="Outrigger modules to use")
     parser.add_argument("--gguf", help="start llama-server on this GGUF instead of the embedded model")
     parser.add_argument("--base-url", help="an OpenAI-compatible server (its /v1/completions) instead")
     parser.add_argument("--model-name", default="qwen2.5-coder-0.5b")
@@ -69,7 +71,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", default=str(DOCS / "completion.json"))
     parser.add_argument("--report", default=str(default_root() / "completion.md"))
     args = parser.parse_args(argv)
-    cases = all_cases(args.cases)
+    cases = all_cases(args.cases, args.workspaces, PROJECT_FILES[: args.project_files])
     print(f"== inline completion: {len(cases)} cases", file=sys.stderr)
     load_before = os.getloadavg()
     result = asyncio.run(_run(args, cases))
@@ -86,12 +88,13 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def all_cases(per_workspace: int) -> list[Case]:
+def all_cases(per_workspace: int, workspaces: list[str], project_files: tuple[str, ...]) -> list[Case]:
     cases: list[Case] = []
-    for name in WORKSPACES:
+    for name in workspaces:
         cases += cases_in(default_root() / "workspaces" / name, limit=per_workspace)
-    package = REPO / "server" / "outrigger"
-    cases += cases_in(package, paths=list(PROJECT_FILES), limit=2 * per_workspace)
+    if project_files:
+        package = REPO / "server" / "outrigger"
+        cases += cases_in(package, paths=list(project_files), limit=2 * per_workspace)
     return cases
 
 
