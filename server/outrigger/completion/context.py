@@ -1,8 +1,9 @@
 """What the model sees for one completion: the text around the cursor (bounded), and the
 signatures of the names used near it that other files define (from the map).
 
-The cursor line is split in two: `head` (up to the cursor) is sent last, after the FIM middle
-token, so typing on a line changes only the end of the prompt. Secret files are never read:
+The cursor line is split in two: `head` (up to the cursor) is sent apart from the lines
+before it, so a request built with it last (`fim.py`) changes only the end of the prompt as
+the user types. Secret files are never read:
 `Workspace.read` refuses them, and the current file is checked before anything is sent.
 """
 

@@ -1,14 +1,15 @@
 """One fill request per kind of backend, and what its answer says.
 
 - llama.cpp's `/infill` (the embedded model): the server applies the model's FIM tokens and
-  takes other files as `input_extra`; `prompt` (the cursor line so far) goes after the middle
-  token.
-- `/v1/completions` on any other OpenAI-compatible server: the prompt in the model's FIM
-  tokens (`fim.py`), built the same way.
+  takes other files as `input_extra`. llama.cpp appends `prompt` (the cursor line so far) to
+  the end of the prefix, before the suffix, so each keystroke re-evaluates the suffix (at most
+  a quarter of the server's batch).
+- `/v1/completions` on any other OpenAI-compatible server (and on llama.cpp with
+  `completion.endpoint: "completions"`): the prompt in the model's FIM tokens (`fim.py`), the
+  cursor line after the middle token, so a keystroke costs only its own tokens.
 - Ollama's `/api/generate` with `suffix`: Ollama applies the model's template.
 
-`cache_prompt` keeps llama.cpp's prompt cache: with the cursor line last, a keystroke costs
-only its own tokens.
+`cache_prompt` keeps llama.cpp's prompt cache between keystrokes.
 """
 
 from __future__ import annotations
