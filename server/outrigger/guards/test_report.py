@@ -25,6 +25,7 @@ _PYTEST = re.compile(r"^=*\s*(?P<counts>(?:\d+ \w+(?:, )?)+) in [\d.]+s(?: \([\d
 _PYTEST_NONE = re.compile(r"^=*\s*no tests ran in [\d.]+s\s*=*$")
 _CARGO = re.compile(r"^test result: (?:ok|FAILED)\. (?P<passed>\d+) passed; (?P<failed>\d+) failed")
 _GO_OK = re.compile(r"^ok\s+\S+\s+(?:[\d.]+s|\(cached\))")
+_GO_NO_TESTS = re.compile(r"^\?\s+\S+\s+\[no test files\]$")
 _GO_FAIL = re.compile(r"^(?:FAIL|---\s+FAIL)\b")
 _TAP = re.compile(r"^(?:#|ℹ) (?P<what>pass|fail|tests) (?P<count>\d+)$")
 _JEST = re.compile(r"^Tests:\s+(?P<counts>.*\d+ total)$")
@@ -46,6 +47,8 @@ def read_report(output: str) -> Report | None:
     go_fail = sum(1 for line in lines if _GO_FAIL.match(line))
     if go_ok or (go_fail and any(line.startswith("FAIL\t") for line in lines)):
         return Report("go", go_ok, go_fail)
+    if any(_GO_NO_TESTS.match(line) for line in lines):
+        return Report("go", 0, 0)
     for line in reversed(lines):
         if _PYTEST_NONE.match(line):
             return Report("pytest", 0, 0)

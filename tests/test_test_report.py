@@ -1,0 +1,47 @@
+"""The gate reads the runner's own report, not the exit code (issue 19): each runner's summary
+as it prints it, and what a missing or empty report means."""
+
+from __future__ import annotations
+
+import pytest
+
+from outrigger.guards.project_tests import judged
+from outrigger.guards.runs import Output
+from outrigger.guards.test_report import Report, read_report
+
+
+@pytest.mark.parametrize(
+    ("output", "report"),
+    [
+        ("..\n2 passed in 0.01s", Report("pytest", 2, 0)),
+        ("F.\n=== 1 failed, 1 passed, 1 warning in 0.20s ===", Report("pytest", 1, 1)),
+        ("E\n1 error in 0.1s", Report("pytest", 0, 1)),
+        ("\nno tests ran in 0.01s", Report("pytest", 0, 0)),
+        (
+            "running 1 test\n.\ntest result: ok. 1 passed; 0 failed; 0 ignored\n\n"
+            "running 2 tests\ntest result: FAILED. 1 passed; 1 failed; 0 ignored",
+            Report("cargo", 2, 1),
+        ),
+        ("ok  \texample.com/m\t0.009s\nok  \texample.com/m/sub\t(cached)", Report("go", 2, 0)),
+        ("--- FAIL: TestOne (0.00s)\nFAIL\nFAIL\texample.com/m\t0.01s", Report("go", 0, 3)),
+        ("?   \texample.com/m\t[no test files]", Report("go", 0, 0)),
+        ("TAP version 13\nok 1 - a\n# tests 1\n# pass 1\n# fail 0", Report("node", 1, 0)),
+        ("ℹ tests 3\nℹ pass 2\nℹ fail 1", Report("node", 2, 1)),
+        ("Tests:       1 failed, 4 passed, 5 total", Report("jest", 4, 1)),
+        ("  5 passing (20ms)\n  1 failing", Report("mocha", 5, 1)),
+        (" Tests  3 passed (3)", Report("vitest", 3, 0)),
+        ("all good", None),
+    ],
+)
+def test_each_runners_report_is_read(output, report):
+    assert read_report(output) == report
+
+
+def test_exit_zero_without_the_report_a_runner_always_prints_is_not_a_pass():
+    pytest_run = ["python", "-m", "pytest", "-q"]
+    assert not judged(pytest_run, Output(0, False, "", 0.1)).passed
+    assert judged(pytest_run, Output(0, False, "3 passed in 0.1s", 0.1)).passed
+    assert not judged(["cargo", "test"], Output(0, False, "Compiling x", 0.1)).passed
+    assert judged(["node", "test.js"], Output(0, False, "", 0.1)).passed  # a plain script reports nothing
+    empty = judged(pytest_run, Output(5, False, "no tests ran in 0.01s", 0.1))
+    assert not empty.passed and "no tests" in empty.not_run
