@@ -119,6 +119,20 @@ async def test_vscode_workspace_trust_decides_without_the_list(client, tmp_path,
     assert granted["trusted"] is True and not trust.is_trusted(root)  # VS Code keeps its own list
     assert not editor.shown(types.MessageType.Error)
 
+    # A folder added after the grant is trusted like the rest of the (trusted) workspace.
+    added = tmp_path / "added"
+    added.mkdir()
+    (added / "notes.py").write_text("def note():\n    return 1\n")
+    client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(
+            event=types.WorkspaceFoldersChangeEvent(
+                added=[types.WorkspaceFolder(uri=added.as_uri(), name="added")], removed=[]
+            )
+        )
+    )
+    asked = await editor.command("outrigger.trust", {"folder": added.as_uri()})
+    assert asked["trusted"] is True, asked
+
 
 # -- one deadline per request ------------------------------------------------------------------
 

@@ -237,6 +237,8 @@ async def trust_command(ls: OutriggerServer, *arguments: Any) -> TrustResult:
         sessions = [session]
     else:
         sessions = list(ls.folders)
+    if params.trusted is not None and params.folder is None and ls.client_options.workspace_trusted is not None:
+        ls.client_options.workspace_trusted = params.trusted  # the client's trust: folders added later too
     for session in sessions:
         if params.trusted is not None:
             if params.remember:
