@@ -104,3 +104,10 @@ async def test_a_request_the_rules_read_only_in_part_goes_whole_to_the_model(req
         await make_plan(
             request_text, project_map=project("py_recipes"), model=NoModel(), guards=Guards(), stats=RepairStats()
         )
+
+
+def test_text_speak_is_read_word_for_word_unless_the_map_defines_the_word():
+    from outrigger.planner.wording import normalize
+
+    assert normalize("can u rename to_grams to grams pls") == "rename to_grams to grams"
+    assert normalize("rename u to user", known=lambda name: name == "u") == "rename u to user"

@@ -76,7 +76,8 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
     """`known("Repo.save")` says whether the map defines a member: English reads like member
     phrasing too ("the main function of this file"), so only members that exist are rewritten
     (and `Repo#save` / `Repo::save`, which only code says)."""
-    text = _SHORT.sub(lambda m: _SHORT_FORMS[m.group(0).lower()], request.strip())
+    # (a `u` or `ty` the map defines stays a name: "rename u to user")
+    text = _SHORT.sub(lambda m: m.group(0) if known(m.group(0)) else _SHORT_FORMS[m.group(0).lower()], request.strip())
     text = _BULLET.sub("", text.replace("\r", ""))
     text = "; ".join(line.strip(" ;") for line in text.splitlines() if line.strip()) if "\n" in text else text
     text = _GREETING.sub("", text)
