@@ -13,3 +13,10 @@ def test_the_types_of_something_is_behaviour_not_type_hints():
     ) is not (Intent.TYPE_HINTS)
     assert edit_intent("add types to make_slug") is Intent.TYPE_HINTS
     assert edit_intent("make_slug needs type hints") is Intent.TYPE_HINTS
+
+
+def test_a_backup_file_named_as_an_example_is_not_the_file_to_edit():
+    from outrigger.planner.rules import named_file
+
+    assert named_file("is_source says True for editor backups like notes.py~; they are not source") is None
+    assert named_file("fix is_source in notes.py") == "notes.py"

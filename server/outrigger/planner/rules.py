@@ -14,7 +14,7 @@ from outrigger.planner.wording import EDIT_VERBS, WORD
 from outrigger.workspace.languages import file_extensions
 
 _IDENT = rf"`?({WORD}(?:\.{WORD})?)`?"
-_FILE = rf"`?([\w./\\-]+\.(?:{'|'.join(map(re.escape, file_extensions()))}))`?(?![\w.])"
+_FILE = rf"`?([\w./\\-]+\.(?:{'|'.join(map(re.escape, file_extensions()))}))`?(?![\w.~])"
 _IN_FILE = rf"(?:\s+(?:in|from|of|inside)\s+(?:the\s+file\s+|file\s+)?{_FILE})?"
 _KIND = r"(?:function\s+|method\s+|class\s+)?"
 _TARGET = rf"\b(?:to|for|on)\s+(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}"  # "… to `validateToken` in src/auth.js"
