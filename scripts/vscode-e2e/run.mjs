@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // End-to-end check of the Outrigger extension in real VS Code (code-server) driven by headless
 // Chromium, on a two-folder workspace (js_auth + py_items) and the real embedded model:
-//   activation and the status bar · a three-file rename through the refactor preview · a
+//   activation and the status bar · a three-file rename as one multi-file diff, one click · a
 //   one-file JSDoc from the lightbulb (the first start's progress with percentages), reviewed
 //   as a diff and accepted with one click, undone with one Ctrl+Z · a one-file edit
 //   rejected (nothing left behind) · Undo Last Action · Show History · a long answer as a
-//   markdown preview · a question in the second folder · a multi-file task there (two moves
-//   into new files) through the refactor preview, then undone · Select Model / Endpoint to a dead
-//   endpoint (status: unreachable) and back to the embedded model (status: ready) · inline
-//   completion: ghost text from the model while typing, accepted with Tab (--only ghost: this alone).
+//   markdown preview · a question in the second folder · a Rust doc comment from the lightbulb,
+//   a Go rename (the first folder) · a multi-file task in the second (two moves into new files)
+//   as a multi-file diff, then Pick Changes… to the refactor preview, then undone with one click
+//   · Select Model / Endpoint to a dead endpoint (status: unreachable) and back to the embedded
+//   model (status: ready) · inline completion: ghost text from the model while typing, accepted
+//   with Tab (--only ghost: this alone).
 // Screenshots of each flow go to <run dir>/screenshots (--screenshots DIR copies them there).
 // Run `bash setup.sh` once first.
 //
@@ -276,24 +278,29 @@ async function goToSymbol(page, file, symbol) {
 
 // ---- the flows ---------------------------------------------------------------------------
 
-// A rename of three files (the rules plan it, the edit is computed from the map): VS Code's
-// refactor preview.
+// A rename of three files (the rules plan it, the edit is computed from the map): one multi-file
+// diff, accepted as a whole with one click.
 async function multiFileRename(page, root, shot) {
   const files = ["src/auth.js", "src/user.js", "test.js"].map((f) => join(root, f));
   const before = files.map((f) => readFileSync(f, "utf8"));
   if (!step("Ask… a rename", await ask(page, "validateToken should be called checkToken"))) return;
-  const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
-  const previewShown = await apply.waitFor({ state: "visible", timeout: askTimeoutMs }).then(() => true, () => false);
-  await shot("02-multi-file-preview");
-  if (!step("a three-file edit opens the refactor preview", previewShown, previewShown ? "" : (await notifications(page)).join(" | "))) return;
-  await applyRefactorPreview(page, apply);
+  const accept = await waitForReview(page);
+  await page.waitForTimeout(1000);
+  await shot("02-multi-file-diff");
+  const shown = (await page.locator(".editor-group-container.active").innerText().catch(() => "")).replace(/\s+/g, " ");
+  if (!step("a three-file edit opens as one multi-file diff with Accept", accept !== undefined, (await notifications(page)).join(" | "))) return;
+  step("… listing the three files", ["auth.js", "user.js", "test.js"].every((f) => shown.includes(f)), shown.slice(0, 300));
+  step("… and Pick Changes… to choose some", await page.locator(".editor-actions .action-label[aria-label*='Pick Changes']").first().isVisible().catch(() => false));
+  step("nothing is on disk before Accept", files.every((f, i) => readFileSync(f, "utf8") === before[i]));
+  await accept.click(); // the one gesture for the whole change
   const after = [];
   for (const f of files) {
     after.push(await waitForFile(f, (t) => t.includes("checkToken")));
   }
   // Identifier occurrences only: a comment in user.js still says "validateToken".
   const renamed = after.every((t, i) => t !== before[i] && t.includes("checkToken")) && !/\bvalidateToken\b/.test(after[0]);
-  step("the rename is on disk in all three files", renamed, renamed ? "" : after.map((t) => t.slice(0, 120)).join(" | "));
+  step("one click on Accept: the rename is on disk in all three files", renamed, renamed ? "" : after.map((t) => t.slice(0, 120)).join(" | "));
+  step("the multi-file diff is closed after accepting", (await page.locator(".tab", { hasText: "Outrigger's change" }).count()) === 0);
   step("its result notification", (await waitForToast(page, "Renamed")) !== "");
 }
 
@@ -482,9 +489,16 @@ async function multiFileTask(page, root, shot) {
   const [items, store] = ["items.py", "store.py"].map((f) => join(root, f));
   if (!step("open items.py (py_items)", await openFile(page, "items.py"))) return;
   if (!step("Ask… a task of two moves into new files", await ask(page, TASK))) return;
+  const accept = await waitForReview(page);
+  await page.waitForTimeout(1000);
+  const changesText = (await page.locator(".editor-group-container.active").innerText().catch(() => "")).replace(/\s+/g, " ");
+  await shot("12-task-changes");
+  if (!step("the task opens as one multi-file diff with Accept", accept !== undefined, (await notifications(page)).join(" | "))) return;
+  step("… showing the new files next to the edited ones", ["counts.py", "describing.py", "items.py", "store.py"].every((f) => changesText.includes(f)), changesText.slice(0, 300));
+  await page.locator(".editor-actions .action-label[aria-label*='Pick Changes']").first().click();
   const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
   const previewShown = await apply.waitFor({ state: "visible", timeout: askTimeoutMs }).then(() => true, () => false);
-  if (!step("the task opens the refactor preview", previewShown, previewShown ? "" : (await notifications(page)).join(" | "))) return;
+  if (!step("Pick Changes… opens the refactor preview instead", previewShown, previewShown ? "" : (await notifications(page)).join(" | "))) return;
   const told = await waitForToast(page, "tick them, then Apply", 5000);
   step("the request's notification says to tick the changes and Apply", told !== "", (await notifications(page)).join(" | "));
   // The preview lists files; grouped by type, it lists the task's steps (one change annotation each).
@@ -492,7 +506,7 @@ async function multiFileTask(page, root, shot) {
   await page.locator(".part.panel .action-label[aria-label='Group Changes By Type']").first().click().catch(() => undefined);
   await page.waitForTimeout(1500);
   const previewText = (await page.locator(".bulk-edit-panel").innerText().catch(() => "")).replace(/\s+/g, " ");
-  await shot("12-task-preview");
+  await shot("13-task-preview");
   step("… with the new files counts.py and describing.py", /counts\.py.*\(creating\)/.test(previewText) && /describing\.py.*\(creating\)/.test(previewText), previewText.slice(0, 300));
   step(
     "… grouped under the task's steps",
@@ -508,7 +522,7 @@ async function multiFileTask(page, root, shot) {
   const storeAfter = await waitForFile(store, (t) => !t.includes("def describe"));
   step("… and the functions are gone from items.py and store.py", !itemsAfter.includes("def get_item_count") && !storeAfter.includes("def describe"));
   const toast = await waitForToast(page, "Moved", 20000);
-  await shot("13-task-applied");
+  await shot("14-task-applied");
   step("the result names both moves and the tests' result", /Moved `get_item_count`.*moved `describe`/.test(toast) && /pass with this change/.test(toast), toast);
   // "Show Diff": the plan's steps and the checks' notes above the diff.
   await page.locator(".notifications-toasts .notification-list-item", { hasText: "Moved" }).locator(".monaco-button", { hasText: "Show Diff" }).first().click().catch(() => undefined);
@@ -516,7 +530,7 @@ async function multiFileTask(page, root, shot) {
   await tab.waitFor({ state: "visible", timeout: 10000 }).catch(() => undefined);
   await page.waitForTimeout(1000);
   const shownDoc = (await page.locator(".editor-group-container.active .monaco-editor .view-lines").first().innerText().catch(() => "")).replace(/\u00a0/g, " ");
-  await shot("14-task-change-document");
+  await shot("15-task-change-document");
   step(
     "Show Diff: the task's steps and the tests' result above the diff",
     /# Plan: task of 2 steps/.test(shownDoc) && /# {3}2\. move `describe` from store\.py to describing\.py/.test(shownDoc) && /# The project's tests .* pass with this change/.test(shownDoc) && /\+\+\+ b\/counts\.py/.test(shownDoc),
@@ -533,16 +547,69 @@ async function multiFileTask(page, root, shot) {
   step("the folder's own tests pass on the applied task", tests.status === 0, (tests.stdout || tests.stderr || "").trim().split("\n").pop());
 
   if (!step("Undo Last Action runs (the whole task)", await command(page, "Undo Last Action"))) return;
-  const undoShown = await apply.waitFor({ state: "visible", timeout: 60000 }).then(() => true, () => false);
-  if (!step("the undo of a task opens the refactor preview", undoShown, (await notifications(page)).join(" | "))) return;
+  const undoAccept = await waitForReview(page);
   await page.waitForTimeout(1000);
-  const undoText = (await page.locator(".bulk-edit-panel").innerText().catch(() => "")).replace(/\s+/g, " ");
-  await shot("15-task-undo-preview");
-  step("… deleting the files the task created", /counts\.py\s*py_items\s*\(deleting\)/.test(undoText) && /describing\.py\s*py_items\s*\(deleting\)/.test(undoText), undoText.slice(0, 300));
-  await applyRefactorPreview(page, apply);
+  const undoText = (await page.locator(".editor-group-container.active").innerText().catch(() => "")).replace(/\s+/g, " ");
+  await shot("16-task-undo-changes");
+  if (!step("the undo of a task opens as one multi-file diff", undoAccept !== undefined, (await notifications(page)).join(" | "))) return;
+  step("… showing the files the task created", undoText.includes("counts.py") && undoText.includes("describing.py"), undoText.slice(0, 300));
+  await undoAccept.click();
   await waitUntil(() => created.every((f) => !existsSync(f)));
   await waitUntil(() => contents(root) === before);
-  step("undo: the new files are deleted, every file as before", contents(root) === before, listing(root).replace(/\n/g, " "));
+  step("one click on Accept: the new files are deleted, every file as before", contents(root) === before, listing(root).replace(/\n/g, " "));
+}
+
+/** Ctrl+. until the lightbulb menu lists `title` (the server may still be learning the file). */
+async function codeAction(page, title, attempts = 5) {
+  for (let i = 0; i < attempts; i++) {
+    await page.keyboard.press("Control+Period");
+    const row = page.locator(".action-widget .monaco-list-row", { hasText: title }).first();
+    if (await row.waitFor({ state: "visible", timeout: 5000 }).then(() => true, () => false)) {
+      return row;
+    }
+    await page.keyboard.press("Escape");
+    await page.waitForTimeout(2000);
+  }
+  return undefined;
+}
+
+// Beyond JavaScript and Python: a Rust function documented from the lightbulb (the model writes
+// it, a diff reviews it, one click accepts it), a Go function's actions and a rename of it.
+async function otherLanguages(page, root, shot) {
+  const rust = join(root, "tide.rs");
+  const rustBefore = readFileSync(rust, "utf8");
+  if (!step("cursor on `high_tide` in tide.rs (Go to Symbol)", await goToSymbol(page, "tide.rs", "high_tide"))) return;
+  const rustAction = await codeAction(page, "Add doc comment to `high_tide`");
+  await shot("17-rust-lightbulb");
+  if (!step("Rust: the lightbulb offers “Add doc comment to `high_tide`”", rustAction !== undefined)) return;
+  await rustAction.click();
+  const accept = await waitForReview(page);
+  await page.waitForTimeout(1000);
+  await shot("18-rust-review");
+  if (!step("Rust: the doc comment opens as a diff with Accept", accept !== undefined, (await notifications(page)).join(" | "))) return;
+  step("Rust: the file is untouched while under review", readFileSync(rust, "utf8") === rustBefore);
+  await accept.click();
+  let rustAfter = await waitForFile(rust, (t) => t !== rustBefore, 10000);
+  if (rustAfter === rustBefore) {
+    await page.keyboard.press("Control+S");
+    rustAfter = await waitForFile(rust, (t) => t !== rustBefore);
+  }
+  await shot("19-rust-accepted");
+  step("Rust: one click on Accept puts a /// comment above `high_tide`", /\/\/\/[^\n]*\n(?:\/\/\/[^\n]*\n)*pub fn high_tide\(/.test(rustAfter), rustAfter.slice(0, 300));
+
+  const go = join(root, "orchard.go");
+  if (!step("cursor on `Ripe` in orchard.go (Go to Symbol)", await goToSymbol(page, "orchard.go", "Ripe"))) return;
+  const goAction = await codeAction(page, "Add doc comment to `Ripe`");
+  await shot("20-go-lightbulb");
+  step("Go: the lightbulb offers “Add doc comment to `Ripe`”", goAction !== undefined);
+  await page.keyboard.press("Escape");
+  if (!step("Go: Ask… a rename", await ask(page, "rename Ripe to IsRipe in orchard.go"))) return;
+  const goAccept = await waitForReview(page);
+  await shot("21-go-review");
+  if (!step("Go: the rename opens as a diff with Accept", goAccept !== undefined, (await notifications(page)).join(" | "))) return;
+  await goAccept.click();
+  const goAfter = await waitForFile(go, (t) => t.includes("IsRipe"));
+  step("Go: the rename is on disk", /func IsRipe\(/.test(goAfter) && !/\bRipe\(/.test(goAfter), goAfter.slice(0, 200));
 }
 
 // Select Model / Endpoint from the status bar: a dead endpoint shows as unreachable, the
@@ -667,6 +734,9 @@ async function main() {
   const workspaceFile = join(workspace, "outrigger.code-workspace");
   writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: "js_auth" }, { path: "py_items" }], settings: {} }, null, 2));
   const jsRoot = join(workspace, "js_auth");
+  // Files of other languages: Rust and Go.
+  writeFileSync(join(jsRoot, "tide.rs"), "pub fn high_tide(level: f64) -> bool {\n    level > 4.2\n}\n");
+  writeFileSync(join(jsRoot, "orchard.go"), "package orchard\n\nfunc Ripe(days int) bool {\n\treturn days > 30\n}\n");
   console.log(`run dir ${runDir}\nvsix ${vsix}\npython ${python}${opts.stub ? " (stub server)" : ""}`);
 
   const port = await freePort();
@@ -772,6 +842,7 @@ async function main() {
     await undoAndHistory(page, jsRoot, withoutJsdoc, shot);
     await longAnswer(page, shot);
     await secondFolder(page, shot);
+    await otherLanguages(page, jsRoot, shot);
     await multiFileTask(page, join(workspace, "py_items"), shot);
     await ghostText(page, shot);
     await selectModel(page, workspaceFile, shot);

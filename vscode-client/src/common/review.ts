@@ -1,18 +1,25 @@
 // Outrigger's edits arrive as workspace/applyEdit. An edit of one file opens as a diff (the
 // file on the left, the proposal on the right) accepted or rejected with one click: the ✓ / ✗
 // in the diff's title bar or in the status bar; closing the diff rejects it. An edit of several
-// files opens VS Code's refactor preview. The proposal is a virtual document, so rejecting
-// leaves no file and no dirty buffer behind; accepting is one edit, so one undo step.
+// files (a task that may create and delete files) opens as one multi-file diff with the same
+// ✓ / ✗ for the whole change, applied as one WorkspaceEdit (all or nothing); *Pick Changes…*
+// opens VS Code's refactor preview instead, to tick some. The proposal is a virtual document,
+// so rejecting leaves no file and no dirty buffer behind; accepting is one edit, so one undo step.
 
 import * as vscode from "vscode";
-import { ApplyWorkspaceEditParams, ApplyWorkspaceEditResult, TextDocumentEdit } from "vscode-languageclient/node";
+import { ApplyWorkspaceEditParams, ApplyWorkspaceEditResult, TextDocumentEdit, WorkspaceEdit } from "vscode-languageclient/node";
+import { FileChange, fileChanges, offsetAt, withoutAnnotations } from "./changes";
 import { warningIn } from "./results";
 import { applyOffsetEdits } from "./textEdits";
 
 export const PROPOSAL_SCHEME = "outrigger-proposal";
 const REVIEWING = "outrigger.reviewing"; // context key: the title-bar buttons show while true
+const REVIEWING_MANY = "outrigger.reviewingMany"; // … and Pick Changes…, for a multi-file change
 
-type Decision = { accept: true } | { accept: false; reason: string };
+type Decision = { accept: true; pick?: boolean } | { accept: false; reason: string };
+
+/** The editor's WorkspaceEdit for a protocol one (languageclient's converter). */
+export type EditConverter = (edit: WorkspaceEdit) => Promise<vscode.WorkspaceEdit>;
 
 /** A review that started: what the user is to do, and what the checks warn of, if anything. */
 export interface ReviewStart {
@@ -22,6 +29,7 @@ export interface ReviewStart {
 
 interface Proposal {
   proposalUri: vscode.Uri;
+  tabLabel?: string; // the multi-file diff's title
   decide(decision: Decision): void;
 }
 
@@ -74,9 +82,10 @@ export class EditReview implements vscode.Disposable {
       }),
       vscode.commands.registerCommand("outrigger.client.acceptEdit", () => this.current?.decide({ accept: true })),
       vscode.commands.registerCommand("outrigger.client.rejectEdit", () => this.reject("rejected in the diff view")),
+      vscode.commands.registerCommand("outrigger.client.pickChanges", () => this.current?.decide({ accept: true, pick: true })),
       vscode.window.tabGroups.onDidChangeTabs((event) => {
         const proposal = this.current;
-        if (proposal && event.closed.some((tab) => isDiffOf(tab, proposal.proposalUri))) {
+        if (proposal && event.closed.some((tab) => isReviewTab(tab, proposal))) {
           proposal.decide({ accept: false, reason: "the diff was closed" });
         }
       }),
@@ -91,7 +100,7 @@ export class EditReview implements vscode.Disposable {
     this.current?.decide({ accept: false, reason });
   }
 
-  async handle(params: ApplyWorkspaceEditParams, edit: vscode.WorkspaceEdit, token: vscode.CancellationToken): Promise<ApplyWorkspaceEditResult> {
+  async handle(params: ApplyWorkspaceEditParams, convert: EditConverter, token: vscode.CancellationToken): Promise<ApplyWorkspaceEditResult> {
     const versions = sentVersions(params);
     for (const document of vscode.workspace.textDocuments) {
       const sent = versions.get(document.uri.toString());
@@ -99,16 +108,10 @@ export class EditReview implements vscode.Disposable {
         return { applied: false, failureReason: `${fileName(document.uri)} changed while Outrigger was working` };
       }
     }
+    const edit = await convert(params.edit);
     const entries = edit.entries();
     if (entries.length !== 1 || hasFileOperations(params)) {
-      // Several files: VS Code's refactor preview (the server marks its edits needsConfirmation).
-      // It shows each step's label, not what the checks found: a warning goes next to it.
-      const warning = warningIn(description(params));
-      if (warning) {
-        void vscode.window.showWarningMessage(`Outrigger: ${warning}`);
-      }
-      this.startEmitter.fire({ instruction: "review the changes in the Refactor Preview: tick them, then Apply", warning });
-      return { applied: await vscode.workspace.applyEdit(edit, { isRefactoring: true }) };
+      return this.reviewMany(params, convert, token);
     }
     const [[uri, edits]] = entries;
     return this.reviewOne(uri, edits, params.label, description(params), token);
@@ -135,18 +138,7 @@ export class EditReview implements vscode.Disposable {
     this.reject("another edit arrived"); // one review at a time
     const proposalUri = uri.with({ scheme: PROPOSAL_SCHEME, query: String(++this.counter) });
     this.proposals.set(proposalUri.toString(), proposed);
-    const decision = new Promise<Decision>((resolve) => {
-      let decided = false;
-      this.current = {
-        proposalUri,
-        decide: (value) => {
-          if (!decided) {
-            decided = true;
-            resolve(value);
-          }
-        },
-      };
-    });
+    const decision = this.decision(proposalUri);
     const cancelled = token.onCancellationRequested(() => this.reject("the request was cancelled"));
     const name = fileName(uri);
     this.output.info(`Reviewing ${label ?? "an edit"} (${name})`);
@@ -179,14 +171,119 @@ export class EditReview implements vscode.Disposable {
     }
   }
 
-  private async endReview(proposalUri: vscode.Uri): Promise<void> {
+  /** The user's decision on the review that starts now (the current one from here on). */
+  private decision(proposalUri: vscode.Uri, tabLabel?: string): Promise<Decision> {
+    return new Promise<Decision>((resolve) => {
+      let decided = false;
+      this.current = {
+        proposalUri,
+        tabLabel,
+        decide: (value) => {
+          if (!decided) {
+            decided = true;
+            resolve(value);
+          }
+        },
+      };
+    });
+  }
+
+  /**
+   * Several files, or files created or deleted: one multi-file diff (`vscode.changes`), each
+   * file against what it will hold, accepted or rejected as a whole; Pick Changes… hands the
+   * edit to the refactor preview (the server marks its edits needsConfirmation, so each is
+   * ticked there).
+   */
+  private async reviewMany(params: ApplyWorkspaceEditParams, convert: EditConverter, token: vscode.CancellationToken): Promise<ApplyWorkspaceEditResult> {
+    const review = ++this.counter;
+    const files = fileChanges(params.edit);
+    const versions = new Map<string, number>();
+    const rows: [vscode.Uri, vscode.Uri, vscode.Uri][] = [];
+    const proposalUri = (uri: vscode.Uri, side: string) => uri.with({ scheme: PROPOSAL_SCHEME, query: `${review}-${side}` });
+    try {
+      for (const file of files) {
+        const uri = vscode.Uri.parse(file.uri);
+        const before = file.created ? "" : await this.textOf(uri, versions);
+        const after = file.deleted ? "" : proposedText(before, file);
+        const left = file.created ? proposalUri(uri, "before") : uri;
+        const right = proposalUri(uri, "after");
+        this.proposals.set(left.toString(), before);
+        this.proposals.set(right.toString(), after);
+        rows.push([uri, left, right]);
+      }
+    } catch (error) {
+      this.forget(review);
+      return { applied: false, failureReason: error instanceof Error ? error.message : String(error) };
+    }
+    this.reject("another edit arrived"); // one review at a time
+    const title = `Outrigger's change: ${params.label ?? `${files.length} files`}`;
+    const decision = this.decision(rows[0][2], title);
+    const cancelled = token.onCancellationRequested(() => this.reject("the request was cancelled"));
+    const details = description(params);
+    const warning = warningIn(details);
+    this.output.info(`Reviewing ${params.label ?? "an edit"} (${files.length} files)`);
+    try {
+      await vscode.commands.executeCommand("setContext", REVIEWING, true);
+      await vscode.commands.executeCommand("setContext", REVIEWING_MANY, true);
+      const apply = params.label ? `Apply: ${params.label}` : "Apply Outrigger's change";
+      this.acceptItem.tooltip = details ? `${apply}\n${details}` : apply;
+      this.acceptItem.show();
+      this.rejectItem.show();
+      await vscode.commands.executeCommand("vscode.changes", title, rows);
+      if (warning) {
+        void vscode.window.showWarningMessage(`Outrigger: ${warning}`);
+      }
+      this.startEmitter.fire({ instruction: `review the changes to ${files.length} files: ✓ Accept or ✗ Reject them all, or Pick Changes…`, warning });
+      const outcome = await decision;
+      await this.endReview(rows[0][2], title);
+      if (!outcome.accept) {
+        this.output.info(`Not applied: ${outcome.reason}`);
+        return { applied: false, failureReason: outcome.reason };
+      }
+      if (outcome.pick) {
+        this.startEmitter.fire({ instruction: "review the changes in the Refactor Preview: tick them, then Apply", warning });
+        return { applied: await vscode.workspace.applyEdit(await convert(params.edit), { isRefactoring: true }) };
+      }
+      for (const document of vscode.workspace.textDocuments) {
+        const seen = versions.get(document.uri.toString());
+        if (seen !== undefined && document.version !== seen) {
+          return { applied: false, failureReason: `${fileName(document.uri)} changed during the review` };
+        }
+      }
+      const applied = await vscode.workspace.applyEdit(await convert(withoutAnnotations(params.edit) as WorkspaceEdit), { isRefactoring: true });
+      return applied ? { applied } : { applied, failureReason: "VS Code could not apply the edit" };
+    } finally {
+      cancelled.dispose();
+      await this.endReview(rows[0][2], title);
+      this.forget(review);
+    }
+  }
+
+  /** A file's text as the editor has it (its buffer, else the disk), noting its version. */
+  private async textOf(uri: vscode.Uri, versions: Map<string, number>): Promise<string> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    versions.set(document.uri.toString(), document.version);
+    return document.getText();
+  }
+
+  private forget(review: number): void {
+    for (const key of [...this.proposals.keys()]) {
+      if (vscode.Uri.parse(key).query.startsWith(`${review}-`)) {
+        this.proposals.delete(key);
+      }
+    }
+  }
+
+  private async endReview(proposalUri: vscode.Uri, tabLabel?: string): Promise<void> {
     if (this.current?.proposalUri.toString() === proposalUri.toString()) {
       this.current = undefined;
       this.acceptItem.hide();
       this.rejectItem.hide();
       await vscode.commands.executeCommand("setContext", REVIEWING, false);
+      await vscode.commands.executeCommand("setContext", REVIEWING_MANY, false);
     }
-    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => isDiffOf(tab, proposalUri));
+    const proposal = { proposalUri, tabLabel, decide: () => undefined };
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => isReviewTab(tab, proposal));
     await vscode.window.tabGroups.close(tabs);
     this.proposals.delete(proposalUri.toString());
   }
@@ -199,6 +296,17 @@ export class EditReview implements vscode.Disposable {
   }
 }
 
-function isDiffOf(tab: vscode.Tab, proposalUri: vscode.Uri): boolean {
-  return tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposalUri.toString();
+function isReviewTab(tab: vscode.Tab, proposal: Proposal): boolean {
+  if (proposal.tabLabel !== undefined) {
+    return tab.label.startsWith(proposal.tabLabel); // VS Code appends the file count
+  }
+  return tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposal.proposalUri.toString();
+}
+
+/** What a file holds once its text edits are applied. */
+function proposedText(before: string, file: FileChange): string {
+  return applyOffsetEdits(
+    before,
+    file.edits.map((e) => ({ start: offsetAt(before, e.range.start), end: offsetAt(before, e.range.end), newText: e.newText })),
+  );
 }

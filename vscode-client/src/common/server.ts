@@ -3,22 +3,55 @@
 import * as vscode from "vscode";
 import {
   ApplyWorkspaceEditRequest,
+  CodeActionKind,
+  CodeActionRequest,
   DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
+  FeatureState,
   LanguageClient,
   LanguageClientOptions,
   ProposedFeatures,
   RevealOutputChannelOn,
+  ServerCapabilities,
   ServerOptions,
   State,
+  StaticFeature,
+  TextDocumentRegistrationOptions,
+  TextDocumentSyncKind,
 } from "vscode-languageclient/node";
 import { initializationOptions, SECTION, serverCommand, serverExecutable, serverModule, trustCommand, wireSection } from "./config";
+import { AnnouncedLanguage, announcedLanguages, announcedPath, FALLBACK_LANGUAGES, fallbackSelector, FileFilter, selectorFor } from "./languages";
 import { checkPython, describePreflight } from "./preflight";
 import { EditReview } from "./review";
 import { getSettings } from "./settings";
 import type { ServerState } from "./status";
 
-export const LANGUAGES = ["python", "javascript", "typescript", "javascriptreact", "typescriptreact"];
+/** Reads the server's announced languages before languageclient registers its features, and
+ * puts them in the document selector those features are registered with. */
+class AnnouncedLanguages implements StaticFeature {
+  constructor(private readonly announce: (languages: AnnouncedLanguage[] | undefined, selector: FileFilter[]) => void) {}
+
+  fillClientCapabilities(): void {}
+
+  preInitialize(capabilities: ServerCapabilities, documentSelector: unknown): void {
+    const languages = announcedLanguages(capabilities);
+    if (languages && Array.isArray(documentSelector)) {
+      documentSelector.splice(0, documentSelector.length, ...selectorFor(languages));
+    }
+    this.announce(languages, Array.isArray(documentSelector) ? (documentSelector as FileFilter[]) : []);
+  }
+
+  initialize(): void {}
+
+  getState(): FeatureState {
+    return { kind: "static" };
+  }
+
+  clear(): void {}
+}
 
 /** The server's working directory: the active file's folder, else the first local one. It
  * serves every folder (one session each, by URI); the directory matters only to its log. */
@@ -35,6 +68,10 @@ export class ServerController implements vscode.Disposable {
   readonly onDidChangeState = this.stateEmitter.event;
   /** Runs the server's commands that code actions carry, so their results are shown. */
   commandRunner: ((command: string, args: unknown[]) => Promise<unknown>) | undefined;
+  /** What the running server announced (undefined: not yet, or an older server). */
+  private languages: AnnouncedLanguage[] | undefined;
+  /** Files served because the editor pushed their symbols (no grammar in Outrigger). */
+  private readonly pushedFiles = new Set<string>();
 
   constructor(
     private readonly output: vscode.LogOutputChannel,
@@ -70,6 +107,47 @@ export class ServerController implements vscode.Disposable {
   async trustGranted(): Promise<void> {
     await this.running?.sendRequest(ExecuteCommandRequest.type, trustCommand(true));
     await this.settingsChanged();
+  }
+
+  /** Whether the running server gets this document's code actions and text. */
+  serves(document: vscode.TextDocument): boolean {
+    if (document.uri.scheme !== "file") {
+      return false;
+    }
+    const byServer = this.languages ? announcedPath(this.languages, document.uri.fsPath) : FALLBACK_LANGUAGES.includes(document.languageId);
+    return byServer || this.pushedFiles.has(document.uri.fsPath);
+  }
+
+  /** A file Outrigger has no grammar for, whose symbols the editor pushed: it gets the code
+   * actions (the server knows its symbols now) and sends its text, as announced languages do.
+   * One registration per file (a pattern equal to its path), so that it never overlaps the
+   * announced extensions: a document matched twice would be sent twice. */
+  serveFile(document: vscode.TextDocument): boolean {
+    const client = this.running;
+    const path = document.uri.fsPath;
+    if (!client || document.uri.scheme !== "file" || this.serves(document)) {
+      return false;
+    }
+    this.pushedFiles.add(path);
+    const documentSelector = [{ scheme: "file", pattern: path }];
+    const id = (feature: string) => `outrigger-${feature}-${path}`;
+    client.getFeature(DidOpenTextDocumentNotification.method).register({ id: id("open"), registerOptions: { documentSelector } });
+    client.getFeature(DidChangeTextDocumentNotification.method).register({
+      id: id("change"),
+      registerOptions: { documentSelector, syncKind: TextDocumentSyncKind.Incremental },
+    });
+    client.getFeature(DidCloseTextDocumentNotification.method).register({ id: id("close"), registerOptions: { documentSelector } });
+    client.getFeature(CodeActionRequest.method).register({
+      id: id("codeAction"),
+      registerOptions: { documentSelector, codeActionKinds: [CodeActionKind.Refactor, CodeActionKind.RefactorRewrite, CodeActionKind.QuickFix] } as TextDocumentRegistrationOptions,
+    });
+    this.output.info(`Serving ${vscode.workspace.asRelativePath(document.uri)} (${document.languageId}): the editor pushed its symbols`);
+    return true;
+  }
+
+  /** Whether the document is served only because its symbols were pushed. */
+  servesByPush(document: vscode.TextDocument): boolean {
+    return document.uri.scheme === "file" && this.pushedFiles.has(document.uri.fsPath);
   }
 
   async restart(): Promise<LanguageClient | undefined> {
@@ -110,7 +188,8 @@ export class ServerController implements vscode.Disposable {
 
     const serverOptions: ServerOptions = serverExecutable(settings, cwd, process.env);
     const clientOptions: LanguageClientOptions = {
-      documentSelector: LANGUAGES.map((language) => ({ scheme: "file", language })),
+      // Replaced by the server's announced languages before any feature registers (AnnouncedLanguages).
+      documentSelector: fallbackSelector(),
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -139,9 +218,17 @@ export class ServerController implements vscode.Disposable {
     // Inline completion (LSP 3.18's textDocument/inlineCompletion) is still a proposed feature in
     // languageclient 9: ghost text from the server, which outrigger.completion.* switches.
     client.registerFeatures(ProposedFeatures.createAll(client));
+    this.languages = undefined;
+    this.pushedFiles.clear();
+    client.registerFeature(
+      new AnnouncedLanguages((languages, selector) => {
+        this.languages = languages;
+        this.output.info(`Serving ${languages ? [...new Set(languages.map((l) => l.title))].join(", ") : "the fallback languages"} (${JSON.stringify(selector)})`);
+      }),
+    );
     // Registered before start, so it replaces languageclient's own handler (which applies at once).
     client.onRequest(ApplyWorkspaceEditRequest.type, async (params, token) =>
-      this.review.handle(params, await client.protocol2CodeConverter.asWorkspaceEdit(params.edit, token), token),
+      this.review.handle(params, (edit) => client.protocol2CodeConverter.asWorkspaceEdit(edit, token), token),
     );
     client.onDidChangeState((event) => {
       if (this.client === client) {

@@ -1,8 +1,9 @@
 // Pushes the editor's own symbols (from every language extension installed) to the server,
-// which trusts them over its own index for the files they cover.
+// which trusts them over its own index for the files they cover. Any language: a file of one
+// Outrigger has no grammar for gets the code actions once its symbols are pushed.
 
 import * as vscode from "vscode";
-import { LANGUAGES, ServerController } from "./server";
+import { ServerController } from "./server";
 import {
   EditorDocumentSymbol,
   flattenDocumentSymbols,
@@ -15,6 +16,8 @@ import {
 } from "./symbols";
 
 const DEBOUNCE_MS = 1500;
+/** A language's symbol provider may still be starting when its file opens: ask again. */
+const RETRY_MS = [3000, 8000, 20000];
 
 function isSymbolInformation(value: unknown): value is vscode.SymbolInformation {
   return typeof value === "object" && value !== null && "location" in value && "name" in value;
@@ -30,6 +33,9 @@ export class SymbolSync implements vscode.Disposable {
   private readonly sent = new Map<string, string>();
   private workspacePending = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Documents that had no symbols yet, by how many times they were asked again. */
+  private readonly retries = new Map<string, number>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -38,6 +44,13 @@ export class SymbolSync implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidSaveTextDocument((doc) => this.scheduleDocument(doc)),
+      // The server knows a file without a grammar only from these symbols, which an edit voids.
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0 && server.servesByPush(event.document)) {
+          this.sent.delete(event.document.uri.toString());
+          this.scheduleDocument(event.document);
+        }
+      }),
       // Visible editors rather than onDidOpenTextDocument: documents also "open" when any
       // feature (the refactor preview, a symbol provider) merely reads them.
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.scheduleDocument(e.document))),
@@ -60,7 +73,7 @@ export class SymbolSync implements vscode.Disposable {
   }
 
   private scheduleDocument(doc: vscode.TextDocument): void {
-    if (doc.uri.scheme === "file" && LANGUAGES.includes(doc.languageId)) {
+    if (doc.uri.scheme === "file") {
       this.pending.add(doc.uri.toString());
       this.arm();
     }
@@ -81,15 +94,22 @@ export class SymbolSync implements vscode.Disposable {
     if (!client) {
       return;
     }
-    const uris = [...this.pending];
+    const documents = [...this.pending];
     const withWorkspace = this.workspacePending;
     this.pending.clear();
     this.workspacePending = false;
 
     const fromWorkspace = withWorkspace ? await this.workspaceSymbols() : [];
     const fromDocuments: SymbolInformation[] = [];
-    for (const uri of uris) {
-      fromDocuments.push(...(await this.documentSymbols(vscode.Uri.parse(uri))));
+    const withSymbols = new Set<string>(); // documents (URIs) the editor has symbols for
+    for (const uri of documents) {
+      const found = await this.documentSymbols(vscode.Uri.parse(uri));
+      fromDocuments.push(...found);
+      if (found.length > 0) {
+        withSymbols.add(uri);
+      } else {
+        this.retryLater(uri);
+      }
     }
     const collected = preferDocumentSymbols(fromWorkspace, fromDocuments);
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
@@ -99,6 +119,29 @@ export class SymbolSync implements vscode.Disposable {
     }
     await client.sendNotification(PUSH_SYMBOLS, { symbols });
     this.output.debug(`Pushed ${symbols.length} editor symbols`);
+    for (const document of vscode.workspace.textDocuments) {
+      // Served from now on, the file is opened in the server, which drops the symbols it had
+      // for it (they described the text before): push them again.
+      if (withSymbols.has(document.uri.toString()) && this.server.serveFile(document)) {
+        this.sent.delete(document.uri.toString());
+        this.scheduleDocument(document);
+      }
+    }
+  }
+
+  private retryLater(uri: string): void {
+    const tries = this.retries.get(uri) ?? 0;
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    if (tries >= RETRY_MS.length || !document || this.server.serves(document)) {
+      return;
+    }
+    this.retries.set(uri, tries + 1);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.pending.add(uri);
+      this.arm();
+    }, RETRY_MS[tries]);
+    this.retryTimers.add(timer);
   }
 
   private async workspaceSymbols(): Promise<SymbolInformation[]> {
@@ -120,6 +163,7 @@ export class SymbolSync implements vscode.Disposable {
     if (this.timer) {
       clearTimeout(this.timer);
     }
+    this.retryTimers.forEach((timer) => clearTimeout(timer));
     this.disposables.forEach((d) => {
       d.dispose();
     });
