@@ -179,3 +179,14 @@ async def test_typescript_declarations_and_c_headers_rename_with_their_code(tmp_
     area = await agent.ask("rename disc_area to circle_area")
     assert area.kind == "edit", area.message
     assert {e.path for e in area.edits} == {"geo/geo.h", "geo/geo.c", "geo/main.c"}
+
+
+def test_a_plan_with_a_symbol_in_the_file_slot_names_that_symbol(tmp_path):
+    from outrigger.plan import Intent, Plan
+    from outrigger.planner import _files_named
+
+    pm = project_map(workspace(tmp_path, WEATHER))
+    odd = _files_named(Plan(intent=Intent.FIX, symbol="read", file="stations.coastal.station"), pm, None)
+    assert odd.file == "stations/coastal/station.py"  # a module path, not a symbol
+    slot = _files_named(Plan(intent=Intent.FIX, symbol="to_kelvin", file="to_kelvin"), pm, None)
+    assert (slot.symbol, slot.file) == ("to_kelvin", None)

@@ -257,6 +257,10 @@ def _files_named(plan: Plan, project_map: ProjectMap, near: str | None) -> Plan:
     def named(file: str | None) -> str | None:
         return project_map.file_named(file, near) if file else file
 
+    if plan.file and not project_map.workspace.exists(plan.file) and project_map.find(plan.file):
+        # The model's plan put a symbol (`Cache.Len`) where the file goes: it names the symbol.
+        if plan.symbol in (None, plan.file, plan.file.rpartition(".")[2]):
+            plan = plan.model_copy(update={"symbol": plan.file, "file": None})
     also = [target.model_copy(update={"file": named(target.file)}) for target in plan.also]
     steps = [
         step
