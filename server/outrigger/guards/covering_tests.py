@@ -63,6 +63,8 @@ def covering_python_tests(workspace: Workspace, changes: Mapping[str, str | None
         if not users:
             return []  # nothing tells which tests cover it: the whole suite
         chosen.update(users)
+    if any(not workspace.exists(p) for p in chosen):
+        return []  # a test file the change creates cannot run before it: the suite runs, before and after
     return sorted(chosen) if len(chosen) <= MAX_TEST_FILES else []
 
 
