@@ -142,12 +142,7 @@ class ModelClient:
                 f"The model at {url} did not answer within {self.settings.timeout_seconds:g} "
                 "seconds; try a smaller request or raise outrigger.model.timeoutSeconds."
             ) from None
-        if response.is_error and _context_exceeded(response):
-            raise ContextExceeded(
-                f"The model at {url} said the prompt is longer than its context window ({_excerpt(response.text)})."
-            )
-        if response.is_error:
-            raise ModelError(f"The model at {url} answered HTTP {response.status_code}: {_excerpt(response.text)}")
+        _raise_for_error(response, url)
         try:
             data = response.json()
         except ValueError:
@@ -174,12 +169,7 @@ class ModelClient:
                 response = await self._post(url, body)
         except TimeoutError:
             raise ModelError(f"The model at {url} did not answer within {seconds:g} seconds.") from None
-        if response.is_error and _context_exceeded(response):
-            raise ContextExceeded(
-                f"The model at {url} said the prompt is longer than its context window ({_excerpt(response.text)})."
-            )
-        if response.is_error:
-            raise ModelError(f"The model at {url} answered HTTP {response.status_code}: {_excerpt(response.text)}")
+        _raise_for_error(response, url)
         try:
             data = response.json()
         except ValueError:
@@ -288,6 +278,16 @@ class ModelClient:
             ) from None
         except httpx.HTTPError as error:
             raise ModelError(f"The request to the model at {url} failed: {error}.") from None
+
+
+def _raise_for_error(response: httpx.Response, url: str) -> None:
+    """An HTTP error from the model server as the error a caller can act on."""
+    if response.is_error and _context_exceeded(response):
+        raise ContextExceeded(
+            f"The model at {url} said the prompt is longer than its context window ({_excerpt(response.text)})."
+        )
+    if response.is_error:
+        raise ModelError(f"The model at {url} answered HTTP {response.status_code}: {_excerpt(response.text)}")
 
 
 async def _read_stream(response: httpx.Response, on_text: OnText) -> dict:
