@@ -113,7 +113,7 @@ class ProjectMap:
             line_count = None  # a file only the editor knows: nothing to measure them against
         kept = [
             dataclasses.replace(s, path=relative, source="editor")
-            for s in symbols
+            for s in _definitions(symbols)
             if s.range.start <= s.range.end and (line_count is None or s.range.end.line < line_count)
         ]
         if kept:
@@ -457,3 +457,27 @@ def _listing(names: list[str]) -> str:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+_MEMBER_KINDS = ("property", "field")
+_VALUE_KINDS = ("variable", "constant")
+
+
+def _definitions(symbols: list[Symbol]) -> list[Symbol]:
+    """The editor's symbols that define something a request can name. An editor also reports
+    the same symbol twice (two providers; Outrigger's own symbols echoed back), members of a
+    container nobody can name (`<unknown>`, `<function>`), and the keys of an object that lists
+    the file's own functions (`module.exports = { f }`): a listing of `f`, not a second `f`."""
+    values = {s.name for s in symbols if s.kind in _VALUE_KINDS}
+    definitions = {s.name for s in symbols if s.container is None and s.kind not in (*_VALUE_KINDS, *_MEMBER_KINDS)}
+    seen: set[tuple] = set()
+    kept = []
+    for symbol in symbols:
+        key = (symbol.name, symbol.kind, symbol.container, symbol.range)
+        if key in seen or (symbol.container and "<" in symbol.container):
+            continue
+        if symbol.kind in _MEMBER_KINDS and symbol.container in values and symbol.name in definitions:
+            continue
+        seen.add(key)
+        kept.append(symbol)
+    return kept
