@@ -399,3 +399,14 @@ async def test_add_code_sees_the_files_definitions_whatever_the_editor_pushed(it
     agent.project_map.set_editor_symbols("items.py", [pushed("ghost", 0, 0)])
     outcome = await agent.ask("add a function that formats money to items.py")
     assert outcome.kind == "refused" and "redefines `get_item`" in outcome.message, outcome.message
+
+
+async def test_a_function_named_like_a_pronoun_is_the_function(tmp_path, fake_model):
+    """`one`, `it`, `this`: a word the planner reads as a pronoun is a name when the workspace
+    defines it."""
+    (tmp_path / "words.py").write_text("def this(x):\n    return x\n\n\ndef other(y):\n    return y\n")
+    fake_model.script('def this(x):\n    """Return x."""\n    return x\n')
+    agent = make_agent(tmp_path, fake_model.base_url)
+    outcome = await agent.ask("add a docstring to this in words.py")
+    assert outcome.kind == "edit", outcome.message
+    assert '"""Return x."""' in outcome.edits[0].new_text and "def other(y):\n    return y" in outcome.edits[0].new_text

@@ -225,8 +225,8 @@ _PRONOUN_WORDS = frozenset({"it", "this", "that", "them", "these", "those", "one
 def _pronouns_resolved(plan: Plan, text: str, project_map: ProjectMap, cursor: str | None) -> Plan | None:
     """ "I looked at parse_amount. add a docstring to it": "it" is the symbol the request named
     before it, else the one under the cursor; with neither, the rules have not settled it."""
-    if (plan.symbol or "").lower() not in _PRONOUN_WORDS:
-        return plan
+    if (plan.symbol or "").lower() not in _PRONOUN_WORDS or project_map.find(plan.symbol or ""):
+        return plan  # not a pronoun, or one the workspace defines (`def one(key)`)
     named = [name for name in mentioned_symbols(text, project_map) if name.lower() not in _PRONOUN_WORDS]
     meant = named[-1] if named else cursor
     return plan.model_copy(update={"symbol": meant}) if meant else None
