@@ -37,7 +37,7 @@ from outrigger.config import Settings
 from outrigger.edits import apply_edits, split_lines
 from outrigger.errors import ModelError
 from outrigger.guards.budget import count_messages
-from outrigger.model.client import ChatReply
+from outrigger.model.client import ChatReply, OnText
 from outrigger.plan import Intent
 from outrigger.planner.rules import looks_like_question
 from outrigger.spans import Position, Range, line_starts, offset_of
@@ -195,11 +195,14 @@ class ScriptedModel:
         json_schema: dict | None = None,
         max_tokens: int | None = None,
         variant: int = 0,
+        on_text: OnText | None = None,
     ) -> ChatReply:
         self.calls.append([dict(m) for m in messages])
         reply = self.replies.popleft() if self.replies else Fault("script exhausted")
         if isinstance(reply, Fault):
             raise reply.error()
+        if on_text is not None:  # streamed: the whole reply arrives as one piece
+            on_text(reply, 1)
         return ChatReply(reply, None, None, 0.0)
 
     async def count_tokens(self, text: str) -> int | None:
