@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from outrigger.edits import split_lines
 from outrigger.errors import Refused
+from outrigger.guards.secret_values import redact, values_in
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol, identifier_spans
@@ -160,6 +161,7 @@ def _listed(symbols: list[Symbol], workspace: Workspace) -> str:
     """One line per symbol: its file, signature and first doc line."""
     texts: dict[str, list[str]] = {}
     rows = []
+    known = _secret_values(workspace) if symbols else frozenset()
     for s in symbols:
         if s.path not in texts:
             try:
@@ -169,8 +171,19 @@ def _listed(symbols: list[Symbol], workspace: Workspace) -> str:
         lines = texts[s.path]
         signature = signature_line(s, lines) if lines else s.qualified_name
         doc = first_doc_line(lines, s) if lines else ""
-        rows.append(f"- {s.path}: {signature}" + (f" — {doc}" if doc else ""))
+        # A neighbour's line is context, never edited: a token in it (`TOKEN = "…"` in a
+        # settings module) is redacted rather than sent.
+        rows.append(redact(f"- {s.path}: {signature}" + (f" — {doc}" if doc else ""), known))
     return "\n".join(rows)
+
+
+def _secret_values(workspace: Workspace) -> frozenset[str]:
+    """The values of the workspace's top-level secret files (`.env`, `.npmrc`, …)."""
+    try:
+        files = [p for p in workspace.root.iterdir() if p.is_file() and workspace.is_secret(p.name)]
+    except OSError:
+        return frozenset()
+    return values_in(files)
 
 
 def _worth_listing(symbol: Symbol) -> bool:
