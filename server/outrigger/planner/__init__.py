@@ -92,27 +92,11 @@ async def make_plan(
 
     messages = plan_messages(request, project_map.files(), cursor_name)
     narrowed = plan_schema(f"{text} {head}", project_map, cursor_name)  # `Repo.save` as the rules wrote it, too
-    reply = await structured_reply(
-        model,
-        messages,
-        ModelPlan,
-        stats,
-        schema_name="plan",
-        repair=guards.json_repair,
-        max_tokens=PLAN_TOKENS,
-        json_schema=narrowed,
-    )
-    plan = oriented(
-        merge_model_plan(head, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
-        project_map,
-    )
-    if routing and (why := contradicts_rename(text, plan, project_map)):
-        # Once, with the contradiction stated: small models call "give X the name Y" an edit,
-        # and "X should return Y" a rename of X to X.
-        retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
+
+    async def planned(conversation: list[dict]) -> tuple[ModelPlan, Plan]:
         reply = await structured_reply(
             model,
-            retry,
+            conversation,
             ModelPlan,
             stats,
             schema_name="plan",
@@ -120,10 +104,15 @@ async def make_plan(
             max_tokens=PLAN_TOKENS,
             json_schema=narrowed,
         )
-        plan = oriented(
-            merge_model_plan(head, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing),
-            project_map,
-        )
+        merged = merge_model_plan(head, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
+        return reply, oriented(merged, project_map)
+
+    reply, plan = await planned(messages)
+    if routing and (why := contradicts_rename(text, plan, project_map)):
+        # Once, with the contradiction stated: small models call "give X the name Y" an edit,
+        # and "X should return Y" a rename of X to X.
+        retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
+        reply, plan = await planned(retry)
     plan = _one_symbol(
         _with_question(_files_named(_located(plan, text, cursor), project_map, path), text, project_map),
         text,
