@@ -163,7 +163,9 @@ def asked_name(text: str) -> str | None:
 
 def mentions(request: str, path: str) -> bool:
     """Does the request name this path (as the user wrote it)?"""
-    return path.replace("\\", "/").lstrip("./") in request.replace("\\", "/")
+    written = re.escape(path.replace("\\", "/").lstrip("./"))
+    # as a whole file name: `a.py~` (an editor's backup named as an example) does not name a.py
+    return re.search(rf"(?<![\w-]){written}(?![\w~]|\.\w)", request.replace("\\", "/")) is not None
 
 
 def named_file(text: str) -> str | None:
