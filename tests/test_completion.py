@@ -122,9 +122,60 @@ async def test_completions_request_uses_the_models_fim_tokens(project, fake_mode
     (request,) = fake_model.requests()
     assert request["path"] == "/v1/completions"
     assert request["body"]["prompt"] == (
-        "<|fim_prefix|>def average(values):\n<|fim_suffix|>\n    return total / len(values)\n<|fim_middle|>    total = "
+        "<|fim_prefix|>def average(values):\n<|fim_suffix|>\n    return total / len(values)\n<|fim_middle|>    total ="
     )
     assert "<|endoftext|>" in request["body"]["stop"]
+
+
+async def test_the_embedded_llama_cpp_server_is_asked_through_v1_completions_a_line_at_most(project, fake_model):
+    """/infill evaluated the suffix again on each keystroke (single-line p50 5.5 s against
+    534 ms this way); a single line stops at its line break and is capped."""
+    completer = make_completer(project, fake_model.base_url)
+    completer.embedded = True
+    assert completer.endpoint == "completions"
+    fake_model.script("0")
+    await completer.complete("stats.py", Position(1, 12))
+    (request,) = fake_model.requests()
+    assert request["path"] == "/v1/completions"
+    assert "\n" in request["body"]["stop"] and request["body"]["max_tokens"] <= 32
+    assert make_completer(project, endpoint="infill").endpoint == "infill"
+
+
+async def test_blanks_the_user_typed_stay_out_of_the_prompt_and_off_the_reply(project, fake_model):
+    """A prompt ending in a space made the real model start inside a token ("total = " then
+    "0 if …"); it writes the space itself, and the editor already has it."""
+    completer = make_completer(project, fake_model.base_url)
+    fake_model.script(" sum(values)", "len(values)")
+    first = await completer.complete("stats.py", Position(1, 12))
+    second = await completer.complete("stats.py", Position(1, 12))
+    prompts = [r["body"]["prompt"] for r in fake_model.requests()]
+    assert all(p.endswith("<|fim_middle|>    total =") for p in prompts)
+    assert first is not None and first.text == "sum(values)"
+    assert second is not None and second.text == "len(values)"
+
+
+async def test_a_multiline_fill_is_bounded_in_time_on_llama_cpp(project, fake_model):
+    completer = make_completer(project, fake_model.base_url)
+    fake_model.script("return w * h;")
+    await completer.complete("box.js", Position(1, 2))
+    (request,) = fake_model.requests()
+    assert request["body"]["prompt"].endswith("<|fim_middle|>")  # the indentation is the model's
+    assert request["body"]["t_max_predict_ms"] > 0 and "\n" not in request["body"]["stop"]
+
+
+def test_the_prefix_window_keeps_its_start_as_the_user_adds_lines(tmp_path):
+    """A window that slid a line per Enter changed the prompt's first tokens each time, so the
+    server evaluated the whole prompt again."""
+    body = "".join(f"    value_{n} = compute(value_{n - 1}, {n})\n" for n in range(1, 400))
+    starts = set()
+    for added in range(12):
+        text = "def run(value_0):\n" + body + "".join(f"    extra_{n} = {n}\n" for n in range(added)) + "    \n"
+        (tmp_path / "long.py").write_text(text)
+        completer = make_completer(tmp_path)
+        context = at(completer, "long.py", text.count("\n") - 1, 4)
+        assert 0 < len(context.prefix) <= 6_000 and context.prefix.endswith("\n")
+        starts.add(context.prefix.split("\n", 1)[0])
+    assert len(starts) <= 2
 
 
 async def test_ollama_request_sends_the_suffix(project, fake_model):
@@ -139,7 +190,7 @@ async def test_ollama_request_sends_the_suffix(project, fake_model):
     (request,) = fake_model.requests()
     assert request["path"] == "/api/generate"
     assert request["body"]["suffix"] == "\n    return total / len(values)\n"
-    assert request["body"]["prompt"].endswith("    total = ")
+    assert request["body"]["prompt"].endswith("    total =")
 
 
 # -- guards, on scripted bad replies ----------------------------------------------------------

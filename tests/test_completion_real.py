@@ -1,4 +1,4 @@
-"""Inline completion with the real embedded model (llama.cpp's /infill, Qwen2.5-Coder-0.5B):
+"""Inline completion with the real embedded model (Qwen2.5-Coder-0.5B on llama.cpp, the default request):
 a completion comes back and passes every guard."""
 
 from __future__ import annotations

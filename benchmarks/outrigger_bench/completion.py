@@ -1,6 +1,6 @@
 """`outrigger bench completion`: inline completion on hidden lines and blocks, raw FIM vs guarded.
 
-    outrigger bench completion                       the embedded Qwen2.5-Coder-0.5B (its /infill)
+    outrigger bench completion                       the embedded Qwen2.5-Coder-0.5B
     outrigger bench completion --cases 4 --no-tests  fewer cases per workspace, no project tests
     outrigger bench completion --gguf M.gguf | --base-url URL --model-name NAME
 
@@ -28,7 +28,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from outrigger.completion.completer import MAX_TOKENS, TIMEOUT_SECONDS, Completer
+from outrigger.completion.completer import TIMEOUT_SECONDS, Completer, max_tokens_for
 from outrigger.completion.context import FimContext
 from outrigger.completion.fim import template_for
 from outrigger.completion.guarded import CompletionStats
@@ -65,7 +65,7 @@ def main(argv: list[str]) -> int:
         "--endpoint",
         choices=["auto", "infill", "completions"],
         default="auto",
-        help="the fill request (auto: /infill on the embedded model)",
+        help="the fill request (auto: /v1/completions in the model's FIM tokens)",
     )
     parser.add_argument("--no-tests", action="store_true", help="skip the projects' tests")
     parser.add_argument("--json", default=str(DOCS / "completion.json"))
@@ -126,7 +126,7 @@ async def _run(args: argparse.Namespace, cases: list[Case]) -> dict:
             await server.stop()
     return {
         "model": label,
-        "endpoint": args.endpoint if args.endpoint != "auto" else ("infill" if embedded else "completions"),
+        "endpoint": args.endpoint if args.endpoint != "auto" else "completions",
         "cases": rows,
         "guards": stats.as_dict(),
         "summary": summarize(rows),
@@ -158,7 +158,7 @@ async def run_case(
         if context is None:
             raise OutriggerError("no context (the file does not fit the window)")
         template = template_for(model.settings.name)
-        max_tokens = MAX_TOKENS * (3 if context.multiline else 1)
+        max_tokens = max_tokens_for(context)
         warm = replace(context, head=context.head[:-1]) if context.head else context
         await request_fill(model, completer.endpoint, warm, template, max_tokens, TIMEOUT_SECONDS * 6)
         fill = await request_fill(model, completer.endpoint, context, template, max_tokens, TIMEOUT_SECONDS * 6)

@@ -169,8 +169,9 @@ class CompletionSettings(BaseModel):
     enabled: bool = True
     # Language names as in the language table ("python", "javascript", …); empty = all of them.
     languages: list[str] = Field(default_factory=list)
-    # "auto": llama.cpp's /infill for the embedded model, /v1/completions with the model's FIM
-    # tokens for other OpenAI-compatible servers, Ollama's `suffix` for Ollama.
+    # "auto": /v1/completions with the model's FIM tokens (the embedded llama.cpp server and
+    # other OpenAI-compatible servers), Ollama's `suffix` for Ollama; "infill": llama.cpp's
+    # /infill (slower per keystroke: it evaluates the suffix again).
     endpoint: Literal["auto", "infill", "completions"] = "auto"
 
     def for_language(self, language: str | None) -> bool:

@@ -3,7 +3,7 @@
 context.py   what the model sees: bounded text around the cursor, signatures of nearby names
 fitting.py   that context trimmed to the model's window
 fim.py       each model family's own FIM tokens, and the prompt they make
-requests.py  one request per backend: llama.cpp `/infill`, `/v1/completions`, Ollama `suffix`
+requests.py  one request per backend: `/v1/completions` (default), llama.cpp `/infill`, Ollama `suffix`
 cut.py, repeats.py, names.py, syntax.py   the guards, one job each
 guarded.py   the guards in order, counting what each dropped
 completer.py the pipeline: context → fit → request → guards → `Completion`

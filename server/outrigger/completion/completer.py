@@ -24,7 +24,8 @@ from outrigger.workspace.languages import has_grammar, language_for
 from outrigger.workspace.symbols import Symbol
 
 DEFINITIONS_SECONDS = 2.0  # the map's names are gathered again at most this often
-MAX_TOKENS = 48  # one line, and then some; a multi-line fill may take three times as many
+LINE_TOKENS = 32  # one line (the fill stops at its line break); each token is time on two cores
+BLOCK_TOKENS = 144  # an empty block's few lines (llama.cpp also stops at a line break past 1.5 s)
 TIMEOUT_SECONDS = 10.0  # ghost text later than this is no use
 
 
@@ -35,6 +36,10 @@ class Completion:
     checked: Checked
     fill: Fill
     multiline: bool
+
+
+def max_tokens_for(context: FimContext) -> int:
+    return BLOCK_TOKENS if context.multiline else LINE_TOKENS
 
 
 class Completer:
@@ -51,9 +56,9 @@ class Completer:
         self.project_map = project_map
         self.model = model
         self.settings = settings
-        self.embedded = embedded  # the embedded llama.cpp server: /infill is there
+        self.embedded = embedded  # the embedded llama.cpp server
         self.stats = CompletionStats()
-        self.budget = Budget(model.settings.context_window, 3 * MAX_TOKENS)
+        self.budget = Budget(model.settings.context_window, BLOCK_TOKENS)
         self._definitions: dict[str, list[Symbol]] = {}
         self._definitions_at = float("-inf")
         self._window_learned = False
@@ -64,7 +69,9 @@ class Completer:
             return "ollama"
         if self.settings.endpoint != "auto":
             return self.settings.endpoint
-        return "infill" if self.embedded else "completions"
+        # /v1/completions with the cursor line last, on llama.cpp too: its /infill puts the
+        # cursor line before the suffix, so every keystroke evaluated the suffix again.
+        return "completions"
 
     def wanted(self, path: str) -> bool:
         """Is completion on for this file's language (and can its guards parse it)?"""
@@ -86,7 +93,7 @@ class Completer:
         context = self.context(path, position)
         if context is None:
             return None
-        max_tokens = MAX_TOKENS * (3 if context.multiline else 1)
+        max_tokens = max_tokens_for(context)
         template = template_for(self.model.settings.name)
         fill = await request_fill(self.model, self.endpoint, context, template, max_tokens, TIMEOUT_SECONDS)
         if fill.prompt_tokens:

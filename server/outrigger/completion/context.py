@@ -20,6 +20,7 @@ from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.symbols import Symbol
 
 PREFIX_CHARS = 6_000  # about 1,500 tokens before the cursor line
+WINDOW_STEP_LINES = 32  # the prefix window's first line moves in steps of this many lines
 SUFFIX_CHARS = 2_000
 NEARBY_LINES = 30  # lines above the cursor whose names bring in signatures
 MAX_SIGNATURES = 12
@@ -56,7 +57,7 @@ def gather(
     offset = offset_of(text, position)
     line_start = text.rfind("\n", 0, offset) + 1
     before, head, after = text[:line_start], text[line_start:offset], text[offset:]
-    prefix = _tail_lines(before, PREFIX_CHARS)
+    prefix = _prefix_window(before, PREFIX_CHARS)
     suffix = _head_lines(after, SUFFIX_CHARS)
     context = FimContext(path, text, offset, prefix, head, suffix, _opens_empty_block(before, head, after))
     context.extras = signatures_near(workspace, definitions, path, before)
@@ -68,6 +69,24 @@ def _tail_lines(text: str, limit: int) -> str:
         return text
     cut = text.find("\n", len(text) - limit)
     return text[cut + 1 :] if cut >= 0 else text[-limit:]
+
+
+def _prefix_window(before: str, limit: int) -> str:
+    """The last lines of `before` within `limit` characters, starting on a line whose number
+    is a multiple of WINDOW_STEP_LINES. A window that slid by a line each time the user added
+    one would change the prompt's first tokens and void the server's prompt cache; this one
+    keeps its start until it has to move a whole step."""
+    if len(before) <= limit:
+        return before
+    tail = _tail_lines(before, limit)
+    first = before.count("\n", 0, len(before) - len(tail))  # the line `tail` starts on
+    step = -(-first // WINDOW_STEP_LINES) * WINDOW_STEP_LINES
+    at = len(before) - len(tail)
+    for _ in range(step - first):
+        at = before.find("\n", at) + 1
+        if at == 0:
+            return tail
+    return before[at:] if at < len(before) else tail
 
 
 def _head_lines(text: str, limit: int) -> str:

@@ -34,6 +34,10 @@ Kind = Literal["wheel", "source", "path", "explicit"]
 WHEEL = "xllamacpp"
 # `wheel_server` exits with this when the wheel cannot load at all (e.g. libgomp.so.1 missing).
 EXIT_UNAVAILABLE = 3
+# llama.cpp's cache reuse: a cached run of at least this many prompt tokens is shifted into
+# place when an earlier part of the prompt changed (inline completion's window moved a line,
+# a signature from another file came in), instead of evaluating it again.
+CACHE_REUSE_TOKENS = 64
 # The wheel's fixed instruction set: `xllamacpp.get_system_info()` lists AVX AVX2 FMA F16C BMI2
 # on x86_64; the aarch64 wheel targets baseline armv8-a. No wheel exists for other machines.
 WHEEL_NEEDS = {"x86_64": ("avx", "avx2", "fma", "f16c", "bmi2"), "aarch64": ()}
@@ -98,6 +102,8 @@ class Runtime:
             str(context),
             "-np",
             "1",
+            "--cache-reuse",
+            str(CACHE_REUSE_TOKENS),
             "--jinja",
         ]
 

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 
-from outrigger.model.runtimes import EXIT_UNAVAILABLE
+from outrigger.model.runtimes import CACHE_REUSE_TOKENS, EXIT_UNAVAILABLE
 
 _STOP = {signal.SIGTERM, signal.SIGINT}
 
@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     params.port = args.port
     params.n_ctx = args.context
     params.n_parallel = 1
+    params.n_cache_reuse = CACHE_REUSE_TOKENS
     params.use_jinja = True
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.threads
