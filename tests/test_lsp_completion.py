@@ -68,6 +68,25 @@ async def test_an_invented_name_never_reaches_the_editor(client, project, fake_m
     assert any("dropped by names (compute_total)" in m.message for m in client.log_messages)
 
 
+async def test_status_counts_what_each_completion_guard_dropped_and_shortened(client, project, fake_model):
+    editor = Editor(client, project)
+    await editor.start(model_url=fake_model.base_url)
+    editor.open("stats.py")
+    fake_model.script("compute_total(values)", "0; count = 0")
+    await inline(client, editor, "stats.py", 1, 12)
+    await inline(client, editor, "stats.py", 1, 12)
+
+    status = await editor.command("outrigger.status")
+
+    assert status["completion"] == {
+        "requests": 2,
+        "shown": 1,
+        "dropped": {"names": 1},
+        "shortened": {"cut": 1},
+        "message": "Inline completion: 2 asked, 1 shown; dropped by names 1; shortened by cut 1.",
+    }
+
+
 async def test_a_newer_request_supersedes_the_older_one_before_the_model_is_asked(client, project, fake_model):
     editor = Editor(client, project)
     await editor.start(model_url=fake_model.base_url)

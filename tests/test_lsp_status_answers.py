@@ -50,6 +50,13 @@ async def test_status_names_the_model_and_follows_its_state(client, js):
             "message": f"qwen2.5-coder-0.5b at {fake.base_url} is ready.",
             "endpoint": fake.base_url,
             "sandbox": sandbox_line(),
+            "completion": {
+                "requests": 0,
+                "shown": 0,
+                "dropped": {},
+                "shortened": {},
+                "message": "Inline completion: nothing asked yet.",
+            },
         }
 
         fake.script("It validates a user.")

@@ -46,6 +46,9 @@ function M.check()
     else
       health.warn('the running server did not answer outrigger.status: ' .. vim.inspect(response and response.err))
     end
+    if status and type(status.completion) == 'table' then
+      health.info(status.completion.message)
+    end
     local roots = vim.tbl_map(function(folder) return folder.name end, client.workspace_folders or {})
     health.info('attached to ' .. #vim.lsp.get_buffers_by_client_id(client.id) .. ' buffer(s); folders: ' .. table.concat(roots, ', '))
   else

@@ -108,7 +108,8 @@ function M.trust(trusted)
     client:exec_cmd({ title = 'Outrigger', command = 'outrigger.trust', arguments = { argument } }, { bufnr = 0 },
       function(err, result)
         if err then return report(err) end
-        vim.notify('Outrigger: ' .. result.message, vim.log.levels.INFO)
+        local completion = type(result.completion) == 'table' and result.completion.message or nil
+      vim.notify('Outrigger: ' .. result.message .. (completion and ('\n' .. completion) or ''), vim.log.levels.INFO)
       end)
   end
 end
@@ -139,7 +140,8 @@ function M.status()
   if client then
     client:exec_cmd({ title = 'Outrigger', command = 'outrigger.status' }, { bufnr = 0 }, function(err, result)
       if err then return report(err) end
-      vim.notify('Outrigger: ' .. result.message, vim.log.levels.INFO)
+      local completion = type(result.completion) == 'table' and result.completion.message or nil
+      vim.notify('Outrigger: ' .. result.message .. (completion and ('\n' .. completion) or ''), vim.log.levels.INFO)
     end)
   end
 end

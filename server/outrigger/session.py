@@ -19,6 +19,7 @@ import httpx
 from outrigger import progress
 from outrigger.agent import Agent
 from outrigger.completion.completer import Completer
+from outrigger.completion.guarded import CompletionStats
 from outrigger.config import Settings
 from outrigger.memory import Memory
 from outrigger.model.client import ModelClient
@@ -77,6 +78,11 @@ class Session:
             )
         self._completer.settings = self.settings.completion
         return self._completer
+
+    @property
+    def completion_stats(self) -> CompletionStats | None:
+        """What inline completion's guards did in this folder; None before its first request."""
+        return self._completer.stats if self._completer is not None else None
 
     @classmethod
     @asynccontextmanager

@@ -41,6 +41,22 @@ class CompletionStats:
             self.shown += 1
         self.shortened.update(checked.shortened_by)
 
+    def merge(self, other: CompletionStats) -> None:
+        self.requests += other.requests
+        self.shown += other.shown
+        self.dropped.update(other.dropped)
+        self.shortened.update(other.shortened)
+
+    def sentence(self) -> str:
+        """ "Inline completion: 12 asked, 8 shown; dropped by names 2, empty 1; shortened by cut 5." """
+        if not self.requests:
+            return "Inline completion: nothing asked yet."
+        said = f"Inline completion: {self.requests} asked, {self.shown} shown"
+        for what, counts in (("dropped by", self.dropped), ("shortened by", self.shortened)):
+            if counts:
+                said += f"; {what} " + ", ".join(f"{name} {n}" for name, n in counts.most_common())
+        return said + "."
+
     def as_dict(self) -> dict[str, object]:
         return {
             "requests": self.requests,

@@ -26,6 +26,7 @@ from pygls.uris import to_fs_path
 
 from outrigger import __version__
 from outrigger.agent import Outcome
+from outrigger.completion.guarded import CompletionStats
 from outrigger.config import Settings
 from outrigger.errors import Refused
 from outrigger.guards.stale import first_stale
@@ -38,6 +39,7 @@ from outrigger.lsp.params import (
     AskParams,
     AskResult,
     ClientOptions,
+    CompletionStatus,
     StatusResult,
     command_converter,
 )
@@ -214,7 +216,22 @@ class OutriggerServer(LanguageServer):
             )
         status = await session.status(busy=len(self.asks) > 0)
         return StatusResult(
-            model=status.model, state=status.state, message=status.message, endpoint=status.endpoint, sandbox=where
+            model=status.model,
+            state=status.state,
+            message=status.message,
+            endpoint=status.endpoint,
+            sandbox=where,
+            completion=self.completion_status(),
+        )
+
+    def completion_status(self) -> CompletionStatus:
+        """What inline completion's guards dropped and shortened, summed over the folders."""
+        total = CompletionStats()
+        for session in self.folders:
+            if (stats := session.completion_stats) is not None:
+                total.merge(stats)
+        return CompletionStatus(
+            total.requests, total.shown, dict(total.dropped), dict(total.shortened), total.sentence()
         )
 
     # -- settings ---------------------------------------------------------------------------

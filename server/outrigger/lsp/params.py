@@ -62,6 +62,18 @@ class HistoryResult:
 
 
 @attrs.define
+class CompletionStatus:
+    """Inline completion since the server started, over all folders: what its guards did."""
+
+    # No defaults: the converter leaves default values out, and a client reads every field.
+    requests: int  # completions asked of the model
+    shown: int  # that passed every guard (maybe shortened)
+    dropped: dict[str, int]  # by the guard that emptied it ("empty": the model wrote nothing)
+    shortened: dict[str, int]  # by guard
+    message: str  # the same in a sentence
+
+
+@attrs.define
 class StatusResult:
     """`outrigger.status`: the model in use and what it is doing."""
 
@@ -70,6 +82,7 @@ class StatusResult:
     message: str  # one sentence: "qwen2.5-coder-0.5b (embedded, running) is ready."
     endpoint: str | None = None  # the model server's URL; None for the embedded model
     sandbox: str = ""  # where proposed code (the project's tests, examples) runs: "in a bubblewrap sandbox (…)"
+    completion: CompletionStatus | None = None  # None: no folder is open
 
 
 @attrs.define

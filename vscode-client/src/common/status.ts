@@ -15,6 +15,7 @@ export interface ModelStatus {
   message: string;
   endpoint?: string;
   sandbox?: string; // where proposed code (the project's tests, examples) runs
+  completion?: string; // what inline completion's guards dropped and shortened, in a sentence
 }
 
 const STATES: readonly string[] = ["starting", "ready", "busy", "unreachable"];
@@ -34,6 +35,10 @@ export function parseStatus(raw: unknown): ModelStatus | undefined {
   if (typeof r.sandbox === "string" && r.sandbox) {
     status.sandbox = r.sandbox;
   }
+  const completion = r.completion as Record<string, unknown> | null | undefined;
+  if (typeof completion === "object" && completion !== null && typeof completion.message === "string") {
+    status.completion = completion.message;
+  }
   return status;
 }
 
@@ -49,7 +54,8 @@ export function statusTooltip(model: ModelSettings, status: ModelStatus | undefi
   const where = model.baseUrl ? `${model.api} server at ${model.baseUrl}` : "embedded local model (llama.cpp)";
   const said = status ? ` ${/[.!?]$/.test(status.message) ? status.message : `${status.message}.`}` : "";
   const tests = status?.sandbox ? ` Proposed code (the project's tests) runs ${status.sandbox}.` : "";
-  return `Outrigger: ${model.name} — ${where}.${said}${tests} Click to select the model or endpoint.`;
+  const completion = status?.completion ? ` ${status.completion}` : "";
+  return `Outrigger: ${model.name} — ${where}.${said}${tests}${completion} Click to select the model or endpoint.`;
 }
 
 /** The state to show, from the server process, this client's requests and the last status. */

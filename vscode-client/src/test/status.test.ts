@@ -20,6 +20,10 @@ test("the tooltip names the endpoint and repeats the server's sentence", () => {
   const sandboxed = { ...ready, sandbox: "in a bubblewrap sandbox (no network)" };
   assert.match(statusTooltip(model, sandboxed, "ready"), /Proposed code \(the project's tests\) runs in a bubblewrap sandbox/);
   assert.equal(parseStatus({ ...sandboxed })?.sandbox, "in a bubblewrap sandbox (no network)");
+  const guarded = "Inline completion: 2 asked, 1 shown; dropped by names 1; shortened by cut 1.";
+  const counted = parseStatus({ ...ready, completion: { requests: 2, shown: 1, dropped: { names: 1 }, shortened: { cut: 1 }, message: guarded } });
+  assert.equal(counted?.completion, guarded);
+  assert.match(statusTooltip(model, counted, "ready"), /is ready\. Inline completion: 2 asked, 1 shown; dropped by names 1; shortened by cut 1\. Click/);
 });
 
 test("parseStatus accepts outrigger.status's result and nothing else", () => {
