@@ -59,11 +59,11 @@ def test_the_covering_test_files_are_those_importing_the_change(tmp_path):
     ]
 
 
-async def test_a_docstring_runs_the_tests_that_cover_it_and_says_which(tmp_path, fake_model):
+async def test_type_hints_run_the_tests_that_cover_them_and_say_which(tmp_path, fake_model):
     root = workspace(tmp_path)
-    agent = make_agent(root, fake_model.base_url)
-    fake_model.script('def bed_area(width, length):\n    """Area of a bed."""\n    return width * length\n')
-    outcome = await agent.ask("add a docstring to bed_area in beds.py")
+    agent = make_agent(root, fake_model.base_url)  # (a docstring alone runs no tests: tests/test_gate_timing.py)
+    fake_model.script("def bed_area(width: float, length: float) -> float:\n    return width * length\n")
+    outcome = await agent.ask("add type hints to bed_area in beds.py")
     assert outcome.kind == "edit", outcome.message
     [tested] = [note for note in outcome.notes if "tests" in note]
     assert "pass with this change" in tested and "garden/tests/test_beds.py" in tested

@@ -140,3 +140,64 @@ async def test_a_definition_the_request_names_is_shown_with_its_signature(tmp_pa
     text = "\n".join(m["content"] for m in the_prompt(fake_model))
     assert "Named in the request:\n- shipping.py: def filler_7(values): — Filler number 7." in text
     assert "filler_8" not in text
+
+
+async def test_the_secret_files_are_read_again_only_when_they_change(tmp_path, fake_model, monkeypatch):
+    from outrigger.actions import focus
+
+    read: list[int] = []
+    original = focus.values_in
+
+    def counting(files):
+        read.append(len(files))
+        return original(files)
+
+    monkeypatch.setattr(focus, "values_in", counting)
+    root = thousand_lines(tmp_path)
+    (root / ".env").write_text("SHIPPING_TOKEN=first-secret-value-4711\n")
+    agent = make_agent(root, fake_model.base_url)
+    fake_model.script("It returns the cost.", "Still the cost.", "The cost again.")
+    for _ in range(2):
+        assert (await agent.ask("what does shipping_cost do?")).kind == "answer"
+    assert len(read) == 1  # the second prompt's neighbours were redacted with the values read once
+
+    (root / ".env").write_text("SHIPPING_TOKEN=second-secret-value-0815\n")
+    assert (await agent.ask("what does shipping_cost do?")).kind == "answer"
+    assert len(read) == 2
+
+
+async def test_new_code_in_a_long_file_is_asked_with_the_files_outline(tmp_path, fake_model):
+    plan = {"intent": "add", "file": "shipping.py", "symbol": "free_shipping"}
+    fake_model.script(json.dumps(plan), "def free_shipping(weight):\n    return weight < 1\n")
+    agent = make_agent(thousand_lines(tmp_path), fake_model.base_url)
+
+    outcome = await agent.ask(
+        "put a free_shipping(weight, zone) function in shipping.py: free when zone_rate(zone) is under 150"
+    )
+
+    assert outcome.kind == "edit", outcome.message
+    messages = the_prompt(fake_model)
+    text = "\n".join(m["content"] for m in messages)
+    assert count_messages(messages) < 1_200, count_messages(messages)  # the file is ~6,000
+    assert "def zone_rate(zone): — Cents per kilogram for a delivery zone." in text  # an outline line
+    assert "total += v * 5\n" not in text  # no body but those of the last lines
+    assert "def quote(order):\n    return shipping_cost(order.weight, order.zone)" in text  # the file's end
+    assert "from decimal import Decimal" in text
+
+
+async def test_a_new_method_in_a_long_file_is_asked_with_its_class_not_the_file(tmp_path, fake_model):
+    root = thousand_lines(tmp_path)
+    text = (root / "shipping.py").read_text()
+    crate = "class Crate:\n    def __init__(self, weight):\n        self.weight = weight\n"
+    (root / "shipping.py").write_text(text + "\n\n" + crate)
+    fake_model.script("def heavy(self):\n    return self.weight > 30\n")
+    agent = make_agent(root, fake_model.base_url)
+
+    outcome = await agent.ask("add a method heavy() to Crate")
+
+    assert outcome.kind == "edit", outcome.message
+    messages = the_prompt(fake_model)
+    text = "\n".join(m["content"] for m in messages)
+    assert count_messages(messages) < 400, count_messages(messages)
+    assert crate.rstrip() in text and "from decimal import Decimal" in text
+    assert "filler_" not in text

@@ -19,6 +19,7 @@ from outrigger.guards import project_tests
 from outrigger.guards.budget import Budget
 from outrigger.guards.capabilities import refuse_new_capabilities_in
 from outrigger.guards.covering_tests import covering_command
+from outrigger.guards.doc_only import documentation_only
 from outrigger.guards.inert_docs import inert_docs
 from outrigger.guards.replies import capped_answer, without_surrogates
 from outrigger.guards.stats import RepairStats
@@ -115,6 +116,7 @@ class Agent:
             partial=partial,
         )
         plan: Plan | None = None
+        ahead: asyncio.Task[project_tests.Ahead | None] | None = None
         deadline = self.settings.request.deadline_seconds
         # One deadline for the whole request: every model call, candidate and test run in it
         # (cancelled, a test run's processes killed, when it passes).
@@ -134,13 +136,15 @@ class Agent:
                         path=path,
                         max_steps=self.settings.tasks.max_steps,
                     )
+                    ahead = self._tests_ahead(plan)
                     result = await intents.execute(plan, ctx)
                     if isinstance(result, Change) and plan.intent is not Intent.UNDO:
                         result = _before_anything_runs(result)  # undo only brings back what the user had
                     if isinstance(result, Change):
                         tested = None
                         if INTENTS[plan.intent].tested and self.guards.project_tests:
-                            result, tested = await self._project_tests(result, ctx, fixing=plan.intent is Intent.FIX)
+                            fixing = plan.intent is Intent.FIX
+                            result, tested = await self._project_tests(result, ctx, fixing=fixing, ahead=ahead)
                         elif result.needs_passing_tests:
                             _refuse_untested(result, "the project-tests guard is switched off")
                         result.notes += [n for e in result.edits if e.kind != "delete" and (n := check_note(e.path))]
@@ -151,6 +155,9 @@ class Agent:
             return Outcome(kind="refused", message=_past_deadline(deadline), plan=plan)
         except OutriggerError as error:
             return Outcome(kind="refused", message=str(error), plan=plan)
+        finally:
+            if ahead is not None:
+                ahead.cancel()  # unused (documentation only, a refusal): free the CPU
         if isinstance(result, Answer):
             return Outcome(kind="answer", message=capped_answer(result.text), plan=plan)
         return _edit_outcome(result, plan)
@@ -161,10 +168,69 @@ class Agent:
             return self.settings
         return self.settings.model_copy(update={"tests": self.settings.tests.model_copy(update={"run": "never"})})
 
-    async def _project_tests(self, change: Change, ctx: ActionContext, *, fixing: bool = False) -> tuple[Change, str]:
+    def _tests_ahead(self, plan: Plan) -> asyncio.Task[project_tests.Ahead | None] | None:
+        """The project's tests on the files as they are, started while the model writes the
+        change to `plan`'s file (they depend only on the files as they are); None when no
+        tests would run, or when the change is expected to be documentation only."""
+        if plan.intent not in _TESTED_AHEAD or not self.guards.project_tests or self.untrusted is not None:
+            return None
+        files = self._planned_files(plan)
+        settings = self.settings.tests
+        try:
+            command = project_tests.test_command(self.workspace.root, settings)
+        except OutriggerError:
+            return None
+        if command is None or not files:
+            return None
+
+        async def run() -> project_tests.Ahead | None:
+            covering = command
+            if settings.command is None:  # the command the change will run, if it changes these files
+                now = {path: self.workspace.read(path) for path in files}
+                covering = await asyncio.to_thread(covering_command, command, self.workspace, now)
+            return await project_tests.run_ahead(
+                self.workspace, covering, settings.timeout_seconds, settings.allow_unsandboxed
+            )
+
+        async def guarded() -> project_tests.Ahead | None:
+            try:
+                return await run()
+            except Exception:  # noqa: BLE001 - whatever stopped it, the gate runs the tests itself
+                return None
+
+        return asyncio.create_task(guarded())
+
+    def _planned_files(self, plan: Plan) -> list[str]:
+        """The existing files `plan` names or whose symbols it names (a task: its steps' files)."""
+        if plan.intent is Intent.TASK:
+            named = [step.file for step in plan.steps]
+        else:
+            named = [
+                t.file or s.path for t in plan.targets for s in ([] if t.file else self.project_map.find(t.symbol))
+            ]
+        files = []
+        for candidate in named:
+            try:
+                path = self.workspace.resolve(candidate)
+            except OutriggerError:
+                continue
+            if path not in files and self.workspace.exists(path):
+                files.append(path)
+        return files
+
+    async def _project_tests(
+        self,
+        change: Change,
+        ctx: ActionContext,
+        *,
+        fixing: bool = False,
+        ahead: asyncio.Task[project_tests.Ahead | None] | None = None,
+    ) -> tuple[Change, str]:
         """The project's own tests on a scratch copy, before and after the change: the change
         (a second try, when its first turned passing tests red, or is a fix that left failing
-        tests failing) and the preview's line."""
+        tests failing) and the preview's line. Not run for documentation alone."""
+        if not fixing and not change.needs_passing_tests and self._documentation_only(change):
+            return change, DOCUMENTATION_ONLY
         if self.untrusted is not None:
             _refuse_untested(change, "this folder is not trusted")
             return change, f"The project's tests did not run: {self.untrusted}"
@@ -177,7 +243,7 @@ class Agent:
             _refuse_untested(change, "no test command is configured or obvious")
             return change, "No test command is configured or obvious, so no tests ran."
         try:
-            runs = await self._test_runs(change, command, ctx)
+            runs = await self._test_runs(change, command, ctx, ahead)
         except project_tests.NoSandbox as error:
             _refuse_untested(change, str(error))
             return change, f"The project's tests did not run: {error}."
@@ -191,7 +257,7 @@ class Agent:
                 retried = _before_anything_runs(await change.retry(after.tail, after.output))
             except OutriggerError:
                 retried = None  # the second try failed a guard or the model: the first one's failure stands
-            if retried is not None and (again := await self._test_runs(retried, command, ctx)) is not None:
+            if retried is not None and (again := await self._test_runs(retried, command, ctx, ahead)) is not None:
                 change, runs = retried, again
         if not runs[0].passed:
             _refuse_untested(change, "the project's tests already fail without it")
@@ -199,8 +265,22 @@ class Agent:
             _refuse_untested(change, "the project's tests do not pass with it")
         return change, project_tests.verdict(*runs, settings.on_failure, fixing=fixing)
 
+    def _documentation_only(self, change: Change) -> bool:
+        """Every edit of `change` changes documentation alone (`guards/doc_only.py`)."""
+        root = self.workspace.root
+        type_checked = (root / "tsconfig.json").exists() or (root / "jsconfig.json").exists()
+        return bool(change.edits) and all(
+            edit.kind == "edit"
+            and documentation_only(edit.path, edit.old_text, edit.new_text, type_checked=type_checked)
+            for edit in change.edits
+        )
+
     async def _test_runs(
-        self, change: Change, command: list[str], ctx: ActionContext
+        self,
+        change: Change,
+        command: list[str],
+        ctx: ActionContext,
+        ahead: asyncio.Task[project_tests.Ahead | None] | None = None,
     ) -> tuple[project_tests.TestRun, project_tests.TestRun] | None:
         ctx.progress("running the project's tests on a scratch copy…")
         changes = {edit.path: (None if edit.kind == "delete" else edit.new_text) for edit in change.edits}
@@ -208,7 +288,7 @@ class Agent:
         if tests.command is None:  # a command the user chose runs as written
             command = await asyncio.to_thread(covering_command, command, self.workspace, changes)
         return await project_tests.before_and_after(
-            self.workspace, changes, command, tests.timeout_seconds, tests.allow_unsandboxed
+            self.workspace, changes, command, tests.timeout_seconds, tests.allow_unsandboxed, ahead
         )
 
     def commit(self, outcome: Outcome) -> None:
@@ -230,6 +310,12 @@ class Agent:
         if path is None or position is None:
             return None
         return self.project_map.symbol_at(self.workspace.resolve(path), position)
+
+
+# Intents whose change the model writes and the tests judge: their "before" run starts while
+# the model writes. Not docstrings: they are expected to be documentation only, not tested.
+_TESTED_AHEAD = frozenset({Intent.FIX, Intent.TYPE_HINTS, Intent.REWRITE, Intent.ADD, Intent.TASK})
+DOCUMENTATION_ONLY = "Documentation only: code unchanged, tests not run."
 
 
 def _past_deadline(seconds: float) -> str:

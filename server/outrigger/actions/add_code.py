@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from outrigger.actions.add_member import add_member
 from outrigger.actions.checked_code import checked_code
 from outrigger.actions.context import ActionContext, Change
+from outrigger.actions.focus import OUTLINE_FROM_LINES, file_outline
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
 from outrigger.guards.additions import check_additions, without_repeats
@@ -169,7 +170,7 @@ def _fit_messages(
     ctx: ActionContext, path: str, language: str, instruction: str, text: str, share: float, named: str = ""
 ) -> list[dict[str, str]]:
     def build(excerpt: str, trimmed: bool) -> list[dict[str, str]]:
-        note = " (end of file)" if trimmed else ""
+        note = " (outline)" if trimmed else ""
         return [
             {"role": "system", "content": SYSTEM_PROMPT.format(language=title(language))},
             {
@@ -181,4 +182,6 @@ def _fit_messages(
         ]
 
     last = max(text.count("\n") - 1, 0)  # new code goes at the end: keep the end in view
+    if ctx.prompt_context == "symbol" and last >= OUTLINE_FROM_LINES and share == 1.0:
+        return build(file_outline(ctx.project_map, ctx.workspace, path, text, instruction), True)
     return fit_excerpt(ctx.budget, build, text, Range.of(last, 0, last, 0), share)

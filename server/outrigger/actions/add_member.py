@@ -12,6 +12,7 @@ import textwrap
 
 from outrigger.actions.checked_code import checked_code
 from outrigger.actions.context import ActionContext, Change
+from outrigger.actions.focus import OUTLINE_FROM_LINES, file_imports, file_outline, symbol_block
 from outrigger.edits import file_edit, split_lines
 from outrigger.errors import Refused
 from outrigger.guards.budget import fit_excerpt
@@ -140,4 +141,11 @@ def _messages(
             },
         ]
 
+    if ctx.prompt_context == "symbol" and text.count("\n") >= OUTLINE_FROM_LINES and share == 1.0:
+        # A long file: the class (or its outline, when it is long too) and the file's imports.
+        if owner.range.end.line - owner.range.start.line < OUTLINE_FROM_LINES:
+            imports = file_imports(owner.path, text)
+            block = symbol_block(owner, text).rstrip("\n")
+            return build(f"{imports}\n…\n{block}\n…" if imports else f"…\n{block}\n…", True)
+        return build(file_outline(ctx.project_map, ctx.workspace, owner.path, text, instruction, owner), True)
     return fit_excerpt(ctx.budget, build, text, owner.range, share)

@@ -9,8 +9,10 @@ the symbol), so a model server's prompt cache reuses the start across requests o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
+from pathlib import Path
 
 from outrigger.edits import split_lines
 from outrigger.errors import Refused
@@ -108,14 +110,14 @@ def uses(project_map: ProjectMap, symbol: Symbol, text: str) -> list[Symbol]:
     return _definitions(project_map, used, symbol)[:MAX_USED]
 
 
-def _definitions(project_map: ProjectMap, names: dict[str, int], symbol: Symbol) -> list[Symbol]:
+def _definitions(project_map: ProjectMap, names: dict[str, int], symbol: Symbol | None) -> list[Symbol]:
     """The map's definitions of `names` (ordered by their value), outside `symbol`; a name
     defined `_AMBIGUOUS` times or more says nothing about which one is meant."""
     if not names:
         return []
     by_name: dict[str, list[Symbol]] = defaultdict(list)
     for candidate in project_map.symbols():
-        if candidate.name in names and _worth_listing(candidate) and not _inside(candidate, symbol):
+        if candidate.name in names and _worth_listing(candidate) and not (symbol and _inside(candidate, symbol)):
             by_name[candidate.name].append(candidate)
     found: list[Symbol] = []
     for name in sorted(by_name, key=names.__getitem__):
@@ -178,12 +180,19 @@ def _listed(symbols: list[Symbol], workspace: Workspace) -> str:
 
 
 def _secret_values(workspace: Workspace) -> frozenset[str]:
-    """The values of the workspace's top-level secret files (`.env`, `.npmrc`, …)."""
+    """The values of the workspace's top-level secret files (`.env`, `.npmrc`, …), read
+    again only when one of them changed (every prompt that lists neighbours needs them)."""
     try:
-        files = [p for p in workspace.root.iterdir() if p.is_file() and workspace.is_secret(p.name)]
+        files = sorted(p for p in workspace.root.iterdir() if p.is_file() and workspace.is_secret(p.name))
+        stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     except OSError:
         return frozenset()
-    return values_in(files)
+    return _values_of(stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _values_of(stamps: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
+    return values_in([Path(path) for path, _, _ in stamps])
 
 
 def _worth_listing(symbol: Symbol) -> bool:
@@ -199,3 +208,46 @@ def _inside(inner: Symbol, outer: Symbol) -> bool:
         and outer.range.start.line <= inner.range.start.line
         and inner.range.end.line <= outer.range.end.line
     )
+
+
+# New code in a file this long gets the file's outline, not the file: its end, its imports
+# and one line per definition say what the new code may use and must not repeat.
+OUTLINE_FROM_LINES = 120
+OUTLINE_TAIL_LINES = 12
+MAX_OUTLINED = 40
+
+
+def file_outline(
+    project_map: ProjectMap, workspace: Workspace, path: str, text: str, request: str = "", within: Symbol | None = None
+) -> str:
+    """What new code in `path` needs of the file (`within`: of that class): the file's
+    imports, the definitions the request names, a line per definition of the file (its
+    signature and first doc line), and the file's last lines, where the new code goes."""
+    parts = []
+    if imports := file_imports(path, text):
+        parts.append(f"Imports of {path}:\n{imports}")
+    named = _named(project_map, request)
+    if listed := _listed(named, workspace):
+        parts.append(f"Named in the request:\n{listed}")
+    defined = [
+        s
+        for s in project_map.symbols(path)
+        if _worth_listing(s) and s not in named and (s.container == within.name if within else s.container is None)
+    ]
+    where = f"`{within.name}`" if within else path
+    if listed := _listed(defined[:MAX_OUTLINED], workspace):
+        more = f"\n… and {len(defined) - MAX_OUTLINED} more" if len(defined) > MAX_OUTLINED else ""
+        parts.append(f"Defined in {where}:\n{listed}{more}")
+    lines = split_lines(text)
+    end = (within.range.end.line + 1) if within else len(lines)
+    tail = "".join(lines[max(0, end - OUTLINE_TAIL_LINES) : end]).rstrip("\n")
+    parts.append(f"The last lines of {where}:\n{redact(tail, _secret_values(workspace))}")
+    return "\n\n".join(parts)
+
+
+def _named(project_map: ProjectMap, request: str) -> list[Symbol]:
+    """Definitions whose names the request writes, in its order."""
+    order: dict[str, int] = {}
+    for index, word in enumerate(_WORD.findall(request)):
+        order.setdefault(word.rpartition(".")[2], index)
+    return _definitions(project_map, order, None)[:MAX_NAMED]

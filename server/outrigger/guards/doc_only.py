@@ -10,7 +10,9 @@ Part of symbol confinement: it honours that switch.
 
 from __future__ import annotations
 
+import ast
 import difflib
+import doctest
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -18,6 +20,7 @@ import tree_sitter
 from outrigger.errors import Refused
 from outrigger.guards.switches import Guards
 from outrigger.workspace.languages import row
+from outrigger.workspace.one_symbol import is_test_file
 from outrigger.workspace.syntax import language_for, parse
 
 _STRING_TYPES = ("string", "concatenated_string")
@@ -92,3 +95,89 @@ def refuse_code_beside_doc(guards: Guards, path: str, old_text: str, new_text: s
     if len(changes) > 1 or not one_docstring:
         kind = "docstring" if python else "doc comment"
         raise Refused(f"The model's edit to `{name}` changes more than one {kind}; nothing was changed.")
+
+
+# The languages whose documentation no build or test reads as code once its examples are
+# inert. Not PHP (PHPUnit and Doctrine read docblock annotations) nor the others' tooling,
+# which this list does not know; JavaScript only without a type-checking config (below).
+_INERT_DOC_LANGUAGES = frozenset({"python", "rust", "go", "javascript", "typescript", "tsx"})
+# Comments that are instructions to a compiler, type checker or tool, not documentation.
+_DIRECTIVES = (
+    "go:",
+    "+build",
+    "@ts-",
+    "<reference",
+    "eslint",
+    "@flow",
+    "@jsx",
+    "istanbul",
+    "c8 ",
+    "prettier-ignore",
+    "__PURE__",
+    "sourceMappingURL",
+    "webpack",
+    "@vite",
+)
+
+
+def documentation_only(path: str, old_text: str, new_text: str, *, type_checked: bool = False) -> bool:
+    """True only when the change provably leaves the code as it was: the same syntax tree
+    once docstrings (Python) or comments (the others) are set aside, no directive among the
+    changed comments, and the same runnable examples (doctests, Rust doc tests) as before
+    (`guards/inert_docs.py` has made the added ones inert). Test files never qualify (a Go
+    example's `// Output:` is a test), nor JavaScript a type checker reads (`type_checked`:
+    a tsconfig.json or jsconfig.json, whose `checkJs` reads JSDoc types)."""
+    language = language_for(path)
+    if language not in _INERT_DOC_LANGUAGES or is_test_file(path) or old_text == new_text:
+        return False
+    if language == "javascript" and (type_checked or "@ts-check" in new_text):
+        return False
+    if language == "go" and 'import "C"' in new_text:  # cgo: the comment above the import is C code
+        return False
+    try:
+        old, new = _tokens(path, old_text), _tokens(path, new_text)
+    except Refused:
+        return False
+    if old.code != new.code:
+        return False
+    if any(marker in doc for doc in _changed(old.docs, new.docs) for marker in _DIRECTIVES):
+        return False
+    try:
+        return _examples(language, old.docs) == _examples(language, new.docs)
+    except (ValueError, SyntaxError):  # a docstring doctest cannot read: it may hold one
+        return False
+
+
+def _changed(old: list[str], new: list[str]) -> list[str]:
+    """The doc texts on either side that the change wrote or removed."""
+    ops = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    return [doc for tag, i1, i2, j1, j2 in ops if tag != "equal" for doc in old[i1:i2] + new[j1:j2]]
+
+
+def _examples(language: str, docs: list[str]) -> list[tuple[str, str]]:
+    """The examples a test run would execute: doctests not skipped (Python), code blocks
+    not fenced as text and indented blocks (Rust doc comments); nothing elsewhere."""
+    if language == "python":
+        parser, values = doctest.DocTestParser(), [ast.literal_eval(doc) for doc in docs]
+        return [
+            (e.source, e.want)
+            for value in values
+            if isinstance(value, str)
+            for e in parser.get_examples(value)
+            if not e.options.get(doctest.SKIP)
+        ]
+    if language != "rust":
+        return []
+    examples, fence = [], None
+    for doc in docs:
+        for line in doc.splitlines():
+            content = line.strip().removeprefix("///").removeprefix("//!").removeprefix("*")
+            content = content[1:] if content.startswith(" ") else content
+            marker = content.lstrip()
+            if marker.startswith(("```", "~~~")):
+                fence = None if fence is not None else marker.strip("`~ ").split(",")[0]
+            elif fence is not None and fence not in ("text", "ignore"):
+                examples.append((fence, content))
+            elif fence is None and content.startswith("    "):
+                examples.append(("indented", content))
+    return examples

@@ -10,6 +10,7 @@ nothing; the preview says so.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -24,7 +25,16 @@ from outrigger.guards.runs import NoSandbox, Output, ScratchRun, project_code_se
 from outrigger.guards.test_report import Report, expects_report, read_report
 from outrigger.workspace.files import Workspace
 
-__all__ = ["NoSandbox", "TestRun", "before_and_after", "project_code_seconds", "test_command", "verdict"]
+__all__ = [
+    "Ahead",
+    "NoSandbox",
+    "TestRun",
+    "before_and_after",
+    "run_ahead",
+    "project_code_seconds",
+    "test_command",
+    "verdict",
+]
 
 
 @dataclass(frozen=True)
@@ -118,15 +128,19 @@ async def before_and_after(
     command: list[str],
     timeout: float,
     allow_unsandboxed: bool = False,
+    ahead: asyncio.Task[Ahead | None] | None = None,
 ) -> tuple[TestRun, TestRun] | None:
     """The test command's result on the workspace as it is and with `changes` (path → new
     text, None to delete); None when the workspace is too large to copy. Raises NoSandbox
-    when proposed code may not run here."""
+    when proposed code may not run here. `ahead`: the "before" run `run_ahead` started while
+    the model wrote the change, taken when it ran the same command on the same files."""
     async with scratch_run(workspace, allow_unsandboxed) as run:
         if run is None:
             return None
-        key = (tuple(command), _fingerprint(run))
-        before = _PASSED_BEFORE.get(key) or judged(command, await run.run(command, timeout))
+        key = (tuple(command), await asyncio.to_thread(_fingerprint, run))
+        before = _PASSED_BEFORE.get(key) or await _ran_ahead(key, ahead)
+        if before is None:
+            before = judged(command, await run.run(command, timeout))
         if before.passed:
             _remember(key, before)
         for path, text in changes.items():
@@ -140,6 +154,42 @@ async def before_and_after(
                 after.command, False, False, fewer, after.seconds, after.exit_code, after.output, after.report
             )
     return before, after
+
+
+# A "before" run and what it ran: the command and the digest of the files it ran on.
+Ahead = tuple[tuple[tuple[str, ...], str], TestRun]
+
+
+async def run_ahead(
+    workspace: Workspace, command: list[str], timeout: float, allow_unsandboxed: bool = False
+) -> Ahead | None:
+    """The test command on the workspace as it is, started while the model writes a change
+    (it needs only the files as they are: on two cores the model's seconds would otherwise
+    come before the tests' instead of beside them). A passing run is remembered like any
+    "before" run; a failing one (the bug a fix is for) is only handed to `before_and_after`.
+    None when it could not run (no sandbox, too large a workspace): the gate runs it then."""
+    try:
+        async with scratch_run(workspace, allow_unsandboxed) as run:
+            if run is None:
+                return None
+            key = (tuple(command), await asyncio.to_thread(_fingerprint, run))
+            before = _PASSED_BEFORE.get(key) or judged(command, await run.run(command, timeout))
+    except NoSandbox:
+        return None
+    if before.passed:
+        _remember(key, before)
+    return key, before
+
+
+async def _ran_ahead(key: tuple[tuple[str, ...], str], ahead: asyncio.Task[Ahead | None] | None) -> TestRun | None:
+    """The run ahead's result when it ran `key` (the same command on the same files)."""
+    if ahead is None:
+        return None
+    await asyncio.wait({ahead})  # never raises: a run ahead that failed or was cancelled is not used
+    if ahead.cancelled() or ahead.exception() is not None or (result := ahead.result()) is None:
+        return None
+    ran, before = result
+    return before if ran == key and not before.timed_out else None
 
 
 # The tests' result on files already tested and found passing: every request on an unchanged
