@@ -459,21 +459,12 @@ async function secondFolder(page, shot) {
 }
 
 // A multi-file task in the Python folder (py_items, which has tests), computed without the
-// model: two moves, each into a new file. One refactor preview shows the new files next to
-// the changed ones and, grouped by type, the task's steps; once applied the new files are on
-// disk, the functions gone from their old files and the folder's own tests pass. Undo Last
-// Action takes the whole task back, deleting the new files.
+// model: two moves, each into a new file. Its multi-file diff shows the new files next to the
+// changed ones; Pick Changes… opens the refactor preview instead, grouped by the task's steps
+// (discarded there: nothing applied). Asked again, one click on Accept applies the whole task:
+// the new files are on disk, the functions gone from their old files and the folder's own
+// tests pass. Undo Last Action takes the whole task back (one click), deleting the new files.
 const TASK = "move get_item_count out of items.py into a new counts.py, then move describe out of store.py into a new describing.py";
-
-/** Ticks every change of the refactor preview (edits that need confirmation start unticked), then Apply. */
-async function applyRefactorPreview(page, apply) {
-  const boxes = page.locator(".bulk-edit-panel .edit-checkbox:not(.checked)");
-  for (let i = 0; i < 50 && (await boxes.count()) > 0; i++) {
-    await boxes.first().click({ timeout: 3000 }).catch(() => undefined);
-    await page.waitForTimeout(300);
-  }
-  await apply.click();
-}
 
 async function waitUntil(condition, ms = 20000) {
   const end = Date.now() + ms;
@@ -489,12 +480,13 @@ async function multiFileTask(page, root, shot) {
   const [items, store] = ["items.py", "store.py"].map((f) => join(root, f));
   if (!step("open items.py (py_items)", await openFile(page, "items.py"))) return;
   if (!step("Ask… a task of two moves into new files", await ask(page, TASK))) return;
-  const accept = await waitForReview(page);
+  let accept = await waitForReview(page);
   await page.waitForTimeout(1000);
   const changesText = (await page.locator(".editor-group-container.active").innerText().catch(() => "")).replace(/\s+/g, " ");
   await shot("12-task-changes");
   if (!step("the task opens as one multi-file diff with Accept", accept !== undefined, (await notifications(page)).join(" | "))) return;
   step("… showing the new files next to the edited ones", ["counts.py", "describing.py", "items.py", "store.py"].every((f) => changesText.includes(f)), changesText.slice(0, 300));
+  // First Pick Changes…: the refactor preview, looked at, then discarded (nothing applied).
   await page.locator(".editor-actions .action-label[aria-label*='Pick Changes']").first().click();
   const apply = page.locator(".monaco-workbench .monaco-button", { hasText: /^Apply$/ }).first();
   const previewShown = await apply.waitFor({ state: "visible", timeout: askTimeoutMs }).then(() => true, () => false);
@@ -513,11 +505,20 @@ async function multiFileTask(page, root, shot) {
     /Step 1: move `?get_item_count`? from items\.py to counts\.py/.test(previewText) && /Step 2: move `?describe`? from store\.py to describing\.py/.test(previewText),
     previewText.slice(0, 400),
   );
-  step("nothing is on disk before Apply", contents(root) === before);
-  await applyRefactorPreview(page, apply);
+  await page.locator(".monaco-workbench .monaco-button", { hasText: /^Discard$/ }).first().click();
+  const discarded = await waitForToast(page, "Not applied");
+  step("Discard in the refactor preview: nothing applied, every file as before", discarded !== "" && contents(root) === before, discarded || (await notifications(page)).join(" | "));
+  if (await palette(page, ">View: Hide Panel", "Hide Panel")) await page.keyboard.press("Enter");
+
+  // Then the same task accepted as a whole: one click on Accept in the multi-file diff.
+  if (!step("Ask… the same task again", await ask(page, TASK))) return;
+  accept = await waitForReview(page);
+  if (!step("… its multi-file diff opens", accept !== undefined, (await notifications(page)).join(" | "))) return;
+  step("nothing is on disk before Accept", contents(root) === before);
+  await accept.click();
   await waitUntil(() => created.every((f) => existsSync(f)));
   const [counts, describing] = await Promise.all(created.map((f) => (existsSync(f) ? waitForFile(f, (t) => t.includes("def ")) : "")));
-  step("Apply: the new files are on disk", counts.includes("def get_item_count():") && describing.includes("def describe(ids):"), `${counts.slice(0, 80)} | ${describing.slice(0, 80)}`);
+  step("one click on Accept: the new files are on disk", counts.includes("def get_item_count():") && describing.includes("def describe(ids):"), `${counts.slice(0, 80)} | ${describing.slice(0, 80)}`);
   const itemsAfter = await waitForFile(items, (t) => !t.includes("def get_item_count"));
   const storeAfter = await waitForFile(store, (t) => !t.includes("def describe"));
   step("… and the functions are gone from items.py and store.py", !itemsAfter.includes("def get_item_count") && !storeAfter.includes("def describe"));
