@@ -89,6 +89,47 @@ def test_context_is_trimmed_to_the_window(project):
     assert len(small.prefix) < len(context.prefix) and small.prefix.endswith("value_2999 = 2999\n")
 
 
+async def test_files_opened_and_edited_lately_come_into_the_prompt_never_a_secret(project, fake_model):
+    (project / ".env").write_text("API_TOKEN=hunter2\n")
+    (project / "units.py").write_text("".join(f"def unit_{n}(x):\n    return x * {n}\n\n" for n in range(100)))
+    completer = make_completer(project, fake_model.base_url)
+    completer.recent.touch("units.py", 150)  # edited near unit_50
+    completer.recent.touch(".env", 0)
+    completer.recent.touch("helpers.py")  # opened
+    completer.recent.touch("stats.py", 1)  # the current file: not a chunk of its own
+    fake_model.script("0")
+    await completer.complete("stats.py", Position(1, 12))
+    prompt = fake_model.requests()[0]["body"]["prompt"]
+
+    assert "hunter2" not in prompt and ".env" not in prompt
+    units = prompt.index("<|file_sep|>units.py\n")
+    helpers = prompt.index("<|file_sep|>helpers.py\ndef clamp(value, low, high):")
+    assert units < helpers < prompt.index("<|file_sep|>stats.py\n<|fim_prefix|>")  # the most recent nearest
+    chunk = prompt[units:helpers]
+    assert "def unit_50(x):" in chunk and "def unit_0(" not in chunk and chunk.count("\n") <= 34
+
+
+def test_a_recent_files_chunk_stays_the_same_for_edits_near_each_other(project):
+    (project / "units.py").write_text("".join(f"def unit_{n}(x):\n    return x * {n}\n\n" for n in range(100)))
+    completer = make_completer(project)
+    seen = set()
+    for line in range(150, 156):
+        completer.recent.touch("units.py", line)
+        seen.add(tuple(completer.recent.chunks(completer.workspace, "stats.py")))
+    assert len(seen) == 1
+
+
+def test_recent_chunks_are_trimmed_before_anything_else(project):
+    (project / "units.py").write_text("".join(f"def unit_{n}(x):\n    return x * {n}\n\n" for n in range(100)))
+    (project / "stats.py").write_text("from helpers import clamp\n\n\ndef norm(x):\n    y = clamp(x, 0, 1)\n    \n")
+    completer = make_completer(project)
+    completer.recent.touch("units.py", 150)
+    context = at(completer, "stats.py", 5, 4)
+    assert context.recent and context.extras
+    small = fitted(context, Budget(220, 48))
+    assert small is not None and not small.recent and small.extras
+
+
 def test_fim_templates_by_model_family():
     assert template_for("qwen2.5-coder-0.5b") is QWEN
     assert template_for("codellama:7b-code") is CODELLAMA

@@ -87,6 +87,31 @@ async def test_status_counts_what_each_completion_guard_dropped_and_shortened(cl
     }
 
 
+async def test_the_file_edited_before_brings_the_lines_around_the_edit_into_the_prompt(client, project, fake_model):
+    (project / "units.py").write_text("".join(f"def unit_{n}(x):\n    return x * {n}\n\n" for n in range(100)))
+    editor = Editor(client, project)
+    await editor.start(model_url=fake_model.base_url)
+    units = editor.open("units.py")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=units, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(151, 15), end=types.Position(151, 17)), text="50.0"
+                )
+            ],
+        )
+    )
+    editor.open("stats.py")
+    fake_model.script("0")
+
+    await inline(client, editor, "stats.py", 1, 12)
+
+    [request] = fake_model.requests()
+    prompt = request["body"]["prompt"]
+    assert "<|file_sep|>units.py\n" in prompt and "return x * 50.0" in prompt and "def unit_0(" not in prompt
+
+
 async def test_a_newer_request_supersedes_the_older_one_before_the_model_is_asked(client, project, fake_model):
     editor = Editor(client, project)
     await editor.start(model_url=fake_model.base_url)

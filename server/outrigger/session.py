@@ -20,6 +20,7 @@ from outrigger import progress
 from outrigger.agent import Agent
 from outrigger.completion.completer import Completer
 from outrigger.completion.guarded import CompletionStats
+from outrigger.completion.recent import RecentFiles
 from outrigger.config import Settings
 from outrigger.memory import Memory
 from outrigger.model.client import ModelClient
@@ -58,6 +59,7 @@ class Session:
         )
         self.trusted = is_trusted(self.root) if trusted is None else trusted
         self._completer: Completer | None = None
+        self.recent_files = RecentFiles()  # what the editor opened and edited, for completion's context
 
     @property
     def trusted(self) -> bool:
@@ -74,7 +76,12 @@ class Session:
         if self._completer is None or self._completer.model is not model:
             embedded = self._embedded is not None
             self._completer = Completer(
-                self.workspace, self.project_map, model, self.settings.completion, embedded=embedded
+                self.workspace,
+                self.project_map,
+                model,
+                self.settings.completion,
+                embedded=embedded,
+                recent=self.recent_files,
             )
         self._completer.settings = self.settings.completion
         return self._completer

@@ -12,6 +12,7 @@ from outrigger.completion.fim import template_for
 from outrigger.completion.fitting import fitted, raw_tokens
 from outrigger.completion.guarded import Checked, CompletionStats, checked
 from outrigger.completion.names import file_names
+from outrigger.completion.recent import RecentFiles
 from outrigger.completion.requests import Endpoint, Fill, request_fill
 from outrigger.completion.syntax import errors_of
 from outrigger.config import CompletionSettings
@@ -51,12 +52,14 @@ class Completer:
         settings: CompletionSettings,
         *,
         embedded: bool,
+        recent: RecentFiles | None = None,
     ) -> None:
         self.workspace = workspace
         self.project_map = project_map
         self.model = model
         self.settings = settings
         self.embedded = embedded  # the embedded llama.cpp server
+        self.recent = recent if recent is not None else RecentFiles()  # the editor's, kept by the session
         self.stats = CompletionStats()
         self.budget = Budget(model.settings.context_window, BLOCK_TOKENS)
         self._definitions: dict[str, list[Symbol]] = {}
@@ -82,7 +85,10 @@ class Completer:
         if not self.wanted(path):
             return None
         context = gather(self.workspace, self.definitions(), path, position)
-        return fitted(context, self.budget) if context is not None else None
+        if context is None:
+            return None
+        context.recent = self.recent.chunks(self.workspace, path)
+        return fitted(context, self.budget)
 
     async def complete(self, path: str, position: Position) -> Completion | None:
         """The guarded completion at `position`; None when this file gets none (off for its

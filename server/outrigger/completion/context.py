@@ -1,5 +1,6 @@
-"""What the model sees for one completion: the text around the cursor (bounded), and the
-signatures of the names used near it that other files define (from the map).
+"""What the model sees for one completion: the text around the cursor (bounded), the
+signatures of the names used near it that other files define (from the map), and chunks of
+the files opened and edited lately (`recent.py`, added by the completer).
 
 The cursor line is split in two: `head` (up to the cursor) is sent apart from the lines
 before it, so a request built with it last (`fim.py`) changes only the end of the prompt as
@@ -37,6 +38,14 @@ class FimContext:
     suffix: str  # the rest of the cursor line and the lines after it (bounded, whole lines)
     multiline: bool  # the cursor opens an empty block: a fill may take several lines
     extras: list[tuple[str, str]] = field(default_factory=list)  # (path, signatures) of other files
+    recent: list[tuple[str, str]] = field(default_factory=list)  # (path, chunk) of files opened or edited lately
+
+    @property
+    def other_files(self) -> list[tuple[str, str]]:
+        """What the prompt carries before the current file: recent chunks (they change least
+        while the user types here, so they go first and stay in the prompt cache), then
+        signatures."""
+        return [*self.recent, *self.extras]
 
     @property
     def line_rest(self) -> str:

@@ -1,5 +1,5 @@
-"""A completion's context trimmed to the model's window: signatures from other files go
-first, then prefix lines from the top and suffix lines from the bottom. Counted with the
+"""A completion's context trimmed to the model's window: chunks of recent files go first
+(the oldest first), then signatures from other files, then prefix lines from the top and suffix lines from the bottom. Counted with the
 offline cl100k tokenizer, scaled by what the server reported for earlier prompts
 (`Budget.calibrate`), so the count follows the model's own tokenizer."""
 
@@ -16,7 +16,7 @@ FIM_OVERHEAD = 16  # the FIM and file-separator tokens themselves
 
 def raw_tokens(context: FimContext) -> int:
     """The uncalibrated count of what a prompt for `context` carries."""
-    extras = sum(count_tokens(name) + count_tokens(text) + 4 for name, text in context.extras)
+    extras = sum(count_tokens(name) + count_tokens(text) + 4 for name, text in context.other_files)
     return count_tokens(context.prefix) + count_tokens(context.suffix) + count_tokens(context.head) + extras
 
 
@@ -25,7 +25,9 @@ def fitted(context: FimContext, budget: Budget) -> FimContext | None:
     does not fit."""
     limit = budget.prompt_limit() - FIM_OVERHEAD
     while math.ceil(raw_tokens(context) * budget.ratio) > limit:
-        if context.extras:
+        if context.recent:
+            context = replace(context, recent=context.recent[1:])
+        elif context.extras:
             context = replace(context, extras=context.extras[:-1])
         elif context.prefix and len(context.prefix) >= len(context.suffix):
             context = replace(context, prefix=_shrunk(context.prefix, from_top=True))

@@ -86,7 +86,7 @@ def _infill_body(context: FimContext, max_tokens: int, stop: list[str]) -> dict[
         "input_prefix": context.prefix,
         "input_suffix": context.suffix,
         "prompt": context.head,
-        "input_extra": [{"filename": name, "text": text} for name, text in context.extras],
+        "input_extra": [{"filename": name, "text": text} for name, text in context.other_files],
         "n_predict": max_tokens,
         "temperature": 0,
         "cache_prompt": True,
@@ -100,7 +100,7 @@ def _infill_body(context: FimContext, max_tokens: int, stop: list[str]) -> dict[
 def _completions_body(
     model: ModelClient, context: FimContext, template: FimTemplate, max_tokens: int, stop: list[str]
 ) -> dict[str, Any]:
-    prompt = template.prompt(context.prefix, context.suffix, context.head, context.extras, context.path)
+    prompt = template.prompt(context.prefix, context.suffix, context.head, context.other_files, context.path)
     body: dict[str, Any] = {
         "model": model.settings.name,
         "prompt": prompt,

@@ -134,13 +134,16 @@ def _document(ls: OutriggerServer, uri: str) -> tuple[Session, str] | None:
     return session, path
 
 
-def _sync(ls: OutriggerServer, uri: str) -> None:
+def _sync(ls: OutriggerServer, uri: str, line: int | None = None) -> None:
+    """The editor's text becomes the truth; `line` (where it was edited; None: just opened)
+    goes to the files inline completion takes context from."""
     if (found := _document(ls, uri)) is None:
         return
     session, path = found
     document = ls.workspace.get_text_document(uri)
     session.workspace.open_document(path, document.source, document.version)
     session.project_map.update(path)
+    session.recent_files.touch(path, line)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -150,7 +153,10 @@ def did_open(ls: OutriggerServer, params: types.DidOpenTextDocumentParams) -> No
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: OutriggerServer, params: types.DidChangeTextDocumentParams) -> None:
-    _sync(ls, params.text_document.uri)
+    edited = [
+        c.range.start.line for c in params.content_changes if isinstance(c, types.TextDocumentContentChangePartial)
+    ]
+    _sync(ls, params.text_document.uri, edited[-1] if edited else None)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
