@@ -53,6 +53,12 @@ TEST_PYTEST = (
     "import sys\nsys.path.insert(0, '.')\nfrom lib import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n"
 )
 
+# The hostile workspaces' tests run on this (Outrigger's development) Python, whose pytest would
+# load hypothesis and pytest-lsp (lsprotocol) on every start: 5–8 s of a ~9 s pytest run under
+# load, for plugins no workspace here uses. Their entry points are switched off; pytest, the
+# sandbox and the attacks are unchanged.
+NO_DEV_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:pytest-lsp", "-p", "no:asyncio", "-p", "no:anyio")
+
 # Each attack: Python statements (indented by the generator) run by the proposed code.
 ATTACKS = {
     "write_through_link": "open('alias.py', 'a').write('# pwned\\n')",
@@ -297,7 +303,7 @@ async def run(n: int, fuzz_seed: int, base: Path) -> Result:
         command = (
             [sys.executable, "test_script.py"]
             if case.runner == "script"
-            else [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
+            else [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NO_DEV_PLUGINS, "tests"]
         )
         project_tests._PASSED_BEFORE.clear()  # every case runs its "before" tests too
         line, runs = "", None
