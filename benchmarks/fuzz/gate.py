@@ -349,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    global MARKER
+    MARKER = f"orgatefz{args.seed}-marker"  # runs side by side do not see each other's processes
     os.environ.update(SECRET_VARIABLES)
     with tempfile.TemporaryDirectory(prefix="outrigger-gate-fuzz-") as tmp:
         base = Path(tmp)
