@@ -36,6 +36,13 @@ class Capability:
     javascript: tuple[str, ...] = ()  # JavaScript and TypeScript
     rust: tuple[str, ...] = ()
     go: tuple[str, ...] = ()
+    ruby: tuple[str, ...] = ()
+    php: tuple[str, ...] = ()
+    lua: tuple[str, ...] = ()
+    bash: tuple[str, ...] = ()
+    java: tuple[str, ...] = ()
+    c: tuple[str, ...] = ()  # C and C++
+    csharp: tuple[str, ...] = ()
 
 
 _PY_EXEC = tuple(f"os.{name}" for name in ("execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp"))
@@ -77,6 +84,82 @@ CAPABILITIES = (
         ),
         rust=("std.process.Command", "std.os.unix.process", "tokio.process", "async_std.process", "duct", "nix.unistd"),
         go=("os/exec", "syscall.Exec", "syscall.ForkExec", "syscall.StartProcess", "os.StartProcess"),
+        ruby=(
+            "system",
+            "exec",
+            "spawn",
+            "fork",
+            "Kernel.system",
+            "Kernel.exec",
+            "Kernel.spawn",
+            "Kernel.fork",
+            "Process.spawn",
+            "Process.fork",
+            "Process.exec",
+            "Process.daemon",
+            "IO.popen",
+            "Open3",
+            "PTY",
+            "open3",
+            "pty",
+            "<shell command>",
+        ),
+        php=(
+            "exec",
+            "shell_exec",
+            "system",
+            "passthru",
+            "proc_open",
+            "popen",
+            "pcntl_exec",
+            "pcntl_fork",
+            "<shell command>",
+        ),
+        lua=("os.execute", "io.popen"),
+        bash=(
+            "exec",
+            "sudo",
+            "su",
+            "setsid",
+            "nohup",
+            "disown",
+            "xargs",
+            "env",
+            "nice",
+            "timeout",
+            "<command of a computed name>",
+        ),
+        java=("Runtime.getRuntime", "java.lang.Runtime", "ProcessBuilder", "java.lang.ProcessBuilder", "ProcessHandle"),
+        c=(
+            "system",
+            "std.system",
+            "popen",
+            "_popen",
+            "_wpopen",
+            "fork",
+            "vfork",
+            "clone",
+            "execl",
+            "execle",
+            "execlp",
+            "execv",
+            "execve",
+            "execvp",
+            "execvpe",
+            "fexecve",
+            "posix_spawn",
+            "posix_spawnp",
+            "CreateProcess",
+            "CreateProcessA",
+            "CreateProcessW",
+            "ShellExecute",
+            "ShellExecuteA",
+            "ShellExecuteW",
+            "ShellExecuteEx",
+            "WinExec",
+            "boost.process",
+        ),
+        csharp=("Process", "ProcessStartInfo", "System.Diagnostics.Process", "System.Diagnostics.ProcessStartInfo"),
     ),
     Capability(
         "runs code it builds at run time",
@@ -104,11 +187,122 @@ CAPABILITIES = (
             "sys.setprofile",
             "sys.addaudithook",
             "atexit",
+            "vars",
+            "globals",
+            "operator.attrgetter",
+            "operator.methodcaller",
             "<dynamic attribute of a module>",
+            "<reflective attribute>",
         ),
         javascript=("eval", "Function", "vm", "module.createRequire", "inspector", "<require of a computed name>"),
         rust=("include!",),
         go=("plugin", "reflect.NewAt"),
+        ruby=(
+            "eval",
+            "instance_eval",
+            "class_eval",
+            "module_eval",
+            "instance_exec",
+            "class_exec",
+            "module_exec",
+            "binding",
+            "send",
+            "__send__",
+            "public_send",
+            "*.send",
+            "*.__send__",
+            "*.public_send",
+            "*.const_get",
+            "*.instance_variable_get",
+            "*.instance_variable_set",
+            "*.define_method",
+            "const_get",
+            "define_method",
+            "load",
+            "autoload",
+            "ObjectSpace",
+            "RubyVM",
+            "TracePoint",
+            "Marshal.load",
+            "at_exit",
+            "<load of a computed name>",
+        ),
+        php=(
+            "eval",
+            "assert",
+            "create_function",
+            "call_user_func",
+            "call_user_func_array",
+            "forward_static_call",
+            "forward_static_call_array",
+            "register_shutdown_function",
+            "unserialize",
+            "extract",
+            "ReflectionFunction",
+            "ReflectionMethod",
+            "ReflectionClass",
+            "<call of a computed name>",
+            "<include of a computed path>",
+        ),
+        lua=(
+            "load",
+            "loadstring",
+            "loadfile",
+            "dofile",
+            "debug",
+            "setfenv",
+            "getfenv",
+            "string.dump",
+            "_G",
+            "_ENV",
+            "<load of a computed name>",
+        ),
+        bash=(
+            "eval",
+            "source",
+            ".",
+            "trap",
+            "bash",
+            "sh",
+            "zsh",
+            "dash",
+            "ksh",
+            "python",
+            "python3",
+            "perl",
+            "ruby",
+            "node",
+            "php",
+            "lua",
+        ),
+        java=(
+            "Class.forName",
+            "java.lang.reflect",
+            "java.lang.invoke",
+            "MethodHandles",
+            "javax.script",
+            "ScriptEngineManager",
+            "ClassLoader",
+            "URLClassLoader",
+            "ObjectInputStream",
+            "*.getMethod",
+            "*.getDeclaredMethod",
+            "*.defineClass",
+        ),
+        c=("dlopen", "dlsym", "LoadLibrary", "LoadLibraryA", "LoadLibraryW", "GetProcAddress", "mprotect"),
+        csharp=(
+            "Assembly.Load",
+            "Assembly.LoadFrom",
+            "Assembly.LoadFile",
+            "System.Reflection",
+            "Activator",
+            "Type.GetType",
+            "*.GetMethod",
+            "*.InvokeMember",
+            "DynamicMethod",
+            "CSharpScript",
+            "BinaryFormatter",
+        ),
     ),
     Capability(
         "ends the process",
@@ -127,6 +321,39 @@ CAPABILITIES = (
         javascript=("process.exit", "process.reallyExit", "process.abort", "process.kill", "Deno.exit"),
         rust=("std.process.exit", "std.process.abort", "libc.exit", "libc._exit", "libc.kill"),
         go=("os.Exit", "syscall.Exit", "syscall.Kill", "log.Fatal", "log.Fatalf", "log.Fatalln"),
+        ruby=(
+            "exit",
+            "exit!",
+            "abort",
+            "Kernel.exit",
+            "Kernel.exit!",
+            "Kernel.abort",
+            "Process.exit",
+            "Process.exit!",
+            "Process.abort",
+            "Process.kill",
+        ),
+        php=("exit", "die", "posix_kill"),
+        lua=("os.exit",),
+        bash=("exit", "kill", "killall", "pkill", "shutdown", "reboot", "halt", "poweroff"),
+        java=("System.exit", "java.lang.System.exit", "*.halt", "*.destroyForcibly"),
+        c=(
+            "exit",
+            "_exit",
+            "_Exit",
+            "quick_exit",
+            "abort",
+            "kill",
+            "raise",
+            "std.exit",
+            "std._Exit",
+            "std.quick_exit",
+            "std.abort",
+            "std.terminate",
+            "ExitProcess",
+            "TerminateProcess",
+        ),
+        csharp=("Environment.Exit", "Environment.FailFast", "System.Environment.Exit", "Application.Exit", "*.Kill"),
     ),
     Capability(
         "opens network connections",
@@ -173,6 +400,90 @@ CAPABILITIES = (
         ),
         rust=("std.net", "tokio.net", "reqwest", "hyper", "ureq", "async_std.net", "surf"),
         go=("net", "crypto/tls"),
+        ruby=(
+            "Net",
+            "TCPSocket",
+            "TCPServer",
+            "UDPSocket",
+            "UNIXSocket",
+            "Socket",
+            "URI.open",
+            "OpenURI",
+            "HTTParty",
+            "Faraday",
+            "RestClient",
+            "Excon",
+            "socket",
+            "net/http",
+            "net/https",
+            "net/ftp",
+            "net/smtp",
+            "open-uri",
+            "httparty",
+            "faraday",
+            "rest-client",
+        ),
+        php=(
+            "fsockopen",
+            "pfsockopen",
+            "stream_socket_client",
+            "stream_socket_server",
+            "socket_create",
+            "curl_init",
+            "curl_exec",
+            "curl_multi_exec",
+            "ftp_connect",
+            "ssh2_connect",
+            "mail",
+            "SoapClient",
+            "GuzzleHttp",
+        ),
+        lua=("socket", "socket.http", "ssl", "ssl.https", "http.request", "copas", "ngx.socket", "ngx.location"),
+        bash=(
+            "curl",
+            "wget",
+            "nc",
+            "ncat",
+            "netcat",
+            "socat",
+            "ssh",
+            "scp",
+            "sftp",
+            "rsync",
+            "telnet",
+            "ftp",
+            "/dev/tcp",
+            "/dev/udp",
+        ),
+        java=(
+            "java.net",
+            "Socket",
+            "ServerSocket",
+            "DatagramSocket",
+            "HttpClient",
+            "HttpURLConnection",
+            "URLConnection",
+            "SocketChannel",
+            "java.nio.channels",
+            "okhttp3",
+            "OkHttpClient",
+            "org.apache.http",
+            "*.openConnection",
+            "*.openStream",
+        ),
+        c=("socket", "getaddrinfo", "gethostbyname", "curl_easy_init", "curl_easy_perform", "WSAStartup", "boost.asio"),
+        csharp=(
+            "System.Net",
+            "HttpClient",
+            "WebClient",
+            "WebRequest",
+            "HttpWebRequest",
+            "TcpClient",
+            "TcpListener",
+            "UdpClient",
+            "Socket",
+            "Dns",
+        ),
     ),
     Capability(
         "loads native code",
@@ -180,9 +491,16 @@ CAPABILITIES = (
         javascript=("process.binding", "process._linkedBinding", "process.dlopen", "ffi-napi", "koffi"),
         rust=("libc", "libloading", "std.ptr", "<unsafe>"),
         go=("unsafe", "syscall", "C"),
+        ruby=("Fiddle", "FFI", "fiddle", "ffi"),
+        php=("FFI", "dl"),
+        lua=("package.loadlib", "ffi"),
+        bash=("insmod", "modprobe", "LD_PRELOAD"),
+        java=("System.load", "System.loadLibrary", "sun.misc.Unsafe", "jdk.internal", "com.sun.jna", "Native.load"),
+        c=("asm", "__asm__", "__asm"),
+        csharp=("DllImport", "LibraryImport", "NativeLibrary", "System.Runtime.InteropServices", "Marshal", "unsafe"),
     ),
     Capability(
-        "reaches outside the project (the home folder, deleting or re-linking files)",
+        "reaches outside the project (the home folder, the environment, deleting, moving or re-linking files)",
         python=(
             "os.path.expanduser",
             "os.path.expandvars",
@@ -229,6 +547,120 @@ CAPABILITIES = (
             "option_env!",
         ),
         go=("os.UserHomeDir", "os.Remove", "os.RemoveAll", "os.Symlink", "os.Chmod", "os.Chown"),
+        ruby=(
+            "ENV",
+            "Dir.home",
+            "File.delete",
+            "File.unlink",
+            "File.rename",
+            "File.symlink",
+            "File.link",
+            "File.chmod",
+            "File.chown",
+            "File.expand_path",
+            "File.write",
+            "IO.write",
+            "Dir.delete",
+            "Dir.rmdir",
+            "Dir.unlink",
+            "FileUtils",
+            "fileutils",
+        ),
+        php=(
+            "getenv",
+            "putenv",
+            "_ENV",
+            "_SERVER",
+            "unlink",
+            "rmdir",
+            "rename",
+            "symlink",
+            "link",
+            "chmod",
+            "chown",
+            "file_put_contents",
+            "posix_getpwuid",
+        ),
+        lua=("os.getenv", "os.remove", "os.rename", "os.tmpname", "lfs"),
+        bash=(
+            "rm",
+            "rmdir",
+            "mv",
+            "ln",
+            "chmod",
+            "chown",
+            "dd",
+            "shred",
+            "truncate",
+            "tee",
+            "printenv",
+            "export",
+            "unset",
+            "crontab",
+        ),
+        java=(
+            "System.getenv",
+            "System.getProperty",
+            "Files.delete",
+            "Files.deleteIfExists",
+            "Files.move",
+            "Files.write",
+            "Files.writeString",
+            "Files.createSymbolicLink",
+            "Files.createLink",
+            "FileWriter",
+            "FileOutputStream",
+            "*.deleteOnExit",
+            "*.renameTo",
+        ),
+        c=(
+            "getenv",
+            "secure_getenv",
+            "setenv",
+            "putenv",
+            "unsetenv",
+            "std.getenv",
+            "environ",
+            "remove",
+            "unlink",
+            "unlinkat",
+            "rmdir",
+            "rename",
+            "renameat",
+            "symlink",
+            "link",
+            "chmod",
+            "chown",
+            "truncate",
+            "std.filesystem.remove",
+            "std.filesystem.remove_all",
+            "std.filesystem.rename",
+            "std.filesystem.create_symlink",
+            "std.rename",
+            "getpwuid",
+            "DeleteFile",
+            "DeleteFileA",
+            "DeleteFileW",
+            "MoveFile",
+            "MoveFileA",
+            "MoveFileW",
+        ),
+        csharp=(
+            "Environment.GetEnvironmentVariable",
+            "Environment.GetEnvironmentVariables",
+            "Environment.SetEnvironmentVariable",
+            "Environment.GetFolderPath",
+            "File.Delete",
+            "File.Move",
+            "File.WriteAllText",
+            "File.WriteAllBytes",
+            "File.WriteAllLines",
+            "File.CreateSymbolicLink",
+            "Directory.Delete",
+            "Directory.Move",
+            "FileInfo",
+            "DirectoryInfo",
+        ),
     ),
 )
 
@@ -283,7 +715,9 @@ def _family(path: str) -> str | None:
     language = language_for(path)
     if language in ("typescript", "tsx"):
         return "javascript"
-    return language if language in ("python", "javascript", "rust", "go") else None
+    if language == "cpp":
+        return "c"
+    return language if language in _READERS else None
 
 
 def _capabilities(family: str, root: tree_sitter.Node) -> dict[str, str]:
@@ -291,13 +725,26 @@ def _capabilities(family: str, root: tree_sitter.Node) -> dict[str, str]:
     found: dict[str, str] = {}
     for reference in _READERS[family](root):
         for capability in CAPABILITIES:
-            if capability.what not in found and _covered(reference, getattr(capability, family)):
+            if capability.what not in found and _covered(reference, getattr(capability, family), family in _QUALIFIED):
                 found[capability.what] = reference
     return found
 
 
-def _covered(reference: str, entries: tuple[str, ...]) -> bool:
-    return any(reference == entry or reference.startswith((entry + ".", entry + "/")) for entry in entries)
+def _covered(reference: str, entries: tuple[str, ...], qualified: bool = False) -> bool:
+    """`entries` names `reference` or a module or class above it; `*.name` is a method of that
+    name on any receiver (Ruby's `obj.send`). `qualified`: a dotted entry also names the same
+    class under its namespace (`Files.delete` in `java.nio.file.Files.delete`)."""
+    last = reference.rpartition(".")[2]
+    return any(
+        (entry.startswith("*.") and "." in reference and last == entry[2:])
+        or reference == entry
+        or reference.startswith((entry + ".", entry + "/"))
+        or (qualified and "." in entry and f".{entry}." in f".{reference}.")
+        for entry in entries
+    )
+
+
+_QUALIFIED = frozenset({"java", "csharp", "c", "php"})  # languages whose classes live in dotted namespaces
 
 
 def _text(node: tree_sitter.Node | None) -> str:
@@ -345,11 +792,15 @@ def _python(root: tree_sitter.Node) -> Iterator[str]:
                     aliases[local] = f"{module}.{name}"
                     yield f"{module}.{name}"
     for node in _walk(root):
+        if node.type == "attribute" and _text(node.child_by_field_name("attribute")) in _PY_REFLECTIVE:
+            yield "<reflective attribute>"  # `().__class__.__bases__[0].__subclasses__()`, `f.__globals__`
         if node.type in ("attribute", "identifier") and not _inner_python_name(node):
             if (dotted := _dotted(node, "attribute", "object", "attribute")) is not None:
                 head, _, rest = dotted.partition(".")
                 if head in aliases or head in _PY_GLOBALS:  # not a local that shares a module's name
                     yield aliases.get(head, head) + ("." + rest if rest else "")
+                    if dotted.endswith(".__dict__"):  # `os.__dict__[name]`: any of its functions
+                        yield "<dynamic attribute of a module>"
         elif node.type == "call" and _text(node.child_by_field_name("function")) in ("getattr", "setattr"):
             arguments = node.child_by_field_name("arguments")
             named = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
@@ -365,6 +816,10 @@ def _python(root: tree_sitter.Node) -> Iterator[str]:
                     yield "<dynamic attribute of a module>"
 
 
+# Attributes that reach any object's functions, globals or classes by a computed name.
+_PY_REFLECTIVE = frozenset(
+    {"__globals__", "__builtins__", "__subclasses__", "__bases__", "__mro__", "__code__", "__getattribute__"}
+)
 _PY_MODULE_NAMES = frozenset({"os", "sys", "subprocess", "builtins", "importlib", "shutil", "socket", "ctypes"})
 # Names that mean the module or builtin without an import in sight: builtins, and standard
 # modules (the names guard imports one an edit starts using).
@@ -568,4 +1023,112 @@ def _go(root: tree_sitter.Node) -> Iterator[str]:
                 yield f"{aliases.get(_text(operand), _text(operand))}.{_text(field)}"
 
 
-_READERS = {"python": _python, "javascript": _javascript, "rust": _rust, "go": _go}
+# -- Ruby, PHP, Lua, Java, C, C++, C# ---------------------------------------------------------
+#
+# Read as dotted chains of the names in the tree's leaves, in order: `Net::HTTP.get`,
+# `Runtime.getRuntime().exec` (`Runtime.getRuntime`, then `*.exec`: a method on a value),
+# `std::system`, `$this->run`, `System.Diagnostics.Process.Start`. Strings and comments hold
+# no names; a module loaded by name (`require "socket"`) is read as that name; what runs a
+# shell or calls a name computed at run time is read as such.
+
+_NAME_LEAVES = frozenset(
+    {"identifier", "constant", "name", "type_identifier", "field_identifier", "namespace_identifier",
+     "property_identifier", "predefined_type"}
+)  # fmt: skip
+_SEPARATORS = frozenset({".", "::", "->", "\\", "&.", "?.", "?->"})
+_KEYWORDS = frozenset({"exit", "die", "asm", "__asm__", "__asm", "unsafe", "eval"})
+_QUOTED = ("string", "comment", "heredoc", "character", "char_literal", "string_literal")
+_SHELL_NODES = frozenset({"subshell", "shell_command_expression"})  # Ruby's `…` and %x(), PHP's `…`
+_LOADS = frozenset({"require", "require_relative", "load", "dofile", "loadfile"})
+_PHP_INCLUDES = frozenset(
+    {"include_expression", "include_once_expression", "require_expression", "require_once_expression"}
+)
+
+
+def _chains(root: tree_sitter.Node) -> Iterator[str]:
+    chain: list[str] = []
+    method = False  # the chain starts after a separator: a method on a value (`f().exec`)
+    previous = ""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield from _special(node)
+        if node.child_count and not node.type.startswith(_QUOTED) and "comment" not in node.type:
+            stack.extend(reversed(node.children))
+            continue
+        kind, text = (node.type, _text(node)) if not node.child_count else ("", "")
+        if kind in _NAME_LEAVES or (kind == text and text in _KEYWORDS):
+            if chain and previous in _SEPARATORS:
+                chain.append(text)
+            else:
+                if chain:
+                    yield ("*." if method else "") + ".".join(chain)
+                chain, method = [text], previous in _SEPARATORS and previous != "\\"
+        elif text not in _SEPARATORS:
+            if chain:
+                yield ("*." if method else "") + ".".join(chain)
+            chain = []
+        previous = text
+    if chain:
+        yield ("*." if method else "") + ".".join(chain)
+
+
+def _special(node: tree_sitter.Node) -> Iterator[str]:
+    """What a node does beyond its names: runs a shell, loads or calls what is computed."""
+    if node.type in _SHELL_NODES:
+        yield "<shell command>"
+    elif node.type in _PHP_INCLUDES and not any(c.type.endswith("string") for c in node.named_children):
+        yield "<include of a computed path>"
+    elif node.type in ("function_call_expression", "member_call_expression", "scoped_call_expression"):
+        called = node.child_by_field_name("function") or node.child_by_field_name("name")
+        if called is not None and called.type not in ("name", "qualified_name"):
+            yield "<call of a computed name>"  # `$f()`, `$obj->$name()`
+    elif node.type in ("call", "function_call"):
+        yield from _loaded(node)
+
+
+def _loaded(node: tree_sitter.Node) -> Iterator[str]:
+    """A Ruby or Lua `require`/`load`: the module's name, or that the name is computed."""
+    called = node.child_by_field_name("method") or node.child_by_field_name("name")
+    if called is None or _text(called) not in _LOADS or node.child_by_field_name("receiver") is not None:
+        return
+    arguments = node.child_by_field_name("arguments")
+    first = next((a for a in arguments.named_children if a.type != "comment"), None) if arguments else None
+    if first is not None and first.type == "string":
+        parts = [c for c in first.named_children if c.type != "string_content"]
+        if not parts:  # no interpolation
+            yield _text(first)[1:-1].strip("[]=")
+            return
+    yield "<load of a computed name>"
+
+
+def _bash(root: tree_sitter.Node) -> Iterator[str]:
+    """A shell script's commands, by name (`/usr/bin/curl` is `curl`); a command whose name is
+    computed (`$cmd args`); redirections to `/dev/tcp`."""
+    for node in _walk(root):
+        if node.type == "command_name":
+            word = node.named_children[0] if node.named_children else None
+            if word is None or word.type != "word":
+                yield "<command of a computed name>"
+            else:
+                yield _text(word).rpartition("/")[2]
+        elif node.type in ("file_redirect", "heredoc_redirect"):
+            if any(_text(c).startswith(("/dev/tcp/", "/dev/udp/")) for c in node.named_children):
+                yield "/dev/tcp"
+        elif node.type == "variable_assignment":
+            yield _text(node.child_by_field_name("name"))  # LD_PRELOAD=…
+
+
+_READERS = {
+    "python": _python,
+    "javascript": _javascript,
+    "rust": _rust,
+    "go": _go,
+    "ruby": _chains,
+    "php": _chains,
+    "lua": _chains,
+    "java": _chains,
+    "c": _chains,
+    "csharp": _chains,
+    "bash": _bash,
+}
