@@ -129,3 +129,43 @@ def test_the_neovim_plugin_starts_on_every_extension_the_server_announces(tmp_pa
     assert run.returncode == 0, run.stderr
     found = json.loads(run.stdout)
     assert [f"{extension}: {found[extension]}" for extension in extensions if "(" in found[extension]] == []
+
+
+STYLES_CSS = ".banner {\n  color: navy;\n}\n\n.footer {\n  margin: 0;\n}\n"
+
+
+async def test_a_css_selector_the_editor_pushed_gets_its_actions_and_an_edit(client, tmp_path, fake_model):
+    # CSS's symbols are selectors, dot included (VS Code's CSS service names `.banner`): the
+    # name is the symbol's own, not `Class.member`. A doc comment is not offered: without a
+    # grammar nothing tells it from code, so the edit would be refused.
+    workspace = copy_fixture("js_auth", tmp_path)
+    (workspace / "styles.css").write_text(STYLES_CSS)
+    editor = Editor(client, workspace)
+    await editor.start(model_url=fake_model.base_url)
+    uri = editor.open("styles.css")
+
+    def rule(first: int, last: int) -> dict:
+        return {"start": {"line": first, "character": 0}, "end": {"line": last, "character": 1}}
+
+    symbols = [
+        {"name": ".banner", "kind": 5, "location": {"uri": uri, "range": rule(0, 2)}},
+        {"name": ".footer", "kind": 5, "location": {"uri": uri, "range": rule(4, 6)}},
+    ]
+    client.protocol.notify("outrigger/pushSymbols", {"symbols": symbols})
+    titles: list[str] = []
+    for _ in range(50):
+        titles = [a.title for a in await editor.code_actions("styles.css", line=1, character=2)]
+        if titles:
+            break
+        await asyncio.sleep(0.1)
+    assert titles == ["Explain `.banner`", "Ask Outrigger about `.banner`…"]
+
+    fake_model.script(
+        '{"intent": "rewrite", "symbol": ".banner", "file": "styles.css"}',  # the words need the model's plan
+        "```css\n.banner {\n  color: navy;\n  font-weight: bold;\n}\n```",
+    )
+    result = await editor.ask("About `.banner`: make its text bold", "styles.css", line=1, character=2)
+
+    assert result["kind"] == "edit", result
+    assert editor.text("styles.css") == STYLES_CSS.replace("navy;\n", "navy;\n  font-weight: bold;\n", 1)
+    assert len(fake_model.requests()) == 2

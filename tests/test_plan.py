@@ -138,3 +138,37 @@ def test_one_row_per_intent_drives_the_models_choices_its_prompt_and_the_dispatc
         for request, _ in row.examples:
             assert f"Request: {request}\n" in PLAN_SYSTEM_PROMPT
     assert not INTENTS[Intent.QUESTION].tested and INTENTS[Intent.FIX].tested
+
+
+@pytest.mark.parametrize(
+    ("request_text", "symbol"),
+    [
+        ("Cache.Len reports one item fewer than the cache holds", "Cache.Len"),  # found on golang-lru
+        ("the `parse_amount` helper drops the cents of negative amounts", "parse_amount"),
+        ("slugify() keeps trailing dashes", "slugify"),
+    ],
+)
+def test_a_statement_of_what_a_symbol_does_is_a_fix_not_a_question(request_text, symbol):
+    plan = merge_model_plan(
+        request_text, ModelPlan(intent="question", symbol=symbol), cursor_symbol=None, cursor_file=None
+    )
+    assert plan.intent == "fix" and plan.symbol == symbol
+
+
+@pytest.mark.parametrize(
+    "request_text", ["Cache.Len and its tests", "parse_amount, explain it to me", "I wonder why slugify keeps dashes"]
+)
+def test_a_statement_the_model_calls_a_question_stays_one_unless_it_reports_behaviour(request_text):
+    symbol = request_text.split()[0] if request_text[0] != "I" else "slugify"
+    reply = ModelPlan(intent="question", symbol=symbol.strip(","))
+    plan = merge_model_plan(request_text, reply, cursor_symbol=None, cursor_file=None)
+    assert plan.intent == "question"
+
+
+def test_a_backup_file_named_as_an_example_is_not_the_models_file():
+    # found on pyflakes: the model put a.py (from "a.py~") in the file slot
+    reply = ModelPlan(intent="fix", symbol="is_source", file="notes.py")
+    request = "is_source says True for editor backups like notes.py~; they are not source"
+    assert merge_model_plan(request, reply, cursor_symbol=None, cursor_file=None).file is None
+    request = "is_source in notes.py says True for editor backups"
+    assert merge_model_plan(request, reply, cursor_symbol=None, cursor_file=None).file == "notes.py"

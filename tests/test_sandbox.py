@@ -101,6 +101,39 @@ async def test_every_process_the_code_starts_ends_with_the_run(root, kind, ends)
     assert alive(marker) == []
 
 
+FORK_BOMB = """
+import os, sys, time
+made = 0
+try:
+    while made < 300:
+        if os.fork() == 0:
+            time.sleep(20)
+            os._exit(0)
+        made += 1
+except OSError as error:
+    print(f"fork failed after {made}: {error}")
+    sys.exit(0)
+print(f"made all {made}")
+"""
+
+
+async def test_a_fork_bomb_is_stopped_by_the_process_count_even_as_root(root, kind, monkeypatch):
+    """RLIMIT_NPROC does not bind uid 0, and CI runs as root: the code under test must run as
+    an unprivileged uid there, so that its forks fail at the limit instead of going on until
+    the timeout."""
+    if kind == "none":
+        pytest.skip("without a sandbox a root run is bounded by time only (said in the status)")
+    from outrigger.guards.runs import ScratchRun
+
+    monkeypatch.setattr(ScratchRun, "processes", 40, raising=False)  # on old main: no such limit
+
+    result = await run(root, FORK_BOMB, kind, timeout=120)
+
+    assert not result.timed_out
+    assert "fork failed after" in result.output, result.output
+    assert int(result.output.split("fork failed after ")[1].split(":")[0]) < 40
+
+
 async def test_the_code_sees_no_secret_environment_home_or_network(root, kind, monkeypatch, tmp_path, fake_model):
     if kind == "none":
         pytest.skip("without a sandbox only the environment is scrubbed")

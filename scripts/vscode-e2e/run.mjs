@@ -10,11 +10,12 @@
 //   as a multi-file diff, then Pick Changes… to the refactor preview, then undone with one click
 //   · Select Model / Endpoint to a dead endpoint (status: unreachable) and back to the embedded
 //   model (status: ready) · inline completion: ghost text from the model while typing, accepted
-//   with Tab (--only ghost: this alone).
+//   with Tab · a CSS rule (no grammar in Outrigger: VS Code's symbols, pushed) edited from the
+//   lightbulb (--only ghost|languages|css|task: that flow alone).
 // Screenshots of each flow go to <run dir>/screenshots (--screenshots DIR copies them there).
 // Run `bash setup.sh` once first.
 //
-//   node run.mjs [--stub] [--vsix FILE] [--timeout SECONDS] [--screenshots DIR] [--keep] [--only ghost]
+//   node run.mjs [--stub] [--vsix FILE] [--timeout SECONDS] [--screenshots DIR] [--keep] [--only ghost|languages|css|task]
 //
 // OUTRIGGER_PYTHON   the Python that runs the server (written to outrigger.server.pythonPath)
 // --stub             run stub_server.py (needs pygls) instead of the real server: checks the
@@ -613,6 +614,39 @@ async function otherLanguages(page, root, shot) {
   step("Go: the rename is on disk", /func IsRipe\(/.test(goAfter) && !/\bRipe\(/.test(goAfter), goAfter.slice(0, 200));
 }
 
+// A language Outrigger has no grammar for: CSS. VS Code's CSS service gives the symbols (the
+// selectors), the client pushes them (outrigger/pushSymbols) and from then on serves the file:
+// the lightbulb on `.banner` offers Outrigger's actions; "Ask Outrigger about `.banner`…" has the
+// model rewrite the rule, reviewed as a diff and accepted with one click.
+async function noGrammar(page, root, shot) {
+  const css = join(root, "styles.css");
+  const before = readFileSync(css, "utf8");
+  if (!step("cursor on `.banner` in styles.css (Go to Symbol: VS Code's CSS symbols)", await goToSymbol(page, "styles.css", ".banner"))) return;
+  // The symbols are pushed after a pause (debounced), then the server opens the file.
+  const action = await codeAction(page, "Ask Outrigger about `.banner`", 10);
+  const titles = (await page.locator(".action-widget .monaco-list-row").allInnerTexts().catch(() => [])).map((t) => t.trim());
+  await shot("22-css-lightbulb");
+  if (!step("CSS (no grammar): the lightbulb offers “Explain `.banner`” and “Ask Outrigger about `.banner`…”", action !== undefined && titles.some((t) => t.includes("Explain `.banner`")), titles.join(" | "))) return;
+  await action.click();
+  const input = page.locator(".quick-input-widget", { hasText: "Ask Outrigger about .banner" }).locator(".quick-input-box input");
+  if (!step("… which asks what to do", await input.waitFor({ state: "visible", timeout: 10000 }).then(() => true, () => false))) return;
+  await input.fill("make its text bold");
+  await page.keyboard.press("Enter");
+  const accept = await waitForReview(page);
+  await page.waitForTimeout(1000);
+  await shot("23-css-review");
+  if (!step("CSS: the model's rule opens as a diff with Accept", accept !== undefined, (await notifications(page)).join(" | "))) return;
+  step("CSS: the file is untouched while under review", readFileSync(css, "utf8") === before);
+  await accept.click();
+  let after = await waitForFile(css, (t) => t !== before, 10000);
+  if (after === before) {
+    await page.keyboard.press("Control+S");
+    after = await waitForFile(css, (t) => t !== before);
+  }
+  const footer = before.slice(before.indexOf(".footer"));
+  step("CSS: one click on Accept puts the bold `.banner` on disk, `.footer` untouched", /\.banner\s*\{[^}]*bold[^}]*\}/.test(after) && after.endsWith(footer), after.slice(0, 300));
+}
+
 // Select Model / Endpoint from the status bar: a dead endpoint shows as unreachable, the
 // embedded model as ready again.
 async function selectModel(page, workspaceFile, shot) {
@@ -738,6 +772,8 @@ async function main() {
   // Files of other languages: Rust and Go.
   writeFileSync(join(jsRoot, "tide.rs"), "pub fn high_tide(level: f64) -> bool {\n    level > 4.2\n}\n");
   writeFileSync(join(jsRoot, "orchard.go"), "package orchard\n\nfunc Ripe(days int) bool {\n\treturn days > 30\n}\n");
+  // And one Outrigger has no grammar for: CSS (VS Code's own CSS service has its symbols).
+  writeFileSync(join(jsRoot, "styles.css"), ".banner {\n  color: navy;\n}\n\n.footer {\n  margin: 0;\n}\n");
   console.log(`run dir ${runDir}\nvsix ${vsix}\npython ${python}${opts.stub ? " (stub server)" : ""}`);
 
   const port = await freePort();
@@ -833,8 +869,16 @@ async function main() {
       await stubChecks(page, jsRoot, stubLog);
       return;
     }
-    if (opts.only === "ghost") {
-      await ghostText(page, shot);
+    // One flow alone (while developing; the rest of the run assumes the flows before it).
+    const alone = {
+      ghost: () => ghostText(page, shot),
+      languages: () => otherLanguages(page, jsRoot, shot),
+      css: () => noGrammar(page, jsRoot, shot),
+      task: () => multiFileTask(page, join(workspace, "py_items"), shot),
+    };
+    if (opts.only) {
+      if (!step(`--only ${opts.only}`, opts.only in alone, `one of ${Object.keys(alone).join(", ")}`)) return;
+      await alone[opts.only]();
       return;
     }
     await multiFileRename(page, jsRoot, shot);
@@ -844,6 +888,7 @@ async function main() {
     await longAnswer(page, shot);
     await secondFolder(page, shot);
     await otherLanguages(page, jsRoot, shot);
+    await noGrammar(page, jsRoot, shot);
     await multiFileTask(page, join(workspace, "py_items"), shot);
     await ghostText(page, shot);
     await selectModel(page, workspaceFile, shot);

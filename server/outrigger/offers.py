@@ -37,17 +37,20 @@ def offers_at(
     doc = style.noun if style else "doc comment"
     full = symbol.qualified_name
     offers = [
-        Offer(f"Explain `{name}`", f"Explain {where}", name, path, "refactor", intent=Intent.QUESTION, qualified=full),
-        Offer(
-            f"Add {doc} to `{name}`",
-            f"Add a {doc} to {where}",
-            name,
-            path,
-            "refactor.rewrite",
-            intent=Intent.DOCSTRING,
-            qualified=full,
-        ),
+        Offer(f"Explain `{name}`", f"Explain {where}", name, path, "refactor", intent=Intent.QUESTION, qualified=full)
     ]
+    if language is not None:  # without a grammar nothing tells a doc comment from code: always refused
+        offers.append(
+            Offer(
+                f"Add {doc} to `{name}`",
+                f"Add a {doc} to {where}",
+                name,
+                path,
+                "refactor.rewrite",
+                intent=Intent.DOCSTRING,
+                qualified=full,
+            )
+        )
     if language in ("python", "typescript", "tsx"):
         offers.append(
             Offer(

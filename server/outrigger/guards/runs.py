@@ -58,8 +58,11 @@ class ScratchRun:
         self.copy, self.kind = copy, kind
         mount_at = sandbox.mount_point(copy.root, kind) or copy.path
         dependencies = tuple(copy.root / d for d in copy.dependencies)
-        self.place = sandbox.Place(copy.path, mount_at, dependencies, copy.root, home)
+        uid = None if kind == "none" else sandbox.run_as()  # as root: an unprivileged uid of its own
+        self.place = sandbox.Place(copy.path, mount_at, dependencies, copy.root, home, uid)
         self.secrets = values_in(copy.secret_files)
+
+    processes = sandbox.Limits.processes  # at most this many processes at once (tests lower it)
 
     def write(self, path: str, text: str | None) -> None:
         write_into(self.copy.path, path, text)
@@ -87,7 +90,8 @@ class ScratchRun:
         seen = [str(self.place.mount_at) + part[len(root) :] if part.startswith(root) else part for part in command]
         if (missing := _missing_program(seen[0])) is not None:
             return Output(None, False, "", 0.0, missing=missing)
-        limits = sandbox.Limits(cpu_seconds=int(timeout) + 30)
+        limits = sandbox.Limits(cpu_seconds=int(timeout) + 30, processes=self.processes)
+        await asyncio.to_thread(sandbox.give_to, self.place)
         argv, env = sandbox.wrap(seen, self.place, self.kind, limits)
         try:
             process = await asyncio.create_subprocess_exec(

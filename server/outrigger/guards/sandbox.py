@@ -10,6 +10,13 @@ read-only on top; a scratch home; no network; an empty `/tmp`. Where bwrap is mi
 on a tmpfs, the same mounts, `chroot`). Environment: an allowlist (`ENVIRONMENT`); no keys,
 tokens or cloud credentials. Resource limits (`Limits`) hold in every case.
 
+Run as root (CI runs as root), the code under test is not left root: RLIMIT_NPROC does not
+bind uid 0 (the kernel exempts it), so a fork bomb would be bounded only by time. There the
+sandbox is built by root without a user namespace, and the command starts under `setpriv` as
+an unprivileged uid of its own (`run_as`; no capabilities, no new privileges), which owns the
+scratch copy; the process count then binds. Without `setpriv` the run stays in a user
+namespace as before and `describe` says processes are bounded by time only.
+
 The whole process tree ends with the run: the command is the PID namespace's first process, so
 when it exits (or is killed) the kernel kills everything it left behind, `setsid` daemons too.
 Without a sandbox (only when the user opted in: `--allow-unsandboxed`,
@@ -38,6 +45,13 @@ _NAMESPACES = (
     "--unshare-uts",
     "--unshare-cgroup-try",
 )
+# As root: no user namespace (its root would still be uid 0 to the kernel); the command drops
+# to `Place.uid` itself, so bwrap keeps only what `setpriv` needs for that.
+_ROOT_NAMESPACES = tuple(n for n in _NAMESPACES if n != "--unshare-user")
+_ROOT_CAPS = ("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP")
+# The uids a root run drops to: high, unnamed, one per run (RLIMIT_NPROC counts per uid).
+_FIRST_UID = 2_000_000_000
+_UIDS = 1 << 20
 
 # What the code under test sees of the environment: nothing else (no *_KEY, *_TOKEN, AWS_*, …).
 ENVIRONMENT = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "SOURCE_DATE_EPOCH")
@@ -54,7 +68,8 @@ _ETC = (
 
 @dataclass(frozen=True)
 class Limits:
-    """Per process, inherited by every child (RLIMIT_NPROC is per user, and does not bind root)."""
+    """Per process, inherited by every child (RLIMIT_NPROC counts per uid and does not bind
+    root: as root the command runs as `run_as()`'s uid)."""
 
     memory_bytes: int = 4 * 1024**3  # writable memory (RLIMIT_DATA): a runaway allocation fails
     processes: int = 1024
@@ -80,11 +95,46 @@ def backend() -> Backend:
 
 def describe(kind: Backend) -> str:
     """One sentence for the preview and `outrigger model status`."""
+    if kind == "none":
+        return "unsandboxed, as you (no bubblewrap or unshare here)"
+    name = "a bubblewrap" if kind == "bwrap" else "an unshare"
+    text = f"in {name} sandbox (no network, no home folder, only the scratch copy writable)"
+    if os.geteuid() == 0:
+        if _can_drop(kind):
+            return f"{text}, as an unprivileged uid (Outrigger runs as root)"
+        return f"{text}, as root: its number of processes is bounded only by time (no setpriv here)"
+    return text
+
+
+def run_as() -> int | None:
+    """The unprivileged uid a run drops to, when Outrigger runs as root and can drop (a new one
+    each call); None otherwise (not root: the user's own uid is already bounded)."""
+    if os.geteuid() != 0 or not _can_drop(backend()):
+        return None
+    _uid_counter[0] += 1
+    return _FIRST_UID + (os.getpid() * 64 + _uid_counter[0]) % _UIDS
+
+
+_uid_counter = [0]
+
+
+@cache
+def _can_drop(kind: Backend) -> bool:
+    """Whether root can start a command as another uid inside the sandbox `kind` here."""
+    if kind == "none" or shutil.which("setpriv") is None:
+        return False
+    argv = [*_drop(_FIRST_UID), "/bin/true"]
     if kind == "bwrap":
-        return "in a bubblewrap sandbox (no network, no home folder, only the scratch copy writable)"
-    if kind == "unshare":
-        return "in an unshare sandbox (no network, no home folder, only the scratch copy writable)"
-    return "unsandboxed, as you (no bubblewrap or unshare here)"
+        return _works(["bwrap", *_ROOT_NAMESPACES, *_ROOT_CAPS, *_bwrap_argv(_system_mounts(), Limits()), *argv])
+    return _works(["unshare", "--mount", "--net", "--pid", "--fork", "--", *argv])
+
+
+def _drop(uid: int) -> list[str]:
+    """The prefix that runs a command as `uid`, with no groups, capabilities or way back."""
+    return [
+        "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
+        "--inh-caps=-all", "--bounding-set=-all", "--",
+    ]  # fmt: skip
 
 
 def _works(argv: list[str]) -> bool:
@@ -103,6 +153,7 @@ class Place:
     dependencies: tuple[Path, ...]  # real dependency folders, shown read-only at the same place under mount_at
     root: Path  # the real workspace
     home: Path  # a writable scratch home
+    uid: int | None = None  # run as this uid (run_as(): Outrigger is root), owner of copy and home
 
 
 def mount_point(root: Path, kind: Backend) -> Path | None:
@@ -187,7 +238,8 @@ def _system_mounts() -> list[Mount]:
 
 def _mounts(place: Place, env: dict[str, str]) -> list[Mount]:
     """The sandbox's whole file system, in mount order."""
-    mounts = _system_mounts() + [("proc", "", "/proc"), ("dev", "", "/dev"), ("tmpfs", "", "/tmp")]
+    mounts = _system_mounts() + [("proc", "", "/proc"), ("dev", "", "/dev"), ("tmpfs", "", "/dev/shm")]
+    mounts.append(("tmpfs", "", "/tmp"))
     mounts += [("ro", str(t), str(t)) for t in _readable_tools(env) if not t.is_relative_to(place.root)]
     mounts += [("rw", str(place.home), str(place.home)), ("rw", str(place.copy), str(place.mount_at))]
     for folder in place.dependencies:
@@ -200,9 +252,17 @@ _BWRAP = {"ro": "--ro-bind", "rw": "--bind", "symlink": "--symlink", "proc": "--
 
 def _bwrap_argv(mounts: list[Mount], limits: Limits) -> list[str]:
     argv: list[str] = []
+    made: set[str] = {"/"}
     for kind, source, target in mounts:
-        if kind == "tmpfs":
-            argv += ["--size", str(limits.tmp_bytes), "--tmpfs", target]
+        # bwrap makes a mount's missing parents mode 0700: as the dropped uid (`run_as`) they
+        # could not be crossed, so they are made first, 0755, unless an earlier mount holds them.
+        for parent in reversed(Path(target).parents):
+            if str(parent) not in made:
+                made.add(str(parent))
+                argv += ["--dir", str(parent)]
+        made.add(target)
+        if kind == "tmpfs":  # writable by whichever uid runs the command
+            argv += ["--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", target]
         elif kind in ("proc", "dev"):
             argv += [_BWRAP[kind], target]
         else:
@@ -210,7 +270,7 @@ def _bwrap_argv(mounts: list[Mount], limits: Limits) -> list[str]:
     return argv
 
 
-def _unshare_script(mounts: list[Mount], new_root: Path, cwd: Path, limits: Limits) -> str:
+def _unshare_script(mounts: list[Mount], new_root: Path, cwd: Path, limits: Limits, uid: int | None = None) -> str:
     """What bwrap does, in the shell, inside unshare's namespaces: a new root on a tmpfs with
     the same mounts, then chroot into it."""
     lines = [f"mount -t tmpfs tmpfs {_q(new_root)}"]
@@ -222,7 +282,7 @@ def _unshare_script(mounts: list[Mount], new_root: Path, cwd: Path, limits: Limi
         folder = kind != "ro" and kind != "rw" or Path(source).is_dir()
         lines.append(f"mkdir -p {at}" if folder else f"mkdir -p $(dirname {at}) && {{ [ -e {at} ] || touch {at}; }}")
         if kind == "tmpfs":
-            lines.append(f"mount -t tmpfs -o size={limits.tmp_bytes} tmpfs {at}")
+            lines.append(f"mount -t tmpfs -o size={limits.tmp_bytes},mode=1777 tmpfs {at}")
         elif kind == "proc":
             lines.append(f"mount -t proc proc {at}")
         elif kind == "dev":
@@ -231,7 +291,8 @@ def _unshare_script(mounts: list[Mount], new_root: Path, cwd: Path, limits: Limi
             lines.append(f"mount --rbind {_q(Path(source))} {at}")
             if kind == "ro":
                 lines.append(f"mount -o remount,bind,ro {at}")
-    lines.append(f'exec chroot {_q(new_root)} /bin/sh -c \'cd "$0" && exec "$@"\' {_q(cwd)} "$@"')
+    drop = "" if uid is None else " ".join(_drop(uid)) + " "
+    lines.append(f'exec chroot {_q(new_root)} {drop}/bin/sh -c \'cd "$0" && exec "$@"\' {_q(cwd)} "$@"')
     return "\n".join(lines)
 
 
@@ -272,6 +333,10 @@ def _q(path: Path) -> str:
 def wrap(command: list[str], place: Place, kind: Backend, limits: Limits) -> tuple[list[str], dict[str, str]]:
     """The argv and environment that run `command` in `place` with the sandbox `kind`."""
     env = environment(place.home)
+    if kind == "bwrap" and place.uid is not None:
+        argv = ["bwrap", *_ROOT_NAMESPACES, "--die-with-parent", "--new-session", *_ROOT_CAPS]
+        argv += _bwrap_argv(_mounts(place, env), limits)
+        return [*argv, "--chdir", str(place.mount_at), "--", *_drop(place.uid), *command], env
     if kind == "bwrap":
         argv = ["bwrap", *_NAMESPACES, "--die-with-parent", "--new-session", "--disable-userns"]
         argv += _bwrap_argv(_mounts(place, env), limits)
@@ -279,10 +344,26 @@ def wrap(command: list[str], place: Place, kind: Backend, limits: Limits) -> tup
     if kind == "unshare":
         new_root = place.home.parent / "sandbox-root"
         new_root.mkdir(exist_ok=True)
-        script = _unshare_script(_mounts(place, env), new_root, place.mount_at, limits)
-        base = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--ipc", "--uts", "--fork"]
+        script = _unshare_script(_mounts(place, env), new_root, place.mount_at, limits, place.uid)
+        user = [] if place.uid is not None else ["--user", "--map-root-user"]
+        base = ["unshare", *user, "--mount", "--net", "--pid", "--ipc", "--uts", "--fork"]
         return [*base, "--kill-child", "--", "/bin/sh", "-ec", script, "outrigger-sandbox", *command], env
     return [sys.executable, "-I", "-c", _REAPER, *command], env
+
+
+def give_to(place: Place) -> None:
+    """Make the copy and the home owned by the uid the run drops to (files Outrigger wrote
+    since the last run included); links are not followed."""
+    if place.uid is None:
+        return
+    for top in (place.copy, place.home):
+        os.lchown(top, place.uid, place.uid)
+        for directory, subdirs, files in os.walk(top):
+            for name in subdirs + files:
+                try:
+                    os.lchown(os.path.join(directory, name), place.uid, place.uid)
+                except OSError:
+                    continue
 
 
 def apply_limits(limits: Limits) -> None:

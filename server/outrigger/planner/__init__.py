@@ -15,26 +15,19 @@ from outrigger.guards.switches import Guards
 from outrigger.plan import Intent, Plan, Question, StepAction
 from outrigger.planner.constrained import plan_schema, task_schema
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
-from outrigger.planner.named import (
-    contradicts_rename,
-    mentioned_symbols,
-    plan_every_in_file,
-    plan_from_names,
-    plan_new_member,
-    tokens,
-)
+from outrigger.planner.named import contradicts_rename, plan_every_in_file, plan_from_names, plan_new_member
 from outrigger.planner.plan_check import nonsense, without_repeats
 from outrigger.planner.questions import question_kind
-from outrigger.planner.rules import looks_like_question, named_symbol, parts_asked, plan_by_rules
+from outrigger.planner.rules import looks_like_question, named_symbol, plan_by_rules
 from outrigger.planner.tasks import (
     ModelTask,
     leaves_out,
     plan_from_model_task,
     plan_task_by_rules,
-    split_clauses,
     task_messages,
 )
-from outrigger.planner.wording import EDIT_VERBS, normalize
+from outrigger.planner.wording import normalize
+from outrigger.planner.words import clauses, commands, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import language_for
 from outrigger.workspace.one_symbol import mentions_tests
@@ -69,7 +62,7 @@ async def make_plan(
     if routing and len(request) <= MAX_RULE_CHARS:
         text = _one_kind(text, project_map)
         decided = plan_task_by_rules(text, project_map, instruction)
-        if decided is None and len(split_clauses(text)) > 1:
+        if decided is None and len(commands(text)) > 1:
             # Several things to do, and the rules cannot settle one of them: never carry out
             # only the part they can.
             return await _model_task(request, project_map, model, guards, stats, max_steps)
@@ -78,7 +71,7 @@ async def make_plan(
         decided = decided or plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
         decided = decided or plan_from_names(text, project_map, instruction)
         decided = decided and _pronouns_resolved(decided, text, project_map, cursor_name)
-        if decided is not None and decided.intent is not Intent.TASK and len(_commands(text)) > 1:
+        if decided is not None and decided.intent is not Intent.TASK and sum(c.commands for c in clauses(text)) > 1:
             # All or nothing: one action read from a request of several commands would leave
             # the others undone without a word ("rename X to Y. then undo it").
             return await _model_task(request, project_map, model, guards, stats, max_steps)
@@ -170,39 +163,23 @@ async def _model_task(
 
 # "find the bug in X and fix it": looking for something is the first half of changing it.
 _SEEKING = frozenset({"find", "search", "locate", "look"})
-_PRONOUNS = re.compile(r"\b(?:it|this\s+one|that\s+one)\b|\b(?:this|that)\b(?=\s*[.!?]*$)", re.I)
-
-
-_LEADING = frozenset({"please", "then", "now", "also", "and", "so"})
-_TAKE_BACK = frozenset({"undo", "revert"})
-
-
-def _commands(text: str) -> list[str]:
-    """The parts of the request that ask for a change ("then undo it" among them)."""
-    commands = []
-    for part in parts_asked(text):
-        words = [word.lower().strip(",.;:!?") for word in part.split()]
-        first = next((word for word in words if word not in _LEADING), "")
-        if first in EDIT_VERBS or first in _TAKE_BACK:
-            commands.append(part)
-    return commands
 
 
 def _one_kind(text: str, project_map: ProjectMap) -> str:
     """The request to plan, when it either asks or changes. "explain X and fix it" would answer
     and drop the fix (or fix without answering): refused, saying which parts are which. "find
     the bug in X and fix it" is the fix of X."""
-    parts = parts_asked(text)
-    asked = [part for part in parts if looks_like_question(part)]
-    changes = _commands(text)
+    parts = clauses(text, project_map)
+    asked = [part for part in parts if looks_like_question(part.text)]
+    changes = [part for part in parts if part.commands]
     if not (asked and changes):
         return text
-    seeking = [part for part in asked if part.split()[0].lower() in _SEEKING]
-    named = [name for part in seeking for name in mentioned_symbols(part.split(maxsplit=1)[-1], project_map)]
-    if len(seeking) == len(asked) == len(parts) - len(changes) and len(set(named)) == 1:
-        return " and ".join(_PRONOUNS.sub(named[0], change, count=1) for change in changes)
+    seeking = [part for part in asked if part.words[0].text.lower() in _SEEKING]
+    named = [name for part in seeking for name in symbols(part.text.split(maxsplit=1)[-1], project_map)]
+    if seeking == asked and asked[-1].words[0].start < changes[0].words[0].start and len(set(named)) == 1:
+        return with_subject(text[changes[0].words[0].start :], named[0])
     raise Refused(
-        f'The request both asks a question ("{asked[0]}") and asks for a change ("{changes[0]}"); '
+        f'The request both asks a question ("{asked[0].text}") and asks for a change ("{changes[0].text}"); '
         "nothing was done. Ask them one at a time, so the answer cannot turn into an edit or the change "
         "be left undone."
     )
@@ -216,7 +193,7 @@ def _pronouns_resolved(plan: Plan, text: str, project_map: ProjectMap, cursor: s
     before it, else the one under the cursor; with neither, the rules have not settled it."""
     if (plan.symbol or "").lower() not in _PRONOUN_WORDS or project_map.find(plan.symbol or ""):
         return plan  # not a pronoun, or one the workspace defines (`def one(key)`)
-    named = [name for name in mentioned_symbols(text, project_map) if name.lower() not in _PRONOUN_WORDS]
+    named = [name for name in symbols(text, project_map) if name.lower() not in _PRONOUN_WORDS]
     meant = named[-1] if named else cursor
     return plan.model_copy(update={"symbol": meant}) if meant else None
 
@@ -300,12 +277,12 @@ def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
     """A question plan says what it asks and about which symbol the map knows."""
     if plan.intent is not Intent.QUESTION:
         return plan
-    named = mentioned_symbols(text, project_map) or ([written] if (written := named_symbol(text)) else [])
+    named = symbols(text, project_map) or ([written] if (written := named_symbol(text)) else [])
     symbol = named[0] if named else plan.symbol  # else the cursor's
     file = plan.file or _module_named(text, project_map)
     # "which function says what is missing?" with a `missing` in the map: a plain English word
     # does not turn a search into a question about that symbol; code written as code does.
-    as_code = {word for word, code_like in tokens(text) if code_like} | {named_symbol(text)}
+    as_code = {word.text for word in tag(text) if word.code} | {named_symbol(text)}
     kind = question_kind(text, names_a_symbol=bool(as_code & set(named)), names_a_file=file is not None)
     if kind is Question.CATALOGUE:
         symbol = None

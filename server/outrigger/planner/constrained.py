@@ -13,8 +13,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from outrigger.planner.model_plan import ModelPlan
-from outrigger.planner.named import mentioned_symbols, tokens
 from outrigger.planner.tasks import ModelTask
+from outrigger.planner.words import Tag, symbols, tag
 from outrigger.workspace.index import ProjectMap
 
 IDENTIFIER = r"^[A-Za-z_$][A-Za-z0-9_$]*$"
@@ -29,9 +29,8 @@ def names_pointed_to(request: str, project_map: ProjectMap, cursor: str | None) 
     the map lacks (a new name, or a misspelling the map will refuse, never silently corrected),
     then the cursor's, then the map's names sharing a word with the request ("the login route"
     → `handleLogin`)."""
-    named = mentioned_symbols(request, project_map)
-    paths = set(_paths(request))
-    written = [word for word, code_like in tokens(request) if code_like and word not in named and word not in paths]
+    named = symbols(request, project_map)
+    written = [w.text for w in tag(request) if w.code and w.tag is Tag.WORD and not w.text[0].isdigit()]
     stems = {word.lower()[:5] for word in _WORD.findall(request)}  # "ounce" ~ "ounces" ~ `to_ounces`
     related = sorted(
         {

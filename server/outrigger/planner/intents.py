@@ -17,7 +17,7 @@ from outrigger.actions.rename import rename
 from outrigger.actions.repeat import repeat
 from outrigger.actions.task import run_task
 from outrigger.actions.undo import undo
-from outrigger.plan import Intent, Plan
+from outrigger.plan import Intent, Plan, StepAction
 
 Executor = Callable[[Plan, ActionContext], Awaitable[Change | Answer]]
 
@@ -29,18 +29,22 @@ class Row:
     # comment's example runs as a doctest under `cargo test`, and `npm test` type-checks TypeScript.
     tested: bool
     choice: str | None = None  # the meaning the model's prompt gives it; None: the model never plans it
+    # The verbs that ask for it (space-separated), as the first word of a clause: planner/words.py tags them.
+    verbs: str = ""
     examples: tuple[tuple[str, dict[str, Any]], ...] = field(default=())  # (request, the model's plan)
 
 
 INTENTS: dict[Intent, Row] = {
     Intent.QUESTION: Row(
         answer,
+        verbs="explain describe tell summarize summarise",
         tested=False,
         choice="the user wants information; nothing changes",
         examples=(("is sendMail used anywhere", {"intent": "question", "symbol": "sendMail"}),),
     ),
     Intent.RENAME: Row(
         rename,
+        verbs="rename name call",
         tested=True,
         choice="give a symbol a new name",
         examples=(
@@ -51,10 +55,21 @@ INTENTS: dict[Intent, Row] = {
             ),
         ),
     ),
-    Intent.DOCSTRING: Row(edit_symbols, tested=True, choice="add documentation to one function or class"),
-    Intent.TYPE_HINTS: Row(edit_symbols, tested=True, choice="add type annotations to one function"),
+    Intent.DOCSTRING: Row(
+        edit_symbols,
+        verbs="document",
+        tested=True,
+        choice="add documentation to one function or class",
+    ),
+    Intent.TYPE_HINTS: Row(
+        edit_symbols,
+        verbs="annotate type",
+        tested=True,
+        choice="add type annotations to one function",
+    ),
     Intent.FIX: Row(
         edit_symbols,
+        verbs="fix repair correct debug",
         tested=True,
         choice="fix a bug in one function or class",
         examples=(
@@ -64,9 +79,15 @@ INTENTS: dict[Intent, Row] = {
             ),
         ),
     ),
-    Intent.REWRITE: Row(edit_symbols, tested=True, choice="change one function or class in another way"),
+    Intent.REWRITE: Row(
+        edit_symbols,
+        verbs="rewrite refactor change update modify replace simplify improve optimize optimise convert clean tidy extract split make",
+        tested=True,
+        choice="change one function or class in another way",
+    ),
     Intent.ADD: Row(
         add_code,
+        verbs="add append insert create write implement generate put give",
         tested=True,
         choice="add new code to a file",
         examples=(("put a helper that formats money into utils.py", {"intent": "add", "file": "utils.py"}),),
@@ -74,6 +95,7 @@ INTENTS: dict[Intent, Row] = {
     # The model may take back the last change only when a word of the request says so (model_plan.py).
     Intent.UNDO: Row(
         undo,
+        verbs="undo revert",
         tested=False,
         choice="take back the last change Outrigger made",
         examples=(("scrap that last edit, I want my old version back", {"intent": "undo"}),),
@@ -82,6 +104,27 @@ INTENTS: dict[Intent, Row] = {
     Intent.TASK: Row(run_task, tested=True),  # several steps: the model's task list (tasks.py)
 }
 
+# The steps of a task: what the model's task prompt says each does, and the verbs that ask for it.
+STEPS: dict[StepAction, tuple[str, str]] = {
+    StepAction.EDIT: (
+        "change one existing function or class (`symbol`) in `file`",
+        "call use invoke export import have let",
+    ),
+    StepAction.ADD: ("add new code to the existing `file`", ""),
+    StepAction.CREATE: ("create the new file `file`", ""),
+    StepAction.DELETE: ("delete the file `file`", "delete"),
+    StepAction.REMOVE: (
+        "remove the function or class `symbol` from `file` (nothing else may use it)",
+        "remove drop erase trash get throw",
+    ),
+    StepAction.RENAME: ("rename `symbol` (defined in `file`) to `new_name` everywhere", ""),
+    StepAction.MOVE: ("move `symbol` from `file` to `to_file` and fix its imports", "move"),
+    StepAction.EDIT_CALLERS: ("change every function that calls `symbol` (defined in `file`)", "pass test"),
+}
+VERBS: dict[str, Intent | StepAction] = {
+    **{verb: action for action, (_, verbs) in STEPS.items() for verb in verbs.split()},
+    **{verb: intent for intent, row in INTENTS.items() for verb in row.verbs.split()},
+}
 CHOICES: dict[Intent, str] = {intent: row.choice for intent, row in INTENTS.items() if row.choice}
 EXAMPLES: list[tuple[str, dict[str, Any]]] = [example for row in INTENTS.values() for example in row.examples]
 

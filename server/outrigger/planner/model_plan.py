@@ -85,6 +85,8 @@ def merge_model_plan(
         )
     if intent is Intent.UNDO:
         return Plan(intent=intent, instruction=request.strip(), decided_by="model")
+    if routing and intent is Intent.QUESTION and _states_behaviour(request, reply.symbol):
+        intent = Intent.FIX
     if intent.edits_symbols and routing:
         worded = edit_intent(request)
         intent = worded if worded is not Intent.REWRITE else intent
@@ -105,6 +107,26 @@ def merge_model_plan(
         instruction=request.strip(),
         decided_by="model",
     )
+
+
+_NOT_A_VERB = frozenset("and or vs versus with in of from for on to at by".split())
+_TELLING = frozenset("explain describe tell summarize summarise understand know wonder".split())
+
+
+def _states_behaviour(request: str, symbol: str | None) -> bool:
+    """ "Cache.Len reports one item fewer than the cache holds": a sentence whose subject is the
+    symbol, worded as neither a question nor a request to be told, reports what it does wrong.
+    Answering it would change nothing, so the model's "question" for it is a fix."""
+    words = request.strip().replace("`", "").split()
+    if not symbol or len(words) < 3 or looks_like_question(request):
+        return False
+    if _TELLING & {word.lower().strip(",.;:!?") for word in words}:
+        return False
+    at = 1 if words[0].lower() in ("the", "my", "our") and len(words) > 3 else 0
+    subject, following = words[at], words[at + 1].lower()
+    if subject.endswith((",", ":", ";")) or not following.isalpha() or following in _NOT_A_VERB:
+        return False  # "Cache.Len and its tests", "parse_amount, explain it"
+    return subject.rstrip("()") in (symbol, symbol.rpartition(".")[2]) or subject.startswith(symbol + "(")
 
 
 def oriented(plan: Plan, project_map: ProjectMap) -> Plan:

@@ -12,6 +12,7 @@ from outrigger.errors import Refused
 from outrigger.plan import Intent, Plan, Target
 from outrigger.planner.rules import _FILE, edit_intent, looks_like_question, named_file
 from outrigger.planner.wording import WORD
+from outrigger.planner.words import REQUEST_WORDS, Tag, symbols, tag
 from outrigger.workspace.index import ProjectMap
 
 NAMING = re.compile(
@@ -43,17 +44,6 @@ _CALL_IT = re.compile(
     rf"|(?i:call)\s+`?({WORD}(?:\.{WORD})?)`?\s+(?:`({WORD})`|({WORD}(?=\s+instead\b)|{WORD}(?=[^\s.?!,]*[_\d])[\w$]*"
     rf"|[a-z$][\w$]*[A-Z][\w$]*))(?![\w.(`]))"
 )
-_TOKEN = re.compile(rf"`[^`\s]+`|{WORD}(?:\.{WORD})*")
-# Words of requests themselves: a function may be called `update`, but "update the docs"
-# does not name it. Backticks always do.
-_REQUEST_WORDS = frozenset(
-    """a an the this that these those it its to for of in on at by with from into onto as and or not no
-    add append insert rename fix rewrite refactor change update modify remove delete replace implement
-    create write make convert move document annotate simplify improve optimize give put call called name
-    named names new old type types hint hints docstring docstrings comment comments doc docs jsdoc please
-    function method class variable symbol file code everywhere throughout instead should be is are was
-    now from then so me my our your we you i it's everything all every each same do does did""".split()
-)
 # "add an `email` parameter to createUser": a change of createUser, not new code.
 _NEW_PARAMETER = re.compile(
     r"\b(?:add|give|make\s+\S+\s+(?:take|accept))\b.*\b(?:parameters?|arguments?|params?|args?|options?|keyword)\b",
@@ -64,44 +54,19 @@ _MODIFYING_VERBS = re.compile(
 )
 
 
-def tokens(text: str) -> list[tuple[str, bool]]:
-    """Identifier-like tokens in order, each with whether it was written as code (backticked,
-    dotted, or shaped like an identifier: `snake_case`, `camelCase`, a digit)."""
-    found = []
-    for raw in _TOKEN.findall(text):
-        quoted = raw.startswith("`")
-        word = raw.strip("`").rstrip(".,:;!?()")
-        if not word or not re.fullmatch(rf"{WORD}(?:\.{WORD})*", word):
-            continue
-        code_like = quoted or "." in word or "_" in word or bool(re.search(r"[a-z][A-Z]|\d|\$", word))
-        found.append((word, code_like))
-    return found
-
-
-def mentioned_symbols(text: str, project_map: ProjectMap) -> list[str]:
-    """Names the map defines, in the order the request mentions them (qualified as written)."""
-    seen: list[str] = []
-    for word, code_like in tokens(text):
-        if word in seen or (not code_like and word.lower() in _REQUEST_WORDS):
-            continue
-        if project_map.find(word):
-            seen.append(word)
-    return seen
-
-
 def new_names(text: str, project_map: ProjectMap) -> list[str]:
     """Identifiers written as code that the map does not define: candidates for a new name."""
     fresh: list[str] = []
-    for word, code_like in tokens(text):
-        if code_like and "." not in word and word not in fresh and not project_map.find(word):
-            fresh.append(word)
+    for word in tag(text, project_map):
+        if word.code and word.tag is Tag.WORD and re.fullmatch(WORD, word.text) and word.text not in fresh:
+            fresh.append(word.text)
     return fresh
 
 
 def plan_from_names(text: str, project_map: ProjectMap, instruction: str) -> Plan | None:
     if looks_like_question(text):
         return None
-    mentioned = mentioned_symbols(text, project_map)
+    mentioned = symbols(text, project_map)
     if not mentioned:
         return None
     file = named_file(text)
@@ -127,7 +92,7 @@ def _rename(text: str, mentioned: list[str], project_map: ProjectMap) -> tuple[s
         if m is None:
             continue
         old, new = [group for group in m.groups() if group][:2]
-        if not plain_word_allowed and new.lower() in _REQUEST_WORDS:
+        if not plain_word_allowed and new.lower() in REQUEST_WORDS:
             continue  # "name total as …": a word of the request, not a new name
         if project_map.find(old) and not project_map.find(new):
             return old, new
@@ -137,7 +102,7 @@ def _rename(text: str, mentioned: list[str], project_map: ProjectMap) -> tuple[s
         fresh = [
             word
             for word in _CUED_NAME.findall(text)
-            if word.lower() not in _REQUEST_WORDS and not project_map.find(word) and word.isidentifier()
+            if word.lower() not in REQUEST_WORDS and not project_map.find(word) and word.isidentifier()
         ][:1]
     if len(mentioned) == 1 and len(fresh) == 1:
         return mentioned[0], fresh[0]

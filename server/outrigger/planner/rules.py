@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from outrigger.plan import Intent, Plan, Target
+from outrigger.planner.intents import VERBS
 from outrigger.planner.wording import EDIT_VERBS, WORD
 from outrigger.workspace.languages import file_extensions
 
@@ -78,34 +79,7 @@ def looks_like_question(request: str) -> bool:
     return text.endswith("?") or bool(_QUESTION_START.match(text))
 
 
-# Verbs that ask to be told, not to change anything: "explain X and fix it" holds a question.
-_TELL_VERBS = frozenset("explain describe tell summarize summarise".split())
-_WH_WORDS = frozenset("how what what's why where where's which who when".split())
-_JOINS = frozenset({"and", "then", "also", "but"})
-
-
-def parts_asked(text: str) -> list[str]:
-    """The requests in the text, in one scan of its words: each sentence, and inside a sentence
-    that is not a question ("how do I rename X and update its callers?"), each part that starts
-    with a verb after "and", "then" or a comma ("explain X and then fix it" → "explain X", "fix it")."""
-    parts: list[str] = []
-    for sentence in re.split(r"(?<=[.?!;])\s+", text.strip()):
-        words = sentence.split()
-        if not words or (words[0].lower() in _WH_WORDS and sentence.endswith("?")):
-            parts.append(sentence)
-            continue
-        current = [words[0]]
-        for before, word in zip(words, words[1:], strict=False):
-            if word.lower().strip(",.;:!?") in EDIT_VERBS | _TELL_VERBS and (
-                before.lower() in _JOINS or before.endswith(",")
-            ):
-                while current and current[-1].lower() in _JOINS:
-                    current.pop()
-                parts.append(" ".join(current))
-                current = []
-            current.append(word)
-        parts.append(" ".join(current))
-    return [part.strip(" ,") for part in parts if part.strip(" ,")]
+_TELL_VERBS = frozenset(verb for verb, kind in VERBS.items() if kind is Intent.QUESTION)
 
 
 def edit_intent(request: str) -> Intent:
@@ -189,7 +163,9 @@ def asked_name(text: str) -> str | None:
 
 def mentions(request: str, path: str) -> bool:
     """Does the request name this path (as the user wrote it)?"""
-    return path.replace("\\", "/").lstrip("./") in request.replace("\\", "/")
+    written = re.escape(path.replace("\\", "/").lstrip("./"))
+    # as a whole file name: `a.py~` (an editor's backup named as an example) does not name a.py
+    return re.search(rf"(?<![\w-]){written}(?![\w~]|\.\w)", request.replace("\\", "/")) is not None
 
 
 def named_file(text: str) -> str | None:

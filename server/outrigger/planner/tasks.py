@@ -17,7 +17,8 @@ import re
 from pydantic import BaseModel, Field
 
 from outrigger.plan import Intent, Plan, Step, StepAction
-from outrigger.planner.named import mentioned_symbols, plan_from_names
+from outrigger.planner.intents import STEPS
+from outrigger.planner.named import plan_from_names
 from outrigger.planner.rules import (
     _FILE,
     _IDENT,
@@ -28,20 +29,10 @@ from outrigger.planner.rules import (
     named_file,
     plan_by_rules,
 )
-from outrigger.planner.wording import EDIT_VERBS, WORD
+from outrigger.planner.wording import WORD
+from outrigger.planner.words import Tag, clauses, commands, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 
-_CLAUSE_VERBS = EDIT_VERBS | {"call", "use", "invoke", "pass", "export", "import", "delete", "remove", "move", "test"}
-# How a command starts: a verb, or "have X call it", "have every caller pass …".
-_COMMAND = (
-    rf"(?:please\s+)?(?:{'|'.join(sorted(_CLAUSE_VERBS))})\b|(?:have|make|let)\s+\S+(?:\s+in\s+\S+)?\s+(?:call|use)\b"
-    r"|have\s+(?:every|all|each|its)\s+callers?\b"
-)
-_SPLIT = re.compile(
-    rf"\s*(?:,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+|also\s+)?|\s+then\s+|;\s*|\.\s+)(?={_COMMAND})", re.I
-)
-# Where a statement ends and the commands begin: "slugify isn't a util - move it to text.py".
-_AFTER_STATEMENT = re.compile(r"(?:[.:;!?]|,|\s+[-\u2013\u2014]+)\s+(?=(?:please\s+)?[a-z]+\b)", re.I)
 _MOVE = re.compile(
     rf"^move\s+(?:the\s+)?{_KIND}{_IDENT}(?:\s+(?:out\s+of|from)\s+{_FILE})?\s+(?:in)?to\s+"
     rf"(?:a\s+new\s+(?:file\s+|module\s+)?|the\s+(?:file\s+|module\s+)?)?{_FILE}",
@@ -85,10 +76,6 @@ _CALL_FROM = re.compile(
     rf"(?:\s+(?:in|of)\s+{_FILE})?",
     re.I,
 )
-# "it" / "them", else "that" as an object ("call that from X"), never as a relative pronoun
-# ("every place that calls it").
-_PRONOUN = re.compile(r"\b(?:it|them)\b", re.I)
-_THAT = re.compile(r"\bthat\b(?=\s+(?:from|in|into|to|inside|within|everywhere)\b|\s*$)", re.I)
 # "have handleClose in routes.js call it" says what "call it from handleClose in routes.js" says.
 _HAVE_CALL = re.compile(
     rf"^(?:have|make|let)\s+(?:the\s+)?{_KIND}{_IDENT}(?:\s+(?:in|of)\s+{_FILE})?\s+(?:call|use|invoke)\s+(\S+)(.*)$",
@@ -116,24 +103,10 @@ _SIGNATURE = (
 )
 
 
-def split_clauses(text: str) -> list[str]:
-    """ "add x to a.js and call it from y" → ["add x to a.js", "call it from y"]. Only
-    commands split: "x reads badly, make it y" is one request about x, not two."""
-    clauses = [clause.strip(" ,.;") for clause in _SPLIT.split(text) if clause.strip(" ,.;")]
-    if len(clauses) > 1 and not _starts_with_verb(clauses[0]):
-        return [text.strip()]
-    return clauses
-
-
-def _starts_with_verb(clause: str) -> bool:
-    words = clause.lower().removeprefix("please ").split()
-    return bool(words) and words[0] in _CLAUSE_VERBS
-
-
 def plan_task_by_rules(text: str, project_map: ProjectMap, instruction: str) -> Plan | None:
     """A task when the wording settles every step, else None. A request of one ordinary clause
     is not a task (the single-action rules take it)."""
-    steps = _steps_of(split_clauses(text), project_map) or _steps_after_context(text, project_map)
+    steps = _steps_of(commands(text), project_map) or _steps_after_context(text, project_map)
     if steps is None:
         return None
     steps = _merged(steps)
@@ -167,24 +140,21 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | Non
     """ "formatDate should live in its own file. Move it to src/dates.js": a statement, then
     commands. The statement says what "it" is (the symbol, else the one file, it names) and
     why; the commands are planned as a task when they make one."""
-    if _starts_with_verb(text):
+    parts = clauses(text, project_map)
+    first = next((i for i, part in enumerate(parts) if part.verb not in (None, Intent.QUESTION)), 0)
+    if first == 0:
         return None
-    for brk in _AFTER_STATEMENT.finditer(text):
-        rest = text[brk.end() :]
-        if re.match(_COMMAND, rest, re.I) or _HAVE_CALL.match(rest) or re.match(_DELETE_WORDS, rest, re.I):
-            context, commands = text[: brk.start()].strip(), split_clauses(rest)
-            break
-    else:
-        return None
+    start = parts[first].words[0].start
+    context, commands_ = text[:start].strip(" ,;:.-\u2013\u2014"), commands(text[start:])
     if location := _LOCATION.match(context):  # "In loans.py, add a parameter to late_fee": where, not why
-        steps = _steps_of(commands, project_map)
+        steps = _steps_of(commands_, project_map)
         for step in steps or []:
             if step.symbol and step.action in _NEEDS_ITS_FILE:
                 step.file = location.group(1)  # the map then checks the symbol is there
         return steps
-    named = mentioned_symbols(context, project_map) or ([file] if (file := named_file(context)) else [])
+    named = symbols(context, project_map) or ([file] if (file := named_file(context)) else [])
     subject = named[0] if named else None
-    steps = _steps_of(commands, project_map, subject=subject)
+    steps = _steps_of(commands_, project_map, subject=subject)
     for step in steps or []:
         if step.action in (StepAction.EDIT, StepAction.ADD, StepAction.CREATE):
             step.what = f"{context}: {step.what}"
@@ -251,7 +221,7 @@ _GUIDANCE = re.compile(r"^(?:use|keep|follow|prefer|avoid|don't|do\s+not|make\s+
 def _is_guidance(clause: str, project_map: ProjectMap) -> bool:
     """ "Use node:test like the other tests": how to write the step before, naming nothing of
     the workspace that a step of its own would have to change."""
-    return bool(_GUIDANCE.match(clause)) and not named_file(clause) and not mentioned_symbols(clause, project_map)
+    return bool(_GUIDANCE.match(clause)) and not named_file(clause) and not symbols(clause, project_map)
 
 
 def _first_symbol(steps: list[Step]) -> str | None:
@@ -265,11 +235,7 @@ def _clause_steps(
     if m := _HAVE_CALL.match(clause):
         caller, file, callee, rest = m.groups()
         clause = f"call {callee} from {caller}{f' in {file}' if file else ''}{rest}"
-    if subject:
-        pronoun = _PRONOUN if _PRONOUN.search(clause) else _THAT
-        clause_for_rules = pronoun.sub(subject, clause, count=1)
-    else:
-        clause_for_rules = clause
+    clause_for_rules = with_subject(clause, subject) if subject else clause
 
     def step(action: StepAction, file: str, **fields) -> Step:
         return Step(id=first_id, action=action, file=file, what=clause_for_rules, **fields)
@@ -418,13 +384,11 @@ def _defining_file(name: str, project_map: ProjectMap) -> str | None:
     return files.pop() if len(files) == 1 else None
 
 
-_LOOSE_PARTS = re.compile(r"[;.]\s+|,?\s+(?:and|then|also|plus)\s+", re.I)
-
-
 def leaves_out(plan: Plan, text: str, project_map: ProjectMap) -> list[str]:
     """What a single-action plan does not cover of a request in several parts (sentences,
     "; ", "and", "then"): the files and symbols the request names outside the plan's targets."""
-    if plan.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK) or len(_LOOSE_PARTS.split(text)) < 2:
+    joined = any(word.tag in (Tag.JOIN, Tag.BREAK) for word in tag(text.rstrip(" .!?")))
+    if plan.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK) or not joined:
         return []
     covered_symbols = {t.symbol for t in plan.targets if t.symbol} | {plan.new_name or ""}
     covered_files = {t.file for t in plan.targets if t.file}
@@ -432,22 +396,11 @@ def leaves_out(plan: Plan, text: str, project_map: ProjectMap) -> list[str]:
         covered_files |= {s.path for s in project_map.find(name)}
     named_files = set(re.findall(_FILE, text))
     missing = sorted(f for f in named_files if f not in covered_files)
-    missing += [f"`{name}`" for name in mentioned_symbols(text, project_map) if name not in covered_symbols]
+    missing += [f"`{name}`" for name in symbols(text, project_map) if name not in covered_symbols]
     return missing
 
 
 # -- the model's task list -------------------------------------------------------------------
-
-_STEP_MEANINGS = {
-    StepAction.EDIT: "change one existing function or class (`symbol`) in `file`",
-    StepAction.ADD: "add new code to the existing `file`",
-    StepAction.CREATE: "create the new file `file`",
-    StepAction.DELETE: "delete the file `file`",
-    StepAction.REMOVE: "remove the function or class `symbol` from `file` (nothing else may use it)",
-    StepAction.RENAME: "rename `symbol` (defined in `file`) to `new_name` everywhere",
-    StepAction.MOVE: "move `symbol` from `file` to `to_file` and fix its imports",
-    StepAction.EDIT_CALLERS: "change every function that calls `symbol` (defined in `file`)",
-}
 
 
 class ModelStep(BaseModel):
@@ -483,7 +436,7 @@ _TASK_EXAMPLE = ModelTask(
 
 
 def task_prompt() -> str:
-    actions = "\n".join(f'- "{action.value}": {meaning}' for action, meaning in _STEP_MEANINGS.items())
+    actions = "\n".join(f'- "{action.value}": {meaning}' for action, (meaning, _) in STEPS.items())
     return f"""You split a developer's request into steps. Reply with JSON only: {{"steps": [...]}}.
 Each step changes ONE file. Fields: id (1, 2, …), action, file (a path from the list, or a new
 path for "create"), symbol (the function/class, exactly as written, or null), new_name (rename

@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from outrigger.plan import Intent
+from outrigger.planner.intents import VERBS
+
 # An identifier: Unicode letters allowed (Python 3 and JS both accept them); `$` for JS.
 WORD = r"(?:[^\W\d]|\$)[\w$]*"
 
-EDIT_VERBS = frozenset(
-    "add append insert rename fix rewrite refactor change update modify remove delete replace implement create "
-    "write make convert move document annotate simplify improve optimize optimise give put call name generate "
-    "clean tidy extract split repair correct type".split()
-)
+EDIT_VERBS = frozenset(verb for verb, kind in VERBS.items() if kind is not Intent.QUESTION)
 
 _GREETING = re.compile(
     r"^\s*(?:(?:hey|hi|hello|ok|okay|so|thanks|thank\s+you|great|cool|nice|perfect)\b[,!.]?\s*)+", re.I

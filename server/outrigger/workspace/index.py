@@ -172,10 +172,14 @@ class ProjectMap:
         return list(entry.symbols) if entry else []
 
     def find(self, name: str, path: str | None = None) -> list[Symbol]:
-        """Symbols called `name`; `Class.method` matches a member of that class."""
+        """Symbols called `name`; `Class.method` matches a member of that class. A name with
+        a dot of its own (a CSS selector `.banner`, a pushed `Table.Column`) matches itself first."""
+        pool = self.symbols(path)
+        if exact := [s for s in pool if s.name == name]:
+            return exact
         container, _, member = name.rpartition(".")
         container = container.rpartition(".")[2]
-        return [s for s in self.symbols(path) if s.name == member and (not container or s.container == container)]
+        return [s for s in pool if s.name == member and (not container or s.container == container)]
 
     def symbol_at(self, path: str, position: Position) -> Symbol | None:
         """The innermost symbol whose range holds `position`."""
