@@ -190,3 +190,72 @@ def test_a_plan_with_a_symbol_in_the_file_slot_names_that_symbol(tmp_path):
     assert odd.file == "stations/coastal/station.py"  # a module path, not a symbol
     slot = _files_named(Plan(intent=Intent.FIX, symbol="to_kelvin", file="to_kelvin"), pm, None)
     assert (slot.symbol, slot.file) == ("to_kelvin", None)
+
+
+# -- a test's helper of the same name, in other languages ----------------------------------
+
+TWINS = {
+    "javascript": (
+        {
+            "lib/pad.js": "function pad(s, n) {\n  return s.padStart(n);\n}\nmodule.exports = { pad };\n",
+            "test/label.test.js": (
+                "const lib = require('../lib/pad');\nfunction pad(s) { return ' ' + s; }\n"
+                "test('l', () => { expect(lib.pad('a', 2)).toBe(pad('a')); });\n"
+            ),
+        },
+        "rename pad to padLeft",
+        {"test/label.test.js": "expect(lib.padLeft('a', 2)).toBe(pad('a'))"},
+    ),
+    "typescript": (
+        {
+            "src/pad.ts": "export function pad(s: string, n: number): string {\n  return s.padStart(n);\n}\n",
+            "test/pad.spec.ts": (
+                "import { pad as libPad } from '../src/pad';\nfunction pad(s: string): string { return ' ' + s; }\n"
+                "it('p', () => { expect(libPad('a', 2)).toBe(pad('a')); });\n"
+            ),
+        },
+        "rename pad to padLeft",
+        {"test/pad.spec.ts": "import { padLeft as libPad } from '../src/pad';\nfunction pad(s: string)"},
+    ),
+    "go": (
+        {
+            "go.mod": "module example.com/pad\n\ngo 1.21\n",
+            "pad.go": "package pad\n\nfunc Clamp(n, lo, hi int) int {\n\treturn max(lo, min(n, hi))\n}\n",
+            "pad_test.go": (
+                'package pad_test\n\nimport (\n\t"testing"\n\n\t"example.com/pad"\n)\n\n'
+                "func Clamp(n int) int { return n }\n\nfunc TestClamp(t *testing.T) {\n"
+                "\tif pad.Clamp(100, 0, 80) != Clamp(80) {\n\t\tt.Fail()\n\t}\n}\n"
+            ),
+        },
+        "rename Clamp to Bound",
+        {
+            "pad_test.go": "func Clamp(n int) int { return n }\n\nfunc TestClamp(t *testing.T) {\n\tif pad.Bound(100, 0, 80) != Clamp(80)"
+        },
+    ),
+    "rust": (
+        {
+            "Cargo.toml": '[package]\nname = "padr"\nversion = "0.1.0"\nedition = "2021"\n',
+            "src/lib.rs": 'pub fn pad(s: &str, n: usize) -> String {\n    format!("{:>1$}", s, n)\n}\n',
+            "tests/it.rs": (
+                'fn pad(s: &str) -> String {\n    format!(" {}", s)\n}\n\n#[test]\nfn pads() {\n'
+                '    assert_eq!(padr::pad("a", 2), pad("a"));\n}\n'
+            ),
+        },
+        "rename pad to pad_left",
+        {
+            "tests/it.rs": 'fn pad(s: &str) -> String {\n    format!(" {}", s)\n}\n\n#[test]\nfn pads() {\n    assert_eq!(padr::pad_left("a", 2), pad("a"));'
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(TWINS))
+async def test_a_tests_own_helper_keeps_its_name_and_its_calls_in_other_languages(tmp_path, fake_model, language):
+    files, request, expected = TWINS[language]
+    agent = make_agent(workspace(tmp_path, files), fake_model.base_url)
+    agent.settings.tests.run = "never"
+    outcome = await agent.ask(request)
+    assert outcome.kind == "edit", outcome.message
+    texts = {e.path: e.new_text for e in outcome.edits}
+    for path, start in expected.items():
+        assert start in texts[path]

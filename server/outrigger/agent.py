@@ -336,9 +336,9 @@ def _refuse_untested(change: Change, why_not: str) -> None:
 
 def _before_anything_runs(change: Change) -> Change:
     """Every change, whichever action made it, before a test run executes it: refused if its
-    code gains a capability its files did not have; its doc examples made inert."""
+    code gains a capability its files did not have; the doc examples a model wrote made inert."""
     refuse_new_capabilities_in([(e.path, e.old_text, e.new_text) for e in change.edits], "The proposed change")
-    return _with_inert_docs(change)
+    return _with_inert_docs(change) if change.model_written else change
 
 
 def _with_inert_docs(change: Change) -> Change:

@@ -44,6 +44,9 @@ class Change:
     # Why only passing project tests can confirm this change (a rename that read some calls
     # by their receiver's name): without tests that pass with it, it is refused.
     needs_passing_tests: str | None = None
+    # No model wrote any of it (a rename: the user's new name put where the map says): its doc
+    # examples are the user's own, renamed, and keep running.
+    model_written: bool = True
 
 
 @dataclass

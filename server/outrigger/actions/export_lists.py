@@ -1,11 +1,14 @@
-"""Names listed as strings that a rename must change with the name: Python's `__all__`.
+"""Names listed as strings that a rename must change with the name: Python's `__all__`, and the
+string keys an export map gives the name (`{"slugify": slugify}`, `exports["slugify"] = slugify`).
 
 `__all__ = ["keep_values", …]` is how `from pkg import *` finds a name; a rename that leaves
-the old string there breaks that import (Pylance and rope rename these entries too)."""
+the old string there breaks that import (Pylance and rope rename these entries too). A key
+spelled as the name it maps to is that name's public spelling, as `{ slugify }` is."""
 
 from __future__ import annotations
 
 import ast
+import re
 
 from outrigger.spans import Range
 from outrigger.workspace.languages import language_for
@@ -31,6 +34,25 @@ def all_entries(path: str, text: str, name: str) -> list[Range]:
             quote = line[start : start + 1]
             if quote in "'\"" and line[start + 1 : start + 1 + len(name) + 1] == name + quote:
                 found.append(Range.of(node.lineno - 1, start + 1, node.lineno - 1, start + 1 + len(name)))
+    return found
+
+
+_KEYED = frozenset({"python", "javascript", "typescript", "tsx"})
+
+
+def key_entries(path: str, text: str, name: str, uses: list[Range]) -> list[Range]:
+    """The string keys spelled `name` whose value is one of `uses` (the renamed name's own
+    occurrences): `"name": name` in a dict or object, `exports["name"] = name`."""
+    if language_for(path) not in _KEYED:
+        return []
+    lines = text.split("\n")
+    key = "([\"'])" + re.escape(name) + "\\1"
+    spelled = (re.compile(rf"{key}\s*:\s*$"), re.compile(rf"\[\s*{key}\s*\]\s*=\s*$"))
+    found = []
+    for use in uses:
+        before = lines[use.start.line][: use.start.character]
+        if m := spelled[0].search(before) or spelled[1].search(before):
+            found.append(Range.of(use.start.line, m.start(1) + 1, use.start.line, m.start(1) + 1 + len(name)))
     return found
 
 

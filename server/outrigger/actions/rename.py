@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 
 from outrigger.actions.context import ActionContext, Change
-from outrigger.actions.export_lists import all_entries
+from outrigger.actions.doc_mentions import doc_mentions
+from outrigger.actions.export_lists import all_entries, key_entries
 from outrigger.edits import file_edit
 from outrigger.errors import Refused
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
@@ -43,8 +44,8 @@ async def rename(plan: Plan, ctx: ActionContext) -> Change:
         raise Refused(_unsure_message(ctx, symbol, found.unsure))
     occurrences = found.ours
     _refuse_collisions(ctx, new_name, occurrences.keys())
-    for path in list(occurrences):  # `__all__ = ["old_name"]` beside the name
-        occurrences[path] = [*occurrences[path], *all_entries(path, ctx.workspace.read(path), old_name)]
+    for path in list(occurrences):  # `__all__ = ["old_name"]`, `{"old_name": old_name}`, doc comments' code
+        occurrences[path] = [*occurrences[path], *_named_as_text(ctx, symbol, path, occurrences[path])]
 
     edits = []
     for path in sorted(occurrences):
@@ -61,7 +62,7 @@ async def rename(plan: Plan, ctx: ActionContext) -> Change:
         f"in {files} file{'s' * (files != 1)})."
     )
     if not found.by_name:
-        return Change(edits=edits, summary=summary)
+        return Change(edits=edits, summary=summary, model_written=False)
     read = _sites(ctx, [(path, where, f"as `{owner}.{old_name}`") for path, where, owner in found.by_name])
     reading = f"Calls read by their receiver's name alone: {read}."
     return Change(
@@ -69,7 +70,19 @@ async def rename(plan: Plan, ctx: ActionContext) -> Change:
         summary=summary,
         notes=[reading],
         needs_passing_tests=f"Renaming `{symbol.qualified_name}` reads some calls by their receiver's name alone ({read})",
+        model_written=False,
     )
+
+
+def _named_as_text(ctx: ActionContext, symbol: Symbol, path: str, uses: list[Range]) -> list[Range]:
+    """Where strings and doc comments in `path` spell the renamed name. A bare name in a doc
+    comment is only ours in a file where every use of that name is ours."""
+    text = ctx.workspace.read(path)
+    found = [*all_entries(path, text, symbol.name), *key_entries(path, text, symbol.name, uses)]
+    owner = symbol.container or None
+    if owner or set(ctx.project_map.occurrences(symbol.name).get(path, [])) <= set(uses):
+        found += doc_mentions(path, text, symbol.name, owner)
+    return [where for where in dict.fromkeys(found) if where not in uses]
 
 
 def _unsure_message(ctx: ActionContext, symbol: Symbol, unsure: list[tuple[str, Range]]) -> str:

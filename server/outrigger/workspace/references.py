@@ -113,12 +113,21 @@ def _by_class_body(
     others = {(s.path, s.selection.start) for s in project_map.find(symbol.name) if s not in same}
     ours = {(s.path, s.selection) for s in same}
     classes_with_it = {s.container for s in project_map.find(symbol.name) if s.container}
+    # Files with a top-level definition of their own of a top-level name (a test's helper
+    # `pad` beside the library's): there a bare `pad` is that one.
+    shadowed = (
+        set()
+        if symbol.container
+        else {s.path for s in project_map.find(symbol.name) if s not in same and not s.container}
+    )
     for path, ranges in occurrences.items():
         lines = project_map.workspace.read(path).split("\n")
         for where in ranges:
             if (path, where.start) in others:
                 continue  # another class's own definition
             before = lines[where.start.line][: where.start.character]
+            if path in shadowed and _bare(before, lines[where.start.line][where.end.character :]):
+                continue
             own_body = owner is not None and path == symbol.path and owner.range.contains(where)
             if (path, where) in ours or (own_body and re.search(r"\b(?:this|self)\s*(?:\.|->)\s*$", before)):
                 found.add(path, where)
@@ -135,6 +144,12 @@ def _by_class_body(
             else:
                 found.unsure.append((path, where))
     return found
+
+
+def _bare(before: str, after: str) -> bool:
+    """The name stands alone: not `lib.pad`, `padr::pad` or `pkg.Clamp`, nor the imported name
+    of `import { pad as libPad }` (a file with its own `pad` imports the other one renamed)."""
+    return not re.search(r"(?:\.|::)\s*$", before) and not re.match(r"\s+as\b", after)
 
 
 def _declared_in_another_type(project_map: ProjectMap, path: str, where: Range, symbol: Symbol) -> bool:
