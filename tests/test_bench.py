@@ -193,6 +193,8 @@ def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_iss
         "same-for",
         "undo-words",
         "question-words",
+        "move-question",
+        "unseen",  # paraphrases nobody tuned the rules to
     }
     assert {t.workspace for t in generalization.tasks} == {
         "py_recipes",

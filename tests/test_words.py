@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from outrigger.planner.words import Tag, clauses, commands, symbols, tag, with_subject
+from outrigger.planner.words import Tag, clauses, commands, placed, symbols, tag, with_subject
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
@@ -62,3 +62,19 @@ def test_a_pronoun_stands_for_the_subject_and_a_relative_that_does_not():
     assert with_subject("call this one from y", "X") == "call X from y"
     assert with_subject("call that from y", "X") == "call X from y"
     assert with_subject("update every place that calls it", "X") == "update every place that calls X"
+
+
+def test_a_verb_addressed_to_someone_asks(project):
+    parts = clauses("fix late_fee and let me know why it broke", project)
+    assert [(p.text, p.commands, p.asks) for p in parts] == [
+        ("fix late_fee", True, False),
+        ("let me know why it broke", False, True),
+    ]
+    assert clauses("walk me through fee_for", project)[0].asks
+
+
+def test_where_code_should_live_is_a_move_to_another_file(project):
+    assert placed("shouldn't late_fee live in a new fees.py?", project) == ("late_fee", "fees.py")
+    assert placed("late_fee belongs in its own module, fees.py", project) == ("late_fee", "fees.py")
+    assert placed("late_fee goes wrong in loans.py", project) is None  # where it is already
+    assert placed("late_fee should live apart. move it to fees.py", project) is None  # the move says so

@@ -37,7 +37,7 @@ class Row:
 INTENTS: dict[Intent, Row] = {
     Intent.QUESTION: Row(
         answer,
-        verbs="explain describe tell summarize summarise",
+        verbs="explain describe tell summarize summarise find search locate show list count",
         tested=False,
         choice="the user wants information; nothing changes",
         examples=(("is sendMail used anywhere", {"intent": "question", "symbol": "sendMail"}),),

@@ -39,10 +39,7 @@ class Word:
     start: int  # where it is in the request
     end: int
     code: bool = False  # written as code
-
-    @property
-    def kind(self) -> Intent | StepAction | None:
-        return VERBS.get(self.text.lower()) if self.tag is Tag.VERB else None
+    kind: Intent | StepAction | None = None  # a verb's: what it asks for
 
 
 # Words requests are made of: a function may be called `update`, but "update the docs" does not
@@ -62,7 +59,7 @@ _ASK = frozenset(
 )
 _FILLER = frozenset("please pls plz thx thanks ty hey hi hello ok okay kindly now so".split())
 _PRONOUNS = frozenset({"it", "them"})
-_SUBJECTS = frozenset({"we", "you", "i", "they"})
+_ADDRESSED = frozenset({"we", "you", "i", "they", "me", "us"})
 _EXTENSIONS = "|".join(map(re.escape, file_extensions()))
 _FILE = re.compile(rf"[\w./\\-]*\w\.(?:{_EXTENSIONS})(?::\d+)?", re.I)
 _TOKEN = re.compile(
@@ -80,7 +77,7 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
     words: list[Word] = []
     for m in _TOKEN.finditer(text):
         raw, start, end = m.group(0), m.start(), m.end()
-        clause_start = not words or words[-1].tag in (Tag.JOIN, Tag.BREAK, Tag.FILLER)
+        clause_start = clause_opens(words, len(words))
         if m.group("mark"):
             words.append(Word(raw.strip(), Tag.JOIN if raw == "," else Tag.BREAK, start, end))
         elif m.group("this"):
@@ -90,14 +87,20 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
             code = bool(m.group("code") or m.group("call")) or bool(_CODE_SHAPE.search(word))
             is_file = bool(m.group("file") or (m.group("code") and _FILE.fullmatch(word)))
             kind = Tag.FILE if is_file else _tag_of(word, code, clause_start, project_map)
-            words.append(Word(word, kind, start, end, code))
+            words.append(Word(word, kind, start, end, code, VERBS.get(word.lower()) if kind is Tag.VERB else None))
         if len(words) > 1 and words[-2].text.lower() in ("this", "that") and words[-1].text.lower() in _OBJECT_END:
             words[-2] = Word(words[-2].text, Tag.PRONOUN, words[-2].start, words[-2].end)  # "call that from X"
-        if len(words) > 1 and words[-2].tag is Tag.VERB and words[-1].text.lower() in _SUBJECTS:
-            words[-2] = Word(words[-2].text, Tag.ASK, words[-2].start, words[-2].end)  # "have we got …?"
+        if len(words) > 1 and words[-1].text.lower() in _ADDRESSED and clause_opens(words, len(words) - 2):
+            # "have we got …?", "walk me through X", "let me know why": asked, not commanded.
+            words[-2] = Word(words[-2].text, Tag.VERB, words[-2].start, words[-2].end, kind=Intent.QUESTION)
     if words and words[-1].text.lower() in ("this", "that"):
         words[-1] = Word(words[-1].text, Tag.PRONOUN, words[-1].start, words[-1].end)
     return words
+
+
+def clause_opens(words: list[Word], index: int) -> bool:
+    """Whether a clause can start at `index`: first, or after a join, a break or filler."""
+    return index == 0 or words[index - 1].tag in (Tag.JOIN, Tag.BREAK, Tag.FILLER)
 
 
 def _tag_of(word: str, code: bool, clause_start: bool, project_map: ProjectMap | None) -> Tag:
@@ -127,6 +130,12 @@ class Clause:
         """What the clause's first word asks for, when it is a verb."""
         first = next((w for w in self.words if w.tag is not Tag.FILLER), None)
         return first.kind if first else None
+
+    @property
+    def asks(self) -> bool:
+        """Opens with a question word or a verb of telling, or ends with "?"."""
+        first = next((w for w in self.words if w.tag is not Tag.FILLER), None)
+        return first is not None and (first.tag is Tag.ASK or self.verb is Intent.QUESTION) or self.text.endswith("?")
 
     @property
     def commands(self) -> bool:
@@ -189,3 +198,22 @@ def symbols(text: str, project_map: ProjectMap) -> list[str]:
         if word.tag is Tag.SYMBOL and name not in seen:
             seen.append(name)
     return seen
+
+
+# Where code lives: "shouldn't X live in a new y.py?", "X belongs in y.py", "X would sit better in y.py".
+_PLACE = frozenset("live lives living belong belongs sit sits go goes moved".split())
+
+
+def placed(text: str, project_map: ProjectMap) -> tuple[str, str] | None:
+    """(symbol, file) when the words put the one symbol they name in another file: a move."""
+    words = tag(text, project_map)
+    named = [w for w in words if w.tag is Tag.SYMBOL]
+    files = [w for w in words if w.tag is Tag.FILE]
+    place = next((w for w in words if w.text.lower() in _PLACE), None)
+    if len(named) != 1 or len(files) != 1 or place is None or not named[0].start < place.start < files[0].start:
+        return None
+    if any(w.tag is Tag.BREAK and place.start < w.start < files[0].start for w in words):
+        return None  # "X should live in its own file. Move it to y.py": the move says where
+    if files[0].text in {s.path for s in project_map.find(named[0].text)}:
+        return None  # where it already is: not a move
+    return named[0].text, files[0].text
