@@ -57,13 +57,15 @@ _OBJECT_END = frozenset({"from", "in", "into", "to", "inside", "within", "everyw
 _ASK = frozenset(
     "how what what's where where's why which who when is are does do did can could should would will".split()
 )
-_FILLER = frozenset("please pls plz thx thanks ty hey hi hello ok okay kindly now so".split())
+_FILLER = frozenset(
+    "please pls plz thx thanks ty hey hi hello yo ok okay kindly now so great cool nice perfect".split()
+)
 _PRONOUNS = frozenset({"it", "them"})
 _ADDRESSED = frozenset({"we", "you", "i", "they", "me", "us"})
 _EXTENSIONS = "|".join(map(re.escape, file_extensions()))
 _FILE = re.compile(rf"[\w./\\-]*\w\.(?:{_EXTENSIONS})(?::\d+)?", re.I)
 _TOKEN = re.compile(
-    rf"`(?P<code>[^`\n]+)`|(?P<this>\b(?:this|that)\s+one\b)"
+    rf"`(?P<code>[^`\n]+)`|(?P<this>\b(?:this|that)\s+one\b)|(?P<phrase>\b(?:get\s+rid|throw\s+away)\b)"
     rf"|(?P<file>(?<![\w$]){_FILE.pattern}(?![\w~]))"
     r"|(?P<word>[\w$]+(?:\.[\w$]+)*(?:'[a-z]+)?(?P<call>\(\))?)"
     r"|(?P<mark>->|=>|→|,|\n|[.?!;:]+(?!\S)|(?<=\s)[-\u2013\u2014]+(?=\s))",
@@ -82,6 +84,9 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
             words.append(Word(raw.strip(), Tag.JOIN if raw == "," else Tag.BREAK, start, end))
         elif m.group("this"):
             words.append(Word(raw, Tag.PRONOUN, start, end))
+        elif m.group("phrase"):  # a verb of two words: "get rid (of)"
+            verb = "_".join(raw.lower().split())
+            words.append(Word(verb, Tag.VERB if clause_start else Tag.WORD, start, end, kind=VERBS[verb]))
         else:
             word = (m.group("code") or m.group("file") or m.group("word")).removesuffix("()")
             code = bool(m.group("code") or m.group("call")) or bool(_CODE_SHAPE.search(word))
@@ -217,3 +222,44 @@ def placed(text: str, project_map: ProjectMap) -> tuple[str, str] | None:
     if files[0].text in {s.path for s in project_map.find(named[0].text)}:
         return None  # where it already is: not a move
     return named[0].text, files[0].text
+
+
+# A polite or hedged opening is made of these words, and addresses someone ("could you …",
+# "mind adding …", "I'd like to …"): "would you be so kind as to", "when you get a chance".
+_ASKER = frozenset("you u we i i'd we'd you'd let's mind".split())
+_COURTESY = _ASKER | frozenset(
+    """could can would will shall may might please kindly just go ahead and be so kind as to like want need
+    when get got a chance moment minute if possible maybe perhaps also think it it'd would great nice good
+    feel free was were hoping wondering able quickly""".split()
+)
+
+
+def imperative(sentence: str) -> str | None:
+    """The command inside a polite or hedged sentence, from its first verb of a change on:
+    "would you be so kind as to add X" → "add X", "mind adding X?" → "add X?", "hey, when you
+    get a chance could you fix X" → "fix X". None when any word before that verb is not a
+    courtesy ("X is slow, can you fix it" keeps what it says of X; "how do you add …?" asks)."""
+    words = tag(sentence)
+    for index, word in enumerate(words):
+        verb = _verb(word.text)
+        if verb and not word.code and VERBS[verb] is not Intent.QUESTION:
+            before = [w.text.lower() for w in words[:index] if w.tag not in (Tag.FILLER, Tag.JOIN)]
+            if index and all(w in _COURTESY for w in before) and (not before or set(before) & _ASKER):
+                as_written = "_".join(word.text.lower().split()) == verb  # not "adding"
+                return sentence[word.start :] if as_written else f"{verb}{sentence[word.end :]}"
+            return None
+        if word.tag not in (Tag.FILLER, Tag.JOIN) and word.text.lower() not in _COURTESY:
+            return None
+    return None
+
+
+def _verb(word: str) -> str | None:
+    """The verb a word is, or its -ing form is: "adding" → "add", "renaming" → "rename"."""
+    lower = "_".join(word.lower().split())
+    if lower in VERBS:
+        return lower
+    stem = lower.removesuffix("ing")
+    if stem == lower:
+        return None
+    doubled = stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""
+    return next((verb for verb in (stem, stem + "e", doubled) if verb in VERBS), None)
