@@ -210,7 +210,9 @@ class Agent:
             named = [step.file for step in plan.steps]
         else:
             named = [
-                t.file or s.path for t in plan.targets for s in ([] if t.file else self.project_map.find(t.symbol))
+                f
+                for t in plan.targets
+                for f in ([t.file] if t.file else [s.path for s in self.project_map.find(t.symbol)])
             ]
         files = []
         for candidate in named:
