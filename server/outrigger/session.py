@@ -25,6 +25,7 @@ from outrigger.config import Settings
 from outrigger.memory import Memory
 from outrigger.model.client import ModelClient
 from outrigger.model.embedded import EmbeddedServer
+from outrigger.planner.model_plan import plan_messages
 from outrigger.progress import Progress, quiet
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
@@ -32,6 +33,7 @@ from outrigger.workspace.trust import is_trusted, untrusted_reason
 
 ModelState = Literal["starting", "ready", "busy", "unreachable"]
 PROBE_SECONDS = 2.0
+WARM_AFTER_SECONDS = 0.5  # the request that started the server is sent by then
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Session:
         self.workspace = Workspace(self.root, settings.ignore)
         self.project_map = ProjectMap(self.workspace, settings.index)
         self._embedded: EmbeddedServer | None = None
+        self._warming: asyncio.Task[None] | None = None
         self.agent = Agent(
             self.workspace, self.project_map, self._open_model(settings), settings, memory=Memory.for_workspace(root)
         )
@@ -128,9 +131,25 @@ class Session:
 
         async def start() -> str:
             # Start-up progress goes to the request that is waiting for the model.
-            return await embedded.start(progress=progress.current)
+            base_url = await embedded.start(progress=progress.current)
+            self._warming = asyncio.create_task(self._warm(base_url))
+            return base_url
 
         return ModelClient(settings.model, base_url_provider=start)
+
+    async def _warm(self, base_url: str) -> None:
+        """Put the planner's prompt for this folder (its instructions and file list, the same
+        for every request here; the request comes last) into the embedded server's prompt
+        cache, after the request that started the server: the server has one slot, so that
+        request goes first, and a later one the model plans reads only its own words."""
+        await asyncio.sleep(WARM_AFTER_SECONDS)
+        messages = plan_messages("", self.project_map.files(), None)
+        body = {"messages": messages, "max_tokens": 1, "temperature": 0, "cache_prompt": True}
+        try:
+            async with httpx.AsyncClient(timeout=self.settings.model.timeout_seconds) as http:
+                await http.post(f"{base_url.rstrip('/')}/chat/completions", json=body)
+        except httpx.HTTPError:
+            pass  # a head start lost, nothing else
 
     async def status(self, busy: bool) -> ModelStatus:
         """The model in use and its state; `busy` says whether a request is being served.
@@ -172,6 +191,8 @@ class Session:
         await _close(old_model, old_embedded)
 
     async def close(self) -> None:
+        if self._warming is not None:
+            self._warming.cancel()
         await _close(self.agent.model, self._embedded)
         self._embedded = None
 
