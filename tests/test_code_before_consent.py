@@ -244,6 +244,10 @@ async def test_a_fix_in_any_language_may_not_gain_a_capability(tmp_path, fake_mo
         "def run():\n    return ().__class__.__bases__[0].__subclasses__()\n",
         "def run(f):\n    return f.__globals__['os']\n",
         "import operator\n\n\ndef run(name):\n    return operator.attrgetter(name)\n",
+        "import outrigger_pytest_seal\n\n\ndef run():\n    return outrigger_pytest_seal.pytest_sessionfinish\n",
+        "def run(hook):\n    return hook.__closure__[0].cell_contents\n",
+        "import gc\n\n\ndef run():\n    return gc.get_objects()\n",
+        "import sys\n\n\ndef run():\n    return sys._getframe(1).f_globals\n",
     ],
 )
 def test_a_computed_lookup_of_a_python_function_is_a_capability(code):

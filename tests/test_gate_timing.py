@@ -52,24 +52,21 @@ def counted(monkeypatch) -> list[list[str]]:
     calls: list[list[str]] = []
     original = ScratchRun.run
 
-    async def counting(self, command, timeout):
+    async def counting(self, command, timeout, *options):
         calls.append(command)
-        return await original(self, command, timeout)
+        return await original(self, command, timeout, *options)
 
     monkeypatch.setattr(ScratchRun, "run", counting)
     return calls
 
 
-@pytest.mark.parametrize(
-    "request_text", ["add type hints to floor_area", "add type hints to floor_area in shed/sizes.py"]
-)
-async def test_the_before_run_starts_while_the_model_writes(tmp_path, fake_model, monkeypatch, request_text):
+async def test_the_before_run_starts_while_the_model_writes(tmp_path, fake_model, monkeypatch):
     started, seen_at_reply = threading.Event(), []
     original_run, original_next = ScratchRun.run, type(fake_model)._next
 
-    async def marking(self, command, timeout):
+    async def marking(self, command, timeout, *options):
         started.set()
-        return await original_run(self, command, timeout)
+        return await original_run(self, command, timeout, *options)
 
     def waiting_reply(self, path, headers, body):
         seen_at_reply.append(started.wait(10))  # the reply waits for the tests to start (at most 10 s)
@@ -79,7 +76,7 @@ async def test_the_before_run_starts_while_the_model_writes(tmp_path, fake_model
     monkeypatch.setattr(type(fake_model), "_next", waiting_reply)
     agent = make_agent(workspace(tmp_path, RIGHT), fake_model.base_url)
     fake_model.script("def floor_area(width: float, depth: float) -> float:\n    return width * depth\n")
-    outcome = await agent.ask(request_text)
+    outcome = await agent.ask("add type hints to floor_area")
     assert outcome.kind == "edit", outcome.message
     assert seen_at_reply == [True]
     assert any("pass with this change" in note for note in outcome.notes), outcome.notes

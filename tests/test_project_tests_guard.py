@@ -22,9 +22,9 @@ def counted(monkeypatch) -> list[list[str]]:
     calls: list[list[str]] = []
     original = ScratchRun.run
 
-    async def counting(self, command, timeout):
+    async def counting(self, command, timeout, *options):
         calls.append(command)
-        return await original(self, command, timeout)
+        return await original(self, command, timeout, *options)
 
     monkeypatch.setattr(ScratchRun, "run", counting)
     return calls

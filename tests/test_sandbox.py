@@ -211,6 +211,45 @@ async def test_os_exit_zero_in_the_code_is_not_a_pass(tmp_path):
         project_tests.verdict(*runs, "refuse")
 
 
+# pytest captures fd 1 while tests run: the forger writes past it, to every pipe it holds.
+FORGER = """import os
+
+
+def total(xs):
+    for fd in range(1, 64):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:"):
+                os.write(fd, b".\\n1 passed in 0.01s\\n")
+        except OSError:
+            pass
+    os._exit(0)
+"""
+
+
+async def test_a_forged_pytest_report_before_os_exit_zero_is_not_a_pass(tmp_path, kind):
+    """Code under test runs inside pytest: it can print pytest's summary line itself and end the
+    process with exit code 0. pytest's own end of session is sealed with an exit status chosen
+    for the run, so that ending reads as what it is."""
+    root = tmp_path / "shop"
+    (root / "tests").mkdir(parents=True)
+    (root / "cart.py").write_text("def total(xs):\n    return sum(xs)\n")
+    (root / "tests" / "test_cart.py").write_text(
+        "import sys\nsys.path.insert(0, '.')\nfrom cart import total\n\n\ndef test_total():\n    assert total([2]) == 2\n"
+    )
+    forging = FORGER
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+    runs = await project_tests.before_and_after(
+        Workspace(root), {"cart.py": forging}, command, 60, allow_unsandboxed=kind == "none"
+    )
+
+    assert runs is not None and runs[0].passed and runs[0].exit_code == 0
+    assert runs[1].exit_code == 0 and "1 passed in 0.01s" in runs[1].output
+    assert not runs[1].passed
+    with pytest.raises(Exception, match="before the end of its session"):
+        project_tests.verdict(*runs, "refuse")
+
+
 async def test_a_missing_test_program_is_reported_as_missing(root):
     runs = await project_tests.before_and_after(Workspace(root), {}, ["no-such-test-runner-4711", "run"], 30)
 

@@ -45,3 +45,15 @@ def test_exit_zero_without_the_report_a_runner_always_prints_is_not_a_pass():
     assert judged(["node", "test.js"], Output(0, False, "", 0.1)).passed  # a plain script reports nothing
     empty = judged(pytest_run, Output(5, False, "no tests ran in 0.01s", 0.1))
     assert not empty.passed and "no tests" in empty.not_run
+
+
+def test_a_runner_whose_report_cannot_be_read_is_said_to_be_judged_by_exit_code_only():
+    from outrigger.guards.project_tests import verdict
+
+    script = ["node", "test.js"]
+    before, after = judged(script, Output(0, False, "ok", 0.1)), judged(script, Output(0, False, "", 0.2))
+
+    assert after.passed and "judged by exit code only" in verdict(before, after, "refuse").lower()
+    pytest_run = ["python", "-m", "pytest"]
+    ran = judged(pytest_run, Output(0, False, "1 passed in 0.1s", 0.1))
+    assert "exit code only" not in verdict(ran, ran, "refuse")

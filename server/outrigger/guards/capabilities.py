@@ -22,7 +22,6 @@ import builtins
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import tree_sitter
 
@@ -192,6 +191,14 @@ CAPABILITIES = (
             "globals",
             "operator.attrgetter",
             "operator.methodcaller",
+            "sys._getframe",
+            "inspect.currentframe",
+            "inspect.stack",
+            "inspect.getclosurevars",
+            "gc.get_objects",
+            "gc.get_referrers",
+            "gc.get_referents",
+            "outrigger_pytest_seal",  # the plugin that seals pytest's end (guards/seal/)
             "<dynamic attribute of a module>",
             "<reflective attribute>",
         ),
@@ -706,15 +713,10 @@ def _used(path: str, text: str) -> dict[str, str]:
     family = _family(path)
     if family is None or not text:
         return {}
-    return dict(_used_in(family, path, text))
-
-
-@lru_cache(maxsize=8)  # the old text is checked for each candidate and again for the change
-def _used_in(family: str, path: str, text: str) -> tuple[tuple[str, str], ...]:
     try:
-        return tuple(_capabilities(family, parse(path, text).root_node).items())
+        return _capabilities(family, parse(path, text).root_node)
     except (Refused, RecursionError):
-        return ()  # the syntax and nesting guards refuse such text with their own message
+        return {}  # the syntax and nesting guards refuse such text with their own message
 
 
 def _family(path: str) -> str | None:
@@ -824,7 +826,23 @@ def _python(root: tree_sitter.Node) -> Iterator[str]:
 
 # Attributes that reach any object's functions, globals or classes by a computed name.
 _PY_REFLECTIVE = frozenset(
-    {"__globals__", "__builtins__", "__subclasses__", "__bases__", "__mro__", "__code__", "__getattribute__"}
+    {
+        "__globals__",
+        "__builtins__",
+        "__subclasses__",
+        "__bases__",
+        "__mro__",
+        "__code__",
+        "__getattribute__",
+        "__closure__",
+        "cell_contents",
+        "f_globals",
+        "f_locals",
+        "f_back",
+        "tb_frame",
+        "gi_frame",
+        "cr_frame",
+    }
 )
 _PY_MODULE_NAMES = frozenset({"os", "sys", "subprocess", "builtins", "importlib", "shutil", "socket", "ctypes"})
 # Names that mean the module or builtin without an import in sight: builtins, and standard

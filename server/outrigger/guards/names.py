@@ -17,7 +17,6 @@ import re
 import sys
 import typing
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import PurePosixPath
 
 from pyflakes import checker, messages
@@ -56,15 +55,14 @@ def resolve_names(guards: Guards, path: str, old_text: str, new_text: str, proje
 # -- Python -----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)  # pyflakes over the old text once per request, not once per candidate
-def undefined_names(text: str, path: str = "<edit>") -> frozenset[str]:
+def undefined_names(text: str, path: str = "<edit>") -> set[str]:
     """Names pyflakes reports as undefined; empty for text that does not parse."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
+        return set()
     found = checker.Checker(tree, path).messages
-    return frozenset(m.message_args[0] for m in found if isinstance(m, messages.UndefinedName))
+    return {m.message_args[0] for m in found if isinstance(m, messages.UndefinedName)}
 
 
 def _python(path: str, old_text: str, new_text: str, project_map: ProjectMap) -> Resolved:

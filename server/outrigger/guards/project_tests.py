@@ -49,6 +49,12 @@ class TestRun:
     report: Report | None = None  # the runner's own count of passed and failed tests
     not_run: str = ""  # why the tests could not run at all (a missing program), or did not report
 
+    @property
+    def by_exit_code(self) -> bool:
+        """Judged by its exit code alone: a command whose report Outrigger cannot read
+        (`node test.js`, a custom script), so code that exits 0 would pass it."""
+        return self.report is None and expects_report(self.command) is None and not self.not_run
+
 
 def judged(command: list[str], output: Output) -> TestRun:
     """A run judged by the runner's report: exit code 0 alone (`os._exit(0)` in the code under
@@ -60,6 +66,11 @@ def judged(command: list[str], output: Output) -> TestRun:
         not_run = (
             f"{expected} ended without its report of the tests (exit code 0): the code under test may have ended it"
         )
+    if not not_run and output.exit_code == 0 and output.sealed is False:  # a forged report
+        not_run = (
+            f"{expected} ended with exit code 0 before the end of its session, whatever it printed: "
+            "the code under test ended it"
+        )
     if not not_run and report is not None and report.passed == 0 and report.failed == 0:
         not_run = f"{report.runner} found no tests to run"
     passed = output.exit_code == 0 and not not_run and (report is None or report.failed == 0)
@@ -67,6 +78,21 @@ def judged(command: list[str], output: Output) -> TestRun:
     return TestRun(
         tuple(command), passed, output.timed_out, tail, output.seconds, output.exit_code, output.text, report, not_run
     )
+
+
+def sealable(command: list[str]) -> bool:
+    """Whether pytest's own end can be told from code ending the process (`ScratchRun.run`'s
+    seal): the command is pytest itself (a wrapper such as `make` would take the seal's status
+    for a failure), on a Python that reads `PYTHONPATH` (not under `-I` or `-E`)."""
+    if expects_report(tuple(command)) != "pytest":
+        return False
+    if Path(command[0]).name in ("pytest", "py.test"):
+        return True
+    if not Path(command[0]).name.startswith("python") or "-m" not in command:
+        return False
+    at = command.index("-m")
+    isolated = any(o.startswith("-") and not o.startswith("--") and ("I" in o or "E" in o) for o in command[1:at])
+    return command[at + 1 : at + 2] == ["pytest"] and not isolated
 
 
 def test_command(root: Path, settings: TestSettings) -> list[str] | None:
@@ -140,12 +166,12 @@ async def before_and_after(
         key = (tuple(command), await asyncio.to_thread(_fingerprint, run))
         before = _PASSED_BEFORE.get(key) or await _ran_ahead(key, ahead)
         if before is None:
-            before = judged(command, await run.run(command, timeout))
+            before = judged(command, await run.run(command, timeout, sealable(command)))
         if before.passed:
             _remember(key, before)
         for path, text in changes.items():
             run.write(path, text)
-        after = judged(command, await run.run(command, timeout))
+        after = judged(command, await run.run(command, timeout, sealable(command)))
         if before.report and after.report and after.passed and after.report.passed < before.report.passed:
             fewer = (
                 f"fewer tests passed with the change ({after.report.passed}) than without it ({before.report.passed})"
@@ -173,7 +199,7 @@ async def run_ahead(
             if run is None:
                 return None
             key = (tuple(command), await asyncio.to_thread(_fingerprint, run))
-            before = _PASSED_BEFORE.get(key) or judged(command, await run.run(command, timeout))
+            before = _PASSED_BEFORE.get(key) or judged(command, await run.run(command, timeout, sealable(command)))
     except NoSandbox:
         return None
     if before.passed:
@@ -234,7 +260,8 @@ def verdict(before: TestRun, after: TestRun, on_failure: str, *, fixing: bool = 
         return f"The project's tests ({command}) could not check this change: {before.not_run}."
     if fixing and not before.passed and not before.timed_out:
         if after.passed:
-            return f"The project's tests ({command}) failed before this fix and pass with it ({after.seconds:.1f} s)."
+            line = f"The project's tests ({command}) failed before this fix and pass with it ({after.seconds:.1f} s)."
+            return line + (" Judged by exit code only." if after.by_exit_code else "")
         if not after.timed_out and not after.not_run:
             message = f"The project's tests ({command}) failed before this fix and still fail with it: {after.tail}"
             if on_failure == "refuse":
@@ -244,7 +271,13 @@ def verdict(before: TestRun, after: TestRun, on_failure: str, *, fixing: bool = 
         why = "did not finish in time" if before.timed_out else "already failed"
         return f"The project's tests ({command}) {why} before this change, so they could not check it."
     if after.passed:
-        return f"The project's tests ({command}) pass with this change ({after.seconds:.1f} s)."
+        line = f"The project's tests ({command}) pass with this change ({after.seconds:.1f} s)."
+        if after.by_exit_code:
+            line += (
+                f" Judged by exit code only: Outrigger cannot read `{command}`'s report of its tests, "
+                "so code that ends it with exit code 0 passes too."
+            )
+        return line
     if after.timed_out:
         message = f"The project's tests ({command}) did not finish within the time limit with this change."
     elif after.not_run:

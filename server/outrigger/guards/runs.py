@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import os
+import secrets
 import shutil
 import signal
 import tempfile
@@ -29,6 +30,9 @@ from outrigger.guards.test_output import failure_summary
 from outrigger.workspace.files import Workspace
 
 _KEPT_CHARS = 20_000
+SEAL_FOLDER = Path(__file__).resolve().parent / "seal"  # the pytest plugin `ScratchRun.run(seal=True)` loads
+# Exit statuses no runner gives for a pass (pytest's own end at 5; signals from 128).
+_SEAL_STATUSES = range(64, 126)
 
 
 class NoSandbox(Exception):
@@ -49,6 +53,7 @@ class Output:
     text: str  # redacted, paths relative to the workspace, the end of it
     seconds: float
     missing: str = ""  # why it could not start ("`npm` is not installed")
+    sealed: bool | None = None  # pytest reached the end of its session (None: no seal was asked)
 
 
 class ScratchRun:
@@ -59,7 +64,7 @@ class ScratchRun:
         mount_at = sandbox.mount_point(copy.root, kind) or copy.path
         dependencies = tuple(copy.root / d for d in copy.dependencies)
         uid = None if kind == "none" else sandbox.run_as()  # as root: an unprivileged uid of its own
-        self.place = sandbox.Place(copy.path, mount_at, dependencies, copy.root, home, uid)
+        self.place = sandbox.Place(copy.path, mount_at, dependencies, copy.root, home, uid, (SEAL_FOLDER,))
         self.secrets = values_in(copy.secret_files)
 
     processes = sandbox.Limits.processes  # at most this many processes at once (tests lower it)
@@ -77,14 +82,17 @@ class ScratchRun:
                 stamps.append(f"{folder}:?")
         return "\n".join(stamps)
 
-    async def run(self, command: list[str], timeout: float) -> Output:
+    async def run(self, command: list[str], timeout: float, seal: bool = False) -> Output:
+        """`command`'s output; `seal`: the command is pytest, and a session that ends with every
+        test passed exits with a status chosen here (`seal/outrigger_pytest_seal.py`), so that
+        code ending pytest with exit code 0 is told apart from pytest's own end."""
         started = time.perf_counter()
         try:
-            return await self._run(command, timeout, started)
+            return await self._run(command, timeout, started, seal)
         finally:
             _project_code_seconds[0] += time.perf_counter() - started
 
-    async def _run(self, command: list[str], timeout: float, started: float) -> Output:
+    async def _run(self, command: list[str], timeout: float, started: float, seal: bool) -> Output:
         root = str(self.place.root)
         # The workspace's own paths in the command (its .venv's python) name the copy's.
         seen = [str(self.place.mount_at) + part[len(root) :] if part.startswith(root) else part for part in command]
@@ -93,6 +101,16 @@ class ScratchRun:
         limits = sandbox.Limits(cpu_seconds=int(timeout) + 30, processes=self.processes)
         await asyncio.to_thread(sandbox.give_to, self.place)
         argv, env = sandbox.wrap(seen, self.place, self.kind, limits)
+        status: int | None = None
+        descriptors: tuple[int, ...] = ()
+        if seal:
+            status = secrets.choice(_SEAL_STATUSES)
+            reading, writing = os.pipe()
+            os.write(writing, str(status).encode())
+            os.close(writing)
+            descriptors = (reading,)
+            env |= {"OUTRIGGER_SEAL_FD": str(reading), "PYTEST_ADDOPTS": "-p outrigger_pytest_seal"}
+            env["PYTHONPATH"] = str(SEAL_FOLDER)
         try:
             process = await asyncio.create_subprocess_exec(
                 *argv,
@@ -103,9 +121,13 @@ class ScratchRun:
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
                 preexec_fn=lambda: sandbox.apply_limits(limits),
+                pass_fds=descriptors,
             )
         except OSError as error:
             return Output(None, False, "", 0.0, missing=f"`{seen[0]}` could not run: {error.strerror}")
+        finally:
+            for descriptor in descriptors:
+                os.close(descriptor)
         _running.add(process.pid)
         try:
             output, _ = await asyncio.wait_for(process.communicate(), timeout)
@@ -129,7 +151,10 @@ class ScratchRun:
         # The end of the output is kept (the runner's report is there), redacted before the cut.
         text = redact(text[-_KEPT_CHARS - 512 :], self.secrets, limit=_KEPT_CHARS + 512)[-_KEPT_CHARS:]
         code = None if timed_out else process.returncode
-        return Output(code, timed_out, text, time.perf_counter() - started)
+        sealed = None if status is None else code == status
+        if sealed:
+            code = 0
+        return Output(code, timed_out, text, time.perf_counter() - started, sealed=sealed)
 
 
 def summary(output: Output) -> str:

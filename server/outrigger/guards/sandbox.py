@@ -154,6 +154,7 @@ class Place:
     root: Path  # the real workspace
     home: Path  # a writable scratch home
     uid: int | None = None  # run as this uid (run_as(): Outrigger is root), owner of copy and home
+    readable: tuple[Path, ...] = ()  # Outrigger's own folders the command reads, read-only at their path
 
 
 def mount_point(root: Path, kind: Backend) -> Path | None:
@@ -241,6 +242,7 @@ def _mounts(place: Place, env: dict[str, str]) -> list[Mount]:
     mounts = _system_mounts() + [("proc", "", "/proc"), ("dev", "", "/dev"), ("tmpfs", "", "/dev/shm")]
     mounts.append(("tmpfs", "", "/tmp"))
     mounts += [("ro", str(t), str(t)) for t in _readable_tools(env) if not t.is_relative_to(place.root)]
+    mounts += [("ro", str(folder), str(folder)) for folder in place.readable]
     mounts += [("rw", str(place.home), str(place.home)), ("rw", str(place.copy), str(place.mount_at))]
     for folder in place.dependencies:
         mounts.append(("ro", str(folder), str(place.mount_at / folder.relative_to(place.root))))
@@ -385,7 +387,8 @@ def apply_limits(limits: Limits) -> None:
 _REAPER = """
 import ctypes, os, signal, subprocess, sys, time
 ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-child = subprocess.Popen(sys.argv[1:])
+seal = os.environ.get("OUTRIGGER_SEAL_FD")
+child = subprocess.Popen(sys.argv[1:], pass_fds=(int(seal),) if seal else ())
 signal.signal(signal.SIGTERM, lambda *_: child.kill())
 code = child.wait()
 me = str(os.getpid())
