@@ -14,7 +14,7 @@ A reply is either a string (the message content) or a dict:
     {"hang": seconds}                 answer nothing for that long, then close
     {"close": true}                   start a reply and drop the connection mid-body
 A request with `"stream": true` gets its reply as server-sent events, a word per event
-(`"pause": seconds` between them).
+(`"pause": seconds` between them); a streamed `/v1/completions` fill in its own shape.
 With `reject_response_format`, any request carrying `response_format` (or Ollama's `format`)
 gets HTTP 400 without consuming a reply, like a backend with no constrained decoding.
 Set `chars_per_token` to serve llama.cpp's `/tokenize` (a token per that many characters) and
@@ -47,6 +47,7 @@ class FakeModel:
         self._reject_response_format = False
         self.chars_per_token: float | None = None
         self.n_ctx: int | None = None
+        self.streamed = 0  # events of the last streamed fill actually sent
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True  # a hanging reply must not block shutdown
@@ -175,6 +176,8 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
                 self._send(reply["status"], reply.get("body", ""))
             elif streamed and path not in _FILL_PATHS:
                 self._stream(reply)
+            elif streamed and path == "/v1/completions":
+                self._stream_fill(reply)
             else:
                 shape = _fill if path in _FILL_PATHS else _completion
                 self._send(200, json.dumps(shape(reply, ollama=path.startswith("/api/"))))
@@ -206,6 +209,33 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
             self.close_connection = True
+
+        def _stream_fill(self, reply: dict) -> None:
+            """A `/v1/completions` fill as llama.cpp streams it: `choices[0].text` a word at a
+            time, then the finish reason and usage. A client that stops reading closes the
+            connection; the rest is not sent (`fake.streamed` counts the words that were)."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            whole = _fill(reply, ollama=False)
+            pieces = re.findall(r"\S+\s*|\s+", reply["content"])
+            events = [{"choices": [{"index": 0, "text": piece, "finish_reason": None}]} for piece in pieces]
+            events.append(
+                {"choices": [{"index": 0, "text": "", "finish_reason": whole["choices"][0]["finish_reason"]}]}
+            )
+            events.append({"choices": [], "usage": whole["usage"]})
+            self.close_connection = True
+            try:
+                for index, event in enumerate(events):
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                    fake.streamed = index + 1
+                    fake._stopping.wait(reply.get("pause", 0))
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+            except OSError:
+                pass  # the client stopped reading
 
         def _send(self, status: int, text: str) -> None:
             data = text.encode()

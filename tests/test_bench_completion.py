@@ -34,7 +34,8 @@ async def test_a_raw_reply_with_an_invented_name_is_judged_raw_and_dropped_guard
     shutil.copytree(FIXTURES / "py_items", root)
     case = next(c for c in cases_in(root, limit=10) if c.id == "py_items/items.py:get_item:line")
     model = ModelClient(ModelSettings(base_url=fake_model.base_url))
-    fake_model.script("lookup_item(item_id)", "lookup_item(item_id)")  # the warm-up, then the real one
+    # The warm-up, the real one (as the editor asks), then the raw model to its own end.
+    fake_model.script("lookup_item(item_id)", "lookup_item(item_id)", "lookup_item(item_id)")
     stats = CompletionStats()
     try:
         row = await completion.run_case(case, model, embedded=False, tests=True, stats=stats)

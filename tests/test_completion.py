@@ -332,6 +332,33 @@ async def test_stats_count_what_each_guard_dropped(project, fake_model):
     }
 
 
+async def test_the_reply_is_left_as_soon_as_the_block_it_fills_has_ended(project, fake_model):
+    """Qwen ran on past the block into the next function for 10-14 s on two cores; the
+    stream is left once the cut guard has ended it."""
+    completer = make_completer(project, fake_model.base_url)
+    tail = "".join(f"function f{n}(w) {{\n  return w * {n};\n}}\n\n" for n in range(20))
+    fake_model.script({"content": "return w * h;\n}\n\n" + tail, "pause": 0.01})
+    completion = await completer.complete("box.js", Position(1, 2))
+    assert completion is not None and completion.text == "return w * h;"
+    assert "f3" not in completion.raw and fake_model.streamed < 10
+    assert fake_model.requests()[0]["body"]["stream"] is True
+
+
+async def test_a_single_line_is_left_at_the_end_of_its_statement(project, fake_model):
+    completer = make_completer(project, fake_model.base_url)
+    fake_model.script({"content": " 0; count = 0; " + "other = 1; " * 20, "pause": 0.01})
+    completion = await completer.complete("stats.py", Position(1, 12))
+    assert completion is not None and completion.text == "0"
+    assert "other" not in completion.raw
+
+
+async def test_a_call_still_open_across_lines_is_not_left_early(project, fake_model):
+    completer = make_completer(project, fake_model.base_url)
+    fake_model.script({"content": "return Math.max(\n    w,\n    h\n  );\n}\n", "pause": 0.01})
+    completion = await completer.complete("box.js", Position(1, 2))
+    assert completion is not None and completion.text == "return Math.max(\n    w,\n    h\n  );"
+
+
 async def test_a_reply_cut_off_at_the_limit_loses_its_unfinished_line(project, fake_model):
     completer = make_completer(project, fake_model.base_url)
     fake_model.script({"content": "const a = w * h;\n  return a * fact", "finish_reason": "length"})

@@ -4,10 +4,11 @@
     outrigger bench completion --cases 4 --no-tests  fewer cases per workspace, no project tests
     outrigger bench completion --gguf M.gguf | --base-url URL --model-name NAME
 
-Each case (`completion_cases.py`) is asked twice, as typing does: once with the cursor line one
-character shorter (that fills the server's prompt cache), then for real; the second request's
-time is the latency reported. The model's reply is judged as it came (raw FIM) and after the
-guards (what the editor would show): shown, exact, equivalent (same code up to spacing and a
+Each case (`completion_cases.py`) is asked as typing does: once with the cursor line one
+character shorter (that fills the server's prompt cache), then for real, streamed and left as
+soon as the guards have ended it (as the editor asks); that request's time is the latency
+reported. A third request lets the model write to its own end: raw FIM. The model's reply
+is judged raw and after the guards (what the editor would show): shown, exact, equivalent (same code up to spacing and a
 trailing `;`, or for Python the same syntax tree), parses, the project's tests still pass
 (on a scratch copy), names that exist nowhere. Results go to docs/completion.json and
 benchmarks/completion.md, which docs/benchmark.md includes.
@@ -30,10 +31,12 @@ from pathlib import Path
 
 from outrigger.completion.completer import TIMEOUT_SECONDS, Completer, max_tokens_for
 from outrigger.completion.context import FimContext
+from outrigger.completion.cut import stop_when_cut
 from outrigger.completion.fim import template_for
 from outrigger.completion.guarded import CompletionStats
 from outrigger.completion.names import Known, file_names, invented_names
 from outrigger.completion.requests import request_fill
+from outrigger.completion.syntax import errors_of
 from outrigger.config import CompletionSettings, ModelSettings, TestSettings
 from outrigger.errors import OutriggerError
 from outrigger.guards.project_tests import before_and_after, test_command
@@ -160,14 +163,19 @@ async def run_case(
         template = template_for(model.settings.name)
         max_tokens = max_tokens_for(context)
         warm = replace(context, head=context.head[:-1]) if context.head else context
-        await request_fill(model, completer.endpoint, warm, template, max_tokens, TIMEOUT_SECONDS * 6)
-        fill = await request_fill(model, completer.endpoint, context, template, max_tokens, TIMEOUT_SECONDS * 6)
+        endpoint, timeout = completer.endpoint, TIMEOUT_SECONDS * 6
+        stop = stop_when_cut(warm, errors_of(warm))
+        await request_fill(model, endpoint, warm, template, max_tokens, timeout, stop)
+        # As the editor asks: streamed, left once the guards have ended it. Then the raw model
+        # (the same prompt, now all cached) written to its own end, for raw FIM's figures.
+        fill = await request_fill(model, endpoint, context, template, max_tokens, timeout, completer.stop_for(context))
+        whole = await request_fill(model, endpoint, context, template, max_tokens, timeout)
         started = time.perf_counter()
         checked = completer.check(context, fill.text, cut_off=fill.cut_off)
         guard_seconds = time.perf_counter() - started
         stats.add(checked)
         known = _known(completer, context)
-        raw = fill.text.rstrip()
+        raw = whole.text.rstrip()
         row = {
             "id": case.id,
             "kind": case.kind,
@@ -177,6 +185,7 @@ async def run_case(
             "guard_ms": round(1000 * guard_seconds, 1),
             "prompt_tokens": fill.prompt_tokens,
             "new_tokens": fill.new_tokens,
+            "raw_seconds": round(whole.seconds, 3),  # the raw model, to its own end, all cached
             "dropped_by": checked.dropped_by,
             "shortened_by": list(checked.shortened_by),
             "raw": await judge(case, raw, invented_names(context, raw, known), tests),

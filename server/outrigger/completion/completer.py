@@ -5,9 +5,11 @@ call `Completer.complete`; it never writes a file and never raises for a bad rep
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from outrigger.completion.context import FimContext, definitions_by_name, gather
+from outrigger.completion.cut import stop_when_cut
 from outrigger.completion.fim import template_for
 from outrigger.completion.fitting import fitted, raw_tokens
 from outrigger.completion.guarded import Checked, CompletionStats, checked
@@ -101,12 +103,17 @@ class Completer:
             return None
         max_tokens = max_tokens_for(context)
         template = template_for(self.model.settings.name)
-        fill = await request_fill(self.model, self.endpoint, context, template, max_tokens, TIMEOUT_SECONDS)
+        stop = self.stop_for(context)
+        fill = await request_fill(self.model, self.endpoint, context, template, max_tokens, TIMEOUT_SECONDS, stop)
         if fill.prompt_tokens:
             self.budget.calibrate(raw_tokens(context), fill.prompt_tokens)
         result = self.check(context, fill.text, cut_off=fill.cut_off)
         self.stats.add(result)
         return Completion(result.text, fill.text, result, fill, context.multiline)
+
+    def stop_for(self, context: FimContext) -> Callable[[str], bool]:
+        """When to leave a streamed reply: once the guards have ended it."""
+        return stop_when_cut(context, errors_of(context))
 
     def check(self, context: FimContext, raw: str, *, cut_off: bool = False) -> Checked:
         """The guards on one reply (the benchmark calls this on replies it already has)."""

@@ -19,6 +19,7 @@ an indentation makes the model start inside a token ("return " then "0 if …" i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -47,7 +48,10 @@ async def request_fill(
     template: FimTemplate,
     max_tokens: int,
     timeout: float,
+    stop_early: Callable[[str], bool] | None = None,
 ) -> Fill:
+    """One fill. With `stop_early` (the guards' verdict on the text so far), `/v1/completions`
+    streams and the reply is left as soon as it says stop."""
     started = time.perf_counter()
     stop = ["\n"] if not context.multiline else []
     if endpoint == "infill":
@@ -61,8 +65,12 @@ async def request_fill(
     else:
         head, blanks = healed(context.head)
         body = _completions_body(model, replace(context, head=head), template, max_tokens, [*stop, *template.stop])
-        data = await model.post_json("completions", body, timeout=timeout)
-        fill = _from_completions(data)
+        if stop_early is None:
+            fill = _from_completions(await model.post_json("completions", body, timeout=timeout))
+        else:
+            fill = await _streamed_completions(
+                model, body, timeout, lambda text: stop_early(without_blanks(text, blanks))
+            )
         fill = replace(fill, text=without_blanks(fill.text, blanks))
     return Fill(fill.text, fill.prompt_tokens, fill.new_tokens, fill.cut_off, time.perf_counter() - started)
 
@@ -150,6 +158,37 @@ def _from_completions(data: dict[str, Any]) -> Fill:
     cached = details.get("cached_tokens")
     new = prompt - cached if isinstance(prompt, int) and isinstance(cached, int) else None
     return Fill(_text(choice.get("text"), "choices[0].text"), prompt, new, choice.get("finish_reason") == "length", 0)
+
+
+async def _streamed_completions(
+    model: ModelClient, body: dict[str, Any], timeout: float, stop: Callable[[str], bool]
+) -> Fill:
+    pieces: list[str] = []
+    last: dict[str, Any] = {}  # finish reason, usage: from whichever event carries them
+    stopped = False
+
+    def on_event(event: dict[str, Any]) -> bool:
+        nonlocal stopped
+        choices = event.get("choices") or [{}]
+        choice = choices[0] if isinstance(choices[0], dict) else {}
+        if isinstance(piece := choice.get("text"), str):
+            pieces.append(piece)
+        if choice.get("finish_reason"):
+            last["finish_reason"] = choice["finish_reason"]
+        if event.get("usage"):
+            last["usage"] = event["usage"]
+        stopped = bool(piece) and stop("".join(pieces))
+        return stopped
+
+    await model.stream_json(
+        "completions", body | {"stream_options": {"include_usage": True}}, on_event, timeout=timeout
+    )
+    whole = {
+        "choices": [{"text": "".join(pieces), "finish_reason": last.get("finish_reason")}],
+        "usage": last.get("usage"),
+    }
+    fill = _from_completions(whole)
+    return replace(fill, cut_off=fill.cut_off and not stopped)
 
 
 def _from_ollama(data: dict[str, Any]) -> Fill:

@@ -178,6 +178,57 @@ class ModelClient:
             raise ModelError(f"The model at {url} sent a reply that is not a JSON object ({_excerpt(response.text)}).")
         return data
 
+    async def stream_json(
+        self, path: str, body: dict, on_event: Callable[[dict], bool], *, timeout: float | None = None
+    ) -> None:
+        """`body` sent with `stream: true` to `path` (as `post_json`); `on_event` sees each
+        server-sent event — or the whole answer, from a server that does not stream — and
+        returns True to stop reading: the connection closes, and llama.cpp stops writing."""
+        base = await self.base_url()
+        url = f"{_server_root(base)}{path}" if path.startswith("/") else f"{base}/{path}"
+        seconds = timeout or self.settings.timeout_seconds
+        key = self.settings.api_key
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        try:
+            async with asyncio.timeout(seconds):
+                async with self._http.stream("POST", url, json={**body, "stream": True}, headers=headers) as response:
+                    if response.is_error or "text/event-stream" not in response.headers.get("content-type", ""):
+                        await response.aread()
+                        _raise_for_error(response, url)
+                        try:
+                            data = response.json()
+                        except ValueError:
+                            data = None
+                        if not isinstance(data, dict):
+                            raise ModelError(
+                                f"The model at {url} sent a reply that is not a JSON object ({_excerpt(response.text)})."
+                            )
+                        on_event(data)
+                        return
+                    async for line in response.aiter_lines():
+                        payload = line.removeprefix("data:").strip() if line.startswith("data:") else ""
+                        if not payload or payload == "[DONE]":
+                            continue
+                        try:
+                            event = json.loads(payload)
+                        except ValueError:
+                            continue
+                        if isinstance(event, dict) and on_event(event):
+                            return
+        except TimeoutError:
+            raise ModelError(f"The model at {url} did not answer within {seconds:g} seconds.") from None
+        except httpx.ConnectError as error:
+            if self._provider is not None:
+                self._base_url = None
+            reason = "connection refused" if _refused(error) else str(error) or "connection failed"
+            raise ModelError(
+                f"Cannot reach the model at {url}: {reason}. Start your model server or check outrigger.model.baseUrl."
+            ) from None
+        except httpx.HTTPError as error:
+            if self._provider is not None:
+                self._base_url = None  # the embedded server may have died: the next call restarts it
+            raise ModelError(f"The request to the model at {url} failed: {error}.") from None
+
     async def count_tokens(self, text: str) -> int | None:
         """The model's own token count of `text` (llama.cpp's `/tokenize`), or None when the
         server has no tokenizer endpoint (then callers estimate)."""
