@@ -296,6 +296,70 @@ def test_names_from_the_file_the_map_builtins_and_the_completion_itself_pass(pro
     assert checked.dropped_by is None and checked.text.endswith("/ count")
 
 
+SHAPES = """from helpers import clamp
+
+
+def scaled(value, factor=2, *, limit=None):
+    return value * factor
+
+
+def logged(message, **fields):
+    return message
+
+
+class Shape:
+    def __init__(self, sides, name="shape"):
+        self.sides = sides
+        self.name = name
+
+
+class Square(Shape):
+    def perimeter(self):
+        return\x20
+
+
+class Failure(Exception):
+    def describe(self):
+        return\x20
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "completion", "invented"),
+    [
+        (19, "self.sides * 4", []),
+        (19, "self.side_length * 4", ["side_length"]),  # Square, Shape and their file never say it
+        (19, "Shape.sides_count", ["sides_count"]),
+        (19, "scaled(self.sides, factor=4, limit=9)", []),
+        (19, "scaled(self.sides, factr=4)", ["factr"]),  # not a parameter of the workspace's scaled
+        (19, "clamp(self.sides, low=0, high=9)", []),
+        (19, "clamp(self.sides, lo=0, hi=9)", ["lo", "hi"]),
+        (19, "logged('x', anything=1)", []),  # **fields takes any keyword
+        (19, "self.__class__.__name__", []),
+        (24, "self.message_text", []),  # Exception's members are not the map's to know
+        (24, "print(self, sep=' ', flush=True)", []),  # not the workspace's function
+    ],
+)
+def test_members_and_keyword_arguments_the_map_knows_are_checked(project, line, completion, invented):
+    (project / "shapes.py").write_text(SHAPES)
+    completer = make_completer(project)
+    context = at(completer, "shapes.py", line, 15)
+    checked = completer.check(context, completion)
+    assert list(checked.invented) == invented
+    assert not any(name in checked.text for name in invented)
+    assert (checked.dropped_by is None) == (not invented)
+
+
+def test_a_member_the_completion_assigns_is_its_own(project):
+    (project / "shapes.py").write_text(
+        SHAPES.replace("        return \n\n\nclass Failure", "        \n\n\nclass Failure")
+    )
+    completer = make_completer(project)
+    context = at(completer, "shapes.py", 19, 8)
+    checked = completer.check(context, "self.total = self.sides * 4\n        return self.total")
+    assert checked.invented == () and checked.text.endswith("return self.total")
+
+
 def test_a_block_is_shortened_to_before_the_line_with_an_invented_name(project):
     (project / "stats.py").write_text("def average(values):\n    \n")
     completer = make_completer(project)

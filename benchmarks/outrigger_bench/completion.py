@@ -188,8 +188,10 @@ async def run_case(
             "raw_seconds": round(whole.seconds, 3),  # the raw model, to its own end, all cached
             "dropped_by": checked.dropped_by,
             "shortened_by": list(checked.shortened_by),
-            "raw": await judge(case, raw, invented_names(context, raw, known), tests),
-            "guarded": await judge(case, checked.text, invented_names(context, checked.text, known), tests),
+            "raw": await judge(case, raw, invented_names(context, raw, known, completer.members()), tests),
+            "guarded": await judge(
+                case, checked.text, invented_names(context, checked.text, known, completer.members()), tests
+            ),
         }
     finally:
         workspace.close_document(case.path)

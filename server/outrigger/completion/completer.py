@@ -13,6 +13,7 @@ from outrigger.completion.cut import stop_when_cut
 from outrigger.completion.fim import template_for
 from outrigger.completion.fitting import fitted, raw_tokens
 from outrigger.completion.guarded import Checked, CompletionStats, checked
+from outrigger.completion.members import Members
 from outrigger.completion.names import file_names
 from outrigger.completion.recent import RecentFiles
 from outrigger.completion.requests import Endpoint, Fill, request_fill
@@ -126,7 +127,12 @@ class Completer:
             cut_off=cut_off,
             known=lambda name: name in in_file or name in definitions,
             errors_before=errors_before,
+            members=self.members(),
         )
+
+    def members(self) -> Members:
+        """What the map knows of members and keyword arguments (the names guard's second half)."""
+        return Members(self.workspace, self.definitions())
 
     def definitions(self) -> dict[str, list[Symbol]]:
         now = time.monotonic()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from outrigger.completion.context import FimContext
 from outrigger.completion.cut import cut_to_block
+from outrigger.completion.members import Members
 from outrigger.completion.names import Known, shortened_before_invented
 from outrigger.completion.repeats import without_repeats
 from outrigger.completion.syntax import without_new_errors
@@ -67,7 +68,13 @@ class CompletionStats:
 
 
 def checked(
-    context: FimContext, raw: str, *, cut_off: bool, known: Known, errors_before: list[tuple[int, str]]
+    context: FimContext,
+    raw: str,
+    *,
+    cut_off: bool,
+    known: Known,
+    errors_before: list[tuple[int, str]],
+    members: Members | None = None,
 ) -> Checked:
     if not raw.strip():
         return Checked("", "empty")
@@ -84,7 +91,7 @@ def checked(
     text = step("repeats", text, without_repeats(context, text))
     if not text.strip():
         return Checked("", "repeats", tuple(shortened))
-    shorter, invented = shortened_before_invented(context, text, known)
+    shorter, invented = shortened_before_invented(context, text, known, members)
     text = step("names", text, shorter)
     if not text.strip():
         return Checked("", "names", tuple(shortened), tuple(invented))

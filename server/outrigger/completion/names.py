@@ -4,8 +4,9 @@ a builtin of the language, or defined by the completion itself (an assignment's 
 parameter, a new function's name). The completion is shortened to before the first name that
 is none of these: to the start of its line when earlier lines remain, else to the name.
 
-Members after a dot (`obj.name`), keyword-argument names and object keys are not looked up:
-what they may be depends on the object's type, which the map does not know.
+Members after a dot (`obj.name`), keyword-argument names and object keys are looked up only
+where the map knows every name they may be (`members.py`: Python's workspace functions and
+classes); elsewhere what they may be depends on a type the map does not know.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import tree_sitter
 from outrigger.completion.builtins import builtin_names
 from outrigger.completion.context import FimContext
 from outrigger.completion.inserted import Inserted
+from outrigger.completion.members import Members
 from outrigger.workspace.languages import language_for, row
 from outrigger.workspace.syntax import parse
 
@@ -61,9 +63,11 @@ def file_names(path: str, text: str) -> set[str]:
 Known = Callable[[str], bool]  # is this name defined in the file, the map or elsewhere we trust?
 
 
-def invented_names(context: FimContext, completion: str, known: Known) -> list[tuple[str, int]]:
+def invented_names(
+    context: FimContext, completion: str, known: Known, members: Members | None = None
+) -> list[tuple[str, int]]:
     """(name, character offset in the completion) of each name the completion uses that does
-    not exist, in order."""
+    not exist, in order (members and keyword arguments too, where `members` can tell)."""
     language = language_for(context.path)
     if language is None or not completion.strip():
         return []
@@ -71,7 +75,19 @@ def invented_names(context: FimContext, completion: str, known: Known) -> list[t
     kinds = row(language).identifiers - _MEMBER_TYPES
     used: list[tuple[str, tree_sitter.Node]] = []
     defined: set[str] = set()
-    for leaf in inserted.leaves_inside():
+    leaves = list(inserted.leaves_inside())
+    members_invented: list[tuple[str, tree_sitter.Node]] = []
+    if members is not None:
+        assigned = {(leaf.text or b"").decode("utf-8", "replace") for leaf in leaves if _is_assigned_member(leaf)}
+        # Cut before `obj.` too: a completion ending in a dot does not parse.
+        members_invented = [
+            ((leaf.text or b"").decode("utf-8", "replace"), _member_expression(leaf))
+            for leaf in leaves
+            if leaf.type in row(language).identifiers
+            and _is_member(leaf)
+            and members.invented(leaf, context.path, assigned)
+        ]
+    for leaf in leaves:
         if leaf.type not in kinds or _is_member(leaf):
             continue
         name = (leaf.text or b"").decode("utf-8", "replace")
@@ -80,14 +96,17 @@ def invented_names(context: FimContext, completion: str, known: Known) -> list[t
         else:
             used.append((name, leaf))
     allowed = defined | builtin_names(language)
-    return [
-        (name, inserted.chars_before(leaf.start_byte)) for name, leaf in used if name not in allowed and not known(name)
-    ]
+    found = [(name, leaf) for name, leaf in used if name not in allowed and not known(name)]
+    found += members_invented
+    found.sort(key=lambda pair: pair[1].start_byte)
+    return [(name, inserted.chars_before(leaf.start_byte)) for name, leaf in found]
 
 
-def shortened_before_invented(context: FimContext, completion: str, known: Known) -> tuple[str, list[str]]:
+def shortened_before_invented(
+    context: FimContext, completion: str, known: Known, members: Members | None = None
+) -> tuple[str, list[str]]:
     """The completion up to its first invented name, and the invented names found."""
-    invented = invented_names(context, completion, known)
+    invented = invented_names(context, completion, known, members)
     if not invented:
         return completion, []
     _, at = invented[0]
@@ -112,6 +131,20 @@ def _is_member(leaf: tree_sitter.Node) -> bool:
     if parent is not None and parent.type == "keyword_argument" and field == "name":
         return True
     return field in _MEMBER_FIELDS
+
+
+def _member_expression(leaf: tree_sitter.Node) -> tree_sitter.Node:
+    """`obj.name` for the `name` of a member; the leaf itself for a keyword argument."""
+    parent = leaf.parent
+    return parent if parent is not None and parent.type == "attribute" else leaf
+
+
+def _is_assigned_member(leaf: tree_sitter.Node) -> bool:
+    """`self.total = …`: the completion gives the object this member."""
+    attribute = leaf.parent
+    if attribute is None or _field_of(leaf) not in _MEMBER_FIELDS or attribute.parent is None:
+        return False
+    return "assignment" in attribute.parent.type and _field_of(attribute) == "left"
 
 
 def _is_definition(leaf: tree_sitter.Node) -> bool:
