@@ -128,6 +128,25 @@ async def test_a_newer_request_supersedes_the_older_one_before_the_model_is_aske
     assert len(fake_model.requests()) == 1  # one model call for the burst
 
 
+async def test_an_edit_stops_the_request_in_flight_and_the_models_stream(client, project, fake_model):
+    editor = Editor(client, project)
+    await editor.start(model_url=fake_model.base_url)
+    uri = editor.open("stats.py")
+    fake_model.script({"content": " ".join(["0"] * 200), "pause": 0.05})
+
+    asking = asyncio.ensure_future(inline(client, editor, "stats.py", 1, 12))
+    for _ in range(200):  # until the model has started writing
+        await asyncio.sleep(0.02)
+        if fake_model.streamed:
+            break
+    assert fake_model.streamed, "the model is writing its reply"
+    editor.change(uri, STATS.replace("total = ", "total = s"))
+
+    assert await asyncio.wait_for(asking, 5) is None
+    await asyncio.sleep(0.5)
+    assert fake_model.streamed < 60  # the stream was left, not read to its end (200 words)
+
+
 async def test_settings_turn_completion_off_and_choose_languages(client, project, fake_model):
     editor = Editor(client, project)
     await editor.start(model_url=fake_model.base_url, completion={"languages": ["javascript"]})

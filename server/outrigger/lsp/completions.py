@@ -1,6 +1,8 @@
 """Inline completion requests in flight, one per document: a newer request for the same
 document (the user typed again) supersedes the older one, which stops where it is — in its
-debounce wait or in the middle of its model call — and answers nothing."""
+debounce wait or in the middle of its model call — and answers nothing. An edit to the
+document stops it too (its answer would be for text that is gone), even when the editor does
+not ask again; a streamed model reply is left, so the model stops writing it."""
 
 from __future__ import annotations
 
@@ -18,6 +20,12 @@ class InlineRequests:
         self._latest: dict[str, asyncio.Task] = {}
         self._superseded: set[asyncio.Task] = set()
 
+    def cancel(self, uri: str) -> None:
+        """Stop the request in flight for `uri`, if any; it answers None."""
+        if (older := self._latest.get(uri)) is not None and not older.done():
+            self._superseded.add(older)
+            older.cancel()
+
     async def run(
         self, uri: str, work: Callable[[], Awaitable[Result]], debounce: float = DEBOUNCE_SECONDS
     ) -> Result | None:
@@ -25,9 +33,7 @@ class InlineRequests:
         when superseded. A cancel from the client (`$/cancelRequest`) propagates."""
         task = asyncio.current_task()
         assert task is not None, "requests run as tasks"
-        if (older := self._latest.get(uri)) is not None and not older.done():
-            self._superseded.add(older)
-            older.cancel()
+        self.cancel(uri)
         self._latest[uri] = task
         try:
             await asyncio.sleep(debounce)

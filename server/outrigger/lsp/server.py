@@ -156,6 +156,7 @@ def did_change(ls: OutriggerServer, params: types.DidChangeTextDocumentParams) -
     edited = [
         c.range.start.line for c in params.content_changes if isinstance(c, types.TextDocumentContentChangePartial)
     ]
+    ls.inline.cancel(params.text_document.uri)  # its ghost text would be for text that is gone
     _sync(ls, params.text_document.uri, edited[-1] if edited else None)
 
 
