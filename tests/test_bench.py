@@ -193,6 +193,8 @@ def test_every_task_file_names_its_suite_and_the_generalization_suite_covers_iss
         "same-for",
         "undo-words",
         "question-words",
+        "move-question",
+        "unseen",  # paraphrases nobody tuned the rules to
     }
     assert {t.workspace for t in generalization.tasks} == {
         "py_recipes",
@@ -822,3 +824,37 @@ async def test_questions_about_a_long_module_compare_the_prompt_shapes(tmp_path,
     data = {"models": {label: {"label": label, "configs": {}, "long_file": result}}, "suite": {"tasks": []}}
     report.write(data, tmp_path / "benchmark.md")
     assert "| guarded | 2 | 1 | " in (tmp_path / "benchmark.md").read_text()
+
+
+async def test_the_wall_time_counts_tests_run_beside_the_model_once(tmp_path, fake_model, monkeypatch):
+    """Issue 24: the "before" test run starts with the model call; the latency table's wall
+    time is what the user waited, not the model's seconds plus the tests' seconds."""
+    import threading
+    import time
+
+    from outrigger.guards import project_tests
+    from outrigger.guards.runs import ScratchRun
+
+    started = threading.Event()
+    original_run, original_next = ScratchRun.run, type(fake_model)._next
+
+    async def marking(self, command, timeout):
+        started.set()
+        return await original_run(self, command, timeout)
+
+    def reply_beside_the_tests(self, path, headers, body):
+        if started.wait(30):
+            time.sleep(2.0)  # the model writes while the tests run
+        return original_next(self, path, headers, body)
+
+    monkeypatch.setattr(ScratchRun, "run", marking)
+    monkeypatch.setattr(type(fake_model), "_next", reply_beside_the_tests)
+    monkeypatch.setattr(project_tests, "_PASSED_BEFORE", {})
+    fake_model.script("def get_item_count() -> int:")
+    settings = settings_for(fake_model.base_url)
+    results = await run_suite(SUITE.select(["py-type-hints"]), MeteredModel(settings.model), settings, ["guarded"])
+
+    [run] = results["guarded"]
+    assert run.success, run.failures
+    assert run.project_seconds > 0 and run.model_seconds >= 2.0
+    assert run.wall_seconds < run.model_seconds + run.project_seconds + run.own_seconds

@@ -4,6 +4,7 @@ test files that cover it (those importing the changed module or its names), sayi
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from agent_helpers import make_agent
@@ -68,3 +69,64 @@ async def test_type_hints_run_the_tests_that_cover_them_and_say_which(tmp_path, 
     [tested] = [note for note in outcome.notes if "tests" in note]
     assert "pass with this change" in tested and "garden/tests/test_beds.py" in tested
     assert "test_paths" not in tested  # its failure is not this change's business
+
+
+def files_at(tmp_path: Path, files: dict[str, str]) -> Workspace:
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    return Workspace(tmp_path)
+
+
+PADS = {
+    "lib/pad.js": "function pad(s) { return ' ' + s; }\nmodule.exports = { pad };\n",
+    "lib/index.js": "module.exports = require('./pad');\n",
+    "lib/trim.mjs": "export const trim = (s) => s.trim();\n",
+    "test/pad.test.js": "const { pad } = require('../lib/pad');\n",
+    "test/index.test.mjs": "import lib from '../lib/index.js';\n",
+    "test/trim.test.mjs": "import { trim } from '../lib/trim.mjs';\n",
+}
+
+
+def test_npm_runners_run_the_tests_related_to_the_change(tmp_path):
+    npm = ["npm", "test", "--silent"]
+    change = {"lib/pad.js": "function pad(s) { return '  ' + s; }\nmodule.exports = { pad };\n"}
+    for script, expected in [
+        ("jest --coverage", [*npm, "--", "--findRelatedTests", "lib/pad.js"]),
+        ("NODE_ENV=test vitest run", ["npx", "--no-install", "vitest", "related", "--run", "lib/pad.js"]),
+        ("node --test", ["node", "--test", "test/pad.test.js"]),
+        ("node --test test/", ["node", "--test", "test/pad.test.js"]),
+        ("tape test/*.js", npm),  # a runner Outrigger cannot narrow: the suite
+        ("jest && eslint .", npm),
+    ]:
+        workspace = files_at(tmp_path, {**PADS, "package.json": json.dumps({"scripts": {"test": script}})})
+        assert covering_command(npm, workspace, change) == expected, script
+    index = {"lib/index.js": "module.exports = require('./pad.js');\n"}
+    assert covering_command(npm, workspace, index) == npm  # tape
+    workspace = files_at(tmp_path, {"package.json": json.dumps({"scripts": {"test": "node --test"}})})
+    assert covering_command(npm, workspace, index) == ["node", "--test", "test/index.test.mjs"]
+    assert covering_command(npm, workspace, {"lib/new.js": "x"}) == npm  # no tests before it exists
+
+
+CRATE = {
+    "Cargo.toml": '[package]\nname = "shop"\nversion = "0.1.0"\n',
+    "src/lib.rs": "pub mod cart;\npub mod tax;\npub mod money;\n",
+    "src/cart.rs": "pub fn total() -> u32 { 1 }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {}\n}\n",
+    "src/tax/mod.rs": "/// ```\n/// assert_eq!(shop::tax::rate(), 20);\n/// ```\npub fn rate() -> u32 { 20 }\n",
+    "src/money.rs": "pub fn cents() -> u32 { 100 }\n",
+    "tests/money.rs": "#[test]\nfn m() { assert_eq!(shop::money::cents(), 100); }\n",
+}
+
+
+def test_cargo_runs_the_changed_modules_own_tests(tmp_path):
+    workspace = files_at(tmp_path, CRATE)
+    cargo = ["cargo", "test", "--quiet"]
+    assert covering_command(cargo, workspace, {"src/cart.rs": CRATE["src/cart.rs"]}) == [*cargo, "--", "cart::"]
+    assert covering_command(cargo, workspace, {"src/tax/mod.rs": CRATE["src/tax/mod.rs"]}) == [*cargo, "--", "tax::"]
+    assert covering_command(cargo, workspace, {"tests/money.rs": "#[test]\nfn m() {}\n"}) == [*cargo, "--test", "money"]
+    # a module with no tests of its own, an integration test using it, the crate root: the suite
+    assert (
+        covering_command(cargo, workspace, {"src/money.rs": "pub fn cents() -> u32 { 100 }\n#[test]\nfn x() {}\n"})
+        == cargo
+    )
+    assert covering_command(cargo, workspace, {"src/lib.rs": CRATE["src/lib.rs"]}) == cargo

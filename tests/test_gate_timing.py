@@ -60,7 +60,10 @@ def counted(monkeypatch) -> list[list[str]]:
     return calls
 
 
-async def test_the_before_run_starts_while_the_model_writes(tmp_path, fake_model, monkeypatch):
+@pytest.mark.parametrize(
+    "request_text", ["add type hints to floor_area", "add type hints to floor_area in shed/sizes.py"]
+)
+async def test_the_before_run_starts_while_the_model_writes(tmp_path, fake_model, monkeypatch, request_text):
     started, seen_at_reply = threading.Event(), []
     original_run, original_next = ScratchRun.run, type(fake_model)._next
 
@@ -76,7 +79,7 @@ async def test_the_before_run_starts_while_the_model_writes(tmp_path, fake_model
     monkeypatch.setattr(type(fake_model), "_next", waiting_reply)
     agent = make_agent(workspace(tmp_path, RIGHT), fake_model.base_url)
     fake_model.script("def floor_area(width: float, depth: float) -> float:\n    return width * depth\n")
-    outcome = await agent.ask("add type hints to floor_area")
+    outcome = await agent.ask(request_text)
     assert outcome.kind == "edit", outcome.message
     assert seen_at_reply == [True]
     assert any("pass with this change" in note for note in outcome.notes), outcome.notes

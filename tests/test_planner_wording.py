@@ -405,3 +405,15 @@ async def test_every_function_for_type_hints_skips_the_ones_already_annotated(tm
     assert [target.symbol for target in decided.targets] == ["zone", "Box.open"]
     with pytest.raises(Refused, match="no function or method that still needs type hints"):
         await plan(project, "add type hints to all the functions of done.py")
+
+
+async def test_the_catalogue_names_a_methods_class(tmp_path, fake_model):
+    """Two `def total(self):` of two classes are two entries the answer can tell apart."""
+    from agent_helpers import copy_fixture, make_agent
+
+    root = copy_fixture("py_recipes", tmp_path)
+    fake_model.script("I am not sure.")
+    agent = make_agent(root, fake_model.base_url)
+    outcome = await agent.ask("which function tells me the total weight of a menu?")
+    assert outcome.kind == "answer", outcome.message
+    assert "def total(self): (in Menu)" in outcome.message

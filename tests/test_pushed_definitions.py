@@ -54,3 +54,22 @@ def test_an_objects_own_members_stay(tmp_path, fake_model):
         ("limits", None),
         ("maxAge", "limits"),
     ]
+
+
+async def test_one_definition_reported_by_two_providers_with_different_ranges_is_one(tmp_path, fake_model):
+    """Outrigger's own symbol echoed back starts at the comment above the function; the
+    language server's starts at `function`: one definition, not two (seen in code-server)."""
+    workspace = tmp_path / "auth"
+    shutil.copytree(EXAMPLE, workspace)
+    fake_model.script("/**\n * Whether the session's user and token are valid.\n */\n")
+    agent = make_agent(workspace, fake_model.base_url)
+    own = agent.project_map.symbols("src/auth.js")
+    echoed = [editor_symbol(s.name, s.kind, s.range.start.line, s.range.end.line) for s in own]
+    session = next(s for s in own if s.name == "validateSession")
+    typescripts = editor_symbol("validateSession", "function", session.range.start.line + 1, session.range.end.line)
+    agent.project_map.set_editor_symbols("src/auth.js", [typescripts, *echoed])
+
+    outcome = await agent.ask("add a JSDoc comment to validateSession in src/auth.js")
+
+    assert outcome.kind == "edit", outcome.message
+    assert [s.name for s in agent.project_map.symbols("src/auth.js")].count("validateSession") == 1

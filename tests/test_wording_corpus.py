@@ -6,6 +6,7 @@ A miss found in the field becomes a case there, in other words than the report's
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,8 @@ async def test_the_planner_reads_the_corpus_as_written(workspace, request_text, 
     for field, value in expected.items():
         if field == "steps":
             assert [[s.action.value, s.file, s.symbol] for s in plan.steps] == value
+        elif field == "asked":  # the question asked with the change, answered in the same result
+            assert plan.asked is not None and {"intent": plan.asked.intent.value, "symbol": plan.asked.symbol} == value
         else:
             actual = getattr(plan, field)
             assert (actual.value if hasattr(actual, "value") else actual) == value, field
@@ -111,3 +114,20 @@ def test_text_speak_is_read_word_for_word_unless_the_map_defines_the_word():
 
     assert normalize("can u rename to_grams to grams pls") == "rename to_grams to grams"
     assert normalize("rename u to user", known=lambda name: name == "u") == "rename u to user"
+
+
+async def test_a_question_asked_with_a_change_is_answered_and_the_change_made_in_one_result(tmp_path, fake_model):
+    """ "why does X …? fix it": the answer and the edit preview, neither part dropped."""
+    from agent_helpers import copy_fixture, make_agent
+
+    root = copy_fixture("py_recipes", tmp_path)
+    fake_model.script(
+        "It multiplies by 250, but a cup is ML_PER_CUP (240) millilitres.",
+        "```python\ndef cups_to_ml(cups):\n    return cups * ML_PER_CUP\n```",
+    )
+    agent = make_agent(root, fake_model.base_url)
+    agent.guards = replace(agent.guards, project_tests=False)
+    outcome = await agent.ask("why does cups_to_ml give 500 for 2 cups? please fix it")
+    assert outcome.kind == "edit", outcome.message
+    assert "a cup is ML_PER_CUP (240)" in outcome.message
+    assert "cups * ML_PER_CUP" in outcome.edits[0].new_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from outrigger.planner.words import Tag, clauses, commands, symbols, tag, with_subject
+from outrigger.planner.words import Tag, clauses, commands, imperative, placed, symbols, tag, with_subject
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
@@ -62,3 +62,37 @@ def test_a_pronoun_stands_for_the_subject_and_a_relative_that_does_not():
     assert with_subject("call this one from y", "X") == "call X from y"
     assert with_subject("call that from y", "X") == "call X from y"
     assert with_subject("update every place that calls it", "X") == "update every place that calls X"
+
+
+def test_a_verb_addressed_to_someone_asks(project):
+    parts = clauses("fix late_fee and let me know why it broke", project)
+    assert [(p.text, p.commands, p.asks) for p in parts] == [
+        ("fix late_fee", True, False),
+        ("let me know why it broke", False, True),
+    ]
+    assert clauses("walk me through fee_for", project)[0].asks
+
+
+def test_where_code_should_live_is_a_move_to_another_file(project):
+    assert placed("shouldn't late_fee live in a new fees.py?", project) == ("late_fee", "fees.py")
+    assert placed("late_fee belongs in its own module, fees.py", project) == ("late_fee", "fees.py")
+    assert placed("late_fee goes wrong in loans.py", project) is None  # where it is already
+    assert placed("late_fee should live apart. move it to fees.py", project) is None  # the move says so
+
+
+@pytest.mark.parametrize(
+    ("sentence", "command"),
+    [
+        ("would you be so kind as to add a docstring to late_fee", "add a docstring to late_fee"),
+        ("hey, when you get a chance could you fix late_fee", "fix late_fee"),
+        ("mind adding type hints to late_fee?", "add type hints to late_fee?"),
+        ("i was hoping you could document fee_for", "document fee_for"),
+        ("please get rid of it", "get rid of it"),
+        ("how do you add a docstring?", None),  # a question about how
+        ("did you add a docstring to late_fee?", None),  # about what happened
+        ("can you explain late_fee?", None),  # asks to be told
+        ("late_fee is slow, can you fix it", None),  # says something of late_fee first
+    ],
+)
+def test_a_polite_opening_is_any_order_of_courtesies_addressing_someone(sentence, command):
+    assert imperative(sentence) == command

@@ -3,8 +3,9 @@ model reading the prompt, the model writing the reply (llama.cpp's own timings),
 the project's tests and examples, and Outrigger's own work; with prompt and reply tokens.
 
 Only tasks that called the model are timed (the map answers the others at once). A task's
-wall time is its model + tests + own time (the benchmark's checks count for
-none). Model time the server does not account for (HTTP, queueing, a call that failed)
+wall time is its model time plus the rest of its elapsed time (the benchmark's checks count
+for none): the project's tests may run beside the model (the "before" run starts with it),
+so model + tests + own can be more than the wall time. Model time the server does not account for (HTTP, queueing, a call that failed)
 shows as the difference between the model column and prompt + generation.
 """
 
@@ -27,7 +28,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def _columns(run: TaskRun) -> dict[str, float]:
     return {
-        "wall": run.model_seconds + run.project_seconds + run.own_seconds,
+        "wall": run.wall_seconds or run.model_seconds + run.project_seconds + run.own_seconds,
         "prompt": run.prompt_seconds,
         "generation": run.generation_seconds,
         "tests": run.project_seconds,

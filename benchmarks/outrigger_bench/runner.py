@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from outrigger.agent import Agent
 from outrigger.config import Settings
 from outrigger.disk import apply_to_disk
 from outrigger.errors import OutriggerError
+from outrigger.guards import project_tests
 from outrigger.guards.runs import project_code_seconds
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
@@ -125,6 +127,10 @@ class TaskRun:
     model_seconds: float = 0.0
     own_seconds: float = 0.0
     project_seconds: float = 0.0  # running the workspace's tests and the user's examples
+    # What the user waited: the model's seconds plus the rest of the elapsed time. Less than
+    # model + tests + own when the tests ran beside the model (the "before" run starts with
+    # it); 0 in results files from before it was measured.
+    wall_seconds: float = 0.0
     # Of model_seconds, what the server says it spent reading prompts and writing replies
     # (llama.cpp's timings; 0 when it does not say).
     prompt_seconds: float = 0.0
@@ -152,6 +158,7 @@ class _Meter:
         )
         self.own = 0.0
         self.project = 0.0
+        self.beside_model = 0.0  # elapsed time not spent waiting on the model
 
     @contextmanager
     def timed(self) -> Iterator[None]:
@@ -162,8 +169,10 @@ class _Meter:
             yield
         finally:
             ran = project_code_seconds() - project
+            beside = time.perf_counter() - started - (self.model.live_seconds - live)
             self.project += ran
-            self.own += time.perf_counter() - started - (self.model.live_seconds - live) - ran
+            self.beside_model += max(beside, 0.0)
+            self.own += beside - ran
 
     @property
     def calls(self) -> int:
@@ -179,10 +188,31 @@ class _Meter:
         run.model_seconds = round(s.seconds + m.failed_seconds - self.start[3], 4)
         run.own_seconds = round(max(self.own, 0.0), 4)
         run.project_seconds = round(self.project, 4)
+        run.wall_seconds = round(run.model_seconds + self.beside_model, 4)
         run.prompt_seconds = round(s.prompt_seconds - self.start[4], 4)
         run.generation_seconds = round(s.generation_seconds - self.start[5], 4)
         run.model_errors = m.failed_calls - self.start[6]
         return run
+
+
+# The workspaces' pytest runs on this (Outrigger's development) Python, whose pytest loads
+# hypothesis, pytest-lsp, pytest-asyncio and anyio on every start: 22 s of a pytest run under
+# load against 3 s without them, for plugins no workspace uses (a project's own venv has its
+# own). Switched off, as the gate fuzzer does (benchmarks/fuzz/gate.py); then the command is
+# the configured one, so the whole (small) suite runs, not the covering test files.
+NO_DEV_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:pytest-lsp", "-p", "no:asyncio", "-p", "no:anyio")
+
+
+def _dev_pytest(root: Path, settings: Settings) -> list[str] | None:
+    """The obvious pytest command without the development venv's plugins, when the
+    workspace's tests would run on this Python."""
+    try:
+        command = project_tests.test_command(root, settings.tests)
+    except OutriggerError:
+        return None
+    if command is None or command[0] != sys.executable or "pytest" not in command:
+        return None
+    return [*command, *NO_DEV_PLUGINS]
 
 
 class Runner:
@@ -243,6 +273,8 @@ class Runner:
         if task.test_command:  # as the project's user would configure it
             tests = settings.tests.model_copy(update={"command": list(task.test_command)})
             settings = settings.model_copy(update={"tests": tests})
+        elif (command := _dev_pytest(root, settings)) is not None:
+            settings = settings.model_copy(update={"tests": settings.tests.model_copy(update={"command": command})})
         agent = Agent(workspace, project_map, self.model, settings, guards)
         if config == FILE_PROMPTS:
             agent.prompt_context = "file"

@@ -137,7 +137,11 @@ class Agent:
                         max_steps=self.settings.tasks.max_steps,
                     )
                     ahead = self._tests_ahead(plan)
+                    # A question asked with the change: its answer leads the change's result.
+                    answered = await intents.execute(plan.asked, ctx) if plan.asked else None
                     result = await intents.execute(plan, ctx)
+                    if isinstance(result, Change) and isinstance(answered, Answer):
+                        result.summary = f"{capped_answer(answered.text)}\n\n{result.summary}"
                     if isinstance(result, Change) and plan.intent is not Intent.UNDO:
                         result = _before_anything_runs(result)  # undo only brings back what the user had
                     if isinstance(result, Change):
@@ -206,7 +210,9 @@ class Agent:
             named = [step.file for step in plan.steps]
         else:
             named = [
-                t.file or s.path for t in plan.targets for s in ([] if t.file else self.project_map.find(t.symbol))
+                f
+                for t in plan.targets
+                for f in ([t.file] if t.file else [s.path for s in self.project_map.find(t.symbol)])
             ]
         files = []
         for candidate in named:

@@ -118,6 +118,8 @@ class Plan(BaseModel):
     decided_by: Literal["rules", "model"] = "rules"
     # Which of several same-named definitions was taken, and why the others are not rivals.
     taken: str | None = None
+    # A question asked with the change ("explain X and fix it"): answered first, in the same result.
+    asked: Plan | None = None
 
     @property
     def is_read_only(self) -> bool:

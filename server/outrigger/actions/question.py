@@ -273,7 +273,8 @@ def _catalogue(ctx: ActionContext) -> list[tuple[str, str]]:
             start = (symbol.code_range or symbol.range).start.line
             signature = signature_line(symbol, lines)
             doc = first_doc_line(lines, symbol)
-            entry = f"{path}: {signature}" + (f" — {doc}" if doc else "")
+            member = f" (in {symbol.container})" if symbol.container else ""  # two `total(self)` are told apart
+            entry = f"{path}: {signature}{member}" + (f" — {doc}" if doc else "")
             body = "".join(lines[start : symbol.range.end.line + 1])
             entries.append((entry, " ".join([about_file, *_IDENTIFIER.findall(body)])))
     return entries

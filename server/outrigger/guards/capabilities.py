@@ -22,6 +22,7 @@ import builtins
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import tree_sitter
 
@@ -713,10 +714,15 @@ def _used(path: str, text: str) -> dict[str, str]:
     family = _family(path)
     if family is None or not text:
         return {}
+    return dict(_used_in(family, path, text))
+
+
+@lru_cache(maxsize=8)  # the old text is checked for each candidate and again for the change
+def _used_in(family: str, path: str, text: str) -> tuple[tuple[str, str], ...]:
     try:
-        return _capabilities(family, parse(path, text).root_node)
+        return tuple(_capabilities(family, parse(path, text).root_node).items())
     except (Refused, RecursionError):
-        return {}  # the syntax and nesting guards refuse such text with their own message
+        return ()  # the syntax and nesting guards refuse such text with their own message
 
 
 def _family(path: str) -> str | None:

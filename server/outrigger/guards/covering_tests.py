@@ -6,7 +6,8 @@ that import a changed module or use a name the change defines (`from shop import
 `cart.total(…)`, `from shop.cart import total`), directly or through a helper of the tests
 (`tests/harness.py`; a `conftest.py` that imports it means every test). Only those run; when none can be told
 apart (no test file imports the change) the whole suite does. Go runs the changed packages
-(`go test ./shop`). Other runners take the whole suite.
+(`go test ./shop`); npm's jest, vitest and `node --test`, and cargo, in `covering_other.py`.
+Other runners take the whole suite.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
+from outrigger.guards.covering_other import covering_cargo, covering_npm
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.one_symbol import is_test_file
 from outrigger.workspace.symbols import extract_symbols
@@ -33,7 +35,7 @@ def covering_command(command: list[str], workspace: Workspace, changes: Mapping[
     if command[:2] == ["go", "test"] and command[2:] == ["./..."]:
         packages = sorted({"./" + (posixpath.dirname(p) or ".") for p in changes if p.endswith(".go")})
         return ["go", "test", *packages] if packages else command
-    return command
+    return covering_npm(command, workspace, changes) or covering_cargo(command, workspace, changes) or command
 
 
 def _is_pytest(command: list[str]) -> bool:

@@ -14,6 +14,7 @@ import ast
 import difflib
 import doctest
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import tree_sitter
 
@@ -52,6 +53,7 @@ def _contains(node: tree_sitter.Node, node_type: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=8)  # the old text is read for each candidate the model writes; read-only
 def _tokens(path: str, text: str) -> _Tokens:
     language = language_for(path)
     python = language == "python"

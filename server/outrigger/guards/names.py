@@ -17,6 +17,7 @@ import re
 import sys
 import typing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from pyflakes import checker, messages
@@ -55,14 +56,15 @@ def resolve_names(guards: Guards, path: str, old_text: str, new_text: str, proje
 # -- Python -----------------------------------------------------------------------------------
 
 
-def undefined_names(text: str, path: str = "<edit>") -> set[str]:
+@lru_cache(maxsize=8)  # pyflakes over the old text once per request, not once per candidate
+def undefined_names(text: str, path: str = "<edit>") -> frozenset[str]:
     """Names pyflakes reports as undefined; empty for text that does not parse."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
+        return frozenset()
     found = checker.Checker(tree, path).messages
-    return {m.message_args[0] for m in found if isinstance(m, messages.UndefinedName)}
+    return frozenset(m.message_args[0] for m in found if isinstance(m, messages.UndefinedName))
 
 
 def _python(path: str, old_text: str, new_text: str, project_map: ProjectMap) -> Resolved:

@@ -60,7 +60,17 @@ async def make_plan(
     head = request[:MAX_RULE_CHARS]
     text = normalize(_module_paths_as_files(head, project_map), known=lambda name: bool(project_map.find(name)))
     if routing and len(request) <= MAX_RULE_CHARS:
-        text = _one_kind(text, project_map)
+        text, question = _one_kind(text, project_map)
+        if question is not None:
+            # Asked and changed: each part planned on its own, the question answered first.
+            # Asked and changed: the change planned as a request of its own, the question answered first.
+            asked = Plan(intent=Intent.QUESTION, symbol=cursor_name, file=cursor_file, instruction=question)
+            change = await make_plan(
+                text, project_map=project_map, model=model, guards=guards, stats=stats, cursor=cursor, path=path,
+                max_steps=max_steps,
+            )  # fmt: skip
+            asked = _with_question(_files_named(asked, project_map, path), question, project_map)
+            return change.model_copy(update={"asked": asked, "instruction": instruction})
         decided = plan_task_by_rules(text, project_map, instruction)
         if decided is None and len(commands(text)) > 1:
             # Several things to do, and the rules cannot settle one of them: never carry out
@@ -165,19 +175,26 @@ async def _model_task(
 _SEEKING = frozenset({"find", "search", "locate", "look"})
 
 
-def _one_kind(text: str, project_map: ProjectMap) -> str:
-    """The request to plan, when it either asks or changes. "explain X and fix it" would answer
-    and drop the fix (or fix without answering): refused, saying which parts are which. "find
-    the bug in X and fix it" is the fix of X."""
+def _one_kind(text: str, project_map: ProjectMap) -> tuple[str, str | None]:
+    """The change to plan and the question asked with it, if any. "explain X and fix it" is
+    both: the answer, then the fix of X, in one result. "find the bug in X and fix it" is the
+    fix of X. Anything else beside them ("is X used? if not, remove it": a condition on the
+    answer) is refused, naming both parts: never half done."""
     parts = clauses(text, project_map)
-    asked = [part for part in parts if looks_like_question(part.text)]
-    changes = [part for part in parts if part.commands]
+    asked = [part for part in parts if part.asks or looks_like_question(part.text)]
+    changes = [part for part in parts if part.commands and part not in asked]
     if not (asked and changes):
-        return text
+        return text, None
     seeking = [part for part in asked if part.words[0].text.lower() in _SEEKING]
-    named = [name for part in seeking for name in symbols(part.text.split(maxsplit=1)[-1], project_map)]
-    if seeking == asked and asked[-1].words[0].start < changes[0].words[0].start and len(set(named)) == 1:
-        return with_subject(text[changes[0].words[0].start :], named[0])
+    named = [name for part in asked for name in symbols(part.text, project_map)]
+    change = text[changes[0].words[0].start :] if asked[-1].words[0].start < changes[0].words[0].start else None
+    if seeking == asked and change and len(set(named)) == 1:
+        return with_subject(change, named[0]), None
+    if len(asked) == 1 and len(asked) + len(changes) == len(parts) and not seeking:
+        changed = " ".join(part.text for part in changes)
+        before = symbols(text[: asked[0].words[0].start], project_map)  # "fix X and tell me why it broke"
+        question = with_subject(asked[0].text, before[-1]) if before else asked[0].text
+        return (with_subject(changed, named[-1]) if named else changed), question
     raise Refused(
         f'The request both asks a question ("{asked[0].text}") and asks for a change ("{changes[0].text}"); '
         "nothing was done. Ask them one at a time, so the answer cannot turn into an edit or the change "

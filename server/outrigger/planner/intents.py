@@ -37,7 +37,7 @@ class Row:
 INTENTS: dict[Intent, Row] = {
     Intent.QUESTION: Row(
         answer,
-        verbs="explain describe tell summarize summarise",
+        verbs="explain describe tell summarize summarise find search locate show list count",
         tested=False,
         choice="the user wants information; nothing changes",
         examples=(("is sendMail used anywhere", {"intent": "question", "symbol": "sendMail"}),),
@@ -115,7 +115,7 @@ STEPS: dict[StepAction, tuple[str, str]] = {
     StepAction.DELETE: ("delete the file `file`", "delete"),
     StepAction.REMOVE: (
         "remove the function or class `symbol` from `file` (nothing else may use it)",
-        "remove drop erase trash get throw",
+        "remove drop erase trash get_rid throw_away",
     ),
     StepAction.RENAME: ("rename `symbol` (defined in `file`) to `new_name` everywhere", ""),
     StepAction.MOVE: ("move `symbol` from `file` to `to_file` and fix its imports", "move"),

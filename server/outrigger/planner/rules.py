@@ -11,7 +11,7 @@ import re
 
 from outrigger.plan import Intent, Plan, Target
 from outrigger.planner.intents import VERBS
-from outrigger.planner.wording import EDIT_VERBS, WORD
+from outrigger.planner.wording import WORD
 from outrigger.workspace.languages import file_extensions
 
 _IDENT = rf"`?({WORD}(?:\.{WORD})?)`?"
@@ -79,9 +79,6 @@ def looks_like_question(request: str) -> bool:
     return text.endswith("?") or bool(_QUESTION_START.match(text))
 
 
-_TELL_VERBS = frozenset(verb for verb, kind in VERBS.items() if kind is Intent.QUESTION)
-
-
 def edit_intent(request: str) -> Intent:
     """Which kind of symbol edit the words ask for; a rewrite when they say nothing more."""
     if re.search(_DOC_WORDS, request, re.I):
@@ -100,7 +97,7 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
         return Plan(intent=Intent.UNDO, instruction=text)
     if m := _REPEAT.match(text):
         return Plan(intent=Intent.REPEAT, symbol=m.group(1), file=m.group(2), instruction=text)
-    if (m := _FOLLOW_UP.match(text)) and (m.group(1) or m.group(3)).lower() not in EDIT_VERBS | _TELL_VERBS:
+    if (m := _FOLLOW_UP.match(text)) and (m.group(1) or m.group(3)).lower() not in VERBS:
         symbol, file = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         return Plan(intent=Intent.REPEAT, symbol=symbol, file=file, instruction=text)
     if looks_like_question(text):

@@ -30,7 +30,7 @@ from outrigger.planner.rules import (
     plan_by_rules,
 )
 from outrigger.planner.wording import WORD
-from outrigger.planner.words import Tag, clauses, commands, symbols, tag, with_subject
+from outrigger.planner.words import Tag, clauses, commands, placed, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 
 _MOVE = re.compile(
@@ -244,6 +244,8 @@ def _clause_steps(
         name, source, target = m.group(1), m.group(2), m.group(3)
         source = source or _required_file(name, project_map)
         return [step(StepAction.MOVE, source, symbol=name, to_file=target)], name
+    if where := placed(clause_for_rules, project_map):  # "shouldn't X live in a new y.py?"
+        return [step(StepAction.MOVE, _required_file(where[0], project_map), symbol=where[0], to_file=where[1])], None
     if m := _TESTS_IN.match(clause_for_rules):
         name, path = m.group(1), m.group(2)
         action = StepAction.ADD if project_map.workspace.exists(path) else StepAction.CREATE

@@ -9,13 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from outrigger.plan import Intent
-from outrigger.planner.intents import VERBS
+from outrigger.planner.words import imperative
 
 # An identifier: Unicode letters allowed (Python 3 and JS both accept them); `$` for JS.
 WORD = r"(?:[^\W\d]|\$)[\w$]*"
-
-EDIT_VERBS = frozenset(verb for verb, kind in VERBS.items() if kind is not Intent.QUESTION)
 
 _GREETING = re.compile(
     r"^\s*(?:(?:hey|hi|hello|ok|okay|so|thanks|thank\s+you|great|cool|nice|perfect)\b[,!.]?\s*)+", re.I
@@ -25,12 +22,6 @@ _SHORT_FORMS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx
 _SHORT = re.compile(rf"(?<![`\w.])(?:{'|'.join(_SHORT_FORMS)})(?![`\w.(])", re.I)
 # A list of things to do, one per line ("- add …", "* fix …", "1. rename …"): each a sentence.
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.M)
-_POLITE_OPENING = re.compile(
-    r"^\s*(?:please\s+)?(?:(?:could|can|would|will|shall)\s+(?:you|we)\s+(?:please\s+|kindly\s+)?(?:(?:go\s+ahead\s+and|just)\s+)?"
-    r"|(?:i(?:'d|\s+would)\s+like\s+(?:you\s+)?to|i\s+(?:want|need)\s+(?:you\s+)?to|let'?s|go\s+ahead\s+and)\s+)",
-    re.I,
-)
-_MIND = re.compile(r"^\s*(?:please\s+)?(?:would|do)\s+you\s+mind\s+(\w+ing)\b", re.I)
 _POLITE_CLOSING = re.compile(
     r"\s*(?:,?\s*(?:for\s+me|please|thanks|thank\s+you|thx|if\s+you\s+can))*\s*[.!?]*\s*$", re.I
 )
@@ -98,26 +89,11 @@ def _imperative(text: str, last: bool = True) -> str:
 def _imperative_sentence(text: str) -> str:
     if m := _NAME_WISH.match(text):
         return f"rename {m.group(1)} to {m.group(2)}"
-    if m := _MIND.match(text):
-        verb = _from_gerund(m.group(1))
-        if verb is not None:
-            return _POLITE_CLOSING.sub("", verb + text[m.end() :])
-    if m := _POLITE_OPENING.match(text):
-        rest = text[m.end() :]
-        first = rest.split(maxsplit=1)[0].lower() if rest.split() else ""
-        if first in EDIT_VERBS:
-            return _POLITE_CLOSING.sub("", rest)
+    if (command := imperative(text)) is not None:
+        return _POLITE_CLOSING.sub("", command)
     if m := _WISH.match(text):
         return "add " + text[m.end() :]
     return _PLEASE.sub("", text)
-
-
-def _from_gerund(word: str) -> str | None:
-    stem = word.lower()[:-3]
-    for verb in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
-        if verb in EDIT_VERBS:
-            return verb
-    return None
 
 
 def _canonical_members(text: str, known: Callable[[str], bool]) -> str:

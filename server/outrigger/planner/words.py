@@ -39,10 +39,7 @@ class Word:
     start: int  # where it is in the request
     end: int
     code: bool = False  # written as code
-
-    @property
-    def kind(self) -> Intent | StepAction | None:
-        return VERBS.get(self.text.lower()) if self.tag is Tag.VERB else None
+    kind: Intent | StepAction | None = None  # a verb's: what it asks for
 
 
 # Words requests are made of: a function may be called `update`, but "update the docs" does not
@@ -60,13 +57,15 @@ _OBJECT_END = frozenset({"from", "in", "into", "to", "inside", "within", "everyw
 _ASK = frozenset(
     "how what what's where where's why which who when is are does do did can could should would will".split()
 )
-_FILLER = frozenset("please pls plz thx thanks ty hey hi hello ok okay kindly now so".split())
+_FILLER = frozenset(
+    "please pls plz thx thanks ty hey hi hello yo ok okay kindly now so great cool nice perfect".split()
+)
 _PRONOUNS = frozenset({"it", "them"})
-_SUBJECTS = frozenset({"we", "you", "i", "they"})
+_ADDRESSED = frozenset({"we", "you", "i", "they", "me", "us"})
 _EXTENSIONS = "|".join(map(re.escape, file_extensions()))
 _FILE = re.compile(rf"[\w./\\-]*\w\.(?:{_EXTENSIONS})(?::\d+)?", re.I)
 _TOKEN = re.compile(
-    rf"`(?P<code>[^`\n]+)`|(?P<this>\b(?:this|that)\s+one\b)"
+    rf"`(?P<code>[^`\n]+)`|(?P<this>\b(?:this|that)\s+one\b)|(?P<phrase>\b(?:get\s+rid|throw\s+away)\b)"
     rf"|(?P<file>(?<![\w$]){_FILE.pattern}(?![\w~]))"
     r"|(?P<word>[\w$]+(?:\.[\w$]+)*(?:'[a-z]+)?(?P<call>\(\))?)"
     r"|(?P<mark>->|=>|→|,|\n|[.?!;:]+(?!\S)|(?<=\s)[-\u2013\u2014]+(?=\s))",
@@ -80,24 +79,33 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
     words: list[Word] = []
     for m in _TOKEN.finditer(text):
         raw, start, end = m.group(0), m.start(), m.end()
-        clause_start = not words or words[-1].tag in (Tag.JOIN, Tag.BREAK, Tag.FILLER)
+        clause_start = clause_opens(words, len(words))
         if m.group("mark"):
             words.append(Word(raw.strip(), Tag.JOIN if raw == "," else Tag.BREAK, start, end))
         elif m.group("this"):
             words.append(Word(raw, Tag.PRONOUN, start, end))
+        elif m.group("phrase"):  # a verb of two words: "get rid (of)"
+            verb = "_".join(raw.lower().split())
+            words.append(Word(verb, Tag.VERB if clause_start else Tag.WORD, start, end, kind=VERBS[verb]))
         else:
             word = (m.group("code") or m.group("file") or m.group("word")).removesuffix("()")
             code = bool(m.group("code") or m.group("call")) or bool(_CODE_SHAPE.search(word))
             is_file = bool(m.group("file") or (m.group("code") and _FILE.fullmatch(word)))
             kind = Tag.FILE if is_file else _tag_of(word, code, clause_start, project_map)
-            words.append(Word(word, kind, start, end, code))
+            words.append(Word(word, kind, start, end, code, VERBS.get(word.lower()) if kind is Tag.VERB else None))
         if len(words) > 1 and words[-2].text.lower() in ("this", "that") and words[-1].text.lower() in _OBJECT_END:
             words[-2] = Word(words[-2].text, Tag.PRONOUN, words[-2].start, words[-2].end)  # "call that from X"
-        if len(words) > 1 and words[-2].tag is Tag.VERB and words[-1].text.lower() in _SUBJECTS:
-            words[-2] = Word(words[-2].text, Tag.ASK, words[-2].start, words[-2].end)  # "have we got …?"
+        if len(words) > 1 and words[-1].text.lower() in _ADDRESSED and clause_opens(words, len(words) - 2):
+            # "have we got …?", "walk me through X", "let me know why": asked, not commanded.
+            words[-2] = Word(words[-2].text, Tag.VERB, words[-2].start, words[-2].end, kind=Intent.QUESTION)
     if words and words[-1].text.lower() in ("this", "that"):
         words[-1] = Word(words[-1].text, Tag.PRONOUN, words[-1].start, words[-1].end)
     return words
+
+
+def clause_opens(words: list[Word], index: int) -> bool:
+    """Whether a clause can start at `index`: first, or after a join, a break or filler."""
+    return index == 0 or words[index - 1].tag in (Tag.JOIN, Tag.BREAK, Tag.FILLER)
 
 
 def _tag_of(word: str, code: bool, clause_start: bool, project_map: ProjectMap | None) -> Tag:
@@ -127,6 +135,12 @@ class Clause:
         """What the clause's first word asks for, when it is a verb."""
         first = next((w for w in self.words if w.tag is not Tag.FILLER), None)
         return first.kind if first else None
+
+    @property
+    def asks(self) -> bool:
+        """Opens with a question word or a verb of telling, or ends with "?"."""
+        first = next((w for w in self.words if w.tag is not Tag.FILLER), None)
+        return first is not None and (first.tag is Tag.ASK or self.verb is Intent.QUESTION) or self.text.endswith("?")
 
     @property
     def commands(self) -> bool:
@@ -189,3 +203,63 @@ def symbols(text: str, project_map: ProjectMap) -> list[str]:
         if word.tag is Tag.SYMBOL and name not in seen:
             seen.append(name)
     return seen
+
+
+# Where code lives: "shouldn't X live in a new y.py?", "X belongs in y.py", "X would sit better in y.py".
+_PLACE = frozenset("live lives living belong belongs sit sits go goes moved".split())
+
+
+def placed(text: str, project_map: ProjectMap) -> tuple[str, str] | None:
+    """(symbol, file) when the words put the one symbol they name in another file: a move."""
+    words = tag(text, project_map)
+    named = [w for w in words if w.tag is Tag.SYMBOL]
+    files = [w for w in words if w.tag is Tag.FILE]
+    place = next((w for w in words if w.text.lower() in _PLACE), None)
+    if len(named) != 1 or len(files) != 1 or place is None or not named[0].start < place.start < files[0].start:
+        return None
+    if any(w.tag is Tag.BREAK and place.start < w.start < files[0].start for w in words):
+        return None  # "X should live in its own file. Move it to y.py": the move says where
+    if files[0].text in {s.path for s in project_map.find(named[0].text)}:
+        return None  # where it already is: not a move
+    return named[0].text, files[0].text
+
+
+# A polite or hedged opening is made of these words, and addresses someone ("could you …",
+# "mind adding …", "I'd like to …"): "would you be so kind as to", "when you get a chance".
+_ASKER = frozenset("you u we i i'd we'd you'd let's mind".split())
+_COURTESY = _ASKER | frozenset(
+    """could can would will shall may might please kindly just go ahead and be so kind as to like want need
+    when get got a chance moment minute if possible maybe perhaps also think it it'd would great nice good
+    feel free was were hoping wondering able quickly""".split()
+)
+
+
+def imperative(sentence: str) -> str | None:
+    """The command inside a polite or hedged sentence, from its first verb of a change on:
+    "would you be so kind as to add X" → "add X", "mind adding X?" → "add X?", "hey, when you
+    get a chance could you fix X" → "fix X". None when any word before that verb is not a
+    courtesy ("X is slow, can you fix it" keeps what it says of X; "how do you add …?" asks)."""
+    words = tag(sentence)
+    for index, word in enumerate(words):
+        verb = _verb(word.text)
+        if verb and not word.code and VERBS[verb] is not Intent.QUESTION:
+            before = [w.text.lower() for w in words[:index] if w.tag not in (Tag.FILLER, Tag.JOIN)]
+            if index and all(w in _COURTESY for w in before) and (not before or set(before) & _ASKER):
+                as_written = "_".join(word.text.lower().split()) == verb  # not "adding"
+                return sentence[word.start :] if as_written else f"{verb}{sentence[word.end :]}"
+            return None
+        if word.tag not in (Tag.FILLER, Tag.JOIN) and word.text.lower() not in _COURTESY:
+            return None
+    return None
+
+
+def _verb(word: str) -> str | None:
+    """The verb a word is, or its -ing form is: "adding" → "add", "renaming" → "rename"."""
+    lower = "_".join(word.lower().split())
+    if lower in VERBS:
+        return lower
+    stem = lower.removesuffix("ing")
+    if stem == lower:
+        return None
+    doubled = stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""
+    return next((verb for verb in (stem, stem + "e", doubled) if verb in VERBS), None)

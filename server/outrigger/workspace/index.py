@@ -8,7 +8,7 @@ import os
 import posixpath
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -111,9 +111,11 @@ class ProjectMap:
             line_count: int | None = self.workspace.read(relative).count("\n") + 1
         except Refused:
             line_count = None  # a file only the editor knows: nothing to measure them against
+        entry = self._files.get(relative)
+        own = entry.symbols if entry is not None else []
         kept = [
             dataclasses.replace(s, path=relative, source="editor")
-            for s in _definitions(symbols)
+            for s in _one_per_definition(_definitions(symbols), own)
             if s.range.start <= s.range.end and (line_count is None or s.range.end.line < line_count)
         ]
         if kept:
@@ -485,3 +487,21 @@ def _definitions(symbols: list[Symbol]) -> list[Symbol]:
         seen.add(key)
         kept.append(symbol)
     return kept
+
+
+def _one_per_definition(symbols: list[Symbol], own: Sequence[Symbol]) -> list[Symbol]:
+    """Two providers report one definition with ranges that differ (Outrigger's own symbol
+    echoed back counts the comment above it, TypeScript's does not): symbols of one name and
+    container whose ranges overlap are one definition. The one Outrigger's index agrees with
+    is kept, else the first."""
+    agreed = {(s.name, s.container, s.range) for s in own}
+    ranked = sorted(symbols, key=lambda s: (s.name, s.container, s.range) not in agreed)  # stable
+    taken: dict[tuple[str, str | None], list[Range]] = {}
+    dropped: set[int] = set()
+    for symbol in ranked:
+        ranges = taken.setdefault((symbol.name, symbol.container), [])
+        if any(r.start <= symbol.range.end and symbol.range.start <= r.end for r in ranges):
+            dropped.add(id(symbol))
+        else:
+            ranges.append(symbol.range)
+    return [s for s in symbols if id(s) not in dropped]
