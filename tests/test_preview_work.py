@@ -32,3 +32,15 @@ async def test_a_docstring_preview_parses_each_text_of_the_file_once(tmp_path, f
     outcome = await agent.ask("add a docstring to step_7")
     assert outcome.kind == "edit", outcome.message
     assert parses[module.encode()] == 1, f"the file's text was parsed {parses[module.encode()]} times"
+
+
+async def test_the_token_counter_loads_while_indexing_not_in_the_first_preview(tmp_path):
+    from outrigger.config import ModelSettings, Settings
+    from outrigger.guards import budget
+    from outrigger.session import Session
+
+    (tmp_path / "a.py").write_text("def a():\n    return 1\n")
+    budget._encoding.cache_clear()
+    settings = Settings(model=ModelSettings(base_url="http://127.0.0.1:9/v1"))
+    async with Session.open(tmp_path, settings, lambda *_: None, trusted=False):
+        assert budget._encoding.cache_info().currsize == 1

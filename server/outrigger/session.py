@@ -22,6 +22,7 @@ from outrigger.completion.completer import Completer
 from outrigger.completion.guarded import CompletionStats
 from outrigger.completion.recent import RecentFiles
 from outrigger.config import Settings
+from outrigger.guards.budget import count_tokens
 from outrigger.memory import Memory
 from outrigger.model.client import ModelClient
 from outrigger.model.embedded import EmbeddedServer
@@ -118,6 +119,9 @@ class Session:
 
         report("indexing the workspace…")
         await asyncio.to_thread(self.project_map.build, from_thread)
+        # The token counter's tables load once per process (~0.1 s idle, 2-3 s on a busy
+        # machine): while the user has asked nothing yet, not in their first preview.
+        await asyncio.to_thread(count_tokens, "")
         for path in self.workspace.open_paths():
             self.project_map.update(path)
         if self.project_map.incomplete:
