@@ -12,6 +12,7 @@ import re
 from outrigger.plan import Intent, Plan, Target
 from outrigger.planner.intents import VERBS
 from outrigger.planner.wording import WORD
+from outrigger.planner.words import Tag, opening
 from outrigger.workspace.languages import file_extensions
 
 _IDENT = rf"`?({WORD}(?:\.{WORD})?)`?"
@@ -58,25 +59,17 @@ _SYMBOL_VERB = re.compile(
 _ADD_TO_FILE = re.compile(
     rf"^\s*(?:please\s+)?(?:add|append|create|write)\b.*\b(?:to|in|into)\s+{_FILE}\s*[.!]?\s*$", re.I
 )
-_QUESTION_START = re.compile(
-    r"^\s*(?:how|what|what's|where|where's|why|which|who|when|is|are|does|do|did|can|could|should|would|will|"
-    r"explain|describe|show|list|count|tell|summari[sz]e|find|search|give\s+me|i\s+want\s+to\s+know)\b",
-    re.I,
-)
-_EDIT_START = re.compile(
-    r"^\s*(?:please\s+)?(?:add|append|insert|rename|fix|rewrite|refactor|change|update|modify|remove|delete|replace|"
-    r"implement|create|write|make|convert|move|document|annotate|simplify|improve|optimi[sz]e)\b",
-    re.I,
-)
 _MORE_TARGET = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:to\s+)?(?:the\s+)?{_KIND}{_IDENT}{_IN_FILE}", re.I)
 
 
 def looks_like_question(request: str) -> bool:
-    """True when the words say the user wants to know, not to change."""
-    text = request.strip()
-    if _EDIT_START.match(text):
+    """True when the words say the user wants to know, not to change: a question word or a verb
+    of telling first ("explain", "give me", "have we got"), or a "?" after anything but a verb
+    of a change ("add a docstring to X?" still changes X)."""
+    verb = opening(request)
+    if verb is not None and verb is not Intent.QUESTION and verb is not Tag.ASK:
         return False
-    return text.endswith("?") or bool(_QUESTION_START.match(text))
+    return request.strip().endswith("?") or verb is not None
 
 
 def edit_intent(request: str) -> Intent:
@@ -120,7 +113,7 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
         return Plan(intent=edit_intent(text), symbol=m.group(1), file=m.group(2), instruction=text)
     if m := _ADD_TO_FILE.match(text):
         return Plan(intent=Intent.ADD, symbol=asked_name(text), file=m.group(1), instruction=text)
-    if cursor_symbol and _EDIT_START.match(text) and not named_symbol(text):
+    if cursor_symbol and opening(text) not in (None, Tag.ASK, Intent.QUESTION) and not named_symbol(text):
         # "add a docstring" with the cursor on a symbol: the cursor names the target.
         return Plan(intent=edit_intent(text), symbol=cursor_symbol, file=cursor_file, instruction=text)
     return None

@@ -125,6 +125,15 @@ def _tag_of(word: str, code: bool, clause_start: bool, project_map: ProjectMap |
     return Tag.FILLER if lower in _FILLER else Tag.WORD
 
 
+def opening(text: str) -> Intent | StepAction | Tag | None:
+    """What the first word of the text asks for: a verb's intent or step, `Tag.ASK` for a
+    question word, else None."""
+    first = next((w for w in tag(text) if w.tag is not Tag.FILLER), None)
+    if first is None or first.tag not in (Tag.VERB, Tag.ASK):
+        return None
+    return first.kind if first.tag is Tag.VERB else Tag.ASK
+
+
 @dataclass(frozen=True)
 class Clause:
     words: list[Word]
