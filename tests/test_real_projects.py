@@ -37,3 +37,25 @@ def test_a_cached_projects_tasks_name_its_files(task, tmp_path):
     if task.seed:
         copy = shutil.copytree(root, tmp_path / "copy")
         seed(copy, task)  # raises unless each seeded text occurs once
+
+
+# --- a smoke run on the real model (the whole suite is `outrigger bench --suite-name real`) ----
+
+SMOKE = ["real-inflection-where", "real-inflection-usages", "real-inflection-rename", "real-inflection-explain"]
+
+
+async def test_a_few_real_project_tasks_on_the_real_model(embedded_model):
+    """inflection, as fetched from PyPI: a question the map answers, a rename its own tests
+    confirm, a question the model answers. None unsafe, each solved."""
+    from outrigger.config import ModelSettings, Settings
+    from outrigger_bench.runner import MeteredModel, run_suite
+
+    if not (CATALOGUE["inflection"].home / ".outrigger-sha256").is_file():
+        pytest.skip("inflection is not in the cache (outrigger bench --suite-name real fetches it)")
+    settings = Settings(model=ModelSettings(base_url=embedded_model, timeout_seconds=120))
+    model = MeteredModel(settings.model)
+    runs = (await run_suite(REAL.select(SMOKE), model, settings, ["guarded"]))["guarded"]
+    await model.aclose()
+    assert sorted(r.task for r in runs) == sorted(SMOKE)
+    assert [r.task for r in runs if r.unsafe] == []
+    assert [(r.task, r.failures) for r in runs if not r.success] == []
