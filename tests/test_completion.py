@@ -408,6 +408,18 @@ async def test_the_reply_is_left_as_soon_as_the_block_it_fills_has_ended(project
     assert fake_model.requests()[0]["body"]["stream"] is True
 
 
+async def test_a_python_block_is_left_as_soon_as_the_next_line_starts_left_of_it(project, fake_model):
+    (project / "stats.py").write_text("def average(values):\n    \n\n\ndef spread(values):\n    return 0\n")
+    completer = make_completer(project, fake_model.base_url)
+    # One word per event: the stop must come at "def", before the rest of that line arrives.
+    fake_model.script(
+        {"content": "return sum(values)\n\n\ndef median(values):\n    return " + "x " * 40, "pause": 0.01}
+    )
+    completion = await completer.complete("stats.py", Position(1, 4))
+    assert completion is not None and completion.text == "return sum(values)"
+    assert "median" not in completion.raw
+
+
 async def test_a_single_line_is_left_at_the_end_of_its_statement(project, fake_model):
     completer = make_completer(project, fake_model.base_url)
     fake_model.script({"content": " 0; count = 0; " + "other = 1; " * 20, "pause": 0.01})

@@ -54,6 +54,10 @@ def stop_when_cut(context: FimContext, errors_before: list[tuple[int, str]]) -> 
 
     def stop(text: str) -> bool:
         nonlocal checked
+        if context.multiline and _leaves_the_block(context, text):
+            # The line being written starts left of the block: what came before is the fill.
+            kept = without_repeats(context, cut_to_block(context, text[: text.rfind("\n") + 1]))
+            return bool(kept.strip()) and not new_errors(context, kept, errors_before)
         if not any(char in _CLOSERS for char in text[checked:]):
             return False
         checked = len(text)
@@ -67,3 +71,13 @@ def stop_when_cut(context: FimContext, errors_before: list[tuple[int, str]]) -> 
         return not new_errors(context, kept, errors_before)
 
     return stop
+
+
+def _leaves_the_block(context: FimContext, text: str) -> bool:
+    """The last line so far (after the first) has begun, with code, left of the empty block's
+    indentation (the cursor's): `def next_one…`, or the `}` that closes the function."""
+    if "\n" not in text:
+        return False
+    last = text[text.rfind("\n") + 1 :]
+    code = last.lstrip(" \t")
+    return bool(code) and len(last) - len(code) < len(context.head)
