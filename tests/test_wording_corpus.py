@@ -131,3 +131,5 @@ async def test_a_question_asked_with_a_change_is_answered_and_the_change_made_in
     assert outcome.kind == "edit", outcome.message
     assert "a cup is ML_PER_CUP (240)" in outcome.message
     assert "cups * ML_PER_CUP" in outcome.edits[0].new_text
+    fix_prompt = fake_model.requests()[-1]["body"]["messages"][-1]["content"]
+    assert "a cup is ML_PER_CUP (240)" in fix_prompt  # the fix is told what the answer found

@@ -139,7 +139,12 @@ class Agent:
                     ahead = self._tests_ahead(plan)
                     # A question asked with the change: its answer leads the change's result.
                     answered = await intents.execute(plan.asked, ctx) if plan.asked else None
-                    result = await intents.execute(plan, ctx)
+                    to_run = plan
+                    if isinstance(answered, Answer) and plan.asked and plan.asked.symbol == plan.symbol:
+                        # "what's wrong with X? fix it": the fix is told what the answer found.
+                        found = f"{plan.instruction.rstrip('. ')}. What was found: {answered.text}"
+                        to_run = plan.model_copy(update={"instruction": found})
+                    result = await intents.execute(to_run, ctx)
                     if isinstance(result, Change) and isinstance(answered, Answer):
                         result.summary = f"{capped_answer(answered.text)}\n\n{result.summary}"
                     if isinstance(result, Change) and plan.intent is not Intent.UNDO:
