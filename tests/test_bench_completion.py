@@ -53,6 +53,7 @@ async def test_a_raw_reply_with_an_invented_name_is_judged_raw_and_dropped_guard
         {"model": "fake", "endpoint": "completions", "summary": summary, "guards": stats.as_dict()}
     )
     assert "| 1 lines | raw FIM | 1 | 0 | 0 | 1/1 | 0/1 | 1/1 | 0/1 |" in text
+    assert summary["single_line"]["cases"] == 1 and "Single-line fills (1 cases" in text
 
 
 async def test_an_equivalent_completion_counts_without_running_the_tests(tmp_path: Path):

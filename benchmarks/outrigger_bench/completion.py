@@ -306,6 +306,14 @@ def summarize(rows: list[dict]) -> dict:
                 "acceptance_worthy": worthy,
             }
         summary[kind] = entry
+    # The latency target is for single-line fills: a "line" case whose cursor opens an empty
+    # block is a multi-line fill, and a block case that does not is a single line.
+    single = [r["seconds"] for r in rows if "error" not in r and not r.get("multiline")]
+    summary["single_line"] = {
+        "cases": len(single),
+        "p50_seconds": _percentile(single, 0.5),
+        "p95_seconds": _percentile(single, 0.95),
+    }
     return summary
 
 
@@ -329,7 +337,8 @@ def render(result: dict) -> str:
         "| cases | variant | shown | exact | equivalent | parses | tests pass | invented names | acceptance-worthy |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for kind, entry in result["summary"].items():
+    kinds = {kind: entry for kind, entry in result["summary"].items() if kind in ("line", "block")}
+    for kind, entry in kinds.items():
         for variant in ("raw", "guarded"):
             v = entry[variant]
             out.append(
@@ -342,12 +351,18 @@ def render(result: dict) -> str:
         "| cases | latency p50 (warm) | p95 | guards p50 | prompt tokens (mean) | evaluated, not cached (mean) |",
         "|---|---|---|---|---|---|",
     ]
-    for kind, entry in result["summary"].items():
+    for kind, entry in kinds.items():
         out.append(
             f"| {kind}s | {_ms(entry['p50_seconds'])} | {_ms(entry['p95_seconds'])} | "
             f"{entry['guard_ms_p50'] if entry['guard_ms_p50'] is not None else '—'} ms | "
             f"{entry['prompt_tokens_mean']} | {entry['new_tokens_mean']} |"
         )
+    if single := result["summary"].get("single_line"):
+        out += [
+            "",
+            f"Single-line fills ({single['cases']} cases whose cursor does not open an empty block): "
+            f"p50 {_ms(single['p50_seconds'])}, p95 {_ms(single['p95_seconds'])} (warm).",
+        ]
     guards = result.get("guards", {})
     dropped = ", ".join(f"{k} {v}" for k, v in sorted(guards.get("dropped", {}).items())) or "none"
     shortened = ", ".join(f"{k} {v}" for k, v in sorted(guards.get("shortened", {}).items())) or "none"
