@@ -76,6 +76,8 @@ def test_a_verb_addressed_to_someone_asks(project):
 def test_where_code_should_live_is_a_move_to_another_file(project):
     assert placed("shouldn't late_fee live in a new fees.py?", project) == ("late_fee", "fees.py")
     assert placed("late_fee belongs in its own module, fees.py", project) == ("late_fee", "fees.py")
+    assert placed("wouldn't late_fee be better off in fees.py?", project) == ("late_fee", "fees.py")
+    assert placed("is late_fee in fees.py?", project) is None  # asks where it is
     assert placed("late_fee goes wrong in loans.py", project) is None  # where it is already
     assert placed("late_fee should live apart. move it to fees.py", project) is None  # the move says so
 

@@ -215,7 +215,7 @@ def symbols(text: str, project_map: ProjectMap) -> list[str]:
 
 
 # Where code lives: "shouldn't X live in a new y.py?", "X belongs in y.py", "X would sit better in y.py".
-_PLACE = frozenset("live lives living belong belongs sit sits go goes moved".split())
+_PLACE = frozenset("live lives living belong belongs sit sits go goes moved better placed kept".split())
 
 
 def placed(text: str, project_map: ProjectMap) -> tuple[str, str] | None:
