@@ -1,6 +1,7 @@
 -- Inline completion in Neovim 0.12 (vim.lsp.inline_completion, enabled by setup()): in insert
 -- mode at `total = `, the server's guarded completion shows as ghost text, and accepting it
--- puts it in the buffer. The scripted model ran on past the statement; the ghost text must not.
+-- puts it in the buffer. The scripted model ran on past the statement; the ghost text must not,
+-- and :Outrigger status counts the cut.
 local h = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'harness.lua'))
 
 local function ghost(bufnr)
@@ -31,5 +32,12 @@ h.run(function()
   h.check(vim.lsp.inline_completion.get(), 'nothing to accept')
   h.wait(function() return vim.api.nvim_buf_get_lines(bufnr, 1, 2, false)[1] == '    total = 0' end,
     'the accepted completion is not in the buffer: ' .. vim.inspect(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)))
+
+  -- :Outrigger status says what the guards did (the run-on part was cut).
+  local said
+  vim.notify = function(message) said = message end
+  require('outrigger').status()
+  h.wait(function() return said ~= nil end, 'status said nothing')
+  h.check(said:find('Inline completion: 1 asked, 1 shown; shortened by cut 1.', 1, true), 'status: ' .. vim.inspect(said))
   h.stop(client)
 end)
