@@ -270,6 +270,15 @@ def test_a_completion_that_repeats_the_next_line_is_dropped(project):
     assert checked.dropped_by == "repeats" and checked.text == ""
 
 
+def test_a_brace_closing_the_completions_own_block_is_not_the_files_next_line(project):
+    """Seen on js_auth with the real model: `if (…) {\n return false;\n }` lost its `}` (taken
+    for the function's closing brace below), and the syntax guard then dropped it all."""
+    completer = make_completer(project)
+    context = at(completer, "box.js", 1, 2)
+    checked = completer.check(context, "if (w < 0) {\n    return 0;\n  }\n}\n")
+    assert checked.text == "if (w < 0) {\n    return 0;\n  }" and checked.dropped_by is None
+
+
 def test_the_rest_of_the_line_is_not_written_twice(project):
     (project / "stats.py").write_text("def size(values):\n    return len()\n")
     completer = make_completer(project)

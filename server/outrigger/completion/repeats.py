@@ -21,6 +21,14 @@ def without_repeats(context: FimContext, completion: str) -> str:
         # The first line of a multi-line fill continues the cursor line, which is new code.
         for index, line in enumerate(lines):
             if line.strip() == following[0] and (index > 0 or not context.head.strip()):
+                if _open_brackets("\n".join(lines[:index])) > 0:
+                    continue  # `}` closing the completion's own `if {`, not the file's next `}`
                 lines = lines[:index]
                 break
     return "\n".join(lines).rstrip()
+
+
+def _open_brackets(code: str) -> int:
+    """Brackets the code opens and does not close (strings not told apart: an estimate the
+    syntax guard backs up)."""
+    return sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
