@@ -215,13 +215,15 @@ _TASK_ONLY = frozenset(
 )
 _FIXES_REFERENCES = frozenset({StepAction.MOVE, StepAction.RENAME})
 _WRITTEN = frozenset({StepAction.EDIT, StepAction.ADD, StepAction.CREATE})
-_GUIDANCE = re.compile(r"^(?:use|keep|follow|prefer|avoid|don't|do\s+not|make\s+sure)\b", re.I)
+_GUIDANCE = frozenset({"use", "keep", "follow", "prefer", "avoid", "don't", "do not", "make sure"})
 
 
 def _is_guidance(clause: str, project_map: ProjectMap) -> bool:
     """ "Use node:test like the other tests": how to write the step before, naming nothing of
     the workspace that a step of its own would have to change."""
-    return bool(_GUIDANCE.match(clause)) and not named_file(clause) and not symbols(clause, project_map)
+    words = tag(clause, project_map)
+    opening = {" ".join(w.text.lower() for w in words[:n]) for n in (1, 2)}
+    return bool(opening & _GUIDANCE) and not any(w.tag in (Tag.FILE, Tag.SYMBOL) for w in words)
 
 
 def _first_symbol(steps: list[Step]) -> str | None:
@@ -396,7 +398,8 @@ def leaves_out(plan: Plan, text: str, project_map: ProjectMap) -> list[str]:
     covered_files = {t.file for t in plan.targets if t.file}
     for name in covered_symbols:
         covered_files |= {s.path for s in project_map.find(name)}
-    named_files = set(re.findall(_FILE, text))
+    words = tag(text, project_map)
+    named_files = {w.text.split(":")[0] for w in words if w.tag is Tag.FILE}  # `a.js:12` names a.js
     missing = sorted(f for f in named_files if f not in covered_files)
     missing += [f"`{name}`" for name in symbols(text, project_map) if name not in covered_symbols]
     return missing
