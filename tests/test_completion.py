@@ -369,6 +369,19 @@ def test_a_member_the_completion_assigns_is_its_own(project):
     assert checked.invented == () and checked.text.endswith("return self.total")
 
 
+def test_a_go_package_imported_by_path_is_a_known_name(project):
+    """Found on go_orchard with the real model: `fmt` (imported as "fmt", a string) was taken
+    for an invented name when the hidden body was its only use."""
+    (project / "report.go").write_text(
+        'package harvest\n\nimport (\n\t"fmt"\n\t"net/http"\n\t"gopkg.in/yaml.v3"\n)\n\nfunc Report() {\n\t\n}\n'
+    )
+    completer = make_completer(project)
+    context = at(completer, "report.go", 9, 1)
+    for used in ('fmt.Println("x")', "_ = http.StatusOK", "_ = yaml.Marshal"):
+        assert completer.check(context, used).invented == (), used
+    assert completer.check(context, "_ = json.Marshal").invented == ("json",)
+
+
 def test_a_block_is_shortened_to_before_the_line_with_an_invented_name(project):
     (project / "stats.py").write_text("def average(values):\n    \n")
     completer = make_completer(project)

@@ -52,12 +52,25 @@ def file_names(path: str, text: str) -> set[str]:
     stack = [parse(path, text).root_node]
     while stack:
         node = stack.pop()
+        if node.type == "import_spec" and node.child_by_field_name("name") is None:
+            if (package := _go_package(node)) is not None:
+                found.add(package)
         if node.child_count == 0:
             if node.type in kinds and node.text:
                 found.add(node.text.decode("utf-8", "replace"))
             continue
         stack.extend(node.children)
     return found
+
+
+def _go_package(spec: tree_sitter.Node) -> str | None:
+    """Go's `import "net/http"` names the package `http` in a string, not an identifier:
+    the path's last element (`yaml.v3` → `yaml`, `…/client/v2` → `client`)."""
+    path = spec.child_by_field_name("path")
+    parts = (path.text or b"").decode("utf-8", "replace").strip('"`').split("/") if path is not None else []
+    if len(parts) > 1 and parts[-1][:1] == "v" and parts[-1][1:].isdigit():
+        parts.pop()
+    return parts[-1].split(".")[0] if parts and parts[-1] else None
 
 
 Known = Callable[[str], bool]  # is this name defined in the file, the map or elsewhere we trust?
