@@ -221,10 +221,12 @@ async function waitForStatus(page, pattern, ms) {
   return undefined;
 }
 
+/** The file's text once `predicate` holds; an empty read is a save caught between truncating
+ * and writing (seen under load: a Rust file read as ""), never an answer. */
 async function waitForFile(path, predicate, ms = 20000) {
   const end = Date.now() + ms;
   let text = readFileSync(path, "utf8");
-  while (Date.now() < end && !predicate(text)) {
+  while (Date.now() < end && (text === "" || !predicate(text))) {
     await new Promise((r) => setTimeout(r, 250));
     text = readFileSync(path, "utf8");
   }
@@ -257,6 +259,16 @@ function contents(root) {
 }
 
 const dirtyTabs = (page) => page.locator(".tabs-container .tab.dirty").count();
+
+/** Whether the review's diff tab has closed (within a few seconds: under load it closes after the file is saved). */
+async function reviewClosed(page, ms = 10000) {
+  const tabs = page.locator(".tab", { hasText: "Outrigger's change" });
+  const end = Date.now() + ms;
+  while ((await tabs.count()) > 0 && Date.now() < end) {
+    await page.waitForTimeout(250);
+  }
+  return (await tabs.count()) === 0;
+}
 
 /** The review of a one-file edit: the diff editor with Outrigger's Accept in its title bar. */
 async function waitForReview(page) {
@@ -301,7 +313,7 @@ async function multiFileRename(page, root, shot) {
   // Identifier occurrences only: a comment in user.js still says "validateToken".
   const renamed = after.every((t, i) => t !== before[i] && t.includes("checkToken")) && !/\bvalidateToken\b/.test(after[0]);
   step("one click on Accept: the rename is on disk in all three files", renamed, renamed ? "" : after.map((t) => t.slice(0, 120)).join(" | "));
-  step("the multi-file diff is closed after accepting", (await page.locator(".tab", { hasText: "Outrigger's change" }).count()) === 0);
+  step("the multi-file diff is closed after accepting", await reviewClosed(page));
   step("its result notification", (await waitForToast(page, "Renamed")) !== "");
 }
 
@@ -367,8 +379,7 @@ async function acceptOneFileEdit(page, root, shot) {
   const jsdoc = /\/\*\*(?:(?!\*\/)[^])*\*\/[ \t]*\n(?=function validateUser\()/;
   const documented = jsdoc.test(after) && after.replace(jsdoc, "") === before;
   step("one click on Accept: the JSDoc is on disk above `validateUser`, nothing else changed", documented, documented ? "" : after.slice(0, 400));
-  const reviewClosed = (await page.locator(".tab", { hasText: "Outrigger's change" }).count()) === 0;
-  step("the diff is closed after accepting", reviewClosed);
+  step("the diff is closed after accepting", await reviewClosed(page));
   if (!documented) return undefined;
 
   await page.keyboard.press("Control+Z");
