@@ -33,3 +33,19 @@ async def test_the_planners_prompt_is_cached_after_the_first_request(tmp_path, f
     assert warm["messages"][0]["content"] == PLAN_SYSTEM_PROMPT
     assert "shelf.py" in warm["messages"][1]["content"] and warm["max_tokens"] == 1
     assert warm["cache_prompt"] is True
+
+
+async def test_no_warming_while_inline_completion_is_in_use(tmp_path, fake_model, monkeypatch):
+    """A keystroke's completion must not wait behind the planner's prompt (one slot)."""
+
+    async def started(self, progress=None):
+        return fake_model.base_url
+
+    monkeypatch.setattr(EmbeddedServer, "start", started)
+    (tmp_path / "shelf.py").write_text("def count(books):\n    return len(books)\n")
+    fake_model.script("It counts the books.", "ok")
+    async with Session.open(tmp_path, Settings(), quiet, trusted=True) as session:
+        assert session.completer is not None  # the editor asked for a completion
+        assert (await session.agent.ask("what does count do?")).kind == "answer"
+        await asyncio.sleep(1.5)
+    assert len(fake_model.bodies()) == 1

@@ -145,8 +145,11 @@ class Session:
         """Put the planner's prompt for this folder (its instructions and file list, the same
         for every request here; the request comes last) into the embedded server's prompt
         cache, after the request that started the server: the server has one slot, so that
-        request goes first, and a later one the model plans reads only its own words."""
+        request goes first, and a later one the model plans reads only its own words. Not
+        when inline completion is in use: a keystroke's completion would wait behind it."""
         await asyncio.sleep(WARM_AFTER_SECONDS)
+        if self._completer is not None:
+            return
         messages = plan_messages("", self.project_map.files(), None)
         body = {"messages": messages, "max_tokens": 1, "temperature": 0, "cache_prompt": True}
         try:
