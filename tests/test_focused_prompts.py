@@ -107,7 +107,7 @@ async def test_each_reply_is_capped_by_what_its_kind_can_need(py, fake_model):
     fake_model.script(json.dumps({"intent": "question", "symbol": "get_item"}), "It returns an item.")
     agent = make_agent(py, fake_model.base_url)
 
-    outcome = await agent.ask("get_item could be better")  # wording only the model plans
+    outcome = await agent.ask("curious about get_item")  # wording only the model plans
 
     assert outcome.kind == "answer", outcome.message
     plan, answer = fake_model.bodies()

@@ -36,7 +36,7 @@ async def test_a_lone_surrogate_in_a_plan_is_a_refusal_naming_close_matches(py, 
     plan = json.dumps({"intent": "fix", "symbol": f"{SURROGATE}get_item", "file": "items.py"})
     fake_model.script(plan)
     agent = make_agent(py, fake_model.base_url)
-    outcome = await agent.ask("get_item could be better")  # wording only the model plans
+    outcome = await agent.ask("curious about get_item")  # wording only the model plans
     assert outcome.kind == "refused" and "`get_item`" in outcome.message, outcome.message
     outcome.message.encode("utf-8")
 
@@ -97,7 +97,7 @@ async def test_a_retry_quotes_only_the_start_of_a_bad_reply(py, fake_model):
     bad = '{"intent": "fix", "symbol": 12, "pad": "' + "y" * 3_500 + '"}'
     fake_model.script(bad, json.dumps({"intent": "question", "symbol": "get_item"}), "It returns an item.")
     agent = make_agent(py, fake_model.base_url)
-    outcome = await agent.ask("get_item could be better")  # wording only the model plans
+    outcome = await agent.ask("curious about get_item")  # wording only the model plans
     assert outcome.kind == "answer", outcome.message
     retry = fake_model.bodies()[1]["messages"]
     quoted = next(m["content"] for m in retry if m["role"] == "assistant")

@@ -20,7 +20,10 @@ from outrigger.workspace import trust
 PRICES = "VAT = 0.2\n\n\ndef with_vat(net):\n    return net + VAT\n"
 FIXED = "def with_vat(net):\n    return net * (1 + VAT)\n"
 # The project's test hook: in an untrusted folder it must never run.
-CONFTEST = "import pathlib\npathlib.Path({marker!r}).write_text('ran')\n"
+# Outside the scratch copy nothing is writable: there the marker's write fails, harmlessly.
+CONFTEST = (
+    "import contextlib, pathlib\nwith contextlib.suppress(OSError):\n    pathlib.Path({marker!r}).write_text('ran')\n"
+)
 TEST = "from prices import with_vat\n\n\ndef test_vat():\n    assert with_vat(10) == 12.0\n"
 
 

@@ -391,9 +391,11 @@ def _defining_file(name: str, project_map: ProjectMap) -> str | None:
 def leaves_out(plan: Plan, text: str, project_map: ProjectMap) -> list[str]:
     """What a single-action plan does not cover of a request in several parts (sentences,
     "; ", "and", "then"): the files and symbols the request names outside the plan's targets."""
-    joined = any(word.tag in (Tag.JOIN, Tag.BREAK) for word in tag(text.rstrip(" .!?")))
-    if plan.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK) or not joined:
+    parts = clauses(text.rstrip(" .!?"), project_map)
+    if plan.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK) or len(parts) < 2:
         return []
+    if parts[0].commands and sum(part.commands for part in parts) < 2:
+        return []  # one command and the words that describe it ("add f to a.py: free when g(x) < 150")
     covered_symbols = {t.symbol for t in plan.targets if t.symbol} | {plan.new_name or ""}
     covered_files = {t.file for t in plan.targets if t.file}
     for name in covered_symbols:
