@@ -169,3 +169,29 @@ async def test_a_css_selector_the_editor_pushed_gets_its_actions_and_an_edit(cli
     assert result["kind"] == "edit", result
     assert editor.text("styles.css") == STYLES_CSS.replace("navy;\n", "navy;\n  font-weight: bold;\n", 1)
     assert len(fake_model.requests()) == 2
+
+
+async def test_a_request_typed_for_a_pushed_symbol_is_read_with_its_position(client, tmp_path, fake_model):
+    """ "Ask Outrigger about `.banner`…" sends the words as typed and the position: "its" is
+    the symbol there, so the rules read the change and the model only writes it."""
+    workspace = copy_fixture("js_auth", tmp_path)
+    (workspace / "styles.css").write_text(STYLES_CSS)
+    editor = Editor(client, workspace)
+    await editor.start(model_url=fake_model.base_url)
+    uri = editor.open("styles.css")
+    banner = {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 1}}
+    client.protocol.notify(
+        "outrigger/pushSymbols",
+        {"symbols": [{"name": ".banner", "kind": 5, "location": {"uri": uri, "range": banner}}]},
+    )
+    for _ in range(50):
+        if await editor.code_actions("styles.css", line=1, character=2):
+            break
+        await asyncio.sleep(0.1)
+    fake_model.script("```css\n.banner {\n  color: navy;\n  font-weight: bold;\n}\n```")
+
+    result = await editor.ask("make its text bold", "styles.css", line=1, character=2)
+
+    assert result["kind"] == "edit", result
+    assert "font-weight: bold;" in editor.text("styles.css")
+    assert len(fake_model.requests()) == 1  # the change itself: no plan asked of the model

@@ -75,14 +75,16 @@ export class Commands {
     if (!text?.trim()) {
       return;
     }
-    const argument: AskArgument = { request: aboutRequest(args.symbol, text) };
+    // The words as typed, with the position that says what "it" is: a prefix such as
+    // "About `X`:" would hide the verb from the server's reading of the request.
+    const argument: AskArgument = { request: text.trim() };
     if (args.textDocument) {
       argument.textDocument = args.textDocument;
     }
     if (args.position) {
       argument.position = args.position;
     }
-    await this.sendAsk(argument);
+    await this.sendAsk(argument, aboutRequest(args.symbol, text));
   }
 
   /** A server command a code action runs (languageclient's executeCommand middleware). */
@@ -133,9 +135,10 @@ export class Commands {
     }
   }
 
-  private async sendAsk(argument: AskArgument): Promise<void> {
-    const raw = await this.execute("outrigger.ask", [argument], `Outrigger: ${argument.request}`);
-    await this.present(raw, argument.request);
+  /** `label`: the request as the user sees it (titles, the answer document). */
+  private async sendAsk(argument: AskArgument, label = argument.request): Promise<void> {
+    const raw = await this.execute("outrigger.ask", [argument], `Outrigger: ${label}`);
+    await this.present(raw, label);
   }
 
   private async present(raw: unknown, request: string): Promise<void> {
