@@ -71,7 +71,7 @@ async def test_a_server_that_is_gone_is_a_clear_refusal(js):
 
 
 async def test_a_plan_call_that_fails_is_refused_too(js, fake_model):
-    fake_model.script({"close": True})
+    fake_model.script({"close": True}, {"close": True})  # dropped again on the one fresh try
     agent = make_agent(js, fake_model.base_url)
     outcome = await agent.ask("make validateUser stricter")  # the rules cannot plan this
     assert outcome.kind == "refused" and "closed the connection" in outcome.message

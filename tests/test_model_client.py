@@ -111,7 +111,7 @@ async def test_empty_script_fails_loudly(fake_model, make_client):
     ],
 )
 async def test_bad_replies_raise_model_error_with_url(fake_model, make_client, reply, expected):
-    fake_model.script(reply)
+    fake_model.script(reply, reply)  # a connection dropped before any answer is tried once more
     with pytest.raises(ModelError, match=expected) as caught:
         await make_client(fake_model.base_url).chat(HELLO)
     assert fake_model.base_url in str(caught.value)
@@ -281,3 +281,41 @@ async def test_structured_replies_are_never_streamed(fake_model, make_client):
     reply = await client.chat(HELLO, json_schema=SCHEMA, on_text=lambda text, tokens: seen.append(text))
 
     assert reply.text == '{"kind": "x"}' and not seen and "stream" not in fake_model.bodies()[0]
+
+
+async def test_a_connection_the_server_dropped_before_answering_is_tried_again_once(make_client):
+    """A kept-alive connection the model server had already closed (after a streamed reply was
+    left early, as inline completion does) fails before any answer: one fresh try, not a failed
+    request."""
+    answer = b'{"choices": [{"message": {"content": "hi"}, "finish_reason": "stop"}], "usage": {}}'
+    dropped: list[int] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+        )
+        await reader.readexactly(length)
+        if not dropped:
+            dropped.append(1)
+            writer.close()  # gone without a word, as a stale keep-alive connection is
+            return
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer)
+        )
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        client = make_client(f"http://127.0.0.1:{port}/v1")
+        reply = await client.chat(HELLO)
+        data = await client.post_json("completions", {"prompt": "x"})
+        dropped.clear()
+        streamed: list[dict] = []
+        await client.stream_json("completions", {"prompt": "x"}, lambda event: streamed.append(event) or False)
+
+    assert reply.text == "hi" and dropped == [1]
+    assert data["choices"][0]["message"]["content"] == "hi"
+    assert streamed == [data]  # inline completion's path too (this server answers whole)

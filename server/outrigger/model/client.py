@@ -189,32 +189,22 @@ class ModelClient:
         seconds = timeout or self.settings.timeout_seconds
         key = self.settings.api_key
         headers = {"Authorization": f"Bearer {key}"} if key else {}
+        seen = False
+
+        def seeing(event: dict) -> bool:
+            nonlocal seen
+            seen = True
+            return on_event(event)
+
         try:
             async with asyncio.timeout(seconds):
-                async with self._http.stream("POST", url, json={**body, "stream": True}, headers=headers) as response:
-                    if response.is_error or "text/event-stream" not in response.headers.get("content-type", ""):
-                        await response.aread()
-                        _raise_for_error(response, url)
-                        try:
-                            data = response.json()
-                        except ValueError:
-                            data = None
-                        if not isinstance(data, dict):
-                            raise ModelError(
-                                f"The model at {url} sent a reply that is not a JSON object ({_excerpt(response.text)})."
-                            )
-                        on_event(data)
-                        return
-                    async for line in response.aiter_lines():
-                        payload = line.removeprefix("data:").strip() if line.startswith("data:") else ""
-                        if not payload or payload == "[DONE]":
-                            continue
-                        try:
-                            event = json.loads(payload)
-                        except ValueError:
-                            continue
-                        if isinstance(event, dict) and on_event(event):
-                            return
+                try:
+                    await self._stream_once(url, body, headers, seeing)
+                except httpx.RemoteProtocolError:
+                    if seen:
+                        raise
+                    # Dropped before any answer (a kept-alive connection the server had closed).
+                    await self._stream_once(url, body, headers, seeing)
         except TimeoutError:
             raise ModelError(f"The model at {url} did not answer within {seconds:g} seconds.") from None
         except httpx.ConnectError as error:
@@ -228,6 +218,34 @@ class ModelClient:
             if self._provider is not None:
                 self._base_url = None  # the embedded server may have died: the next call restarts it
             raise ModelError(f"The request to the model at {url} failed: {error}.") from None
+
+    async def _stream_once(
+        self, url: str, body: dict, headers: dict[str, str], on_event: Callable[[dict], bool]
+    ) -> None:
+        async with self._http.stream("POST", url, json={**body, "stream": True}, headers=headers) as response:
+            if response.is_error or "text/event-stream" not in response.headers.get("content-type", ""):
+                await response.aread()
+                _raise_for_error(response, url)
+                try:
+                    data = response.json()
+                except ValueError:
+                    data = None
+                if not isinstance(data, dict):
+                    raise ModelError(
+                        f"The model at {url} sent a reply that is not a JSON object ({_excerpt(response.text)})."
+                    )
+                on_event(data)
+                return
+            async for line in response.aiter_lines():
+                payload = line.removeprefix("data:").strip() if line.startswith("data:") else ""
+                if not payload or payload == "[DONE]":
+                    continue
+                try:
+                    event = json.loads(payload)
+                except ValueError:
+                    continue
+                if isinstance(event, dict) and on_event(event):
+                    return
 
     async def count_tokens(self, text: str) -> int | None:
         """The model's own token count of `text` (llama.cpp's `/tokenize`), or None when the
@@ -299,19 +317,23 @@ class ModelClient:
     async def _post(self, url: str, body: dict, on_text: OnText | None = None) -> httpx.Response:
         """The server's answer; a streamed one is read to its end and given back as the
         non-streamed answer it adds up to."""
-        key = self.settings.api_key
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        shown = False
+
+        def showing(text: str, tokens: int) -> None:
+            nonlocal shown
+            shown = True
+            assert on_text is not None
+            on_text(text, tokens)
+
         try:
-            if on_text is None:
-                return await self._http.post(url, json=body, headers=headers)
-            async with self._http.stream("POST", url, json=body, headers=headers) as response:
-                if response.is_error or "text/event-stream" not in response.headers.get("content-type", ""):
-                    await response.aread()  # an error, or a server that answered whole anyway
-                    return response
-                # ASCII JSON: a streamed reply may carry lone surrogates, which UTF-8 cannot
-                # encode; escaped, they reach the reply guard as a whole reply's would.
-                whole = json.dumps(await _read_stream(response, on_text)).encode("ascii")
-                return httpx.Response(200, content=whole, headers={"Content-Type": "application/json"})
+            try:
+                return await self._post_once(url, body, showing if on_text else None)
+            except httpx.RemoteProtocolError:
+                if shown:
+                    raise
+                # Dropped before any answer: most often a kept-alive connection the server had
+                # already closed (after a streamed reply was left early). Once more, afresh.
+                return await self._post_once(url, body, showing if on_text else None)
         except httpx.ConnectError as error:
             if self._provider is not None:
                 self._base_url = None  # ask again next time: the embedded server restarts itself
@@ -329,6 +351,20 @@ class ModelClient:
             ) from None
         except httpx.HTTPError as error:
             raise ModelError(f"The request to the model at {url} failed: {error}.") from None
+
+    async def _post_once(self, url: str, body: dict, on_text: OnText | None) -> httpx.Response:
+        key = self.settings.api_key
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if on_text is None:
+            return await self._http.post(url, json=body, headers=headers)
+        async with self._http.stream("POST", url, json=body, headers=headers) as response:
+            if response.is_error or "text/event-stream" not in response.headers.get("content-type", ""):
+                await response.aread()  # an error, or a server that answered whole anyway
+                return response
+            # ASCII JSON: a streamed reply may carry lone surrogates, which UTF-8 cannot
+            # encode; escaped, they reach the reply guard as a whole reply's would.
+            whole = json.dumps(await _read_stream(response, on_text)).encode("ascii")
+            return httpx.Response(200, content=whole, headers={"Content-Type": "application/json"})
 
 
 def _raise_for_error(response: httpx.Response, url: str) -> None:
