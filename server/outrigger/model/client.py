@@ -10,7 +10,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -236,15 +236,8 @@ class ModelClient:
                     )
                 on_event(data)
                 return
-            async for line in response.aiter_lines():
-                payload = line.removeprefix("data:").strip() if line.startswith("data:") else ""
-                if not payload or payload == "[DONE]":
-                    continue
-                try:
-                    event = json.loads(payload)
-                except ValueError:
-                    continue
-                if isinstance(event, dict) and on_event(event):
+            async for event in _events(response):
+                if on_event(event):
                     return
 
     async def count_tokens(self, text: str) -> int | None:
@@ -377,10 +370,9 @@ def _raise_for_error(response: httpx.Response, url: str) -> None:
         raise ModelError(f"The model at {url} answered HTTP {response.status_code}: {_excerpt(response.text)}")
 
 
-async def _read_stream(response: httpx.Response, on_text: OnText) -> dict:
-    """Server-sent events (`data: {chunk}` … `data: [DONE]`) added up into the shape of a
-    non-streamed chat completion: the content, the finish reason, the usage and timings."""
-    text, tokens, finish, usage, timings = "", 0, None, None, None
+async def _events(response: httpx.Response) -> AsyncIterator[dict]:
+    """The JSON objects of server-sent events (`data: {…}`), up to `data: [DONE]`; lines that
+    are not one (comments, keep-alives, broken JSON) are passed over."""
     async for line in response.aiter_lines():
         payload = line.removeprefix("data:").strip() if line.startswith("data:") else ""
         if not payload or payload == "[DONE]":
@@ -389,8 +381,15 @@ async def _read_stream(response: httpx.Response, on_text: OnText) -> dict:
             event = json.loads(payload)
         except ValueError:
             continue
-        if not isinstance(event, dict):
-            continue
+        if isinstance(event, dict):
+            yield event
+
+
+async def _read_stream(response: httpx.Response, on_text: OnText) -> dict:
+    """Server-sent events (`data: {chunk}` … `data: [DONE]`) added up into the shape of a
+    non-streamed chat completion: the content, the finish reason, the usage and timings."""
+    text, tokens, finish, usage, timings = "", 0, None, None, None
+    async for event in _events(response):
         usage = event.get("usage") or usage
         timings = event.get("timings") or timings
         choices = event.get("choices") or [{}]
