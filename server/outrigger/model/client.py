@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 _EXCERPT_CHARS = 200
 # What a streamed reply reports as it grows: (the text so far, tokens so far).
 OnText = Callable[[str, int], None]
+T = TypeVar("T")
 # A retry's sampling temperature: enough to leave the reply that failed, low enough to stay on task.
 SAMPLED_TEMPERATURE = 0.7
 
@@ -170,13 +171,7 @@ class ModelClient:
         except TimeoutError:
             raise ModelError(f"The model at {url} did not answer within {seconds:g} seconds.") from None
         _raise_for_error(response, url)
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            raise ModelError(f"The model at {url} sent a reply that is not a JSON object ({_excerpt(response.text)}).")
-        return data
+        return _json_object(response, url)
 
     async def stream_json(
         self, path: str, body: dict, on_event: Callable[[dict], bool], *, timeout: float | None = None
@@ -187,8 +182,6 @@ class ModelClient:
         base = await self.base_url()
         url = f"{_server_root(base)}{path}" if path.startswith("/") else f"{base}/{path}"
         seconds = timeout or self.settings.timeout_seconds
-        key = self.settings.api_key
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
         seen = False
 
         def seeing(event: dict) -> bool:
@@ -198,13 +191,7 @@ class ModelClient:
 
         try:
             async with asyncio.timeout(seconds):
-                try:
-                    await self._stream_once(url, body, headers, seeing)
-                except httpx.RemoteProtocolError:
-                    if seen:
-                        raise
-                    # Dropped before any answer (a kept-alive connection the server had closed).
-                    await self._stream_once(url, body, headers, seeing)
+                await _once_more_if_dropped(lambda: self._stream_once(url, body, seeing), lambda: seen)
         except TimeoutError:
             raise ModelError(f"The model at {url} did not answer within {seconds:g} seconds.") from None
         except httpx.ConnectError as error:
@@ -219,22 +206,12 @@ class ModelClient:
                 self._base_url = None  # the embedded server may have died: the next call restarts it
             raise ModelError(f"The request to the model at {url} failed: {error}.") from None
 
-    async def _stream_once(
-        self, url: str, body: dict, headers: dict[str, str], on_event: Callable[[dict], bool]
-    ) -> None:
-        async with self._http.stream("POST", url, json={**body, "stream": True}, headers=headers) as response:
+    async def _stream_once(self, url: str, body: dict, on_event: Callable[[dict], bool]) -> None:
+        async with self._http.stream("POST", url, json={**body, "stream": True}, headers=self._headers()) as response:
             if response.is_error or "text/event-stream" not in response.headers.get("content-type", ""):
                 await response.aread()
                 _raise_for_error(response, url)
-                try:
-                    data = response.json()
-                except ValueError:
-                    data = None
-                if not isinstance(data, dict):
-                    raise ModelError(
-                        f"The model at {url} sent a reply that is not a JSON object ({_excerpt(response.text)})."
-                    )
-                on_event(data)
+                on_event(_json_object(response, url))
                 return
             async for event in _events(response):
                 if on_event(event):
@@ -319,14 +296,9 @@ class ModelClient:
             on_text(text, tokens)
 
         try:
-            try:
-                return await self._post_once(url, body, showing if on_text else None)
-            except httpx.RemoteProtocolError:
-                if shown:
-                    raise
-                # Dropped before any answer: most often a kept-alive connection the server had
-                # already closed (after a streamed reply was left early). Once more, afresh.
-                return await self._post_once(url, body, showing if on_text else None)
+            return await _once_more_if_dropped(
+                lambda: self._post_once(url, body, showing if on_text else None), lambda: shown
+            )
         except httpx.ConnectError as error:
             if self._provider is not None:
                 self._base_url = None  # ask again next time: the embedded server restarts itself
@@ -345,9 +317,12 @@ class ModelClient:
         except httpx.HTTPError as error:
             raise ModelError(f"The request to the model at {url} failed: {error}.") from None
 
-    async def _post_once(self, url: str, body: dict, on_text: OnText | None) -> httpx.Response:
+    def _headers(self) -> dict[str, str]:
         key = self.settings.api_key
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return {"Authorization": f"Bearer {key}"} if key else {}
+
+    async def _post_once(self, url: str, body: dict, on_text: OnText | None) -> httpx.Response:
+        headers = self._headers()
         if on_text is None:
             return await self._http.post(url, json=body, headers=headers)
         async with self._http.stream("POST", url, json=body, headers=headers) as response:
@@ -358,6 +333,29 @@ class ModelClient:
             # encode; escaped, they reach the reply guard as a whole reply's would.
             whole = json.dumps(await _read_stream(response, on_text)).encode("ascii")
             return httpx.Response(200, content=whole, headers={"Content-Type": "application/json"})
+
+
+async def _once_more_if_dropped(send: Callable[[], Awaitable[T]], answered: Callable[[], bool]) -> T:
+    """`send()`, and once more afresh when the connection was dropped before any answer: most
+    often a kept-alive connection the server had already closed (after a streamed reply was
+    left early). A reply already seen in part is never asked for again."""
+    try:
+        return await send()
+    except httpx.RemoteProtocolError:
+        if answered():
+            raise
+        return await send()
+
+
+def _json_object(response: httpx.Response, url: str) -> dict:
+    """The reply's JSON object, or a ModelError that quotes what came instead."""
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise ModelError(f"The model at {url} sent a reply that is not a JSON object ({_excerpt(response.text)}).")
+    return data
 
 
 def _raise_for_error(response: httpx.Response, url: str) -> None:
