@@ -98,3 +98,23 @@ def test_where_code_should_live_is_a_move_to_another_file(project):
 )
 def test_a_polite_opening_is_any_order_of_courtesies_addressing_someone(sentence, command):
     assert imperative(sentence) == command
+
+
+@pytest.mark.parametrize(
+    ("request_text", "left_out"),
+    [
+        # The words after the command describe it: the names there are not parts of their own.
+        ("add a waive(days) function to loans.py: free when late_fee(days) is 0", []),
+        ("write waive in loans.py, which returns fee_for(book) halved", []),
+        ("add waive to loans.py - it should call late_fee", []),
+        # A second command is a part, and a one-action plan leaves it out.
+        ("add waive to loans.py and fix late_fee", ["`late_fee`"]),
+        ("add waive to loans.py. Then document fee_for", ["`fee_for`"]),
+    ],
+)
+def test_names_that_describe_the_one_command_are_not_parts_left_out(project, request_text, left_out):
+    from outrigger.plan import Intent, Plan
+    from outrigger.planner.tasks import leaves_out
+
+    plan = Plan(intent=Intent.ADD, symbol="waive", file="loans.py")
+    assert leaves_out(plan, request_text, project) == left_out
