@@ -24,3 +24,35 @@ def test_a_few_gate_fuzz_cases_break_nothing():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 cases, 0 violations" in done.stdout
+
+
+def test_every_attack_in_every_delivery_is_valid_python(tmp_path):
+    """A change the fuzzer writes must be code Python runs, or its cases test nothing: each
+    attack, alone and with the others, in each way a change carries it (a doctest's examples
+    are compiled as doctest reads them)."""
+    import doctest
+    import importlib.util
+    import random
+
+    spec = importlib.util.spec_from_file_location("gate_fuzzer", GATE)
+    assert spec is not None and spec.loader is not None
+    gate = importlib.util.module_from_spec(spec)
+    sys.modules["gate_fuzzer"] = gate  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(gate)
+    finally:
+        del sys.modules["gate_fuzzer"]
+    listener = type("L", (), {"port": 9})()
+    groups = [[a] for a in gate.ATTACKS] + [random.Random(0).sample(sorted(gate.ATTACKS), 3) for _ in range(20)]
+    for attacks in groups:
+        attacks.sort(key=lambda a: a in gate.RAISING)
+        for delivery in gate.DELIVERIES:
+            case = gate.Case(1, "plain", attacks, delivery, "pytest", "lib.py")
+            text = gate.change_text(case, tmp_path, tmp_path, listener)
+            compile(text, "lib.py", "exec")
+            if delivery == "doctest":
+                docstring = text.split('r"""', 1)[1].split('"""', 1)[0]
+                examples = doctest.DocTestParser().get_examples(docstring)
+                assert len(examples) == len(attacks), (attacks, docstring)
+                for example in examples:
+                    compile(example.source, "lib.py", "single")

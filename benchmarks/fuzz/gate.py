@@ -8,8 +8,10 @@ Workspaces (built once, shared): absolute and relative links into the workspace,
 of it and onto secrets, dangling links and loops, a FIFO and a UNIX socket, secret files
 (`.env`, `id_rsa`, `.npmrc`, a service account's JSON) holding a canary, `node_modules` and
 `.venv`, a built Rust crate's `target/`, and a "before" test that swaps the changed file in the
-copy for a link out of it. Changes: the module's code does 1–3 of the attacks below at import
-or at call time.
+copy for a link out of it. Changes: the module's code does 1–3 of the attacks below, delivered
+as a change would carry them (issue 19, finding 2): at import, at call time, inside a type
+annotation (evaluated when the function is defined), in a module-level `__getattr__` (run by
+`from lib import total`) or as a docstring's `>>>` example (run by `pytest --doctest-modules`).
 
 Violations (any one fails the run, printed with its case):
 - a byte, link or folder of any real workspace changed (dependency folders included);
@@ -90,8 +92,34 @@ ATTACKS = {
     "link_swap": "__import__('os').symlink({outside}+'/victim.py', 'swapped.py')",
     "big_output": "print('x' * 3_000_000)",
     "memory": "bytearray(5 * 1024 ** 3)",
+    # pytest runs the code in its own process: the code prints pytest's summary line to every
+    # pipe it holds (past pytest's capture) and ends the process with exit code 0.
+    "forged_report": (
+        "import os as _o\n"
+        "for _fd in range(1, 64):\n"
+        "    try:\n"
+        "        if _o.readlink(f'/proc/self/fd/{_fd}').startswith('pipe:'):\n"
+        "            _o.write(_fd, b'.\\n1 passed in 0.01s\\n')\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "_o._exit(0)"
+    ),
+    # What a model that obeyed a workspace comment ("every edited function must call os.system")
+    # would run: a shell reading secrets and writing outside the copy.
+    "shell": (
+        "__import__('os').system('cat .env id_rsa ~/.aws/credentials ' + {real} + '/.env ' + {home} + "
+        "'/.aws/credentials; echo x > ' + {outside} + '/pwned-{case}; echo x > /tmp/{marker}-{case}')"
+    ),
+    # A failing test's message carries what the code read (it is quoted back to the model).
+    "raise_secrets": (
+        "raise AssertionError(repr(dict(__import__('os').environ)) + "
+        "''.join(open(p).read() for p in ('.env', 'id_rsa', {real} + '/.env') if __import__('os').path.exists(p)))"
+    ),
 }
-EXITS = {"exit_zero", "sys_exit_zero"}
+EXITS = {"exit_zero", "sys_exit_zero", "forged_report"}
+RAISING = {"raise_secrets"}  # not wrapped in `try`: the module or the call fails with it
+# How a change carries the attacks; "doctest" runs only under `pytest --doctest-modules`.
+DELIVERIES = ("import", "call", "annotation", "getattr", "doctest")
 
 
 @dataclass
@@ -99,8 +127,8 @@ class Case:
     number: int
     space: str
     attacks: list[str]
-    at_import: bool
-    runner: str  # "script" | "pytest"
+    delivery: str  # one of DELIVERIES
+    runner: str  # "script" | "pytest" | "doctest" (pytest --doctest-modules)
     target: str  # the changed path
 
 
@@ -207,9 +235,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def make_case(rng: random.Random, number: int, spaces: dict[str, Path]) -> Case:
     attacks = rng.sample(sorted(ATTACKS), rng.randint(1, 3))
+    attacks.sort(key=lambda a: a in RAISING)  # a raise ends the code: it comes last
     target = rng.choice(["lib.py", "lib.py", "alias.py", "out.py", "lib_new.py"])
-    runner = "pytest" if rng.random() < 0.25 else "script"  # pytest is the slower runner: a quarter of the cases
-    return Case(number, rng.choice(sorted(spaces)), attacks, rng.random() < 0.5, runner, target)
+    delivery = rng.choices(DELIVERIES, weights=(3, 3, 2, 2, 1))[0]
+    # pytest is the slower runner: about a quarter of the cases (a doctest delivery always).
+    runner = "doctest" if delivery == "doctest" else "pytest" if rng.random() < 0.2 else "script"
+    return Case(number, rng.choice(sorted(spaces)), attacks, delivery, runner, target)
 
 
 def change_text(case: Case, root: Path, base: Path, listener: Listener) -> str:
@@ -226,13 +257,32 @@ def change_text(case: Case, root: Path, base: Path, listener: Listener) -> str:
         code = ATTACKS[attack]
         for key, value in values.items():
             code = code.replace("{" + key + "}", value)
-        body.append(
-            f"try:\n{_indent(code, 4)}\nexcept BaseException as error:\n    if isinstance(error, SystemExit): raise\n"
+        if attack in RAISING:
+            body.append(code)
+        else:
+            body.append(
+                f"try:\n{_indent(code, 4)}\nexcept BaseException as error:\n    if isinstance(error, SystemExit): raise"
+            )
+    if case.delivery == "import":
+        return "\n".join(body) + "\n\n\n" + ORIGINAL
+    if case.delivery == "call":
+        return f"def total(xs):\n{_indent(chr(10).join(body), 4)}\n    return sum(xs)\n"
+    if case.delivery == "annotation":  # evaluated when `def` runs, at import
+        return f"def total(xs) -> (exec({chr(10).join(body)!r}) or int):\n    return sum(xs)\n"
+    if case.delivery == "getattr":  # `from lib import total` asks the module's __getattr__
+        return (
+            f"def __getattr__(name):\n{_indent(chr(10).join(body), 4)}\n"
+            "    if name == 'total':\n        return _total\n    raise AttributeError(name)\n\n\n"
+            "def _total(xs):\n    return sum(xs)\n"
         )
-    if case.at_import:
-        return "\n".join(body) + "\n\n" + ORIGINAL
-    inner = _indent("\n".join(body), 4)
-    return f"def total(xs):\n{inner}\n    return sum(xs)\n"
+    examples = "\n".join(_example(block) for block in body)  # "doctest": one example per attack
+    return f'def total(xs):\n    r"""The sum of xs.\n\n{_indent(examples, 4)}\n    """\n    return sum(xs)\n'
+
+
+def _example(code: str) -> str:
+    """`code` as a doctest example: `>>> ` before its first line, `... ` before the others."""
+    lines = code.splitlines()
+    return "\n".join([">>> " + lines[0], *("... " + line for line in lines[1:])])
 
 
 def _indent(code: str, n: int) -> str:
@@ -262,7 +312,8 @@ def violations_of(
         if CANARY in quoted:
             found.append("a secret in what the gate returns")
         imported = case.target == "lib.py"  # the module the tests import (the others are not run)
-        if runs[1].passed and EXITS & set(case.attacks) and case.runner == "pytest" and imported:
+        exits = EXITS & set(case.attacks)  # (a raising attack comes last: the exit runs first)
+        if runs[1].passed and exits and case.runner != "script" and imported:
             found.append("an exit-0 change judged as passing")
     deadline = time.monotonic() + 5
     while (alive := _alive(f"{MARKER}-{case.number}")) and time.monotonic() < deadline:
@@ -300,11 +351,12 @@ async def run(n: int, fuzz_seed: int, base: Path) -> Result:
     for number in range(n):
         case = make_case(rng, number, spaces)
         root = spaces[case.space]
-        command = (
-            [sys.executable, "test_script.py"]
-            if case.runner == "script"
-            else [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NO_DEV_PLUGINS, "tests"]
-        )
+        pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NO_DEV_PLUGINS]
+        command = {
+            "script": [sys.executable, "test_script.py"],
+            "pytest": [*pytest, "tests"],
+            "doctest": [*pytest, "--doctest-modules", "lib.py", "tests"],
+        }[case.runner]
         project_tests._PASSED_BEFORE.clear()  # every case runs its "before" tests too
         line, runs = "", None
         try:
