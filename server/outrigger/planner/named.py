@@ -10,10 +10,15 @@ import re
 from outrigger.actions.type_hints import fully_annotated
 from outrigger.errors import Refused
 from outrigger.plan import Intent, Plan, Target
-from outrigger.planner.rules import _FILE, edit_intent, looks_like_question, named_file
+from outrigger.planner.rules import edit_intent, looks_like_question, named_file
 from outrigger.planner.wording import WORD
 from outrigger.planner.words import REQUEST_WORDS, Tag, symbols, tag
 from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.languages import file_extensions
+
+_IDENT = rf"`?({WORD}(?:\.{WORD})?)`?"
+_FILE = rf"`?([\w./\\-]+\.(?:{'|'.join(map(re.escape, file_extensions()))}))`?(?![\w.~])"
+_KIND = r"(?:function\s+|method\s+|class\s+)?"
 
 NAMING = re.compile(
     r"\b(?:re-?nam(?:e[ds]?|ing)|nam(?:e[ds]?|ing)|call(?:ed|s|ing)?|title[ds]?|label(?:l?ed)?|instead\s+of"

@@ -18,11 +18,8 @@ from pydantic import BaseModel, Field
 
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.intents import STEPS
-from outrigger.planner.named import plan_from_names
+from outrigger.planner.named import _FILE, _IDENT, _KIND, plan_from_names
 from outrigger.planner.rules import (
-    _FILE,
-    _IDENT,
-    _KIND,
     asked_name,
     edit_intent,
     looks_like_question,

@@ -40,6 +40,7 @@ class Word:
     end: int
     code: bool = False  # written as code
     kind: Intent | StepAction | None = None  # a verb's: what it asks for
+    quoted: bool = False  # in backticks, or a call: `name`, name()
 
 
 # Words requests are made of: a function may be called `update`, but "update the docs" does not
@@ -65,7 +66,7 @@ _ADDRESSED = frozenset({"we", "you", "i", "they", "me", "us"})
 _EXTENSIONS = "|".join(map(re.escape, file_extensions()))
 _FILE = re.compile(rf"[\w./\\-]*\w\.(?:{_EXTENSIONS})(?::\d+)?", re.I)
 _TOKEN = re.compile(
-    rf"`(?P<code>[^`\n]+)`|(?P<this>\b(?:this|that)\s+one\b)|(?P<phrase>\b(?:get\s+rid|throw\s+away)\b)"
+    rf"`(?P<code>[^`\n]+)`|(?P<this>\b(?:this|that)\s+one\b)|(?P<phrase>\b(?:get\s+rid|throw\s+away)\b)|(?P<term>\btype\s*hints?\b)"
     rf"|(?P<file>(?<![\w$]){_FILE.pattern}(?![\w~]))"
     r"|(?P<word>[\w$]+(?:\.[\w$]+)*(?:'[a-z]+)?(?P<call>\(\))?)"
     r"|(?P<mark>->|=>|→|,|\n|[.?!;:]+(?!\S)|(?<=\s)[-\u2013\u2014]+(?=\s))",
@@ -84,6 +85,10 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
             words.append(Word(raw.strip(), Tag.JOIN if raw == "," else Tag.BREAK, start, end))
         elif m.group("this"):
             words.append(Word(raw, Tag.PRONOUN, start, end))
+        elif m.group("term"):  # "type hints", one word: a verb only where a clause starts
+            term = "type " + raw.lower()[4:].strip()
+            asks = VERBS["type"] if clause_start else None
+            words.append(Word(term, Tag.VERB if clause_start else Tag.WORD, start, end, kind=asks))
         elif m.group("phrase"):  # a verb of two words: "get rid (of)"
             verb = "_".join(raw.lower().split())
             words.append(Word(verb, Tag.VERB if clause_start else Tag.WORD, start, end, kind=VERBS[verb]))
@@ -92,7 +97,9 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
             code = bool(m.group("code") or m.group("call")) or bool(_CODE_SHAPE.search(word))
             is_file = bool(m.group("file") or (m.group("code") and _FILE.fullmatch(word)))
             kind = Tag.FILE if is_file else _tag_of(word, code, clause_start, project_map)
-            words.append(Word(word, kind, start, end, code, VERBS.get(word.lower()) if kind is Tag.VERB else None))
+            asked = VERBS.get(word.lower()) if kind is Tag.VERB else None
+            quoted = bool(m.group("code") or m.group("call"))
+            words.append(Word(word, kind, start, end, code, asked, quoted))
         if len(words) > 1 and words[-2].text.lower() in ("this", "that") and words[-1].text.lower() in _OBJECT_END:
             words[-2] = Word(words[-2].text, Tag.PRONOUN, words[-2].start, words[-2].end)  # "call that from X"
         if len(words) > 1 and words[-1].text.lower() in _ADDRESSED and clause_opens(words, len(words) - 2):
