@@ -39,7 +39,8 @@ def named(word: Word) -> bool:
 
 SLOTS: dict[str, Callable[[Word], bool]] = {
     "NAME": named,  # code the request points to
-    "NEW": lambda w: identifier(w) and "." not in w.text and w.tag in (Tag.WORD, Tag.SYMBOL),  # a name to give
+    "NEW": lambda w: identifier(w) and "." not in w.text and w.tag in (Tag.WORD, Tag.SYMBOL, Tag.VERB),  # a name
+    "OLD": lambda w: identifier(w) and w.tag is not Tag.FILE,  # a name being changed: any word ("rename a to b")
     "FILE": lambda w: w.tag is Tag.FILE,
     "DOC": lambda w: not w.code and (w.text.lower() in _DOC or w.text.lower().endswith(("doc", "docs"))),
     "TYPES": lambda w: not w.code and w.text.lower() in _TYPES,

@@ -28,7 +28,7 @@ _FOLLOW_UPS = (
     f"to|for|on? {_TARGET} too|also END",
     f"to|for|on? {_TARGET} as well END",
 )
-_RENAME = "rename the? function|method|class|variable|symbol? NAME IN_FILE? to|as|into NEW IN_FILE? END"
+_RENAME = "rename the? function|method|class|variable|symbol? OLD IN_FILE? to|as|into NEW IN_FILE? END"
 _MORE = f"( ,|and and? to? {_TARGET} )*"
 _DOCSTRING = f"add|write|generate|create|document ... DOC ... to|for|on {_TARGET} {_MORE} ..."
 _TYPE_HINTS = f"add|write ... TYPES ... to|for|on {_TARGET} {_MORE} ..."
@@ -90,7 +90,7 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
     if found := match(_RENAME, words):
         file = next((_path(w) for w in found.get("FILE", [])), None)
         return Plan(
-            intent=Intent.RENAME, symbol=found.text("NAME"), file=file, new_name=found.text("NEW"), instruction=text
+            intent=Intent.RENAME, symbol=found.text("OLD"), file=file, new_name=found.text("NEW"), instruction=text
         )
     for pattern, intent in ((_DOCSTRING, Intent.DOCSTRING), (_TYPE_HINTS, Intent.TYPE_HINTS)):
         if found := first(pattern, words):

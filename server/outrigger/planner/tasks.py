@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.intents import STEPS
-from outrigger.planner.named import _FILE, _IDENT, _KIND, plan_from_names
+from outrigger.planner.named import plan_from_names
 from outrigger.planner.rules import (
     asked_name,
     edit_intent,
@@ -29,6 +29,11 @@ from outrigger.planner.rules import (
 from outrigger.planner.wording import WORD
 from outrigger.planner.words import Tag, clauses, commands, placed, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap
+from outrigger.workspace.languages import file_extensions
+
+_IDENT = rf"`?({WORD}(?:\.{WORD})?)`?"
+_FILE = rf"`?([\w./\\-]+\.(?:{'|'.join(map(re.escape, file_extensions()))}))`?(?![\w.~])"
+_KIND = r"(?:function\s+|method\s+|class\s+)?"
 
 _MOVE = re.compile(
     rf"^move\s+(?:the\s+)?{_KIND}{_IDENT}(?:\s+(?:out\s+of|from)\s+{_FILE})?\s+(?:in)?to\s+"
