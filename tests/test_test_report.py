@@ -57,3 +57,14 @@ def test_a_runner_whose_report_cannot_be_read_is_said_to_be_judged_by_exit_code_
     pytest_run = ["python", "-m", "pytest"]
     ran = judged(pytest_run, Output(0, False, "1 passed in 0.1s", 0.1))
     assert "exit code only" not in verdict(ran, ran, "refuse")
+
+
+def test_nodes_report_names_its_top_level_tests_in_tap_and_spec():
+    tap = (
+        "TAP version 13\n# Subtest: adds\nok 1 - adds\n  ---\n  ...\n    ok 1 - inner\n"
+        "not ok 2 - calc.test.js # TODO\n1..2\n# tests 2\n# pass 1\n# fail 1"
+    )
+    spec = "✔ adds (0.9ms)\n  ✔ inner (0.1ms)\n✖ empty (1.2ms)\nℹ tests 2\nℹ pass 1\nℹ fail 1"
+
+    assert read_report(tap).names == ("adds", "calc.test.js")  # type: ignore[union-attr]
+    assert read_report(spec).names == ("adds", "empty")  # type: ignore[union-attr]

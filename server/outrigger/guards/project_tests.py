@@ -66,9 +66,10 @@ def judged(command: list[str], output: Output) -> TestRun:
         not_run = (
             f"{expected} ended without its report of the tests (exit code 0): the code under test may have ended it"
         )
-    if not not_run and output.exit_code == 0 and output.sealed is False:  # a forged report
+    if not not_run and output.sealed is False:  # a forged report, a test binary ended early
+        ended = expected if expected == "pytest" else f"a {expected} test binary"
         not_run = (
-            f"{expected} ended with exit code 0 before the end of its session, whatever it printed: "
+            f"{ended} ended with exit code 0 before the end of its session, whatever it printed: "
             "the code under test ended it"
         )
     if not not_run and report is not None and report.passed == 0 and report.failed == 0:
@@ -80,19 +81,25 @@ def judged(command: list[str], output: Output) -> TestRun:
     )
 
 
-def sealable(command: list[str]) -> bool:
-    """Whether pytest's own end can be told from code ending the process (`ScratchRun.run`'s
-    seal): the command is pytest itself (a wrapper such as `make` would take the seal's status
-    for a failure), on a Python that reads `PYTHONPATH` (not under `-I` or `-E`)."""
-    if expects_report(tuple(command)) != "pytest":
-        return False
+def seal_for(command: list[str]) -> str | None:
+    """The runner whose own end can be told from code ending it with exit code 0
+    (`ScratchRun.run`'s seal), or None. pytest: the command is pytest itself (a wrapper such as
+    `make` would take the seal's status for a failure), on a Python that reads `PYTHONPATH`
+    (not under `-I` or `-E`). `go test`, `cargo test`: unless the command already chooses how
+    test binaries run (`-exec`, a cargo `--config`)."""
+    runner = expects_report(tuple(command))
+    if runner in ("go", "cargo"):
+        chosen = any(part == "-exec" or part.startswith(("-exec=", "--config")) for part in command)
+        return None if chosen else runner
+    if runner != "pytest":
+        return None
     if Path(command[0]).name in ("pytest", "py.test"):
-        return True
+        return runner
     if not Path(command[0]).name.startswith("python") or "-m" not in command:
-        return False
+        return None
     at = command.index("-m")
     isolated = any(o.startswith("-") and not o.startswith("--") and ("I" in o or "E" in o) for o in command[1:at])
-    return command[at + 1 : at + 2] == ["pytest"] and not isolated
+    return runner if command[at + 1 : at + 2] == ["pytest"] and not isolated else None
 
 
 def test_command(root: Path, settings: TestSettings) -> list[str] | None:
@@ -166,20 +173,36 @@ async def before_and_after(
         key = (tuple(command), await asyncio.to_thread(_fingerprint, run))
         before = _PASSED_BEFORE.get(key) or await _ran_ahead(key, ahead)
         if before is None:
-            before = judged(command, await run.run(command, timeout, sealable(command)))
+            before = judged(command, await run.run(command, timeout, seal_for(command)))
         if before.passed:
             _remember(key, before)
         for path, text in changes.items():
             run.write(path, text)
-        after = judged(command, await run.run(command, timeout, sealable(command)))
-        if before.report and after.report and after.passed and after.report.passed < before.report.passed:
-            fewer = (
-                f"fewer tests passed with the change ({after.report.passed}) than without it ({before.report.passed})"
-            )
+        after = judged(command, await run.run(command, timeout, seal_for(command)))
+        if after.passed and (fewer := _fewer_ran(before.report, after.report)):
             after = TestRun(
                 after.command, False, False, fewer, after.seconds, after.exit_code, after.output, after.report
             )
     return before, after
+
+
+def _fewer_ran(before: Report | None, after: Report | None) -> str:
+    """Why the run with the change did not run the tests the run without it did ("" when it
+    did): code that ends a runner, a test file or a test binary early leaves tests out of a
+    report that otherwise reads as passing (a fix's tests that failed before count too)."""
+    if before is None or after is None:
+        return ""
+    if after.passed < before.passed:
+        return f"fewer tests passed with the change ({after.passed}) than without it ({before.passed})"
+    if after.passed + after.failed < before.passed + before.failed:
+        ran = after.passed + after.failed
+        return f"fewer tests ran with the change ({ran}) than without it ({before.passed + before.failed})"
+    if missing := [name for name in before.names if name not in after.names]:
+        listed = ", ".join(f"`{name}`" for name in missing[:3]) + (", …" if len(missing) > 3 else "")
+        return (
+            f"tests that ran without the change did not run with it ({listed}): the code under test may have ended them"
+        )
+    return ""
 
 
 # A "before" run and what it ran: the command and the digest of the files it ran on.
@@ -199,7 +222,7 @@ async def run_ahead(
             if run is None:
                 return None
             key = (tuple(command), await asyncio.to_thread(_fingerprint, run))
-            before = _PASSED_BEFORE.get(key) or judged(command, await run.run(command, timeout, sealable(command)))
+            before = _PASSED_BEFORE.get(key) or judged(command, await run.run(command, timeout, seal_for(command)))
     except NoSandbox:
         return None
     if before.passed:
@@ -262,8 +285,12 @@ def verdict(before: TestRun, after: TestRun, on_failure: str, *, fixing: bool = 
         if after.passed:
             line = f"The project's tests ({command}) failed before this fix and pass with it ({after.seconds:.1f} s)."
             return line + (" Judged by exit code only." if after.by_exit_code else "")
-        if not after.timed_out and not after.not_run:
-            message = f"The project's tests ({command}) failed before this fix and still fail with it: {after.tail}"
+        if not after.timed_out:  # a run that did not report (ended early, no tests) is no fix either
+            message = (
+                f"The project's tests ({command}) did not report passing with this fix: {after.not_run}."
+                if after.not_run
+                else f"The project's tests ({command}) failed before this fix and still fail with it: {after.tail}"
+            )
             if on_failure == "refuse":
                 raise Refused(f"{message} Nothing was changed.")
             return f"Warning: {message}"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import json
 import os
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -30,7 +32,10 @@ from outrigger.guards.test_output import failure_summary
 from outrigger.workspace.files import Workspace
 
 _KEPT_CHARS = 20_000
-SEAL_FOLDER = Path(__file__).resolve().parent / "seal"  # the pytest plugin `ScratchRun.run(seal=True)` loads
+SEAL_FOLDER = Path(__file__).resolve().parent / "seal"  # what `ScratchRun.run(seal=…)` loads (pytest's plugin, …)
+# Go's and cargo's test binaries run through this (`seal/outrigger_binary_seal.py`).
+_BINARY_SEAL = SEAL_FOLDER / "outrigger_binary_seal.py"
+_BINARY_SEAL_BROKEN = b"outrigger-seal: the test binary ended with exit code 0"
 # Exit statuses no runner gives for a pass (pytest's own end at 5; signals from 128).
 _SEAL_STATUSES = range(64, 126)
 
@@ -53,7 +58,9 @@ class Output:
     text: str  # redacted, paths relative to the workspace, the end of it
     seconds: float
     missing: str = ""  # why it could not start ("`npm` is not installed")
-    sealed: bool | None = None  # pytest reached the end of its session (None: no seal was asked)
+    # False: the runner's process (pytest) or one of its test binaries (go, cargo) ended with exit
+    # code 0 before the runner's own end; None: no seal was asked, or the run failed otherwise.
+    sealed: bool | None = None
 
 
 class ScratchRun:
@@ -82,28 +89,32 @@ class ScratchRun:
                 stamps.append(f"{folder}:?")
         return "\n".join(stamps)
 
-    async def run(self, command: list[str], timeout: float, seal: bool = False) -> Output:
-        """`command`'s output; `seal`: the command is pytest, and a session that ends with every
-        test passed exits with a status chosen here (`seal/outrigger_pytest_seal.py`), so that
-        code ending pytest with exit code 0 is told apart from pytest's own end."""
+    async def run(self, command: list[str], timeout: float, seal: str | None = None) -> Output:
+        """`command`'s output; `seal`: the runner the command is, told apart from code that ends
+        it with exit code 0. "pytest": a session that ends with every test passed exits with a
+        status chosen here (`seal/outrigger_pytest_seal.py`); "go", "cargo": each test binary
+        runs through `seal/outrigger_binary_seal.py`, which fails one that exits 0 before its
+        harness's closing report (Go's `init`, a Rust test ending its binary)."""
         started = time.perf_counter()
         try:
             return await self._run(command, timeout, started, seal)
         finally:
             _project_code_seconds[0] += time.perf_counter() - started
 
-    async def _run(self, command: list[str], timeout: float, started: float, seal: bool) -> Output:
+    async def _run(self, command: list[str], timeout: float, started: float, seal: str | None) -> Output:
         root = str(self.place.root)
         # The workspace's own paths in the command (its .venv's python) name the copy's.
         seen = [str(self.place.mount_at) + part[len(root) :] if part.startswith(root) else part for part in command]
         if (missing := _missing_program(seen[0])) is not None:
             return Output(None, False, "", 0.0, missing=missing)
+        if seal in ("go", "cargo"):
+            seen = _through_binary_seal(seen, seal)
         limits = sandbox.Limits(cpu_seconds=int(timeout) + 30, processes=self.processes)
         await asyncio.to_thread(sandbox.give_to, self.place)
         argv, env = sandbox.wrap(seen, self.place, self.kind, limits)
         status: int | None = None
         descriptors: tuple[int, ...] = ()
-        if seal:
+        if seal == "pytest":
             status = secrets.choice(_SEAL_STATUSES)
             reading, writing = os.pipe()
             os.write(writing, str(status).encode())
@@ -151,10 +162,25 @@ class ScratchRun:
         # The end of the output is kept (the runner's report is there), redacted before the cut.
         text = redact(text[-_KEPT_CHARS - 512 :], self.secrets, limit=_KEPT_CHARS + 512)[-_KEPT_CHARS:]
         code = None if timed_out else process.returncode
-        sealed = None if status is None else code == status
-        if sealed:
-            code = 0
+        sealed = None
+        if status is not None and code in (status, 0):
+            sealed, code = code == status, 0
+        elif seal in ("go", "cargo") and _BINARY_SEAL_BROKEN in output:
+            sealed = False
         return Output(code, timed_out, text, time.perf_counter() - started, sealed=sealed)
+
+
+def _through_binary_seal(command: list[str], runner: str) -> list[str]:
+    """`go test …` / `cargo test …` with each test binary run through the binary seal: Go's
+    `-exec` (split on spaces by go, so not for paths with one), cargo's `runner`."""
+    seal = [sys.executable, "-I", str(_BINARY_SEAL), runner]
+    at = 2  # after `go test` / `cargo test`
+    if runner == "go":
+        if any(" " in part for part in seal):
+            return command
+        return [*command[:at], "-exec", " ".join(seal), *command[at:]]
+    runner_setting = "target.'cfg(all())'.runner=" + json.dumps(seal)
+    return [*command[:at], "--config", runner_setting, *command[at:]]
 
 
 def summary(output: Output) -> str:

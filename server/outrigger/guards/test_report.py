@@ -10,7 +10,7 @@ passed`), and a runner whose summary is missing did not pass.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 
@@ -19,6 +19,10 @@ class Report:
     runner: str
     passed: int
     failed: int
+    # The tests the report names, where it names them (node's runner: its top-level tests, or a
+    # test file that ended without reporting any); the gate asks that those of the run without
+    # the change still run with it.
+    names: tuple[str, ...] = field(default=(), compare=False)
 
 
 _PYTEST = re.compile(r"^=*\s*(?P<counts>(?:\d+ \w+(?:, )?)+) in [\d.]+s(?: \([\d:]+\))?\s*=*$")
@@ -28,6 +32,8 @@ _GO_OK = re.compile(r"^ok\s+\S+\s+(?:[\d.]+s|\(cached\))")
 _GO_NO_TESTS = re.compile(r"^\?\s+\S+\s+\[no test files\]$")
 _GO_FAIL = re.compile(r"^(?:FAIL|---\s+FAIL)\b")
 _TAP = re.compile(r"^(?:#|ℹ) (?P<what>pass|fail|tests) (?P<count>\d+)$")
+# A top-level test of node's runner (not indented): TAP's `ok 1 - name`, spec's `✔ name (1.2ms)`.
+_NODE_TEST = re.compile(r"^(?:(?:not )?ok \d+ - (?P<tap>.+?)(?: # \w+.*)?|[✔✖] (?P<spec>.+?) \([\d.]+m?s\))$")
 _JEST = re.compile(r"^Tests:\s+(?P<counts>.*\d+ total)$")
 _MOCHA = re.compile(r"^\s*(?P<count>\d+) (?P<what>passing|failing)\b")
 _VITEST = re.compile(r"^\s*Tests\s+(?P<counts>(?:\d+ \w+(?: \| )?)+)\s*\(\d+\)$")
@@ -65,7 +71,8 @@ def read_report(output: str) -> Report | None:
             return Report("vitest", counts.get("passed", 0), counts.get("failed", 0))
     tap = {m["what"]: int(m["count"]) for line in lines if (m := _TAP.match(line.strip()))}
     if "pass" in tap and "fail" in tap:
-        return Report("node", tap["pass"], tap["fail"])
+        names = [m["tap"] or m["spec"] for line in lines if (m := _NODE_TEST.match(line))]
+        return Report("node", tap["pass"], tap["fail"], tuple(dict.fromkeys(names)))
     mocha = {m["what"]: int(m["count"]) for line in lines if (m := _MOCHA.match(line))}
     if "passing" in mocha:
         return Report("mocha", mocha["passing"], mocha.get("failing", 0))
