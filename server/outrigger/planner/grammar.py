@@ -1,7 +1,7 @@
 """A small grammar over the tagged words (words.py): a pattern is a line of words and slots,
 "rename the? KIND? NAME IN_FILE? to|as|into NEW", matched against a clause's words, not its
 characters. Literal words match case-insensitively (`a|b` is either, a trailing `?` makes a
-token optional); `( … )?`, `( … )*` and `( … )+` group; `...` is any words (as few as
+token optional); `( … )?`, `( … )*` and `( … )+` group, `( a b | c )` is either sequence; `...` is any words (as few as
 possible); a slot in capitals is a class of word (SLOTS) and what it matched is kept. Filler
 ("please", "now", "thx") is skipped wherever the pattern does not name it. A pattern matches
 the whole clause unless it ends with `...`."""
@@ -61,7 +61,7 @@ class _Node:
     slot: str = ""
     optional: bool = False
     repeat: bool = False  # a group's `*` / `+`
-    nodes: tuple[_Node, ...] = ()
+    alternatives: tuple[tuple[_Node, ...], ...] = ()  # a group's: `( a b | c )`
 
 
 @cache
@@ -71,24 +71,28 @@ def compile_pattern(pattern: str) -> tuple[_Node, ...]:
         base, quant = (token[:-1], "?") if token.endswith("?") and len(token) > 1 else (token, "")
         text = MACROS.get(base)
         tokens += (text[:-1] + ")" + quant if text.endswith(")") else text + quant).split() if text else [token]
-    stack: list[list[_Node]] = [[]]
+    stack: list[list[list[_Node]]] = [[[]]]  # per open group, its alternatives so far
     for token in tokens:
         if token == "(":
-            stack.append([])
+            stack.append([[]])
+        elif token == "|":
+            stack[-1].append([])
         elif token.startswith(")"):
-            nodes = tuple(stack.pop())
+            alternatives = tuple(tuple(nodes) for nodes in stack.pop())
             quant = token[1:]
-            stack[-1].append(_Node("group", nodes=nodes, optional=quant in ("?", "*"), repeat=quant in ("*", "+")))
+            group = _Node("group", alternatives=alternatives, optional=quant in ("?", "*"), repeat=quant in ("*", "+"))
+            stack[-1][-1].append(group)
         elif token == "...":
-            stack[-1].append(_Node("any"))
+            stack[-1][-1].append(_Node("any"))
         else:
             optional = token.endswith("?") and len(token) > 1
             token = token.removesuffix("?") if optional else token
-            if token.isupper() and token in SLOTS:
-                stack[-1].append(_Node("slot", slot=token, optional=optional))
+            if token.isupper() and token.rstrip("23") in SLOTS:  # NAME2: a second NAME, kept apart
+                stack[-1][-1].append(_Node("slot", slot=token, optional=optional))
             else:
-                stack[-1].append(_Node("lit", words=frozenset(token.lower().split("|")), optional=optional))
-    return tuple(stack[0])
+                stack[-1][-1].append(_Node("lit", words=frozenset(token.lower().split("|")), optional=optional))
+    assert len(stack) == 1 and len(stack[0]) == 1, f"unbalanced or bare alternatives: {pattern}"
+    return tuple(stack[0][0])
 
 
 Captures = tuple[tuple[str, Word], ...]
@@ -100,7 +104,7 @@ def _one(node: _Node, words: list[Word], j: int) -> Iterator[tuple[int, Captures
         word = words[j]
         if node.kind == "lit" and word.text.lower() in node.words:
             yield j + 1, ()
-        elif node.kind == "slot" and SLOTS[node.slot](word) and word.tag is not Tag.FILLER:
+        elif node.kind == "slot" and SLOTS[node.slot.rstrip("23")](word) and word.tag is not Tag.FILLER:
             yield j + 1, ((node.slot, word),)
         if word.tag is not Tag.FILLER:
             return
@@ -137,11 +141,12 @@ def _group(node: _Node, words: list[Word], j: int) -> Iterator[tuple[int, Captur
     frontier: list[tuple[int, Captures]] = [(j, ())]
     while frontier:
         start, caps = frontier.pop()
-        for k, more in _match(node.nodes, 0, words, start, whole=False):
-            if k > start:
-                runs.append((k, caps + more))
-                if node.repeat:
-                    frontier.append((k, caps + more))
+        for nodes in node.alternatives:
+            for k, more in _match(nodes, 0, words, start, whole=False):
+                if k > start:
+                    runs.append((k, caps + more))
+                    if node.repeat:
+                        frontier.append((k, caps + more))
         if not node.repeat:
             break
     yield from sorted(runs, key=lambda run: -run[0])

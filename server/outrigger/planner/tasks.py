@@ -12,11 +12,10 @@ a single-action plan that leaves out a file or symbol the request names is sent 
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, Field
 
 from outrigger.plan import Intent, Plan, Step, StepAction
+from outrigger.planner.grammar import first, match
 from outrigger.planner.intents import STEPS
 from outrigger.planner.named import plan_from_names
 from outrigger.planner.rules import (
@@ -26,82 +25,51 @@ from outrigger.planner.rules import (
     named_file,
     plan_by_rules,
 )
-from outrigger.planner.wording import WORD
 from outrigger.planner.words import Tag, clauses, commands, placed, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap
-from outrigger.workspace.languages import file_extensions
 
-_IDENT = rf"`?({WORD}(?:\.{WORD})?)`?"
-_FILE = rf"`?([\w./\\-]+\.(?:{'|'.join(map(re.escape, file_extensions()))}))`?(?![\w.~])"
-_KIND = r"(?:function\s+|method\s+|class\s+)?"
-
-_MOVE = re.compile(
-    rf"^move\s+(?:the\s+)?{_KIND}{_IDENT}(?:\s+(?:out\s+of|from)\s+{_FILE})?\s+(?:in)?to\s+"
-    rf"(?:a\s+new\s+(?:file\s+|module\s+)?|the\s+(?:file\s+|module\s+)?)?{_FILE}",
-    re.I,
-)
-_DELETE_WORDS = r"(?:delete|remove|get\s+rid\s+of|drop|trash|erase|throw\s+away)"
-_DELETE = re.compile(rf"^{_DELETE_WORDS}\s+(?:the\s+)?(?:file\s+|module\s+)?{_FILE}(?:\s|$|[,.;])", re.I)
+_TARGET = "the? KIND? NAME"
+_MOVE = f"move {_TARGET} ( out? of|from FILE )? to|into a|the? new? file|module? FILE2 ..."
+_REMOVING = "delete|remove|get_rid|drop|trash|erase|throw_away of?"
+_DELETE = f"{_REMOVING} the? file|module? FILE ..."
 # "remove by_author", "delete the function `legacyTotal` from src/cart.js".
-_REMOVE = re.compile(
-    rf"^{_DELETE_WORDS}\s+(?:the\s+)?(?:unused\s+)?(?:function\s+|method\s+|class\s+|helper\s+)?{_IDENT}"
-    rf"(?:\s+(?:function|method|class|helper))?(?:\s+(?:from|in)\s+(?:the\s+)?(?:file\s+)?{_FILE})?(?=$|[\s,.;!])",
-    re.I,
-)
+_REMOVE = f"{_REMOVING} the? unused? function|method|class|helper? NAME function|method|class|helper? ( from|in the? file? FILE )? ..."
 # What is said of code nobody needs: "… can go", "… is dead code", "… is no longer used".
 _CAN_GO = (
-    r"(?:can\s+go|can\s+be\s+(?:deleted|removed|dropped)|should\s+(?:go|be\s+(?:deleted|removed))"
-    r"|is\s+(?:dead|unused|obsolete|not\s+(?:used|needed))|is\s+no\s+longer\s+(?:used|needed)|isn't\s+(?:used|needed))\b"
+    "( can|should go | can|should be deleted|removed|dropped | is|isn't dead|unused|obsolete"
+    " | is|isn't not|no? longer? used|needed ) ..."
 )
-# "by_author can go", "legacyTotal is dead code, drop it".
-_SYMBOL_CAN_GO = re.compile(rf"^{_IDENT}(?:\s+(?:in|from)\s+{_FILE})?\s+{_CAN_GO}", re.I)
-# "src/old/rates.ts can go, nothing imports it", "legacy.py is dead code".
-_FILE_CAN_GO = re.compile(rf"^{_FILE}\s+{_CAN_GO}", re.I)
-_CREATE = re.compile(
-    rf"^(?:create|write|add|make|generate)\s+(?:a\s+new\s+|the\s+new\s+|new\s+|a\s+)?(?:test\s+)?(?:file\s+|module\s+)?{_FILE}\b",
-    re.I,
+_SYMBOL_CAN_GO = f"NAME ( in|from FILE )? {_CAN_GO}"  # "by_author can go", "legacyTotal is dead code, drop it"
+_FILE_CAN_GO = f"FILE {_CAN_GO}"  # "src/old/rates.ts can go, nothing imports it"
+_CREATE = "create|write|add|make|generate a|the? new? test? file|module? FILE ..."
+_TESTS_IN = (
+    "write|add|create|generate ( some|unit|pytest )* test|tests for NAME in|into|to|as ( a new file? )? FILE ..."
 )
-_TESTS_IN = re.compile(
-    rf"^(?:write|add|create|generate)\s+(?:some\s+|unit\s+|pytest\s+)*tests?\s+for\s+{_IDENT}\s+(?:in|into|to|as)\s+"
-    rf"(?:a\s+new\s+(?:file\s+)?)?{_FILE}",
-    re.I,
+_CALLERS = (
+    "( from|in|at|to|update every|all|each|its|the ( caller|callers | call site|sites"
+    " | place|places|function|functions|spot|spots that|which call|calls it )"
+    " | every|all|each|its caller|callers | everywhere|wherever it|it's is? called )"
 )
-_CALLERS = re.compile(
-    r"\b(?:from|in|at|to)\s+(?:every|all|each|its|the)\s+(?:callers?|call\s+sites?"
-    r"|(?:places?|functions?|spots?)\s+(?:that|which)\s+calls?\s+it)"
-    r"|\bupdate\s+(?:every|all|each|its|the)\s+(?:callers?|call\s+sites?)"
-    r"|\b(?:every|all|each|its)\s+callers?\b|\b(?:everywhere|wherever)\s+it(?:\s+is|'s)\s+called\b",
-    re.I,
-)
-_CALL_FROM = re.compile(
-    rf"^(?:call|use|invoke)\s+(?:it|them|that|{_IDENT})\s+(?:from|in|inside|within)\s+(?:the\s+)?{_KIND}{_IDENT}"
-    rf"(?:\s+(?:in|of)\s+{_FILE})?",
-    re.I,
+# "use it in routes.js": a file, not a caller (NAME2 missing).
+_CALL_FROM = (
+    "call|use|invoke ( it|them|that | NAME ) from|in|inside|within ( the? KIND? NAME2 ( in|of FILE )? | the? FILE ) ..."
 )
 # "have handleClose in routes.js call it" says what "call it from handleClose in routes.js" says.
-_HAVE_CALL = re.compile(
-    rf"^(?:have|make|let)\s+(?:the\s+)?{_KIND}{_IDENT}(?:\s+(?:in|of)\s+{_FILE})?\s+(?:call|use|invoke)\s+(\S+)(.*)$",
-    re.I,
-)
+_HAVE_CALL = f"have|make|let {_TARGET} ( in|of FILE )? call|use|invoke WORD ..."
 # What a move or a rename already does: "and update the imports", "fix everything that imports it".
-_IMPLIED = re.compile(
-    r"^(?:update|fix|adjust|correct|change|repair)\s+(?:all\s+|every\s+|each\s+)?(?:of\s+)?(?:the\s+|its\s+|their\s+)?"
-    r"(?:imports?|import\s+(?:statements|lines)|requires?|references|usages|uses"
-    r"|(?:everything|everywhere|anything|every\s*\w*|(?:files?|modules?|places?))\s+(?:that|which)\s+(?:imports?|uses?|requires?|references?)\s+(?:it|them))"
-    r"\s*(?:accordingly|too|as\s+well)?$",
-    re.I,
+_IMPLIED = (
+    "update|fix|adjust|correct|change|repair all|every|each? of? the|its|their? ( import|imports|require|requires"
+    "|references|usages|uses | import statements|lines | everything|everywhere|anything|file|files|module|modules"
+    "|place|places that|which import|imports|use|uses|require|requires|reference|references it|them )"
+    " accordingly|too? ( as well )? END"
 )
-_PARAMETER_WORDS = r"(?:parameters?|arguments?|params?|args?|options?)"
+_PARAMETERS = "parameter|parameters|argument|arguments|param|params|arg|args|option|options"
 # A change of one function's signature, naming the function: "give createUser a `tags`
 # parameter", "add a region parameter to taxRates", "make notify take a `ticket` argument".
 _SIGNATURE = (
-    re.compile(rf"^(?:give|let)\s+(?:the\s+)?{_KIND}{_IDENT}\s+(?:\S+\s+){{0,4}}?{_PARAMETER_WORDS}\b", re.I),
-    re.compile(
-        rf"^(?:add|append|insert)\s+(?:\S+\s+){{0,4}}?{_PARAMETER_WORDS}\s+(?:to|on)\s+(?:the\s+)?{_KIND}{_IDENT}"
-        rf"(?:\s+(?:in|of)\s+{_FILE})?",
-        re.I,
-    ),
-    re.compile(rf"^make\s+(?:the\s+)?{_KIND}{_IDENT}\s+(?:take|accept|receive)\b", re.I),
+    f"give|let {_TARGET} WORD? WORD? WORD? WORD? {_PARAMETERS} ...",
+    f"add|append|insert WORD? WORD? WORD? WORD? {_PARAMETERS} to|on {_TARGET} ( in|of FILE )? ...",
+    f"make {_TARGET} take|accept|receive ...",
 )
 
 
@@ -123,7 +91,7 @@ def _steps_of(clauses: list[str], project_map: ProjectMap, subject: str | None =
     task does (move, create, delete, every caller)."""
     steps: list[Step] = []
     for clause in clauses:
-        if _IMPLIED.match(clause) and any(s.action in _FIXES_REFERENCES for s in steps):
+        if match(_IMPLIED, tag(clause)) and any(s.action in _FIXES_REFERENCES for s in steps):
             continue
         planned = _clause_steps(clause, project_map, subject, first_id=len(steps) + 1)
         if planned is None and steps and steps[-1].action in _WRITTEN and _is_guidance(clause, project_map):
@@ -143,16 +111,16 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | Non
     commands. The statement says what "it" is (the symbol, else the one file, it names) and
     why; the commands are planned as a task when they make one."""
     parts = clauses(text, project_map)
-    first = next((i for i, part in enumerate(parts) if part.verb not in (None, Intent.QUESTION)), 0)
-    if first == 0:
+    opens = next((i for i, part in enumerate(parts) if part.verb not in (None, Intent.QUESTION)), 0)
+    if opens == 0:
         return None
-    start = parts[first].words[0].start
+    start = parts[opens].words[0].start
     context, commands_ = text[:start].strip(" ,;:.-\u2013\u2014"), commands(text[start:])
-    if location := _LOCATION.match(context):  # "In loans.py, add a parameter to late_fee": where, not why
+    if location := match(_LOCATION, tag(context)):  # "In loans.py, add a parameter to late_fee": where, not why
         steps = _steps_of(commands_, project_map)
         for step in steps or []:
             if step.symbol and step.action in _NEEDS_ITS_FILE:
-                step.file = location.group(1)  # the map then checks the symbol is there
+                step.file = location["FILE"][0].text  # the map then checks the symbol is there
         return steps
     named = symbols(context, project_map) or ([file] if (file := named_file(context)) else [])
     subject = named[0] if named else None
@@ -163,7 +131,7 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | Non
     if (
         steps
         and subject
-        and _WISHED.search(context)
+        and first(_WISHED, tag(context))
         and not any(s.symbol == subject for s in steps if s.action in _CHANGES_ITSELF)
     ):
         # "late_fee should take a daily_rate argument; update the callers": the statement is a
@@ -184,11 +152,11 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | Non
 
 
 # What is wished of a named function: "X should take …", "X needs to accept …".
-_WISHED = re.compile(r"\b(?:should|must|needs?\s+to|has\s+to|ought\s+to)\b", re.I)
+_WISHED = "( should|must | needs|need|has|ought to )"
 _CHANGES_ITSELF = frozenset({StepAction.EDIT, StepAction.MOVE, StepAction.RENAME, StepAction.REMOVE})
 
 
-_LOCATION = re.compile(rf"^(?:in|inside|within)\s+(?:the\s+)?(?:file\s+|module\s+)?{_FILE}$", re.I)
+_LOCATION = "in|inside|within the? file|module? FILE"
 _NEEDS_ITS_FILE = frozenset(
     {StepAction.EDIT, StepAction.EDIT_CALLERS, StepAction.MOVE, StepAction.RENAME, StepAction.REMOVE}
 )
@@ -236,64 +204,59 @@ def _clause_steps(
     clause: str, project_map: ProjectMap, subject: str | None, first_id: int
 ) -> tuple[list[Step], str | None] | None:
     """The steps one clause asks for and the symbol it is about (what "it" means next)."""
-    if m := _HAVE_CALL.match(clause):
-        caller, file, callee, rest = m.groups()
-        clause = f"call {callee} from {caller}{f' in {file}' if file else ''}{rest}"
+    if found := match(_HAVE_CALL, tag(clause, project_map)):
+        caller, callee, file = found["NAME"][0].text, found["WORD"][0], found.text("FILE")
+        clause = f"call {callee.text} from {caller}{f' in {file}' if file else ''}{clause[callee.end :]}"
     clause_for_rules = with_subject(clause, subject) if subject else clause
+    words = tag(clause_for_rules, project_map)
 
     def step(action: StepAction, file: str, **fields) -> Step:
         return Step(id=first_id, action=action, file=file, what=clause_for_rules, **fields)
 
-    if m := _MOVE.match(clause_for_rules):
-        name, source, target = m.group(1), m.group(2), m.group(3)
-        source = source or _required_file(name, project_map)
-        return [step(StepAction.MOVE, source, symbol=name, to_file=target)], name
+    if found := match(_MOVE, words):
+        name, files = found["NAME"][0].text, [w.text for w in found.get("FILE", [])]
+        source = files[0] if files else _required_file(name, project_map)
+        return [step(StepAction.MOVE, source, symbol=name, to_file=found["FILE2"][0].text)], name
     if where := placed(clause_for_rules, project_map):  # "shouldn't X live in a new y.py?"
         return [step(StepAction.MOVE, _required_file(where[0], project_map), symbol=where[0], to_file=where[1])], None
-    if m := _TESTS_IN.match(clause_for_rules):
-        name, path = m.group(1), m.group(2)
+    if found := match(_TESTS_IN, words):
+        name, path = found["NAME"][0].text, found["FILE"][0].text
         action = StepAction.ADD if project_map.workspace.exists(path) else StepAction.CREATE
         return [step(action, path, symbol=None)], name
-    if m := _CREATE.match(clause_for_rules):
-        path = m.group(1)
-        if not project_map.workspace.exists(path):
-            return [step(StepAction.CREATE, path)], asked_name(clause_for_rules)
-    if m := _DELETE.match(clause_for_rules) or _FILE_CAN_GO.match(clause_for_rules):
-        return [step(StepAction.DELETE, m.group(1))], None
-    if (m := _REMOVE.match(clause_for_rules) or _SYMBOL_CAN_GO.match(clause_for_rules)) and project_map.find(
-        m.group(1)
-    ):
-        name = m.group(1)
-        file = m.group(2) or _required_file(name, project_map)
+    if (found := match(_CREATE, words)) and not project_map.workspace.exists(path := found["FILE"][0].text):
+        return [step(StepAction.CREATE, path)], asked_name(clause_for_rules)
+    if found := match(_DELETE, words) or match(_FILE_CAN_GO, words):
+        return [step(StepAction.DELETE, found["FILE"][0].text)], None
+    found = match(_REMOVE, words) or match(_SYMBOL_CAN_GO, words)
+    if found and project_map.find(name := found["NAME"][0].text):
+        file = found.text("FILE") or _required_file(name, project_map)
         return [step(StepAction.REMOVE, file, symbol=name)], None
-    if _CALLERS.search(clause) and (target := _signature_target(clause_for_rules)):
+    callers = bool(first(_CALLERS, tag(clause, project_map)))
+    if signature := _signature_target(clause_for_rules, project_map):
         # "give X a `y` parameter passing 0 from every caller": the function, then its callers.
-        name, file = target[0], target[1] or _required_file(target[0], project_map)
+        name, file = signature[0], signature[1] or _required_file(signature[0], project_map)
         changed = step(StepAction.EDIT, file, symbol=name, intent=Intent.REWRITE)
-        callers = step(StepAction.EDIT_CALLERS, file, symbol=name, **_passed_fields(clause, project_map))
-        callers.id = first_id + 1
-        return [changed, callers], name
-    if subject and _CALLERS.search(clause):
+        if not callers:
+            return [changed], name
+        edit_callers = step(StepAction.EDIT_CALLERS, file, symbol=name, **_passed_fields(clause, project_map))
+        edit_callers.id = first_id + 1
+        return [changed, edit_callers], name
+    if subject and callers:
         file = _defining_file(subject, project_map)
         passed = _passed_fields(clause, project_map)  # as written: "pass it" passes no value
         return ([step(StepAction.EDIT_CALLERS, file or "", symbol=subject, **passed)], subject) if file else None
-    if m := _CALL_FROM.match(clause_for_rules):
-        caller = m.group(2)
-        if re.fullmatch(_FILE, caller):
+    if found := match(_CALL_FROM, words):
+        if "NAME2" not in found:
             return None  # "use it in routes.js": a file, not a caller
-        file = m.group(3) or _required_file(caller, project_map)
+        caller = found["NAME2"][0].text
+        file = found.text("FILE") or _required_file(caller, project_map)
         return [step(StepAction.EDIT, file, symbol=caller, intent=Intent.REWRITE)], subject
-    if name := _signature_target(clause_for_rules):
-        name, file = name
-        file = file or _required_file(name, project_map)
-        return [step(StepAction.EDIT, file, symbol=name, intent=Intent.REWRITE)], name
 
     single = plan_by_rules(clause_for_rules) or plan_from_names(clause_for_rules, project_map, clause_for_rules)
     if single is None or single.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK):
         return None
     if single.intent is Intent.ADD:
-        name = single.symbol
-        return [step(StepAction.ADD, single.file or "", symbol=name)], name
+        return [step(StepAction.ADD, single.file or "", symbol=single.symbol)], single.symbol
     if single.intent is Intent.RENAME:
         file = single.file or _defining_file(single.symbol or "", project_map)
         if not file:
@@ -317,17 +280,35 @@ def _clause_steps(
     return steps, single.symbol
 
 
-_LITERAL = re.compile(
-    r"""-?\d+(?:\.\d+)?|'[^'\\\n]*'|"[^"\\\n]*"|\[\]|\{\}|\(\)"""
-    r"|None|True|False|null|undefined|true|false|nil",
-)
-_PASSED = (
-    re.compile(
-        r"\bpass(?:es|ing)?\s+(.+?)\s+(?:in\s+|through\s+|along\s+)?(?:from|in|at|to)\s+(?:every|all|each|its|the)\b",
-        re.I,
-    ),
-    re.compile(r"\bcallers?\s+(?:should\s+|must\s+)?pass(?:es)?\s+(.+?)\s*[.!]?$", re.I),
-)
+_CONSTANTS = frozenset("[] {} () None True False null undefined true false nil".split())
+
+
+def _literal(value: str) -> bool:
+    """A number, a quoted string or a constant, written the same in every caller."""
+    whole, dot, fraction = value.removeprefix("-").partition(".")
+    if whole.isdigit() and (fraction.isdigit() or not dot):
+        return True
+    quoted = len(value) > 1 and value[0] == value[-1] and value[0] in "'\""
+    return value in _CONSTANTS or (quoted and not any(c in value[1:-1] for c in (value[0], "\\", "\n")))
+
+
+def _passed_text(clause: str) -> str | None:
+    """What the clause says callers pass: "pass VALUE from every caller", "callers should pass VALUE"."""
+    words = tag(clause)
+    lower = [w.text.lower() for w in words]
+    for i, word in enumerate(lower):
+        if word not in ("pass", "passes", "passing"):
+            continue
+        for j in range(i + 1, len(words) - 1):
+            if lower[j] in ("from", "in", "at", "to") and lower[j + 1] in ("every", "all", "each", "its", "the"):
+                end = words[j - 1].start if j - 1 > i and lower[j - 1] in ("in", "through", "along") else words[j].start
+                if value := clause[words[i].end : end].strip():
+                    return value
+    for i, word in enumerate(lower):
+        before = [w for w in lower[max(0, i - 2) : i] if w not in ("should", "must")]
+        if word in ("pass", "passes") and before and before[-1] in ("caller", "callers"):
+            return clause[words[i].end :].strip().rstrip(".!").strip() or None
+    return None
 
 
 def passed_value(clause: str, project_map: ProjectMap) -> tuple[str, str | None] | None:
@@ -335,26 +316,31 @@ def passed_value(clause: str, project_map: ProjectMap) -> tuple[str, str | None]
     when it is plain enough to write without the model: `[]`, `0`, `'web'`, `None`, a name the
     workspace defines (`DAILY_RATE`), or a caller's own variable ("the ticket" → `ticket`,
     "the invoice's currency" → `invoice.currency`, used only where the caller has it)."""
-    for pattern in _PASSED:
-        if m := pattern.search(clause):
-            value = m.group(1).strip().strip("`")
-            if _LITERAL.fullmatch(value):
-                return value, None
-            if (
-                re.fullmatch(WORD, value)
-                and value.lower() not in _NOT_NAMES
-                and any(s.container is None and s.kind not in _CALLABLE for s in project_map.find(value))
-            ):
-                return value, None
-            if local := _LOCAL_VALUE.fullmatch(value):  # whether the caller has it is checked there
-                name, member = local.group(1), local.group(2)
-                if name.lower() not in _NOT_NAMES | _VAGUE:
-                    return (f"{name}.{member}" if member else name), name
+    if (value := _passed_text(clause)) is None:
+        return None
+    value = value.strip("`")
+    if _literal(value):
+        return value, None
+    if (
+        value.isidentifier()
+        and value.lower() not in _NOT_NAMES
+        and any(s.container is None and s.kind not in _CALLABLE for s in project_map.find(value))
+    ):
+        return value, None
+    # "the ticket", "the invoice's currency": a variable of the caller (and one of its fields);
+    # whether the caller has it is checked there.
+    parts = value.split()
+    parts = parts[1:] if parts and parts[0].lower() == "the" else parts
+    name, member = (
+        (parts[0].removesuffix("'s"), parts[1])
+        if len(parts) == 2 and parts[0].endswith("'s")
+        else ((parts[0], None) if len(parts) == 1 else ("", None))
+    )
+    if name.isidentifier() and (member is None or member.isidentifier()) and name.lower() not in _NOT_NAMES | _VAGUE:
+        return (f"{name}.{member}" if member else name), name
     return None
 
 
-# "the ticket", "the invoice's currency": a variable of the caller (and one of its fields).
-_LOCAL_VALUE = re.compile(rf"(?:the\s+)?({WORD})(?:'s\s+({WORD}))?", re.I)
 _VAGUE = frozenset({"value", "values", "same", "right", "correct", "new", "one", "argument", "parameter", "thing"})
 
 
@@ -363,14 +349,14 @@ def _passed_fields(clause: str, project_map: ProjectMap) -> dict[str, str | None
     return {"argument": value, "argument_local": local}
 
 
-def _signature_target(clause: str) -> tuple[str, str | None] | None:
+def _signature_target(clause: str, project_map: ProjectMap) -> tuple[str, str | None] | None:
     """(function, file or None) when the clause changes one function's parameters."""
     if looks_like_question(clause):  # "give me the parameters of createUser"
         return None
+    words = tag(clause, project_map)
     for pattern in _SIGNATURE:
-        if (m := pattern.match(clause)) and m.group(1).lower() not in _NOT_NAMES:
-            groups = m.groups()
-            return groups[0], groups[1] if len(groups) > 1 else None
+        if (found := match(pattern, words)) and found["NAME"][0].text.lower() not in _NOT_NAMES:
+            return found["NAME"][0].text, found.text("FILE")
     return None
 
 
