@@ -40,13 +40,15 @@ from outrigger.workspace.languages import doc_style, title
 from outrigger.workspace.symbols import Symbol
 from outrigger.workspace.syntax import language_for, syntax_errors
 
-SYSTEM_PROMPT = """You are a careful {language} programmer. You change exactly one {kind} and nothing else.
-Reply with the complete new code of `{name}` only: no other functions, no explanations, no markdown."""
+# The same for every symbol of a language: what names the symbol comes last (the user's part),
+# so a server's prompt cache (llama.cpp's `cache_prompt`) reuses these tokens across requests.
+SYSTEM_PROMPT = """You are a careful {language} programmer. You change exactly one definition, the one the task names, and nothing else.
+Reply with its complete new code only: no other functions, no explanations, no markdown."""
 
 USER_PROMPT = """File {path}{trimmed_note}:
 {excerpt}
 
-The current code of `{name}`:
+The current code of the {kind} `{name}`:
 {block}
 
 Task: {instruction}
@@ -64,9 +66,7 @@ def edit_messages(symbol: Symbol, instruction: str, excerpt: str, trimmed: bool,
     return [
         {
             "role": "system",
-            "content": SYSTEM_PROMPT.format(
-                language=title(language_for(symbol.path)), kind=symbol.kind, name=symbol.name
-            ),
+            "content": SYSTEM_PROMPT.format(language=title(language_for(symbol.path))),
         },
         {
             "role": "user",
@@ -74,6 +74,7 @@ def edit_messages(symbol: Symbol, instruction: str, excerpt: str, trimmed: bool,
                 path=symbol.path,
                 trimmed_note=" (excerpt)" if trimmed else "",
                 excerpt=excerpt,
+                kind=symbol.kind,
                 name=symbol.name,
                 block=block,
                 instruction=instruction,
@@ -82,7 +83,7 @@ def edit_messages(symbol: Symbol, instruction: str, excerpt: str, trimmed: bool,
     ]
 
 
-FOCUSED_PROMPT = """{context}The current code of `{name}` in {path}:
+FOCUSED_PROMPT = """{context}The current code of the {kind} `{name}` in {path}:
 {block}
 
 Task: {instruction}
@@ -98,6 +99,7 @@ def focused_messages(symbol: Symbol, instruction: str, context: str, block: str)
             "role": "user",
             "content": FOCUSED_PROMPT.format(
                 context=context + "\n\n" if context else "",
+                kind=symbol.kind,
                 name=symbol.name,
                 path=symbol.path,
                 block=block.rstrip("\n"),

@@ -49,7 +49,9 @@ from outrigger.workspace.languages import language_for, title
 from outrigger.workspace.references import references
 from outrigger.workspace.symbols import Symbol, extract_symbols
 
-CREATE_PROMPT = """You are a careful {language} programmer. Write the complete new file {path}.
+# The file's path is in the user's part (it ends with it): the instructions stay the same for
+# every new file of a language, a prefix the server's prompt cache keeps.
+CREATE_PROMPT = """You are a careful {language} programmer. Write the complete new file the task names.
 Reply with the file's code only: no explanations, no markdown."""
 
 CREATE_TASK = """Task: {what}
@@ -430,7 +432,7 @@ async def _created(
     known = _facts_text(facts + _named_facts(step, ctx) + _sibling_test_imports(step.file, ctx))
     context = "".join(part + "\n" for part in (known, _code_named(step, ctx)) if part)
     messages = [
-        {"role": "system", "content": CREATE_PROMPT.format(language=title(language), path=step.file)},
+        {"role": "system", "content": CREATE_PROMPT.format(language=title(language))},
         {
             "role": "user",
             "content": CREATE_TASK.format(what=step.what, facts=context, path=step.file)
