@@ -122,7 +122,7 @@ async def test_an_answer_shown_as_it_comes_is_encodable(tmp_path, fake_model):
     agent = make_agent(thousand_lines(tmp_path), fake_model.base_url)
     seen: list[str] = []
 
-    outcome = await agent.ask("what does shipping_cost do?", partial=seen.append)
+    outcome = await agent.ask("what does shipping_cost do?", partial=lambda text, tokens: seen.append(text))
 
     assert outcome.kind == "answer" and seen
     assert all(text.encode("utf-8") for text in seen) and "\ufffd" in seen[-1]

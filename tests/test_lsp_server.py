@@ -258,6 +258,44 @@ async def test_an_answer_streams_into_the_progress_and_an_edit_counts_its_tokens
     assert all(body.get("stream") for body in fake_model.bodies())
 
 
+async def test_a_client_that_asks_gets_the_answer_in_parts_in_order_before_the_result(client, js, fake_model):
+    """Issue 24: a client that fills a document as the answer comes (`partialAnswers`) gets
+    `outrigger/partialAnswer` with its work-done token — each part the answer so far, longer
+    than the last, all before the result; the progress no longer carries the text."""
+    events: list[tuple[str, object]] = []
+    client.feature("outrigger/partialAnswer")(lambda params: events.append(("part", params)))
+    editor = Editor(client, js)
+    await editor.start(model_url=fake_model.base_url, partialAnswers=True)
+    answer = (
+        "It checks that the user has a name and that the user's token is valid. It returns false "
+        "for a missing user, and true only when both checks pass."
+    )
+    fake_model.script({"content": answer, "pause": 0.06})
+
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="outrigger.ask",
+            arguments=[{"request": "what does validateUser do?"}],
+            work_done_token="the-ask",
+        )
+    )
+    events.append(("result", result))
+    await asyncio.sleep(0.5)  # nothing may follow the result
+
+    kinds = [kind for kind, _ in events]
+    assert kinds[-1] == "result" and kinds.count("result") == 1, kinds
+    parts = [params for kind, params in events if kind == "part"]
+    assert len(parts) >= 3, parts
+    assert all(p.token == "the-ask" for p in parts)
+    texts = [p.text for p in parts]
+    assert all(answer.startswith(text) for text in texts), texts
+    assert all(len(a) < len(b) for a, b in zip(texts, texts[1:], strict=False)), texts  # in order, growing
+    assert all(0 < a.tokens < b.tokens for a, b in zip(parts, parts[1:], strict=False))
+    assert result["message"] == answer
+    reports = [r.message or "" for r in client.progress_reports.get("the-ask", []) if r.kind == "report"]
+    assert not any(text in reports for text in texts), reports
+
+
 async def test_the_requests_work_done_token_carries_the_progress(client, js, fake_model):
     editor = Editor(client, js)
     await editor.start(model_url=fake_model.base_url)

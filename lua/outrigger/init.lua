@@ -168,12 +168,28 @@ vim.lsp.commands['outrigger.askAbout'] = function(command, ctx)
   end)
 end
 
+--- One line that fits the echo area after `prefix`: an answer being written arrives as the text
+--- so far, of several lines; its last line is shown, its newest words kept (more would ask for Enter).
+local function echo_line(prefix, text)
+  text = vim.trim(text):match('[^\n]*$')
+  local room = math.max(vim.v.echospace - 1 - vim.fn.strdisplaywidth(prefix), 20)
+  if vim.fn.strdisplaywidth(text) > room then
+    local chars = vim.fn.strchars(text)
+    local start = math.max(chars - room, 0)
+    while start < chars and vim.fn.strdisplaywidth(vim.fn.strcharpart(text, start)) > room - 1 do
+      start = start + 1
+    end
+    text = '…' .. vim.fn.strcharpart(text, start)
+  end
+  return prefix .. text
+end
+
 local function echo_progress(event)
   local client = vim.lsp.get_client_by_id(event.data.client_id)
   local value = event.data.params.value
   if client and client.name == 'outrigger' and type(value) == 'table' and value.kind ~= 'end' then
     local percent = value.percentage and (' (%d%%)'):format(value.percentage) or ''
-    vim.api.nvim_echo({ { 'Outrigger: ' .. (value.message or value.title or '') .. percent } }, false, {})
+    vim.api.nvim_echo({ { echo_line('Outrigger: ', (value.message or value.title or '') .. percent) } }, false, {})
   end
 end
 

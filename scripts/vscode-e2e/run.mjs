@@ -11,11 +11,12 @@
 //   · Select Model / Endpoint to a dead endpoint (status: unreachable) and back to the embedded
 //   model (status: ready) · inline completion: ghost text from the model while typing, accepted
 //   with Tab · a CSS rule (no grammar in Outrigger: VS Code's symbols, pushed) edited from the
-//   lightbulb (--only ghost|languages|css|task: that flow alone).
+//   lightbulb · a question the model answers at length, its page filling while the model writes
+//   (--only ghost|languages|css|task|answer: that flow alone).
 // Screenshots of each flow go to <run dir>/screenshots (--screenshots DIR copies them there).
 // Run `bash setup.sh` once first.
 //
-//   node run.mjs [--stub] [--vsix FILE] [--timeout SECONDS] [--screenshots DIR] [--keep] [--only ghost|languages|css|task]
+//   node run.mjs [--stub] [--vsix FILE] [--timeout SECONDS] [--screenshots DIR] [--keep] [--only ghost|languages|css|task|answer]
 //
 // OUTRIGGER_PYTHON   the Python that runs the server (written to outrigger.server.pythonPath)
 // --stub             run stub_server.py (needs pygls) instead of the real server: checks the
@@ -461,6 +462,57 @@ async function longAnswer(page, shot) {
   step("no dirty buffer for it", (await dirtyTabs(page)) === 0);
 }
 
+// A question the model answers at length: its page opens while the model writes, holds the
+// answer so far (marked unfinished with "…") while the request runs, and the result replaces it
+// with the whole answer (outrigger/partialAnswer, issue 24).
+const STREAMED = "explain step by step what validateSession in src/auth.js does";
+
+/** The rendered text of the answer page that quotes `words` (a webview: one frame of many). */
+async function pageText(page, words) {
+  for (const frame of page.frames().filter((f) => f !== page.mainFrame())) {
+    const text = await frame.evaluate(() => document.body?.innerText ?? "").catch(() => "");
+    if (text.includes(words)) {
+      return text.trim();
+    }
+  }
+  return "";
+}
+
+async function streamedAnswer(page, shot) {
+  if (!step("Ask… a question the model answers at length", await ask(page, STREAMED))) return;
+  const running = page.locator(".notifications-toasts .notification-list-item", { hasText: "explain step by step" });
+  const words = "what validateSession in src/auth.js does";
+  const end = Date.now() + askTimeoutMs;
+  let partial = "";
+  let started = false;
+  while (Date.now() < end) {
+    const inFlight = (await running.count()) > 0;
+    started ||= inFlight;
+    const text = await pageText(page, words);
+    if (inFlight && !partial && text.endsWith("…")) {
+      partial = text;
+      await shot("08b-answer-streaming");
+    }
+    if (started && !inFlight) {
+      break;
+    }
+    await page.waitForTimeout(100);
+  }
+  let final = "";
+  for (let i = 0; i < 40 && (!final || final.endsWith("…")); i++) {
+    final = await pageText(page, words);
+    await page.waitForTimeout(250);
+  }
+  await shot("08c-answer-streamed");
+  const flat = (text) => text.replace(/\s+/g, " ").replace(/\s*…$/, "");
+  step("the answer's page holds the answer so far while the request runs", partial !== "", final.slice(-300));
+  step(
+    "… and the whole answer replaces it, continuing what was shown",
+    partial !== "" && final !== "" && !final.endsWith("…") && flat(final).startsWith(flat(partial)),
+    `partial: ${partial.slice(-160)} | final: ${final.slice(-160)}`,
+  );
+}
+
 // The second workspace folder has its own session: a question about its code is answered.
 async function secondFolder(page, shot) {
   if (!step("open items.py in the second folder (py_items)", await openFile(page, "items.py"))) return;
@@ -887,6 +939,7 @@ async function main() {
       languages: () => otherLanguages(page, jsRoot, shot),
       css: () => noGrammar(page, jsRoot, shot),
       task: () => multiFileTask(page, join(workspace, "py_items"), shot),
+      answer: () => streamedAnswer(page, shot),
     };
     if (opts.only) {
       if (!step(`--only ${opts.only}`, opts.only in alone, `one of ${Object.keys(alone).join(", ")}`)) return;
@@ -898,6 +951,7 @@ async function main() {
     await rejectOneFileEdit(page, jsRoot, shot);
     await undoAndHistory(page, jsRoot, withoutJsdoc, shot);
     await longAnswer(page, shot);
+    await streamedAnswer(page, shot);
     await secondFolder(page, shot);
     await otherLanguages(page, jsRoot, shot);
     await noGrammar(page, jsRoot, shot);

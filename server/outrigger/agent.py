@@ -7,7 +7,7 @@ apply its edits their own way, and call `Agent.commit` once they are applied.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -25,7 +25,7 @@ from outrigger.guards.replies import capped_answer, without_surrogates
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.memory import ActionRecord, Memory
-from outrigger.model.client import ModelClient
+from outrigger.model.client import ModelClient, OnText
 from outrigger.offers import Offer, offers_at
 from outrigger.plan import Intent, Plan
 from outrigger.planner import intents, make_plan
@@ -95,11 +95,11 @@ class Agent:
         position: Position | None = None,
         progress: Progress | None = None,
         planned: Plan | None = None,
-        partial: Callable[[str], None] | None = None,
+        partial: OnText | None = None,
     ) -> Outcome:
         """Plan and run one request. Guard failures come back as `refused`, never raised.
         `planned`: the plan a code action already knows (its words are then only its instruction).
-        `partial` sees an answer the model writes as it comes (the text so far)."""
+        `partial` sees an answer the model writes as it comes (the text so far, the tokens written)."""
         request = without_surrogates(request)  # an editor's JSON or argv's surrogateescape
         ctx = ActionContext(
             workspace=self.workspace,

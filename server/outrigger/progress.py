@@ -81,7 +81,7 @@ class StreamedText:
         self.stream = stream or sys.stderr
         self.shown = ""
 
-    def __call__(self, text: str, /) -> None:
+    def __call__(self, text: str, tokens: int = 0, /) -> None:
         new = text[len(self.shown) :] if text.startswith(self.shown) else "\n" + text
         self.shown = text
         self.stream.write(new)

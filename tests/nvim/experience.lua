@@ -1,8 +1,8 @@
 -- What a Neovim user sees with the plugin (OUTRIGGER_NVIM_CONFIG), against a
 -- server whose embedded model is scripted (scripted_runtime.py): the status, a multi-file
 -- rename shown as one diff and confirmed once, a discarded edit, history and undo through the
--- default mappings, a long answer opened as a markdown document, and the first start's
--- download progress with percentages.
+-- default mappings, a long answer echoed line by line as the model writes it and opened as a
+-- markdown document, and the first start's download progress with percentages.
 local h = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'harness.lua'))
 
 h.run(function()
@@ -69,6 +69,11 @@ h.run(function()
   h.wait(function()
     return vim.iter(h.notified):any(function(m) return m:find('(the full answer is in answer-', 1, true) end)
   end, 'no short answer message: ' .. vim.inspect(h.notified))
+  -- The answer as the model writes it, in the echo area: one line at a time, never a prompt for Enter.
+  h.check(vim.iter(h.echoed):any(function(m) return m:find('^Outrigger: .*It [rpr][eae][qst]') end),
+    'no part of the answer echoed as it came: ' .. vim.inspect(h.echoed))
+  h.check(vim.iter(h.echoed):all(function(m) return not m:find('\n') and vim.fn.strdisplaywidth(m) < vim.o.columns end),
+    'an echo longer than one line: ' .. vim.inspect(h.echoed))
   for _, percent in ipairs({ '(0%)', '(50%)', '(100%)' }) do
     h.check(vim.iter(h.echoed):any(function(m) return m:find('Outrigger: Downloading the model ' .. percent, 1, true) end),
       'no progress ' .. percent .. ' echoed: ' .. vim.inspect(h.echoed))

@@ -99,7 +99,7 @@ def test_the_readme_shows_a_short_plugin_spec_the_docs_repeat():
 
 def test_neovim_confirms_once_with_the_diff_shows_long_answers_progress_history_and_undo(tmp_path, fake_model):
     workspace = copy_fixture("js_auth", tmp_path)
-    fake_model.script(LONG_ANSWER)
+    fake_model.script({"content": LONG_ANSWER, "pause": 0.1})  # streamed a word at a time
 
     run = run_nvim("experience.lua", workspace, fake_model.base_url, tmp_path, scripted_runtime=True)
 

@@ -73,14 +73,14 @@ class ActionContext:
     # signatures of what it uses and what uses it (actions/focus.py); "file" — the whole file
     # trimmed around it to fit, the earlier shape, kept as the benchmark's latency baseline.
     prompt_context: PromptContext = "symbol"
-    # An answer as it is written (the text so far), for front ends that show it coming.
-    partial: Callable[[str], None] | None = None
+    # An answer as it is written (the text so far, the tokens written), for front ends that show it coming.
+    partial: OnText | None = None
 
     def streaming_answer(self) -> OnText | None:
         """What a model call writing an answer reports as it comes; None: nobody watches."""
         sink = self.partial
         # A streamed reply is shown before the reply guard sees it: made encodable here too.
-        return None if sink is None else lambda text, tokens: sink(without_surrogates(text))
+        return None if sink is None else lambda text, tokens: sink(without_surrogates(text), tokens)
 
     def streaming_edit(self, what: str) -> OnText | None:
         """Progress while the model writes code: "writing `what`… (n tokens)" (a path, or

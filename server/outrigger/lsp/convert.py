@@ -451,10 +451,12 @@ def _deep_merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, An
 
 def client_options(payload: Any) -> ClientOptions:
     """The options about the client itself; anything else in the payload is settings."""
-    presents = payload.get("presentsResults") if isinstance(payload, Mapping) else None
-    trusted = payload.get("workspaceTrusted") if isinstance(payload, Mapping) else None
+    options = payload if isinstance(payload, Mapping) else {}
+    trusted = options.get("workspaceTrusted")
     return ClientOptions(
-        presents_results=presents is True, workspace_trusted=trusted if isinstance(trusted, bool) else None
+        presents_results=options.get("presentsResults") is True,
+        partial_answers=options.get("partialAnswers") is True,
+        workspace_trusted=trusted if isinstance(trusted, bool) else None,
     )
 
 

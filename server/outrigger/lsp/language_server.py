@@ -12,7 +12,6 @@ import contextvars
 import math
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +39,19 @@ from outrigger.lsp.params import (
     AskResult,
     ClientOptions,
     CompletionStatus,
+    PartialAnswerParams,
     StatusResult,
     command_converter,
 )
+from outrigger.model.client import OnText
 from outrigger.model.status import sandbox_line
 from outrigger.progress import Progress
 from outrigger.session import Session
 from outrigger.workspace.languages import LANGUAGES
 
 CANCELLED = "Cancelled; nothing was changed."
-_PARTIAL_SECONDS = 0.25  # between progress reports of an answer being written
+_PARTIAL_SECONDS = 0.25  # between reports of an answer being written
+PARTIAL_ANSWER = "outrigger/partialAnswer"  # server → client, to clients with `partialAnswers`
 CONFIGURATION_SECONDS = 10.0  # a client that never answers workspace/configuration must not stall settings
 
 # The `workDoneToken` of the executeCommand request being handled (pygls hands command
@@ -317,17 +319,24 @@ class OutriggerServer(LanguageServer):
 
         return report
 
-    def answer_reporter(self, token: types.ProgressToken | None) -> Callable[[str], None] | None:
-        """An answer as the model writes it, as the progress message (the text so far), at
-        most a few times a second: the editor shows it coming instead of a spinner."""
+    def answer_reporter(self, token: types.ProgressToken | None) -> OnText | None:
+        """An answer as the model writes it, at most a few times a second: to a client that
+        asked for them (`partialAnswers`), `outrigger/partialAnswer` with the text so far and
+        its tokens; to any other, the text so far as the progress message. The editor shows
+        the answer coming instead of a spinner."""
         if token is None:
             return None
         last = -math.inf
+        notify = self.client_options.partial_answers
 
-        def report(text: str) -> None:
+        def report(text: str, tokens: int) -> None:
             nonlocal last
-            if (now := time.monotonic()) - last >= _PARTIAL_SECONDS:
-                last = now
+            if (now := time.monotonic()) - last < _PARTIAL_SECONDS:
+                return
+            last = now
+            if notify:
+                self.protocol.notify(PARTIAL_ANSWER, PartialAnswerParams(token=token, text=text, tokens=tokens))
+            else:
                 self.work_done_progress.report(token, types.WorkDoneProgressReport(message=text))
 
         return report

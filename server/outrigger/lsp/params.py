@@ -92,9 +92,22 @@ class ClientOptions:
     # The client shows command results itself: the server then does not repeat them with
     # window/showMessage (editors that show nothing of a command's result rely on those).
     presents_results: bool = False
+    # The client shows an answer as the model writes it from `outrigger/partialAnswer`
+    # notifications; its progress then counts tokens instead of carrying the text.
+    partial_answers: bool = False
     # The client decides which folders are trusted (VS Code's workspace trust): True or False
     # for every folder. None: the user's trust list decides (`outrigger trust`, `outrigger.trust`).
     workspace_trusted: bool | None = None
+
+
+@attrs.define
+class PartialAnswerParams:
+    """`outrigger/partialAnswer` (server → client): an answer as the model writes it, for clients
+    that asked with the initialization option `partialAnswers`."""
+
+    token: int | str  # the ask's work-done progress token
+    text: str  # the answer so far (each notification replaces the last); the result has the whole answer
+    tokens: int  # tokens written so far
 
 
 @attrs.define

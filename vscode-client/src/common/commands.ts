@@ -5,9 +5,9 @@ import * as vscode from "vscode";
 import { randomUUID } from "node:crypto";
 import { ExecuteCommandParams, ExecuteCommandRequest, WorkDoneProgress } from "vscode-languageclient/node";
 import { Cancelled, raceCancellation } from "./cancel";
-import { ResultView } from "./display";
+import { LiveAnswer, ResultView } from "./display";
 import { PercentProgress } from "./progress";
-import { aboutRequest, AskResult, parseAskAboutArgs, parseAskResult, parseHistory } from "./results";
+import { aboutRequest, AskResult, PARTIAL_ANSWER, parseAskAboutArgs, parseAskResult, parsePartialAnswer, parseHistory } from "./results";
 import { EditReview } from "./review";
 import { ServerController } from "./server";
 import { parseStatus, StatusModel } from "./status";
@@ -89,9 +89,11 @@ export class Commands {
 
   /** A server command a code action runs (languageclient's executeCommand middleware). */
   async runServerCommand(command: string, args: unknown[]): Promise<unknown> {
-    const raw = await this.execute(command, args, `Outrigger: ${describeArgument(args[0]) ?? command}`);
+    const request = describeArgument(args[0]);
+    const live = command === "outrigger.ask" ? new LiveAnswer(this.results, request ?? command) : undefined;
+    const raw = await this.execute(command, args, `Outrigger: ${request ?? command}`, live);
     if (command === "outrigger.ask" || command === "outrigger.undo") {
-      await this.present(raw, describeArgument(args[0]) ?? "undo");
+      await this.present(raw, request ?? "undo", live);
     }
     return raw;
   }
@@ -137,12 +139,14 @@ export class Commands {
 
   /** `label`: the request as the user sees it (titles, the answer document). */
   private async sendAsk(argument: AskArgument, label = argument.request): Promise<void> {
-    const raw = await this.execute("outrigger.ask", [argument], `Outrigger: ${label}`);
-    await this.present(raw, label);
+    const live = new LiveAnswer(this.results, label);
+    const raw = await this.execute("outrigger.ask", [argument], `Outrigger: ${label}`, live);
+    await this.present(raw, label, live);
   }
 
-  private async present(raw: unknown, request: string): Promise<void> {
+  private async present(raw: unknown, request: string, live?: LiveAnswer): Promise<void> {
     if (raw === undefined) {
+      live?.stop("the request ended without an answer (cancelled or failed; see the output)");
       return;
     }
     const result: AskResult | undefined = parseAskResult(raw);
@@ -157,14 +161,15 @@ export class Commands {
     for (const note of result.notes ?? []) {
       this.output.info(`check: ${note}`);
     }
-    await this.results.show(result, request);
+    await this.results.show(result, request, live);
   }
 
   /**
    * Runs a server command inside a cancellable notification that also shows the server's
-   * work-done progress (percentages move its bar); undefined when cancelled or failed.
+   * work-done progress (percentages move its bar); undefined when cancelled or failed. `live`
+   * takes the parts of an answer the server sends as the model writes it.
    */
-  private async execute(command: string, args: unknown[], title: string): Promise<unknown> {
+  private async execute(command: string, args: unknown[], title: string, live?: LiveAnswer): Promise<unknown> {
     const client = await this.server.ready();
     if (!client) {
       return undefined;
@@ -189,11 +194,20 @@ export class Commands {
           const reviewing = this.review.onDidStart(({ instruction, warning }) => {
             progress.report({ message: warning ? `${instruction}. ${warning}` : instruction });
           });
+          const parts = live
+            ? client.onNotification(PARTIAL_ANSWER, (raw: unknown) => {
+                const part = parsePartialAnswer(raw);
+                if (part && part.token === workDoneToken) {
+                  progress.report({ message: live.take(part) });
+                }
+              })
+            : undefined;
           try {
             return await raceCancellation(client.sendRequest(ExecuteCommandRequest.type, params, token) as Promise<unknown>, token);
           } finally {
             listener.dispose();
             reviewing.dispose();
+            parts?.dispose();
           }
         },
       );

@@ -111,17 +111,20 @@ const UNTRUSTED_TESTS = { run: "never" } as const;
 export interface InitializationOptions {
   model: WireModelSettings;
   presentsResults: true;
+  partialAnswers: true;
   workspaceTrusted: boolean;
   tests?: typeof UNTRUSTED_TESTS;
 }
 
 /** The settings, `presentsResults` (this client shows command results itself, so the server
- * does not repeat them with window/showMessage) and `workspaceTrusted`: VS Code's workspace
- * trust decides whether the project's code may run, not the server's own trust list. */
+ * does not repeat them with window/showMessage), `partialAnswers` (it fills the answer's page
+ * from `outrigger/partialAnswer` as the model writes) and `workspaceTrusted`: VS Code's
+ * workspace trust decides whether the project's code may run, not the server's own trust list. */
 export function initializationOptions(settings: OutriggerSettings, trusted = true): InitializationOptions {
   const options: InitializationOptions = {
     model: wireModel(settings.model),
     presentsResults: true,
+    partialAnswers: true,
     workspaceTrusted: trusted,
   };
   if (!trusted) {

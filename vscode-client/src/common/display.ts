@@ -1,8 +1,9 @@
-// Shows a command result: a notification, or a markdown preview for a long answer. Answers and
-// diffs are read-only virtual documents: closing them never asks to save anything.
+// Shows a command result: a notification, or a markdown preview for a long answer (opened while
+// the model writes it, and filled as it comes). Answers and diffs are read-only virtual
+// documents: closing them never asks to save anything.
 
 import * as vscode from "vscode";
-import { answerDocument, AskResult, presentation } from "./results";
+import { answerDocument, AnswerStream, AskResult, PartialAnswer, presentation } from "./results";
 
 const SCHEME = "outrigger-result";
 const KEPT = 20;
@@ -10,11 +11,20 @@ const KEPT = 20;
 export class ResultView implements vscode.Disposable {
   private readonly documents = new Map<string, string>();
   private count = 0;
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
+    onDidChange: this.changed.event,
     provideTextDocumentContent: (uri) => this.documents.get(uri.toString()) ?? "",
   });
 
-  async show(result: AskResult, request: string): Promise<void> {
+  /** `live`: the answer's page the request has filled as the model wrote, if it opened one. */
+  async show(result: AskResult, request: string, live?: LiveAnswer): Promise<void> {
+    if (live?.page) {
+      this.fill(live.page, live.stream.final(result));
+      if (result.kind === "answer") {
+        return; // the page holds it: no second page, no toast
+      }
+    }
     const shown = presentation(result);
     switch (shown.show) {
       case "markdown":
@@ -40,8 +50,24 @@ export class ResultView implements vscode.Disposable {
     }
   }
 
-  private async showMarkdown(content: string): Promise<void> {
+  /** A new answer page, shown (not awaited: parts keep filling it while it opens). */
+  openPage(content: string): vscode.Uri {
     const uri = this.document("Outrigger answer.md", content);
+    void this.showPage(uri);
+    return uri;
+  }
+
+  /** New text for a page: an open preview of it follows. */
+  fill(uri: vscode.Uri, content: string): void {
+    this.documents.set(uri.toString(), content);
+    this.changed.fire(uri);
+  }
+
+  private async showMarkdown(content: string): Promise<void> {
+    await this.showPage(this.document("Outrigger answer.md", content));
+  }
+
+  private async showPage(uri: vscode.Uri): Promise<void> {
     try {
       await vscode.commands.executeCommand("markdown.showPreview", uri);
     } catch {
@@ -61,5 +87,39 @@ export class ResultView implements vscode.Disposable {
 
   dispose(): void {
     this.registration.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** One answer's page as the model writes it (AnswerStream decides when it opens and what it holds). */
+export class LiveAnswer {
+  readonly stream: AnswerStream;
+  page: vscode.Uri | undefined;
+
+  constructor(
+    private readonly view: ResultView,
+    request: string,
+  ) {
+    this.stream = new AnswerStream(request);
+  }
+
+  /** One part of the answer: the page opened or filled; returns the progress message. */
+  take(part: PartialAnswer): string {
+    const step = this.stream.step(part);
+    if (step.page !== undefined) {
+      if (this.page === undefined) {
+        this.page = this.view.openPage(step.page);
+      } else {
+        this.view.fill(this.page, step.page);
+      }
+    }
+    return step.message;
+  }
+
+  /** The request ended without a result (cancelled, failed): the page says so. */
+  stop(why: string): void {
+    if (this.page !== undefined) {
+      this.view.fill(this.page, this.stream.final({ kind: "not-applied", message: why }));
+    }
   }
 }

@@ -112,6 +112,67 @@ export function answerDocument(request: string, message: string): string {
   return `# Outrigger\n\n${quoted}\n\n${message.trim()}\n`;
 }
 
+/** `outrigger/partialAnswer` (server → client, with the initialization option `partialAnswers`):
+ * an answer as the model writes it. `text` is the answer so far; each part replaces the last. */
+export const PARTIAL_ANSWER = "outrigger/partialAnswer";
+
+export interface PartialAnswer {
+  token: string | number; // the ask's work-done progress token
+  text: string;
+  tokens: number; // written so far
+}
+
+export function parsePartialAnswer(raw: unknown): PartialAnswer | undefined {
+  if (typeof raw !== "object" || raw === null) {
+    return undefined;
+  }
+  const r = raw as Record<string, unknown>;
+  if ((typeof r.token !== "string" && typeof r.token !== "number") || typeof r.text !== "string") {
+    return undefined;
+  }
+  return { token: r.token, text: r.text, tokens: typeof r.tokens === "number" ? r.tokens : 0 };
+}
+
+/** What the progress shows and what the answer's page holds while an answer is written. */
+export interface AnswerStep {
+  message: string;
+  page?: string; // the page's text, once the answer is long enough to have one
+}
+
+/**
+ * One answer as it comes: while it is short it is the progress message itself; once it is long
+ * (the rule that puts a result on a page) it fills the page, marked unfinished, and the progress
+ * counts tokens. The result replaces the page: the whole answer, or what came with why it stopped.
+ */
+export class AnswerStream {
+  private last = "";
+  private paged = false;
+
+  constructor(private readonly request: string) {}
+
+  get hasPage(): boolean {
+    return this.paged;
+  }
+
+  step(part: PartialAnswer): AnswerStep {
+    this.last = part.text;
+    if (!this.paged && !isLongAnswer(part.text)) {
+      return { message: part.text.trim() };
+    }
+    this.paged = true;
+    return { message: `writing the answer… (${part.tokens} tokens)`, page: answerDocument(this.request, `${part.text.trimEnd()} …`) };
+  }
+
+  /** The page once the request has ended. */
+  final(result: AskResult): string {
+    if (result.kind === "answer") {
+      return answerDocument(this.request, result.message);
+    }
+    const why = result.message.trim() || "the request ended";
+    return answerDocument(this.request, `${this.last.trimEnd()} …\n\n*Outrigger did not finish this answer: ${why}*`);
+  }
+}
+
 /** "About `X`: text" — the request sent for the "Ask Outrigger about `X`…" code action. */
 export function aboutRequest(symbol: string, text: string): string {
   return `About \`${symbol}\`: ${text.trim()}`;

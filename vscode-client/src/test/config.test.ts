@@ -47,6 +47,7 @@ test("empty baseUrl is omitted from initializationOptions (embedded model)", () 
   assert.deepEqual(options, {
     model: { name: "qwen2.5-coder-0.5b", api: "openai", contextWindow: 8192, maxOutputTokens: 1024, timeoutSeconds: 120 },
     presentsResults: true,
+    partialAnswers: true,
     workspaceTrusted: true,
   });
   assert.ok(!("baseUrl" in options.model));
@@ -75,13 +76,14 @@ test("a configured endpoint is passed camelCase, trimmed", () => {
       timeoutSeconds: 30,
     },
     presentsResults: true,
+    partialAnswers: true,
     workspaceTrusted: true,
   });
 });
 
 test("initializationOptions carry no server settings, and say this client presents results", () => {
   const options = initializationOptions(readSettings(getter({ "server.pythonPath": "/usr/bin/python3" })));
-  assert.deepEqual(Object.keys(options), ["model", "presentsResults", "workspaceTrusted"]);
+  assert.deepEqual(Object.keys(options), ["model", "presentsResults", "partialAnswers", "workspaceTrusted"]);
   assert.equal(options.presentsResults, true);
 });
 

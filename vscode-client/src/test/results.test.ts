@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   aboutRequest,
+  AnswerStream,
   answerDocument,
   changeDocument,
   isLongAnswer,
@@ -9,6 +10,7 @@ import {
   parseAskAboutArgs,
   parseAskResult,
   parseHistory,
+  parsePartialAnswer,
   presentation,
   warningIn,
 } from "../common/results";
@@ -166,4 +168,35 @@ test("the warning in an edit's annotation description", () => {
   assert.equal(warningIn(`Outrigger: fix f · a.py +1 −1 · ${failing}`), failing);
   assert.equal(warningIn(`Outrigger: fix f · a.py +1 −1 · ${TESTS_PASS}`), undefined);
   assert.equal(warningIn(undefined), undefined);
+});
+
+test("a partial answer is read only in its shape", () => {
+  assert.deepEqual(parsePartialAnswer({ token: "t-1", text: "It checks", tokens: 3 }), { token: "t-1", text: "It checks", tokens: 3 });
+  assert.deepEqual(parsePartialAnswer({ token: 7, text: "" }), { token: 7, text: "", tokens: 0 });
+  assert.equal(parsePartialAnswer({ token: null, text: "x" }), undefined);
+  assert.equal(parsePartialAnswer({ token: "t", text: 3 }), undefined);
+  assert.equal(parsePartialAnswer("text"), undefined);
+});
+
+test("an answer being written: short in the progress, then a page that fills, then the whole answer", () => {
+  const stream = new AnswerStream("what does f do?");
+  const short = stream.step({ token: "t", text: "It adds", tokens: 2 });
+  assert.deepEqual(short, { message: "It adds" });
+  assert.equal(stream.hasPage, false);
+  const long = "It adds two numbers. ".repeat(12);
+  const paged = stream.step({ token: "t", text: long, tokens: 60 });
+  assert.equal(paged.message, "writing the answer… (60 tokens)");
+  assert.ok(paged.page?.startsWith("# Outrigger\n\n> what does f do?\n\n"));
+  assert.ok(paged.page?.includes(`${long.trimEnd()} …`));
+  // Once the page is open, shorter text (it cannot be, but a guard may trim) stays on it.
+  assert.ok(stream.step({ token: "t", text: "It adds", tokens: 61 }).page?.includes("It adds …"));
+  assert.equal(stream.final({ kind: "answer", message: long + "Done." }), answerDocument("what does f do?", long + "Done."));
+});
+
+test("an answer that stops after its page opened says why on the page", () => {
+  const stream = new AnswerStream("why?");
+  stream.step({ token: 1, text: "Because ".repeat(40), tokens: 40 });
+  const page = stream.final({ kind: "refused", message: "The request took longer than its deadline." });
+  assert.ok(page.includes("Because Because"));
+  assert.ok(page.endsWith("*Outrigger did not finish this answer: The request took longer than its deadline.*\n"));
 });
