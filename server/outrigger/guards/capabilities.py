@@ -9,19 +9,21 @@ ordinary fix, docstring or new helper almost never needs. So an edit may keep ev
 its file already has, and may not add one it did not have: the file's references to the
 table below, before and after, are compared.
 
-References are read from the syntax tree, resolved through the file's imports (`from os import
-system as s` makes `s(...)` a use of `os.system`; `const cp = require("node:child_process")`
-makes `cp.exec` one of `child_process.exec`). One table, per language, of dotted names: an
-entry covers the name and everything under it (`subprocess` covers `subprocess.run`).
+References are read from the syntax tree, resolved through the file's imports and aliases
+(`from os import system as s` makes `s(...)` a use of `os.system`; `const cp =
+require("node:child_process")` makes `cp.exec` one of `child_process.exec`; `namespace fs =
+std::filesystem` makes `fs::remove` one of `std::filesystem::remove`), and a method called on
+a value through the value's class where the code shows it (`File f = new File(p); f.delete()`
+is `File.delete`). One table per language (`TABLES`), of dotted names per power.
 Always on, like containment: it guards the user's machine, not the quality of an edit.
 """
 
 from __future__ import annotations
 
 import builtins
+import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 import tree_sitter
@@ -29,649 +31,203 @@ import tree_sitter
 from outrigger.errors import Refused
 from outrigger.workspace.syntax import language_for, parse
 
+RUNS = "runs other programs"
+BUILDS = "runs code it builds at run time"
+ENDS = "ends the process"
+NETWORK = "opens network connections"
+NATIVE = "loads native code"
+OUTSIDE = "reaches outside the project (the home folder, the environment, deleting, moving or re-linking files)"
 
-@dataclass(frozen=True)
-class Capability:
-    what: str  # "runs other programs": said in the refusal
-    python: tuple[str, ...] = ()
-    javascript: tuple[str, ...] = ()  # JavaScript and TypeScript
-    rust: tuple[str, ...] = ()
-    go: tuple[str, ...] = ()
-    ruby: tuple[str, ...] = ()
-    php: tuple[str, ...] = ()
-    lua: tuple[str, ...] = ()
-    bash: tuple[str, ...] = ()
-    java: tuple[str, ...] = ()
-    c: tuple[str, ...] = ()  # C and C++
-    csharp: tuple[str, ...] = ()
+# One table per language: for each power, the APIs that give it, as dotted names. An entry
+# covers the name and everything under it (`subprocess` covers `subprocess.run`); `a.{b c}` is
+# `a.b` and `a.c`; `name*` every name that starts so (`os.exec*`: `execl` … `execvpe`; Win32's
+# `DeleteFile*`: its A and W forms); `*.name` a method of that name on a value whose class the
+# code does not show; `<…>` what a reader finds beyond names (a shell command, a computed
+# `require`). A method on a value is read through the value's class where the code shows it
+# (`new File(p).delete()`, `File f = …; f.delete()`, `Path(p).unlink()`,
+# `Runtime.getRuntime().exec(…)`: `File.delete`, `pathlib.Path.unlink`, `Runtime.exec`), so a
+# table names an API's members once, not each way of reaching them.
+TABLES: dict[str, dict[str, str]] = {
+    "python": {
+        RUNS: (
+            "os.{system popen exec* spawn* posix_spawn* fork* startfile} subprocess pty multiprocessing "
+            "asyncio.create_subprocess_* concurrent.futures.ProcessPoolExecutor platform.popen"
+        ),
+        BUILDS: (
+            "exec eval compile __import__ breakpoint importlib builtins __builtins__ runpy imp marshal pickle "
+            "shelve types.{CodeType FunctionType} sys.{modules path meta_path path_hooks settrace setprofile "
+            "addaudithook _getframe} atexit vars globals operator.{attrgetter methodcaller} "
+            "inspect.{currentframe stack getclosurevars} gc.{get_objects get_referrers get_referents} "
+            "outrigger_pytest_seal <dynamic attribute of a module> <reflective attribute>"
+        ),
+        ENDS: "os.{_exit abort kill killpg} sys.exit exit quit SystemExit signal.{raise_signal pthread_kill}",
+        NETWORK: (
+            "socket ssl http.{client server} urllib.request urllib3 requests httpx aiohttp ftplib smtplib poplib "
+            "imaplib telnetlib xmlrpc socketserver websocket websockets paramiko "
+            "asyncio.{open_connection start_server}"
+        ),
+        NATIVE: "ctypes _ctypes cffi",
+        OUTSIDE: (
+            "os.path.{expanduser expandvars} os.{remove unlink rmdir removedirs chmod chown symlink link} "
+            "shutil.{rmtree move chown} "
+            "pathlib.Path.{home expanduser unlink rmdir rename replace symlink_to hardlink_to chmod lchmod}"
+        ),
+    },
+    "javascript": {  # `fs/promises.x` and `fs.promises.x` are read as `fs.x`
+        RUNS: "child_process cluster worker_threads Deno.{run Command} Bun.{spawn spawnSync $}",
+        BUILDS: "eval Function vm module.createRequire inspector <require of a computed name>",
+        ENDS: "process.{exit reallyExit abort kill} Deno.exit",
+        NETWORK: (
+            "net http https http2 dgram tls dns fetch XMLHttpRequest WebSocket EventSource axios node-fetch "
+            "undici Deno.{connect listen}"
+        ),
+        NATIVE: "process.{binding _linkedBinding dlopen} ffi-napi koffi",
+        OUTSIDE: "os.homedir fs.{rm* unlink* symlink* link* chmod* lchmod* chown* lchown* rename*}",
+    },
+    "rust": {
+        RUNS: "std.process.Command std.os.unix.process tokio.process async_std.process duct nix.unistd",
+        BUILDS: "include!",
+        ENDS: "std.process.{exit abort} libc.{exit _exit kill}",
+        NETWORK: "std.net tokio.net reqwest hyper ureq async_std.net surf",
+        NATIVE: "libc libloading std.ptr <unsafe>",
+        OUTSIDE: (
+            "std.env.home_dir dirs home std.fs.{remove_file remove_dir remove_dir_all} std.os.unix.fs.symlink "
+            "include_str! include_bytes! env! option_env!"
+        ),
+    },
+    "go": {
+        RUNS: "os/exec syscall.{Exec ForkExec StartProcess} os.StartProcess",
+        BUILDS: "plugin reflect.NewAt",
+        ENDS: "os.Exit syscall.{Exit Kill} log.Fatal*",
+        NETWORK: "net crypto/tls",
+        NATIVE: "unsafe syscall C",
+        OUTSIDE: "os.{UserHomeDir Remove RemoveAll Symlink Link Rename Chmod Chown Lchown}",
+    },
+    "ruby": {  # a bare `system` is `Kernel.system`
+        RUNS: "Kernel.{system exec spawn fork} Process.{spawn fork exec daemon} IO.popen Open3 PTY open3 pty <shell command>",
+        BUILDS: (
+            "Kernel.{eval instance_eval class_eval module_eval instance_exec class_exec module_exec binding send "
+            "__send__ public_send const_get define_method load autoload at_exit} "
+            "*.{send __send__ public_send const_get instance_variable_get instance_variable_set define_method} "
+            "ObjectSpace RubyVM TracePoint Marshal.load <load of a computed name>"
+        ),
+        ENDS: "Kernel.{exit exit! abort} Process.{exit exit! abort kill}",
+        NETWORK: (
+            "Net TCPSocket TCPServer UDPSocket UNIXSocket Socket URI.open OpenURI HTTParty Faraday RestClient "
+            "Excon socket net/http net/https net/ftp net/smtp open-uri httparty faraday rest-client"
+        ),
+        NATIVE: "Fiddle FFI fiddle ffi",
+        OUTSIDE: (
+            "ENV Dir.{home delete rmdir unlink} "
+            "File.{delete unlink rename symlink link chmod chown expand_path write} IO.write "
+            "Pathname.{delete unlink rmdir rename make_symlink make_link chmod chown write} FileUtils fileutils"
+        ),
+    },
+    "php": {
+        RUNS: "exec shell_exec system passthru proc_open popen pcntl_exec pcntl_fork <shell command>",
+        BUILDS: (
+            "eval assert create_function call_user_func* forward_static_call* register_shutdown_function "
+            "unserialize extract Reflection{Function Method Class} <call of a computed name> "
+            "<include of a computed path>"
+        ),
+        ENDS: "exit die posix_kill",
+        NETWORK: (
+            "fsockopen pfsockopen stream_socket_{client server} socket_create curl_{init exec multi_exec} "
+            "ftp_connect ssh2_connect mail SoapClient GuzzleHttp"
+        ),
+        NATIVE: "FFI dl",
+        OUTSIDE: "getenv putenv _ENV _SERVER unlink rmdir rename symlink link chmod chown file_put_contents posix_getpwuid",
+    },
+    "lua": {
+        RUNS: "os.execute io.popen",
+        BUILDS: "load loadstring loadfile dofile debug setfenv getfenv string.dump _G _ENV <load of a computed name>",
+        ENDS: "os.exit",
+        NETWORK: "socket socket.http ssl ssl.https http.request copas ngx.{socket location}",
+        NATIVE: "package.loadlib ffi",
+        OUTSIDE: "os.{getenv remove rename tmpname} lfs",
+    },
+    "bash": {  # commands by name; a redirection into a file outside the project
+        RUNS: "exec sudo su setsid nohup disown xargs env nice timeout <command of a computed name>",
+        BUILDS: "eval source . trap bash sh zsh dash ksh python python3 perl ruby node php lua",
+        ENDS: "exit kill killall pkill shutdown reboot halt poweroff",
+        NETWORK: "curl wget nc ncat netcat socat ssh scp sftp rsync telnet ftp /dev/tcp /dev/udp",
+        NATIVE: "insmod modprobe LD_PRELOAD",
+        OUTSIDE: (
+            "rm rmdir mv ln chmod chown dd shred truncate tee printenv export unset crontab "
+            "<redirect outside the project>"
+        ),
+    },
+    "java": {
+        RUNS: "Runtime.exec ProcessBuilder java.lang.ProcessBuilder ProcessHandle",
+        BUILDS: (
+            "Class.forName java.lang.{reflect invoke} MethodHandles javax.script ScriptEngineManager ClassLoader "
+            "URLClassLoader ObjectInputStream *.{getMethod getDeclaredMethod defineClass}"
+        ),
+        ENDS: "System.exit Runtime.{exit halt} *.{halt destroyForcibly}",
+        NETWORK: (
+            "java.net Socket ServerSocket DatagramSocket HttpClient HttpURLConnection URLConnection SocketChannel "
+            "java.nio.channels okhttp3 OkHttpClient org.apache.http *.{openConnection openStream}"
+        ),
+        NATIVE: "System.{load loadLibrary} sun.misc.Unsafe jdk.internal com.sun.jna Native.load",
+        OUTSIDE: (
+            "System.{getenv getProperty} "
+            "Files.{delete deleteIfExists move write writeString createSymbolicLink createLink setPosixFilePermissions} "
+            "File.{delete deleteOnExit renameTo setWritable setReadable setExecutable} FileWriter FileOutputStream "
+            "*.{deleteOnExit renameTo}"
+        ),
+    },
+    "c": {  # C and C++
+        RUNS: (
+            "system std.system popen _popen _wpopen fork vfork clone exec{l le lp v ve vp vpe} fexecve posix_spawn* "
+            "CreateProcess* ShellExecute* WinExec boost.process"
+        ),
+        BUILDS: "dlopen dlsym LoadLibrary* GetProcAddress mprotect",
+        ENDS: (
+            "exit _exit _Exit quick_exit abort kill raise std.{exit _Exit quick_exit abort terminate} ExitProcess "
+            "TerminateProcess"
+        ),
+        NETWORK: "socket getaddrinfo gethostbyname curl_easy_{init perform} WSAStartup boost.asio",
+        NATIVE: "asm __asm__ __asm",
+        OUTSIDE: (
+            "getenv secure_getenv setenv putenv unsetenv std.{getenv rename} environ remove unlink unlinkat rmdir rename renameat "
+            "symlink link chmod chown truncate getpwuid DeleteFile* MoveFile* "
+            "std.filesystem.{remove remove_all rename create_symlink create_directory_symlink create_hard_link "
+            "permissions}"
+        ),
+    },
+    "csharp": {
+        RUNS: "Process ProcessStartInfo System.Diagnostics.{Process ProcessStartInfo}",
+        BUILDS: (
+            "Assembly.{Load LoadFrom LoadFile} System.Reflection Activator Type.GetType *.{GetMethod InvokeMember} "
+            "DynamicMethod CSharpScript BinaryFormatter"
+        ),
+        ENDS: "Environment.{Exit FailFast} Application.Exit *.Kill",
+        NETWORK: "System.Net HttpClient WebClient WebRequest HttpWebRequest TcpClient TcpListener UdpClient Socket Dns",
+        NATIVE: "DllImport LibraryImport NativeLibrary System.Runtime.InteropServices Marshal unsafe",
+        OUTSIDE: (
+            "Environment.{GetEnvironmentVariable GetEnvironmentVariables SetEnvironmentVariable GetFolderPath} "
+            "File.{Delete Move WriteAllText WriteAllBytes WriteAllLines CreateSymbolicLink} Directory.{Delete Move} "
+            "FileInfo DirectoryInfo"
+        ),
+    },
+}
 
 
-_PY_EXEC = tuple(f"os.{name}" for name in ("execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp"))
-_PY_SPAWN = tuple(f"os.{name}" for name in ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve"))
+def _entries(text: str) -> tuple[str, ...]:
+    """A table cell's entries: `a.{b c}` is `a.b` and `a.c`; `<…>` is one entry."""
+    found: list[str] = []
+    for token in re.findall(r"<[^>]*>|[^\s{}]*\{[^}]*\}[^\s{}]*|\S+", text):
+        if "{" in token and not token.startswith("<"):
+            head, _, rest = token.partition("{")
+            inside, _, tail = rest.partition("}")
+            found += [head + part + tail for part in inside.split()]
+        else:
+            found.append(token)
+    return tuple(found)
 
-CAPABILITIES = (
-    Capability(
-        "runs other programs",
-        python=(
-            "os.system",
-            "os.popen",
-            *_PY_EXEC,
-            "os.execvpe",
-            *_PY_SPAWN,
-            "os.spawnvp",
-            "os.spawnvpe",
-            "os.posix_spawn",
-            "os.posix_spawnp",
-            "os.fork",
-            "os.forkpty",
-            "os.startfile",
-            "subprocess",
-            "pty",
-            "multiprocessing",
-            "asyncio.create_subprocess_exec",
-            "asyncio.create_subprocess_shell",
-            "concurrent.futures.ProcessPoolExecutor",
-            "platform.popen",
-        ),
-        javascript=(
-            "child_process",
-            "cluster",
-            "worker_threads",
-            "Deno.run",
-            "Deno.Command",
-            "Bun.spawn",
-            "Bun.spawnSync",
-            "Bun.$",
-        ),
-        rust=("std.process.Command", "std.os.unix.process", "tokio.process", "async_std.process", "duct", "nix.unistd"),
-        go=("os/exec", "syscall.Exec", "syscall.ForkExec", "syscall.StartProcess", "os.StartProcess"),
-        ruby=(
-            "system",
-            "exec",
-            "spawn",
-            "fork",
-            "Kernel.system",
-            "Kernel.exec",
-            "Kernel.spawn",
-            "Kernel.fork",
-            "Process.spawn",
-            "Process.fork",
-            "Process.exec",
-            "Process.daemon",
-            "IO.popen",
-            "Open3",
-            "PTY",
-            "open3",
-            "pty",
-            "<shell command>",
-        ),
-        php=(
-            "exec",
-            "shell_exec",
-            "system",
-            "passthru",
-            "proc_open",
-            "popen",
-            "pcntl_exec",
-            "pcntl_fork",
-            "<shell command>",
-        ),
-        lua=("os.execute", "io.popen"),
-        bash=(
-            "exec",
-            "sudo",
-            "su",
-            "setsid",
-            "nohup",
-            "disown",
-            "xargs",
-            "env",
-            "nice",
-            "timeout",
-            "<command of a computed name>",
-        ),
-        java=("Runtime.getRuntime", "java.lang.Runtime", "ProcessBuilder", "java.lang.ProcessBuilder", "ProcessHandle"),
-        c=(
-            "system",
-            "std.system",
-            "popen",
-            "_popen",
-            "_wpopen",
-            "fork",
-            "vfork",
-            "clone",
-            "execl",
-            "execle",
-            "execlp",
-            "execv",
-            "execve",
-            "execvp",
-            "execvpe",
-            "fexecve",
-            "posix_spawn",
-            "posix_spawnp",
-            "CreateProcess",
-            "CreateProcessA",
-            "CreateProcessW",
-            "ShellExecute",
-            "ShellExecuteA",
-            "ShellExecuteW",
-            "ShellExecuteEx",
-            "WinExec",
-            "boost.process",
-        ),
-        csharp=("Process", "ProcessStartInfo", "System.Diagnostics.Process", "System.Diagnostics.ProcessStartInfo"),
-    ),
-    Capability(
-        "runs code it builds at run time",
-        python=(
-            "exec",
-            "eval",
-            "compile",
-            "__import__",
-            "breakpoint",
-            "importlib",
-            "builtins",
-            "__builtins__",
-            "runpy",
-            "imp",
-            "marshal",
-            "pickle",
-            "shelve",
-            "types.CodeType",
-            "types.FunctionType",
-            "sys.modules",
-            "sys.path",
-            "sys.meta_path",
-            "sys.path_hooks",
-            "sys.settrace",
-            "sys.setprofile",
-            "sys.addaudithook",
-            "atexit",
-            "vars",
-            "globals",
-            "operator.attrgetter",
-            "operator.methodcaller",
-            "sys._getframe",
-            "inspect.currentframe",
-            "inspect.stack",
-            "inspect.getclosurevars",
-            "gc.get_objects",
-            "gc.get_referrers",
-            "gc.get_referents",
-            "outrigger_pytest_seal",  # the plugin that seals pytest's end (guards/seal/)
-            "<dynamic attribute of a module>",
-            "<reflective attribute>",
-        ),
-        javascript=("eval", "Function", "vm", "module.createRequire", "inspector", "<require of a computed name>"),
-        rust=("include!",),
-        go=("plugin", "reflect.NewAt"),
-        ruby=(
-            "eval",
-            "instance_eval",
-            "class_eval",
-            "module_eval",
-            "instance_exec",
-            "class_exec",
-            "module_exec",
-            "binding",
-            "send",
-            "__send__",
-            "public_send",
-            "*.send",
-            "*.__send__",
-            "*.public_send",
-            "*.const_get",
-            "*.instance_variable_get",
-            "*.instance_variable_set",
-            "*.define_method",
-            "const_get",
-            "define_method",
-            "load",
-            "autoload",
-            "ObjectSpace",
-            "RubyVM",
-            "TracePoint",
-            "Marshal.load",
-            "at_exit",
-            "<load of a computed name>",
-        ),
-        php=(
-            "eval",
-            "assert",
-            "create_function",
-            "call_user_func",
-            "call_user_func_array",
-            "forward_static_call",
-            "forward_static_call_array",
-            "register_shutdown_function",
-            "unserialize",
-            "extract",
-            "ReflectionFunction",
-            "ReflectionMethod",
-            "ReflectionClass",
-            "<call of a computed name>",
-            "<include of a computed path>",
-        ),
-        lua=(
-            "load",
-            "loadstring",
-            "loadfile",
-            "dofile",
-            "debug",
-            "setfenv",
-            "getfenv",
-            "string.dump",
-            "_G",
-            "_ENV",
-            "<load of a computed name>",
-        ),
-        bash=(
-            "eval",
-            "source",
-            ".",
-            "trap",
-            "bash",
-            "sh",
-            "zsh",
-            "dash",
-            "ksh",
-            "python",
-            "python3",
-            "perl",
-            "ruby",
-            "node",
-            "php",
-            "lua",
-        ),
-        java=(
-            "Class.forName",
-            "java.lang.reflect",
-            "java.lang.invoke",
-            "MethodHandles",
-            "javax.script",
-            "ScriptEngineManager",
-            "ClassLoader",
-            "URLClassLoader",
-            "ObjectInputStream",
-            "*.getMethod",
-            "*.getDeclaredMethod",
-            "*.defineClass",
-        ),
-        c=("dlopen", "dlsym", "LoadLibrary", "LoadLibraryA", "LoadLibraryW", "GetProcAddress", "mprotect"),
-        csharp=(
-            "Assembly.Load",
-            "Assembly.LoadFrom",
-            "Assembly.LoadFile",
-            "System.Reflection",
-            "Activator",
-            "Type.GetType",
-            "*.GetMethod",
-            "*.InvokeMember",
-            "DynamicMethod",
-            "CSharpScript",
-            "BinaryFormatter",
-        ),
-    ),
-    Capability(
-        "ends the process",
-        python=(
-            "os._exit",
-            "os.abort",
-            "os.kill",
-            "os.killpg",
-            "sys.exit",
-            "exit",
-            "quit",
-            "SystemExit",
-            "signal.raise_signal",
-            "signal.pthread_kill",
-        ),
-        javascript=("process.exit", "process.reallyExit", "process.abort", "process.kill", "Deno.exit"),
-        rust=("std.process.exit", "std.process.abort", "libc.exit", "libc._exit", "libc.kill"),
-        go=("os.Exit", "syscall.Exit", "syscall.Kill", "log.Fatal", "log.Fatalf", "log.Fatalln"),
-        ruby=(
-            "exit",
-            "exit!",
-            "abort",
-            "Kernel.exit",
-            "Kernel.exit!",
-            "Kernel.abort",
-            "Process.exit",
-            "Process.exit!",
-            "Process.abort",
-            "Process.kill",
-        ),
-        php=("exit", "die", "posix_kill"),
-        lua=("os.exit",),
-        bash=("exit", "kill", "killall", "pkill", "shutdown", "reboot", "halt", "poweroff"),
-        java=("System.exit", "java.lang.System.exit", "*.halt", "*.destroyForcibly"),
-        c=(
-            "exit",
-            "_exit",
-            "_Exit",
-            "quick_exit",
-            "abort",
-            "kill",
-            "raise",
-            "std.exit",
-            "std._Exit",
-            "std.quick_exit",
-            "std.abort",
-            "std.terminate",
-            "ExitProcess",
-            "TerminateProcess",
-        ),
-        csharp=("Environment.Exit", "Environment.FailFast", "System.Environment.Exit", "Application.Exit", "*.Kill"),
-    ),
-    Capability(
-        "opens network connections",
-        python=(
-            "socket",
-            "ssl",
-            "http.client",
-            "http.server",
-            "urllib.request",
-            "urllib3",
-            "requests",
-            "httpx",
-            "aiohttp",
-            "ftplib",
-            "smtplib",
-            "poplib",
-            "imaplib",
-            "telnetlib",
-            "xmlrpc",
-            "socketserver",
-            "websocket",
-            "websockets",
-            "paramiko",
-            "asyncio.open_connection",
-            "asyncio.start_server",
-        ),
-        javascript=(
-            "net",
-            "http",
-            "https",
-            "http2",
-            "dgram",
-            "tls",
-            "dns",
-            "fetch",
-            "XMLHttpRequest",
-            "WebSocket",
-            "EventSource",
-            "axios",
-            "node-fetch",
-            "undici",
-            "Deno.connect",
-            "Deno.listen",
-        ),
-        rust=("std.net", "tokio.net", "reqwest", "hyper", "ureq", "async_std.net", "surf"),
-        go=("net", "crypto/tls"),
-        ruby=(
-            "Net",
-            "TCPSocket",
-            "TCPServer",
-            "UDPSocket",
-            "UNIXSocket",
-            "Socket",
-            "URI.open",
-            "OpenURI",
-            "HTTParty",
-            "Faraday",
-            "RestClient",
-            "Excon",
-            "socket",
-            "net/http",
-            "net/https",
-            "net/ftp",
-            "net/smtp",
-            "open-uri",
-            "httparty",
-            "faraday",
-            "rest-client",
-        ),
-        php=(
-            "fsockopen",
-            "pfsockopen",
-            "stream_socket_client",
-            "stream_socket_server",
-            "socket_create",
-            "curl_init",
-            "curl_exec",
-            "curl_multi_exec",
-            "ftp_connect",
-            "ssh2_connect",
-            "mail",
-            "SoapClient",
-            "GuzzleHttp",
-        ),
-        lua=("socket", "socket.http", "ssl", "ssl.https", "http.request", "copas", "ngx.socket", "ngx.location"),
-        bash=(
-            "curl",
-            "wget",
-            "nc",
-            "ncat",
-            "netcat",
-            "socat",
-            "ssh",
-            "scp",
-            "sftp",
-            "rsync",
-            "telnet",
-            "ftp",
-            "/dev/tcp",
-            "/dev/udp",
-        ),
-        java=(
-            "java.net",
-            "Socket",
-            "ServerSocket",
-            "DatagramSocket",
-            "HttpClient",
-            "HttpURLConnection",
-            "URLConnection",
-            "SocketChannel",
-            "java.nio.channels",
-            "okhttp3",
-            "OkHttpClient",
-            "org.apache.http",
-            "*.openConnection",
-            "*.openStream",
-        ),
-        c=("socket", "getaddrinfo", "gethostbyname", "curl_easy_init", "curl_easy_perform", "WSAStartup", "boost.asio"),
-        csharp=(
-            "System.Net",
-            "HttpClient",
-            "WebClient",
-            "WebRequest",
-            "HttpWebRequest",
-            "TcpClient",
-            "TcpListener",
-            "UdpClient",
-            "Socket",
-            "Dns",
-        ),
-    ),
-    Capability(
-        "loads native code",
-        python=("ctypes", "_ctypes", "cffi"),
-        javascript=("process.binding", "process._linkedBinding", "process.dlopen", "ffi-napi", "koffi"),
-        rust=("libc", "libloading", "std.ptr", "<unsafe>"),
-        go=("unsafe", "syscall", "C"),
-        ruby=("Fiddle", "FFI", "fiddle", "ffi"),
-        php=("FFI", "dl"),
-        lua=("package.loadlib", "ffi"),
-        bash=("insmod", "modprobe", "LD_PRELOAD"),
-        java=("System.load", "System.loadLibrary", "sun.misc.Unsafe", "jdk.internal", "com.sun.jna", "Native.load"),
-        c=("asm", "__asm__", "__asm"),
-        csharp=("DllImport", "LibraryImport", "NativeLibrary", "System.Runtime.InteropServices", "Marshal", "unsafe"),
-    ),
-    Capability(
-        "reaches outside the project (the home folder, the environment, deleting, moving or re-linking files)",
-        python=(
-            "os.path.expanduser",
-            "os.path.expandvars",
-            "pathlib.Path.home",
-            "pathlib.Path.expanduser",
-            "os.remove",
-            "os.unlink",
-            "os.rmdir",
-            "os.removedirs",
-            "os.chmod",
-            "os.chown",
-            "os.symlink",
-            "os.link",
-            "shutil.rmtree",
-            "shutil.move",
-            "shutil.chown",
-        ),
-        javascript=(
-            "os.homedir",
-            "fs.rm",
-            "fs.rmSync",
-            "fs.rmdir",
-            "fs.rmdirSync",
-            "fs.unlink",
-            "fs.unlinkSync",
-            "fs.symlink",
-            "fs.symlinkSync",
-            "fs.chmod",
-            "fs.chmodSync",
-            "fs/promises.rm",
-            "fs/promises.unlink",
-        ),
-        rust=(
-            "std.env.home_dir",
-            "dirs",
-            "home",
-            "std.fs.remove_file",
-            "std.fs.remove_dir",
-            "std.fs.remove_dir_all",
-            "std.os.unix.fs.symlink",
-            "include_str!",
-            "include_bytes!",
-            "env!",
-            "option_env!",
-        ),
-        go=("os.UserHomeDir", "os.Remove", "os.RemoveAll", "os.Symlink", "os.Chmod", "os.Chown"),
-        ruby=(
-            "ENV",
-            "Dir.home",
-            "File.delete",
-            "File.unlink",
-            "File.rename",
-            "File.symlink",
-            "File.link",
-            "File.chmod",
-            "File.chown",
-            "File.expand_path",
-            "File.write",
-            "IO.write",
-            "Dir.delete",
-            "Dir.rmdir",
-            "Dir.unlink",
-            "FileUtils",
-            "fileutils",
-        ),
-        php=(
-            "getenv",
-            "putenv",
-            "_ENV",
-            "_SERVER",
-            "unlink",
-            "rmdir",
-            "rename",
-            "symlink",
-            "link",
-            "chmod",
-            "chown",
-            "file_put_contents",
-            "posix_getpwuid",
-        ),
-        lua=("os.getenv", "os.remove", "os.rename", "os.tmpname", "lfs"),
-        bash=(
-            "rm",
-            "rmdir",
-            "mv",
-            "ln",
-            "chmod",
-            "chown",
-            "dd",
-            "shred",
-            "truncate",
-            "tee",
-            "printenv",
-            "export",
-            "unset",
-            "crontab",
-        ),
-        java=(
-            "System.getenv",
-            "System.getProperty",
-            "Files.delete",
-            "Files.deleteIfExists",
-            "Files.move",
-            "Files.write",
-            "Files.writeString",
-            "Files.createSymbolicLink",
-            "Files.createLink",
-            "FileWriter",
-            "FileOutputStream",
-            "*.deleteOnExit",
-            "*.renameTo",
-        ),
-        c=(
-            "getenv",
-            "secure_getenv",
-            "setenv",
-            "putenv",
-            "unsetenv",
-            "std.getenv",
-            "environ",
-            "remove",
-            "unlink",
-            "unlinkat",
-            "rmdir",
-            "rename",
-            "renameat",
-            "symlink",
-            "link",
-            "chmod",
-            "chown",
-            "truncate",
-            "std.filesystem.remove",
-            "std.filesystem.remove_all",
-            "std.filesystem.rename",
-            "std.filesystem.create_symlink",
-            "std.rename",
-            "getpwuid",
-            "DeleteFile",
-            "DeleteFileA",
-            "DeleteFileW",
-            "MoveFile",
-            "MoveFileA",
-            "MoveFileW",
-        ),
-        csharp=(
-            "Environment.GetEnvironmentVariable",
-            "Environment.GetEnvironmentVariables",
-            "Environment.SetEnvironmentVariable",
-            "Environment.GetFolderPath",
-            "File.Delete",
-            "File.Move",
-            "File.WriteAllText",
-            "File.WriteAllBytes",
-            "File.WriteAllLines",
-            "File.CreateSymbolicLink",
-            "Directory.Delete",
-            "Directory.Move",
-            "FileInfo",
-            "DirectoryInfo",
-        ),
-    ),
-)
+
+# family → ((power, entries), …), read once
+_TABLE = {family: tuple((power, _entries(cell)) for power, cell in cells.items()) for family, cells in TABLES.items()}
 
 
 def refuse_new_capabilities(path: str, old_text: str, new_text: str, who: str) -> None:
@@ -737,25 +293,47 @@ def _family(path: str) -> str | None:
 def _capabilities(family: str, root: tree_sitter.Node) -> dict[str, str]:
     """What each capability the tree uses → the first reference that uses it."""
     found: dict[str, str] = {}
+    qualified = family in _QUALIFIED
     for reference in _READERS[family](root):
-        for capability in CAPABILITIES:
-            if capability.what not in found and _covered(reference, getattr(capability, family), family in _QUALIFIED):
-                found[capability.what] = reference
+        forms = _forms(family, reference)
+        for power, entries in _TABLE[family]:
+            if power not in found and any(_covered(form, entries, qualified) for form in forms):
+                found[power] = reference
     return found
+
+
+def _forms(family: str, reference: str) -> tuple[str, ...]:
+    """The names `reference` goes by in its language's table: Ruby's bare `system` is
+    `Kernel.system`; node's `fs/promises.rm` and `fs.promises.rm` are `fs.rm`."""
+    if family == "ruby" and "." not in reference and not reference.startswith("<"):
+        return reference, "Kernel." + reference
+    if family == "javascript":
+        for promises in ("fs/promises", "fs.promises"):
+            if reference == promises or reference.startswith(promises + "."):
+                return reference, "fs" + reference[len(promises) :]
+    return (reference,)
 
 
 def _covered(reference: str, entries: tuple[str, ...], qualified: bool = False) -> bool:
     """`entries` names `reference` or a module or class above it; `*.name` is a method of that
-    name on any receiver (Ruby's `obj.send`). `qualified`: a dotted entry also names the same
-    class under its namespace (`Files.delete` in `java.nio.file.Files.delete`)."""
+    name on any receiver (Ruby's `obj.send`); `name*` any name that starts so. `qualified`: a
+    dotted entry also names the same class under its namespace (`Files.delete` in
+    `java.nio.file.Files.delete`)."""
     last = reference.rpartition(".")[2]
     return any(
         (entry.startswith("*.") and "." in reference and last == entry[2:])
         or reference == entry
         or reference.startswith((entry + ".", entry + "/"))
+        or (entry.endswith("*") and not entry.startswith("*.") and _starts(reference, entry[:-1], qualified))
         or (qualified and "." in entry and f".{entry}." in f".{reference}.")
         for entry in entries
     )
+
+
+def _starts(reference: str, prefix: str, qualified: bool) -> bool:
+    """`reference` starts with `prefix` (`fs.rmSync`: `fs.rm`), or, `qualified`, one of its
+    namespaced tails does."""
+    return reference.startswith(prefix) or (qualified and "." in prefix and f".{prefix}" in f".{reference}")
 
 
 _QUALIFIED = frozenset({"java", "csharp", "c", "php"})  # languages whose classes live in dotted namespaces
@@ -787,6 +365,7 @@ def _string_value(node: tree_sitter.Node) -> str | None:
 
 def _python(root: tree_sitter.Node) -> Iterator[str]:
     aliases: dict[str, str] = {}
+    values: dict[str, str] = {}  # a local name → what made its value (`p = Path(x)`: `pathlib.Path`)
     for node in _walk(root):
         if node.type == "import_statement":
             for child in node.named_children:
@@ -806,8 +385,16 @@ def _python(root: tree_sitter.Node) -> Iterator[str]:
                     aliases[local] = f"{module}.{name}"
                     yield f"{module}.{name}"
     for node in _walk(root):
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if node.type == "assignment" and left is not None and left.type == "identifier" and right is not None:
+            made = _py_maker(right, aliases)
+            if made is not None:
+                values[_text(left)] = made
+    for node in _walk(root):
         if node.type == "attribute" and _text(node.child_by_field_name("attribute")) in _PY_REFLECTIVE:
             yield "<reflective attribute>"  # `().__class__.__bases__[0].__subclasses__()`, `f.__globals__`
+        if node.type == "attribute" and (made := _py_maker(node.child_by_field_name("object"), aliases)):
+            yield f"{made}.{_text(node.child_by_field_name('attribute'))}"  # `Path(p).unlink`
         if node.type in ("attribute", "identifier") and not _inner_python_name(node):
             if (dotted := _dotted(node, "attribute", "object", "attribute")) is not None:
                 head, _, rest = dotted.partition(".")
@@ -815,6 +402,8 @@ def _python(root: tree_sitter.Node) -> Iterator[str]:
                     yield aliases.get(head, head) + ("." + rest if rest else "")
                     if dotted.endswith(".__dict__"):  # `os.__dict__[name]`: any of its functions
                         yield "<dynamic attribute of a module>"
+                elif head in values and rest:  # `p = Path(x)`, then `p.unlink`
+                    yield f"{values[head]}.{rest}"
         elif node.type == "call" and _text(node.child_by_field_name("function")) in ("getattr", "setattr"):
             arguments = node.child_by_field_name("arguments")
             named = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
@@ -828,6 +417,21 @@ def _python(root: tree_sitter.Node) -> Iterator[str]:
                     yield f"{owner}.{value}"
                 elif owner in aliases.values() or owner in _PY_MODULE_NAMES:
                     yield "<dynamic attribute of a module>"
+
+
+def _py_maker(node: tree_sitter.Node | None, aliases: dict[str, str]) -> str | None:
+    """What made a called value, read through imports: `Path(p)` → `pathlib.Path`
+    (`from pathlib import Path`); None when the call is not of an imported name or a module's."""
+    if node is None or node.type != "call":
+        return None
+    function = node.child_by_field_name("function")
+    dotted = _dotted(function, "attribute", "object", "attribute") if function is not None else None
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    if head not in aliases and (head not in _PY_GLOBALS or not rest):  # a builtin's result (`open(p)`) is read as is
+        return None
+    return aliases.get(head, head) + ("." + rest if rest else "")
 
 
 # Attributes that reach any object's functions, globals or classes by a computed name.
@@ -1145,8 +749,180 @@ def _bash(root: tree_sitter.Node) -> Iterator[str]:
         elif node.type in ("file_redirect", "heredoc_redirect"):
             if any(_text(c).startswith(("/dev/tcp/", "/dev/udp/")) for c in node.named_children):
                 yield "/dev/tcp"
+            elif _outside_the_project(node.child_by_field_name("destination")):
+                yield "<redirect outside the project>"
         elif node.type == "variable_assignment":
             yield _text(node.child_by_field_name("name"))  # LD_PRELOAD=…
+
+
+def _outside_the_project(destination: tree_sitter.Node | None) -> bool:
+    """A redirection's file is outside the project: in the home folder, above it (`..`), or at
+    an absolute path other than the terminal's and the null device. (A file named by a variable,
+    `> "$log"`, is judged by the tests' sandbox, not here.)"""
+    if destination is None or destination.type == "number":  # `>&2`
+        return False
+    target = _text(destination).strip("\"'")
+    if target.startswith(("~", "$HOME", "${HOME}")) or ".." in target.split("/"):
+        return True
+    inert = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/fd/", "/proc/self/fd/")
+    return target.startswith("/") and not target.startswith(inert)
+
+
+# -- Methods on values, read through the value's class (Java, C#, C/C++, PHP, Ruby) ------------
+#
+# `File f = new File(p); f.delete()`, `new File(p).delete()`, `Runtime.getRuntime().exec(…)`,
+# `var fi = new FileInfo(p); fi.Delete()`, `$f = new SplFileObject($p); $f->fwrite(…)`,
+# `f = File.new(p); f.chmod(…)`: the class is read from a declaration's type, a constructor,
+# or a static call on a class (a factory returns its own class's values), and the call is
+# the class's method (`File.delete`). Scopes are not told apart: a name means the last class
+# the file declares it with.
+
+# Node type → (receiver field, method field) of a method called on a value.
+_METHOD_CALLS = {
+    "method_invocation": ("object", "name"),  # Java
+    "member_access_expression": ("expression", "name"),  # C#
+    "field_expression": ("argument", "field"),  # C++
+    "member_call_expression": ("object", "name"),  # PHP
+    "call": ("receiver", "method"),  # Ruby
+}
+_CREATIONS = frozenset({"object_creation_expression", "new_expression"})
+_INFERRED = frozenset({"var", "auto", "dynamic", "implicit_type", "placeholder_type_specifier"})
+_RUBY_MAKERS = frozenset({"new", "open"})
+
+
+def _receivers(root: tree_sitter.Node) -> Iterator[str]:
+    classes: dict[str, str] = {}
+    for node in _walk(root):
+        for name, kind in _declared(node):
+            classes[name] = kind
+    for node in _walk(root):
+        fields = _METHOD_CALLS.get(node.type)
+        if fields is None:
+            continue
+        receiver, method = node.child_by_field_name(fields[0]), node.child_by_field_name(fields[1])
+        if receiver is not None and method is not None and (owner := _class_of(receiver, classes)):
+            yield f"{owner}.{_text(method)}"
+
+
+def _declared(node: tree_sitter.Node) -> Iterator[tuple[str, str]]:
+    """(name, class) for each name `node` declares with a class the code shows."""
+    kind = node.child_by_field_name("type")
+    if kind is not None and node.type not in _CREATIONS and "function" not in node.type and "method" not in node.type:
+        inferred = kind.type in _INFERRED or _text(kind) in _INFERRED
+        for name, value in _declared_names(node):
+            made = _created(value) if value is not None else None
+            if made or not inferred:
+                yield name, made or _class_name(_text(kind))
+    elif node.type in ("assignment", "assignment_expression"):  # Ruby, PHP: `f = File.new(p)`
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and right is not None and (made := _created(right)):
+            yield _text(left), made
+
+
+def _declared_names(node: tree_sitter.Node) -> Iterator[tuple[str, tree_sitter.Node | None]]:
+    """The names a declaration binds, each with its initial value (None when it has none)."""
+    name = node.child_by_field_name("name")
+    if name is not None:
+        yield _text(name), node.child_by_field_name("value")
+    for child in node.named_children:
+        if child.type == "variable_declarator":  # Java, C#: `File a = …, b;`
+            inner = child.child_by_field_name("name") or next(
+                (c for c in child.named_children if c.type == "identifier"), None
+            )
+            value = child.child_by_field_name("value") or next(
+                (c for c in child.named_children if c.type in _CREATIONS), None
+            )
+            if inner is not None:
+                yield _text(inner), value
+    declarator = node.child_by_field_name("declarator")
+    while declarator is not None and declarator.type != "variable_declarator":  # C++
+        if declarator.type in ("identifier", "field_identifier"):
+            yield _text(declarator), None
+            break
+        if declarator.type == "init_declarator":
+            inner, value = declarator.child_by_field_name("declarator"), declarator.child_by_field_name("value")
+            if inner is not None and inner.type == "identifier":
+                yield _text(inner), value
+                break
+        declarator = declarator.child_by_field_name("declarator") or next(iter(declarator.named_children), None)
+
+
+def _created(node: tree_sitter.Node) -> str | None:
+    """The class a constructor call makes: `new File(p)`, `File.new(p)`, `File.open(p)`."""
+    if node.type in _CREATIONS:
+        kind = node.child_by_field_name("type") or next(
+            (c for c in node.named_children if c.type in ("name", "qualified_name")), None
+        )
+        return _class_name(_text(kind)) if kind is not None else None
+    if node.type == "call" and _text(node.child_by_field_name("method")) in _RUBY_MAKERS:
+        receiver = node.child_by_field_name("receiver")
+        if receiver is not None and receiver.type in ("constant", "scope_resolution"):
+            return _class_name(_text(receiver))
+    return None
+
+
+def _class_of(node: tree_sitter.Node, classes: dict[str, str]) -> str | None:
+    """The class of the value `node` is, where the code shows it."""
+    while node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    if node.type in ("identifier", "variable_name"):
+        return classes.get(_text(node))
+    if node.type == "field_access" and _text(node.child_by_field_name("object")) == "this":  # Java's `this.f`
+        return classes.get(_text(node.child_by_field_name("field")))
+    if (made := _created(node)) is not None:
+        return made
+    # A static call on a class (`Runtime.getRuntime()`, `File.open(p)`): a value of that class.
+    fields = _METHOD_CALLS.get(node.type)
+    if node.type == "invocation_expression":  # C#: the call around `Type.Method`
+        function = node.child_by_field_name("function")
+        if function is not None and function.type == "member_access_expression":
+            node, fields = function, _METHOD_CALLS[function.type]
+    if fields is None:
+        return None
+    owner = node.child_by_field_name(fields[0])
+    if owner is not None and owner.type in ("identifier", "constant") and _text(owner)[:1].isupper():
+        return classes.get(_text(owner)) or _class_name(_text(owner))
+    return None
+
+
+def _class_name(text: str) -> str:
+    """`java.util.List<File>[]` → `java.util.List`; `std::ofstream` → `std.ofstream`."""
+    while "<" in text and (shorter := re.sub(r"<[^<>]*>", "", text)) != text:
+        text = shorter
+    for word in ("const ", "final ", "struct ", "class "):
+        text = text.replace(word, "")
+    text = text.replace("::", ".").replace("\\", ".").strip(" *&?[]\t\n.")
+    return text
+
+
+def _chain_aliases(root: tree_sitter.Node) -> dict[str, str]:
+    """Names a file gives namespaces and classes: C++'s `namespace fs = std::filesystem;`, C#'s
+    `using P = System.Diagnostics.Process;`, PHP's `use Foo\\Bar as Baz;`."""
+    aliases: dict[str, str] = {}
+    for node in _walk(root):
+        if node.type == "namespace_alias_definition":
+            name = node.child_by_field_name("name")
+            target = next((c for c in node.named_children if c != name), None)
+            if name is not None and target is not None:
+                aliases[_text(name)] = _class_name(_text(target))
+        elif node.type == "using_directive" and (name := node.child_by_field_name("name")) is not None:
+            target = next((c for c in node.named_children if c != name), None)
+            if target is not None:
+                aliases[_text(name)] = _class_name(_text(target))
+        elif node.type == "namespace_use_clause" and (alias := node.child_by_field_name("alias")) is not None:
+            target = next((c for c in node.named_children if c != alias), None)
+            if target is not None:
+                aliases[_text(alias)] = _class_name(_text(target))
+    return aliases
+
+
+def _names_and_receivers(root: tree_sitter.Node) -> Iterator[str]:
+    """`_chains` and `_receivers`, read through the file's aliases."""
+    aliases = _chain_aliases(root)
+    for reference in (*_chains(root), *_receivers(root)):
+        star = "*." if reference.startswith("*.") else ""
+        head, dot, rest = reference[len(star) :].partition(".")
+        yield star + aliases[head] + dot + rest if head in aliases else reference
 
 
 _READERS = {
@@ -1154,11 +930,11 @@ _READERS = {
     "javascript": _javascript,
     "rust": _rust,
     "go": _go,
-    "ruby": _chains,
-    "php": _chains,
+    "ruby": _names_and_receivers,
+    "php": _names_and_receivers,
     "lua": _chains,
-    "java": _chains,
-    "c": _chains,
-    "csharp": _chains,
+    "java": _names_and_receivers,
+    "c": _names_and_receivers,
+    "csharp": _names_and_receivers,
     "bash": _bash,
 }
