@@ -94,3 +94,23 @@ async def test_a_node_test_file_ended_before_its_tests_ran_is_not_a_pass(tmp_pat
     assert before.passed and not after.passed
     with pytest.raises(Exception, match="`adds`"):
         project_tests.verdict(before, after, "refuse")
+
+
+async def test_a_rust_test_without_libtests_harness_still_passes(tmp_path):
+    """A `harness = false` test target prints no libtest summary: its binary is judged by its
+    exit code as before (the seal would take it for one ended early)."""
+    needs("cargo")
+    root = tmp_path / "m"
+    (root / "src").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "Cargo.toml").write_text(
+        '[package]\nname = "m"\nversion = "0.1.0"\nedition = "2021"\n\n[[test]]\nname = "plain"\nharness = false\n'
+    )
+    unit = "\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n        assert_eq!(super::total(&[1, 2]), 3);\n    }\n}\n"
+    (root / "src" / "lib.rs").write_text("pub fn total(xs: &[i32]) -> i32 {\n    xs.iter().sum()\n}\n" + unit)
+    (root / "tests" / "plain.rs").write_text("fn main() {\n    assert_eq!(m::total(&[1, 2]), 3);\n}\n")
+    change = "pub fn total(xs: &[i32]) -> i32 {\n    xs.iter().copied().sum()\n}\n" + unit
+
+    before, after = await gate(root, {"src/lib.rs": change}, ["cargo", "test", "--quiet"])
+
+    assert before.passed and after.passed, after.output

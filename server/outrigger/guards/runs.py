@@ -12,6 +12,7 @@ import asyncio
 import atexit
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -108,7 +109,7 @@ class ScratchRun:
         if (missing := _missing_program(seen[0])) is not None:
             return Output(None, False, "", 0.0, missing=missing)
         if seal in ("go", "cargo"):
-            seen = _through_binary_seal(seen, seal)
+            seen = await asyncio.to_thread(_through_binary_seal, seen, seal, self.copy.path)
         limits = sandbox.Limits(cpu_seconds=int(timeout) + 30, processes=self.processes)
         await asyncio.to_thread(sandbox.give_to, self.place)
         argv, env = sandbox.wrap(seen, self.place, self.kind, limits)
@@ -170,10 +171,13 @@ class ScratchRun:
         return Output(code, timed_out, text, time.perf_counter() - started, sealed=sealed)
 
 
-def _through_binary_seal(command: list[str], runner: str) -> list[str]:
+def _through_binary_seal(command: list[str], runner: str, copy: Path) -> list[str]:
     """`go test …` / `cargo test …` with each test binary run through the binary seal: Go's
-    `-exec` (split on spaces by go, so not for paths with one), cargo's `runner`."""
+    `-exec` (split on spaces by go, so not for paths with one), cargo's `runner` (not in a
+    project with a `harness = false` test, whose binary prints no libtest summary)."""
     seal = [sys.executable, "-I", str(_BINARY_SEAL), runner]
+    if runner == "cargo" and _own_harness(copy):
+        return command
     at = 2  # after `go test` / `cargo test`
     if runner == "go":
         if any(" " in part for part in seal):
@@ -181,6 +185,27 @@ def _through_binary_seal(command: list[str], runner: str) -> list[str]:
         return [*command[:at], "-exec", " ".join(seal), *command[at:]]
     runner_setting = "target.'cfg(all())'.runner=" + json.dumps(seal)
     return [*command[:at], "--config", runner_setting, *command[at:]]
+
+
+_HARNESS_OFF = re.compile(r"^\s*harness\s*=\s*false\b", re.MULTILINE)
+
+
+def _own_harness(copy: Path, most: int = 5_000) -> bool:
+    """Whether a Cargo.toml in the copy turns libtest's harness off for a target (a walk
+    bounded at `most` entries, not into links or hidden folders)."""
+    seen = 0
+    for directory, subdirs, files in os.walk(copy):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".") and d not in ("node_modules", "target")]
+        seen += len(subdirs) + len(files)
+        if "Cargo.toml" in files:
+            try:
+                if _HARNESS_OFF.search((Path(directory) / "Cargo.toml").read_text("utf-8", "replace")):
+                    return True
+            except OSError:
+                continue
+        if seen > most:
+            return False
+    return False
 
 
 def summary(output: Output) -> str:
