@@ -1,6 +1,7 @@
 """A rename changes the name where code spells it as text, as an IDE's rename does (issue 20):
 string keys of export maps, and the code in doc comments (Rust doctests and intra-doc links,
-JSDoc examples and `{@link}`s). Prose, other symbols' members and other names stay."""
+JSDoc examples and `{@link}`s, Python docstrings' doctests and code spans, Go doc links and
+code blocks). Prose, other symbols' members and other names stay."""
 
 from __future__ import annotations
 
@@ -39,6 +40,35 @@ SLUGS = {
         "def net(amount):\n    return amount / 1.2\n\n\nHANDLERS = {'net': net, 'gross': lambda a: a * 1.2}\n"
         "LABELS = {'net': 'Net price'}\n"
     ),
+}
+
+METERS = {
+    "meter/gauge.py": (
+        '"""Gauges.\n\n>>> from meter.gauge import tally\n>>> tally([1, 2])\n3\n"""\n\n\n'
+        "def tally(readings):\n"
+        '    """Adds the readings up; see ``tally`` and :func:`tally`, or `Dial.tally` for a dial.\n\n'
+        "    A tally of nothing is 0:\n\n    >>> tally([])\n    0\n    >>> total = tally(\n"
+        '    ...     [2, 2])\n    """\n    return sum(readings)\n\n\n'
+        "class Dial:\n"
+        '    """A dial; `dial.tally()` is a tally of its own, not the function."""\n\n'
+        "    def turns(self):\n        return tally([1])\n"
+    ),
+    "gauge/gauge.go": (
+        "// Package gauge reads meters. Start with [Tally], or [gauge.Tally] from outside.\n"
+        "package gauge\n\n"
+        "// Tally adds the readings up; see also [Dial.Tally].\n"
+        "//\n"
+        "//\tgauge.Tally([]int{1, 2}) // 3\n"
+        "//\td.Tally()\n"
+        "func Tally(readings []int) int {\n"
+        "\t// a tally of [Tally] in an ordinary comment\n"
+        "\ttotal := 0\n\tfor _, r := range readings {\n\t\ttotal += r\n\t}\n\treturn total\n}\n\n"
+        "// Dial is a dial; its [Dial.Tally] counts turns, and the Tally of prose stays.\n"
+        "type Dial struct{ turns int }\n\n"
+        "// Tally counts the dial's turns, unlike [Tally].\n"
+        "func (d Dial) Tally() int {\n\treturn d.turns + Tally(nil)\n}\n"
+    ),
+    "gauge/go.mod": "module example.com/gauge\n\ngo 1.21\n",
 }
 
 
@@ -104,4 +134,45 @@ def test_doc_mentions_leave_prose_other_members_and_plain_comments():
     )
     found = [(r.start.line, r.start.character) for r in doc_mentions("src/a.rs", text, "tally", None)]
     assert found == [(1, 13)]
-    assert doc_mentions("src/a.py", '"""`tally`"""\n', "tally", None) == []
+    assert doc_mentions("src/a.py", '# `tally`\nx = "`tally`" + f"""\n>>> tally()\n"""\n', "tally", None) == []
+
+
+async def test_a_python_rename_changes_the_doctests_and_code_spans_of_docstrings(tmp_path, fake_model):
+    text = (await renamed(workspace(tmp_path, METERS), fake_model.base_url, "rename the tally function to sum_up"))[
+        "meter/gauge.py"
+    ]
+    assert '>>> from meter.gauge import sum_up\n>>> sum_up([1, 2])\n3\n"""' in text  # the module's doctest
+    assert "see ``sum_up`` and :func:`sum_up`, or `Dial.tally` for a dial" in text
+    assert ">>> sum_up([])\n    0\n    >>> total = sum_up(\n    ...     [2, 2])" in text
+    assert "`dial.tally()` is a tally of its own" in text and "def turns(self):\n        return sum_up([1])" in text
+    assert "Adds the readings up" in text and "A tally of nothing" in text  # prose stays
+
+
+async def test_a_go_rename_changes_doc_links_and_code_blocks_of_doc_comments(tmp_path, fake_model):
+    (tmp_path / "gauge").mkdir()
+    root = workspace(
+        tmp_path / "gauge", {k.removeprefix("gauge/"): v for k, v in METERS.items() if k.startswith("gauge/")}
+    )
+    text = (await renamed(root, fake_model.base_url, "rename Tally to Sum"))["gauge.go"]
+    assert "Start with [Sum], or [gauge.Sum] from outside." in text
+    assert (
+        "// Sum adds the readings up; see also [Dial.Tally].\n//\n//\tgauge.Sum([]int{1, 2}) // 3\n//\td.Tally()"
+        in text
+    )
+    assert "// a tally of [Tally] in an ordinary comment" in text  # not a doc comment
+    assert "its [Dial.Tally] counts turns, and the Tally of prose stays" in text
+    assert (
+        "// Tally counts the dial's turns, unlike [Sum].\nfunc (d Dial) Tally() int {\n\treturn d.turns + Sum(nil)"
+        in text
+    )
+
+
+def test_doc_mentions_of_a_method_need_its_owner_in_python_and_go():
+    python = '"""Use :meth:`Dial.tally`, not `tally` or ``x.tally()``.\n\n>>> Dial().tally()\n"""\n'
+    found = [(r.start.line, r.start.character) for r in doc_mentions("a.py", python, "tally", "Dial")]
+    assert found == [(0, 19)]
+    go = "package g\n\n// Read uses [Dial.Read] and [Read].\nfunc (d Dial) Read() {}\n"
+    found = [(r.start.line, r.start.character) for r in doc_mentions("g.go", go, "Read", "Dial")]
+    assert found == [(2, 3), (2, 19)]  # the doc comment's first word is the method it is above
+    java = "/** Sums; see {@link Dial#tally}, not {@link Tray#tally}. */\nclass Dial {}\n"
+    assert [(r.start.line, r.start.character) for r in doc_mentions("Dial.java", java, "tally", "Dial")] == [(0, 26)]

@@ -1,10 +1,16 @@
-"""Where a doc comment names the symbol a rename changes: Rust's `///` and `//!` (and `/** */`,
-`/*! */`), JavaScript/TypeScript's `/** */`. An IDE's rename changes these with the name:
-`cargo test` compiles the ```` ``` ```` examples as doctests, `cargo doc` resolves the
-intra-doc links ([`osa_distance`]), and a stale `{@link slugify}` points nowhere.
+"""Where documentation names the symbol a rename changes, as code. An IDE's rename changes these
+with the name; left behind, they break or point nowhere:
 
-Only what is written as code is renamed: a fenced example, a `code span`, an intra-doc link, a
-`{@link …}`. Prose is left alone (a plain English word may be the name). A method is named as
+- Rust's `///` and `//!` (and `/** */`, `/*! */`): `cargo test` compiles the ```` ``` ````
+  examples as doctests, and `cargo doc` resolves the intra-doc links ([`osa_distance`]);
+- JavaScript/TypeScript's and Java's `/** */`: a stale `{@link slugify}` points nowhere;
+- Python docstrings: the doctest lines (`>>> tally(3)`, `... `), which `pytest
+  --doctest-modules` runs, and code spans (`` `tally` ``, ``` ``tally`` ```, `:func:`tally``);
+- Go doc comments (the `//` lines just above a declaration): doc links (`[Tally]`,
+  `[Meter.Read]`, `[gauge.Tally]`) and their code blocks (lines indented by a tab).
+
+Only what is written as code is renamed: a fenced or indented example, a doctest, a `code
+span`, a link. Prose is left alone (a plain English word may be the name). A method is named as
 `Owner.name`, `Owner::name` or `Owner#name` there; a bare `.name` in an example has a receiver
 Outrigger cannot type, so it stays (the project's tests then say whether that was right)."""
 
@@ -12,25 +18,41 @@ from __future__ import annotations
 
 import re
 
+from outrigger.guards.doc_only import is_string_statement
 from outrigger.spans import Range
 from outrigger.workspace.languages import language_for
+from outrigger.workspace.syntax import parse
 
-_DOC_LANGUAGES = frozenset({"rust", "javascript", "typescript", "tsx"})
+_BLOCK_LANGUAGES = frozenset({"rust", "javascript", "typescript", "tsx", "java"})
 _LINE_DOC = re.compile(r"^\s*//[/!](?!/)")  # `///` and `//!`, not `////`
 _BLOCK_OPEN = re.compile(r"/\*[*!](?![*/])")  # `/**` and `/*!`, not `/***` or `/**/`
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
-_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_CODE_SPAN = re.compile(r"``[^`\n]+``|`[^`\n]+`")  # reST and Markdown spell a span with two as well
 _LINK = re.compile(r"\[[^\]\n]+\](?:\([^)\n]*\))?|\{@link(?:code|plain)?\s+[^}\n]+\}")
+_DOCTEST = re.compile(r"^\s*(?:>>>|\.\.\.)(?: |$)")  # a doctest's source line, not its expected output
+_GO_COMMENT = re.compile(r"^\s*//")
+_GO_DECLARATION = re.compile(r"^(?:func|type|var|const|package)\b|^\s+[A-Z]\w*\b(?!\s*:=)")
+_GO_CODE = re.compile(r"^\t")  # gofmt's code block in a doc comment: the text indented by a tab
 
 
 def doc_mentions(path: str, text: str, name: str, owner: str | None) -> list[Range]:
-    """The places in `path`'s doc comments where code names `name` (`owner`'s member, if it
-    has one); [] for files in languages without such comments."""
-    if language_for(path) not in _DOC_LANGUAGES or name not in text:
+    """The places in `path`'s doc comments or docstrings where code names `name` (`owner`'s
+    member, if it has one); [] for files in languages without them."""
+    language = language_for(path)
+    if name not in text:
         return []
+    if language in _BLOCK_LANGUAGES:
+        lines, code_line = _doc_lines(text), None
+    elif language == "python":
+        lines, code_line = _docstring_lines(path, text), _DOCTEST
+    elif language == "go":
+        lines, code_line = _go_doc_lines(text), _GO_CODE
+    else:
+        return []
+    package = _go_package(text) if language == "go" else None  # `gauge.Tally`, in gauge's own docs
     found: list[Range] = []
     in_fence = False
-    for row, (line, start) in enumerate(_doc_lines(text)):
+    for row, (line, start) in enumerate(lines):
         if start < 0:
             in_fence = False  # a fence never runs past its comment
             continue
@@ -38,13 +60,32 @@ def doc_mentions(path: str, text: str, name: str, owner: str | None) -> list[Ran
         if _FENCE.match(body):
             in_fence = not in_fence
             continue
-        pieces = (
-            [(0, len(body))] if in_fence else [m.span() for m in (*_CODE_SPAN.finditer(body), *_LINK.finditer(body))]
-        )
+        if in_fence or (code_line is not None and code_line.match(body)):
+            pieces = [(0, len(body))]
+        else:
+            pieces = [m.span() for m in (*_CODE_SPAN.finditer(body), *_LINK.finditer(body))]
         for begin, end in pieces:
-            for column in _named(body[begin:end], name, owner):
+            for column in _named(body[begin:end], name, owner, package):
                 found.append(Range.of(row, start + begin + column, row, start + begin + column + len(name)))
+    if language == "go":
+        found += _go_leading_name(lines, text.split("\n"), name, owner)
     return sorted(set(found), key=lambda r: (r.start.line, r.start.character))
+
+
+def _go_leading_name(lines: list[tuple[str, int]], source: list[str], name: str, owner: str | None) -> list[Range]:
+    """Go's doc comment starts with the name it documents ("// Tally adds…", as `go vet` and
+    gopls expect); gopls's rename changes that word with the declaration it is above."""
+    receiver = rf"\([^)]*\b{re.escape(owner)}\b[^)]*\)\s*" if owner else ""
+    declaration = re.compile(rf"^\s*(?:func\s*{receiver}|type\s+|var\s+|const\s+)?{re.escape(name)}\b")
+    found = []
+    for row, (line, start) in enumerate(lines):
+        first = start >= 0 and (row == 0 or lines[row - 1][1] < 0)
+        if not first or not re.match(rf"{re.escape(name)}\b", line[start:]):
+            continue
+        below = next((r for r in range(row, len(lines)) if lines[r][1] < 0), len(lines))
+        if below < len(source) and declaration.match(source[below]):
+            found.append(Range.of(row, start, row, start + len(name)))
+    return found
 
 
 def _doc_lines(text: str) -> list[tuple[str, int]]:
@@ -68,15 +109,70 @@ def _doc_lines(text: str) -> list[tuple[str, int]]:
     return lines
 
 
-def _named(code: str, name: str, owner: str | None) -> list[int]:
+def _docstring_lines(path: str, text: str) -> list[tuple[str, int]]:
+    """Each line cut at the end of the docstring on it, with the column where the docstring's
+    text starts (-1: no docstring on the line). A docstring is a statement that is only a
+    string literal, as `guards/doc_only.py` reads it."""
+    lines = text.split("\n")
+    marked: list[tuple[str, int]] = [(line, -1) for line in lines]
+    stack = [parse(path, text).root_node]
+    while stack:
+        node = stack.pop()
+        if not is_string_statement(node):
+            stack.extend(c for c in node.children if c.type not in ("string", "comment"))
+            continue
+        string = node.named_children[0]
+        if string.type != "string":
+            continue  # implicit concatenation: not a docstring anyone writes doctests in
+        parts = {c.type: c for c in string.children}
+        opening, closing = parts.get("string_start"), parts.get("string_end")
+        if opening is None or closing is None:
+            continue
+        first, last = opening.end_point, closing.start_point
+        for row in range(first.row, last.row + 1):
+            line = lines[row][: last.column] if row == last.row else lines[row]
+            marked[row] = (line, first.column if row == first.row else 0)
+    return marked
+
+
+def _go_doc_lines(text: str) -> list[tuple[str, int]]:
+    """Each line with the column after its `//` (and the one space gofmt puts there) where the
+    line belongs to a doc comment: a run of `//` lines directly above a declaration (or an
+    exported field, method or constant of a group); else -1. Comments in a body are not docs."""
+    lines = text.split("\n")
+    marked: list[tuple[str, int]] = [(line, -1) for line in lines]
+    row = 0
+    while row < len(lines):
+        end = row
+        while end < len(lines) and _GO_COMMENT.match(lines[end]):
+            end += 1
+        if end > row and end < len(lines) and _GO_DECLARATION.match(lines[end]):
+            for inside in range(row, end):
+                column = lines[inside].index("//") + 2
+                column += lines[inside][column : column + 1] == " "
+                marked[inside] = (lines[inside], column)
+        row = max(end, row + 1)
+    return marked
+
+
+def _go_package(text: str) -> str | None:
+    """The Go file's package (an external test package `gauge_test` is about `gauge`)."""
+    clause = re.search(r"^package\s+(\w+)", text, re.M)
+    return clause.group(1).removesuffix("_test") if clause else None
+
+
+def _named(code: str, name: str, owner: str | None, package: str | None = None) -> list[int]:
     """Columns in `code` where the identifier `name` stands for the symbol: bare (or a path
-    `crate::name`, `mod::name`) for a top-level one, after its owner for a member."""
+    `crate::name`, `mod::name`, Go's `gauge.Tally` in package gauge) for a top-level one, after
+    its owner for a member."""
     columns = []
     for m in re.finditer(rf"(?<![\w$]){re.escape(name)}(?![\w$])", code):
         before = code[: m.start()]
         if owner:
             if re.search(rf"(?<![\w$]){re.escape(owner)}(?:\.|::|#)$", before):
                 columns.append(m.start())
+        elif package and re.search(rf"(?<![\w$.]){re.escape(package)}\.$", before):
+            columns.append(m.start())  # `x.Tally` is x's method; `gauge.Tally` is this package's
         elif not before.endswith(".") and not re.search(r"[\w$]#$|(?<![\w$])[A-Z][\w$]*::$", before):
             # `x.name` in an example is someone's method, `T#name` and `Type::name` a member;
             # `crate::name` and `tides::name` are paths to the function

@@ -76,13 +76,23 @@ async def rename(plan: Plan, ctx: ActionContext) -> Change:
 
 def _named_as_text(ctx: ActionContext, symbol: Symbol, path: str, uses: list[Range]) -> list[Range]:
     """Where strings and doc comments in `path` spell the renamed name. A bare name in a doc
-    comment is only ours in a file where every use of that name is ours."""
+    comment is only ours in a file where every other use of that name is a member's (a method
+    of that name, `x.name`): a member is never named bare there."""
     text = ctx.workspace.read(path)
     found = [*all_entries(path, text, symbol.name), *key_entries(path, text, symbol.name, uses)]
     owner = symbol.container or None
-    if owner or set(ctx.project_map.occurrences(symbol.name).get(path, [])) <= set(uses):
+    others = set(ctx.project_map.occurrences(symbol.name).get(path, [])) - set(uses)
+    if owner or all(_a_member(ctx, path, text, where) for where in others):
         found += doc_mentions(path, text, symbol.name, owner)
     return [where for where in dict.fromkeys(found) if where not in uses]
+
+
+def _a_member(ctx: ActionContext, path: str, text: str, where: Range) -> bool:
+    """The occurrence names a member: a method's or field's definition, or follows a `.`."""
+    if any(s.selection == where and s.container for s in ctx.project_map.symbols(path)):
+        return True
+    line = text.split("\n")[where.start.line]
+    return line[: where.start.character].rstrip().endswith(".")
 
 
 def _unsure_message(ctx: ActionContext, symbol: Symbol, unsure: list[tuple[str, Range]]) -> str:
