@@ -94,18 +94,59 @@ def test_npm_runners_run_the_tests_related_to_the_change(tmp_path):
     for script, expected in [
         ("jest --coverage", [*npm, "--", "--findRelatedTests", "lib/pad.js"]),
         ("NODE_ENV=test vitest run", ["npx", "--no-install", "vitest", "related", "--run", "lib/pad.js"]),
-        ("node --test", ["node", "--test", "test/pad.test.js"]),
-        ("node --test test/", ["node", "--test", "test/pad.test.js"]),
-        ("tape test/*.js", npm),  # a runner Outrigger cannot narrow: the suite
+        # test/index.test.mjs imports lib/index.js, which requires ./pad: it covers pad too
+        ("node --test", ["node", "--test", "test/index.test.mjs", "test/pad.test.js"]),
+        ("node --test test/", ["node", "--test", "test/index.test.mjs", "test/pad.test.js"]),
+        ("tape test/*.js", ["npx", "--no-install", "tape", "test/pad.test.js"]),  # the .mjs ones are not its
+        ("mocha", npm),  # a runner Outrigger cannot narrow: the suite
         ("jest && eslint .", npm),
     ]:
         workspace = files_at(tmp_path, {**PADS, "package.json": json.dumps({"scripts": {"test": script}})})
         assert covering_command(npm, workspace, change) == expected, script
     index = {"lib/index.js": "module.exports = require('./pad.js');\n"}
-    assert covering_command(npm, workspace, index) == npm  # tape
+    assert covering_command(npm, workspace, index) == npm  # jest && eslint: more than a runner
     workspace = files_at(tmp_path, {"package.json": json.dumps({"scripts": {"test": "node --test"}})})
     assert covering_command(npm, workspace, index) == ["node", "--test", "test/index.test.mjs"]
     assert covering_command(npm, workspace, {"lib/new.js": "x"}) == npm  # no tests before it exists
+
+
+UNITS = {
+    "package.json": json.dumps({"name": "units", "main": "src/main.js", "scripts": {"test": "tape 'spec/**/*.js'"}}),
+    "src/main.js": "exports.toFeet = require('./length').toFeet;\nexports.toKelvin = require('./heat.js').toKelvin;\n",
+    "src/length.js": "exports.toFeet = (m) => m * 3.28;\n",
+    "src/heat.js": "exports.toKelvin = (c) => c + 273.15;\n",
+    "src/clock.js": "exports.now = () => 0;\n",
+    "spec/units.js": "var test = require('tape');\nvar units = require('../');\n",
+    "spec/heat/kelvin.js": "var heat = require('../../src/heat');\n",
+    "spec/clock.js": "var clock = require('../src/clock.js');\n",
+    "spec/fixtures.js": "module.exports = [1, 2];\n",
+}
+
+
+def test_tape_runs_the_test_files_that_reach_the_change_through_the_packages_main(tmp_path):
+    workspace = files_at(tmp_path, UNITS)
+    npm = ["npm", "test", "--silent"]
+    length = {"src/length.js": "exports.toFeet = (m) => m * 3.2808;\n"}
+    heat = {"src/heat.js": "exports.toKelvin = (c) => c + 273;\n"}
+    assert covering_command(npm, workspace, length) == ["npx", "--no-install", "tape", "spec/units.js"]
+    assert covering_command(npm, workspace, heat) == [
+        "npx",
+        "--no-install",
+        "tape",
+        "spec/heat/kelvin.js",
+        "spec/units.js",
+    ]
+    # a command of the user's own: narrowed when it is a runner given its test files, else as written
+    own = ["node_modules/.bin/tape", "spec/**/*.js"]
+    assert covering_command(own, workspace, heat, configured=True) == [own[0], "spec/heat/kelvin.js", "spec/units.js"]
+    assert covering_command(["node", "--test", "spec/"], workspace, length, configured=True) == [
+        "node", "--test", "spec/units.js"
+    ]  # fmt: skip
+    for as_written in (["npm", "test"], ["tape", "-r", "x", "spec/*.js"], ["tape", "spec/{a,b}.js"]):
+        assert covering_command(as_written, workspace, heat, configured=True) == as_written
+    assert covering_command(["pytest", "-q"], workspace, {"a.py": ""}, configured=True) == ["pytest", "-q"]
+    nobody = {"src/unused.js": "x", **heat}  # a file no test can reach before it exists
+    assert covering_command(own, workspace, nobody, configured=True) == own
 
 
 CRATE = {

@@ -193,10 +193,9 @@ class Agent:
             return None
 
         async def run() -> project_tests.Ahead | None:
-            covering = command
-            if settings.command is None:  # the command the change will run, if it changes these files
-                now = {path: self.workspace.read(path) for path in files}
-                covering = await asyncio.to_thread(covering_command, command, self.workspace, now)
+            now = {path: self.workspace.read(path) for path in files}  # the command a change to these files runs
+            configured = settings.command is not None
+            covering = await asyncio.to_thread(covering_command, command, self.workspace, now, configured=configured)
             return await project_tests.run_ahead(
                 self.workspace, covering, settings.timeout_seconds, settings.allow_unsandboxed
             )
@@ -296,8 +295,8 @@ class Agent:
         ctx.progress("running the project's tests on a scratch copy…")
         changes = {edit.path: (None if edit.kind == "delete" else edit.new_text) for edit in change.edits}
         tests = self.settings.tests
-        if tests.command is None:  # a command the user chose runs as written
-            command = await asyncio.to_thread(covering_command, command, self.workspace, changes)
+        configured = tests.command is not None  # a command the user chose runs as written, but for its test files
+        command = await asyncio.to_thread(covering_command, command, self.workspace, changes, configured=configured)
         return await project_tests.before_and_after(
             self.workspace, changes, command, tests.timeout_seconds, tests.allow_unsandboxed, ahead
         )

@@ -1,9 +1,13 @@
 """The tests covering a change, for npm projects and cargo (`covering_tests.py` does pytest and go).
 
 - npm: the runner the `test` script names. jest finds the tests related to the changed files
-  itself (`--findRelatedTests`), vitest too (`vitest related --run`); `node --test` is given the
-  test files that import a changed module (relatively: `require('../lib/pad')`,
-  `from './pad.js'`). Other runners, and scripts that do more than run one, take the suite.
+  itself (`--findRelatedTests`), vitest too (`vitest related --run`); `node --test` and tape
+  are given the test files (among those the script names: `tape 'test/**/*.js'`) that reach a
+  changed module through relative imports (`require('../lib/pad')`, `from './pad.js'`,
+  `require('../')` to the package's `main`), directly or through other modules (qs's tests
+  require the package, whose index requires `parse.js`). Other runners, and scripts that do
+  more than run one, take the suite. A command of the user's own that is one of these
+  runners given its test files (`tape test/*.js`) is narrowed the same way (`covering_files`).
 - cargo: a changed module with tests of its own (`#[test]`, a doc example) runs the tests whose
   path names it (`cargo test -- shop::cart::`: its unit tests and its doctests), unless a test
   under `tests/` uses something it defines; a changed integration test runs alone
@@ -26,7 +30,7 @@ from outrigger.workspace.symbols import extract_symbols
 
 _JS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 _IMPORTED = re.compile(
-    r"""(?:\bfrom\s+|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}/[^'"]+)['"]""", re.M
+    r"""(?:\bfrom\s+|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}(?:/[^'"]*)?)['"]""", re.M
 )
 _ENV = re.compile(r"^[A-Z_][A-Z0-9_]*=\S*$")  # `NODE_ENV=test jest`
 
@@ -45,10 +49,26 @@ def covering_npm(command: list[str], workspace: Workspace, changes: Mapping[str,
         return [*command, "--", "--findRelatedTests", *changed]
     if runner == "vitest":
         return ["npx", "--no-install", "vitest", "related", "--run", *changed]
-    if runner == "node" and words[1:2] == ["--test"] and all(not w.startswith("-") for w in words[2:]):
-        files = _importing_tests(workspace, changed)
+    if runner == "tape":
+        files = _reaching_tests(workspace, changed, words[1:])
+        return ["npx", "--no-install", "tape", *files] if files else None
+    if runner == "node" and words[1:2] == ["--test"]:
+        files = _reaching_tests(workspace, changed, words[2:])
         return ["node", "--test", *files] if files else None
     return None
+
+
+def covering_files(command: list[str], workspace: Workspace, changes: Mapping[str, str | None]) -> list[str] | None:
+    """A command of the user's own that runs tape or `node --test` on test files
+    (`node_modules/.bin/tape test/**/*.js`), given only the covering ones among them; None
+    for any other command, which runs as written."""
+    runner = PurePosixPath(command[0]).name if command else ""
+    at = 1 if runner == "tape" else 2 if runner == "node" and command[1:2] == ["--test"] else 0
+    changed = [p for p in changes if p.endswith(_JS)]
+    if not at or not changed or len(changed) != len(changes) or not all(workspace.exists(p) for p in changed):
+        return None
+    files = _reaching_tests(workspace, changed, command[at:])
+    return [*command[:at], *files] if files else None
 
 
 def _script_words(workspace: Workspace) -> list[str]:
@@ -59,25 +79,90 @@ def _script_words(workspace: Workspace) -> list[str]:
         return []
 
 
-def _importing_tests(workspace: Workspace, changed: list[str]) -> list[str]:
-    """The changed test files, and the test files that import a changed module by a relative
-    path (with or without its extension, or as a folder's index)."""
-    targets = {_without_extension(p) for p in changed}
-    targets |= {posixpath.dirname(p) for p in changed if _without_extension(PurePosixPath(p).name) == "index"}
-    chosen = {p for p in changed if is_test_file(p)}
-    for test in workspace.source_files():
-        if not test.endswith(_JS) or not is_test_file(test) or test in chosen:
-            continue
-        here = posixpath.dirname(test)
-        for spec in _IMPORTED.findall(workspace.read(test)):
-            if _without_extension(posixpath.normpath(posixpath.join(here, spec))) in targets:
-                chosen.add(test)
+def _reaching_tests(workspace: Workspace, changed: list[str], patterns: list[str]) -> list[str]:
+    """The test files among `patterns` (globs or folders; none: every test file) that are
+    changed or reach a changed module through relative imports; [] when the patterns are not
+    plain paths and globs (options, braces) or the files cannot be told apart."""
+    if any(p.startswith("-") or any(c in p for c in "{[!") for p in patterns):
+        return []
+    files = [p for p in workspace.source_files() if p.endswith(_JS) and "node_modules/" not in p]
+    matching = [_glob(p) for p in patterns]
+    candidates = [f for f in files if any(m.fullmatch(f) for m in matching)] if patterns else files
+    candidates = [f for f in candidates if is_test_file(f) or patterns]
+    imports = _import_graph(workspace, files)
+    targets = set(changed)
+    chosen = []
+    for test in candidates:
+        seen, stack = {test}, [test]
+        while stack:
+            current = stack.pop()
+            if current in targets:
+                chosen.append(test)
                 break
+            for following in imports.get(current, ()):
+                if following not in seen:
+                    seen.add(following)
+                    stack.append(following)
     return sorted(chosen)
 
 
-def _without_extension(path: str) -> str:
-    return path[: -len(PurePosixPath(path).suffix)] if path.endswith(_JS) else path
+def _import_graph(workspace: Workspace, files: list[str]) -> dict[str, list[str]]:
+    """Each JavaScript file's relative imports, resolved to files as Node resolves them."""
+    known = set(files)
+    graph = {}
+    for path in files:
+        here = posixpath.dirname(path)
+        graph[path] = [
+            found
+            for spec in _IMPORTED.findall(workspace.read(path))
+            if (found := _resolved(workspace, known, posixpath.normpath(posixpath.join(here, spec)))) is not None
+        ]
+    return graph
+
+
+def _resolved(workspace: Workspace, known: set[str], target: str) -> str | None:
+    """`lib/pad` → `lib/pad.js`; `lib` → `lib/index.js`; `.` → the package's `main`."""
+    target = "" if target == "." else target
+    for candidate in (target, *(target + e for e in _JS)):
+        if candidate in known:
+            return candidate
+    folder = target + "/" if target else ""
+    if workspace.exists(folder + "package.json"):
+        try:
+            main = json.loads(workspace.read(folder + "package.json")).get("main")
+        except Exception:  # noqa: BLE001 - an unreadable manifest names no main
+            main = None
+        if isinstance(main, str) and (found := _resolved_file(known, posixpath.normpath(folder + main))):
+            return found
+    return _resolved_file(known, folder + "index")
+
+
+def _resolved_file(known: set[str], target: str) -> str | None:
+    for candidate in (target, *(target + e for e in _JS), *(f"{target}/index{e}" for e in _JS)):
+        if candidate in known:
+            return candidate
+    return None
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A shell glob (`test/**/*.js`, `test/`) as a pattern for workspace paths."""
+    pattern = pattern.removeprefix("./")
+    if not any(c in pattern for c in "*?") and not pattern.endswith(_JS):
+        pattern = pattern.rstrip("/") + "/**"  # a folder: everything under it
+    out = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out)
 
 
 def covering_cargo(command: list[str], workspace: Workspace, changes: Mapping[str, str | None]) -> list[str] | None:

@@ -6,8 +6,9 @@ that import a changed module or use a name the change defines (`from shop import
 `cart.total(…)`, `from shop.cart import total`), directly or through a helper of the tests
 (`tests/harness.py`; a `conftest.py` that imports it means every test). Only those run; when none can be told
 apart (no test file imports the change) the whole suite does. Go runs the changed packages
-(`go test ./shop`); npm's jest, vitest and `node --test`, and cargo, in `covering_other.py`.
-Other runners take the whole suite.
+(`go test ./shop`); npm's jest, vitest, tape and `node --test`, and cargo, in `covering_other.py`.
+Other runners take the whole suite, and so does a command the user set, unless it is tape or
+`node --test` given its test files.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
-from outrigger.guards.covering_other import covering_cargo, covering_npm
+from outrigger.guards.covering_other import covering_cargo, covering_files, covering_npm
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.one_symbol import is_test_file
 from outrigger.workspace.symbols import extract_symbols
@@ -26,9 +27,14 @@ from outrigger.workspace.symbols import extract_symbols
 MAX_TEST_FILES = 12  # more than this is most of the suite: run the suite
 
 
-def covering_command(command: list[str], workspace: Workspace, changes: Mapping[str, str | None]) -> list[str]:
+def covering_command(
+    command: list[str], workspace: Workspace, changes: Mapping[str, str | None], *, configured: bool = False
+) -> list[str]:
     """`command` narrowed to the tests that cover `changes` (path → new text, None: deleted),
-    or `command` itself when it cannot be narrowed."""
+    or `command` itself when it cannot be narrowed. A `configured` command (the user's own)
+    runs as written unless it is a runner given its test files (`tape test/*.js`)."""
+    if configured:
+        return covering_files(command, workspace, changes) or command
     if _is_pytest(command):
         files = covering_python_tests(workspace, changes)
         return [*command, *files] if files else command
