@@ -70,6 +70,26 @@ async def test_line_count_question_is_answered_from_the_map(js, fake_model):
     assert outcome.edits == [] and fake_model.requests() == []
 
 
+async def test_a_count_of_functions_takes_in_the_methods_and_says_so(tmp_path, fake_model):
+    """Go's `func (k *Kettle) Boil()` and a Python method are functions too: "1 function"
+    for a file of one constructor and its type's methods would be wrong."""
+    (tmp_path / "go.mod").write_text("module kettle\n\ngo 1.21\n")
+    (tmp_path / "kettle.go").write_text(
+        "package kettle\n\ntype Kettle struct{ litres int }\n\nfunc New() *Kettle { return &Kettle{} }\n\n"
+        "func (k *Kettle) Boil() {}\n\nfunc (k *Kettle) Pour(n int) { k.litres -= n }\n"
+    )
+    (tmp_path / "tea.py").write_text("def steep():\n    pass\n\n\ndef brew():\n    pass\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+    for request, answer in [
+        ("how many functions does kettle.go define?", "kettle.go defines 3 functions: 1 top-level and 2 methods."),
+        ("how many methods are in kettle.go?", "kettle.go defines 2 methods."),
+        ("how many functions does tea.py have?", "tea.py defines 2 functions."),
+    ]:
+        outcome = await agent.ask(request)
+        assert (outcome.kind, outcome.message) == ("answer", answer), request
+    assert fake_model.requests() == []
+
+
 async def test_where_is_defined_comes_from_the_map(py, fake_model):
     agent = make_agent(py, fake_model.base_url)
     outcome = await agent.ask("where is get_item_count defined?")

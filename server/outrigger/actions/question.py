@@ -90,11 +90,25 @@ _COUNTED = re.compile(r"\b(function|class|method|symbol)(?:e?s)?\b", re.I)
 
 
 def _count(symbols: list[Symbol], path: str | None, counted: re.Match[str] | None) -> str:
-    """ "how many functions …": the kind the question names (every definition if none)."""
+    """ "how many functions …": the kind the question names (every definition if none). A
+    method is a function too (Go's `func (c *Cache) Len()`, a Python `def` in a class): the
+    functions' count takes them in and says how many they are."""
     kind = counted.group(1).lower() if counted else "symbol"
+    where = path or "the workspace"
+    if kind == "function":
+        functions = sum(s.kind == "function" for s in symbols)
+        methods = sum(s.kind == "method" for s in symbols)
+        if methods:
+            return (
+                f"{where} defines {_counted(functions + methods, 'function')}: "
+                f"{functions} top-level and {_counted(methods, 'method')}."
+            )
     matching = [s for s in symbols if kind == "symbol" or s.kind == kind]
-    plural = {"class": "classes"}.get(kind, kind + "s")
-    return f"{path or 'the workspace'} defines {len(matching)} {kind if len(matching) == 1 else plural}."
+    return f"{where} defines {_counted(len(matching), kind)}."
+
+
+def _counted(number: int, kind: str) -> str:
+    return f"{number} {kind if number == 1 else {'class': 'classes'}.get(kind, kind + 's')}"
 
 
 def _usages(name: str, ctx: ActionContext) -> str:
