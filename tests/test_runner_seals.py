@@ -114,3 +114,42 @@ async def test_a_rust_test_without_libtests_harness_still_passes(tmp_path):
     before, after = await gate(root, {"src/lib.rs": change}, ["cargo", "test", "--quiet"])
 
     assert before.passed and after.passed, after.output
+
+
+async def test_a_node_change_that_only_prints_a_lot_still_passes(tmp_path):
+    """Only the end of a run's output is kept: tests named early in it (another file's) may be
+    cut from the report of a change that prints a lot; that is not a test that did not run."""
+    needs("node")
+    root = node_shop(tmp_path)
+    chatty = "exports.total = (xs) => { for (let i = 0; i < 300; i++) console.log('x'.repeat(100)); return xs.reduce((a, b) => a + b, 0); };\n"
+
+    before, after = await gate(root, {"calc.js": chatty}, ["node", "--test"])
+
+    assert before.passed and after.passed, after.tail
+
+
+async def test_a_node_test_file_ended_after_printing_past_the_kept_output_is_not_a_pass(tmp_path):
+    """The same change, ending its file's process after printing: the file is reported as a
+    test of its own, at the end of the output, whatever was cut before it."""
+    needs("node")
+    root = node_shop(tmp_path)
+    ending = (
+        "for (let i = 0; i < 300; i++) console.log('x'.repeat(100));\nprocess.exit(0);\nexports.total = (xs) => 0;\n"
+    )
+
+    before, after = await gate(root, {"calc.js": ending}, ["node", "--test"])
+
+    assert before.passed and not after.passed
+    assert "calc.test.js" in after.tail
+
+
+def node_shop(tmp_path: Path) -> Path:
+    """Two test files: `a.test.js` reports first, `calc.test.js` uses calc.js."""
+    root = tmp_path / "shop"
+    root.mkdir()
+    (root / "calc.js").write_text("exports.total = (xs) => xs.reduce((a, b) => a + b, 0);\n")
+    (root / "a.test.js").write_text(
+        "const test = require('node:test');\n" + "".join(f"test('first {i}', () => {{}});\n" for i in range(3))
+    )
+    (root / "calc.test.js").write_text(NODE_TEST)
+    return root

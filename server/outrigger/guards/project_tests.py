@@ -21,7 +21,7 @@ from pathlib import Path
 
 from outrigger.config import TestSettings
 from outrigger.errors import Refused
-from outrigger.guards.runs import NoSandbox, Output, ScratchRun, project_code_seconds, scratch_run, summary
+from outrigger.guards.runs import KEPT_CHARS, NoSandbox, Output, ScratchRun, project_code_seconds, scratch_run, summary
 from outrigger.guards.test_report import Report, expects_report, read_report
 from outrigger.workspace.files import Workspace
 
@@ -179,17 +179,19 @@ async def before_and_after(
         for path, text in changes.items():
             run.write(path, text)
         after = judged(command, await run.run(command, timeout, seal_for(command)))
-        if after.passed and (fewer := _fewer_ran(before.report, after.report)):
+        whole = len(after.output) < KEPT_CHARS  # nothing of its report was cut
+        if after.passed and (fewer := _fewer_ran(before.report, after.report, whole)):
             after = TestRun(
                 after.command, False, False, fewer, after.seconds, after.exit_code, after.output, after.report
             )
     return before, after
 
 
-def _fewer_ran(before: Report | None, after: Report | None) -> str:
+def _fewer_ran(before: Report | None, after: Report | None, whole: bool = True) -> str:
     """Why the run with the change did not run the tests the run without it did ("" when it
     did): code that ends a runner, a test file or a test binary early leaves tests out of a
-    report that otherwise reads as passing (a fix's tests that failed before count too)."""
+    report that otherwise reads as passing (a fix's tests that failed before count too).
+    `whole`: the run's output was kept whole, so a test it does not name did not run."""
     if before is None or after is None:
         return ""
     if after.passed < before.passed:
@@ -197,12 +199,17 @@ def _fewer_ran(before: Report | None, after: Report | None) -> str:
     if after.passed + after.failed < before.passed + before.failed:
         ran = after.passed + after.failed
         return f"fewer tests ran with the change ({ran}) than without it ({before.passed + before.failed})"
-    if missing := [name for name in before.names if name not in after.names]:
-        listed = ", ".join(f"`{name}`" for name in missing[:3]) + (", …" if len(missing) > 3 else "")
-        return (
-            f"tests that ran without the change did not run with it ({listed}): the code under test may have ended them"
-        )
+    # node names a test file whose process ended before reporting a test after the file.
+    ended = [name for name in after.names if name.endswith(_TEST_FILES) and name not in before.names]
+    missing = [name for name in before.names if name not in after.names] if whole else []
+    if named := missing or ended:
+        listed = ", ".join(f"`{name}`" for name in named[:3]) + (", …" if len(named) > 3 else "")
+        what = "tests that ran without the change did not run with it" if missing else "test files reported no test"
+        return f"{what} ({listed}): the code under test may have ended them"
     return ""
+
+
+_TEST_FILES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
 
 
 # A "before" run and what it ran: the command and the digest of the files it ran on.

@@ -32,7 +32,7 @@ from outrigger.guards.secret_values import redact, values_in
 from outrigger.guards.test_output import failure_summary
 from outrigger.workspace.files import Workspace
 
-_KEPT_CHARS = 20_000
+KEPT_CHARS = 20_000  # the end of a run's output kept (its report is there)
 SEAL_FOLDER = Path(__file__).resolve().parent / "seal"  # what `ScratchRun.run(seal=…)` loads (pytest's plugin, …)
 # Go's and cargo's test binaries run through this (`seal/outrigger_binary_seal.py`).
 _BINARY_SEAL = SEAL_FOLDER / "outrigger_binary_seal.py"
@@ -161,7 +161,7 @@ class ScratchRun:
         for prefix in (str(self.place.mount_at), str(self.copy.path)):
             text = text.replace(prefix.rstrip("/") + "/", "")
         # The end of the output is kept (the runner's report is there), redacted before the cut.
-        text = redact(text[-_KEPT_CHARS - 512 :], self.secrets, limit=_KEPT_CHARS + 512)[-_KEPT_CHARS:]
+        text = redact(text[-KEPT_CHARS - 512 :], self.secrets, limit=KEPT_CHARS + 512)[-KEPT_CHARS:]
         code = None if timed_out else process.returncode
         sealed = None
         if status is not None and code in (status, 0):
