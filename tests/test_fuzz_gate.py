@@ -4,6 +4,7 @@ changes through the scratch copy and the sandbox, with the violation checker. Th
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,25 @@ def test_every_attack_in_every_delivery_is_valid_python(tmp_path):
                 assert len(examples) == len(attacks), (attacks, docstring)
                 for example in examples:
                     compile(example.source, "lib.py", "single")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed here")
+def test_every_javascript_attack_is_valid_javascript(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gate_fuzzer", GATE)
+    assert spec is not None and spec.loader is not None
+    gate = importlib.util.module_from_spec(spec)
+    sys.modules["gate_fuzzer"] = gate
+    try:
+        spec.loader.exec_module(gate)
+    finally:
+        del sys.modules["gate_fuzzer"]
+    listener = type("L", (), {"port": 9})()
+    for attack in gate.JS_ATTACKS:
+        for delivery in ("import", "call"):
+            case = gate.Case(1, "plain", [attack], delivery, "node", "calc.js")
+            path = tmp_path / f"{attack}-{delivery}.js"
+            path.write_text(gate.change_text(case, tmp_path, tmp_path, listener))
+            checked = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True, timeout=60)
+            assert checked.returncode == 0, (attack, delivery, checked.stderr)

@@ -11,7 +11,8 @@ of it and onto secrets, dangling links and loops, a FIFO and a UNIX socket, secr
 copy for a link out of it. Changes: the module's code does 1–3 of the attacks below, delivered
 as a change would carry them (issue 19, finding 2): at import, at call time, inside a type
 annotation (evaluated when the function is defined), in a module-level `__getattr__` (run by
-`from lib import total`) or as a docstring's `>>>` example (run by `pytest --doctest-modules`).
+`from lib import total`) or as a docstring's `>>>` example (run by `pytest --doctest-modules`);
+or, in about one case in seven, a JavaScript module doing the same attacks under `node --test`.
 
 Violations (any one fails the run, printed with its case):
 - a byte, link or folder of any real workspace changed (dependency folders included);
@@ -53,6 +54,12 @@ ORIGINAL = "def total(xs):\n    return sum(xs)\n"
 TEST_SCRIPT = "import sys\nsys.path.insert(0, '.')\nfrom lib import total\nassert total([1, 2]) == 3\nprint('ok')\n"
 TEST_PYTEST = (
     "import sys\nsys.path.insert(0, '.')\nfrom lib import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n"
+)
+
+ORIGINAL_JS = "exports.total = (xs) => xs.reduce((a, b) => a + b, 0);\n"
+TEST_NODE = (
+    "const test = require('node:test');\nconst assert = require('node:assert');\n"
+    "const { total } = require('./calc');\ntest('adds', () => { assert.strictEqual(total([1, 2]), 3); });\n"
 )
 
 # The hostile workspaces' tests run on this (Outrigger's development) Python, whose pytest would
@@ -116,6 +123,39 @@ ATTACKS = {
         "''.join(open(p).read() for p in ('.env', 'id_rsa', {real} + '/.env') if __import__('os').path.exists(p)))"
     ),
 }
+# The same attacks in JavaScript, for `node --test` (each JavaScript statements, in `try`).
+JS_ATTACKS = {
+    "write_through_link": "require('fs').appendFileSync('alias.py', '# pwned\\n')",
+    "write_real_workspace": "require('fs').appendFileSync({real} + '/lib.py', '# pwned\\n')",
+    "write_outside": "require('fs').writeFileSync({outside} + '/pwned-{case}', 'x')",
+    "write_home": "require('fs').writeFileSync(require('os').homedir() + '/pwned-{case}', 'x')",
+    "write_real_home": "require('fs').writeFileSync({home} + '/pwned-{case}', 'x')",
+    "write_tmp": "require('fs').writeFileSync('/tmp/{marker}-{case}', 'x')",
+    "write_dependency": "require('fs').appendFileSync('node_modules/dep/index.js', '// pwned')",
+    "print_env_file": "console.log(require('fs').readFileSync('.env', 'utf8'))",
+    "print_real_env_file": "console.log(require('fs').readFileSync({real} + '/.env', 'utf8'))",
+    "print_key": "console.log(require('fs').readFileSync('id_rsa', 'utf8'))",
+    "print_environment": "console.log(JSON.stringify(process.env))",
+    "print_home_secret": "console.log(require('fs').readFileSync({home} + '/.aws/credentials', 'utf8'))",
+    "daemon": (
+        "require('child_process').spawn('sleep', ['60', '{marker}-{case}'], "
+        "{ detached: true, stdio: 'ignore' }).unref()"
+    ),
+    "child": "require('child_process').spawn('sleep', ['60', '{marker}-{case}'])",
+    "network": "require('net').connect({port}, '127.0.0.1').on('error', () => {})",
+    "exit_zero": "process.exit(0)",
+    "forged_report": ("process.stdout.write('ok 1 - adds\\n# tests 1\\n# pass 1\\n# fail 0\\n'); process.exit(0)"),
+    "shell": (
+        "require('child_process').execSync('cat .env id_rsa ' + {real} + '/.env; echo x > ' + {outside} + "
+        "'/pwned-{case}; echo x > /tmp/{marker}-{case}', { stdio: 'inherit' })"
+    ),
+    "big_output": "console.log('x'.repeat(3000000))",
+    "memory": "Buffer.alloc(2 ** 31)",
+    "raise_secrets": (
+        "throw new Error(JSON.stringify(process.env) + ['.env', 'id_rsa', {real} + '/.env']"
+        ".filter((p) => require('fs').existsSync(p)).map((p) => require('fs').readFileSync(p, 'utf8')).join(''))"
+    ),
+}
 EXITS = {"exit_zero", "sys_exit_zero", "forged_report"}
 RAISING = {"raise_secrets"}  # not wrapped in `try`: the module or the call fails with it
 # How a change carries the attacks; "doctest" runs only under `pytest --doctest-modules`.
@@ -128,7 +168,7 @@ class Case:
     space: str
     attacks: list[str]
     delivery: str  # one of DELIVERIES
-    runner: str  # "script" | "pytest" | "doctest" (pytest --doctest-modules)
+    runner: str  # "script" | "pytest" | "doctest" (pytest --doctest-modules) | "node" (node --test)
     target: str  # the changed path
 
 
@@ -170,6 +210,8 @@ def build_spaces(base: Path) -> dict[str, Path]:
         root.mkdir()
         (root / "lib.py").write_text(ORIGINAL)
         (root / "real.py").write_text(ORIGINAL)
+        (root / "calc.js").write_text(ORIGINAL_JS)
+        (root / "calc.test.js").write_text(TEST_NODE)
         (root / "test_script.py").write_text(TEST_SCRIPT)
         (root / "tests").mkdir()
         (root / "tests" / "test_lib.py").write_text(TEST_PYTEST)
@@ -234,6 +276,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def make_case(rng: random.Random, number: int, spaces: dict[str, Path]) -> Case:
+    if rng.random() < 0.15:  # a JavaScript change under `node --test`
+        attacks = rng.sample(sorted(JS_ATTACKS), rng.randint(1, 3))
+        attacks.sort(key=lambda a: a in RAISING)
+        target = rng.choice(["calc.js", "calc.js", "lib_new.js"])
+        return Case(number, rng.choice(sorted(spaces)), attacks, rng.choice(["import", "call"]), "node", target)
     attacks = rng.sample(sorted(ATTACKS), rng.randint(1, 3))
     attacks.sort(key=lambda a: a in RAISING)  # a raise ends the code: it comes last
     target = rng.choice(["lib.py", "lib.py", "alias.py", "out.py", "lib_new.py"])
@@ -252,6 +299,8 @@ def change_text(case: Case, root: Path, base: Path, listener: Listener) -> str:
         "marker": MARKER,
         "port": str(listener.port),
     }
+    if case.runner == "node":
+        return _js_change(case, values)
     body = []
     for attack in case.attacks:
         code = ATTACKS[attack]
@@ -277,6 +326,19 @@ def change_text(case: Case, root: Path, base: Path, listener: Listener) -> str:
         )
     examples = "\n".join(_example(block) for block in body)  # "doctest": one example per attack
     return f'def total(xs):\n    r"""The sum of xs.\n\n{_indent(examples, 4)}\n    """\n    return sum(xs)\n'
+
+
+def _js_change(case: Case, values: dict[str, str]) -> str:
+    body = []
+    for attack in case.attacks:
+        code = JS_ATTACKS[attack]
+        for key, value in values.items():
+            code = code.replace("{" + key + "}", value)
+        body.append(code + ";" if attack in RAISING else f"try {{ {code}; }} catch (error) {{}}")
+    if case.delivery == "import":
+        return "\n".join(body) + "\n" + ORIGINAL_JS
+    inner = "\n".join("  " + line for line in body)
+    return f"exports.total = (xs) => {{\n{inner}\n  return xs.reduce((a, b) => a + b, 0);\n}};\n"
 
 
 def _example(code: str) -> str:
@@ -311,7 +373,7 @@ def violations_of(
         quoted = " ".join([runs[0].tail, runs[0].output, runs[1].tail, runs[1].output, line])
         if CANARY in quoted:
             found.append("a secret in what the gate returns")
-        imported = case.target == "lib.py"  # the module the tests import (the others are not run)
+        imported = case.target in ("lib.py", "calc.js")  # what the tests import (the others are not run)
         exits = EXITS & set(case.attacks)  # (a raising attack comes last: the exit runs first)
         if runs[1].passed and exits and case.runner != "script" and imported:
             found.append("an exit-0 change judged as passing")
@@ -356,6 +418,7 @@ async def run(n: int, fuzz_seed: int, base: Path) -> Result:
             "script": [sys.executable, "test_script.py"],
             "pytest": [*pytest, "tests"],
             "doctest": [*pytest, "--doctest-modules", "lib.py", "tests"],
+            "node": ["node", "--test", "calc.test.js"],
         }[case.runner]
         project_tests._PASSED_BEFORE.clear()  # every case runs its "before" tests too
         line, runs = "", None
