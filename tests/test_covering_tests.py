@@ -60,6 +60,28 @@ def test_the_covering_test_files_are_those_importing_the_change(tmp_path):
     ]
 
 
+def test_a_configured_command_is_narrowed_unless_it_names_its_own_tests(tmp_path):
+    """The user chose how pytest runs (its Python, its plugins), not that every test runs for
+    every change; a command that names test paths of its own runs as written."""
+    root = Workspace(workspace(tmp_path))
+    beds = {"garden/beds.py": "def bed_area(width, length):\n    return length * width\n"}
+    own = ["/srv/venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "pythonpath=src"]
+    assert covering_command(own, root, beds, configured=True) == [*own, "garden/tests/test_beds.py"]
+    assert covering_command(["pytest", "-k", "area", "--tb=short"], root, beds, configured=True) == [
+        "pytest", "-k", "area", "--tb=short", "garden/tests/test_beds.py"
+    ]  # fmt: skip
+    for as_written in (
+        ["pytest", "garden/tests/test_paths.py"],
+        ["python", "-m", "pytest", "-q", "garden/tests"],
+        ["pytest", "--unknown-option", "value"],
+        ["make", "test"],
+    ):
+        assert covering_command(as_written, root, beds, configured=True) == as_written
+    assert covering_command(["go", "test", "./..."], root, {"shop/cart.go": ""}, configured=True) == [
+        "go", "test", "./shop"
+    ]  # fmt: skip
+
+
 async def test_type_hints_run_the_tests_that_cover_them_and_say_which(tmp_path, fake_model):
     root = workspace(tmp_path)
     agent = make_agent(root, fake_model.base_url)  # (a docstring alone runs no tests: tests/test_gate_timing.py)
@@ -142,9 +164,10 @@ def test_tape_runs_the_test_files_that_reach_the_change_through_the_packages_mai
     assert covering_command(["node", "--test", "spec/"], workspace, length, configured=True) == [
         "node", "--test", "spec/units.js"
     ]  # fmt: skip
-    for as_written in (["npm", "test"], ["tape", "-r", "x", "spec/*.js"], ["tape", "spec/{a,b}.js"]):
+    assert covering_command(["npm", "test"], workspace, heat, configured=True)[:3] == ["npx", "--no-install", "tape"]
+    for as_written in (["tape", "-r", "x", "spec/*.js"], ["tape", "spec/{a,b}.js"], ["mocha", "spec/"]):
         assert covering_command(as_written, workspace, heat, configured=True) == as_written
-    assert covering_command(["pytest", "-q"], workspace, {"a.py": ""}, configured=True) == ["pytest", "-q"]
+    assert covering_command(["pytest", "-q"], workspace, {"a.py": ""}, configured=True) == ["pytest", "-q"]  # no tests
     nobody = {"src/unused.js": "x", **heat}  # a file no test can reach before it exists
     assert covering_command(own, workspace, nobody, configured=True) == own
 

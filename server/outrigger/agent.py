@@ -295,7 +295,7 @@ class Agent:
         ctx.progress("running the project's tests on a scratch copy…")
         changes = {edit.path: (None if edit.kind == "delete" else edit.new_text) for edit in change.edits}
         tests = self.settings.tests
-        configured = tests.command is not None  # a command the user chose runs as written, but for its test files
+        configured = tests.command is not None  # the user's own: narrowed only in a runner's plain form
         command = await asyncio.to_thread(covering_command, command, self.workspace, changes, configured=configured)
         return await project_tests.before_and_after(
             self.workspace, changes, command, tests.timeout_seconds, tests.allow_unsandboxed, ahead

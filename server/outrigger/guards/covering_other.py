@@ -6,8 +6,8 @@
   changed module through relative imports (`require('../lib/pad')`, `from './pad.js'`,
   `require('../')` to the package's `main`), directly or through other modules (qs's tests
   require the package, whose index requires `parse.js`). Other runners, and scripts that do
-  more than run one, take the suite. A command of the user's own that is one of these
-  runners given its test files (`tape test/*.js`) is narrowed the same way (`covering_files`).
+  more than run one, take the suite. A command of the user's own that is tape or `node
+  --test` given its test files (`tape test/*.js`) is narrowed the same way (`covering_files`).
 - cargo: a changed module with tests of its own (`#[test]`, a doc example) runs the tests whose
   path names it (`cargo test -- shop::cart::`: its unit tests and its doctests), unless a test
   under `tests/` uses something it defines; a changed integration test runs alone

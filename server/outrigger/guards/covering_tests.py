@@ -7,8 +7,8 @@ that import a changed module or use a name the change defines (`from shop import
 (`tests/harness.py`; a `conftest.py` that imports it means every test). Only those run; when none can be told
 apart (no test file imports the change) the whole suite does. Go runs the changed packages
 (`go test ./shop`); npm's jest, vitest, tape and `node --test`, and cargo, in `covering_other.py`.
-Other runners take the whole suite, and so does a command the user set, unless it is tape or
-`node --test` given its test files.
+Other runners take the whole suite. A command the user set is narrowed the same way when it
+is one of these runners' plain forms; one naming its own tests (`pytest tests/unit`) is not.
 """
 
 from __future__ import annotations
@@ -31,11 +31,16 @@ def covering_command(
     command: list[str], workspace: Workspace, changes: Mapping[str, str | None], *, configured: bool = False
 ) -> list[str]:
     """`command` narrowed to the tests that cover `changes` (path → new text, None: deleted),
-    or `command` itself when it cannot be narrowed. A `configured` command (the user's own)
-    runs as written unless it is a runner given its test files (`tape test/*.js`)."""
-    if configured:
-        return covering_files(command, workspace, changes) or command
+    or `command` itself when it cannot be narrowed. A `configured` command (the user's own) is
+    narrowed the same way when it is a runner's plain form (`pytest -q -p no:x`, `go test
+    ./...`, `npm test`, `cargo test`) or a runner given its test files (`tape test/*.js`): the
+    user chose how the tests run, not that all of them run for every change. One that names
+    its own tests (`pytest tests/unit`) runs as written."""
+    if configured and (files_given := covering_files(command, workspace, changes)):
+        return files_given
     if _is_pytest(command):
+        if configured and _names_tests(command):
+            return command
         files = covering_python_tests(workspace, changes)
         return [*command, *files] if files else command
     if command[:2] == ["go", "test"] and command[2:] == ["./..."]:
@@ -46,6 +51,31 @@ def covering_command(
 
 def _is_pytest(command: list[str]) -> bool:
     return "pytest" in command or any(PurePosixPath(part).name in ("pytest", "py.test") for part in command[:1])
+
+
+# pytest's options that take the next word as their value (`-p no:cacheprovider`).
+_PYTEST_VALUED = frozenset(
+    "-p -k -m -o -c -W -r -n --maxfail --tb --rootdir --basetemp --deselect --ignore --ignore-glob "
+    "--junitxml --junit-xml --confcutdir --import-mode --durations --override-ini --log-level --timeout".split()
+)
+
+
+def _names_tests(command: list[str]) -> bool:
+    """A pytest command given test paths or node ids of its own (`pytest tests/unit`), or
+    words it cannot tell are not (an option it does not know the value of)."""
+    at = 1
+    if "-m" in command[:3] and "pytest" in command:  # python -m pytest …
+        at = command.index("pytest") + 1
+    words = command[at:]
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in _PYTEST_VALUED
+        else:
+            return True
+    return False
 
 
 def covering_python_tests(workspace: Workspace, changes: Mapping[str, str | None]) -> list[str]:
