@@ -14,6 +14,7 @@ import pytest
 from outrigger.errors import Refused
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
+from outrigger.plan import Question
 from outrigger.planner import make_plan
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
@@ -133,3 +134,53 @@ async def test_a_question_asked_with_a_change_is_answered_and_the_change_made_in
     assert "cups * ML_PER_CUP" in outcome.edits[0].new_text
     fix_prompt = fake_model.requests()[-1]["body"]["messages"][-1]["content"]
     assert "a cup is ML_PER_CUP (240)" in fix_prompt  # the fix is told what the answer found
+
+
+@pytest.mark.parametrize(
+    ("request_text", "why"),
+    [
+        ("document to_ounces, but only if it has no docstring yet", "under a condition"),
+        ("if cups_to_ml is too slow, rewrite it", "under a condition"),
+        ("in case parse_amount has no type hints, add some", "under a condition"),
+        ("give find_recipe a docstring unless there is one", "under a condition"),
+        ("where is stocked_pantry defined, and what does it return?", "several questions"),
+        ("how long is units.py? and who calls to_grams?", "several questions"),
+        ("explain to_grams, to_ounces and cups_to_ml", "several symbols"),
+    ],
+)
+async def test_a_request_that_would_be_done_only_in_part_is_refused_saying_so(request_text, why):
+    """Never half done silently: a change under a condition the planner would drop, a second
+    question the map's answer to the first would leave out, a question about a list of symbols
+    answered for the first one only: refused, saying which, before the model or an edit."""
+    with pytest.raises(Refused, match=why):
+        await make_plan(
+            request_text, project_map=project("py_recipes"), model=NoModel(), guards=Guards(), stats=RepairStats()
+        )
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbol"),
+    [
+        ("if nothing calls missing any more, delete it", "task", "missing"),  # what a removal checks itself
+        ("find_recipe should return None if nothing matches", "fix", "find_recipe"),  # behaviour, not a condition
+        ("how does find_recipe work and why is it slow?", "question", "find_recipe"),  # one explanation of both
+        ("what's the difference between to_grams and to_ounces?", "question", "to_grams"),
+    ],
+)
+async def test_conditions_of_behaviour_and_questions_one_answer_covers_are_not_refused(request_text, intent, symbol):
+    plan = await make_plan(
+        request_text, project_map=project("py_recipes"), model=NoModel(), guards=Guards(), stats=RepairStats()
+    )
+    assert (plan.intent.value, plan.symbol) == (intent, symbol)
+
+
+async def test_a_pronoun_in_a_question_asked_after_a_change_is_the_changed_symbol():
+    plan = await make_plan(
+        "rename to_grams to ounces_to_grams, and tell me where it's used",
+        project_map=project("py_recipes"),
+        model=NoModel(),
+        guards=Guards(),
+        stats=RepairStats(),
+    )
+    assert (plan.intent.value, plan.symbol, plan.new_name) == ("rename", "to_grams", "ounces_to_grams")
+    assert plan.asked is not None and (plan.asked.symbol, plan.asked.question) == ("to_grams", Question.USAGES)

@@ -4,7 +4,6 @@ validated JSON plan, corrected by the rules and the map."""
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePosixPath
 
 from outrigger.config import TaskSettings
@@ -27,7 +26,7 @@ from outrigger.planner.tasks import (
     task_messages,
 )
 from outrigger.planner.wording import normalize
-from outrigger.planner.words import clauses, commands, symbols, tag, with_subject
+from outrigger.planner.words import Tag, clause_opens, clauses, commands, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import language_for
 from outrigger.workspace.one_symbol import mentions_tests
@@ -59,6 +58,8 @@ async def make_plan(
     instruction = request.strip()
     head = request[:MAX_RULE_CHARS]
     text = normalize(_module_paths_as_files(head, project_map), known=lambda name: bool(project_map.find(name)))
+    if routing:
+        _never_half_done(text, project_map)
     if routing and len(request) <= MAX_RULE_CHARS:
         text, question = _one_kind(text, project_map)
         if question is not None:
@@ -171,6 +172,57 @@ async def _model_task(
     )
 
 
+# Words that make a change depend on something Outrigger would have to check first.
+_CONDITIONS = ("only if", "unless", "in case", "provided", "if so", "if not", "as long as")
+# What a removal checks itself: "delete X if nothing uses it" is what a removal does.
+_USE_WORDS = frozenset("use uses used unused call calls called import imports imported need needs needed".split())
+_MAP_QUESTIONS = frozenset(Question) - {Question.EXPLAIN}
+_COMPARING = frozenset("between compare comparing versus vs difference differences".split())  # one question of two
+
+
+def _never_half_done(text: str, project_map: ProjectMap) -> None:
+    """Refuse, saying why, a request the planner would carry out only in part: a change under
+    a condition ("add a docstring to X unless it has one", "if X is slow, rewrite it"), several
+    questions when one of them is a fact from the map ("where is X defined and what does it
+    return?"), or one question about a list of symbols ("explain A, B and C")."""
+    words = tag(text, project_map)
+    lower = " ".join(w.text.lower() for w in words)
+    verbs = [w.kind for w in words if w.tag is Tag.VERB and w.kind is not Intent.QUESTION]
+    opens_with_if = [w for i, w in enumerate(words) if w.text.lower() == "if" and clause_opens(words, i)]
+    condition = next((c for c in _CONDITIONS if f" {c} " in f" {lower} "), None) or (
+        "if" if opens_with_if and any(w.start > opens_with_if[0].start for w in words if w.tag is Tag.VERB) else None
+    )
+    removing = verbs and all(kind in (StepAction.REMOVE, StepAction.DELETE) for kind in verbs)
+    if condition and verbs and not (removing and _USE_WORDS & set(lower.split())):
+        raise Refused(
+            f'The change is asked under a condition ("{condition} …"), which Outrigger does not check before '
+            "changing code; nothing was done. Ask about the condition first, then ask for the change."
+        )
+    asked: list[str] = []
+    for part in clauses(text, project_map):
+        if not (part.asks or looks_like_question(part.text)):
+            continue
+        words = part.words
+        starts = [i for i, w in enumerate(words) if w.tag is Tag.ASK and (i == 0 or words[i - 1].tag is Tag.JOIN)]
+        asked += [part.text[words[i].start - words[0].start :] for i in starts] or [part.text]
+        listed = [
+            w
+            for i, w in enumerate(part.words[2:], 2)
+            if w.tag is Tag.SYMBOL and part.words[i - 1].tag is Tag.JOIN and part.words[i - 2].tag is Tag.SYMBOL
+        ]
+        if listed and not _COMPARING & {w.text.lower() for w in part.words}:
+            raise Refused(
+                f'The question is about several symbols at once ("{part.text}"); an answer covers one. '
+                "Ask about each on its own."
+            )
+    kinds = {question_kind(question, names_a_symbol=True, names_a_file=False) for question in asked}
+    if len(asked) > 1 and kinds & _MAP_QUESTIONS:
+        raise Refused(
+            f"The request asks several questions ({'; '.join(asked)}); answering one would leave the others "
+            "unanswered, so nothing was answered. Ask them one at a time."
+        )
+
+
 # "find the bug in X and fix it": looking for something is the first half of changing it.
 _SEEKING = frozenset({"find", "search", "locate", "look"})
 
@@ -218,15 +270,19 @@ def _pronouns_resolved(plan: Plan, text: str, project_map: ProjectMap, cursor: s
 def _located(plan: Plan, text: str, cursor: Symbol | None) -> Plan:
     """`store.py:12` pins a target to a line; the cursor pins a bare name to the symbol it is on
     (`save` with the cursor in `Repo.save`)."""
+    lines = {
+        path: int(line)
+        for word in tag(text)
+        if word.tag is Tag.FILE and ":" in word.text
+        for path, line in [word.text.split(":", 1)]
+    }
     updates: dict[str, object] = {}
-    if plan.file and (m := re.search(rf"{re.escape(plan.file)}:(\d+)", text)):
-        updates["line"] = int(m.group(1))
+    if plan.file in lines:
+        updates["line"] = lines[plan.file]
     elif cursor and plan.symbol == cursor.name and plan.file in (None, cursor.path):
         updates.update(symbol=cursor.qualified_name, file=cursor.path)
     also = [
-        target.model_copy(update={"line": int(m.group(1))})
-        if target.file and (m := re.search(rf"{re.escape(target.file)}:(\d+)", text))
-        else target
+        target.model_copy(update={"line": lines[target.file]}) if target.file in lines else target
         for target in plan.also
     ]
     return plan.model_copy(update={**updates, "also": also})
@@ -254,24 +310,24 @@ def _files_named(plan: Plan, project_map: ProjectMap, near: str | None) -> Plan:
     return plan.model_copy(update={"file": named(plan.file), "also": also, "steps": steps})
 
 
-_DOTTED = re.compile(r"(?<![\w./`-])`?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)`?(?![\w/(-])")
-
-
 def _module_paths_as_files(request: str, project_map: ProjectMap) -> str:
     """ "in shop.cart" → "in shop/cart.py": a dotted module path the workspace has as a file
     (never a name it defines, `Cart.total`), so the rules read it as the file it is."""
-
-    def as_file(m: re.Match[str]) -> str:
-        dotted = m.group(1)
-        if project_map.find(dotted) or language_for(dotted):
-            return m.group(0)
+    out, done = [], 0
+    for word in tag(request):
+        dotted = word.text
+        if "." not in dotted or word.tag is Tag.FILE or request[word.end : word.end + 1] in ("/", "(", "-"):
+            continue
+        if not dotted.replace(".", "_").isidentifier() or project_map.find(dotted) or language_for(dotted):
+            continue
         try:
             path = project_map.file_named(dotted)
         except Refused:
-            return m.group(0)
-        return path if project_map.workspace.exists(path) else m.group(0)
-
-    return _DOTTED.sub(as_file, request)
+            continue
+        if project_map.workspace.exists(path):
+            out += [request[done : word.start], path]
+            done = word.end
+    return "".join([*out, request[done:]])
 
 
 def _one_symbol(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
@@ -306,19 +362,22 @@ def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
     return plan.model_copy(update={"symbol": symbol, "file": file, "question": kind})
 
 
-_MODULE_WORDS = re.compile(r"\b(?:the\s+)?`?([\w-]+)`?\s+(?:module|file|script|package|source)\b", re.I)
+_MODULE_WORDS = frozenset({"module", "file", "script", "package", "source"})
 
 
 def _module_named(text: str, project_map: ProjectMap) -> str | None:
     """The one file "the shop module" / "the `report` file" means: its name without the
     extension (or its folder's, for a package's `__init__` / `index`)."""
-    for m in _MODULE_WORDS.finditer(text):
-        word = m.group(1).lower()
+    words = tag(text)
+    for before, word in zip(words, words[1:], strict=False):
+        if word.text.lower() not in _MODULE_WORDS:
+            continue
+        name = before.text.lower()
         matches = [
             path
             for path in project_map.files()
-            if PurePosixPath(path).stem.lower() == word
-            or (PurePosixPath(path).stem in ("__init__", "index") and PurePosixPath(path).parent.name.lower() == word)
+            if PurePosixPath(path).stem.lower() == name
+            or (PurePosixPath(path).stem in ("__init__", "index") and PurePosixPath(path).parent.name.lower() == name)
         ]
         if len(matches) == 1:
             return matches[0]

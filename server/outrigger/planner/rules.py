@@ -122,12 +122,13 @@ def asked_name(text: str) -> str | None:
             after = words[index + 1 : index + 3]
             if after and after[0].text.lower() in ("named", "called") and len(after) > 1:
                 after = after[1:]
-            if after and not after[0].quoted and after[0].text.isidentifier() and after[0].text.lower() not in _ENGLISH:
+            if after and after[0].text.isidentifier() and after[0].text.lower() not in _ENGLISH:
                 return after[0].text
-    if found := match("WORD a|an|the? new? function|method|helper? NEW ...", words):  # "add logout(session) …"
-        name = found["NEW"][0]
-        if text[name.end : name.end + 1] == "(" or (name.quoted and text[name.start] != "`"):
-            return name.text
+    if found := match("WORD a|an|the? new? function|method|helper? WORD ...", words):  # "add logout(session) …"
+        name = found["WORD"][1]
+        called = name.text.split("(")[0]
+        if called.isidentifier() and ("(" in name.text or text[name.end : name.end + 1] == "("):
+            return called
     return None
 
 

@@ -123,7 +123,7 @@ def _tag_of(word: str, code: bool, clause_start: bool, project_map: ProjectMap |
         return Tag.SYMBOL
     if code:
         return Tag.WORD
-    if lower in _PRONOUNS:
+    if lower.split("'")[0] in _PRONOUNS:  # "it's" too
         return Tag.PRONOUN
     if lower in _ASK:
         return Tag.ASK
@@ -208,7 +208,10 @@ def commands(text: str, project_map: ProjectMap | None = None) -> list[str]:
 def with_subject(clause: str, subject: str) -> str:
     """The clause with its first pronoun standing for `subject`: "call it from y" → "call x from y"."""
     pronoun = next((w for w in tag(clause) if w.tag is Tag.PRONOUN), None)
-    return f"{clause[: pronoun.start]}{subject}{clause[pronoun.end :]}" if pronoun else clause
+    if pronoun is None:
+        return clause
+    said = f"{subject} is" if pronoun.text.lower() == "it's" else subject
+    return f"{clause[: pronoun.start]}{said}{clause[pronoun.end :]}"
 
 
 def symbols(text: str, project_map: ProjectMap) -> list[str]:
