@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outrigger.plan import Intent
+from outrigger.planner.intents import INTENTS
 from outrigger.spans import Position
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import doc_style, language_for
@@ -31,51 +32,24 @@ def offers_at(
     symbol = project_map.symbol_at(path, position)
     if symbol is None:
         return []
-    name, where = symbol.name, f"`{symbol.name}` in {symbol.path}"
+    name, where, full = symbol.name, f"`{symbol.name}` in {symbol.path}", symbol.qualified_name
     language = language_for(path)
     style = doc_style(language)
-    doc = style.noun if style else "doc comment"
-    full = symbol.qualified_name
-    offers = [
-        Offer(f"Explain `{name}`", f"Explain {where}", name, path, "refactor", intent=Intent.QUESTION, qualified=full)
+    problems = [
+        message.strip().splitlines()[0][:80] if message.strip() else "the problem"
+        for message, at in diagnostics
+        if symbol.range.contains_position(at)
     ]
-    if language is not None:  # without a grammar nothing tells a doc comment from code: always refused
-        offers.append(
-            Offer(
-                f"Add {doc} to `{name}`",
-                f"Add a {doc} to {where}",
-                name,
-                path,
-                "refactor.rewrite",
-                intent=Intent.DOCSTRING,
-                qualified=full,
-            )
-        )
-    if language in ("python", "typescript", "tsx"):
-        offers.append(
-            Offer(
-                f"Add type hints to `{name}`",
-                f"Add type hints to {where}",
-                name,
-                path,
-                "refactor.rewrite",
-                intent=Intent.TYPE_HINTS,
-                qualified=full,
-            )
-        )
-    for message, at in diagnostics:
-        if symbol.range.contains_position(at):
-            short = message.strip().splitlines()[0][:80] if message.strip() else "the problem"
-            offers.append(
-                Offer(
-                    f"Fix “{short}” in `{name}`",
-                    f"Fix {where}: {short}",
-                    name,
-                    path,
-                    "quickfix",
-                    intent=Intent.FIX,
-                    qualified=full,
-                )
-            )
+    offers = []
+    for intent, row in INTENTS.items():  # each intent's row says whether, and how, it is offered
+        spec = row.offer
+        if spec is None or (spec.needs_grammar and language is None):
+            continue
+        if spec.languages is not None and language not in spec.languages:
+            continue
+        for problem in problems if spec.per_diagnostic else [""]:
+            words = {"name": name, "where": where, "doc": style.noun if style else "doc comment", "problem": problem}
+            title, request = spec.title.format(**words), spec.request.format(**words)
+            offers.append(Offer(title, request, name, path, spec.kind, intent=intent, qualified=full))
     offers.append(Offer(f"Ask Outrigger about `{name}`…", "", name, path, "refactor", needs_prompt=True))
     return offers

@@ -23,6 +23,20 @@ Executor = Callable[[Plan, ActionContext], Awaitable[Change | Answer]]
 
 
 @dataclass(frozen=True)
+class Offer:
+    """The code action an intent offers on a symbol (offers.py): its title and the request it
+    sends, with `{name}` (the symbol), `{where}` (the symbol and its file), `{doc}` (the
+    language's doc comment) and `{problem}` (a diagnostic's first line)."""
+
+    title: str
+    request: str
+    kind: str = "refactor.rewrite"  # the LSP code action kind
+    languages: frozenset[str] | None = None  # the languages the action works in; None: any
+    needs_grammar: bool = False  # without a grammar nothing tells a doc comment from code
+    per_diagnostic: bool = False  # one per diagnostic inside the symbol
+
+
+@dataclass(frozen=True)
 class Row:
     executor: Executor
     # The project's tests judge the change. Documentation and types included: a Rust doc
@@ -32,6 +46,7 @@ class Row:
     # The verbs that ask for it (space-separated), as the first word of a clause: planner/words.py tags them.
     verbs: str = ""
     examples: tuple[tuple[str, dict[str, Any]], ...] = field(default=())  # (request, the model's plan)
+    offer: Offer | None = None  # the code action on a symbol, if any
 
 
 INTENTS: dict[Intent, Row] = {
@@ -41,6 +56,7 @@ INTENTS: dict[Intent, Row] = {
         tested=False,
         choice="the user wants information; nothing changes",
         examples=(("is sendMail used anywhere", {"intent": "question", "symbol": "sendMail"}),),
+        offer=Offer("Explain `{name}`", "Explain {where}", kind="refactor"),
     ),
     Intent.RENAME: Row(
         rename,
@@ -60,12 +76,18 @@ INTENTS: dict[Intent, Row] = {
         verbs="document",
         tested=True,
         choice="add documentation to one function or class",
+        offer=Offer("Add {doc} to `{name}`", "Add a {doc} to {where}", needs_grammar=True),
     ),
     Intent.TYPE_HINTS: Row(
         edit_symbols,
         verbs="annotate type",
         tested=True,
         choice="add type annotations to one function",
+        offer=Offer(
+            "Add type hints to `{name}`",
+            "Add type hints to {where}",
+            languages=frozenset({"python", "typescript", "tsx"}),
+        ),
     ),
     Intent.FIX: Row(
         edit_symbols,
@@ -78,6 +100,7 @@ INTENTS: dict[Intent, Row] = {
                 {"intent": "fix", "symbol": "fetchUser", "file": "api.js"},
             ),
         ),
+        offer=Offer("Fix “{problem}” in `{name}`", "Fix {where}: {problem}", kind="quickfix", per_diagnostic=True),
     ),
     Intent.REWRITE: Row(
         edit_symbols,
