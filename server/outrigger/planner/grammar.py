@@ -41,6 +41,7 @@ SLOTS: dict[str, Callable[[Word], bool]] = {
     "NAME": named,  # code the request points to
     "NEW": lambda w: identifier(w) and "." not in w.text and w.tag in (Tag.WORD, Tag.SYMBOL, Tag.VERB),  # a name
     "OLD": lambda w: identifier(w) and w.tag is not Tag.FILE,  # a name being changed: any word ("rename a to b")
+    "OWNER": lambda w: w.text.endswith("'s") and w.text[:-2].isidentifier(),  # "Repo's"
     "FILE": lambda w: w.tag is Tag.FILE,
     "DOC": lambda w: not w.code and (w.text.lower() in _DOC or w.text.lower().endswith(("doc", "docs"))),
     "TYPES": lambda w: not w.code and w.text.lower() in _TYPES,
@@ -183,3 +184,16 @@ def match(pattern: str, words: list[Word]) -> Found | None:
 def first(pattern: str, words: list[Word]) -> Found | None:
     """`match` from any word on: the first place the pattern fits."""
     return match(f"... {pattern} ...", words)
+
+
+def each(pattern: str, words: list[Word]) -> Iterator[tuple[int, int, Found]]:
+    """Every place the pattern fits, left to right and not overlapping: (first word, the word
+    after the last, what it captured)."""
+    nodes, start = compile_pattern(pattern), 0
+    while start < len(words):
+        found = next(_match(nodes, 0, words, start, whole=False), None)
+        if found is None or found[0] == start:
+            start += 1
+            continue
+        yield start, found[0], Found(found[1])
+        start = found[0]

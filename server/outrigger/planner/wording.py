@@ -1,65 +1,33 @@
 """The request as the rules read it. People ask politely ("could you add … for me?"), hedge
 ("I'd like you to …", "would you mind renaming …") and name members many ways ("the `save`
 method of `Repo`", "Repo's save method", "Queue#push", "Repo::save"). This pass rewrites those
-forms into the plain imperative and `Class.member` the rules know; the user's own words still
-go to the model."""
+forms into the plain imperative and `Class.member` the rules know, reading the tagged words
+(words.py) with the grammar (grammar.py); the user's own words still go to the model."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from outrigger.planner.words import imperative
+from outrigger.planner.grammar import each, match
+from outrigger.planner.words import Tag, Word, imperative, tag
 
-# An identifier: Unicode letters allowed (Python 3 and JS both accept them); `$` for JS.
-WORD = r"(?:[^\W\d]|\$)[\w$]*"
-
-_GREETING = re.compile(
-    r"^\s*(?:(?:hey|hi|hello|ok|okay|so|thanks|thank\s+you|great|cool|nice|perfect)\b[,!.]?\s*)+", re.I
-)
+_GREETINGS = frozenset("hey hi hello ok okay so thanks great cool nice perfect".split())
 # Text-speak, word for word: "can u rename … pls" reads as "can you rename … please".
 _SHORT_FORMS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks"}
-_SHORT = re.compile(rf"(?<![`\w.])(?:{'|'.join(_SHORT_FORMS)})(?![`\w.(])", re.I)
-# A list of things to do, one per line ("- add …", "* fix …", "1. rename …"): each a sentence.
-_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.M)
-_POLITE_CLOSING = re.compile(
-    r"\s*(?:,?\s*(?:for\s+me|please|thanks|thank\s+you|thx|if\s+you\s+can))*\s*[.!?]*\s*$", re.I
-)
-_PLEASE = re.compile(r"^\s*please[,]?\s+", re.I)
+_CLOSINGS = ("for me", "please", "thanks", "thank you", "thx", "if you can")
+_BULLETS = ("- ", "* ", "\u2022 ")
 # "could `Greenhouse.water` be called mist?", "shouldn't total be named weight instead?": a
-# rename asked as a question.
-_NAME_WISH = re.compile(
-    rf"^\s*(?:please\s+)?(?:could|can|should|shall|may|might|would)(?:n'?t)?\s+(.+?)\s+be\s+"
-    rf"(?:re)?(?:named|called)\s+(?:to\s+)?(`?{WORD}`?)(?:\s+instead)?(?:\s+(?:please|for\s+me))?\s*[?.!]*\s*$",
-    re.I,
-)
+# rename asked as a question (the words between the first and "be" are the symbol).
+_MODALS = frozenset("could can should shall may might would couldn't can't shouldn't wouldn't mightn't".split())
+_NAME_WISH = "be named|called|renamed|recalled to? NEW instead? ( please | for me )? ( ?|.|! )?"
 # "I'd like a roundCents(amount) helper in money.ts": a wish for new code is an "add".
-_WISH = re.compile(
-    r"^\s*(?:i(?:'d|\s+would)\s+like|i\s+(?:want|need)|we\s+(?:want|need)|it\s+would\s+be\s+nice\s+to\s+have)"
-    r"\s+(?=an?\s|some\s)",
-    re.I,
+_WISH = "( i'd like | i would like | i want|need | we want|need | it would be nice to have ) a|an|some ..."
+# Member references: each becomes "`Class.member`" when the map defines it.
+_MEMBER_FORMS = (
+    "the? OLD method|function|member|property|getter|setter of|in|on|from the? class? OLD2 class?",
+    "the? method|function|member|property OLD of|in|on|from the? class? OLD2 class?",
+    "OWNER OLD method|function|member|property?",  # Repo's save method
 )
-# Where a new sentence (or an aside) starts: each one may open politely on its own.
-_SENTENCE_BREAK = re.compile(r"((?<=[.!?;:])\s+|\s+[-\u2013\u2014]+\s+)")
-
-# Member references, most specific first: each becomes "`Class.member`".
-_Q = r"`?"
-_MEMBER_FORMS = [
-    # the `save` method of (the) `Repo` (class)
-    re.compile(
-        rf"\b(?:the\s+)?{_Q}({WORD}){_Q}\s+(?:method|function|member|property|getter|setter)\s+"
-        rf"(?:of|in|on|from)\s+(?:the\s+)?(?:class\s+)?{_Q}({WORD}){_Q}(?:\s+class)?",
-        re.I,
-    ),
-    # (the) method `save` of (class) `Repo`
-    re.compile(
-        rf"\b(?:the\s+)?(?:method|function|member|property)\s+{_Q}({WORD}){_Q}\s+(?:of|in|on|from)\s+"
-        rf"(?:the\s+)?(?:class\s+)?{_Q}({WORD}){_Q}(?:\s+class)?",
-        re.I,
-    ),
-]
-_POSSESSIVE = re.compile(rf"{_Q}({WORD}){_Q}'s\s+{_Q}({WORD}){_Q}(?:\s+(?:method|function|member|property))?", re.I)
-_SEPARATED = re.compile(rf"\b({WORD})(?:#|::)({WORD})\b")
 
 
 def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -> str:
@@ -67,16 +35,63 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
     phrasing too ("the main function of this file"), so only members that exist are rewritten
     (and `Repo#save` / `Repo::save`, which only code says)."""
     # (a `u` or `ty` the map defines stays a name: "rename u to user")
-    text = _SHORT.sub(lambda m: m.group(0) if known(m.group(0)) else _SHORT_FORMS[m.group(0).lower()], request.strip())
-    text = _BULLET.sub("", text.replace("\r", ""))
-    text = "; ".join(line.strip(" ;") for line in text.splitlines() if line.strip()) if "\n" in text else text
-    text = _GREETING.sub("", text)
-    pieces = _SENTENCE_BREAK.split(text)  # [sentence, break, sentence, …]
+    short = {w.start: _SHORT_FORMS[w.text.lower()] for w in tag(request) if w.text.lower() in _SHORT_FORMS}
+    text = _replaced(request.strip(), lambda w: None if w.code or known(w.text) else short.get(w.start))
+    lines = [_unbulleted(line) for line in text.replace("\r", "").splitlines() if line.strip()]
+    text = "; ".join(line.strip(" ;") for line in lines) if len(lines) > 1 else "".join(lines)
+    pieces = _sentences(_without_greeting(text))  # [sentence, break, sentence, …]
     text = "".join(
         piece if index % 2 else _imperative(piece, last=index == len(pieces) - 1) for index, piece in enumerate(pieces)
     )
-    text = _canonical_members(text, known)
-    return " ".join(text.split())
+    return " ".join(_canonical_members(text, known).split())
+
+
+def _replaced(text: str, new: Callable[[Word], str | None]) -> str:
+    """The text with each word `new` gives a replacement for replaced."""
+    out, done = [], 0
+    for word in tag(text):
+        if (replacement := new(word)) is not None:
+            out += [text[done : word.start], replacement]
+            done = word.end
+    return "".join([*out, text[done:]])
+
+
+def _unbulleted(line: str) -> str:
+    """A list of things to do, one per line ("- add …", "* fix …", "1. rename …"): each a sentence."""
+    stripped = line.lstrip()
+    number, _, rest = stripped.partition(" ")
+    if stripped.startswith(_BULLETS) or (number[:-1].isdigit() and number[-1:] in (".", ")") and rest):
+        return rest.lstrip()
+    return line
+
+
+def _without_greeting(text: str) -> str:
+    words, start = tag(text), 0
+    while start < len(words):
+        word = words[start].text.lower()
+        thank = word == "thank" and start + 1 < len(words) and words[start + 1].text.lower() == "you"
+        if word not in _GREETINGS and not thank:
+            break
+        start += 2 if thank else 1
+        start += start < len(words) and words[start].text in (",", "!", ".")
+    if start == 0:
+        return text
+    return text[words[start].start :] if start < len(words) else ""
+
+
+def _sentences(text: str) -> list[str]:
+    """[sentence, break, sentence, …]: a new sentence (or an aside after a dash) may open
+    politely on its own."""
+    pieces, done = [], 0
+    for word in tag(text):
+        if word.tag is not Tag.BREAK or word.text in ("->", "=>", "\u2192"):
+            continue
+        start = len(text[: word.start].rstrip()) if word.text[0] in "-\u2013\u2014" else word.end
+        end = len(text) - len(text[word.end :].lstrip())
+        if start < end < len(text) and start >= done:
+            pieces += [text[done:start], text[start:end]]
+            done = end
+    return [*pieces, text[done:]]
 
 
 def _imperative(text: str, last: bool = True) -> str:
@@ -87,20 +102,44 @@ def _imperative(text: str, last: bool = True) -> str:
 
 
 def _imperative_sentence(text: str) -> str:
-    if m := _NAME_WISH.match(text):
-        return f"rename {m.group(1)} to {m.group(2)}"
+    words = tag(text)
+    lead = int(bool(words) and words[0].text.lower() == "please")  # "please, …"
+    words = words[lead + (lead < len(words) - 1 and words[lead].text == ",") if lead else 0 :]
+    if words and words[0].text.lower() in _MODALS:
+        for index, word in enumerate(words[2:], 2):
+            if word.text.lower() == "be" and (found := match(_NAME_WISH, words[index:])):
+                return f"rename {text[words[1].start : word.start].strip()} to {found['NEW'][0].text}"
     if (command := imperative(text)) is not None:
-        return _POLITE_CLOSING.sub("", command)
-    if m := _WISH.match(text):
-        return "add " + text[m.end() :]
-    return _PLEASE.sub("", text)
+        return _without_closing(command)
+    if match(_WISH, words):
+        article = next(w for w in words if w.text.lower() in ("a", "an", "some"))
+        return "add " + text[article.start :]
+    return text[words[0].start :] if words else text
+
+
+def _without_closing(text: str) -> str:
+    """ "add … for me, please." → "add …" """
+    text = text.rstrip(" .!?")
+    while closing := next((c for c in _CLOSINGS if text.lower().endswith(c) and text[: -len(c)][-1:] in " ,"), None):
+        text = text[: -len(closing)].rstrip(" ,.!?")
+    return text
 
 
 def _canonical_members(text: str, known: Callable[[str], bool]) -> str:
-    def member(owner: str, name: str, original: str) -> str:
-        return f"`{owner}.{name}`" if known(f"{owner}.{name}") else original
-
+    words = tag(text)
+    spans: list[tuple[int, int, str]] = []
     for form in _MEMBER_FORMS:
-        text = form.sub(lambda m: member(m.group(2), m.group(1), m.group(0)), text)
-    text = _POSSESSIVE.sub(lambda m: member(m.group(1), m.group(2), m.group(0)), text)
-    return _SEPARATED.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
+        for start, end, found in each(form, words):
+            owner = found["OWNER"][0].text[:-2] if "OWNER" in found else found["OLD2"][0].text
+            member = f"{owner}.{found['OLD'][0].text}"
+            taken = any(s < words[end - 1].end and words[start].start < e for s, e, _ in spans)
+            if known(member) and not taken:
+                spans.append((words[start].start, words[end - 1].end, f"`{member}`"))
+    # `Repo#save` / `Repo::save`: only code says so.
+    for before, after in zip(words, words[1:], strict=False):
+        if text[before.end : after.start] in ("#", "::") and before.text.isidentifier() and after.text.isidentifier():
+            if not any(s <= before.start < e for s, e, _ in spans):
+                spans.append((before.start, after.end, f"{before.text}.{after.text}"))
+    for start, end, replacement in sorted(spans, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
