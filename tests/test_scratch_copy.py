@@ -87,6 +87,20 @@ def test_writes_into_the_copy_replace_links_that_lead_out(root, tmp_path):
     assert (root / "lib" / "real.py").read_text() == REAL
 
 
+@pytest.mark.parametrize("path", ["../beside.py", "lib/../../beside.py", "/beside.py", "lib/./../../beside.py", ""])
+def test_a_path_that_leads_out_of_the_copy_is_never_written(root, tmp_path, path):
+    """`write_into` is the copy's one door: whatever path it is handed (a plan's `..`, an
+    absolute path), it writes inside the copy or nowhere (round 6)."""
+    copy = build_copy(Workspace(root), tmp_path / "copy")
+    assert copy is not None
+    path = path.replace("/beside.py", str(tmp_path / "beside.py")) if path.startswith("/") else path
+
+    with pytest.raises(Refused):
+        write_into(copy.path, path, "changed\n")
+
+    assert not (tmp_path / "beside.py").exists()
+
+
 async def test_a_fifo_in_the_workspace_does_not_stop_the_tests(root):
     os.mkfifo(root / "events.fifo")
     (root / "lib" / "ctl.sock").touch()

@@ -177,6 +177,9 @@ def write_into(copy: Path, path: str, text: str | None) -> None:
     copy = copy.resolve()
     current = copy
     parts = PurePosixPath(path).parts
+    # Callers pass workspace-relative paths; this check holds whatever a caller forgets to resolve.
+    if not parts or PurePosixPath(path).is_absolute() or any(part in ("..", ".") for part in parts):
+        raise Refused(f"Refused path `{path}`: the scratch copy is written only at paths inside it.")
     for part in parts[:-1]:
         current = _real_folder(copy, current / part)
     target = current / parts[-1]
