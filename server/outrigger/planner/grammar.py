@@ -28,10 +28,10 @@ def identifier(word: Word) -> bool:
 
 
 def named(word: Word) -> bool:
-    """A word that can name code: a symbol, or an identifier that is no word of the request
-    (written as code, it always can)."""
-    if word.tag is Tag.SYMBOL:
-        return True
+    """A word that can name code: a symbol, an identifier that is no word of the request
+    (written as code, it always can), or a pronoun (the planner resolves it, or the map has it)."""
+    if word.tag in (Tag.SYMBOL, Tag.PRONOUN):
+        return identifier(word)
     lower = word.text.lower()
     plain = lower not in REQUEST_WORDS and word.tag is Tag.WORD
     return identifier(word) and (word.code or plain) and word.tag is not Tag.FILE

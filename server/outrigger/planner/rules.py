@@ -96,7 +96,7 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
         if found := first(pattern, words):
             target, *also = _targets(found)
             return Plan(intent=intent, symbol=target.symbol, file=target.file, instruction=text, also=also)
-    if found := match(_SYMBOL_VERB, words):
+    if (found := match(_SYMBOL_VERB, words)) and found["NAME"][0].tag is not Tag.PRONOUN:
         target = _targets(found)[0]
         return Plan(intent=edit_intent(text), symbol=target.symbol, file=target.file, instruction=text)
     if found := match(_ADD_TO_FILE, words):
