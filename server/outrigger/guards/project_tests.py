@@ -16,11 +16,12 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from outrigger.config import TestSettings
 from outrigger.errors import Refused
+from outrigger.guards.runner_files import runner_files
 from outrigger.guards.runs import KEPT_CHARS, NoSandbox, Output, ScratchRun, project_code_seconds, scratch_run, summary
 from outrigger.guards.test_report import Report, expects_report, read_report
 from outrigger.workspace.files import Workspace
@@ -48,6 +49,8 @@ class TestRun:
     output: str = ""  # the output's end, paths relative to the workspace, redacted, for a retry
     report: Report | None = None  # the runner's own count of passed and failed tests
     not_run: str = ""  # why the tests could not run at all (a missing program), or did not report
+    # The change's files the runner loads as its own (guards/runner_files.py): its report is the change's word.
+    runner_files: tuple[str, ...] = ()
 
     @property
     def by_exit_code(self) -> bool:
@@ -184,7 +187,14 @@ async def before_and_after(
             after = TestRun(
                 after.command, False, False, fewer, after.seconds, after.exit_code, after.output, after.report
             )
+        if own := runner_files(changes, workspace.exists, lambda folder: _is_package(workspace, changes, folder)):
+            after = replace(after, runner_files=tuple(own))
     return before, after
+
+
+def _is_package(workspace: Workspace, changes: Mapping[str, str | None], folder: str) -> bool:
+    init = f"{folder}/__init__.py"
+    return changes[init] is not None if init in changes else workspace.exists(init)
 
 
 def _fewer_ran(before: Report | None, after: Report | None, whole: bool = True) -> str:
@@ -288,6 +298,16 @@ def verdict(before: TestRun, after: TestRun, on_failure: str, *, fixing: bool = 
     command = " ".join(Path(before.command[0]).name if i == 0 else part for i, part in enumerate(before.command))
     if before.not_run:
         return f"The project's tests ({command}) could not check this change: {before.not_run}."
+    if after.passed and after.runner_files and (before.passed or fixing):
+        own = ", ".join(f"`{path}`" for path in after.runner_files[:3]) + (", …" if len(after.runner_files) > 3 else "")
+        message = (
+            f"The project's tests ({command}) pass with this change, but it changes {own}, which the test runner "
+            "loads as its own (its configuration, a plugin, or a module in its place): their report is the "
+            "change's own word, so it cannot vouch for it."
+        )
+        if fixing and not before.passed and not before.timed_out and on_failure == "refuse":
+            raise Refused(f"{message} Nothing was changed.")
+        return f"Warning: {message}"
     if fixing and not before.passed and not before.timed_out:
         if after.passed:
             line = f"The project's tests ({command}) failed before this fix and pass with it ({after.seconds:.1f} s)."
