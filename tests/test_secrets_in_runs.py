@@ -100,3 +100,36 @@ def test_redaction_knows_scanner_shapes_and_the_workspaces_values(tmp_path):
         assert secret not in redacted, secret
     assert "port 8080" in redacted and "primary_key=id" in redacted
     assert len(redact("x" * 10_000)) <= 2000
+
+
+LOCAL_VALUE = "q7Lx2Vb9Nw4Rt6Yp"  # no secret-like name, no scanner shape
+LOCAL_URL = "https://svc.internal:8443/hooks/4f1c"
+
+
+async def test_a_gitignored_files_values_never_reach_the_retry(root, fake_model):
+    """Outrigger never reads a file `.gitignore` leaves out for the model, but it is in the
+    scratch copy (tests may need it): a hostile fix returning its values must not carry them
+    into the retry prompt through the failing test's output (round 6)."""
+    (root / ".gitignore").write_text("local_settings.py\nlocal/\n")
+    (root / "local_settings.py").write_text(f'SIGNING = "{LOCAL_VALUE}"\nHOST = "localhost"\n')
+    (root / "local").mkdir()
+    (root / "local" / "hooks.json").write_text(json.dumps({"hook": LOCAL_URL, "retries": 3}, indent=1) + "\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_prices.py").write_text(
+        "import sys\nsys.path.insert(0, '.')\nfrom prices import with_vat\n\n\n"
+        "def test_nothing_costs_nothing():\n    got = with_vat(0)\n    assert got == 0.2, got\n"
+    )
+    leaking = (
+        "from local_settings import SIGNING, HOST\n    return f\"{SIGNING} {HOST} {open('local/hooks.json').read()}\""
+    )
+    fake_model.script(hostile_fix(leaking), hostile_fix(leaking))
+    agent = make_agent(root, fake_model.base_url)
+
+    outcome = await agent.ask("fix with_vat: it should add the VAT to the net price")
+
+    assert outcome.kind == "refused"
+    retry = fake_model.bodies()[-1]["messages"][-1]["content"]
+    assert "made the project's tests fail" in retry and REDACTED in retry and "localhost" in retry, retry
+    for secret in (LOCAL_VALUE, LOCAL_URL):
+        assert secret not in prompts(fake_model), secret
+        assert secret not in outcome.message, secret

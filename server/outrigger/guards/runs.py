@@ -73,7 +73,7 @@ class ScratchRun:
         dependencies = tuple(copy.root / d for d in copy.dependencies)
         uid = None if kind == "none" else sandbox.run_as()  # as root: an unprivileged uid of its own
         self.place = sandbox.Place(copy.path, mount_at, dependencies, copy.root, home, uid, (SEAL_FOLDER,))
-        self.secrets = values_in(copy.secret_files)
+        self.secrets = values_in(copy.secret_files) | values_in(copy.ignored_files, tokens_only=True)
 
     processes = sandbox.Limits.processes  # at most this many processes at once (tests lower it)
 

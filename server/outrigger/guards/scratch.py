@@ -6,6 +6,9 @@ workspace as the editor shows it, built so that nothing done in it reaches the r
   `alias.py -> lib/real.py`); a link leading out of the workspace, or to a secret, is left out.
 - Only folders and regular files are copied: FIFOs, sockets and devices are left out (opening
   a FIFO blocks forever).
+- Files `.gitignore` leaves out are copied (tests may need them: a generated `_version.py`),
+  but Outrigger never reads them for the model, so their values are redacted like a secret
+  file's from anything quoted back (`ignored_files`; a local `settings_local.py`).
 - Secret files (the ignore list: `.env`, keys, credentials; `config.DEFAULT_SECRET_PATTERNS`)
   and files that hold a private key are left out: the code under test cannot read them.
 - Dependency folders (`node_modules`, `.venv`, `venv`, at any depth) are not copied: the
@@ -44,6 +47,7 @@ class ScratchCopy:
     dependencies: list[str] = field(default_factory=list)  # folders left for the sandbox to show read-only
     left_out: list[str] = field(default_factory=list)  # links, special and secret files not copied
     secret_files: list[Path] = field(default_factory=list)  # the real secret files, whose values are redacted
+    ignored_files: list[Path] = field(default_factory=list)  # copied files .gitignore leaves out (values redacted)
 
 
 def build_copy(workspace: Workspace, copy: Path, copy_dependencies: bool = False) -> ScratchCopy | None:
@@ -72,7 +76,12 @@ def build_copy(workspace: Workspace, copy: Path, copy_dependencies: bool = False
     return scratch
 
 
-def _copy_folder(workspace: Workspace, folder: str, scratch: ScratchCopy, budget: list[int]) -> None:
+MAX_IGNORED_FILES = 200  # whose values are redacted: a build folder must not make the list huge
+
+
+def _copy_folder(
+    workspace: Workspace, folder: str, scratch: ScratchCopy, budget: list[int], ignored: bool = False
+) -> None:
     source = workspace.root / folder
     try:
         with os.scandir(source) as scan:
@@ -98,9 +107,11 @@ def _copy_folder(workspace: Workspace, folder: str, scratch: ScratchCopy, budget
                 continue  # cargo's build output: rebuilt in the copy
             elif entry.name not in SKIPPED_DIRS:
                 (scratch.path / path).mkdir()
-                _copy_folder(workspace, path, scratch, budget)
+                _copy_folder(workspace, path, scratch, budget, ignored or workspace.is_gitignored(path, True))
         elif stat.S_ISREG(mode):
             _copy_file(Path(entry.path), scratch.path / path, path, scratch, budget)
+            if len(scratch.ignored_files) < MAX_IGNORED_FILES and (ignored or workspace.is_gitignored(path, False)):
+                scratch.ignored_files.append(Path(entry.path))
         else:
             scratch.left_out.append(path)  # FIFO, socket, device
 

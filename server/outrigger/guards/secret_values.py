@@ -86,9 +86,13 @@ def _entropy(value: str) -> float:
     return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
 
 
-def values_in(files: Iterable[Path]) -> frozenset[str]:
+def values_in(files: Iterable[Path], tokens_only: bool = False) -> frozenset[str]:
     """Every value the secret files hold (`.env`'s `NAME=value`, `.npmrc`'s `…:_authToken=…`,
-    `.pypirc`'s `password: …`, `.netrc`'s `password …`), to redact wherever it shows up."""
+    `.pypirc`'s `password: …`, `.netrc`'s `password …`), to redact wherever it shows up.
+    `tokens_only`: files that are not secret by name (ones `.gitignore` leaves out, such as a
+    local `settings_local.py` or `config.json`): assigned or quoted values of 8 characters or
+    more without spaces that are not plain lower-case words (`"q7Lx2Vb9…"`, a URL, not
+    `"localhost"` or a message of a generated file)."""
     found: set[str] = set()
     for file in files:
         try:
@@ -97,14 +101,26 @@ def values_in(files: Iterable[Path]) -> frozenset[str]:
             text = file.read_text("utf-8", "replace")
         except OSError:
             continue
+        if tokens_only:
+            found.update(match[2] for match in _QUOTED.finditer(text))
         for line in text.splitlines():
             line = line.strip().removeprefix("export ")
             if not line or line.startswith(("#", ";", "[")):
                 continue
             separator = "=" if "=" in line else ":" if ":" in line else ""
             if separator:
-                found.add(line.partition(separator)[2].strip().strip("\"'"))
+                found.add(line.partition(separator)[2].strip().rstrip(",;").strip("\"'"))
             else:  # .netrc: `machine h login u password p` on one line
                 words = line.split()
                 found.update(words[i + 1] for i, w in enumerate(words[:-1]) if w in ("password", "login", "account"))
+    if tokens_only:
+        return frozenset(
+            v for v in found if len(v) >= _MIN_TOKEN_CHARS and _TOKEN.fullmatch(v) and not _WORD.fullmatch(v)
+        )
     return frozenset(v for v in found if len(v) >= _MIN_VALUE_CHARS)
+
+
+_QUOTED = re.compile(r"""(["'])([^"'\s]{8,200})\1""")
+_TOKEN = re.compile(r"\S+")
+_WORD = re.compile(r"[a-z_]+")
+_MIN_TOKEN_CHARS = 8

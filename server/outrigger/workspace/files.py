@@ -179,6 +179,10 @@ class Workspace:
         """Matches the ignore list (secrets); case-insensitive so `.ENV` is caught too."""
         return self._ignore_re.match(name.lower()) is not None
 
+    def is_gitignored(self, path: str, is_dir: bool) -> bool:
+        """Whether `.gitignore` leaves out a workspace-relative path (its folders not checked)."""
+        return self._gitignored(path, is_dir)
+
     def _gitignored(self, path: str, is_dir: bool) -> bool:
         """The last matching pattern wins, deeper .gitignore files after shallower ones, as in git."""
         parts = path.split("/")
