@@ -138,12 +138,16 @@ def _path(word: Word) -> str:
 
 def mentions(request: str, path: str) -> bool:
     """Does the request name this path (as the user wrote it)? As a whole file name: `a.py~`
-    (an editor's backup named as an example) does not name a.py."""
-    written = path.replace("\\", "/").lstrip("./")
-    for word in tag(request.replace("\\", "/")):
-        named = _path(word) if word.tag is Tag.FILE else ""
-        if named == written or named.endswith("/" + written):
+    (an editor's backup named as an example) does not name a.py; `.env` names .env."""
+    text, written = request.replace("\\", "/"), path.replace("\\", "/").lstrip("./")
+    start = text.find(written)
+    while written and start != -1:
+        before, after = text[start - 1 : start], text[start + len(written) : start + len(written) + 2]
+        whole_before = not (before.isalnum() or before in ("_", "-")) or start == 0
+        whole_after = not (after[:1].isalnum() or after[:1] in ("_", "~") or (after[:1] == "." and after[1:].isalnum()))
+        if whole_before and whole_after:
             return True
+        start = text.find(written, start + 1)
     return False
 
 
