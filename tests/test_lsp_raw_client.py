@@ -106,3 +106,34 @@ async def test_a_command_without_arguments_takes_null(raw, tmp_path):
     await raw.initialize(tmp_path)
     answer = await raw.request("workspace/executeCommand", {"command": "outrigger.history", "arguments": None})
     assert answer.get("result") == {"entries": []}, answer
+
+
+BAD_POSITION = {"line": -5, "character": 2**40}
+
+
+@pytest.mark.parametrize(
+    "method, params",
+    [
+        (
+            "textDocument/codeAction",
+            {"textDocument": {"uri": "file:///x.py"}, "range": {"start": BAD_POSITION, "end": BAD_POSITION}},
+        ),
+        (
+            "textDocument/inlineCompletion",
+            {"textDocument": {"uri": "file:///x.py"}, "position": BAD_POSITION, "context": {"triggerKind": 1}},
+        ),
+        ("textDocument/documentSymbol", {"textDocument": []}),
+    ],
+)
+async def test_a_request_with_invalid_params_is_answered_not_dropped(raw, tmp_path, method, params):
+    """A request whose params do not fit the protocol's types gets -32602 naming the method
+    and the field; before, pygls logged it and never answered, so the editor waited forever
+    (round 6)."""
+    await raw.initialize(tmp_path)
+
+    answer = await raw.response(await raw.send(method, params), timeout=20)
+
+    assert answer["error"]["code"] == -32602, answer
+    assert method in answer["error"]["message"], answer
+    answer = await raw.request("workspace/executeCommand", {"command": "outrigger.history"})
+    assert answer.get("result") == {"entries": []}, answer  # and the server goes on

@@ -17,7 +17,7 @@ from typing import Any
 
 import cattrs
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerNotInitialized
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcServerNotInitialized
 from pygls.lsp._capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
@@ -83,6 +83,21 @@ class OutriggerProtocol(LanguageServerProtocol):
             return
         super()._handle_request(msg_id, method_name, params)
 
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """pygls raises when a message's params do not fit their types, and its reader then
+        logs the request and never answers it: the editor waits forever. A request is
+        answered -32602 here, naming the method and the field."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "id" not in data or "method" not in data:
+                raise  # a notification or a response: nothing to answer
+            cause = error.__cause__
+            detail = "; ".join(cattrs.transform_error(cause)) if isinstance(cause, cattrs.BaseValidationError) else ""
+            message = f"{data['method']}: invalid params" + (f" ({detail})" if detail else "")
+            self._send_response(data["id"], None, JsonRpcInvalidParams(message=message[:2000]).to_response_error())
+            return _ANSWERED
+
     def _handle_notification(self, method_name, params):
         if self._initialize_received or method_name == types.EXIT:  # the others are dropped
             super()._handle_notification(method_name, params)
@@ -114,6 +129,16 @@ class OutriggerProtocol(LanguageServerProtocol):
         # task; without this the agent would keep running and could still send its edit.
         super()._handle_cancel_notification(msg_id)
         self._server.asks.cancel_request(msg_id)
+
+
+class _Answered:
+    """A request already answered while it was read: `handle_message` skips what is not
+    JSON-RPC 2.0."""
+
+    jsonrpc = None
+
+
+_ANSWERED = _Answered()
 
 
 def _why_invalid(command: str, error: JsonRpcInvalidParams) -> str:
