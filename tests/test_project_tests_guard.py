@@ -49,6 +49,23 @@ async def test_a_passing_before_run_is_remembered_until_a_file_changes(tmp_path,
     assert len(counted) == 5
 
 
+@pytest.mark.parametrize("program", ["ci/run-checks", "node_modules/.bin/checks"])
+async def test_a_test_command_by_a_path_in_the_workspace_runs_there(tmp_path, program):
+    """`node_modules/.bin/tape test/*.js` as the configured command: the program is the
+    workspace's (a dependency folder is shown to the sandbox, not copied), whatever folder
+    Outrigger itself runs in. It was reported missing, and no test ran."""
+    root = tmp_path / "project"
+    (root / program).parent.mkdir(parents=True)
+    (root / program).write_text("#!/bin/sh\necho checked\n")
+    (root / program).chmod(0o755)
+    (root / "app.js").write_text("exports.x = 1;\n")
+    before, after = await project_tests.before_and_after(
+        Workspace(root), {"app.js": "exports.x = 2;\n"}, [program, "test/*.js"], 60
+    )
+    assert before.not_run == "" and after.not_run == "" and after.passed, after.not_run
+    assert "checked" in after.output
+
+
 async def test_a_failing_before_run_is_not_remembered(tmp_path, counted):
     root = tmp_path / "project"
     root.mkdir()

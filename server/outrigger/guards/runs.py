@@ -106,7 +106,7 @@ class ScratchRun:
         root = str(self.place.root)
         # The workspace's own paths in the command (its .venv's python) name the copy's.
         seen = [str(self.place.mount_at) + part[len(root) :] if part.startswith(root) else part for part in command]
-        if (missing := _missing_program(seen[0])) is not None:
+        if (missing := _missing_program(seen[0], (self.copy.path, self.place.root))) is not None:
             return Output(None, False, "", 0.0, missing=missing)
         if seal in ("go", "cargo"):
             seen = await asyncio.to_thread(_through_binary_seal, seen, seal, self.copy.path)
@@ -213,9 +213,14 @@ def summary(output: Output) -> str:
     return redact(failure_summary(output.text))
 
 
-def _missing_program(program: str) -> str | None:
+def _missing_program(program: str, folders: tuple[Path, ...]) -> str | None:
+    """Why `program` cannot start, or None. A relative path (`node_modules/.bin/tape`) is the
+    workspace's own: it runs in the copy, where dependency folders are the workspace's, shown
+    by the sandbox (`folders`: the copy, the workspace), not in Outrigger's current folder."""
     if "/" in program:
-        return None if os.access(program, os.X_OK) else f"`{program}` does not exist or cannot be run"
+        places = [Path(program)] if os.path.isabs(program) else [folder / program for folder in folders]
+        runnable = any(os.access(place, os.X_OK) for place in places)
+        return None if runnable else f"`{program}` does not exist or cannot be run"
     if shutil.which(program) is None:
         return f"`{program}` is not installed (not found on the PATH)"
     return None
