@@ -270,6 +270,47 @@ def test_a_computed_lookup_of_a_python_function_is_a_capability(code):
     assert [what for _, what in new_capabilities("a.py", "", code)] == ["runs code it builds at run time"]
 
 
+@pytest.mark.parametrize(
+    "code, what",
+    [
+        ("import posix\n\n\ndef run():\n    return posix.system('id')\n", "runs other programs"),
+        ("import _posixsubprocess\n\n\ndef run():\n    return _posixsubprocess.fork_exec\n", "runs other programs"),
+        ("import webbrowser\n\n\ndef run():\n    return webbrowser.open('http://x')\n", "runs other programs"),
+        ('import timeit\n\n\ndef run():\n    return timeit.timeit("print(1)", number=1)\n', "builds at run time"),
+        ("from timeit import timeit\n\n\ndef run():\n    return timeit('print(1)', number=1)\n", "builds at run time"),
+        ("import cProfile\n\n\ndef run():\n    return cProfile.run('print(1)')\n", "builds at run time"),
+        ("import pdb\n\n\ndef run():\n    return pdb.run('print(1)')\n", "builds at run time"),
+        ("import trace\n\n\ndef run():\n    return trace.Trace().run('print(1)')\n", "builds at run time"),
+        (
+            "import doctest\n\n\ndef run():\n    return doctest.run_docstring_examples('>>> 1', {})\n",
+            "builds at run time",
+        ),
+        (
+            "import code\n\n\ndef run():\n    return code.InteractiveInterpreter().runsource('1')\n",
+            "builds at run time",
+        ),
+        ("import codeop\n\n\ndef run():\n    return codeop.compile_command('1')\n", "builds at run time"),
+        ("import zipimport\n\n\ndef run():\n    return zipimport.zipimporter('m.zip')\n", "builds at run time"),
+        ("import pkgutil\n\n\ndef run():\n    return pkgutil.resolve_name('os:system')\n", "builds at run time"),
+        ("import pydoc\n\n\ndef run():\n    return pydoc.locate('os.system')\n", "builds at run time"),
+        ("import logging.config\n\n\ndef run(c):\n    logging.config.dictConfig(c)\n", "builds at run time"),
+        ("import site\n\n\ndef run():\n    site.addsitedir('/tmp')\n", "builds at run time"),
+        ("import _thread\n\n\ndef run():\n    _thread.interrupt_main()\n", "ends the process"),
+        ("import faulthandler\n\n\ndef run():\n    faulthandler._sigsegv()\n", "ends the process"),
+        ("import os\n\n\ndef run():\n    os.rename('a', '/tmp/b')\n", "outside"),
+        ("import os\n\n\ndef run():\n    os.truncate('a', 0)\n", "outside"),
+    ],
+)
+def test_the_standard_librarys_other_doors_are_capabilities(code, what):
+    """Standard modules that run a string as code (`timeit`, `pdb.run`, `code`), import by a
+    name in a string (`pkgutil.resolve_name`, `pydoc.locate`, `logging.config`), are `os`
+    under another name (`posix`) or end the process another way (round 6)."""
+    from outrigger.guards.capabilities import new_capabilities
+
+    found = [why for _, why in new_capabilities("a.py", "", code)]
+    assert found and what in found[0], found
+
+
 def test_ordinary_code_in_every_language_gains_nothing():
     from outrigger.guards.capabilities import new_capabilities
 

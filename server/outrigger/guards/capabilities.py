@@ -51,16 +51,25 @@ TABLES: dict[str, dict[str, str]] = {
     "python": {
         RUNS: (
             "os.{system popen exec* spawn* posix_spawn* fork* startfile} subprocess pty multiprocessing "
-            "asyncio.create_subprocess_* concurrent.futures.ProcessPoolExecutor platform.popen"
+            "asyncio.create_subprocess_* concurrent.futures.ProcessPoolExecutor platform.popen "
+            # `posix` is `os` under its own name; a browser or pip is a program too
+            "posix.{system popen exec* spawn* posix_spawn* fork*} _posixsubprocess webbrowser ensurepip"
         ),
         BUILDS: (
             "exec eval compile __import__ breakpoint importlib builtins __builtins__ runpy imp marshal pickle "
             "shelve types.{CodeType FunctionType} sys.{modules path meta_path path_hooks settrace setprofile "
             "addaudithook _getframe} atexit vars globals operator.{attrgetter methodcaller} "
             "inspect.{currentframe stack getclosurevars} gc.{get_objects get_referrers get_referents} "
-            "outrigger_pytest_seal <dynamic attribute of a module> <reflective attribute>"
+            "outrigger_pytest_seal <dynamic attribute of a module> <reflective attribute> "
+            # run a string as code, or import by a name in a string
+            "timeit cProfile.{run runctx} profile.{run runctx} pdb trace.Trace code codeop zipimport "
+            "doctest.{run_docstring_examples DocTestRunner DebugRunner debug_src debug_script} "
+            "pkgutil.resolve_name pydoc.locate logging.config site.addsitedir"
         ),
-        ENDS: "os.{_exit abort kill killpg} sys.exit exit quit SystemExit signal.{raise_signal pthread_kill}",
+        ENDS: (
+            "os.{_exit abort kill killpg} posix.{_exit abort kill killpg} sys.exit exit quit SystemExit "
+            "signal.{raise_signal pthread_kill} _thread.interrupt_main faulthandler._sigsegv"
+        ),
         NETWORK: (
             "socket ssl http.{client server} urllib.request urllib3 requests httpx aiohttp ftplib smtplib poplib "
             "imaplib telnetlib xmlrpc socketserver websocket websockets paramiko "
@@ -68,7 +77,8 @@ TABLES: dict[str, dict[str, str]] = {
         ),
         NATIVE: "ctypes _ctypes cffi",
         OUTSIDE: (
-            "os.path.{expanduser expandvars} os.{remove unlink rmdir removedirs chmod chown symlink link} "
+            "os.path.{expanduser expandvars} os.{remove unlink rmdir removedirs chmod chown symlink link "
+            "rename renames replace truncate mkfifo mknod} posix.{remove unlink rmdir rename replace} "
             "shutil.{rmtree move chown} "
             "pathlib.Path.{home expanduser unlink rmdir rename replace symlink_to hardlink_to chmod lchmod}"
         ),
