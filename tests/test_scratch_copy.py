@@ -155,3 +155,18 @@ async def test_a_workspace_named_like_the_sandboxs_own_folders_is_tested(tmp_pat
     runs = await project_tests.before_and_after(Workspace(root), {"app.py": "X = 2\n"}, command("pass"), 60)
 
     assert runs is not None and runs[0].passed and runs[1].passed
+
+
+def test_a_hard_link_is_copied_but_its_values_are_redacted(root, tmp_path):
+    """A hard link may be another name of a secret outside the workspace: tests may read it
+    in the copy, but whatever they quote of it is redacted (round 6)."""
+    from outrigger.guards.runs import ScratchRun
+
+    credentials = tmp_path / "credentials"
+    credentials.write_text("aws_session = Zq81-LkP0-xx73-Wm42\n")
+    os.link(credentials, root / "settings.cfg")
+    copy = build_copy(Workspace(root), tmp_path / "copy")
+
+    assert copy is not None and (copy.path / "settings.cfg").is_file()
+    run = ScratchRun(copy, "none", tmp_path / "home")
+    assert "Zq81-LkP0-xx73-Wm42" in run.secrets

@@ -45,6 +45,16 @@ def root(tmp_path):
     return root
 
 
+@pytest.fixture
+def hard_links(root, tmp_path):
+    """Hard links: other names of the same file, which say nothing of what it holds (round 6)."""
+    outside = tmp_path / "credentials"
+    outside.write_text(f'const key = "{SECRET}";\n')
+    os.link(root / ".env", root / "env_copy.js")
+    os.link(outside, root / "vendor.js")
+    return ["env_copy.js", "vendor.js"]
+
+
 def agent_for(root, fake_model) -> Agent:
     settings = Settings(model=ModelSettings(base_url=fake_model.base_url))
     settings.ignore.append("*.secret.js")  # the configurable list, on top of the defaults
@@ -110,3 +120,16 @@ async def test_the_planner_lists_no_secret_file_names(root, fake_model):
     assert "src/auth.js" in plan_prompt
     for name in SECRET_FILES + list(LINKS) + ["vault.js", "keys.local.js"]:
         assert name not in plan_prompt, name
+
+
+async def test_a_hard_link_to_a_secret_is_never_sent(root, fake_model, hard_links):
+    fake_model.script(*["It holds a key."] * 6)
+    agent = agent_for(root, fake_model)
+
+    assert not set(hard_links) & set(agent.project_map.files())
+    for path in hard_links:
+        assert agent.workspace.is_ignored(path), path
+        for request in (f"what is in {path}?", f"explain the code in `{path}`"):
+            outcome = await agent.ask(request)
+            assert outcome.kind in ("refused", "answer") and not outcome.edits
+    assert SECRET not in sent(fake_model)

@@ -6,7 +6,8 @@ workspace as the editor shows it, built so that nothing done in it reaches the r
   `alias.py -> lib/real.py`); a link leading out of the workspace, or to a secret, is left out.
 - Only folders and regular files are copied: FIFOs, sockets and devices are left out (opening
   a FIFO blocks forever).
-- Files `.gitignore` leaves out are copied (tests may need them: a generated `_version.py`),
+- Files `.gitignore` leaves out, and hard links (another name of a file that may be a secret),
+  are copied (tests may need them: a generated `_version.py`),
   but Outrigger never reads them for the model, so their values are redacted like a secret
   file's from anything quoted back (`ignored_files`; a local `settings_local.py`).
 - Secret files (the ignore list: `.env`, keys, credentials; `config.DEFAULT_SECRET_PATTERNS`)
@@ -119,7 +120,8 @@ def _copy_folder(
 def _copy_file(source: Path, target: Path, path: str, scratch: ScratchCopy, budget: list[int]) -> None:
     try:
         with open(source, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW)) as handle:
-            size = os.fstat(handle.fileno()).st_size
+            status = os.fstat(handle.fileno())
+            size = status.st_size
             budget[0] -= size
             if budget[0] < 0:
                 raise TooLarge
@@ -130,6 +132,8 @@ def _copy_file(source: Path, target: Path, path: str, scratch: ScratchCopy, budg
         scratch.left_out.append(path)
         scratch.secret_files.append(source)
         return
+    if status.st_nlink > 1 and len(scratch.ignored_files) < MAX_IGNORED_FILES:
+        scratch.ignored_files.append(source)  # another name of a file the model may not read
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import translate
@@ -112,6 +113,13 @@ class Workspace:
         if real.is_relative_to(self.root) and (target := real.relative_to(self.root).as_posix()) != path:
             if self._path_reason(target):
                 return f"`{path}` links to `{target}`, which is off limits; Outrigger never sends it to the model."
+        if _hard_linked(real):
+            # Another name of the same file, anywhere on the disk (a `.env`, `~/.aws/credentials`):
+            # its name says nothing about what it holds.
+            return (
+                f"`{path}` is a hard link (the same file has another name, maybe a secret one); "
+                "Outrigger never sends such a file to the model."
+            )
         return None
 
     def is_secret(self, path: str) -> bool:
@@ -166,6 +174,8 @@ class Workspace:
                     # Symlinked files may point anywhere; only those landing inside count.
                     if entry.is_symlink() and (not self._inside(Path(entry.path)) or self.ignore_reason(path)):
                         continue
+                    if entry.stat().st_nlink > 1:
+                        continue  # a hard link: maybe another name of a secret (see ignore_reason)
                     listed = self._listed(entry.name) or self._listed(path)
                     if not listed and not self._gitignored(path, False):
                         yield path
@@ -228,6 +238,14 @@ class Workspace:
             raise Refused(
                 f"`{path}` is not UTF-8 text (bad byte at offset {error.start}); Outrigger only edits UTF-8 files."
             ) from error
+
+
+def _hard_linked(path: Path) -> bool:
+    try:
+        status = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_nlink > 1
 
 
 def _too_large(path: str) -> str:
