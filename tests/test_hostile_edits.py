@@ -410,3 +410,23 @@ async def test_a_function_named_like_a_pronoun_is_the_function(tmp_path, fake_mo
     outcome = await agent.ask("add a docstring to this in words.py")
     assert outcome.kind == "edit", outcome.message
     assert '"""Return x."""' in outcome.edits[0].new_text and "def other(y):\n    return y" in outcome.edits[0].new_text
+
+
+async def test_a_rename_asked_through_a_link_renames_the_linked_files_uses(tmp_path, fake_model):
+    """`alias.py -> lib/real.py`: renaming `total` "in alias.py" renamed the definition through
+    the link and left `from lib.real import total` behind (round 6)."""
+    from agent_helpers import make_agent
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "__init__.py").write_text("")
+    (tmp_path / "lib" / "real.py").write_text("def total(xs):\n    return sum(xs)\n")
+    (tmp_path / "alias.py").symlink_to("lib/real.py")
+    (tmp_path / "main.py").write_text("from lib.real import total\n\nprint(total([1]))\n")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("rename total in alias.py to sum_all")
+
+    assert outcome.kind == "edit", outcome.message
+    changed = {edit.path: edit.new_text for edit in outcome.edits}
+    assert set(changed) == {"lib/real.py", "main.py"}, changed
+    assert "from lib.real import sum_all" in changed["main.py"]

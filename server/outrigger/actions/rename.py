@@ -33,6 +33,16 @@ def check_new_name(new_name: str | None, language: str | None, kind: str | None 
 
 async def rename(plan: Plan, ctx: ActionContext) -> Change:
     symbol = ctx.target(plan.symbol or "", plan.file, plan.line)
+    if (real := _through_a_link(ctx, symbol.path)) is not None:
+        # `alias.py -> lib/real.py`: the importers are of `lib.real`; renamed through the link,
+        # the definition would change and they would not.
+        try:
+            symbol = ctx.target(symbol.name, real, symbol.range.start.line + 1)
+        except Refused:
+            raise Refused(
+                f"`{symbol.path}` is a symbolic link to `{real}`: rename `{symbol.name}` in `{real}`, "
+                "where its uses are found."
+            ) from None
     old_name = symbol.name
     new_name = check_new_name(plan.new_name, language_for(symbol.path), symbol.kind)
     if new_name == old_name:
@@ -72,6 +82,15 @@ async def rename(plan: Plan, ctx: ActionContext) -> Change:
         needs_passing_tests=f"Renaming `{symbol.qualified_name}` reads some calls by their receiver's name alone ({read})",
         model_written=False,
     )
+
+
+def _through_a_link(ctx: ActionContext, path: str) -> str | None:
+    """The workspace path of the file `path` reaches through a symbolic link, or None."""
+    root = ctx.workspace.root
+    real = (root / path).resolve()
+    if real == root / path or not real.is_relative_to(root):
+        return None
+    return real.relative_to(root).as_posix()
 
 
 def _named_as_text(ctx: ActionContext, symbol: Symbol, path: str, uses: list[Range]) -> list[Range]:
