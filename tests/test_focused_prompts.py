@@ -115,6 +115,27 @@ async def test_each_reply_is_capped_by_what_its_kind_can_need(py, fake_model):
     assert answer["max_tokens"] == ANSWER_TOKENS <= 320
 
 
+async def test_a_question_about_the_whole_workspace_is_capped_and_shown_as_it_comes(py, fake_model):
+    """The catalogue search names the matching functions in a few lines. Uncapped, the 0.5B
+    model once wrote 1,024 tokens (119 s on two cores, past an editor's 120 s model timeout
+    under load) for a "which …" question of the generalization suite, with nothing shown."""
+    from outrigger.actions.question import ANSWER_TOKENS
+
+    fake_model.script({"content": "items.py: get_item returns one item by its key.", "pause": 0.01})
+    agent = make_agent(py, fake_model.base_url)
+    seen: list[str] = []
+
+    outcome = await agent.ask(
+        "is there a function that looks up one item?", partial=lambda text, tokens: seen.append(text)
+    )
+
+    assert outcome.kind == "answer", outcome.message
+    [body] = [b for b in fake_model.bodies() if "response_format" not in b]
+    assert body["messages"][-1]["content"].startswith("Functions and classes:")
+    assert body["max_tokens"] == ANSWER_TOKENS and body.get("stream")
+    assert seen and "get_item" in seen[-1]
+
+
 async def test_an_answer_shown_as_it_comes_is_encodable(tmp_path, fake_model):
     """A streamed answer reaches the front end before the reply guard: a lone surrogate in
     it must not reach a terminal or an editor's JSON as is."""

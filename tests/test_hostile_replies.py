@@ -105,12 +105,17 @@ async def test_a_retry_quotes_only_the_start_of_a_bad_reply(py, fake_model):
 
 
 async def test_an_answer_is_capped(py, fake_model):
+    """Every answer the model writes is asked for in at most ANSWER_TOKENS tokens (a workspace
+    search too, since issue 24): a server that sends 60,000 characters anyway ignored the
+    limit and is refused; what is shown is capped besides."""
+    from outrigger.guards.replies import capped_answer
+
     fake_model.script("an answer " * 6_000)  # 60,000 characters: within what 4,096 tokens can be
     agent = make_agent(py, fake_model.base_url, max_output_tokens=4_096, context_window=16_384)
-    # A workspace search (an explanation is asked for in at most ANSWER_TOKENS tokens).
-    outcome = await agent.ask("is there a function that counts things?")
-    assert outcome.kind == "answer"
-    assert len(outcome.message) < 20_100 and outcome.message.endswith("more characters not shown]")
+    outcome = await agent.ask("is there a function that counts things?")  # a workspace search
+    assert outcome.kind == "refused" and "ignored the reply limit" in outcome.message
+    shown = capped_answer("an answer " * 6_000)
+    assert len(shown) < 20_100 and shown.endswith("more characters not shown]")
 
 
 # -- exit codes (item 14) -------------------------------------------------------------------

@@ -31,8 +31,9 @@ CATALOGUE_PROMPT = """You are a senior engineer answering a question about a cod
 functions and classes (file, name, signature, first line of documentation). Name the matching
 ones with their file, or say that none matches. Answer briefly; do not invent names."""
 
-# A brief answer (the prompt asks for at most 6 sentences) is well under this; a model that
-# rambles on is cut here rather than kept generating for a minute on a small CPU.
+# A brief answer (the prompt asks for at most 6 sentences; the catalogue's, a few names) is well
+# under this; a model that rambles on is cut here rather than kept generating for a minute on a
+# small CPU.
 ANSWER_TOKENS = 320
 CATALOGUE_ENTRIES = 12
 MAX_LISTED = 60  # map answers longer than this are cut, with the count of the rest
@@ -239,8 +240,10 @@ async def _search_catalogue(request: str, ctx: ActionContext) -> str:
         return build("\n".join(chosen))
 
     ctx.progress("searching the workspace's functions…")
-    reply = await ctx.chat_fitted(fitted)
+    # Capped as any answer is (a few names with their files), and shown as it comes.
+    reply = await ctx.chat_fitted(fitted, max_tokens=ANSWER_TOKENS, on_text=ctx.streaming_answer())
     answer = reply.text.strip() or "The model gave no answer."
+    answer += " …" if reply.cut_off else ""
     likely = [entry for score, entry in scored[:3] if any(score)]
     closest = "Closest by their names and descriptions:\n" + "\n".join(f"- {entry}" for entry in likely)
     if _recites(answer, entries):
