@@ -40,7 +40,8 @@ def named(word: Word) -> bool:
 SLOTS: dict[str, Callable[[Word], bool]] = {
     "NAME": named,  # code the request points to
     "NEW": lambda w: identifier(w) and "." not in w.text and w.tag in (Tag.WORD, Tag.SYMBOL, Tag.VERB),  # a name
-    "OLD": lambda w: identifier(w) and w.tag is not Tag.FILE,  # a name being changed: any word ("rename a to b")
+    # a name being changed: any identifier, filler too ("rename a to b", "fix Hello in main.go")
+    "OLD": lambda w: identifier(w) and w.tag is not Tag.FILE,
     "OWNER": lambda w: w.text.endswith("'s") and w.text[:-2].isidentifier(),  # "Repo's"
     "FILE": lambda w: w.tag is Tag.FILE,
     "DOC": lambda w: not w.code and (w.text.lower() in _DOC or w.text.lower().endswith(("doc", "docs"))),
@@ -105,7 +106,11 @@ def _one(node: _Node, words: list[Word], j: int) -> Iterator[tuple[int, Captures
         word = words[j]
         if node.kind == "lit" and word.text.lower() in node.words:
             yield j + 1, ()
-        elif node.kind == "slot" and SLOTS[node.slot.rstrip("23")](word) and word.tag is not Tag.FILLER:
+        elif (
+            node.kind == "slot"
+            and SLOTS[slot := node.slot.rstrip("23")](word)
+            and (word.tag is not Tag.FILLER or slot == "OLD")
+        ):
             yield j + 1, ((node.slot, word),)
         if word.tag is not Tag.FILLER:
             return

@@ -19,7 +19,7 @@ _UNDO = (
     "undo|revert|roll back? ( that|it|this|my|your|the|last|latest|previous|change|changes|edit|edits|rename|fix"
     "|docstring|type|hints|step|what|you|just|did )* END"
 )
-_TARGET = "the? KIND? NAME IN_FILE?"
+_TARGET = "the? KIND? OLD IN_FILE?"  # any identifier: the map confirms it
 _REPEAT = f"( do|apply )? the? same thing? to|for|with|on {_TARGET} END"
 # A follow-up that names only the next target: "now to_ounces", "Queue.pop too", "and for
 # parse_date as well" — the last action again, on it (refused when there is none).
@@ -35,6 +35,9 @@ _TYPE_HINTS = f"add|write ... TYPES ... to|for|on {_TARGET} {_MORE} ..."
 _SYMBOL_VERB = f"fix|rewrite|refactor|simplify|optimize|optimise|improve|change|update|modify {_TARGET} ..."
 _ADD_TO_FILE = "add|append|create|write ... to|in|into FILE END"
 _FIXING = frozenset("fix repair correct debug".split())
+_NOT_TARGETS = frozenset(
+    "name names it this that code file files everything all".split()
+)  # "fix it", "update the code"
 
 
 def looks_like_question(request: str) -> bool:
@@ -67,7 +70,7 @@ def _targets(found: Found) -> list[Target]:
     """The names a pattern captured, each with the file written after it."""
     targets: list[Target] = []
     for slot, word in found.pairs:
-        if slot == "NAME":
+        if slot == "OLD":
             targets.append(Target(symbol=word.text))
         elif slot == "FILE" and targets:
             targets[-1].file = _path(word)
@@ -80,7 +83,7 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
     if match(_UNDO, words):
         return Plan(intent=Intent.UNDO, instruction=text)
     for pattern in (_REPEAT, *_FOLLOW_UPS):
-        if (found := match(pattern, words)) and (pattern is _REPEAT or found["NAME"][0].text.lower() not in VERBS):
+        if (found := match(pattern, words)) and (pattern is _REPEAT or found["OLD"][0].text.lower() not in VERBS):
             target = _targets(found)[0]
             return Plan(intent=Intent.REPEAT, symbol=target.symbol, file=target.file, instruction=text)
     if looks_like_question(text):
@@ -96,7 +99,7 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
         if found := first(pattern, words):
             target, *also = _targets(found)
             return Plan(intent=intent, symbol=target.symbol, file=target.file, instruction=text, also=also)
-    if (found := match(_SYMBOL_VERB, words)) and found["NAME"][0].tag is not Tag.PRONOUN:
+    if (found := match(_SYMBOL_VERB, words)) and found["OLD"][0].text.lower() not in _NOT_TARGETS:
         target = _targets(found)[0]
         return Plan(intent=edit_intent(text), symbol=target.symbol, file=target.file, instruction=text)
     if found := match(_ADD_TO_FILE, words):

@@ -64,7 +64,7 @@ _FILLER = frozenset(
 _PRONOUNS = frozenset({"it", "them"})
 _ADDRESSED = frozenset({"we", "you", "i", "they", "me", "us"})
 _EXTENSIONS = "|".join(map(re.escape, file_extensions()))
-_FILE = re.compile(rf"[\w./\\-]*\w\.(?:{_EXTENSIONS})(?::\d+)?", re.I)
+_FILE = re.compile(rf"[\w./\\-]*[\w/\\-]\.(?:{_EXTENSIONS})(?::\d+)?", re.I)  # src/../.env too
 _TOKEN = re.compile(
     rf"`(?P<code>[^`\n]+)`|(?P<this>\b(?:this|that)\s+one\b)|(?P<phrase>\b(?:get\s+rid|throw\s+away)\b)|(?P<term>\btype\s*hints?\b)"
     rf"|(?P<file>(?<![\w$]){_FILE.pattern}(?![\w~]))"
