@@ -397,3 +397,38 @@ async def test_a_module_named_like_a_class_is_not_read_as_that_class(player, fak
 
     assert outcome.kind == "refused"
     assert "log.js:2 `history.push(1);`" in outcome.message
+
+
+TILL = {
+    "till/prices.py": "def price(item):\n    return item['cents']\n",
+    "till/basket.py": (
+        "from till.prices import price\n\n\ndef subtotal(items):\n    return sum(price(i) for i in items) - 1\n\n\n"
+        "def receipt(items):\n    return f'subtotal {subtotal(items)}'\n"
+    ),
+}
+SUBTOTAL_FIX = "fix subtotal in till/basket.py: it takes one cent off every sum"
+FIXED_SUBTOTAL = "def subtotal(items):\n    return sum(price(i) for i in items)\n"
+
+
+async def test_a_reply_that_repeats_the_prompt_is_asked_again_without_the_context(tmp_path, fake_model):
+    """The 0.5B model once sent its whole prompt back for a Go method, twice: shown its echo
+    ("does not parse"), it echoed again. Asked afresh without the context, it has less to echo."""
+    for path, text in TILL.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    fake_model.script(FIXED_SUBTOTAL)
+    agent = make_agent(tmp_path, fake_model.base_url)
+    agent.settings.tests.run = "never"
+    assert (await agent.ask(SUBTOTAL_FIX)).kind == "edit"
+    prompt = "\n".join(m["content"] for m in fake_model.bodies()[-1]["messages"] if m["role"] == "user")
+    assert "What uses `subtotal`" in prompt  # the context a model may send back
+
+    fake_model.script(prompt, FIXED_SUBTOTAL)  # the prompt echoed, then the code
+    agent = make_agent(tmp_path, fake_model.base_url)
+    agent.settings.tests.run = "never"
+    outcome = await agent.ask(SUBTOTAL_FIX)
+    assert outcome.kind == "edit", outcome.message
+    assert "return sum(price(i) for i in items)\n" in outcome.edits[0].new_text
+    again = fake_model.bodies()[-1]["messages"]
+    assert [m["role"] for m in again] == ["system", "user"]  # not shown its echo
+    assert "What uses `subtotal`" not in again[-1]["content"]

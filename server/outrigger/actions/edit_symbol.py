@@ -198,9 +198,10 @@ async def edit_one(
     shape = _reply_shape(ctx, plan.intent, symbol, old_text, old_block)
 
     def messages(share: float) -> list[dict[str, str]]:
-        return shape.messages(instruction, share) + retry
+        return shape.messages(instruction, 0.0 if bare else share) + retry
 
     retry: list[dict[str, str]] = []
+    bare = False  # the context left out: the model repeated it instead of writing the code
     example = None
     if _runs_examples(plan.intent, ctx):
         _, most = arity(symbol.path, old_text, symbol) or (0, None)
@@ -217,6 +218,10 @@ async def edit_one(
                 messages, max_tokens=shape.allowance, variant=attempt, on_text=ctx.streaming_edit(symbol.path)
             )
             try:
+                if _echoes(reply.text, shape.messages(instruction, 1.0), old_text):
+                    raise Echoed(
+                        f"The model repeated its instructions instead of writing `{symbol.name}`; nothing was changed."
+                    )
                 new_text = shape.new_text(_complete(reply, shape, symbol))
                 refuse_new_syntax_errors(
                     ctx.guards, symbol.path, old_text, new_text, f"The model's edit to `{symbol.name}`"
@@ -231,6 +236,11 @@ async def edit_one(
                 if example_run is not None and (wrong := await example_run.problem(new_text)):
                     raise Refused(f"{wrong} Nothing was changed.")
                 break
+            except Echoed:
+                if attempt == attempts - 1:
+                    raise
+                # Shown its echo, a small model echoes again: ask afresh, without the context it repeated.
+                bare, retry = True, []
             except Unchanged:
                 if attempt == attempts - 1:
                     raise
@@ -327,6 +337,21 @@ def _runs_examples(intent: Intent, ctx: ActionContext) -> bool:
 
 class Unchanged(Refused):
     """The model sent the symbol back as it was."""
+
+
+class Echoed(Refused):
+    """The model sent its prompt back (the context around the symbol, the task) as its reply."""
+
+
+def _echoes(reply: str, messages: list[dict[str, str]], old_text: str) -> bool:
+    """The reply repeats lines of the prompt that are not the file's code (the context's
+    summaries, the task): a small model that echoes its instructions (0.5B did, twice, for a
+    Go method: "Imports of lru.go: …"). A reply of the whole file is not one: the symbol is
+    taken out of it."""
+    own = {line.strip() for line in old_text.splitlines()}
+    asked = "\n".join(m["content"] for m in messages if m["role"] == "user")
+    said = {line.strip() for line in asked.splitlines() if len(line.strip()) > 12} - own
+    return sum(line.strip() in said for line in reply.splitlines()) >= 3
 
 
 def _insisted(instruction: str, symbol: Symbol) -> str:
