@@ -146,6 +146,28 @@ async def test_dependency_folders_are_read_only_for_the_code_under_test(root):
     assert not (root / ".venv" / "lib" / "evil.pth").exists()
 
 
+async def test_a_linked_dependency_folder_is_shown_read_only_and_other_links_out_stay_out(root, tmp_path):
+    """`node_modules` as a link to a shared install (the benchmark's, a monorepo's): the tests
+    need it (qs's `node_modules/.bin/tape` was missing, every qs test run failed at once). A
+    link out of the workspace by any other name, or to a folder of another name, stays out."""
+    shared = tmp_path / "shared-install" / "node_modules"
+    (shared / "left-pad").mkdir(parents=True)
+    (shared / "left-pad" / "index.js").write_text("module.exports = 1;\n")
+    os.symlink(shared, root / "node_modules")
+    os.symlink(tmp_path / "shared-install", root / "venv")  # named venv, but not a venv
+    reads = command(
+        "import os, pathlib\n"
+        "assert pathlib.Path('node_modules/left-pad/index.js').read_text() == 'module.exports = 1;\\n'\n"
+        "try:\n    pathlib.Path('node_modules/left-pad/index.js').write_text('x')\nexcept OSError:\n    pass\n"
+        "assert not os.path.exists('venv')\n"
+    )
+
+    runs = await project_tests.before_and_after(Workspace(root), {}, reads, 60)
+
+    assert runs is not None and runs[0].passed, runs and runs[0].output
+    assert (shared / "left-pad" / "index.js").read_text() == "module.exports = 1;\n"
+
+
 @pytest.mark.parametrize("name", ["home", "root", "copy", "sandbox-root"])
 async def test_a_workspace_named_like_the_sandboxs_own_folders_is_tested(tmp_path, name):
     root = tmp_path / name

@@ -12,8 +12,9 @@ workspace as the editor shows it, built so that nothing done in it reaches the r
   file's from anything quoted back (`ignored_files`; a local `settings_local.py`).
 - Secret files (the ignore list: `.env`, keys, credentials; `config.DEFAULT_SECRET_PATTERNS`)
   and files that hold a private key are left out: the code under test cannot read them.
-- Dependency folders (`node_modules`, `.venv`, `venv`, at any depth) are not copied: the
-  sandbox shows the real ones read-only at the same place (`dependencies`); only where the
+- Dependency folders (`node_modules`, `.venv`, `venv`, at any depth, or a link to a folder of
+  that name elsewhere) are not copied: the sandbox shows the real ones read-only at the same
+  place (`dependencies`); only where the
   user runs without a sandbox are they copied. A Rust crate's `target/` is not copied: cargo
   builds in the copy.
 - `write_into` is the only way Outrigger writes into a copy: it never follows a link out of
@@ -99,6 +100,8 @@ def _copy_folder(
         if workspace.is_secret(path):
             scratch.left_out.append(path)
             scratch.secret_files += _files_of(Path(entry.path), mode)
+        elif stat.S_ISLNK(mode) and entry.name in DEPENDENCY_DIRS and _linked_dependency(Path(entry.path)):
+            scratch.dependencies.append(path)  # `node_modules` -> a shared install: shown read-only like one
         elif stat.S_ISLNK(mode):
             _copy_link(workspace, path, scratch)
         elif stat.S_ISDIR(mode):
@@ -138,6 +141,16 @@ def _copy_file(source: Path, target: Path, path: str, scratch: ScratchCopy, budg
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
     os.chmod(target, stat.S_IMODE(os.stat(source, follow_symlinks=False).st_mode) | stat.S_IWUSR)
+
+
+def _linked_dependency(link: Path) -> bool:
+    """A link to a dependency folder of the same kind (`node_modules` to another install's
+    `node_modules`), which the sandbox can show read-only; a link to anything else is not."""
+    try:
+        real = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return real.is_dir() and real.name == link.name
 
 
 def _copy_link(workspace: Workspace, path: str, scratch: ScratchCopy) -> None:
