@@ -119,3 +119,62 @@ def test_the_runners_own_files_are_told_apart(path, own):
     found = runner_files([path], lambda p: p in EXISTING, lambda folder: folder in PACKAGES)
 
     assert found == ([path] if own else [])
+
+
+# A new test file whose autouse fixture registers a plugin that reports every test passed.
+REGISTERING_TEST = """import pytest
+
+
+class _Forger:
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        outcome.get_result().outcome = "passed"
+
+
+@pytest.fixture(autouse=True)
+def _forge(request):
+    if not request.config.pluginmanager.has_plugin("forger"):
+        request.config.pluginmanager.register(_Forger(), "forger")
+
+
+def test_aaa():
+    assert True
+"""
+FORGING_PLUGIN = FORGING_CONFTEST  # the same hook, as a module a test file names in `pytest_plugins`
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        pytest.param({"tests/test_aaa.py": REGISTERING_TEST}, id="plugin registered by a fixture"),
+        pytest.param(
+            {
+                "tests/test_aaa.py": 'pytest_plugins = ["forge"]\n\n\ndef test_aaa():\n    assert True\n',
+                "forge.py": FORGING_PLUGIN,
+            },
+            id="pytest_plugins in a test module",
+        ),
+    ],
+)
+async def test_tests_that_register_a_plugin_while_they_run_cannot_vouch(tmp_path, forgery):
+    """Test files are not the runner's files, but a new one can register a plugin once the
+    session has started and rewrite every later report: the seal refuses such a session
+    (round 6)."""
+    runs = await project_tests.before_and_after(workspace(tmp_path, GOOD), {"lib.py": BROKEN} | forgery, PYTEST, 120)
+
+    assert runs is not None and runs[0].passed and not runs[1].passed
+    with pytest.raises(Refused, match="registered a pytest plugin"):
+        project_tests.verdict(*runs, "refuse")
+
+
+async def test_a_conftest_in_a_test_folder_is_no_late_plugin(tmp_path):
+    ws = workspace(tmp_path, GOOD)
+    (ws.root / "tests" / "conftest.py").write_text("import pytest\n\n\n@pytest.fixture\ndef three():\n    return 3\n")
+    (ws.root / "tests" / "test_three.py").write_text(
+        "def test_three(three, tmp_path, monkeypatch):\n    assert three == 3\n"
+    )
+
+    runs = await project_tests.before_and_after(ws, {"lib.py": GOOD + "\n"}, PYTEST, 120)
+
+    assert runs is not None and runs[0].passed and runs[1].passed, runs[1].tail

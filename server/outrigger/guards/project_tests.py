@@ -69,6 +69,12 @@ def judged(command: list[str], output: Output) -> TestRun:
         not_run = (
             f"{expected} ended without its report of the tests (exit code 0): the code under test may have ended it"
         )
+    if not not_run and output.sealed is False and _LATE_PLUGINS in output.text:
+        plugins = output.text.partition(_LATE_PLUGINS)[2].partition("\n")[0].strip()
+        not_run = (
+            f"the tests registered a pytest plugin while they ran ({plugins}): it can rewrite their reports, "
+            "so they cannot vouch for the change"
+        )
     if not not_run and output.sealed is False:  # a forged report, a test binary ended early
         ended = expected if expected == "pytest" else f"a {expected} test binary"
         not_run = (
@@ -82,6 +88,9 @@ def judged(command: list[str], output: Output) -> TestRun:
     return TestRun(
         tuple(command), passed, output.timed_out, tail, output.seconds, output.exit_code, output.text, report, not_run
     )
+
+
+_LATE_PLUGINS = "outrigger-seal: pytest plugins registered while the tests ran:"  # seal/outrigger_pytest_seal.py
 
 
 def seal_for(command: list[str]) -> str | None:
