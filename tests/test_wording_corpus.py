@@ -162,6 +162,8 @@ async def test_a_request_that_would_be_done_only_in_part_is_refused_saying_so(re
     ("request_text", "intent", "symbol"),
     [
         ("if nothing calls missing any more, delete it", "task", "missing"),  # what a removal checks itself
+        ("if possible, document to_grams", "docstring", "to_grams"),  # a courtesy, about no code
+        ("if it's not too much trouble, add type hints to to_ounces", "type_hints", "to_ounces"),
         ("find_recipe should return None if nothing matches", "fix", "find_recipe"),  # behaviour, not a condition
         ("how does find_recipe work and why is it slow?", "question", "find_recipe"),  # one explanation of both
         ("what's the difference between to_grams and to_ounces?", "question", "to_grams"),

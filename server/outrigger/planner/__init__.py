@@ -26,7 +26,7 @@ from outrigger.planner.tasks import (
     task_messages,
 )
 from outrigger.planner.wording import normalize
-from outrigger.planner.words import Tag, clause_opens, clauses, commands, symbols, tag, with_subject
+from outrigger.planner.words import Tag, Word, clause_opens, clauses, commands, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import language_for
 from outrigger.workspace.one_symbol import mentions_tests
@@ -188,10 +188,16 @@ def _never_half_done(text: str, project_map: ProjectMap) -> None:
     words = tag(text, project_map)
     lower = " ".join(w.text.lower() for w in words)
     verbs = [w.kind for w in words if w.tag is Tag.VERB and w.kind is not Intent.QUESTION]
-    opens_with_if = [w for i, w in enumerate(words) if w.text.lower() == "if" and clause_opens(words, i)]
-    condition = next((c for c in _CONDITIONS if f" {c} " in f" {lower} "), None) or (
-        "if" if opens_with_if and any(w.start > opens_with_if[0].start for w in words if w.tag is Tag.VERB) else None
-    )
+    # "if X is slow, rewrite it": an "if" opening a clause about the code (it names a symbol or a
+    # file) before a command; "if possible, document X" is a courtesy.
+    opens_with_if = [i for i, w in enumerate(words) if w.text.lower() == "if" and clause_opens(words, i)]
+    about_code = [
+        i
+        for i in opens_with_if
+        if any(w.tag in (Tag.SYMBOL, Tag.FILE) for w in _until_break(words[i + 1 :]))
+        and any(w.tag is Tag.VERB for w in words[i + 1 :])
+    ]
+    condition = next((c for c in _CONDITIONS if f" {c} " in f" {lower} "), None) or ("if" if about_code else None)
     removing = verbs and all(kind in (StepAction.REMOVE, StepAction.DELETE) for kind in verbs)
     if condition and verbs and not (removing and _USE_WORDS & set(lower.split())):
         raise Refused(
@@ -221,6 +227,11 @@ def _never_half_done(text: str, project_map: ProjectMap) -> None:
             f"The request asks several questions ({'; '.join(asked)}); answering one would leave the others "
             "unanswered, so nothing was answered. Ask them one at a time."
         )
+
+
+def _until_break(words: list[Word]) -> list[Word]:
+    """The words up to the first join or break: the rest of one clause."""
+    return next((words[:i] for i, w in enumerate(words) if w.tag in (Tag.JOIN, Tag.BREAK)), words)
 
 
 # "find the bug in X and fix it": looking for something is the first half of changing it.
