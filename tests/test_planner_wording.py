@@ -89,6 +89,38 @@ async def test_polite_requests_and_statements_of_need_are_actions(project, reque
 
 
 @pytest.mark.parametrize(
+    ("request_text", "intent"),
+    [
+        ("give me type hints for format_amount", Intent.TYPE_HINTS),
+        ("could u write me a docstring for format_amount", Intent.DOCSTRING),
+        ("make us some type annotations on format_amount pls", Intent.TYPE_HINTS),
+    ],
+)
+async def test_a_thing_made_for_the_asker_is_an_edit_not_a_question(project, request_text, intent):
+    """ "give me X for Y" asks for X to be made; "give me an overview of Y" stays a question."""
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol) == (intent, "format_amount")
+    overview = await plan(project, "give me an overview of format_amount")
+    assert (overview.intent, overview.symbol) == (Intent.QUESTION, "format_amount")
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "document parse_amount, then do the same for format_amount",
+        "add type hints to parse_amount and then the same to format_amount",
+        "add docstrings to parse_amount and also to format_amount",
+        "write a docstring for parse_amount, then format_amount",
+    ],
+)
+async def test_a_second_target_after_a_join_word_is_the_same_edit_on_it(project, request_text):
+    """ "then" and "also" join a second target; they are never targets themselves, and the one
+    after them is not silently dropped."""
+    decided = await plan(project, request_text)
+    assert (decided.symbol, [t.symbol for t in decided.also]) == ("parse_amount", ["format_amount"])
+
+
+@pytest.mark.parametrize(
     ("request_text", "old", "new"),
     [
         ("give parse_amount the name read_amount", "parse_amount", "read_amount"),
