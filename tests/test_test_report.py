@@ -27,6 +27,8 @@ from outrigger.guards.test_report import Report, read_report
         ("?   \texample.com/m\t[no test files]", Report("go", 0, 0)),
         ("TAP version 13\nok 1 - a\n# tests 1\n# pass 1\n# fail 0", Report("node", 1, 0)),
         ("ℹ tests 3\nℹ pass 2\nℹ fail 1", Report("node", 2, 1)),
+        ("TAP version 13\n# adds\nok 1 should be equal\n\n1..1\n# tests 1\n# pass  1\n\n# ok\n", Report("tape", 1, 0)),
+        ("ok 1 should be equal\nnot ok 2 nope\n1..2\n# tests 2\n# pass  1\n# fail  1\n", Report("node", 1, 1)),
         ("Tests:       1 failed, 4 passed, 5 total", Report("jest", 4, 1)),
         ("  5 passing (20ms)\n  1 failing", Report("mocha", 5, 1)),
         (" Tests  3 passed (3)", Report("vitest", 3, 0)),
@@ -43,6 +45,7 @@ def test_exit_zero_without_the_report_a_runner_always_prints_is_not_a_pass():
     assert judged(pytest_run, Output(0, False, "3 passed in 0.1s", 0.1)).passed
     assert not judged(["cargo", "test"], Output(0, False, "Compiling x", 0.1)).passed
     assert judged(["node", "test.js"], Output(0, False, "", 0.1)).passed  # a plain script reports nothing
+    assert not judged(["node_modules/.bin/tape", "test/*.js"], Output(0, False, "TAP version 13\n", 0.1)).passed
     empty = judged(pytest_run, Output(5, False, "no tests ran in 0.01s", 0.1))
     assert not empty.passed and "no tests" in empty.not_run
 

@@ -3,7 +3,7 @@
 Exit code 0 is not "the tests pass": code under test can end the process with `os._exit(0)`
 or `process.exit(0)` before a single test ran. The gate reads the runner's summary instead
 (pytest's `3 passed in 0.1s`, cargo's `test result: ok. 3 passed; 0 failed`, go's `ok  pkg`,
-node:test's `# pass 3`, jest's `Tests: 3 passed`, mocha's `3 passing`, vitest's `Tests  3
+node:test's `# pass 3`, tape's `# pass  3` then `# ok`, jest's `Tests: 3 passed`, mocha's `3 passing`, vitest's `Tests  3
 passed`), and a runner whose summary is missing did not pass.
 """
 
@@ -31,7 +31,7 @@ _CARGO = re.compile(r"^test result: (?:ok|FAILED)\. (?P<passed>\d+) passed; (?P<
 _GO_OK = re.compile(r"^ok\s+\S+\s+(?:[\d.]+s|\(cached\))")
 _GO_NO_TESTS = re.compile(r"^\?\s+\S+\s+\[no test files\]$")
 _GO_FAIL = re.compile(r"^(?:FAIL|---\s+FAIL)\b")
-_TAP = re.compile(r"^(?:#|ℹ) (?P<what>pass|fail|tests) (?P<count>\d+)$")
+_TAP = re.compile(r"^(?:#|ℹ) (?P<what>pass|fail|tests)\s+(?P<count>\d+)$")  # tape pads: `# pass  3`
 # A top-level test of node's runner (not indented): TAP's `ok 1 - name`, spec's `✔ name (1.2ms)`.
 _NODE_TEST = re.compile(r"^(?:(?:not )?ok \d+ - (?P<tap>.+?)(?: # \w+.*)?|[✔✖] (?P<spec>.+?) \([\d.]+m?s\))$")
 _JEST = re.compile(r"^Tests:\s+(?P<counts>.*\d+ total)$")
@@ -73,6 +73,8 @@ def read_report(output: str) -> Report | None:
     if "pass" in tap and "fail" in tap:
         names = [m["tap"] or m["spec"] for line in lines if (m := _NODE_TEST.match(line))]
         return Report("node", tap["pass"], tap["fail"], tuple(dict.fromkeys(names)))
+    if "pass" in tap and any(line.strip() == "# ok" for line in lines):  # tape prints no `# fail 0`
+        return Report("tape", tap["pass"], 0)
     mocha = {m["what"]: int(m["count"]) for line in lines if (m := _MOCHA.match(line))}
     if "passing" in mocha:
         return Report("mocha", mocha["passing"], mocha.get("failing", 0))
@@ -86,6 +88,8 @@ def expects_report(command: tuple[str, ...]) -> str | None:
         return "pytest"
     if words[:2] in (["cargo", "test"], ["go", "test"]):
         return _REPORTING[words[0]]
+    if words[:1] == ["tape"] or (words[:1] == ["node"] and words[1:2] == ["tape"]):
+        return "tape"
     if words[:1] == ["node"] and "--test" in command:
         return "node"
     return None
