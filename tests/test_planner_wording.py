@@ -123,6 +123,21 @@ async def test_a_second_target_after_a_join_word_is_the_same_edit_on_it(project,
 @pytest.mark.parametrize(
     ("request_text", "old", "new"),
     [
+        ("rename the Journal class to Logbook", "Journal", "Logbook"),
+        ("rename Journal class to Logbook everywhere", "Journal", "Logbook"),
+        ("pls rename the parse_amount helper to read_amount across the codebase", "parse_amount", "read_amount"),
+        ("rename drainQueue to flushQueue throughout the whole repo", "drainQueue", "flushQueue"),
+    ],
+)
+async def test_a_rename_may_name_the_kind_after_the_name_and_its_scope(project, request_text, old, new):
+    """ "the X class", "everywhere", "across the codebase": words every rename means anyway."""
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.new_name, decided.decided_by) == (Intent.RENAME, old, new, "rules")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "old", "new"),
+    [
         ("give parse_amount the name read_amount", "parse_amount", "read_amount"),
         ("parse_amount reads badly, make it amount_from_text throughout", "parse_amount", "amount_from_text"),
         ("format_amount → render_amount please", "format_amount", "render_amount"),

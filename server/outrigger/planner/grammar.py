@@ -50,7 +50,7 @@ SLOTS: dict[str, Callable[[Word], bool]] = {
 }
 # Shared pieces, spelled out where a pattern names them.
 MACROS = {
-    "KIND": "function|method|class",
+    "KIND": "function|method|class|helper|variable|constant|struct|interface",
     "IN_FILE": "( in|from|of|inside the? file? FILE )",
     "END": "( .|! )?",
 }

@@ -28,7 +28,12 @@ _FOLLOW_UPS = (
     f"to|for|on? {_TARGET} too|also END",
     f"to|for|on? {_TARGET} as well END",
 )
-_RENAME = "rename the? function|method|class|variable|symbol? OLD IN_FILE? to|as|into NEW IN_FILE? END"
+# "rename the curry class to Curried everywhere": the kind may follow the name, and the scope
+# words say what every rename does anyway.
+_EVERYWHERE = (
+    "( everywhere | across|throughout|in the? whole|entire? project|codebase|workspace|repo|repository|code )?"
+)
+_RENAME = f"rename the? KIND|symbol? OLD KIND? IN_FILE? to|as|into NEW IN_FILE? {_EVERYWHERE} END"
 # More targets of the same edit: "to a, b and c", "to a, then the same for b". A further target
 # must name code (a join word such as "then" never does), so the words after it stay a clause.
 _MORE = "( ( ,|and|then|also )+ ( do|apply? the? same thing? )? to|for|with|on? the? KIND? NAME IN_FILE? )*"
