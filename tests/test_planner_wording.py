@@ -91,6 +91,36 @@ async def test_polite_requests_and_statements_of_need_are_actions(project, reque
 @pytest.mark.parametrize(
     ("request_text", "intent"),
     [
+        ("could someone document format_amount", Intent.DOCSTRING),
+        ("can anybody add type hints to format_amount?", Intent.TYPE_HINTS),
+        ("can we get a docstring on format_amount", Intent.DOCSTRING),
+        ("could i have type annotations for format_amount pls", Intent.TYPE_HINTS),
+    ],
+)
+async def test_asked_of_anyone_or_asked_for_is_still_the_edit(project, request_text, intent):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.decided_by) == (intent, "format_amount", "rules")
+
+
+async def test_the_askers_own_verb_is_not_a_symbol_of_that_name(tmp_path):
+    """A workspace defining `get` and `use`: in "can I get …" and "do we use …" they are the
+    asker's verbs, and the question is about the name that follows."""
+    (tmp_path / "store.py").write_text(
+        "def get(key):\n    return key\n\n\ndef use(x):\n    return x\n\n\ndef load(p):\n    return p\n"
+    )
+    project = ProjectMap(Workspace(tmp_path))
+    project.build()
+    callers = await plan(project, "can i get the callers of load")
+    assert (callers.intent, callers.symbol) == (Intent.QUESTION, "load")
+    asked = await plan(project, "where do we use load?")
+    assert (asked.intent, asked.symbol) == (Intent.QUESTION, "load")
+    named = await plan(project, "what does get do?")  # asked of, not by, the asker: still the name
+    assert named.symbol == "get"
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent"),
+    [
         ("give me type hints for format_amount", Intent.TYPE_HINTS),
         ("could u write me a docstring for format_amount", Intent.DOCSTRING),
         ("make us some type annotations on format_amount pls", Intent.TYPE_HINTS),

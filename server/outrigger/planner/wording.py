@@ -22,6 +22,8 @@ _MODALS = frozenset("could can should shall may might would couldn't can't shoul
 _NAME_WISH = "be named|called|renamed|recalled to? NEW instead? ( please | for me )? ( ?|.|! )?"
 # "I'd like a roundCents(amount) helper in money.ts": a wish for new code is an "add".
 _WISH = "( i'd like | i would like | i want|need | we want|need | it would be nice to have ) a|an|some ..."
+# "can I get type hints on X", "could we have a docstring for X": asked for, a doc or hints is made.
+_GET_WISHES = tuple(f"can|could|may i|we get|have ( a|an|some )? {thing} ..." for thing in ("DOC", "TYPES"))
 # Member references: each becomes "`Class.member`" when the map defines it.
 _MEMBER_FORMS = (
     "the? OLD method|function|member|property|getter|setter of|in|on|from the? class? OLD2 class?",
@@ -111,6 +113,9 @@ def _imperative_sentence(text: str) -> str:
                 return f"rename {text[words[1].start : word.start].strip()} to {found['NEW'][0].text}"
     if (command := imperative(text)) is not None:
         return _without_closing(command)
+    if any(match(wish, words) for wish in _GET_WISHES):
+        wanted = next(w for w in words if w.text.lower() in ("get", "have"))
+        return _without_closing("add " + text[wanted.end :].lstrip())
     if match(_WISH, words):
         article = next(w for w in words if w.text.lower() in ("a", "an", "some"))
         return "add " + text[article.start :]

@@ -97,6 +97,8 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
             code = bool(m.group("code") or m.group("call")) or bool(_CODE_SHAPE.search(word))
             is_file = bool(m.group("file") or (m.group("code") and _FILE.fullmatch(word)))
             kind = Tag.FILE if is_file else _tag_of(word, code, clause_start, project_map)
+            if kind is Tag.SYMBOL and not code and words and words[-1].text.lower() in _ADDRESSED:
+                kind = Tag.WORD  # "can I get …", "do we use …": the asker's verb, whatever the map defines
             asked = VERBS.get(word.lower()) if kind is Tag.VERB else None
             quoted = bool(m.group("code") or m.group("call"))
             words.append(Word(word, kind, start, end, code, asked, quoted))
@@ -245,7 +247,7 @@ def placed(text: str, project_map: ProjectMap) -> tuple[str, str] | None:
 
 # A polite or hedged opening is made of these words, and addresses someone ("could you …",
 # "mind adding …", "I'd like to …"): "would you be so kind as to", "when you get a chance".
-_ASKER = frozenset("you u we i i'd we'd you'd let's mind".split())
+_ASKER = frozenset("you u we i i'd we'd you'd let's mind somebody someone anyone anybody".split())
 _COURTESY = _ASKER | frozenset(
     """could can would will shall may might please kindly just go ahead and be so kind as to like want need
     when get got a chance moment minute if possible maybe perhaps also think it it'd would great nice good
