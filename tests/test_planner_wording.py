@@ -494,3 +494,19 @@ async def test_the_catalogue_names_a_methods_class(tmp_path, fake_model):
     outcome = await agent.ask("which function tells me the total weight of a menu?")
     assert outcome.kind == "answer", outcome.message
     assert "def total(self): (in Menu)" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("request_text", "kind"),
+    [
+        ("where does parse_amount live?", Question.WHERE),
+        ("where do we define format_amount", Question.WHERE),
+        ("where could I find drainQueue", Question.WHERE),
+        ("where do we call parse_amount?", Question.USAGES),
+        ("where does the code use format_amount", Question.USAGES),
+    ],
+)
+async def test_where_questions_ask_for_the_place_or_the_uses(project, request_text, kind):
+    """Where a name is defined and where it is used are answered from the map, not explained."""
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.question) == (Intent.QUESTION, kind)

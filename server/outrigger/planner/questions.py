@@ -15,12 +15,17 @@ _KINDS = [
         Question.USAGES,
         f"( what|who {_USING} | which WORD {_USING} | where is|are WORD? WORD? WORD? used|called|referenced|invoked"
         " | where do we WORD? WORD? WORD? used|called|referenced|invoked"
+        " | where do|does|did WORD? WORD? call|use|invoke|reference"  # "where do we call X"
         " | where WORD WORD? is|are|gets|get used|called|referenced|invoked"  # told: "tell me where X is used"
         " | where does WORD WORD? WORD? WORD? used|called|referenced|invoked"
         " | usage|usages|caller|callers|references|reference of|to|for | call site|sites of|to|for"
         " | is WORD ever? used|called | find all? usages|uses|callers )",
     ),
-    (Question.WHERE, "( where is | where's | which file | where are )"),
+    (
+        Question.WHERE,
+        "( where is | where's | which file | where are | where do|does|did WORD? WORD? define|defines|live|lives|sit|sits"
+        " | where can|could|would|do i|we|you find )",
+    ),
     (Question.LIST, "what|which|list|show ... functions|classes|symbols|methods|defined|defines"),
     (
         Question.CATALOGUE,
