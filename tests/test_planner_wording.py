@@ -510,3 +510,30 @@ async def test_where_questions_ask_for_the_place_or_the_uses(project, request_te
     """Where a name is defined and where it is used are answered from the map, not explained."""
     decided = await plan(project, request_text)
     assert (decided.intent, decided.question) == (Intent.QUESTION, kind)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "document format_amount if it is not documented yet",
+        "add type hints to parse_amount if it has none",
+        "if it lacks a docstring, add one to format_amount",
+        "rename parse_amount to read_amount if nothing else calls it",
+    ],
+)
+async def test_an_if_about_the_doc_hints_or_name_made_is_a_condition_refused_saying_so(project, request_text):
+    """Outrigger does not check such a condition first, so it does nothing and says why."""
+    with pytest.raises(Refused, match="condition"):
+        await plan(project, request_text)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent"),
+    [
+        ("add a docstring to format_amount saying it raises if value is None", Intent.DOCSTRING),
+        ("fix parse_amount so it returns 0 if the text is empty", Intent.FIX),
+    ],
+)
+async def test_an_if_that_describes_the_code_is_part_of_the_request(project, request_text, intent):
+    decided = await plan(project, request_text)
+    assert decided.intent is intent

@@ -13,6 +13,7 @@ from outrigger.guards.structured import ChatModel, structured_reply
 from outrigger.guards.switches import Guards
 from outrigger.plan import Intent, Plan, Question, StepAction
 from outrigger.planner.constrained import plan_schema, task_schema
+from outrigger.planner.grammar import SLOTS
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
 from outrigger.planner.named import contradicts_rename, plan_every_in_file, plan_from_names, plan_new_member
 from outrigger.planner.plan_check import nonsense, without_repeats
@@ -198,6 +199,7 @@ def _never_half_done(text: str, project_map: ProjectMap) -> None:
         and any(w.tag is Tag.VERB for w in words[i + 1 :])
     ]
     condition = next((c for c in _CONDITIONS if f" {c} " in f" {lower} "), None) or ("if" if about_code else None)
+    condition = condition or _if_about_the_change(words)
     removing = verbs and all(kind in (StepAction.REMOVE, StepAction.DELETE) for kind in verbs)
     if condition and verbs and not (removing and _USE_WORDS & set(lower.split())):
         raise Refused(
@@ -227,6 +229,28 @@ def _never_half_done(text: str, project_map: ProjectMap) -> None:
             f"The request asks several questions ({'; '.join(asked)}); answering one would leave the others "
             "unanswered, so nothing was answered. Ask them one at a time."
         )
+
+
+# What an "if" asks of a doc, hints or a name before they are made ("if it has none", "if it is
+# not documented yet", "if nothing uses that name"), unlike the behaviour a fix describes
+# ("fix X so it returns 0 if the list is empty") or a doc's content ("… raises if it fails").
+_STATES = _USE_WORDS | frozenset(
+    """has have hasn't haven't doesn't already yet documented undocumented typed untyped annotated unannotated
+    missing lacks lacking exists exist free taken""".split()
+)
+
+
+def _if_about_the_change(words: list[Word]) -> str | None:
+    """ "if" asking about the state of the doc, hints or name the request makes, anywhere in it."""
+    makes = any(SLOTS["DOC"](w) or SLOTS["TYPES"](w) for w in words) or any(
+        w.tag is Tag.VERB and w.kind is Intent.RENAME for w in words
+    )
+    for index, word in enumerate(words):
+        if makes and word.text.lower() == "if":
+            said = {w.text.lower() for w in _until_break(words[index + 1 :])}
+            if said & _STATES or any(SLOTS["DOC"](w) for w in _until_break(words[index + 1 :])):
+                return "if"
+    return None
 
 
 def _until_break(words: list[Word]) -> list[Word]:
