@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from agent_helpers import make_agent
 from outrigger.actions.doc_mentions import doc_mentions
 
@@ -176,3 +178,37 @@ def test_doc_mentions_of_a_method_need_its_owner_in_python_and_go():
     assert found == [(2, 3), (2, 19)]  # the doc comment's first word is the method it is above
     java = "/** Sums; see {@link Dial#tally}, not {@link Tray#tally}. */\nclass Dial {}\n"
     assert [(r.start.line, r.start.character) for r in doc_mentions("Dial.java", java, "tally", "Dial")] == [(0, 26)]
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "expected"),
+    [
+        (
+            "index.d.ts",
+            "/**\n@example\n```\nconst line = new Line();\nline.take(1);\nother.take(2);\n```\n*/\nexport class Line {}\n",
+            [(4, 5)],
+        ),
+        (
+            "src/lib.rs",
+            "/// ```\n/// let mut l = Line::new();\n/// l.take(1);\n/// v.take(2);\n/// ```\npub struct Line;\n",
+            [(2, 6)],
+        ),
+        (
+            "line.go",
+            "package line\n\n// Example:\n//\n//\tl := NewLine()\n//\tl.Take(1)\ntype Line struct{}\n",
+            [(5, 5)],
+        ),
+        (
+            "line.py",
+            'class Line:\n    """\n    >>> q = Line()\n    >>> q.take(1)\n    >>> p.take(2)\n    """\n',
+            [(3, 10)],
+        ),
+    ],
+)
+def test_a_method_on_a_receiver_the_example_builds_is_the_method(path, text, expected):
+    """`const line = new Line(); line.take(1)` in a doc example calls Line's method: a rename
+    changes it (Rust compiles such examples as doctests); a receiver the example did not build
+    stays."""
+    name = "Take" if path.endswith(".go") else "take"
+    found = [(r.start.line, r.start.character) for r in doc_mentions(path, text, name, "Line")]
+    assert found == expected

@@ -11,8 +11,10 @@ with the name; left behind, they break or point nowhere:
 
 Only what is written as code is renamed: a fenced or indented example, a doctest, a `code
 span`, a link. Prose is left alone (a plain English word may be the name). A method is named as
-`Owner.name`, `Owner::name` or `Owner#name` there; a bare `.name` in an example has a receiver
-Outrigger cannot type, so it stays (the project's tests then say whether that was right)."""
+`Owner.name`, `Owner::name` or `Owner#name` there, or on a receiver the same example builds
+(`const q = new Queue()`, `let c = Cache::new()`, `c := NewCache()`, `c = Cache()`); another
+`.name` has a receiver Outrigger cannot type, so it stays (the project's tests then say whether
+that was right)."""
 
 from __future__ import annotations
 
@@ -52,9 +54,10 @@ def doc_mentions(path: str, text: str, name: str, owner: str | None) -> list[Ran
     package = _go_package(text) if language == "go" else None  # `gauge.Tally`, in gauge's own docs
     found: list[Range] = []
     in_fence = False
+    built: set[str] = set()  # receivers this comment's examples build of the owner's type
     for row, (line, start) in enumerate(lines):
         if start < 0:
-            in_fence = False  # a fence never runs past its comment
+            in_fence, built = False, set()  # a fence never runs past its comment
             continue
         body = line[start:]
         if _FENCE.match(body):
@@ -62,10 +65,11 @@ def doc_mentions(path: str, text: str, name: str, owner: str | None) -> list[Ran
             continue
         if in_fence or (code_line is not None and code_line.match(body)):
             pieces = [(0, len(body))]
+            built |= _built(body, owner)
         else:
             pieces = [m.span() for m in (*_CODE_SPAN.finditer(body), *_LINK.finditer(body))]
         for begin, end in pieces:
-            for column in _named(body[begin:end], name, owner, package):
+            for column in _named(body[begin:end], name, owner, package, built):
                 found.append(Range.of(row, start + begin + column, row, start + begin + column + len(name)))
     if language == "go":
         found += _go_leading_name(lines, text.split("\n"), name, owner)
@@ -161,15 +165,30 @@ def _go_package(text: str) -> str | None:
     return clause.group(1).removesuffix("_test") if clause else None
 
 
-def _named(code: str, name: str, owner: str | None, package: str | None = None) -> list[int]:
+def _built(code: str, owner: str | None) -> set[str]:
+    """Variables an example line builds of `owner`'s type: `const q = new Queue()`, `let mut c =
+    Cache::new()`, `c := NewCache()`, `c = Cache()`."""
+    if not owner:
+        return set()
+    o = re.escape(owner)
+    constructor = rf"(?:new\s+{o}\b|{o}::\w+\s*\(|New{o}\s*\(|{o}\s*(?:\(|\{{|<))"
+    return set(re.findall(rf"(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::\s*[\w<>]+\s*)?:?=\s*{constructor}", code))
+
+
+def _named(
+    code: str, name: str, owner: str | None, package: str | None = None, built: frozenset[str] | set[str] = frozenset()
+) -> list[int]:
     """Columns in `code` where the identifier `name` stands for the symbol: bare (or a path
     `crate::name`, `mod::name`, Go's `gauge.Tally` in package gauge) for a top-level one, after
-    its owner for a member."""
+    its owner or a receiver the example built of its type for a member."""
     columns = []
+    receivers = "|".join(re.escape(r) for r in sorted({owner or "", *built} - {""}))
     for m in re.finditer(rf"(?<![\w$]){re.escape(name)}(?![\w$])", code):
         before = code[: m.start()]
         if owner:
-            if re.search(rf"(?<![\w$]){re.escape(owner)}(?:\.|::|#)$", before):
+            if re.search(rf"(?<![\w$]){re.escape(owner)}(?:\.|::|#)$", before) or (
+                built and re.search(rf"(?<![\w$.])(?:{receivers})\.$", before)
+            ):
                 columns.append(m.start())
         elif package and re.search(rf"(?<![\w$.]){re.escape(package)}\.$", before):
             columns.append(m.start())  # `x.Tally` is x's method; `gauge.Tally` is this package's
