@@ -498,9 +498,13 @@ async function streamedAnswer(page, shot) {
     }
     await page.waitForTimeout(100);
   }
+  // The result replaces the page once the request ends; wait until the page stops changing. (An
+  // answer cut at its token limit ends with "…" too, so that mark cannot tell the two apart.)
   let final = "";
-  for (let i = 0; i < 40 && (!final || final.endsWith("…")); i++) {
+  for (let i = 0, last = ""; i < 40; i++) {
     final = await pageText(page, words);
+    if (final && final === last && final !== partial) break;
+    last = final;
     await page.waitForTimeout(250);
   }
   await shot("08c-answer-streamed");
@@ -508,7 +512,7 @@ async function streamedAnswer(page, shot) {
   step("the answer's page holds the answer so far while the request runs", partial !== "", final.slice(-300));
   step(
     "… and the whole answer replaces it, continuing what was shown",
-    partial !== "" && final !== "" && !final.endsWith("…") && flat(final).startsWith(flat(partial)),
+    partial !== "" && final !== "" && final !== partial && flat(final).startsWith(flat(partial)),
     `partial: ${partial.slice(-160)} | final: ${final.slice(-160)}`,
   );
 }
