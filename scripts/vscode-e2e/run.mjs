@@ -509,11 +509,14 @@ async function streamedAnswer(page, shot) {
   }
   await shot("08c-answer-streamed");
   const flat = (text) => text.replace(/\s+/g, " ").replace(/\s*…$/, "");
+  // The line being written renders differently once whole ("1" becomes a list item, whose number
+  // the page's text leaves out), so the final must continue the partial's whole lines.
+  const shown = flat(partial.split("\n").slice(0, -1).join("\n") || partial).slice(0, 200);
   step("the answer's page holds the answer so far while the request runs", partial !== "", final.slice(-300));
   step(
     "… and the whole answer replaces it, continuing what was shown",
-    partial !== "" && final !== "" && final !== partial && flat(final).startsWith(flat(partial)),
-    `partial: ${partial.slice(-160)} | final: ${final.slice(-160)}`,
+    partial !== "" && final !== "" && final !== partial && flat(final).startsWith(shown),
+    `partial: ${partial.slice(0, 80)} … ${partial.slice(-120)} | final: ${final.slice(0, 80)} … ${final.slice(-120)}`,
   );
 }
 
