@@ -198,8 +198,8 @@ def _never_half_done(text: str, project_map: ProjectMap) -> None:
         if any(w.tag in (Tag.SYMBOL, Tag.FILE) for w in _until_break(words[i + 1 :]))
         and any(w.tag is Tag.VERB for w in words[i + 1 :])
     ]
-    condition = next((c for c in _CONDITIONS if f" {c} " in f" {lower} "), None) or ("if" if about_code else None)
-    condition = condition or _if_about_the_change(words)
+    condition = next((c for c in _CONDITIONS if f" {c} " in f" {lower} "), None)
+    condition = condition or ("if" if about_code or _if_about_the_change(words) else None)
     removing = verbs and all(kind in (StepAction.REMOVE, StepAction.DELETE) for kind in verbs)
     if condition and verbs and not (removing and _USE_WORDS & set(lower.split())):
         raise Refused(
@@ -240,17 +240,15 @@ _STATES = _USE_WORDS | frozenset(
 )
 
 
-def _if_about_the_change(words: list[Word]) -> str | None:
-    """ "if" asking about the state of the doc, hints or name the request makes, anywhere in it."""
-    makes = any(SLOTS["DOC"](w) or SLOTS["TYPES"](w) for w in words) or any(
-        w.tag is Tag.VERB and w.kind is Intent.RENAME for w in words
-    )
-    for index, word in enumerate(words):
-        if makes and word.text.lower() == "if":
-            said = {w.text.lower() for w in _until_break(words[index + 1 :])}
-            if said & _STATES or any(SLOTS["DOC"](w) for w in _until_break(words[index + 1 :])):
-                return "if"
-    return None
+def _if_about_the_change(words: list[Word]) -> bool:
+    """Whether an "if", anywhere, asks about the state of the doc, hints or name the request makes."""
+    makes = any(SLOTS["DOC"](w) or SLOTS["TYPES"](w) or (w.tag is Tag.VERB and w.kind is Intent.RENAME) for w in words)
+    for index, word in enumerate(words if makes else []):
+        if word.text.lower() == "if":
+            clause = _until_break(words[index + 1 :])
+            if {w.text.lower() for w in clause} & _STATES or any(SLOTS["DOC"](w) for w in clause):
+                return True
+    return False
 
 
 def _until_break(words: list[Word]) -> list[Word]:

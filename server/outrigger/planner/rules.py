@@ -39,10 +39,6 @@ _RENAME = f"rename the? KIND|symbol? OLD KIND? IN_FILE? to|as|into NEW IN_FILE? 
 _MORE = "( ( ,|and|then|also )+ ( do|apply? the? same thing? )? to|for|with|on? the? KIND? NAME IN_FILE? )*"
 _DOCSTRING = f"add|write|generate|create|document ... DOC ... to|for|on {_TARGET} {_MORE} ..."
 _TYPE_HINTS = f"add|write ... TYPES ... to|for|on {_TARGET} {_MORE} ..."
-_FOR_ME = tuple(
-    (f"give|write|make|get|generate me|us ... {thing} ... to|for|on {_TARGET} {_MORE} ...", intent)
-    for thing, intent in (("DOC", Intent.DOCSTRING), ("TYPES", Intent.TYPE_HINTS))
-)
 _SYMBOL_VERB = f"fix|rewrite|refactor|simplify|optimize|optimise|improve|change|update|modify {_TARGET} ..."
 _ADD_TO_FILE = "add|append|create|write ... to|in|into FILE END"
 _FIXING = frozenset("fix repair correct debug".split())
@@ -97,12 +93,6 @@ def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file
         if (found := match(pattern, words)) and (pattern is _REPEAT or found["OLD"][0].text.lower() not in VERBS):
             target = _targets(found)[0]
             return Plan(intent=Intent.REPEAT, symbol=target.symbol, file=target.file, instruction=text)
-    for pattern, intent in _FOR_ME:
-        # "give me type hints for X", "write us a docstring for X": a thing made for the asker,
-        # not a question ("give me an overview of X" has no such thing and stays one).
-        if found := match(pattern, words):
-            target, *also = _targets(found)
-            return Plan(intent=intent, symbol=target.symbol, file=target.file, instruction=text, also=also)
     if looks_like_question(text):
         return Plan(
             intent=Intent.QUESTION, symbol=named_symbol(text) or cursor_symbol, file=named_file(text), instruction=text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from outrigger.planner.grammar import each, match
+from outrigger.planner.grammar import SLOTS, each, match
 from outrigger.planner.words import Tag, Word, imperative, tag
 
 _GREETINGS = frozenset("hey hi hello ok okay so thanks great cool nice perfect".split())
@@ -22,8 +22,18 @@ _MODALS = frozenset("could can should shall may might would couldn't can't shoul
 _NAME_WISH = "be named|called|renamed|recalled to? NEW instead? ( please | for me )? ( ?|.|! )?"
 # "I'd like a roundCents(amount) helper in money.ts": a wish for new code is an "add".
 _WISH = "( i'd like | i would like | i want|need | we want|need | it would be nice to have ) a|an|some ..."
-# "can I get type hints on X", "could we have a docstring for X": asked for, a doc or hints is made.
-_GET_WISHES = tuple(f"can|could|may i|we get|have ( a|an|some )? {thing} ..." for thing in ("DOC", "TYPES"))
+# "can I get type hints on X", "could we have a docstring for X", "give me type hints for X",
+# "write us a docstring for X": a doc or hints asked for is made ("give me an overview" stays a
+# question: no such thing is asked for).
+_ASKED_FOR = tuple(
+    form.format(thing=thing)
+    for form in (
+        "can|could|may i|we get|have ( a|an|some )? {thing} ...",
+        "give|write|make|get|generate me|us ... {thing} ...",
+    )
+    for thing in ("DOC", "TYPES")
+)
+_ASKED_FOR_WORDS = frozenset({"get", "have", "me", "us"})
 # Member references: each becomes "`Class.member`" when the map defines it.
 _MEMBER_FORMS = (
     "the? OLD method|function|member|property|getter|setter of|in|on|from the? class? OLD2 class?",
@@ -111,15 +121,24 @@ def _imperative_sentence(text: str) -> str:
         for index, word in enumerate(words[2:], 2):
             if word.text.lower() == "be" and (found := match(_NAME_WISH, words[index:])):
                 return f"rename {text[words[1].start : word.start].strip()} to {found['NEW'][0].text}"
-    if (command := imperative(text)) is not None:
-        return _without_closing(command)
-    if any(match(wish, words) for wish in _GET_WISHES):
-        wanted = next(w for w in words if w.text.lower() in ("get", "have"))
-        return _without_closing("add " + text[wanted.end :].lstrip())
+    if (command := imperative(text)) is not None:  # "can you give me type hints …" → "give me …"
+        return _asked_for(command) or _without_closing(command)
+    if (asked := _asked_for(text)) is not None:
+        return asked
     if match(_WISH, words):
         article = next(w for w in words if w.text.lower() in ("a", "an", "some"))
         return "add " + text[article.start :]
     return text[words[0].start :] if words else text
+
+
+def _asked_for(text: str) -> str | None:
+    """ "give me type hints for X" → "add type hints for X"; None when no doc or hints are asked for."""
+    words = tag(text)
+    if not any(match(wish, words) for wish in _ASKED_FOR):
+        return None
+    thing = next(i for i, w in enumerate(words) if SLOTS["DOC"](w) or SLOTS["TYPES"](w))
+    wanted = next(w for w in reversed(words[:thing]) if w.text.lower() in _ASKED_FOR_WORDS)
+    return _without_closing("add " + text[wanted.end :].lstrip())
 
 
 def _without_closing(text: str) -> str:
