@@ -21,7 +21,6 @@ Always on, like containment: it guards the user's machine, not the quality of an
 from __future__ import annotations
 
 import builtins
-import re
 import sys
 from collections.abc import Iterator
 from functools import lru_cache
@@ -30,7 +29,9 @@ import tree_sitter
 
 from outrigger.errors import Refused
 from outrigger.guards.capabilities.matching import QUALIFIED, covered, forms
+from outrigger.guards.capabilities.nodes import dotted_name, node_text, string_value, walk
 from outrigger.guards.capabilities.tables import ENTRIES
+from outrigger.guards.capabilities.value_classes import class_name, methods_called_on_values
 from outrigger.workspace.syntax import language_for, parse
 
 
@@ -106,64 +107,43 @@ def _capabilities(family: str, root: tree_sitter.Node) -> dict[str, str]:
     return found
 
 
-def _text(node: tree_sitter.Node | None) -> str:
-    return (node.text or b"").decode("utf-8", "replace") if node is not None else ""
-
-
-def _walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
-
-
-def _string_value(node: tree_sitter.Node) -> str | None:
-    """A plain string literal's value (no interpolation); None for anything else."""
-    if node.type not in ("string", "interpreted_string_literal", "raw_string_literal", "string_literal"):
-        return None
-    if any(child.type in ("interpolation", "template_substitution") for child in node.children):
-        return None
-    return _text(node)[1:-1] if len(_text(node)) >= 2 else None
-
-
 # -- Python ---------------------------------------------------------------------------------
 
 
 def _python(root: tree_sitter.Node) -> Iterator[str]:
     aliases: dict[str, str] = {}
     values: dict[str, str] = {}  # a local name → what made its value (`p = Path(x)`: `pathlib.Path`)
-    for node in _walk(root):
+    for node in walk(root):
         if node.type == "import_statement":
             for child in node.named_children:
-                module = _text(child.child_by_field_name("name") if child.type == "aliased_import" else child)
+                module = node_text(child.child_by_field_name("name") if child.type == "aliased_import" else child)
                 yield module
                 if child.type == "aliased_import":
-                    aliases[_text(child.child_by_field_name("alias"))] = module
+                    aliases[node_text(child.child_by_field_name("alias"))] = module
         elif node.type == "import_from_statement":
-            module = _text(node.child_by_field_name("module_name"))
+            module = node_text(node.child_by_field_name("module_name"))
             yield module
             for child in node.named_children:
                 if child == node.child_by_field_name("module_name"):
                     continue
-                name = _text(child.child_by_field_name("name") if child.type == "aliased_import" else child)
-                local = _text(child.child_by_field_name("alias")) if child.type == "aliased_import" else name
+                name = node_text(child.child_by_field_name("name") if child.type == "aliased_import" else child)
+                local = node_text(child.child_by_field_name("alias")) if child.type == "aliased_import" else name
                 if name:
                     aliases[local] = f"{module}.{name}"
                     yield f"{module}.{name}"
-    for node in _walk(root):
+    for node in walk(root):
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if node.type == "assignment" and left is not None and left.type == "identifier" and right is not None:
             made = _py_maker(right, aliases)
             if made is not None:
-                values[_text(left)] = made
-    for node in _walk(root):
-        if node.type == "attribute" and _text(node.child_by_field_name("attribute")) in _PY_REFLECTIVE:
+                values[node_text(left)] = made
+    for node in walk(root):
+        if node.type == "attribute" and node_text(node.child_by_field_name("attribute")) in _PY_REFLECTIVE:
             yield "<reflective attribute>"  # `().__class__.__bases__[0].__subclasses__()`, `f.__globals__`
         if node.type == "attribute" and (made := _py_maker(node.child_by_field_name("object"), aliases)):
-            yield f"{made}.{_text(node.child_by_field_name('attribute'))}"  # `Path(p).unlink`
+            yield f"{made}.{node_text(node.child_by_field_name('attribute'))}"  # `Path(p).unlink`
         if node.type in ("attribute", "identifier") and not _inner_python_name(node):
-            if (dotted := _dotted(node, "attribute", "object", "attribute")) is not None:
+            if (dotted := dotted_name(node, "attribute", "object", "attribute")) is not None:
                 head, _, rest = dotted.partition(".")
                 if head in aliases or head in _PY_GLOBALS:  # not a local that shares a module's name
                     yield aliases.get(head, head) + ("." + rest if rest else "")
@@ -171,15 +151,15 @@ def _python(root: tree_sitter.Node) -> Iterator[str]:
                         yield "<dynamic attribute of a module>"
                 elif head in values and rest:  # `p = Path(x)`, then `p.unlink`
                     yield f"{values[head]}.{rest}"
-        elif node.type == "call" and _text(node.child_by_field_name("function")) in ("getattr", "setattr"):
+        elif node.type == "call" and node_text(node.child_by_field_name("function")) in ("getattr", "setattr"):
             arguments = node.child_by_field_name("arguments")
             named = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
-            if len(named) >= 2 and (owner := _dotted(named[0], "attribute", "object", "attribute")) is not None:
+            if len(named) >= 2 and (owner := dotted_name(named[0], "attribute", "object", "attribute")) is not None:
                 owner = (
                     aliases.get(owner.partition(".")[0], owner.partition(".")[0])
                     + owner[len(owner.partition(".")[0]) :]
                 )
-                value = _string_value(named[1])
+                value = string_value(named[1])
                 if value is not None:
                     yield f"{owner}.{value}"
                 elif owner in aliases.values() or owner in _PY_MODULE_NAMES:
@@ -192,7 +172,7 @@ def _py_maker(node: tree_sitter.Node | None, aliases: dict[str, str]) -> str | N
     if node is None or node.type != "call":
         return None
     function = node.child_by_field_name("function")
-    dotted = _dotted(function, "attribute", "object", "attribute") if function is not None else None
+    dotted = dotted_name(function, "attribute", "object", "attribute") if function is not None else None
     if dotted is None:
         return None
     head, _, rest = dotted.partition(".")
@@ -242,28 +222,12 @@ def _inner_python_name(node: tree_sitter.Node) -> bool:
     return parent.type in ("function_definition", "class_definition") and parent.child_by_field_name("name") == node
 
 
-def _dotted(node: tree_sitter.Node, kind: str, left: str, right: str) -> str | None:
-    """`a.b.c` of a chain of names (`kind` nodes with `left` and `right` fields); None when the
-    chain starts with something else (a call, a subscript)."""
-    parts: list[str] = []
-    while node.type == kind:
-        parts.append(_text(node.child_by_field_name(right)))
-        inner = node.child_by_field_name(left)
-        if inner is None:
-            return None
-        node = inner
-    if node.type not in ("identifier", "type_identifier", "package_identifier", "crate", "self", "super"):
-        return None
-    parts.append(_text(node))
-    return ".".join(reversed(parts))
-
-
 # -- JavaScript and TypeScript ----------------------------------------------------------------
 
 
 def _javascript(root: tree_sitter.Node) -> Iterator[str]:
     aliases: dict[str, str] = {}
-    for node in _walk(root):
+    for node in walk(root):
         module = _js_module(node)
         if module is None:
             continue
@@ -275,20 +239,20 @@ def _javascript(root: tree_sitter.Node) -> Iterator[str]:
         if binding is None:
             continue
         if binding.type == "identifier":
-            aliases[_text(binding)] = module
-        for part in _walk(binding):
+            aliases[node_text(binding)] = module
+        for part in walk(binding):
             if part.type in ("import_specifier", "shorthand_property_identifier_pattern", "pair_pattern"):
                 name = part.child_by_field_name("name") or part.child_by_field_name("key") or part
                 local = part.child_by_field_name("alias") or part.child_by_field_name("value") or name
-                aliases[_text(local)] = f"{module}.{_text(name)}"
-                yield f"{module}.{_text(name)}"
+                aliases[node_text(local)] = f"{module}.{node_text(name)}"
+                yield f"{module}.{node_text(name)}"
             elif part.type == "namespace_import":
-                aliases[_text(part.named_children[-1])] = module
+                aliases[node_text(part.named_children[-1])] = module
             elif part.type == "identifier" and part.parent is not None and part.parent.type == "import_clause":
-                aliases[_text(part)] = module
-    for node in _walk(root):
+                aliases[node_text(part)] = module
+    for node in walk(root):
         if node.type in ("member_expression", "identifier") and not _inner_js_name(node):
-            if (dotted := _dotted(node, "member_expression", "object", "property")) is not None:
+            if (dotted := dotted_name(node, "member_expression", "object", "property")) is not None:
                 head, _, rest = dotted.partition(".")
                 if head in ("globalThis", "window", "global", "self") and rest:
                     head, _, rest = rest.partition(".")
@@ -311,7 +275,7 @@ def _js_module(node: tree_sitter.Node) -> str | None:
             return None
     elif node.type == "call_expression":
         function = node.child_by_field_name("function")
-        if function is None or function.type not in ("import",) and _text(function) != "require":
+        if function is None or function.type not in ("import",) and node_text(function) != "require":
             return None
         arguments = node.child_by_field_name("arguments")
         named = arguments.named_children if arguments is not None else []
@@ -320,7 +284,7 @@ def _js_module(node: tree_sitter.Node) -> str | None:
             return ""
     else:
         return None
-    value = _string_value(source)
+    value = string_value(source)
     if value is None:
         return ""
     return value.removeprefix("node:")
@@ -354,46 +318,48 @@ def _inner_js_name(node: tree_sitter.Node) -> bool:
 
 def _rust(root: tree_sitter.Node) -> Iterator[str]:
     aliases: dict[str, str] = {}
-    for node in _walk(root):
+    for node in walk(root):
         if node.type == "use_declaration":
             argument = node.child_by_field_name("argument")
             for full, local in _rust_uses(argument, "") if argument is not None else []:
                 yield full
                 if local:
                     aliases[local] = full
-        elif node.type in ("unsafe_block", "unsafe") or (node.type == "function_modifiers" and "unsafe" in _text(node)):
+        elif node.type in ("unsafe_block", "unsafe") or (
+            node.type == "function_modifiers" and "unsafe" in node_text(node)
+        ):
             yield "<unsafe>"
         elif node.type == "macro_invocation":
-            yield _text(node.child_by_field_name("macro")).replace("::", ".") + "!"
+            yield node_text(node.child_by_field_name("macro")).replace("::", ".") + "!"
         elif node.type == "extern_crate_declaration":
-            yield _text(node.child_by_field_name("name"))
-    for node in _walk(root):
+            yield node_text(node.child_by_field_name("name"))
+    for node in walk(root):
         if node.type in ("scoped_identifier", "scoped_type_identifier") and not (
             node.parent is not None
             and node.parent.type in ("scoped_identifier", "scoped_type_identifier", "use_declaration")
         ):
-            dotted = _text(node).replace("::", ".").replace(" ", "")
+            dotted = node_text(node).replace("::", ".").replace(" ", "")
             head, _, rest = dotted.partition(".")
             yield aliases.get(head, head) + ("." + rest if rest else "")
-        elif node.type in ("identifier", "type_identifier") and _text(node) in aliases:
-            yield aliases[_text(node)]
+        elif node.type in ("identifier", "type_identifier") and node_text(node) in aliases:
+            yield aliases[node_text(node)]
 
 
 def _rust_uses(node: tree_sitter.Node, prefix: str) -> Iterator[tuple[str, str]]:
     """(full dotted path, local name) of each path a `use` brings in (`{…}` lists, `as`)."""
     join = (prefix + ".") if prefix else ""
     if node.type in ("identifier", "crate", "self", "super", "scoped_identifier"):
-        full = join + _text(node).replace("::", ".")
+        full = join + node_text(node).replace("::", ".")
         if full.endswith(".self"):
             full = full.removesuffix(".self")
         yield full, full.rpartition(".")[2]
     elif node.type == "use_as_clause":
         path, alias = node.child_by_field_name("path"), node.child_by_field_name("alias")
         if path is not None:
-            yield join + _text(path).replace("::", "."), _text(alias)
+            yield join + node_text(path).replace("::", "."), node_text(alias)
     elif node.type == "scoped_use_list":
         path, items = node.child_by_field_name("path"), node.child_by_field_name("list")
-        inner = join + _text(path).replace("::", ".") if path is not None else prefix
+        inner = join + node_text(path).replace("::", ".") if path is not None else prefix
         yield inner, ""
         for item in items.named_children if items is not None else []:
             yield from _rust_uses(item, inner)
@@ -401,7 +367,7 @@ def _rust_uses(node: tree_sitter.Node, prefix: str) -> Iterator[tuple[str, str]]
         for item in node.named_children:
             yield from _rust_uses(item, prefix)
     elif node.type == "use_wildcard":
-        yield join + _text(node).replace("::", ".").removesuffix(".*"), ""
+        yield join + node_text(node).replace("::", ".").removesuffix(".*"), ""
 
 
 # -- Go ---------------------------------------------------------------------------------------
@@ -409,19 +375,19 @@ def _rust_uses(node: tree_sitter.Node, prefix: str) -> Iterator[tuple[str, str]]
 
 def _go(root: tree_sitter.Node) -> Iterator[str]:
     aliases: dict[str, str] = {}
-    for node in _walk(root):
+    for node in walk(root):
         if node.type == "import_spec":
-            path = _string_value(node.child_by_field_name("path") or node)
+            path = string_value(node.child_by_field_name("path") or node)
             if path is None:
                 continue
             yield path
             name = node.child_by_field_name("name")
-            aliases[_text(name) if name is not None else path.rpartition("/")[2]] = path
-    for node in _walk(root):
+            aliases[node_text(name) if name is not None else path.rpartition("/")[2]] = path
+    for node in walk(root):
         if node.type == "selector_expression":
             operand, field = node.child_by_field_name("operand"), node.child_by_field_name("field")
             if operand is not None and operand.type == "identifier":  # an import the edit has yet to add too
-                yield f"{aliases.get(_text(operand), _text(operand))}.{_text(field)}"
+                yield f"{aliases.get(node_text(operand), node_text(operand))}.{node_text(field)}"
 
 
 # -- Ruby, PHP, Lua, Java, C, C++, C# ---------------------------------------------------------
@@ -457,7 +423,7 @@ def _chains(root: tree_sitter.Node) -> Iterator[str]:
         if node.child_count and not node.type.startswith(_QUOTED) and "comment" not in node.type:
             stack.extend(reversed(node.children))
             continue
-        kind, text = (node.type, _text(node)) if not node.child_count else ("", "")
+        kind, text = (node.type, node_text(node)) if not node.child_count else ("", "")
         if kind in _NAME_LEAVES or (kind == text and text in _KEYWORDS):
             if chain and previous in _SEPARATORS:
                 chain.append(text)
@@ -491,14 +457,14 @@ def _special(node: tree_sitter.Node) -> Iterator[str]:
 def _loaded(node: tree_sitter.Node) -> Iterator[str]:
     """A Ruby or Lua `require`/`load`: the module's name, or that the name is computed."""
     called = node.child_by_field_name("method") or node.child_by_field_name("name")
-    if called is None or _text(called) not in _LOADS or node.child_by_field_name("receiver") is not None:
+    if called is None or node_text(called) not in _LOADS or node.child_by_field_name("receiver") is not None:
         return
     arguments = node.child_by_field_name("arguments")
     first = next((a for a in arguments.named_children if a.type != "comment"), None) if arguments else None
     if first is not None and first.type == "string":
         parts = [c for c in first.named_children if c.type != "string_content"]
         if not parts:  # no interpolation
-            yield _text(first)[1:-1].strip("[]=")
+            yield node_text(first)[1:-1].strip("[]=")
             return
     yield "<load of a computed name>"
 
@@ -506,20 +472,20 @@ def _loaded(node: tree_sitter.Node) -> Iterator[str]:
 def _bash(root: tree_sitter.Node) -> Iterator[str]:
     """A shell script's commands, by name (`/usr/bin/curl` is `curl`); a command whose name is
     computed (`$cmd args`); redirections to `/dev/tcp`."""
-    for node in _walk(root):
+    for node in walk(root):
         if node.type == "command_name":
             word = node.named_children[0] if node.named_children else None
             if word is None or word.type != "word":
                 yield "<command of a computed name>"
             else:
-                yield _text(word).rpartition("/")[2]
+                yield node_text(word).rpartition("/")[2]
         elif node.type in ("file_redirect", "heredoc_redirect"):
-            if any(_text(c).startswith(("/dev/tcp/", "/dev/udp/")) for c in node.named_children):
+            if any(node_text(c).startswith(("/dev/tcp/", "/dev/udp/")) for c in node.named_children):
                 yield "/dev/tcp"
             elif _outside_the_project(node.child_by_field_name("destination")):
                 yield "<redirect outside the project>"
         elif node.type == "variable_assignment":
-            yield _text(node.child_by_field_name("name"))  # LD_PRELOAD=…
+            yield node_text(node.child_by_field_name("name"))  # LD_PRELOAD=…
 
 
 def _outside_the_project(destination: tree_sitter.Node | None) -> bool:
@@ -528,165 +494,38 @@ def _outside_the_project(destination: tree_sitter.Node | None) -> bool:
     `> "$log"`, is judged by the tests' sandbox, not here.)"""
     if destination is None or destination.type == "number":  # `>&2`
         return False
-    target = _text(destination).strip("\"'")
+    target = node_text(destination).strip("\"'")
     if target.startswith(("~", "$HOME", "${HOME}")) or ".." in target.split("/"):
         return True
     inert = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/fd/", "/proc/self/fd/")
     return target.startswith("/") and not target.startswith(inert)
 
 
-# -- Methods on values, read through the value's class (Java, C#, C/C++, PHP, Ruby) ------------
-#
-# `File f = new File(p); f.delete()`, `new File(p).delete()`, `Runtime.getRuntime().exec(…)`,
-# `var fi = new FileInfo(p); fi.Delete()`, `$f = new SplFileObject($p); $f->fwrite(…)`,
-# `f = File.new(p); f.chmod(…)`: the class is read from a declaration's type, a constructor,
-# or a static call on a class (a factory returns its own class's values), and the call is
-# the class's method (`File.delete`). Scopes are not told apart: a name means the last class
-# the file declares it with.
-
-# Node type → (receiver field, method field) of a method called on a value.
-_METHOD_CALLS = {
-    "method_invocation": ("object", "name"),  # Java
-    "member_access_expression": ("expression", "name"),  # C#
-    "field_expression": ("argument", "field"),  # C++
-    "member_call_expression": ("object", "name"),  # PHP
-    "call": ("receiver", "method"),  # Ruby
-}
-_CREATIONS = frozenset({"object_creation_expression", "new_expression"})
-_INFERRED = frozenset({"var", "auto", "dynamic", "implicit_type", "placeholder_type_specifier"})
-_RUBY_MAKERS = frozenset({"new", "open"})
-
-
-def _receivers(root: tree_sitter.Node) -> Iterator[str]:
-    classes: dict[str, str] = {}
-    for node in _walk(root):
-        for name, kind in _declared(node):
-            classes[name] = kind
-    for node in _walk(root):
-        fields = _METHOD_CALLS.get(node.type)
-        if fields is None:
-            continue
-        receiver, method = node.child_by_field_name(fields[0]), node.child_by_field_name(fields[1])
-        if receiver is not None and method is not None and (owner := _class_of(receiver, classes)):
-            yield f"{owner}.{_text(method)}"
-
-
-def _declared(node: tree_sitter.Node) -> Iterator[tuple[str, str]]:
-    """(name, class) for each name `node` declares with a class the code shows."""
-    kind = node.child_by_field_name("type")
-    if kind is not None and node.type not in _CREATIONS and "function" not in node.type and "method" not in node.type:
-        inferred = kind.type in _INFERRED or _text(kind) in _INFERRED
-        for name, value in _declared_names(node):
-            made = _created(value) if value is not None else None
-            if made or not inferred:
-                yield name, made or _class_name(_text(kind))
-    elif node.type in ("assignment", "assignment_expression"):  # Ruby, PHP: `f = File.new(p)`
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if left is not None and right is not None and (made := _created(right)):
-            yield _text(left), made
-
-
-def _declared_names(node: tree_sitter.Node) -> Iterator[tuple[str, tree_sitter.Node | None]]:
-    """The names a declaration binds, each with its initial value (None when it has none)."""
-    name = node.child_by_field_name("name")
-    if name is not None:
-        yield _text(name), node.child_by_field_name("value")
-    for child in node.named_children:
-        if child.type == "variable_declarator":  # Java, C#: `File a = …, b;`
-            inner = child.child_by_field_name("name") or next(
-                (c for c in child.named_children if c.type == "identifier"), None
-            )
-            value = child.child_by_field_name("value") or next(
-                (c for c in child.named_children if c.type in _CREATIONS), None
-            )
-            if inner is not None:
-                yield _text(inner), value
-    declarator = node.child_by_field_name("declarator")
-    while declarator is not None and declarator.type != "variable_declarator":  # C++
-        if declarator.type in ("identifier", "field_identifier"):
-            yield _text(declarator), None
-            break
-        if declarator.type == "init_declarator":
-            inner, value = declarator.child_by_field_name("declarator"), declarator.child_by_field_name("value")
-            if inner is not None and inner.type == "identifier":
-                yield _text(inner), value
-                break
-        declarator = declarator.child_by_field_name("declarator") or next(iter(declarator.named_children), None)
-
-
-def _created(node: tree_sitter.Node) -> str | None:
-    """The class a constructor call makes: `new File(p)`, `File.new(p)`, `File.open(p)`."""
-    if node.type in _CREATIONS:
-        kind = node.child_by_field_name("type") or next(
-            (c for c in node.named_children if c.type in ("name", "qualified_name")), None
-        )
-        return _class_name(_text(kind)) if kind is not None else None
-    if node.type == "call" and _text(node.child_by_field_name("method")) in _RUBY_MAKERS:
-        receiver = node.child_by_field_name("receiver")
-        if receiver is not None and receiver.type in ("constant", "scope_resolution"):
-            return _class_name(_text(receiver))
-    return None
-
-
-def _class_of(node: tree_sitter.Node, classes: dict[str, str]) -> str | None:
-    """The class of the value `node` is, where the code shows it."""
-    while node.type == "parenthesized_expression" and node.named_children:
-        node = node.named_children[0]
-    if node.type in ("identifier", "variable_name"):
-        return classes.get(_text(node))
-    if node.type == "field_access" and _text(node.child_by_field_name("object")) == "this":  # Java's `this.f`
-        return classes.get(_text(node.child_by_field_name("field")))
-    if (made := _created(node)) is not None:
-        return made
-    # A static call on a class (`Runtime.getRuntime()`, `File.open(p)`): a value of that class.
-    fields = _METHOD_CALLS.get(node.type)
-    if node.type == "invocation_expression":  # C#: the call around `Type.Method`
-        function = node.child_by_field_name("function")
-        if function is not None and function.type == "member_access_expression":
-            node, fields = function, _METHOD_CALLS[function.type]
-    if fields is None:
-        return None
-    owner = node.child_by_field_name(fields[0])
-    if owner is not None and owner.type in ("identifier", "constant") and _text(owner)[:1].isupper():
-        return classes.get(_text(owner)) or _class_name(_text(owner))
-    return None
-
-
-def _class_name(text: str) -> str:
-    """`java.util.List<File>[]` → `java.util.List`; `std::ofstream` → `std.ofstream`."""
-    while "<" in text and (shorter := re.sub(r"<[^<>]*>", "", text)) != text:
-        text = shorter
-    for word in ("const ", "final ", "struct ", "class "):
-        text = text.replace(word, "")
-    text = text.replace("::", ".").replace("\\", ".").strip(" *&?[]\t\n.")
-    return text
-
-
 def _chain_aliases(root: tree_sitter.Node) -> dict[str, str]:
     """Names a file gives namespaces and classes: C++'s `namespace fs = std::filesystem;`, C#'s
     `using P = System.Diagnostics.Process;`, PHP's `use Foo\\Bar as Baz;`."""
     aliases: dict[str, str] = {}
-    for node in _walk(root):
+    for node in walk(root):
         if node.type == "namespace_alias_definition":
             name = node.child_by_field_name("name")
             target = next((c for c in node.named_children if c != name), None)
             if name is not None and target is not None:
-                aliases[_text(name)] = _class_name(_text(target))
+                aliases[node_text(name)] = class_name(node_text(target))
         elif node.type == "using_directive" and (name := node.child_by_field_name("name")) is not None:
             target = next((c for c in node.named_children if c != name), None)
             if target is not None:
-                aliases[_text(name)] = _class_name(_text(target))
+                aliases[node_text(name)] = class_name(node_text(target))
         elif node.type == "namespace_use_clause" and (alias := node.child_by_field_name("alias")) is not None:
             target = next((c for c in node.named_children if c != alias), None)
             if target is not None:
-                aliases[_text(alias)] = _class_name(_text(target))
+                aliases[node_text(alias)] = class_name(node_text(target))
     return aliases
 
 
 def _names_and_receivers(root: tree_sitter.Node) -> Iterator[str]:
-    """`_chains` and `_receivers`, read through the file's aliases."""
+    """`_chains` and `methods_called_on_values`, read through the file's aliases."""
     aliases = _chain_aliases(root)
-    for reference in (*_chains(root), *_receivers(root)):
+    for reference in (*_chains(root), *methods_called_on_values(root)):
         star = "*." if reference.startswith("*.") else ""
         head, dot, rest = reference[len(star) :].partition(".")
         yield star + aliases[head] + dot + rest if head in aliases else reference
