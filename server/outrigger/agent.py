@@ -19,7 +19,7 @@ from outrigger.guards import project_tests
 from outrigger.guards.budget import Budget
 from outrigger.guards.capabilities import refuse_new_capabilities_in
 from outrigger.guards.covering_tests import covering_command
-from outrigger.guards.doc_only import documentation_only
+from outrigger.guards.doc_only import documentation_only, type_checked
 from outrigger.guards.inert_docs import inert_docs
 from outrigger.guards.replies import capped_answer, without_surrogates
 from outrigger.guards.stats import RepairStats
@@ -277,11 +277,9 @@ class Agent:
 
     def _documentation_only(self, change: Change) -> bool:
         """Every edit of `change` changes documentation alone (`guards/doc_only.py`)."""
-        root = self.workspace.root
-        type_checked = (root / "tsconfig.json").exists() or (root / "jsconfig.json").exists()
+        checked = type_checked(self.workspace.root)
         return bool(change.edits) and all(
-            edit.kind == "edit"
-            and documentation_only(edit.path, edit.old_text, edit.new_text, type_checked=type_checked)
+            edit.kind == "edit" and documentation_only(edit.path, edit.old_text, edit.new_text, type_checked=checked)
             for edit in change.edits
         )
 

@@ -28,6 +28,7 @@ from outrigger.errors import Refused
 from outrigger.guards.budget import count_tokens, fit_excerpt
 from outrigger.guards.capabilities import refuse_new_capabilities
 from outrigger.guards.confinement import confine_to_symbol
+from outrigger.guards.doc_only import same_code
 from outrigger.guards.examples import example_check, stated_example
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.map_check import editable, refuse_nested
@@ -122,6 +123,10 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
 
             async def again(failure: str, output: str) -> Change:
                 retried = await _edited(plan, _told_tests_fail(plan, symbol, change, failure), symbol, ctx)
+                [first], [second] = change.edits, retried.edits
+                if same_code(ctx.workspace.root, symbol.path, first.new_text, second.new_text):
+                    # The tests would say what they said of the first: not worth their seconds.
+                    raise Refused(f"The second try at `{symbol.name}` has the first one's code; nothing was changed.")
                 retried.notes.append("Its first version made the project's tests fail; this is the second try.")
                 return retried
 
@@ -202,6 +207,7 @@ async def edit_one(
 
     retry: list[dict[str, str]] = []
     bare = False  # the context left out: the model repeated it instead of writing the code
+    failed: str | None = None  # how the last try failed
     example = None
     if _runs_examples(plan.intent, ctx):
         _, most = arity(symbol.path, old_text, symbol) or (0, None)
@@ -231,24 +237,34 @@ async def edit_one(
                 edit = file_edit(symbol.path, old_text, new_text, version)  # in the file's line endings
                 if edit.new_text == old_text:
                     raise Unchanged(f"The model returned `{symbol.name}` unchanged; nothing was changed.")
+                if plan.intent in _RETRIED_AFTER_TESTS and same_code(
+                    ctx.workspace.root, symbol.path, old_text, edit.new_text
+                ):
+                    # Its comments or layout changed, not its code: no test or example run can make it a fix.
+                    raise Unchanged(
+                        f"The model returned the code of `{symbol.name}` unchanged (only comments or layout differ); "
+                        "nothing was changed."
+                    )
                 if check is not None:
                     check(edit.new_text)
                 if example_run is not None and (wrong := await example_run.problem(new_text)):
                     raise Refused(f"{wrong} Nothing was changed.")
                 break
-            except Echoed:
-                if attempt == attempts - 1:
-                    raise
-                # Shown its echo, a small model echoes again: ask afresh, without the context it repeated.
-                bare, retry = True, []
-            except Unchanged:
-                if attempt == attempts - 1:
-                    raise
-                # Shown its unchanged reply, a small model sends it again: ask afresh, insisting.
-                instruction, retry = _insisted(plan.instruction, symbol), []
             except Refused as problem:
-                if attempt == attempts - 1:
+                # The last try, or one that failed just as the try before it (the same guard, the
+                # same words, the same wrong result): the next would most likely fail so too.
+                how = "unchanged" if isinstance(problem, Unchanged) else str(problem)
+                if attempt == attempts - 1 or how == failed:
                     raise
+                failed = how
+                if isinstance(problem, Echoed):
+                    # Shown its echo, a small model echoes again: ask afresh, without the context it repeated.
+                    bare, retry = True, []
+                    continue
+                if isinstance(problem, Unchanged):
+                    # Shown its unchanged reply, a small model sends it again: ask afresh, insisting.
+                    instruction, retry = _insisted(plan.instruction, symbol), []
+                    continue
                 # A retry that states the problem: small models often fix what they are shown.
                 retry = [
                     {"role": "assistant", "content": quoted_reply(reply.text)},

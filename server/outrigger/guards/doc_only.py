@@ -15,6 +15,7 @@ import difflib
 import doctest
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import tree_sitter
 
@@ -148,6 +149,18 @@ def documentation_only(path: str, old_text: str, new_text: str, *, type_checked:
         return _examples(language, old.docs) == _examples(language, new.docs)
     except (ValueError, SyntaxError):  # a docstring doctest cannot read: it may hold one
         return False
+
+
+def type_checked(root: Path) -> bool:
+    """The workspace has a type checker's config (`tsconfig.json`, `jsconfig.json`), whose
+    `checkJs` reads JSDoc types: its JavaScript comments can be code."""
+    return (root / "tsconfig.json").exists() or (root / "jsconfig.json").exists()
+
+
+def same_code(root: Path, path: str, old_text: str, new_text: str) -> bool:
+    """`new_text` runs as `old_text` does: the same text, or only documentation and layout
+    changed (`documentation_only`). A fix like that fixes nothing, whatever its tests say."""
+    return old_text == new_text or documentation_only(path, old_text, new_text, type_checked=type_checked(root))
 
 
 def _changed(old: list[str], new: list[str]) -> list[str]:
