@@ -18,10 +18,7 @@ from outrigger.guards.doc_only import same_code
 SHED = {
     "shed/__init__.py": "",
     "shed/sizes.py": (
-        "def floor_area(width, depth):\n"
-        '    """The floor\'s area in square metres."""\n'
-        "\n"
-        "    return width + depth\n"
+        'def floor_area(width, depth):\n    """The floor\'s area in square metres."""\n\n    return width + depth\n'
     ),
     "shed/tests/__init__.py": "",
     "shed/tests/test_sizes.py": (
@@ -31,9 +28,7 @@ SHED = {
 REQUEST = "floor_area(2, 3) should be the area of the floor, it adds the sides instead"
 # The old code with the blank line after the docstring dropped and the docstring reworded.
 SAME_CODE = (
-    "def floor_area(width, depth):\n"
-    '    """The area of the floor, in square metres."""\n'
-    "    return width + depth\n"
+    'def floor_area(width, depth):\n    """The area of the floor, in square metres."""\n    return width + depth\n'
 )
 STILL_WRONG = "def floor_area(width, depth):\n    return width + depth + 0\n"
 RIGHT = "def floor_area(width, depth):\n    return width * depth\n"
