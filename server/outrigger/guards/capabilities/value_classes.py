@@ -6,6 +6,7 @@
 or a static call on a class (a factory returns its own class's values), and the call is
 the class's method (`File.delete`), so a table names `File.delete` once, not each way of
 reaching it. Scopes are not told apart: a name means the last class the file declares it with.
+Python's values (`Path(p).unlink()`) are read in `python_reader`, through the file's imports.
 """
 
 from __future__ import annotations
