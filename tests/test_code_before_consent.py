@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from agent_helpers import make_agent
+from outrigger.guards.capabilities import new_capabilities, tables
 
 RECIPES = "def find_recipe(recipes, name):\n    for recipe in recipes:\n        if recipe.name == name:\n            return recipe\n    return None\n"
 
@@ -265,8 +266,6 @@ async def test_a_fix_in_any_language_may_not_gain_a_capability(tmp_path, fake_mo
     ],
 )
 def test_a_computed_lookup_of_a_python_function_is_a_capability(code):
-    from outrigger.guards.capabilities import new_capabilities
-
     assert [what for _, what in new_capabilities("a.py", "", code)] == ["runs code it builds at run time"]
 
 
@@ -305,15 +304,11 @@ def test_the_standard_librarys_other_doors_are_capabilities(code, what):
     """Standard modules that run a string as code (`timeit`, `pdb.run`, `code`), import by a
     name in a string (`pkgutil.resolve_name`, `pydoc.locate`, `logging.config`), are `os`
     under another name (`posix`) or end the process another way (round 6)."""
-    from outrigger.guards.capabilities import new_capabilities
-
     found = [why for _, why in new_capabilities("a.py", "", code)]
     assert found and what in found[0], found
 
 
 def test_ordinary_code_in_every_language_gains_nothing():
-    from outrigger.guards.capabilities import new_capabilities
-
     ordinary = {
         "a.py": "class A:\n    def __repr__(self):\n        return repr(self.__dict__)\n",
         "a.rb": "def total(xs)\n  xs.map(&:to_i).sum\nend\n",
@@ -341,8 +336,6 @@ async def test_new_code_may_not_define_a_module_hook(tmp_path, fake_model, hook)
 
 
 def test_capabilities_are_read_through_imports_and_aliases():
-    from outrigger.guards.capabilities import new_capabilities
-
     def gained(path: str, new: str, old: str = "") -> list[str]:
         return [reference for reference, _ in new_capabilities(path, old, new)]
 
@@ -470,8 +463,6 @@ REACHED_THROUGH_VALUES = [
     "path, old, new, what", REACHED_THROUGH_VALUES, ids=[f"{c[0]}-{i}" for i, c in enumerate(REACHED_THROUGH_VALUES)]
 )
 def test_a_method_on_a_value_is_judged_by_the_values_class(path, old, new, what):
-    from outrigger.guards.capabilities import new_capabilities
-
     gained = [power for _, power in new_capabilities(path, old, new)]
     if what:
         assert any(what in power for power in gained), gained
@@ -480,8 +471,6 @@ def test_a_method_on_a_value_is_judged_by_the_values_class(path, old, new, what)
 
 
 def test_ordinary_methods_of_ordinary_values_gain_nothing():
-    from outrigger.guards.capabilities import new_capabilities
-
     ordinary = {
         "A.java": 'import java.util.*;\nclass A { void f(List<String> l, Map<String, Integer> m) { l.remove(0); m.remove("k"); new StringBuilder().delete(0, 1); } }\n',
         "a.py": "from pathlib import Path\n\n\ndef f(p, d):\n    d.pop('k')\n    return Path(p).read_text() + open(p).read()\n",
@@ -497,8 +486,6 @@ def test_ordinary_methods_of_ordinary_values_gain_nothing():
 
 
 def test_each_language_has_one_table_with_every_power():
-    from outrigger.guards.capabilities import tables
-
     powers = {tables.RUNS, tables.BUILDS, tables.ENDS, tables.NETWORK, tables.NATIVE, tables.OUTSIDE}
     for language, table in tables.TABLES.items():
         assert set(table) == powers, language

@@ -28,20 +28,20 @@ GARDEN = {
 }
 
 
-def workspace(tmp_path: Path) -> Path:
-    for path, text in GARDEN.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
-    return tmp_path
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
 
 
 def test_a_packages_tests_folder_is_an_obvious_pytest_suite(tmp_path):
-    command = obvious_test_command(workspace(tmp_path), config.TestSettings())
+    command = obvious_test_command(write_files(tmp_path, GARDEN), config.TestSettings())
     assert command is not None and command[1:3] == ["-m", "pytest"]
 
 
 def test_the_covering_test_files_are_those_importing_the_change(tmp_path):
-    root = workspace(tmp_path)
+    root = write_files(tmp_path, GARDEN)
     changed = {"garden/paths.py": "def path_length(stones):\n    return stones * 0.25\n"}
     assert covering_command(["pytest", "-q"], Workspace(root), changed) == [
         "pytest",
@@ -63,7 +63,7 @@ def test_the_covering_test_files_are_those_importing_the_change(tmp_path):
 def test_a_configured_command_is_narrowed_unless_it_names_its_own_tests(tmp_path):
     """The user chose how pytest runs (its Python, its plugins), not that every test runs for
     every change; a command that names test paths of its own runs as written."""
-    root = Workspace(workspace(tmp_path))
+    root = Workspace(write_files(tmp_path, GARDEN))
     beds = {"garden/beds.py": "def bed_area(width, length):\n    return length * width\n"}
     own = ["/srv/venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "pythonpath=src"]
     assert covering_command(own, root, beds, configured=True) == [*own, "garden/tests/test_beds.py"]
@@ -83,7 +83,7 @@ def test_a_configured_command_is_narrowed_unless_it_names_its_own_tests(tmp_path
 
 
 async def test_type_hints_run_the_tests_that_cover_them_and_say_which(tmp_path, fake_model):
-    root = workspace(tmp_path)
+    root = write_files(tmp_path, GARDEN)
     agent = make_agent(root, fake_model.base_url)  # (a docstring alone runs no tests: tests/test_gate_timing.py)
     fake_model.script("def bed_area(width: float, length: float) -> float:\n    return width * length\n")
     outcome = await agent.ask("add type hints to bed_area in beds.py")
@@ -91,13 +91,6 @@ async def test_type_hints_run_the_tests_that_cover_them_and_say_which(tmp_path, 
     [tested] = [note for note in outcome.notes if "tests" in note]
     assert "pass with this change" in tested and "garden/tests/test_beds.py" in tested
     assert "test_paths" not in tested  # its failure is not this change's business
-
-
-def files_at(tmp_path: Path, files: dict[str, str]) -> Workspace:
-    for path, text in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
-    return Workspace(tmp_path)
 
 
 PADS = {
@@ -123,11 +116,12 @@ def test_npm_runners_run_the_tests_related_to_the_change(tmp_path):
         ("mocha", npm),  # a runner Outrigger cannot narrow: the suite
         ("jest && eslint .", npm),
     ]:
-        workspace = files_at(tmp_path, {**PADS, "package.json": json.dumps({"scripts": {"test": script}})})
+        package = json.dumps({"scripts": {"test": script}})
+        workspace = Workspace(write_files(tmp_path, {**PADS, "package.json": package}))
         assert covering_command(npm, workspace, change) == expected, script
     index = {"lib/index.js": "module.exports = require('./pad.js');\n"}
     assert covering_command(npm, workspace, index) == npm  # jest && eslint: more than a runner
-    workspace = files_at(tmp_path, {"package.json": json.dumps({"scripts": {"test": "node --test"}})})
+    workspace = Workspace(write_files(tmp_path, {"package.json": json.dumps({"scripts": {"test": "node --test"}})}))
     assert covering_command(npm, workspace, index) == ["node", "--test", "test/index.test.mjs"]
     assert covering_command(npm, workspace, {"lib/new.js": "x"}) == npm  # no tests before it exists
 
@@ -146,7 +140,7 @@ UNITS = {
 
 
 def test_tape_runs_the_test_files_that_reach_the_change_through_the_packages_main(tmp_path):
-    workspace = files_at(tmp_path, UNITS)
+    workspace = Workspace(write_files(tmp_path, UNITS))
     npm = ["npm", "test", "--silent"]
     length = {"src/length.js": "exports.toFeet = (m) => m * 3.2808;\n"}
     heat = {"src/heat.js": "exports.toKelvin = (c) => c + 273;\n"}
@@ -183,7 +177,7 @@ CRATE = {
 
 
 def test_cargo_runs_the_changed_modules_own_tests(tmp_path):
-    workspace = files_at(tmp_path, CRATE)
+    workspace = Workspace(write_files(tmp_path, CRATE))
     cargo = ["cargo", "test", "--quiet"]
     assert covering_command(cargo, workspace, {"src/cart.rs": CRATE["src/cart.rs"]}) == [*cargo, "--", "cart::"]
     assert covering_command(cargo, workspace, {"src/tax/mod.rs": CRATE["src/tax/mod.rs"]}) == [*cargo, "--", "tax::"]
