@@ -6,7 +6,17 @@ import pytest
 
 from outrigger.errors import Refused
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan
-from outrigger.planner.rules import plan_by_rules
+from outrigger.planner.rules import as_plan, plan_clause
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
+
+
+@pytest.fixture
+def plan_by_rules(tmp_path):
+    """The pattern table's plan of a request, in a workspace that defines nothing."""
+    project_map = ProjectMap(Workspace(tmp_path))
+    project_map.build()
+    return lambda text, cursor=None, cursor_file=None: as_plan(plan_clause(text, project_map, cursor, cursor_file))
 
 
 @pytest.mark.parametrize(
@@ -21,7 +31,7 @@ from outrigger.planner.rules import plan_by_rules
         "validateToken handles null?",
     ],
 )
-def test_questions_are_read_only(request_text):
+def test_questions_are_read_only(plan_by_rules, request_text):
     plan = plan_by_rules(request_text)
     assert plan is not None and plan.intent == "question" and plan.is_read_only
 
@@ -43,7 +53,7 @@ def test_questions_are_read_only(request_text):
         ("do the same to validateSession", "repeat", "validateSession", None, None),
     ],
 )
-def test_edits_are_parsed_exactly(request_text, intent, symbol, file, new_name):
+def test_edits_are_parsed_exactly(plan_by_rules, request_text, intent, symbol, file, new_name):
     plan = plan_by_rules(request_text)
     assert plan is not None
     assert (plan.intent, plan.symbol, plan.file, plan.new_name) == (intent, symbol, file, new_name)
@@ -53,12 +63,12 @@ def test_edits_are_parsed_exactly(request_text, intent, symbol, file, new_name):
     "request_text",
     ["change the name of validateUser to checkUser", "validateSession should be called checkSession", "make it faster"],
 )
-def test_wording_the_rules_cannot_settle_goes_to_the_model(request_text):
+def test_wording_the_rules_cannot_settle_goes_to_the_model(plan_by_rules, request_text):
     assert plan_by_rules(request_text) is None
 
 
-def test_the_cursor_names_the_target_of_an_unnamed_edit():
-    plan = plan_by_rules("add a docstring", cursor_symbol="get_item", cursor_file="items.py")
+def test_the_cursor_names_the_target_of_an_unnamed_edit(plan_by_rules):
+    plan = plan_by_rules("add a docstring", cursor="get_item", cursor_file="items.py")
     assert (plan.intent, plan.symbol, plan.file) == ("docstring", "get_item", "items.py")
 
 

@@ -15,10 +15,10 @@ from outrigger.plan import Intent, Plan, Question, StepAction
 from outrigger.planner.constrained import plan_schema, task_schema
 from outrigger.planner.grammar import SLOTS
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
-from outrigger.planner.named import contradicts_rename, plan_every_in_file, plan_from_names, plan_new_member
+from outrigger.planner.named import contradicts_rename
 from outrigger.planner.plan_check import nonsense, without_repeats
 from outrigger.planner.questions import question_kind
-from outrigger.planner.rules import looks_like_question, named_symbol, plan_by_rules
+from outrigger.planner.rules import as_plan, looks_like_question, named_symbol, plan_clause
 from outrigger.planner.tasks import (
     ModelTask,
     leaves_out,
@@ -78,10 +78,7 @@ async def make_plan(
             # Several things to do, and the rules cannot settle one of them: never carry out
             # only the part they can.
             return await _model_task(request, project_map, model, guards, stats, max_steps)
-        decided = decided or plan_new_member(text, project_map, instruction)
-        decided = decided or plan_every_in_file(text, project_map, instruction)
-        decided = decided or plan_by_rules(text, cursor_symbol=cursor_name, cursor_file=cursor_file)
-        decided = decided or plan_from_names(text, project_map, instruction)
+        decided = decided or as_plan(plan_clause(text, project_map, cursor_name, cursor_file))
         decided = decided and _pronouns_resolved(decided, text, project_map, cursor_name)
         if decided is not None and decided.intent is not Intent.TASK and sum(c.commands for c in clauses(text)) > 1:
             # All or nothing: one action read from a request of several commands would leave

@@ -53,6 +53,7 @@ MACROS = {
     "KIND": "function|method|class|helper|variable|constant|struct|interface",
     "IN_FILE": "( in|from|of|inside the? file? FILE )",
     "END": "( .|! )?",
+    "PARAMS": "parameter|parameters|argument|arguments|param|params|arg|args|option|options|keyword",
 }
 
 

@@ -1,76 +1,88 @@
-"""The planner's deterministic pass: a Plan when the wording settles it, else None.
+"""The planner's pattern table: each row is grammar patterns (grammar.py) over one clause's
+tagged words (words.py) and the builder of what they ask for — the steps of a change, or a plan
+that is no step (a question, an undo, a repeat). `plan_clause` reads the rows in order and the
+first that builds wins; a request of one action is one clause whose steps are one plan
+(`as_plan`), a task is its clauses' steps (tasks.py).
 
 Small models misclassify questions as edits (Qwen2.5-Coder-0.5B called "how many lines does
 utils.js have" an edit), so the rules decide whenever they can, and a request they read as a
-question is a question whatever the model says: that is the question-routing guard. Each rule
-is a pattern of the grammar (grammar.py) over the tagged words (words.py).
+question is a question whatever the model says: that is the question-routing guard.
 """
 
 from __future__ import annotations
 
-from outrigger.plan import Intent, Plan, Target
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from outrigger.actions.type_hints import fully_annotated
+from outrigger.errors import Refused
+from outrigger.plan import Intent, Plan, Step, StepAction, Target
 from outrigger.planner.grammar import SLOTS, Found, first, match
-from outrigger.planner.intents import VERBS
-from outrigger.planner.words import Tag, Word, opening, tag
-
-_UNDO = (
-    # "undo", "revert my last change", "undo the rename", "roll back what you just did": words
-    # that point at the last change (a symbol or file named instead makes it an edit).
-    "undo|revert|roll back? ( that|it|this|my|your|the|last|latest|previous|change|changes|edit|edits|rename|fix"
-    "|docstring|type|hints|step|what|you|just|did )* END"
-)
-_TARGET = "the? KIND? OLD IN_FILE?"  # any identifier: the map confirms it
-_REPEAT = f"( do|apply )? the? same thing? to|for|with|on {_TARGET} END"
-# A follow-up that names only the next target: "now to_ounces", "Queue.pop too", "and for
-# parse_date as well" — the last action again, on it (refused when there is none).
-_FOLLOW_UPS = (
-    f"( and|now|also|then )+ to|for|on? {_TARGET} too|also? ( as well )? END",
-    f"to|for|on? {_TARGET} too|also END",
-    f"to|for|on? {_TARGET} as well END",
-)
-# "rename the curry class to Curried everywhere": the kind may follow the name, and the scope
-# words say what every rename does anyway.
-_EVERYWHERE = (
-    "( everywhere | across|throughout|in the? whole|entire? project|codebase|workspace|repo|repository|code )?"
-)
-_RENAME = f"rename the? KIND|symbol? OLD KIND? IN_FILE? to|as|into NEW IN_FILE? {_EVERYWHERE} END"
-# More targets of the same edit: "to a, b and c", "to a, then the same for b". A further target
-# must name code (a join word such as "then" never does), so the words after it stay a clause.
-_MORE = "( ( ,|and|then|also )+ ( do|apply? the? same thing? )? to|for|with|on? the? KIND? NAME IN_FILE? )*"
-_DOCSTRING = f"add|write|generate|create|document ... DOC ... to|for|on {_TARGET} {_MORE} ..."
-_TYPE_HINTS = f"add|write ... TYPES ... to|for|on {_TARGET} {_MORE} ..."
-_SYMBOL_VERB = f"fix|rewrite|refactor|simplify|optimize|optimise|improve|change|update|modify {_TARGET} ..."
-_ADD_TO_FILE = "add|append|create|write ... to|in|into FILE END"
-_FIXING = frozenset("fix repair correct debug".split())
-_NOT_TARGETS = frozenset(
-    "name names it this that code file files everything all".split()
-)  # "fix it", "update the code"
+from outrigger.planner.intents import INTENTS, VERBS
+from outrigger.planner.named import naming, renamed
+from outrigger.planner.words import Tag, Word, names_in, opening, tag
+from outrigger.workspace.index import ProjectMap
 
 
-def looks_like_question(request: str) -> bool:
-    """True when the words say the user wants to know, not to change: a question word or a verb
-    of telling first ("explain", "give me", "have we got"), or a "?" after anything but a verb
-    of a change ("add a docstring to X?" still changes X)."""
-    verb = opening(request)
-    if verb is not None and verb is not Intent.QUESTION and verb is not Tag.ASK:
-        return False
-    return request.strip().endswith("?") or verb is not None
+@dataclass(frozen=True)
+class Said:
+    """One clause as the rows read it: tagged against the map once, and the symbol under the
+    cursor (only a request of one clause has one)."""
+
+    text: str
+    words: list[Word]
+    project_map: ProjectMap
+    cursor: str | None = None
+    cursor_file: str | None = None
 
 
-def edit_intent(request: str) -> Intent:
-    """Which kind of symbol edit the words ask for; a rewrite when they say nothing more."""
-    words = [w for w in tag(request) if not w.quoted]
-    said = {w.text.lower() for w in words}
-    fixing = bool(said & _FIXING)
-    types = any(
-        SLOTS["TYPES"](w) and not (w.text.lower() == "types" and i + 1 < len(words) and words[i + 1].text == "of")
-        for i, w in enumerate(words)
-    ) or (bool(words) and words[0].text.lower() in ("type", "type hint", "type hints"))
-    if any(SLOTS["DOC"](w) for w in words) and not fixing and "rewrite" not in said and not types:
-        return Intent.DOCSTRING
-    if types:
-        return Intent.TYPE_HINTS
-    return Intent.FIX if fixing else Intent.REWRITE
+Built = Plan | list[Step] | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    patterns: tuple[str, ...]
+    build: Callable[[Found, Said], Built]  # None: the words fit, but not this meaning; read on
+    anywhere: bool = False  # the pattern may start at any word
+    reads: Callable[[Said], list[Word]] = lambda said: said.words
+
+
+def plan_clause(text: str, project_map: ProjectMap, cursor: str | None = None, cursor_file: str | None = None) -> Built:
+    """What the first row that fits this clause builds, or None: the rules cannot settle it."""
+    text = text.strip()
+    said = Said(text, tag(text, project_map), project_map, cursor, cursor_file)
+    for rule in RULES:
+        words = rule.reads(said)
+        for pattern in rule.patterns:
+            found = first(pattern, words) if rule.anywhere else match(pattern, words)
+            if found is not None and (built := rule.build(found, said)) is not None:
+                return built
+    return None
+
+
+def as_plan(built: Built) -> Plan | None:
+    """The plan of one clause's steps when they are one action (the same edit of several
+    symbols is one); None when they are a task's."""
+    if not isinstance(built, list):
+        return built
+    head, *rest = built
+    intent = head.intent if head.action is StepAction.EDIT else _PLANNED_AS.get(head.action)
+    if intent is None or any((step.action, step.intent) != (head.action, head.intent) for step in rest):
+        return None
+    also = [Target(symbol=step.symbol or "", file=step.file or None) for step in rest]
+    return Plan(intent=intent, symbol=head.symbol, file=head.file or None, new_name=head.new_name, also=also)
+
+
+_PLANNED_AS = {StepAction.ADD: Intent.ADD, StepAction.RENAME: Intent.RENAME}
+
+
+def _step(said: Said, action: StepAction, symbol: str | None = None, file: str | None = None, **fields) -> Step:
+    """A step as the words say it; a file the words leave out is "" (the map finds it)."""
+    return Step(id=1, action=action, file=file or "", symbol=symbol, what=said.text, **fields)
+
+
+def _edits(said: Said, intent: Intent, targets: list[Target]) -> list[Step]:
+    return [_step(said, StepAction.EDIT, t.symbol, t.file, intent=intent) for t in targets]
 
 
 def _targets(found: Found) -> list[Target]:
@@ -84,41 +96,40 @@ def _targets(found: Found) -> list[Target]:
     return targets
 
 
-def plan_by_rules(request: str, *, cursor_symbol: str | None = None, cursor_file: str | None = None) -> Plan | None:
-    text = request.strip()
-    words = tag(text)
-    if match(_UNDO, words):
-        return Plan(intent=Intent.UNDO, instruction=text)
-    for pattern in (_REPEAT, *_FOLLOW_UPS):
-        if (found := match(pattern, words)) and (pattern is _REPEAT or found["OLD"][0].text.lower() not in VERBS):
-            target = _targets(found)[0]
-            return Plan(intent=Intent.REPEAT, symbol=target.symbol, file=target.file, instruction=text)
-    if looks_like_question(text):
-        return Plan(
-            intent=Intent.QUESTION, symbol=named_symbol(text) or cursor_symbol, file=named_file(text), instruction=text
-        )
-    if found := match(_RENAME, words):
-        file = next((_path(w) for w in found.get("FILE", [])), None)
-        return Plan(
-            intent=Intent.RENAME, symbol=found.text("OLD"), file=file, new_name=found.text("NEW"), instruction=text
-        )
-    for pattern, intent in ((_DOCSTRING, Intent.DOCSTRING), (_TYPE_HINTS, Intent.TYPE_HINTS)):
-        if found := first(pattern, words):
-            target, *also = _targets(found)
-            return Plan(intent=intent, symbol=target.symbol, file=target.file, instruction=text, also=also)
-    if (found := match(_SYMBOL_VERB, words)) and found["OLD"][0].text.lower() not in _NOT_TARGETS:
-        target = _targets(found)[0]
-        return Plan(intent=edit_intent(text), symbol=target.symbol, file=target.file, instruction=text)
-    if found := match(_ADD_TO_FILE, words):
-        return Plan(intent=Intent.ADD, symbol=asked_name(text), file=found.text("FILE"), instruction=text)
-    if cursor_symbol and opening(text) not in (None, Tag.ASK, Intent.QUESTION) and not named_symbol(text):
-        # "add a docstring" with the cursor on a symbol: the cursor names the target.
-        return Plan(intent=edit_intent(text), symbol=cursor_symbol, file=cursor_file, instruction=text)
-    return None
+# -- what the words ask ------------------------------------------------------------------------
+
+
+def looks_like_question(request: str) -> bool:
+    """True when the words say the user wants to know, not to change: a question word or a verb
+    of telling first ("explain", "give me", "have we got"), or a "?" after anything but a verb
+    of a change ("add a docstring to X?" still changes X)."""
+    verb = opening(request)
+    if verb is not None and verb is not Intent.QUESTION and verb is not Tag.ASK:
+        return False
+    return request.strip().endswith("?") or verb is not None
+
+
+_FIXING = frozenset(INTENTS[Intent.FIX].verbs.split())
+
+
+def edit_intent(request: str | list[Word]) -> Intent:
+    """Which kind of symbol edit the words ask for; a rewrite when they say nothing more."""
+    words = [w for w in (tag(request) if isinstance(request, str) else request) if not w.quoted]
+    said = {w.text.lower() for w in words}
+    fixing = bool(said & _FIXING)
+    types = any(
+        SLOTS["TYPES"](w) and not (w.text.lower() == "types" and i + 1 < len(words) and words[i + 1].text == "of")
+        for i, w in enumerate(words)
+    ) or (bool(words) and words[0].text.lower() in ("type", "type hint", "type hints"))
+    if any(SLOTS["DOC"](w) for w in words) and not fixing and "rewrite" not in said and not types:
+        return Intent.DOCSTRING
+    if types:
+        return Intent.TYPE_HINTS
+    return Intent.FIX if fixing else Intent.REWRITE
 
 
 _ENGLISH = frozenset("a an the that which to for in into with called named returning computing".split())
-_NAMING = frozenset("function class method helper named called".split())
+_NAMING_NEW = frozenset("function class method helper named called".split())
 
 
 def asked_name(text: str) -> str | None:
@@ -128,7 +139,7 @@ def asked_name(text: str) -> str | None:
     for index, word in enumerate(words):
         if word.quoted and text[word.start] == "`" and word.text.isidentifier() and word.text.lower() not in _ENGLISH:
             return word.text
-        if word.text.lower() in _NAMING and not word.quoted:
+        if word.text.lower() in _NAMING_NEW and not word.quoted:
             after = words[index + 1 : index + 3]
             if after and after[0].text.lower() in ("named", "called") and len(after) > 1:
                 after = after[1:]
@@ -161,8 +172,8 @@ def mentions(request: str, path: str) -> bool:
     return False
 
 
-def named_file(text: str) -> str | None:
-    return next((_path(w) for w in tag(text) if w.tag is Tag.FILE), None)
+def named_file(text: str | list[Word]) -> str | None:
+    return next((_path(w) for w in (tag(text) if isinstance(text, str) else text) if w.tag is Tag.FILE), None)
 
 
 def named_symbol(text: str) -> str | None:
@@ -173,3 +184,211 @@ def named_symbol(text: str) -> str | None:
         return backticked[0].text if backticked[0].tag is not Tag.FILE else None
     called = [w for w in words if text[w.start] != "`" and w.text.isidentifier()]
     return called[0].text if called else None
+
+
+# -- the rows ----------------------------------------------------------------------------------
+
+# "add a method count() to Shelf", "add a `count` method to the Shelf class", "give Shelf a
+# count() method", "Shelf needs a count method": new code that belongs in a class (NEW in NAME).
+_NEW_MEMBER = (
+    "add|write|create|implement a|an? new? method|member function? called|named? NEW to|in|on|for|inside the? class? NAME ...",
+    "add|write|create|implement a|an? new? NEW method to|in|on|for|inside the? class? NAME ...",
+    "give the? class? NAME class? a|an new? NEW method ...",
+    "give the? class? NAME class? a|an new? method NEW ...",
+    "NAME class? needs|should|could have|use? a|an new? NEW method ...",
+)
+# "give Shelf a new method": words that describe the method rather than name it.
+_NOT_A_METHOD_NAME = frozenset(
+    "new small simple helper static public private protected another second quick utility class instance async".split()
+)
+
+
+def _without_arguments(said: Said) -> list[Word]:
+    """ "count(n, m)" → "count()": a new method's parameters are not words of the request."""
+    out, depth = [], 0
+    for char in said.text:
+        depth += char == "("
+        if depth == 0 or (char == "(" and depth == 1) or (char == ")" and depth == 1):
+            out.append(char)
+        depth -= char == ")" and depth > 0
+    return tag("".join(out), said.project_map)
+
+
+def _new_member(found: Found, said: Said) -> Built:
+    """An "add" of a method to one class the map defines: the symbol is "Class.method"."""
+    method, owner = found["NEW"][0].text, found["NAME"][0].text
+    if method.lower() in _NOT_A_METHOD_NAME:
+        return None
+    classes = [s for s in said.project_map.find(owner) if s.kind == "class"]
+    if len(classes) == 1:
+        return [_step(said, StepAction.ADD, f"{owner}.{method}", classes[0].path)]
+    if not classes and owner[:1].isupper() and not said.project_map.find(owner):
+        said.project_map.require_symbol(owner, None)  # "`Library` is not defined …; did you mean `LoanDesk`?"
+    return None
+
+
+# "document every function in shelf/money.py", "add type hints to all the functions of utils.py".
+_EVERY_IN_FILE = (
+    "every|all|each of? the? public? functions|function|methods|method|symbols|symbol|definitions|definition"
+    " in|of|from|inside the? file? FILE"
+)
+MAX_FILE_TARGETS = 12  # one model call each: a file of more is asked for in parts
+
+
+def _every_in_file(found: Found, said: Said) -> Built:
+    """Doc comments or type hints for every function and method of one file."""
+    intent = edit_intent(said.words)
+    if intent not in (Intent.DOCSTRING, Intent.TYPE_HINTS):
+        return None
+    path = said.project_map.require_file(_path(found["FILE"][0]))
+    kinds = ("function", "method") if intent is Intent.TYPE_HINTS else ("function", "method", "class")
+    symbols = [s for s in said.project_map.symbols(path) if s.kind in kinds]
+    if intent is Intent.TYPE_HINTS:  # "every function": the ones that lack annotations
+        text = said.project_map.workspace.read(path)
+        symbols = [s for s in symbols if not fully_annotated(text, s)]
+    if not symbols:
+        raise Refused(f"{path} has no function or method that still needs {intent.label}.")
+    if len(symbols) > MAX_FILE_TARGETS:
+        raise Refused(
+            f"{path} has {len(symbols)} functions and methods; Outrigger does at most {MAX_FILE_TARGETS} in one "
+            "request (one model call each). Name the ones you want, or ask in parts."
+        )
+    return _edits(said, intent, [Target(symbol=s.qualified_name, file=path) for s in symbols])
+
+
+_UNDO = (
+    # "undo", "revert my last change", "undo the rename", "roll back what you just did": words
+    # that point at the last change (a symbol or file named instead makes it an edit).
+    "undo|revert|roll back? ( that|it|this|my|your|the|last|latest|previous|change|changes|edit|edits|rename|fix"
+    "|docstring|type|hints|step|what|you|just|did )* END"
+)
+_TARGET = "the? KIND? OLD IN_FILE?"  # any identifier: the map confirms it
+_REPEAT = f"( do|apply )? the? same thing? to|for|with|on {_TARGET} END"
+# A follow-up that names only the next target: "now to_ounces", "Queue.pop too", "and for
+# parse_date as well" — the last action again, on it (refused when there is none).
+_FOLLOW_UPS = (
+    f"( and|now|also|then )+ to|for|on? {_TARGET} too|also? ( as well )? END",
+    f"to|for|on? {_TARGET} too|also END",
+    f"to|for|on? {_TARGET} as well END",
+)
+
+
+def _repeat(found: Found, said: Said) -> Built:
+    target = _targets(found)[0]
+    return Plan(intent=Intent.REPEAT, symbol=target.symbol, file=target.file)
+
+
+def _question(found: Found, said: Said) -> Built:
+    if not looks_like_question(said.text):
+        return None
+    symbol = named_symbol(said.text) or said.cursor
+    return Plan(intent=Intent.QUESTION, symbol=symbol, file=named_file(said.words))
+
+
+# "rename the curry class to Curried everywhere": the kind may follow the name, and the scope
+# words say what every rename does anyway.
+_EVERYWHERE = (
+    "( everywhere | across|throughout|in the? whole|entire? project|codebase|workspace|repo|repository|code )?"
+)
+_RENAME = f"rename the? KIND|symbol? OLD KIND? IN_FILE? to|as|into NEW IN_FILE? {_EVERYWHERE} END"
+
+
+def _rename(found: Found, said: Said) -> Built:
+    file = next((_path(w) for w in found.get("FILE", [])), None)
+    return [_step(said, StepAction.RENAME, found.text("OLD"), file, new_name=found.text("NEW"))]
+
+
+# More targets of the same edit: "to a, b and c", "to a, then the same for b". A further target
+# must name code (a join word such as "then" never does), so the words after it stay a clause.
+_MORE = "( ( ,|and|then|also )+ ( do|apply? the? same thing? )? to|for|with|on? the? KIND? NAME IN_FILE? )*"
+_DOCSTRING = f"add|write|generate|create|document ... DOC ... to|for|on {_TARGET} {_MORE} ..."
+_TYPE_HINTS = f"add|write ... TYPES ... to|for|on {_TARGET} {_MORE} ..."
+
+
+def _same_edit(intent: Intent) -> Callable[[Found, Said], Built]:
+    return lambda found, said: _edits(said, intent, _targets(found))
+
+
+_SYMBOL_VERB = f"fix|rewrite|refactor|simplify|optimize|optimise|improve|change|update|modify {_TARGET} ..."
+_NOT_TARGETS = frozenset(
+    "name names it this that code file files everything all".split()
+)  # "fix it", "update the code"
+
+
+def _symbol_edit(found: Found, said: Said) -> Built:
+    if found["OLD"][0].text.lower() in _NOT_TARGETS:
+        return None
+    return _edits(said, edit_intent(said.words), _targets(found)[:1])
+
+
+_ADD_TO_FILE = "add|append|create|write ... to|in|into FILE END"
+
+
+def _add_to_file(found: Found, said: Said) -> Built:
+    return [_step(said, StepAction.ADD, asked_name(said.text), found.text("FILE"))]
+
+
+def _at_cursor(found: Found, said: Said) -> Built:
+    """ "add a docstring" with the cursor on a symbol: the cursor names the target."""
+    if not said.cursor or opening(said.text) in (None, Tag.ASK, Intent.QUESTION) or named_symbol(said.text):
+        return None
+    return _edits(said, edit_intent(said.words), [Target(symbol=said.cursor, file=said.cursor_file)])
+
+
+# What the code should do, said as a statement: "scale(3) should return 9", "it gives 62 but
+# should be 62.5", "parse_date should accept ISO dates", "total needs to skip refunds": a fix.
+_BEHAVIOUR = (
+    "return|give|be|produce|yield|output|print|raise|throw|accept|handle|work|understand|support|treat|ignore|skip"
+    "|include|exclude|round|count|allow|reject|keep|drop|use|stop|check|respect"
+)
+_EXPECTED = (
+    f"... should|must|ought|supposed to? not|also|still|always|never|only? {_BEHAVIOUR} ...",
+    f"... needs|need|has to not|also|still|always|never|only? {_BEHAVIOUR} ...",
+    "... returns|gives|produces|prints ... should ...",
+    "... returns|gives|produces|prints ... instead of ...",
+    "... expected ...",
+)
+_MODIFYING = frozenset(
+    "rewrite refactor simplify optimize optimise improve change update modify make convert clean tidy".split()
+)
+_NEW_PARAMETER = ("... add|give ... PARAMS ...", "... make WORD take|accept ... PARAMS ...")
+
+
+def _by_names(found: Found, said: Said) -> Built:
+    """Wording no pattern knows, settled by the names the map defines: "X reads badly, make it
+    Y throughout" names one symbol and one new identifier with naming words (a rename); "X
+    could use a docstring" names one symbol and doc words (a docstring)."""
+    mentioned, words = names_in(said.words), said.words
+    if not mentioned or looks_like_question(said.text):
+        return None
+    file = named_file(words)
+    if naming(words) and (rename := renamed(said.text, words, mentioned, said.project_map)):
+        return [_step(said, StepAction.RENAME, rename[0], file, new_name=rename[1])]
+    intent = edit_intent(words)
+    if intent in (Intent.DOCSTRING, Intent.TYPE_HINTS):
+        return _edits(said, intent, [Target(symbol=name, file=file) for name in mentioned])
+    if intent is Intent.REWRITE and any(match(pattern, words) for pattern in _EXPECTED):
+        intent = Intent.FIX
+    modifying = bool(words) and words[0].text.lower() in _MODIFYING
+    if intent is Intent.FIX or (
+        intent is Intent.REWRITE and (modifying or any(match(pattern, words) for pattern in _NEW_PARAMETER))
+    ):
+        return _edits(said, intent, [Target(symbol=mentioned[0], file=file)])
+    return None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(_NEW_MEMBER, _new_member, reads=_without_arguments),
+    Rule((_EVERY_IN_FILE,), _every_in_file, anywhere=True),
+    Rule((_UNDO,), lambda found, said: Plan(intent=Intent.UNDO)),
+    Rule((_REPEAT,), _repeat),
+    Rule(_FOLLOW_UPS, lambda found, said: None if found["OLD"][0].text.lower() in VERBS else _repeat(found, said)),
+    Rule(("...",), _question),
+    Rule((_RENAME,), _rename),
+    Rule((_DOCSTRING,), _same_edit(Intent.DOCSTRING), anywhere=True),
+    Rule((_TYPE_HINTS,), _same_edit(Intent.TYPE_HINTS), anywhere=True),
+    Rule((_SYMBOL_VERB,), _symbol_edit),
+    Rule((_ADD_TO_FILE,), _add_to_file),
+    Rule(("...",), _at_cursor),
+    Rule(("...",), _by_names),
+)

@@ -17,14 +17,7 @@ from pydantic import BaseModel, Field
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.grammar import first, match
 from outrigger.planner.intents import STEPS
-from outrigger.planner.named import plan_from_names
-from outrigger.planner.rules import (
-    asked_name,
-    edit_intent,
-    looks_like_question,
-    named_file,
-    plan_by_rules,
-)
+from outrigger.planner.rules import asked_name, edit_intent, looks_like_question, named_file, plan_clause
 from outrigger.planner.words import Tag, clauses, commands, placed, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 
@@ -63,12 +56,11 @@ _IMPLIED = (
     "|place|places that|which import|imports|use|uses|require|requires|reference|references it|them )"
     " accordingly|too? ( as well )? END"
 )
-_PARAMETERS = "parameter|parameters|argument|arguments|param|params|arg|args|option|options"
 # A change of one function's signature, naming the function: "give createUser a `tags`
 # parameter", "add a region parameter to taxRates", "make notify take a `ticket` argument".
 _SIGNATURE = (
-    f"give|let {_TARGET} WORD? WORD? WORD? WORD? {_PARAMETERS} ...",
-    f"add|append|insert WORD? WORD? WORD? WORD? {_PARAMETERS} to|on {_TARGET} ( in|of FILE )? ...",
+    f"give|let {_TARGET} WORD? WORD? WORD? WORD? PARAMS ...",
+    f"add|append|insert WORD? WORD? WORD? WORD? PARAMS to|on {_TARGET} ( in|of FILE )? ...",
     f"make {_TARGET} take|accept|receive ...",
 )
 
@@ -252,32 +244,16 @@ def _clause_steps(
         file = found.text("FILE") or _required_file(caller, project_map)
         return [step(StepAction.EDIT, file, symbol=caller, intent=Intent.REWRITE)], subject
 
-    single = plan_by_rules(clause_for_rules) or plan_from_names(clause_for_rules, project_map, clause_for_rules)
-    if single is None or single.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK):
-        return None
-    if single.intent is Intent.ADD:
-        return [step(StepAction.ADD, single.file or "", symbol=single.symbol)], single.symbol
-    if single.intent is Intent.RENAME:
-        file = single.file or _defining_file(single.symbol or "", project_map)
-        if not file:
-            return None
-        return [step(StepAction.RENAME, file, symbol=single.symbol, new_name=single.new_name)], single.new_name
-    steps = []
-    for offset, target in enumerate(single.targets):
-        file = target.file or _defining_file(target.symbol, project_map)
-        if not file:
-            return None
-        steps.append(
-            Step(
-                id=first_id + offset,
-                action=StepAction.EDIT,
-                file=file,
-                symbol=target.symbol,
-                what=clause_for_rules,
-                intent=single.intent,
-            )
-        )
-    return steps, single.symbol
+    steps = plan_clause(clause_for_rules, project_map)
+    if not isinstance(steps, list):
+        return None  # a question, an undo, a repeat: never a step
+    for offset, planned in enumerate(steps):
+        planned.id = first_id + offset
+        if not planned.file and planned.action is not StepAction.ADD:
+            planned.file = _defining_file(planned.symbol or "", project_map) or ""
+            if not planned.file:
+                return None
+    return steps, steps[0].new_name or steps[0].symbol  # after a rename, "it" is the new name
 
 
 _CONSTANTS = frozenset("[] {} () None True False null undefined true false nil".split())

@@ -218,12 +218,12 @@ def with_subject(clause: str, subject: str) -> str:
 
 def symbols(text: str, project_map: ProjectMap) -> list[str]:
     """Names the map defines, in the order the request mentions them (qualified as written)."""
-    seen: list[str] = []
-    for word in tag(text, project_map):
-        name = word.text.split("'")[0]
-        if word.tag is Tag.SYMBOL and name not in seen:
-            seen.append(name)
-    return seen
+    return names_in(tag(text, project_map))
+
+
+def names_in(words: list[Word]) -> list[str]:
+    """The words tagged as symbols, each once, in order."""
+    return list(dict.fromkeys(word.text.split("'")[0] for word in words if word.tag is Tag.SYMBOL))
 
 
 # Where code lives: "shouldn't X live in a new y.py?", "X belongs in y.py", "X would sit better in y.py".
