@@ -47,7 +47,7 @@ class FakeModel:
         self._reject_response_format = False
         self.chars_per_token: float | None = None
         self.n_ctx: int | None = None
-        self.streamed = 0  # events of the last streamed fill actually sent
+        self.streamed = 0  # events of the last streamed reply or fill actually sent
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True  # a hanging reply must not block shutdown
@@ -184,7 +184,8 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
 
         def _stream(self, reply: dict) -> None:
             """Server-sent events as llama.cpp sends them: a chunk per word (`pause` seconds
-            apart), then the finish reason, then usage and timings, then [DONE]."""
+            apart), then the finish reason, then usage and timings, then [DONE]. A client that
+            stops reading closes the connection; `fake.streamed` counts the events sent."""
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")
@@ -202,13 +203,17 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
                     **({"timings": whole["timings"]} if "timings" in whole else {}),
                 }
             )
-            for event in events:
-                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
-                self.wfile.flush()
-                fake._stopping.wait(reply.get("pause", 0))
-            self.wfile.write(b"data: [DONE]\n\n")
-            self.wfile.flush()
             self.close_connection = True
+            try:
+                for index, event in enumerate(events):
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                    fake.streamed = index + 1
+                    fake._stopping.wait(reply.get("pause", 0))
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+            except OSError:
+                pass  # the client stopped reading
 
         def _stream_fill(self, reply: dict) -> None:
             """A `/v1/completions` fill as llama.cpp streams it: `choices[0].text` a word at a

@@ -153,3 +153,47 @@ func Ordinal(x int) string {
 )
 def test_same_code_sets_aside_comments_and_layout_only(tmp_path, path, old, new, same):
     assert same_code(tmp_path, path, old, new) is same
+
+
+# -- a reply that goes on after the definition -------------------------------------------------
+
+# Qwen2.5-Coder-0.5B's shape (golang-lru, `Cache.Len`): the method, then a test of it, at length.
+AFTER_THE_DEFINITION = "def scale(x):\n    return x * 3\n\n\ndef test_scale():\n" + "    assert scale(3) == 9\n" * 40
+
+
+async def test_a_streamed_edit_stops_once_the_definition_is_complete(tmp_path, fake_model):
+    (tmp_path / "scale.py").write_text(SCALE_PY)
+    agent = make_agent(tmp_path, fake_model.base_url)
+    fake_model.script({"content": AFTER_THE_DEFINITION, "pause": 0.005})
+
+    outcome = await agent.ask("fix scale in scale.py: scale(3) should return 9")
+
+    assert outcome.kind == "edit", outcome.message
+    assert outcome.edits[0].new_text == "def scale(x):\n    return x * 3\n"
+    words = len(AFTER_THE_DEFINITION.split())
+    assert 0 < fake_model.streamed < words // 4  # left soon after `def test_scale():`, not written out
+
+
+@pytest.mark.parametrize(
+    ("reply", "end"),
+    [
+        # the method whole, then a test: the reply ends where the test starts
+        (
+            "```go\nfunc (c *Cache) Len() int {\n\treturn c.lru.Len()\n}\n\n// TestLen tests it.\nfunc TestLen(t *T) {\n",
+            "func TestLen",
+        ),
+        # not whole yet
+        ("```go\nfunc (c *Cache) Len() int {\n\treturn c.lru.Len()\n", None),
+        # only comments after it: they may belong to it
+        ("func (c *Cache) Len() int {\n\treturn c.lru.Len()\n}\n// more\n", None),
+        # after a closed fence another block may be the one taken
+        ("```go\nfunc (c *Cache) Len() int {\n\treturn 1\n}\n```\nfunc main() {}\n", None),
+    ],
+)
+def test_where_a_reply_with_the_definition_ends(reply, end):
+    from outrigger.actions.reply_end import definition_end
+    from outrigger.workspace.symbols import extract_symbols
+
+    go = "package lru\n\ntype Cache struct{}\n\nfunc (c *Cache) Len() int {\n\treturn 0\n}\n"
+    [symbol] = [s for s in extract_symbols("lru.go", go) if s.name.endswith("Len")]
+    assert definition_end(reply, symbol) == (None if end is None else reply.index(end))

@@ -273,6 +273,17 @@ async def test_a_streamed_reply_is_seen_growing_and_ends_as_the_whole_reply(fake
     assert body["stream"] is True
 
 
+async def test_a_streamed_reply_its_reader_ends_stops_there(fake_model, make_client):
+    words = "one two three " + "more " * 60
+    fake_model.script({"content": words, "pause": 0.01})
+    client = make_client(fake_model.base_url)
+
+    reply = await client.chat(HELLO, on_text=lambda text, tokens: "three" in text)
+
+    assert reply.text == "one two three " and reply.completion_tokens == 3 and not reply.cut_off
+    assert fake_model.streamed < 20  # the rest was never written
+
+
 async def test_structured_replies_are_never_streamed(fake_model, make_client):
     fake_model.script('{"kind": "x"}')
     client = make_client(fake_model.base_url)

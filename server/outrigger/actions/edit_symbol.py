@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from outrigger.actions.call_shapes import arity
 from outrigger.actions.context import ActionContext, Change
 from outrigger.actions.definitions import defined_block, find_definition
 from outrigger.actions.doc_comments import before_examples, doc_messages, documented, with_doc_comment
 from outrigger.actions.focus import symbol_context
+from outrigger.actions.reply_end import definition_end
 from outrigger.actions.type_hints import annotated, hints_messages, supports_hints
 from outrigger.blocks import indent_of, reindent, with_newline
 from outrigger.edits import FileEdit, file_edit, split_lines
@@ -33,9 +34,9 @@ from outrigger.guards.examples import example_check, stated_example
 from outrigger.guards.fences import strip_fences
 from outrigger.guards.map_check import editable, refuse_nested
 from outrigger.guards.names import resolve_names
-from outrigger.guards.replies import quoted_reply, refuse_cut_off
+from outrigger.guards.replies import MAX_CHARS_PER_TOKEN, quoted_reply, refuse_cut_off, without_surrogates
 from outrigger.guards.syntax_check import refuse_new_syntax_errors
-from outrigger.model.client import ChatReply
+from outrigger.model.client import ChatReply, OnText
 from outrigger.plan import Intent, Plan
 from outrigger.workspace.languages import doc_style, title
 from outrigger.workspace.symbols import Symbol
@@ -219,12 +220,18 @@ async def edit_one(
         attempts = 2 if example_run is None else _CHECKED_ATTEMPTS
         for attempt in range(attempts):
             ctx.progress(f"editing {symbol.path}…" if attempt == 0 else f"editing {symbol.path} (try {attempt + 1})…")
+            asked = shape.messages(instruction, 1.0)
             # Retries are sampled: at temperature 0 the model answers a near-identical prompt the same way.
             reply = await ctx.chat_fitted(
-                messages, max_tokens=shape.allowance, variant=attempt, on_text=ctx.streaming_edit(symbol.path)
+                messages,
+                max_tokens=shape.allowance,
+                variant=attempt,
+                on_text=_watched(ctx, symbol, shape, asked, old_text),
             )
+            if shape.end is not None and (end := shape.end(reply.text, 1)) is not None:
+                reply = replace(reply, text=reply.text[:end], cut_off=False)  # what follows the definition is not read
             try:
-                if _echoes(reply.text, shape.messages(instruction, 1.0), old_text):
+                if _echoes(reply.text, asked, old_text):
                     raise Echoed(
                         f"The model repeated its instructions instead of writing `{symbol.name}`; nothing was changed."
                     )
@@ -286,6 +293,32 @@ class _ReplyShape:
     asks_for: str  # what the reply should be, for a retry: "the new code of `f`"
     # The complete part of a reply cut off at its limit, when one can be used; None: refuse it.
     complete_part: Callable[[str], str | None] = lambda reply: None
+    # Where a reply (read from line index n) is complete and the rest need not be written; None: no such end.
+    end: Callable[[str, int], int | None] | None = None
+
+
+def _watched(
+    ctx: ActionContext, symbol: Symbol, shape: _ReplyShape, asked: list[dict[str, str]], old_text: str
+) -> OnText:
+    """The edit's progress, and the end of the stream as soon as the reply is complete
+    (`shape.end`) or repeats the prompt (`_echoes`, refused whatever follows)."""
+    shown = ctx.streaming_edit(symbol.path)
+    seen = [0]  # the reply's complete lines already looked at
+
+    def watch(text: str, tokens: int) -> bool:
+        if shown is not None:
+            shown(text, tokens)
+        if len(text) > shape.allowance * MAX_CHARS_PER_TOKEN:
+            return True  # longer than its allowance can be: refused whatever follows (guards/replies.py)
+        lines = text.count("\n")
+        if lines == seen[0]:
+            return False
+        text = without_surrogates(text)  # not yet through the reply guard
+        first, seen[0] = seen[0], lines
+        whole = text[: text.rfind("\n") + 1]
+        return _echoes(whole, asked, old_text) or (shape.end is not None and shape.end(whole, first) is not None)
+
+    return watch
 
 
 def _complete(reply: ChatReply, shape: _ReplyShape, symbol: Symbol) -> str:
@@ -331,11 +364,14 @@ def _reply_shape(ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: s
 
         return fit_excerpt(ctx.budget, build, old_text, symbol.range, share)
 
+    # Only the reply's definition is spliced in (confined), found once fences are stripped.
+    ends = confined and ctx.guards.fence_stripping and language_for(symbol.path) is not None
     return _ReplyShape(
         whole,
         lambda reply: _new_text(ctx, reply, symbol, intent, old_text),
         _reply_allowance(old_block),
         f"valid code for `{symbol.name}` only",
+        end=(lambda reply, first: definition_end(reply, symbol, first)) if ends else None,
     )
 
 

@@ -23,8 +23,9 @@ from outrigger.errors import ContextExceeded, ModelError
 log = logging.getLogger(__name__)
 
 _EXCERPT_CHARS = 200
-# What a streamed reply reports as it grows: (the text so far, tokens so far).
-OnText = Callable[[str, int], None]
+# What a streamed reply reports as it grows: (the text so far, tokens so far). True: stop it
+# there (the connection closes and llama.cpp stops writing); the reply is the text so far.
+OnText = Callable[[str, int], bool | None]
 T = TypeVar("T")
 # A retry's sampling temperature: enough to leave the reply that failed, low enough to stay on task.
 SAMPLED_TEMPERATURE = 0.7
@@ -119,7 +120,7 @@ class ModelClient:
 
         With `on_text`, an OpenAI-compatible server streams the reply and `on_text(text so far,
         tokens so far)` sees it grow, so a user watches an answer come instead of a spinner;
-        the reply returned is the same either way."""
+        the reply returned is the same either way, unless `on_text` ends it early (returns True)."""
         base = await self.base_url()
         if self.settings.api != "openai" or json_schema is not None:
             on_text = None  # structured replies are read whole; Ollama's stream is not read here
@@ -289,11 +290,11 @@ class ModelClient:
         non-streamed answer it adds up to."""
         shown = False
 
-        def showing(text: str, tokens: int) -> None:
+        def showing(text: str, tokens: int) -> bool | None:
             nonlocal shown
             shown = True
             assert on_text is not None
-            on_text(text, tokens)
+            return on_text(text, tokens)
 
         try:
             return await _once_more_if_dropped(
@@ -397,7 +398,10 @@ async def _read_stream(response: httpx.Response, on_text: OnText) -> dict:
         if isinstance(piece, str) and piece:
             text += piece
             tokens += 1
-            on_text(text, tokens)
+            if on_text(text, tokens):
+                # Left early: the server's closing event (usage, timings) will not come.
+                finish, usage = "stop", {"completion_tokens": tokens}
+                break
     data: dict[str, Any] = {"choices": [{"message": {"content": text}, "finish_reason": finish}], "usage": usage}
     return data | ({"timings": timings} if timings else {})
 
