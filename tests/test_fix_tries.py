@@ -197,3 +197,21 @@ def test_where_a_reply_with_the_definition_ends(reply, end):
     go = "package lru\n\ntype Cache struct{}\n\nfunc (c *Cache) Len() int {\n\treturn 0\n}\n"
     [symbol] = [s for s in extract_symbols("lru.go", go) if s.name.endswith("Len")]
     assert definition_end(reply, symbol) == (None if end is None else reply.index(end))
+
+
+async def test_a_fix_asked_of_the_documentation_may_change_only_the_documentation(tmp_path, fake_model, test_runs):
+    """ "fix X's docstring": the documentation is what is to change, so a reply that changes
+    only it is the fix asked for, not an unchanged reply."""
+    root = workspace(tmp_path)
+    sizes = root / "shed/sizes.py"
+    sizes.write_text(sizes.read_text().replace("width + depth", "width * depth"))  # its tests pass
+    fixed_doc = (
+        'def floor_area(width, depth):\n    """The floor\'s area in square feet."""\n\n    return width * depth\n'
+    )
+    agent = make_agent(root, fake_model.base_url)
+    fake_model.script(fixed_doc)
+
+    outcome = await agent.ask("fix floor_area's docstring: the area is in square feet, not metres")
+
+    assert outcome.kind == "edit", outcome.message
+    assert "square feet" in outcome.edits[0].new_text

@@ -167,6 +167,16 @@ async def _edited(asked: Plan, told: Plan, symbol: Symbol, ctx: ActionContext) -
 # Changes of behaviour: the tests judge them, and a second try may fix what they found.
 # (Documentation and types that fail the tests are wrong in a way a retry does not mend.)
 _RETRIED_AFTER_TESTS = frozenset({Intent.FIX, Intent.REWRITE})
+# What a fix of the text's form is about ("fix the typo in X's docstring", "fix the indentation
+# of X"): there a change of comments or layout alone is the fix asked for.
+_FORM_WORDS = frozenset(
+    """doc docs docstring docstrings documentation comment comments jsdoc javadoc docblock typo typos spelling
+    misspelled misspelling wording grammar formatting format indentation indent whitespace layout style""".split()
+)
+
+
+def _asks_about_form(instruction: str) -> bool:
+    return bool(_FORM_WORDS & set(re.findall(r"[a-z]+", instruction.lower())))
 
 
 def _told_tests_fail(plan: Plan, symbol: Symbol, first: Change, failure: str) -> Plan:
@@ -244,8 +254,10 @@ async def edit_one(
                 edit = file_edit(symbol.path, old_text, new_text, version)  # in the file's line endings
                 if edit.new_text == old_text:
                     raise Unchanged(f"The model returned `{symbol.name}` unchanged; nothing was changed.")
-                if plan.intent in _RETRIED_AFTER_TESTS and same_code(
-                    ctx.workspace.root, symbol.path, old_text, edit.new_text
+                if (
+                    plan.intent in _RETRIED_AFTER_TESTS
+                    and not _asks_about_form(plan.instruction)
+                    and same_code(ctx.workspace.root, symbol.path, old_text, edit.new_text)
                 ):
                     # Its comments or layout changed, not its code: no test or example run can make it a fix.
                     raise Unchanged(
