@@ -103,3 +103,46 @@ async def test_a_typescript_method_gets_its_annotated_signature(tmp_path, fake_m
         "  count(name: string, fallback: number = 0): number {\n    return this.counts.get(name) ?? fallback;\n"
         in outcome.edits[0].new_text
     )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "`def find_recipe(recipes: list, name: str) -> Recipe | None`",  # an inline code span
+        "find_recipe(recipes: list, name: str) -> Recipe | None",  # without its `def`
+        "`find_recipe(recipes: list, name: str) -> Recipe | None:`",
+    ],
+)
+async def test_a_signature_in_backticks_or_without_its_def_is_a_signature(recipes, fake_model, reply):
+    """Shapes Qwen2.5-Coder-0.5B sent for 3 of 24 signatures it was asked for; each was refused
+    twice over as having no signature at all."""
+    fake_model.script(reply, reply)
+    agent = make_agent(recipes, fake_model.base_url)
+
+    outcome = await agent.ask("add type hints to find_recipe")
+
+    assert outcome.kind == "edit", outcome.message
+    assert "def find_recipe(recipes: list, name: str) -> Recipe | None:\n    for recipe" in outcome.edits[0].new_text
+
+
+async def test_a_def_line_wins_over_a_call_named_in_prose(recipes, fake_model):
+    fake_model.script("Call it as find_recipe(recipes, name):\ndef find_recipe(recipes: list, name: str) -> Recipe:")
+    agent = make_agent(recipes, fake_model.base_url)
+
+    outcome = await agent.ask("add type hints to find_recipe")
+
+    assert outcome.kind == "edit", outcome.message
+    assert "def find_recipe(recipes: list, name: str) -> Recipe:\n" in outcome.edits[0].new_text
+
+
+async def test_the_model_is_given_the_signature_to_fill_in(recipes, fake_model):
+    """Asked in words only, the 0.5B model annotated 14 of 24 signatures (`to_grams: float`, the
+    `def` line back unchanged); given the line with a gap where each type goes, 23 of 24."""
+    fake_model.script("def find(self, name: str, default: int | None = None) -> int | None:")
+    agent = make_agent(recipes, fake_model.base_url)
+
+    outcome = await agent.ask("look at Pantry.find. it needs type hints")
+
+    assert outcome.kind == "edit", outcome.message
+    asked = fake_model.bodies()[0]["messages"][-1]["content"]
+    assert "filled in: `def find(self, name: …, default: … = None) -> …:`" in asked

@@ -34,7 +34,7 @@ Reply with one signature only: no body, no explanations, no markdown."""
 HINTS_TASK = """{language} {kind} `{qualified}` in {path}:
 {block}
 Task: {instruction}
-Reply with the signature of `{name}` only ({shape}), with a type on every parameter and the return type."""
+Reply with the signature of `{name}` only ({shape}), with a type on every parameter and the return type{filled}."""
 
 _SHAPE = {
     "python": "its `def` line, ending with the colon",
@@ -64,11 +64,39 @@ def hints_messages(symbol: Symbol, block: str, instruction: str) -> list[dict[st
         instruction=instruction,
         name=symbol.name.rpartition(".")[2],
         shape=_SHAPE.get(language or "", "its declaration"),
+        filled=f", filled in: `{skeleton}`" if (skeleton := _skeleton(symbol, block)) else "",
     )
     return [
         {"role": "system", "content": HINTS_SYSTEM.format(language=title(language))},
         {"role": "user", "content": content},
     ]
+
+
+def _skeleton(symbol: Symbol, block: str) -> str | None:
+    """The Python signature to fill in, `…` where each type goes (`def to_grams(ounces: …) -> …:`):
+    asked for the signature in words only, Qwen2.5-Coder-0.5B sent `to_grams: float` or the
+    `def` line unchanged, and the user's own wording ("look at to_grams. it needs type hints")
+    made that likelier. Annotations already there are kept; `self` and `cls` stay bare."""
+    if language_for(symbol.path) != "python":
+        return None
+    name = symbol.name.rpartition(".")[2]
+    code = textwrap.dedent(block)
+    function = _function(parse(symbol.path, code).root_node, name, "python", 0, code.count("\n") + 1)
+    if function is None or (parameters := function.child_by_field_name("parameters")) is None:
+        return None
+    shown = []
+    for index, parameter in enumerate(p for p in parameters.named_children if p.type != "comment"):
+        text = (parameter.text or b"").decode("utf-8")
+        if parameter.type == "identifier" and not (index == 0 and text in ("self", "cls") and symbol.container):
+            text += ": …"
+        elif parameter.type == "default_parameter":
+            text = text.replace("=", ": … = ", 1)
+        elif parameter.type in ("list_splat_pattern", "dictionary_splat_pattern"):
+            text += ": …"
+        shown.append(text)
+    returns = function.child_by_field_name("return_type")
+    arrow = (returns.text or b"").decode("utf-8") if returns is not None else "…"
+    return f"def {name}({', '.join(shown)}) -> {arrow}:"
 
 
 def annotated(reply: str, symbol: Symbol, old_text: str) -> str:
@@ -132,8 +160,8 @@ def _reply_function(reply: str, symbol: Symbol, language: str) -> tree_sitter.No
     name = symbol.name.rpartition(".")[2]
     head, tail = CLASS_WRAPPERS.get(language, ("", "")) if symbol.container and language != "python" else ("", "")
     if language == "python":  # the `def` lines alone, with a body (and the colon small models forget)
-        header = re.search(rf"^[ \t]*(?:async\s+)?def\s+{re.escape(name)}\s*\(.*?\)[^\n:]*", code, re.S | re.M)
-        alone = header.group(0).strip() + ":\n    ...\n" if header else code
+        header = _python_signature(code, name)
+        alone = f"def {header}:\n    ...\n" if header else code
     else:
         alone = code.rstrip().rstrip("{").rstrip() + " {}\n"
     for candidate in (code, alone):
@@ -141,6 +169,17 @@ def _reply_function(reply: str, symbol: Symbol, language: str) -> tree_sitter.No
         found = _function(parse(symbol.path, wrapped).root_node, name, language, 0, wrapped.count("\n") + 1)
         if found is not None and not _has_error(found.child_by_field_name("parameters")):
             return found
+    return None
+
+
+def _python_signature(code: str, name: str) -> str | None:
+    """`name(…) -> …` from a reply's `def` line; else from a line that is the signature
+    without its `def` or as an inline code span (`` `def f(x: int) -> int` ``, `f(x: int) -> int`),
+    both seen from Qwen2.5-Coder-0.5B. A `def` anywhere wins over a call in prose."""
+    signature = rf"(?P<signature>{re.escape(name)}\s*\(.*?\)[^\n:`]*)"
+    for pattern in (rf"^[ \t`]*(?:async\s+)?def\s+{signature}", rf"^[ \t`]*{signature}"):
+        if found := re.search(pattern, code, re.S | re.M):
+            return found["signature"].strip()
     return None
 
 
