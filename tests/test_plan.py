@@ -16,7 +16,9 @@ def plan_by_rules(tmp_path):
     """The pattern table's plan of a request, in a workspace that defines nothing."""
     project_map = ProjectMap(Workspace(tmp_path))
     project_map.build()
-    return lambda text, cursor=None, cursor_file=None: as_plan(plan_clause(text, project_map, cursor, cursor_file))
+    return lambda text, cursor=None, cursor_file=None: as_plan(
+        plan_clause(text, project_map, cursor=cursor, cursor_file=cursor_file)
+    )
 
 
 @pytest.mark.parametrize(

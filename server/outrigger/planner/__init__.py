@@ -18,12 +18,12 @@ from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, 
 from outrigger.planner.named import contradicts_rename
 from outrigger.planner.plan_check import nonsense, without_repeats
 from outrigger.planner.questions import question_kind
-from outrigger.planner.rules import as_plan, looks_like_question, named_symbol, plan_clause
+from outrigger.planner.rules import looks_like_question, named_symbol
 from outrigger.planner.tasks import (
     ModelTask,
     leaves_out,
+    plan_by_rules,
     plan_from_model_task,
-    plan_task_by_rules,
     task_messages,
 )
 from outrigger.planner.wording import normalize
@@ -73,12 +73,11 @@ async def make_plan(
             )  # fmt: skip
             asked = _with_question(_files_named(asked, project_map, path), question, project_map)
             return change.model_copy(update={"asked": asked, "instruction": instruction})
-        decided = plan_task_by_rules(text, project_map, instruction)
+        decided = plan_by_rules(text, project_map, cursor_name, cursor_file)
         if decided is None and len(commands(text)) > 1:
             # Several things to do, and the rules cannot settle one of them: never carry out
             # only the part they can.
             return await _model_task(request, project_map, model, guards, stats, max_steps)
-        decided = decided or as_plan(plan_clause(text, project_map, cursor_name, cursor_file))
         decided = decided and _pronouns_resolved(decided, text, project_map, cursor_name)
         if decided is not None and decided.intent is not Intent.TASK and sum(c.commands for c in clauses(text)) > 1:
             # All or nothing: one action read from a request of several commands would leave

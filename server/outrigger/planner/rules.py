@@ -20,23 +20,35 @@ from outrigger.plan import Intent, Plan, Step, StepAction, Target
 from outrigger.planner.grammar import SLOTS, Found, first, match
 from outrigger.planner.intents import INTENTS, VERBS
 from outrigger.planner.named import naming, renamed
-from outrigger.planner.words import Tag, Word, names_in, opening, tag
+from outrigger.planner.passed import NOT_NAMES, passed_fields
+from outrigger.planner.words import Tag, Word, names_in, opening, placed, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 
 
 @dataclass(frozen=True)
 class Said:
-    """One clause as the rows read it: tagged against the map once, and the symbol under the
+    """One clause as the rows read it: with "it" standing for the symbol the clause before was
+    about (`subject`), tagged against the map once; as written; and the symbol under the
     cursor (only a request of one clause has one)."""
 
     text: str
     words: list[Word]
+    written: str
     project_map: ProjectMap
+    subject: str | None = None
     cursor: str | None = None
     cursor_file: str | None = None
 
 
-Built = Plan | list[Step] | None
+class Steps(list[Step]):
+    """One clause's steps, and what "it" means in the clause after them."""
+
+    def __init__(self, steps: list[Step], about: str | None) -> None:
+        super().__init__(steps)
+        self.about = about
+
+
+Built = Plan | Steps | None
 
 
 @dataclass(frozen=True)
@@ -47,10 +59,16 @@ class Rule:
     reads: Callable[[Said], list[Word]] = lambda said: said.words
 
 
-def plan_clause(text: str, project_map: ProjectMap, cursor: str | None = None, cursor_file: str | None = None) -> Built:
+def plan_clause(
+    clause: str,
+    project_map: ProjectMap,
+    subject: str | None = None,
+    cursor: str | None = None,
+    cursor_file: str | None = None,
+) -> Built:
     """What the first row that fits this clause builds, or None: the rules cannot settle it."""
-    text = text.strip()
-    said = Said(text, tag(text, project_map), project_map, cursor, cursor_file)
+    text = with_subject(clause, subject).strip() if subject else clause.strip()
+    said = Said(text, tag(text, project_map), clause, project_map, subject, cursor, cursor_file)
     for rule in RULES:
         words = rule.reads(said)
         for pattern in rule.patterns:
@@ -81,8 +99,25 @@ def _step(said: Said, action: StepAction, symbol: str | None = None, file: str |
     return Step(id=1, action=action, file=file or "", symbol=symbol, what=said.text, **fields)
 
 
-def _edits(said: Said, intent: Intent, targets: list[Target]) -> list[Step]:
-    return [_step(said, StepAction.EDIT, t.symbol, t.file, intent=intent) for t in targets]
+def _steps(*steps: Step) -> Steps:
+    """Steps about their first symbol: after a rename, its new name."""
+    return Steps(list(steps), steps[0].new_name or steps[0].symbol)
+
+
+def _edits(said: Said, intent: Intent, targets: list[Target]) -> Steps:
+    return _steps(*(_step(said, StepAction.EDIT, t.symbol, t.file, intent=intent) for t in targets))
+
+
+def required_file(name: str, project_map: ProjectMap) -> str:
+    """The one file that defines `name` the request names as the function to change, or
+    Refused: a missing or ambiguous name is the user's to settle, not the model's to guess."""
+    return project_map.require_symbol(name, None).path
+
+
+def defining_file(name: str, project_map: ProjectMap) -> str | None:
+    """The one file that defines `name`, or None (unknown or ambiguous: the validator says so)."""
+    files = {symbol.path for symbol in project_map.find(name)}
+    return files.pop() if len(files) == 1 else None
 
 
 def _targets(found: Found) -> list[Target]:
@@ -186,7 +221,140 @@ def named_symbol(text: str) -> str | None:
     return called[0].text if called else None
 
 
-# -- the rows ----------------------------------------------------------------------------------
+# -- the rows only a task does: moves, new files, removals, signatures and their callers ----------
+
+_NAME = "the? KIND? NAME"
+_MOVE = f"move {_NAME} ( out? of|from FILE )? to|into a|the? new? file|module? FILE2 ..."
+
+
+def _move(found: Found, said: Said) -> Built:
+    name, files = found["NAME"][0].text, [w.text for w in found.get("FILE", [])]
+    source = files[0] if files else required_file(name, said.project_map)
+    return _steps(_step(said, StepAction.MOVE, name, source, to_file=found["FILE2"][0].text))
+
+
+def _placed(found: Found, said: Said) -> Built:
+    """ "shouldn't X live in a new y.py?": a move asked as where code belongs."""
+    if not (where := placed(said.text, said.project_map)):
+        return None
+    move = _step(said, StepAction.MOVE, where[0], required_file(where[0], said.project_map), to_file=where[1])
+    return Steps([move], about=None)
+
+
+_TESTS_IN = (
+    "write|add|create|generate ( some|unit|pytest )* test|tests for NAME in|into|to|as ( a new file? )? FILE ..."
+)
+
+
+def _tests_in(found: Found, said: Said) -> Built:
+    path = found["FILE"][0].text
+    action = StepAction.ADD if said.project_map.workspace.exists(path) else StepAction.CREATE
+    return Steps([_step(said, action, None, path)], about=found["NAME"][0].text)
+
+
+_CREATE = "create|write|add|make|generate a|the? new? test? file|module? FILE ..."
+
+
+def _create(found: Found, said: Said) -> Built:
+    if said.project_map.workspace.exists(path := found["FILE"][0].text):
+        return None
+    return Steps([_step(said, StepAction.CREATE, None, path)], about=asked_name(said.text))
+
+
+_REMOVING = "delete|remove|get_rid|drop|trash|erase|throw_away of?"
+# What is said of code nobody needs: "… can go", "… is dead code", "… is no longer used".
+_CAN_GO = (
+    "( can|should go | can|should be deleted|removed|dropped | is|isn't dead|unused|obsolete"
+    " | is|isn't not|no? longer? used|needed ) ..."
+)
+_DELETE = (f"{_REMOVING} the? file|module? FILE ...", f"FILE {_CAN_GO}")  # "src/old/rates.ts can go"
+# "remove by_author", "delete the function `legacyTotal` from src/cart.js", "by_author can go".
+_REMOVE = (
+    f"{_REMOVING} the? unused? function|method|class|helper? NAME function|method|class|helper? ( from|in the? file? FILE )? ...",
+    f"NAME ( in|from FILE )? {_CAN_GO}",
+)
+
+
+def _delete(found: Found, said: Said) -> Built:
+    return Steps([_step(said, StepAction.DELETE, None, found["FILE"][0].text)], about=None)
+
+
+def _remove(found: Found, said: Said) -> Built:
+    if not said.project_map.find(name := found["NAME"][0].text):
+        return None
+    file = found.text("FILE") or required_file(name, said.project_map)
+    return Steps([_step(said, StepAction.REMOVE, name, file)], about=None)
+
+
+_CALLERS = (
+    "( from|in|at|to|update every|all|each|its|the ( caller|callers | call site|sites"
+    " | place|places|function|functions|spot|spots that|which call|calls it )"
+    " | every|all|each|its caller|callers | everywhere|wherever it|it's is? called )"
+)
+
+
+def _callers_named(said: Said) -> bool:
+    """Whether the clause, as written, speaks of the callers ("pass it from every caller")."""
+    return bool(first(_CALLERS, tag(said.written, said.project_map)))
+
+
+# A change of one function's signature, naming the function: "give createUser a `tags`
+# parameter", "add a region parameter to taxRates", "make notify take a `ticket` argument".
+_SIGNATURE = (
+    f"give|let {_NAME} WORD? WORD? WORD? WORD? PARAMS ...",
+    f"add|append|insert WORD? WORD? WORD? WORD? PARAMS to|on {_NAME} ( in|of FILE )? ...",
+    f"make {_NAME} take|accept|receive ...",
+)
+
+
+def _signature(found: Found, said: Said) -> Built:
+    """The function's new parameters, then its callers when the clause names them."""
+    name = found["NAME"][0].text
+    if name.lower() in NOT_NAMES or looks_like_question(said.text):  # "give me the parameters of createUser"
+        return None
+    file = found.text("FILE") or required_file(name, said.project_map)
+    changed = _step(said, StepAction.EDIT, name, file, intent=Intent.REWRITE)
+    if not _callers_named(said):
+        return _steps(changed)
+    passed = passed_fields(said.written, said.project_map)  # as written: "pass it" passes no value
+    return _steps(changed, _step(said, StepAction.EDIT_CALLERS, name, file, **passed))
+
+
+def _subjects_callers(found: Found, said: Said) -> Built:
+    """ "… and pass it from every caller": the callers of what the clause before was about."""
+    if not said.subject or not _callers_named(said):
+        return None
+    if not (file := defining_file(said.subject, said.project_map)):
+        return None
+    passed = passed_fields(said.written, said.project_map)
+    return _steps(_step(said, StepAction.EDIT_CALLERS, said.subject, file, **passed))
+
+
+# "use it in routes.js": a file, not a caller (NAME2 missing).
+_CALL_FROM = (
+    "call|use|invoke ( it|them|that | NAME ) from|in|inside|within ( the? KIND? NAME2 ( in|of FILE )? | the? FILE ) ..."
+)
+# "have handleClose in routes.js call it" says what "call it from handleClose in routes.js" says.
+_HAVE_CALL = f"have|make|let {_NAME} ( in|of FILE )? call|use|invoke WORD ..."
+
+
+def _call_from(found: Found, said: Said) -> Built:
+    if "NAME2" not in found:
+        return None
+    caller = found["NAME2"][0].text
+    file = found.text("FILE") or required_file(caller, said.project_map)
+    return Steps([_step(said, StepAction.EDIT, caller, file, intent=Intent.REWRITE)], about=said.subject)
+
+
+def _have_call(found: Found, said: Said) -> Built:
+    caller, callee, file = found["NAME"][0].text, found["WORD"][0], found.text("FILE")
+    asked = f"call {callee.text} from {caller}{f' in {file}' if file else ''}{said.text[callee.end :]}"
+    file = file or required_file(caller, said.project_map)
+    step = _step(said, StepAction.EDIT, caller, file, intent=Intent.REWRITE).model_copy(update={"what": asked})
+    return Steps([step], about=said.subject)
+
+
+# -- the rows of one action ----------------------------------------------------------------------------------
 
 # "add a method count() to Shelf", "add a `count` method to the Shelf class", "give Shelf a
 # count() method", "Shelf needs a count method": new code that belongs in a class (NEW in NAME).
@@ -221,7 +389,7 @@ def _new_member(found: Found, said: Said) -> Built:
         return None
     classes = [s for s in said.project_map.find(owner) if s.kind == "class"]
     if len(classes) == 1:
-        return [_step(said, StepAction.ADD, f"{owner}.{method}", classes[0].path)]
+        return _steps(_step(said, StepAction.ADD, f"{owner}.{method}", classes[0].path))
     if not classes and owner[:1].isupper() and not said.project_map.find(owner):
         said.project_map.require_symbol(owner, None)  # "`Library` is not defined …; did you mean `LoanDesk`?"
     return None
@@ -295,7 +463,7 @@ _RENAME = f"rename the? KIND|symbol? OLD KIND? IN_FILE? to|as|into NEW IN_FILE? 
 
 def _rename(found: Found, said: Said) -> Built:
     file = next((_path(w) for w in found.get("FILE", [])), None)
-    return [_step(said, StepAction.RENAME, found.text("OLD"), file, new_name=found.text("NEW"))]
+    return _steps(_step(said, StepAction.RENAME, found.text("OLD"), file, new_name=found.text("NEW")))
 
 
 # More targets of the same edit: "to a, b and c", "to a, then the same for b". A further target
@@ -325,7 +493,7 @@ _ADD_TO_FILE = "add|append|create|write ... to|in|into FILE END"
 
 
 def _add_to_file(found: Found, said: Said) -> Built:
-    return [_step(said, StepAction.ADD, asked_name(said.text), found.text("FILE"))]
+    return _steps(_step(said, StepAction.ADD, asked_name(said.text), found.text("FILE")))
 
 
 def _at_cursor(found: Found, said: Said) -> Built:
@@ -363,7 +531,7 @@ def _by_names(found: Found, said: Said) -> Built:
         return None
     file = named_file(words)
     if naming(words) and (rename := renamed(said.text, words, mentioned, said.project_map)):
-        return [_step(said, StepAction.RENAME, rename[0], file, new_name=rename[1])]
+        return _steps(_step(said, StepAction.RENAME, rename[0], file, new_name=rename[1]))
     intent = edit_intent(words)
     if intent in (Intent.DOCSTRING, Intent.TYPE_HINTS):
         return _edits(said, intent, [Target(symbol=name, file=file) for name in mentioned])
@@ -378,6 +546,16 @@ def _by_names(found: Found, said: Said) -> Built:
 
 
 RULES: tuple[Rule, ...] = (
+    Rule((_HAVE_CALL,), _have_call),
+    Rule((_MOVE,), _move),
+    Rule(("...",), _placed),
+    Rule((_TESTS_IN,), _tests_in),
+    Rule((_CREATE,), _create),
+    Rule(_DELETE, _delete),
+    Rule(_REMOVE, _remove),
+    Rule(_SIGNATURE, _signature),
+    Rule(("...",), _subjects_callers),
+    Rule((_CALL_FROM,), _call_from),
     Rule(_NEW_MEMBER, _new_member, reads=_without_arguments),
     Rule((_EVERY_IN_FILE,), _every_in_file, anywhere=True),
     Rule((_UNDO,), lambda found, said: Plan(intent=Intent.UNDO)),
