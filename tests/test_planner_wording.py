@@ -504,6 +504,13 @@ async def test_the_catalogue_names_a_methods_class(tmp_path, fake_model):
         ("where could I find drainQueue", Question.WHERE),
         ("where do we call parse_amount?", Question.USAGES),
         ("where does the code use format_amount", Question.USAGES),
+        # a question word run together with "is", as typed, and uses asked of anyone
+        ("where's parse_amount used", Question.USAGES),
+        ("wheres drainQueue defined?", Question.WHERE),
+        ("whats format_amount do", Question.EXPLAIN),
+        ("does anything call format_amount?", Question.USAGES),
+        ("is anyone still using drainQueue", Question.USAGES),
+        ("who's calling parse_amount", Question.USAGES),
     ],
 )
 async def test_where_questions_ask_for_the_place_or_the_uses(project, request_text, kind):

@@ -7,13 +7,13 @@ from outrigger.plan import Question
 from outrigger.planner.grammar import first
 from outrigger.planner.words import tag
 
-_USING = "( call|calls|use|uses|reference|references | depends on )"
+_USING = "( call|calls|calling|use|uses|using|reference|references|referencing | depends on )"
 _KINDS = [
     (Question.LINES, "( how many lines | how long )"),
     (Question.COUNT, "how many functions|classes|methods|symbols"),
     (
         Question.USAGES,
-        f"( what|who {_USING} | which WORD {_USING} | where is|are WORD? WORD? WORD? used|called|referenced|invoked"
+        f"( what|who|anything|anyone|anybody|something|nothing|nobody is|are? ever|still? {_USING} | which WORD {_USING} | where is|are WORD? WORD? WORD? used|called|referenced|invoked"
         " | where do we WORD? WORD? WORD? used|called|referenced|invoked"
         " | where do|does|did WORD? WORD? call|use|invoke|reference"  # "where do we call X"
         " | where WORD WORD? is|are|gets|get used|called|referenced|invoked"  # told: "tell me where X is used"

@@ -13,7 +13,11 @@ from outrigger.planner.words import Tag, Word, imperative, tag
 
 _GREETINGS = frozenset("hey hi hello ok okay so thanks great cool nice perfect".split())
 # Text-speak, word for word: "can u rename … pls" reads as "can you rename … please".
-_SHORT_FORMS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks"}
+# Question words run together with "is" ("where's", typed "wheres") read as the two words.
+_SHORT_FORMS = {
+    **{"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks"},
+    **{f"{asked}{s}": f"{asked} is" for asked in ("what", "where", "who", "how") for s in ("'s", "s", "\u2019s")},
+}
 _CLOSINGS = ("for me", "please", "thanks", "thank you", "thx", "if you can")
 _BULLETS = ("- ", "* ", "\u2022 ")
 # "could `Greenhouse.water` be called mist?", "shouldn't total be named weight instead?": a
