@@ -544,3 +544,19 @@ async def test_an_if_about_the_doc_hints_or_name_made_is_a_condition_refused_say
 async def test_an_if_that_describes_the_code_is_part_of_the_request(project, request_text, intent):
     decided = await plan(project, request_text)
     assert decided.intent is intent
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "fix teh bug in parse_amount where commas break it",
+        "fix the typo in the docstring of parse_amount",
+        "fix the comment inside parse_amount, it says int",
+        "rewrite the loop in parse_amount",
+    ],
+)
+async def test_a_plain_word_after_the_verb_is_not_the_target_when_a_symbol_follows_in_or_of(project, request_text):
+    """A word of the sentence (or a typo in it) that the map does not define is not the
+    function to change; the one the clause names after "in"/"of" is."""
+    decided = await plan(project, request_text)
+    assert decided.symbol == "parse_amount", decided

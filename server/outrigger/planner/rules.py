@@ -486,7 +486,22 @@ _NOT_TARGETS = frozenset(
 def _symbol_edit(found: Found, said: Said) -> Built:
     if found["OLD"][0].text.lower() in _NOT_TARGETS:
         return None
-    return _edits(said, edit_intent(said.words), _targets(found)[:1])
+    return _edits(said, edit_intent(said.words), [_meant(found["OLD"][0], said) or _targets(found)[0]])
+
+
+_OF = frozenset({"in", "of", "inside", "within"})
+
+
+def _meant(word: Word, said: Said) -> Target | None:
+    """ "fix the typo in the docstring of naturalsize", "fix teh bug in X": a plain word after
+    the verb that the map does not define is part of the sentence, and the one symbol the
+    clause names after "in"/"of" is the target."""
+    if word.code or said.project_map.find(word.text):
+        return None
+    named = {w.text for w in said.words if w.tag is Tag.SYMBOL}
+    placed = [w for before, w in zip(said.words, said.words[1:], strict=False) if before.text.lower() in _OF]
+    inside = [w for w in placed if w.tag is Tag.SYMBOL and w.start > word.start]
+    return Target(symbol=inside[0].text) if len(named) == 1 and inside else None
 
 
 _ADD_TO_FILE = "add|append|create|write ... to|in|into FILE END"
