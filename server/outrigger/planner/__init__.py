@@ -64,7 +64,6 @@ async def make_plan(
     if routing and len(request) <= MAX_RULE_CHARS:
         text, question = _one_kind(text, project_map)
         if question is not None:
-            # Asked and changed: each part planned on its own, the question answered first.
             # Asked and changed: the change planned as a request of its own, the question answered first.
             asked = Plan(intent=Intent.QUESTION, symbol=cursor_name, file=cursor_file, instruction=question)
             change = await make_plan(
@@ -84,12 +83,7 @@ async def make_plan(
             # the others undone without a word ("rename X to Y. then undo it").
             return await _model_task(request, project_map, model, guards, stats, max_steps)
         if decided is not None:
-            decided = decided.model_copy(update={"instruction": instruction})
-            return _one_symbol(
-                _with_question(_files_named(_located(decided, text, cursor), project_map, path), text, project_map),
-                text,
-                project_map,
-            )
+            return _settled(decided, text, project_map, cursor, path).model_copy(update={"instruction": instruction})
 
     messages = plan_messages(request, project_map.files(), cursor_name)
     narrowed = plan_schema(f"{text} {head}", project_map, cursor_name)  # `Repo.save` as the rules wrote it, too
@@ -114,11 +108,7 @@ async def make_plan(
         # and "X should return Y" a rename of X to X.
         retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
         reply, plan = await planned(retry)
-    plan = _one_symbol(
-        _with_question(_files_named(_located(plan, text, cursor), project_map, path), text, project_map),
-        text,
-        project_map,
-    ).model_copy(update={"instruction": instruction})
+    plan = _settled(plan, text, project_map, cursor, path).model_copy(update={"instruction": instruction})
     if missing := leaves_out(plan, text, project_map):
         # A request with several steps is never carried out as one of them.
         return await _model_task(
@@ -294,6 +284,12 @@ def _pronouns_resolved(plan: Plan, text: str, project_map: ProjectMap, cursor: s
     named = [name for name in symbols(text, project_map) if name.lower() not in _PRONOUN_WORDS]
     meant = named[-1] if named else cursor
     return plan.model_copy(update={"symbol": meant}) if meant else None
+
+
+def _settled(plan: Plan, text: str, project_map: ProjectMap, cursor: Symbol | None, path: str | None) -> Plan:
+    """The plan's targets where the request, the cursor and the map put them."""
+    located = _files_named(_located(plan, text, cursor), project_map, path)
+    return _one_symbol(_with_question(located, text, project_map), text, project_map)
 
 
 def _located(plan: Plan, text: str, cursor: Symbol | None) -> Plan:

@@ -449,8 +449,8 @@ def _repeat(found: Found, said: Said) -> Built:
 def _question(found: Found, said: Said) -> Built:
     if not looks_like_question(said.text):
         return None
-    symbol = named_symbol(said.text) or said.cursor
-    return Plan(intent=Intent.QUESTION, symbol=symbol, file=named_file(said.words))
+    # the symbol asked about is the planner's to find in the whole request (_with_question)
+    return Plan(intent=Intent.QUESTION, symbol=said.cursor, file=named_file(said.words))
 
 
 # "rename the curry class to Curried everywhere": the kind may follow the name, and the scope
@@ -531,9 +531,7 @@ _EXPECTED = (
     "... returns|gives|produces|prints ... instead of ...",
     "... expected ...",
 )
-_MODIFYING = frozenset(
-    "rewrite refactor simplify optimize optimise improve change update modify make convert clean tidy".split()
-)
+_MODIFYING = frozenset(INTENTS[Intent.REWRITE].verbs.split())
 _NEW_PARAMETER = ("... add|give ... PARAMS ...", "... make WORD take|accept ... PARAMS ...")
 
 
