@@ -18,7 +18,7 @@ from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, 
 from outrigger.planner.named import contradicts_rename
 from outrigger.planner.plan_check import nonsense, without_repeats
 from outrigger.planner.questions import question_kind
-from outrigger.planner.rules import looks_like_question, named_symbol
+from outrigger.planner.rules import named_symbol
 from outrigger.planner.tasks import (
     ModelTask,
     leaves_out,
@@ -194,7 +194,7 @@ def _never_half_done(text: str, project_map: ProjectMap) -> None:
         )
     asked: list[str] = []
     for part in clauses(text, project_map):
-        if not (part.asks or looks_like_question(part.text)):
+        if not part.asks:
             continue
         words = part.words
         starts = [i for i, w in enumerate(words) if w.tag is Tag.ASK and (i == 0 or words[i - 1].tag is Tag.JOIN)]
@@ -252,7 +252,7 @@ def _one_kind(text: str, project_map: ProjectMap) -> tuple[str, str | None]:
     fix of X. Anything else beside them ("is X used? if not, remove it": a condition on the
     answer) is refused, naming both parts: never half done."""
     parts = clauses(text, project_map)
-    asked = [part for part in parts if part.asks or looks_like_question(part.text)]
+    asked = [part for part in parts if part.asks]
     changes = [part for part in parts if part.commands and part not in asked]
     if not (asked and changes):
         return text, None

@@ -55,7 +55,6 @@ Built = Plan | Steps | None
 class Rule:
     patterns: tuple[str, ...]
     build: Callable[[Found, Said], Built]  # None: the words fit, but not this meaning; read on
-    anywhere: bool = False  # the pattern may start at any word
     reads: Callable[[Said], list[Word]] = lambda said: said.words
 
 
@@ -72,7 +71,7 @@ def plan_clause(
     for rule in RULES:
         words = rule.reads(said)
         for pattern in rule.patterns:
-            found = first(pattern, words) if rule.anywhere else match(pattern, words)
+            found = match(pattern, words)
             if found is not None and (built := rule.build(found, said)) is not None:
                 return built
     return None
@@ -469,12 +468,8 @@ def _rename(found: Found, said: Said) -> Built:
 # More targets of the same edit: "to a, b and c", "to a, then the same for b". A further target
 # must name code (a join word such as "then" never does), so the words after it stay a clause.
 _MORE = "( ( ,|and|then|also )+ ( do|apply? the? same thing? )? to|for|with|on? the? KIND? NAME IN_FILE? )*"
-_DOCSTRING = f"add|write|generate|create|document ... DOC ... to|for|on {_TARGET} {_MORE} ..."
-_TYPE_HINTS = f"add|write ... TYPES ... to|for|on {_TARGET} {_MORE} ..."
-
-
-def _same_edit(intent: Intent) -> Callable[[Found, Said], Built]:
-    return lambda found, said: _edits(said, intent, _targets(found))
+_DOCSTRING = f"... add|write|generate|create|document ... DOC ... to|for|on {_TARGET} {_MORE} ..."
+_TYPE_HINTS = f"... add|write ... TYPES ... to|for|on {_TARGET} {_MORE} ..."
 
 
 _SYMBOL_VERB = f"fix|rewrite|refactor|simplify|optimize|optimise|improve|change|update|modify {_TARGET} ..."
@@ -570,14 +565,14 @@ RULES: tuple[Rule, ...] = (
     Rule(("...",), _subjects_callers),
     Rule((_CALL_FROM,), _call_from),
     Rule(_NEW_MEMBER, _new_member, reads=_without_arguments),
-    Rule((_EVERY_IN_FILE,), _every_in_file, anywhere=True),
+    Rule((f"... {_EVERY_IN_FILE} ...",), _every_in_file),
     Rule((_UNDO,), lambda found, said: Plan(intent=Intent.UNDO)),
     Rule((_REPEAT,), _repeat),
     Rule(_FOLLOW_UPS, lambda found, said: None if found["OLD"][0].text.lower() in VERBS else _repeat(found, said)),
     Rule(("...",), _question),
     Rule((_RENAME,), _rename),
-    Rule((_DOCSTRING,), _same_edit(Intent.DOCSTRING), anywhere=True),
-    Rule((_TYPE_HINTS,), _same_edit(Intent.TYPE_HINTS), anywhere=True),
+    Rule((_DOCSTRING,), lambda found, said: _edits(said, Intent.DOCSTRING, _targets(found))),
+    Rule((_TYPE_HINTS,), lambda found, said: _edits(said, Intent.TYPE_HINTS, _targets(found))),
     Rule((_SYMBOL_VERB,), _symbol_edit),
     Rule((_ADD_TO_FILE,), _add_to_file),
     Rule(("...",), _at_cursor),
