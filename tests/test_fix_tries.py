@@ -90,6 +90,18 @@ async def test_a_second_try_with_the_first_ones_code_is_not_tested_again(tmp_pat
     assert len(test_runs) == 2  # before and the first try: the second would say the same
 
 
+async def test_the_retry_after_the_tests_ends_on_a_failure_an_earlier_try_had(tmp_path, fake_model):
+    agent = make_agent(workspace(tmp_path), fake_model.base_url)
+    # go-humanize's shape: unchanged, then wrong code the tests refuse, then unchanged again.
+    fake_model.script(SAME_CODE, STILL_WRONG, SAME_CODE, RIGHT)
+
+    outcome = await agent.ask(REQUEST)
+
+    assert outcome.kind == "refused", outcome.message
+    assert "failed before this fix and still fail with it" in outcome.message
+    assert len(fake_model.requests()) == 3  # not asked a fourth time, insisting as the first retry did
+
+
 SCALE_PY = "def scale(x):\n    return x * 2\n"
 
 

@@ -119,11 +119,13 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
         found[(symbol.path, symbol.qualified_name)] = symbol
     if len(found) == 1:
         [symbol] = found.values()
-        change = await _edited(plan, plan, symbol, ctx)
+        failures: set[str] = set()  # how this request's tries failed, the retry after the tests' included
+        change = await _edited(plan, plan, symbol, ctx, failures)
         if plan.intent in _RETRIED_AFTER_TESTS:
 
             async def again(failure: str, output: str) -> Change:
-                retried = await _edited(plan, _told_tests_fail(plan, symbol, change, failure), symbol, ctx)
+                told = _told_tests_fail(plan, symbol, change, failure)
+                retried = await _edited(plan, told, symbol, ctx, failures)
                 [first], [second] = change.edits, retried.edits
                 if same_code(ctx.workspace.root, symbol.path, first.new_text, second.new_text):
                     # The tests would say what they said of the first: not worth their seconds.
@@ -156,9 +158,11 @@ async def edit_symbols(plan: Plan, ctx: ActionContext) -> Change:
     return Change(edits=edits, summary=_summary(plan.intent, plan.instruction, list(reversed(ordered)), notes))
 
 
-async def _edited(asked: Plan, told: Plan, symbol: Symbol, ctx: ActionContext) -> Change:
+async def _edited(
+    asked: Plan, told: Plan, symbol: Symbol, ctx: ActionContext, failures: set[str] | None = None
+) -> Change:
     """One symbol edited as `told`, summed up as `asked` (the request as the user wrote it)."""
-    edit = await edit_one(told, symbol, ctx)
+    edit = await edit_one(told, symbol, ctx, failures=failures)
     resolved = resolve_names(ctx.guards, symbol.path, edit.old_text, edit.new_text, ctx.project_map)
     edit = file_edit(symbol.path, edit.old_text, resolved.text, edit.version)
     return Change(edits=[edit], summary=_summary(asked.intent, asked.instruction, [symbol], resolved.notes))
@@ -199,10 +203,13 @@ async def edit_one(
     ctx: ActionContext,
     text: str | None = None,
     check: Callable[[str], None] | None = None,
+    failures: set[str] | None = None,
 ) -> FileEdit:
     """Edit one symbol. `text` is the file with earlier edits of this request already made
     (only ever below the symbol, so the map's range for it still holds). `check` sees the new
-    text and raises Refused with a problem the model is told about in its one retry."""
+    text and raises Refused with a problem the model is told about in its one retry.
+    `failures`: how earlier tries of the request failed; a try that fails one of those ways
+    again ends the tries (and is added to them)."""
     # The text and its version together, before the model call: the editor may change the
     # document while the model thinks, and the edit must say what it was computed against.
     version = ctx.workspace.version(symbol.path)
@@ -218,7 +225,7 @@ async def edit_one(
 
     retry: list[dict[str, str]] = []
     bare = False  # the context left out: the model repeated it instead of writing the code
-    failed: str | None = None  # how the last try failed
+    failed = set() if failures is None else failures
     example = None
     if _runs_examples(plan.intent, ctx):
         _, most = arity(symbol.path, old_text, symbol) or (0, None)
@@ -270,12 +277,13 @@ async def edit_one(
                     raise Refused(f"{wrong} Nothing was changed.")
                 break
             except Refused as problem:
-                # The last try, or one that failed just as the try before it (the same guard, the
-                # same words, the same wrong result): the next would most likely fail so too.
+                # The last try, or one that failed just as an earlier try (the same guard, the same
+                # words, the same wrong result): the next would most likely fail so too.
                 how = "unchanged" if isinstance(problem, Unchanged) else str(problem)
-                if attempt == attempts - 1 or how == failed:
+                if attempt == attempts - 1 or how in failed:
+                    failed.add(how)
                     raise
-                failed = how
+                failed.add(how)
                 if isinstance(problem, Echoed):
                     # Shown its echo, a small model echoes again: ask afresh, without the context it repeated.
                     bare, retry = True, []
