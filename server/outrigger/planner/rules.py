@@ -220,7 +220,7 @@ def named_symbol(text: str) -> str | None:
     return called[0].text if called else None
 
 
-# -- the rows only a task does: moves, new files, removals, signatures and their callers ----------
+# -- the rows first read: a change across files (moves, new files, removals, a signature and its callers)
 
 _NAME = "the? KIND? NAME"
 _MOVE = f"move {_NAME} ( out? of|from FILE )? to|into a|the? new? file|module? FILE2 ..."
@@ -353,7 +353,7 @@ def _have_call(found: Found, said: Said) -> Built:
     return Steps([step], about=said.subject)
 
 
-# -- the rows of one action ----------------------------------------------------------------------------------
+# -- then the rows of one action on named symbols
 
 # "add a method count() to Shelf", "add a `count` method to the Shelf class", "give Shelf a
 # count() method", "Shelf needs a count method": new code that belongs in a class (NEW in NAME).
