@@ -560,3 +560,28 @@ async def test_a_plain_word_after_the_verb_is_not_the_target_when_a_symbol_follo
     function to change; the one the clause names after "in"/"of" is."""
     decided = await plan(project, request_text)
     assert decided.symbol == "parse_amount", decided
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent"),
+    [
+        ("can parse_amount be documented?", Intent.DOCSTRING),
+        ("could format_amount be annotated", Intent.TYPE_HINTS),
+        ("should drainQueue be fixed so it keeps the first item?", Intent.FIX),
+        ("could parse_amount be simplified please", Intent.REWRITE),
+        ("can format_amount be made shorter?", Intent.REWRITE),
+    ],
+)
+async def test_a_change_asked_as_whether_it_can_be_made_is_the_change(project, request_text, intent):
+    """ "can X be documented?" asks for the doc, as "could X be called Y?" asks for the rename."""
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol) == (intent, request_text.split()[1]), decided
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    ["can parse_amount be removed?", "can drainQueue be called from Queue.push?", "why can't it be simplified?"],
+)
+async def test_whether_code_may_be_removed_or_called_stays_a_question(project, request_text):
+    decided = await plan(project, request_text)
+    assert decided.intent is Intent.QUESTION, decided

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from outrigger.plan import Intent
 from outrigger.planner.grammar import SLOTS, each, match
+from outrigger.planner.intents import VERBS
 from outrigger.planner.words import Tag, Word, imperative, tag
 
 _GREETINGS = frozenset("hey hi hello ok okay so thanks great cool nice perfect".split())
@@ -125,6 +127,9 @@ def _imperative_sentence(text: str) -> str:
         for index, word in enumerate(words[2:], 2):
             if word.text.lower() == "be" and (found := match(_NAME_WISH, words[index:])):
                 return f"rename {text[words[1].start : word.start].strip()} to {found['NEW'][0].text}"
+            if word.text.lower() == "be" and index + 1 < len(words) and (verb := _participle(words[index + 1].text)):
+                # "can X be documented?", "could parse be simplified?": a change asked as whether it may be made.
+                return _without_closing(f"{verb} {text[words[1].start : word.start].strip()}{text[words[index + 1].end :]}")
     if (command := imperative(text)) is not None:  # "can you give me type hints …" → "give me …"
         return _asked_for(command) or _without_closing(command)
     if (asked := _asked_for(text)) is not None:
@@ -133,6 +138,21 @@ def _imperative_sentence(text: str) -> str:
         article = next(w for w in words if w.text.lower() in ("a", "an", "some"))
         return "add " + text[article.start :]
     return text[words[0].start :] if words else text
+
+
+# The changes a "can X be …ed?" asks for; "can X be called from Y?" or "… be removed?" stay questions.
+_WISHED_CHANGES = frozenset({Intent.DOCSTRING, Intent.TYPE_HINTS, Intent.FIX, Intent.REWRITE})
+_IRREGULAR = {"made": "make", "rewritten": "rewrite", "split": "split"}
+
+
+def _participle(word: str) -> str | None:
+    """The verb of a change a past participle is: "documented" → "document", "simplified" → "simplify"."""
+    lower = word.lower()
+    stems = [_IRREGULAR.get(lower, "")]
+    if lower.endswith("ed"):
+        stems += [lower[:-2], lower[:-1], lower[:-3] + "y", lower[:-3]]  # fixed, annotated, tidied, stopped
+    verb = next((stem for stem in stems if stem in VERBS), None)
+    return verb if verb and VERBS[verb] in _WISHED_CHANGES else None
 
 
 def _asked_for(text: str) -> str | None:
