@@ -129,7 +129,9 @@ def _imperative_sentence(text: str) -> str:
                 return f"rename {text[words[1].start : word.start].strip()} to {found['NEW'][0].text}"
             if word.text.lower() == "be" and index + 1 < len(words) and (verb := _participle(words[index + 1].text)):
                 # "can X be documented?", "could parse be simplified?": a change asked as whether it may be made.
-                return _without_closing(f"{verb} {text[words[1].start : word.start].strip()}{text[words[index + 1].end :]}")
+                return _without_closing(
+                    f"{verb} {text[words[1].start : word.start].strip()}{text[words[index + 1].end :]}"
+                )
     if (command := imperative(text)) is not None:  # "can you give me type hints …" → "give me …"
         return _asked_for(command) or _without_closing(command)
     if (asked := _asked_for(text)) is not None:
