@@ -77,7 +77,6 @@ async def make_plan(
             # Several things to do, and the rules cannot settle one of them: never carry out
             # only the part they can.
             return await _model_task(request, project_map, model, guards, stats, max_steps)
-        decided = decided and _pronouns_resolved(decided, text, project_map, cursor_name)
         if decided is not None and decided.intent is not Intent.TASK and sum(c.commands for c in clauses(text)) > 1:
             # All or nothing: one action read from a request of several commands would leave
             # the others undone without a word ("rename X to Y. then undo it").
@@ -271,19 +270,6 @@ def _one_kind(text: str, project_map: ProjectMap) -> tuple[str, str | None]:
         "nothing was done. Ask them one at a time, so the answer cannot turn into an edit or the change "
         "be left undone."
     )
-
-
-_PRONOUN_WORDS = frozenset({"it", "this", "that", "them", "these", "those", "one"})
-
-
-def _pronouns_resolved(plan: Plan, text: str, project_map: ProjectMap, cursor: str | None) -> Plan | None:
-    """ "I looked at parse_amount. add a docstring to it": "it" is the symbol the request named
-    before it, else the one under the cursor; with neither, the rules have not settled it."""
-    if (plan.symbol or "").lower() not in _PRONOUN_WORDS or project_map.find(plan.symbol or ""):
-        return plan  # not a pronoun, or one the workspace defines (`def one(key)`)
-    named = [name for name in symbols(text, project_map) if name.lower() not in _PRONOUN_WORDS]
-    meant = named[-1] if named else cursor
-    return plan.model_copy(update={"symbol": meant}) if meant else None
 
 
 def _settled(plan: Plan, text: str, project_map: ProjectMap, cursor: Symbol | None, path: str | None) -> Plan:

@@ -35,15 +35,31 @@ def plan_by_rules(
 ) -> Plan | None:
     """The plan when the rules settle every part of the request, else None: one action, or a
     task of steps. Wording only a task does (move, create, delete, every caller) is a task even
-    alone; a statement before the commands says what they are about."""
+    alone. "It" in a command is the symbol the request named before it (a statement first:
+    "X is too long, simplify it"; the command before: "add x to a.js and call it from y"), else
+    the one under the cursor."""
     parts = commands(text)
     if len(parts) > 1:
-        return _task(_steps_of(parts, project_map) or _steps_after_context(text, project_map))
-    built = plan_clause(parts[0] if parts else text, project_map, cursor=cursor, cursor_file=cursor_file)
+        return _task(_steps_of(parts, project_map, subject=cursor))
+    subject = cursor if parts and clauses(parts[0])[0].commands else None  # else a statement says what "it" is
+    built = plan_clause(parts[0] if parts else text, project_map, subject, cursor, cursor_file)
     single = as_plan(built)
     if isinstance(built, Steps) and single is None:
         return _task(_in_files(built, project_map))
-    return _task(_steps_after_context(text, project_map)) or single
+    after = _steps_after_context(text, project_map)
+    if after and (len(after) > 1 or any(s.action in _TASK_ONLY for s in after)):
+        return _task(after)
+    if single is None or _pronoun(single.symbol, project_map):  # "X is too long, simplify it"
+        single = as_plan(after) if after else None
+    return None if single is None or _pronoun(single.symbol, project_map) else single
+
+
+_PRONOUN_WORDS = frozenset({"it", "this", "that", "them", "these", "those", "one"})
+
+
+def _pronoun(symbol: str | None, project_map: ProjectMap) -> bool:
+    """A plan's symbol that is "it", not a name the workspace defines (`def one(key)`)."""
+    return (symbol or "").lower() in _PRONOUN_WORDS and not project_map.find(symbol or "")
 
 
 def _task(steps: list[Step] | None) -> Plan | None:
@@ -56,9 +72,9 @@ def _task(steps: list[Step] | None) -> Plan | None:
     return Plan(intent=Intent.TASK, symbol=_first_symbol(steps), steps=steps)
 
 
-def _steps_of(clauses: list[str], project_map: ProjectMap, subject: str | None = None) -> list[Step] | None:
-    """The steps of these clauses when they make a task: several commands, or one that only a
-    task does (move, create, delete, every caller)."""
+def _steps_of(clauses: list[str], project_map: ProjectMap, subject: str | None = None) -> Steps | None:
+    """The steps of these clauses, "it" in each the symbol the one before was about; None when
+    the rules cannot settle one of them."""
     steps: list[Step] = []
     for clause in clauses:
         if match(_IMPLIED, tag(clause)) and any(s.action in _FIXES_REFERENCES for s in steps):
@@ -71,9 +87,7 @@ def _steps_of(clauses: list[str], project_map: ProjectMap, subject: str | None =
             return None
         steps.extend(planned)
         subject = planned.about
-    if len(clauses) < 2 and not any(s.action in _TASK_ONLY for s in steps):
-        return None
-    return steps
+    return Steps(steps, subject)
 
 
 def _clause_steps(clause: str, project_map: ProjectMap, subject: str | None, first_id: int) -> Steps | None:
@@ -95,10 +109,10 @@ def _in_files(steps: Steps, project_map: ProjectMap, first_id: int = 1) -> Steps
     return steps
 
 
-def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | None:
+def _steps_after_context(text: str, project_map: ProjectMap) -> Steps | None:
     """ "formatDate should live in its own file. Move it to src/dates.js": a statement, then
     commands. The statement says what "it" is (the symbol, else the one file, it names) and
-    why; the commands are planned as a task when they make one."""
+    why."""
     parts = clauses(text, project_map)
     opens = next((i for i, part in enumerate(parts) if part.verb not in (None, Intent.QUESTION)), 0)
     if opens == 0:
@@ -133,10 +147,8 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> list[Step] | Non
             what=context,
             intent=Intent.REWRITE,
         )
-        steps = [
-            itself,
-            *(step.model_copy(update={"id": step.id + 1, "after": [n + 1 for n in step.after]}) for step in steps),
-        ]
+        moved = (step.model_copy(update={"id": step.id + 1, "after": [n + 1 for n in step.after]}) for step in steps)
+        return Steps([itself, *moved], steps.about)
     return steps
 
 

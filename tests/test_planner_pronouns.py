@@ -1,0 +1,89 @@
+"""A pronoun in a command ("it", "this one", "that") stands for the symbol the request named
+before it — in a statement first ("X is too long, simplify it") or in the command before — else
+the one under the cursor. Planned without the model: a model that fails when called proves the
+rules and the map decided."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outrigger.guards.stats import RepairStats
+from outrigger.guards.switches import Guards
+from outrigger.plan import Intent
+from outrigger.planner import make_plan
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
+
+TARIFFS = """\
+class Tariff:
+    def yearly_cost(self, units):
+        return sum(self.rate(u) for u in range(units))
+
+
+def split_bill(total, people):
+    return round(total / people, 2)
+
+
+def render_invoice(lines):
+    return "\\n".join(f"{name}: {cost}" for name, cost in lines)
+"""
+
+
+class NoModel:
+    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
+        raise AssertionError(f"the model was asked: {messages[-1]['content']!r}")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectMap:
+    (tmp_path / "tariffs.py").write_text(TARIFFS)
+    project_map = ProjectMap(Workspace(tmp_path))
+    project_map.build()
+    return project_map
+
+
+async def plan(project: ProjectMap, request: str, cursor: str | None = None):
+    at = project.find(cursor)[0] if cursor else None
+    return await make_plan(
+        request, project_map=project, model=NoModel(), guards=Guards(), stats=RepairStats(), cursor=at
+    )
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbol"),
+    [
+        ("render_invoice is hard to read; clean it up", Intent.REWRITE, "render_invoice"),
+        ("i feel split_bill is far too clever, simplify it", Intent.REWRITE, "split_bill"),
+        ("Tariff.yearly_cost is slow — could you optimize it?", Intent.REWRITE, "Tariff.yearly_cost"),
+        ("split_bill is messy. refactor this one please", Intent.REWRITE, "split_bill"),
+        ("the output of render_invoice is ugly; tidy it up", Intent.REWRITE, "render_invoice"),
+    ],
+)
+async def test_a_statement_then_one_command_on_it_is_that_command_on_the_named_symbol(
+    project, request_text, intent, symbol
+):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.decided_by) == (intent, symbol, "rules")
+
+
+async def test_it_without_a_name_before_is_the_symbol_under_the_cursor(project):
+    decided = await plan(project, "please simplify it", cursor="split_bill")
+    assert (decided.intent, decided.symbol) == (Intent.REWRITE, "split_bill")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent"),
+    [("add a docstring to it", Intent.DOCSTRING), ("rename it to share_bill", Intent.RENAME)],
+)
+async def test_it_in_a_command_alone_is_the_symbol_under_the_cursor(project, request_text, intent):
+    decided = await plan(project, request_text, cursor="split_bill")
+    assert (decided.intent, decided.symbol) == (intent, "split_bill")
+
+
+async def test_it_in_the_first_of_several_commands_is_the_symbol_under_the_cursor(project):
+    decided = await plan(project, "add type hints to it, then call it from render_invoice", cursor="split_bill")
+    assert decided.intent is Intent.TASK
+    assert [(s.action.value, s.symbol) for s in decided.steps] == [("edit", "split_bill"), ("edit", "render_invoice")]
+    assert "split_bill" in decided.steps[1].what  # the call step calls the symbol "it" stood for
