@@ -241,7 +241,8 @@ def _placed(found: Found, said: Said) -> Built:
 
 
 _TESTS_IN = (
-    "write|add|create|generate ( some|unit|pytest )* test|tests for NAME in|into|to|as ( a new file? )? FILE ..."
+    "write|add|create|generate ( a|an|some|few|couple|of|more|unit|pytest )* test|tests for NAME"
+    " in|into|to|as ( a new file? )? FILE ..."
 )
 
 
@@ -286,7 +287,7 @@ def _remove(found: Found, said: Said) -> Built:
 
 
 _CALLERS = (
-    "( from|in|at|to|update every|all|each|its|the ( caller|callers | call site|sites"
+    "( from|in|at|to|update|fix|adjust every|all|each|its|the? ( caller|callers | call site|sites"
     " | place|places|function|functions|spot|spots that|which call|calls it )"
     " | every|all|each|its caller|callers | everywhere|wherever it|it's is? called )"
 )

@@ -1,0 +1,74 @@
+"""Task wording as people shorten it, planned without the model: "a test"/"a unit test" for a
+function in a file that does not exist yet is that file created (as "write tests for X in …"
+is), and "update callers" without "the" names the callers (as "update the callers" does)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outrigger.guards.stats import RepairStats
+from outrigger.guards.switches import Guards
+from outrigger.plan import Intent, StepAction
+from outrigger.planner import make_plan
+from outrigger.workspace.files import Workspace
+from outrigger.workspace.index import ProjectMap
+
+SHIPPING = """\
+export function parcelWeight(items) {
+  return items.reduce((sum, item) => sum + item.grams, 0);
+}
+
+export function label(order) {
+  return `${order.id}: ${parcelWeight(order.items)} g`;
+}
+"""
+
+
+class NoModel:
+    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
+        raise AssertionError(f"the model was asked: {messages[-1]['content']!r}")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectMap:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "shipping.js").write_text(SHIPPING)
+    project_map = ProjectMap(Workspace(tmp_path))
+    project_map.build()
+    return project_map
+
+
+async def plan(project: ProjectMap, request: str):
+    return await make_plan(request, project_map=project, model=NoModel(), guards=Guards(), stats=RepairStats())
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "add a test for parcelWeight in test/parcel.test.js",
+        "write a unit test for parcelWeight to test/parcel.test.js",
+        "create a couple of tests for parcelWeight in test/parcel.test.js",
+    ],
+)
+async def test_a_test_for_a_function_in_a_new_file_creates_the_file(project, request_text):
+    decided = await plan(project, request_text)
+    assert decided.intent is Intent.TASK
+    assert [(s.action, s.file) for s in decided.steps] == [(StepAction.CREATE, "test/parcel.test.js")]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "make parcelWeight take a `unit` argument and update callers",
+        "give parcelWeight a `unit` parameter, then fix call sites",
+    ],
+)
+async def test_callers_without_the_are_the_callers_of_the_changed_function(project, request_text):
+    decided = await plan(project, request_text)
+    assert decided.intent is Intent.TASK
+    assert [(s.action, s.symbol) for s in decided.steps] == [
+        (StepAction.EDIT, "parcelWeight"),
+        (StepAction.EDIT_CALLERS, "parcelWeight"),
+    ]
