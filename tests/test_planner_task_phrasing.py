@@ -72,3 +72,17 @@ async def test_callers_without_the_are_the_callers_of_the_changed_function(proje
         (StepAction.EDIT, "parcelWeight"),
         (StepAction.EDIT_CALLERS, "parcelWeight"),
     ]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "rename parcelWeight to totalGrams and update callers",
+        "rename parcelWeight to totalGrams, then fix the call sites",
+    ],
+)
+async def test_a_rename_that_also_asks_for_its_callers_is_the_rename(project, request_text):
+    """A rename changes every call already; its callers are no step of their own."""
+    decided = await plan(project, request_text)
+    steps = decided.steps if decided.intent is Intent.TASK else []
+    assert [(s.action, s.symbol, s.new_name) for s in steps] == [(StepAction.RENAME, "parcelWeight", "totalGrams")]

@@ -24,7 +24,7 @@ from outrigger.workspace.index import ProjectMap
 # What a move or a rename already does: "and update the imports", "fix everything that imports it".
 _IMPLIED = (
     "update|fix|adjust|correct|change|repair all|every|each? of? the|its|their? ( import|imports|require|requires"
-    "|references|usages|uses | import statements|lines | everything|everywhere|anything|file|files|module|modules"
+    "|references|usages|uses|callers | call sites | import statements|lines | everything|everywhere|anything|file|files|module|modules"
     "|place|places that|which import|imports|use|uses|require|requires|reference|references it|them )"
     " accordingly|too? ( as well )? END"
 )
