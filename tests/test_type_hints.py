@@ -146,3 +146,56 @@ async def test_the_model_is_given_the_signature_to_fill_in(recipes, fake_model):
     assert outcome.kind == "edit", outcome.message
     asked = fake_model.bodies()[0]["messages"][-1]["content"]
     assert "filled in: `def find(self, name: …, default: … = None) -> …:`" in asked
+
+
+SHED = '''\
+"""A tool shed: what is borrowed, by whom, and for how long."""
+
+
+def days_out(lent, returned):
+    return (returned - lent).days
+
+
+def label(tool, owner):
+    return f"{tool} ({owner})"
+
+
+def heaviest(weights):
+    return max(weights.values())
+
+
+def is_blunt(uses, limit=50):
+    return uses >= limit
+
+
+def split_name(text):
+    first, _, last = text.partition(" ")
+    return first, last
+
+
+def total_hours(sessions):
+    return sum(end - start for start, end in sessions)
+'''
+
+
+async def test_the_real_model_annotates_signatures_asked_for_in_users_words(tmp_path, embedded_model):
+    """Through the whole pipeline (one retry), in the kinds of wording users type."""
+    (tmp_path / "shed.py").write_text(SHED)
+    agent = make_agent(tmp_path, embedded_model)
+    requests = {
+        "days_out": "look at days_out. it needs type hints",
+        "label": "type hints for label pls",
+        "heaviest": "annotate heaviest",
+        "is_blunt": "can we get type annotations on is_blunt",
+        "split_name": "add types to split_name",
+        "total_hours": "total_hours needs type hints",
+    }
+    refused = {}
+    for name, request in requests.items():
+        outcome = await agent.ask(request)
+        if outcome.kind != "edit" or f"def {name}(" not in outcome.edits[0].new_text:
+            refused[request] = outcome.message
+            continue
+        [line] = [row for row in outcome.edits[0].new_text.splitlines() if row.startswith(f"def {name}(")]
+        assert ":" in line.partition("(")[2].rpartition(")")[0] or "->" in line, line
+    assert len(refused) <= 1, refused
