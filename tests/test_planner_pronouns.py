@@ -87,3 +87,17 @@ async def test_it_in_the_first_of_several_commands_is_the_symbol_under_the_curso
     assert decided.intent is Intent.TASK
     assert [(s.action.value, s.symbol) for s in decided.steps] == [("edit", "split_bill"), ("edit", "render_invoice")]
     assert "split_bill" in decided.steps[1].what  # the call step calls the symbol "it" stood for
+
+
+@pytest.mark.parametrize(
+    ("request_text", "symbol"),
+    [
+        ("split_bill(total, people, name) should round up, not to even. fix it", "split_bill"),
+        ("render_invoice(lines, update) prints the total twice; fix that one please", "render_invoice"),
+    ],
+)
+async def test_a_call_with_its_arguments_in_the_statement_is_one_name_not_clauses(project, request_text, symbol):
+    """A call's arguments are not the request's words: "name" after a comma inside them is no
+    new command (a rename), so "fix it" is the fix of the function called."""
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol) == (Intent.FIX, symbol)

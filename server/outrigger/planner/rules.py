@@ -55,7 +55,6 @@ Built = Plan | Steps | None
 class Rule:
     patterns: tuple[str, ...]
     build: Callable[[Found, Said], Built]  # None: the words fit, but not this meaning; read on
-    reads: Callable[[Said], list[Word]] = lambda said: said.words
 
 
 def plan_clause(
@@ -69,9 +68,8 @@ def plan_clause(
     text = with_subject(clause, subject).strip() if subject else clause.strip()
     said = Said(text, tag(text, project_map), clause, project_map, subject, cursor, cursor_file)
     for rule in RULES:
-        words = rule.reads(said)
         for pattern in rule.patterns:
-            found = match(pattern, words)
+            found = match(pattern, said.words)
             if found is not None and (built := rule.build(found, said)) is not None:
                 return built
     return None
@@ -371,17 +369,6 @@ _NOT_A_METHOD_NAME = frozenset(
 )
 
 
-def _without_arguments(said: Said) -> list[Word]:
-    """ "count(n, m)" → "count()": a new method's parameters are not words of the request."""
-    out, depth = [], 0
-    for char in said.text:
-        depth += char == "("
-        if depth == 0 or (char == "(" and depth == 1) or (char == ")" and depth == 1):
-            out.append(char)
-        depth -= char == ")" and depth > 0
-    return tag("".join(out), said.project_map)
-
-
 def _new_member(found: Found, said: Said) -> Built:
     """An "add" of a method to one class the map defines: the symbol is "Class.method"."""
     method, owner = found["NEW"][0].text, found["NAME"][0].text
@@ -565,7 +552,7 @@ RULES: tuple[Rule, ...] = (
     Rule(_SIGNATURE, _signature),
     Rule(("...",), _subjects_callers),
     Rule((_CALL_FROM,), _call_from),
-    Rule(_NEW_MEMBER, _new_member, reads=_without_arguments),
+    Rule(_NEW_MEMBER, _new_member),
     Rule((f"... {_EVERY_IN_FILE} ...",), _every_in_file),
     Rule((_UNDO,), lambda found, said: Plan(intent=Intent.UNDO)),
     Rule((_REPEAT,), _repeat),

@@ -72,14 +72,19 @@ _TOKEN = re.compile(
     r"|(?P<mark>->|=>|→|,|\n|[.?!;:]+(?!\S)|(?<=\s)[-\u2013\u2014]+(?=\s))",
     re.I,
 )
+_ARGUMENTS = re.compile(r"(?<=[\w$])\(([^()`]+)\)")
+_CALL = re.compile(r"([\w$.]+)\([^()]*\)")
 _CODE_SHAPE = re.compile(r"[_.$\d]|[a-z][A-Z]")
 
 
 def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
     """The request's words, tagged in one scan."""
     words: list[Word] = []
+    arguments = [range(*m.span(1)) for m in _ARGUMENTS.finditer(text)]
     for m in _TOKEN.finditer(text):
         raw, start, end = m.group(0), m.start(), m.end()
+        if any(start in inside for inside in arguments):
+            continue  # "plural(ms, n, name) should …": a call's arguments are no words of the request
         clause_start = clause_opens(words, len(words))
         if m.group("mark"):
             words.append(Word(raw.strip(), Tag.JOIN if raw == "," else Tag.BREAK, start, end))
@@ -94,6 +99,7 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
             words.append(Word(verb, Tag.VERB if clause_start else Tag.WORD, start, end, kind=VERBS[verb]))
         else:
             word = (m.group("code") or m.group("file") or m.group("word")).removesuffix("()")
+            word = called.group(1) if (called := _CALL.fullmatch(word)) else word  # `find(title)`: find
             code = bool(m.group("code") or m.group("call")) or bool(_CODE_SHAPE.search(word))
             is_file = bool(m.group("file") or (m.group("code") and _FILE.fullmatch(word)))
             kind = Tag.FILE if is_file else _tag_of(word, code, clause_start, project_map)
