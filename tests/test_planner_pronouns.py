@@ -101,3 +101,9 @@ async def test_a_call_with_its_arguments_in_the_statement_is_one_name_not_clause
     new command (a rename), so "fix it" is the fix of the function called."""
     decided = await plan(project, request_text)
     assert (decided.intent, decided.symbol) == (Intent.FIX, symbol)
+
+
+@pytest.mark.parametrize("request_text", ["please", "thanks!", ", and"])
+async def test_words_that_ask_for_nothing_go_to_the_model(project, request_text):
+    with pytest.raises(AssertionError, match="the model was asked"):
+        await plan(project, request_text, cursor="split_bill")

@@ -41,7 +41,8 @@ def plan_by_rules(
     parts = commands(text)
     if len(parts) > 1:
         return _task(_steps_of(parts, project_map, subject=cursor))
-    subject = cursor if parts and clauses(parts[0])[0].commands else None  # else a statement says what "it" is
+    opening = clauses(parts[0])[:1] if parts else []
+    subject = cursor if opening and opening[0].commands else None  # else a statement says what "it" is
     built = plan_clause(parts[0] if parts else text, project_map, subject, cursor, cursor_file)
     single = as_plan(built)
     if isinstance(built, Steps) and single is None:
