@@ -146,3 +146,33 @@ async def test_it_is_the_subject_and_that_is_not(project):
 
     callers = planned.steps[1]
     assert "every place that calls sign_up" in callers.what, callers.what
+
+
+@pytest.mark.parametrize(
+    ("request_text", "argument"),
+    [
+        ("create_user should take a `strict` flag; update the callers to pass False", "False"),
+        ("create_user should take a `tags` parameter. update all callers to pass 0", "0"),
+    ],
+)
+async def test_the_value_callers_are_told_to_pass_is_written_without_the_model(project, request_text, argument):
+    """ "update the callers to pass False": the value every call gets, so actions/call_sites.py
+    writes it into the calls instead of asking the model to edit each caller."""
+    planned = await plan(project, request_text)
+
+    assert planned.steps[-1].action.value == "edit_callers", planned.describe()
+    assert planned.steps[-1].argument == argument, planned.describe()
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "create_user is used by the sign-up form but nobody knows what it returns. document it",
+        "shout is still used by the banner, add a docstring to it",
+    ],
+)
+async def test_saying_code_is_used_is_not_asking_to_remove_it(project, request_text):
+    planned = await plan(project, request_text)
+
+    assert not any(step.action.value in ("remove", "delete") for step in planned.steps), planned.describe()
+    assert planned.intent is not Intent.TASK, planned.describe()

@@ -19,7 +19,8 @@ def _literal(value: str) -> bool:
 
 
 def _passed_text(clause: str) -> str | None:
-    """What the clause says callers pass: "pass VALUE from every caller", "callers should pass VALUE"."""
+    """What the clause says callers pass: "pass VALUE from every caller", "callers should pass VALUE",
+    "update the callers to pass VALUE"."""
     words = tag(clause)
     lower = [w.text.lower() for w in words]
     for i, word in enumerate(lower):
@@ -31,7 +32,7 @@ def _passed_text(clause: str) -> str | None:
                 if value := clause[words[i].end : end].strip():
                     return value
     for i, word in enumerate(lower):
-        before = [w for w in lower[max(0, i - 2) : i] if w not in ("should", "must")]
+        before = [w for w in lower[max(0, i - 2) : i] if w not in ("should", "must", "to")]  # "callers to pass X"
         if word in ("pass", "passes") and before and before[-1] in ("caller", "callers"):
             return clause[words[i].end :].strip().rstrip(".!").strip() or None
     return None

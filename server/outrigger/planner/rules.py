@@ -263,7 +263,7 @@ _REMOVING = "delete|remove|get_rid|drop|trash|erase|throw_away of?"
 # What is said of code nobody needs: "… can go", "… is dead code", "… is no longer used".
 _CAN_GO = (
     "( can|should go | can|should be deleted|removed|dropped | is|isn't dead|unused|obsolete"
-    " | is|isn't not|no? longer? used|needed ) ..."
+    " | isn't used|needed | is not|never used|needed | is|isn't no|not|any longer used|needed ) ..."
 )
 _DELETE = (f"{_REMOVING} the? file|module? FILE ...", f"FILE {_CAN_GO}")  # "src/old/rates.ts can go"
 # "remove by_author", "delete the function `legacyTotal` from src/cart.js", "by_author can go".
