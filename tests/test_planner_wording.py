@@ -585,3 +585,18 @@ async def test_a_change_asked_as_whether_it_can_be_made_is_the_change(project, r
 async def test_whether_code_may_be_removed_or_called_stays_a_question(project, request_text):
     decided = await plan(project, request_text)
     assert decided.intent is Intent.QUESTION, decided
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbol"),
+    [
+        ("format_amount ought to be type-hinted", Intent.TYPE_HINTS, "format_amount"),
+        ("parse_amount needs type hinting", Intent.TYPE_HINTS, "parse_amount"),
+        ("cud u rename drainQueue to emptyQueue thx", Intent.RENAME, "drainQueue"),
+        ("oops, revert that", Intent.UNDO, None),
+        ("hmm actually, undo it", Intent.UNDO, None),
+    ],
+)
+async def test_second_thoughts_text_speak_and_participles_read_as_the_command(project, request_text, intent, symbol):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol) == (intent, symbol), decided

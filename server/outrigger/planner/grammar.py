@@ -18,7 +18,7 @@ _DOC = frozenset(
     "docstring docstrings doc docs docblock docblocks documentation document documented documenting comment comments "
     "commented".split()
 )
-_TYPES = frozenset({"type hint", "type hints"}) | frozenset(
+_TYPES = frozenset({"type hint", "type hints", "type hinted", "type hinting"}) | frozenset(
     "typehint typehints annotation annotations annotate types".split()
 )
 

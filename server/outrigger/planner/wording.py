@@ -13,11 +13,13 @@ from outrigger.planner.grammar import SLOTS, each, match
 from outrigger.planner.intents import VERBS
 from outrigger.planner.words import Tag, Word, imperative, tag
 
-_GREETINGS = frozenset("hey hi hello ok okay so thanks great cool nice perfect".split())
+# Openings that say nothing of the request: greetings, and second thoughts ("nvm, undo that").
+_GREETINGS = frozenset("hey hi hello ok okay so thanks great cool nice perfect nvm oops hmm ah oh actually".split())
 # Text-speak, word for word: "can u rename … pls" reads as "can you rename … please".
 # Question words run together with "is" ("where's", typed "wheres") read as the two words.
 _SHORT_FORMS = {
     **{"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks"},
+    **{"cn": "can", "cld": "could", "cud": "could", "wud": "would", "shud": "should", "pl": "please"},
     **{f"{asked}{s}": f"{asked} is" for asked in ("what", "where", "who", "how") for s in ("'s", "s", "\u2019s")},
 }
 _CLOSINGS = ("for me", "please", "thanks", "thank you", "thx", "if you can")

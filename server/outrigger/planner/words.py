@@ -66,7 +66,7 @@ _ADDRESSED = frozenset({"we", "you", "i", "they", "me", "us"})
 _EXTENSIONS = "|".join(map(re.escape, file_extensions()))
 _FILE = re.compile(rf"[\w./\\-]*[\w/\\-]\.(?:{_EXTENSIONS})(?::\d+)?", re.I)  # src/../.env too
 _TOKEN = re.compile(
-    rf"`(?P<code>[^`\n]+)`|(?P<this>\b(?:this|that)\s+one\b)|(?P<phrase>\b(?:get\s+rid|throw\s+away)\b)|(?P<term>\btype\s*hints?\b)"
+    rf"`(?P<code>[^`\n]+)`|(?P<this>\b(?:this|that)\s+one\b)|(?P<phrase>\b(?:get\s+rid|throw\s+away)\b)|(?P<term>\btype[\s-]*hint(?:s|ed|ing)?\b)"
     rf"|(?P<file>(?<![\w$]){_FILE.pattern}(?![\w~]))"
     r"|(?P<word>[\w$]+(?:\.[\w$]+)*(?:'[a-z]+)?(?P<call>\(\))?)"
     r"|(?P<mark>->|=>|→|,|\n|[.?!;:]+(?!\S)|(?<=\s)[-\u2013\u2014]+(?=\s))",
@@ -91,7 +91,7 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
         elif m.group("this"):
             words.append(Word(raw, Tag.PRONOUN, start, end))
         elif m.group("term"):  # "type hints", one word: a verb only where a clause starts
-            term = "type " + raw.lower()[4:].strip()
+            term = "type " + raw.lower()[4:].strip(" -\t\n")
             asks = VERBS["type"] if clause_start else None
             words.append(Word(term, Tag.VERB if clause_start else Tag.WORD, start, end, kind=asks))
         elif m.group("phrase"):  # a verb of two words: "get rid (of)"
