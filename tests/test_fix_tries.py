@@ -227,3 +227,43 @@ async def test_a_fix_asked_of_the_documentation_may_change_only_the_documentatio
 
     assert outcome.kind == "edit", outcome.message
     assert "square feet" in outcome.edits[0].new_text
+
+
+THERMO = {
+    "package.json": '{"type": "module", "scripts": {"test": "node --test"}}',
+    "src/units.js": "export function toFahrenheit(celsius) {\n  return celsius * 9 / 5;\n}\n",
+    "test/units.test.js": (
+        'import test from "node:test";\nimport assert from "node:assert";\n'
+        'import { toFahrenheit } from "../src/units.js";\n'
+        'test("boils", () => { assert.strictEqual(toFahrenheit(100), 212); });\n'
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("request_text", "exported"),
+    [
+        ("toFahrenheit(100) gives 180, should be 212. fix it", True),
+        ("toFahrenheit should not be exported any more; fix that", False),
+    ],
+)
+async def test_a_definition_sent_back_without_its_export_keeps_it_unless_asked(
+    tmp_path, fake_model, request_text, exported
+):
+    """Qwen2.5-Coder-0.5B's fix of `export function toFahrenheit` came back as `function
+    toFahrenheit`: spliced as written, the module stopped exporting it and every import broke."""
+    for path, text in THERMO.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    agent = make_agent(tmp_path, fake_model.base_url)
+    fake_model.script(
+        "/** Celsius to Fahrenheit. */\nfunction toFahrenheit(celsius) {\n  return celsius * 9 / 5 + 32;\n}\n"
+    )
+
+    outcome = await agent.ask(request_text)
+
+    if exported:
+        assert outcome.kind == "edit", outcome.message
+        assert "export function toFahrenheit" in outcome.edits[0].new_text
+    else:  # asked to stop exporting it: the reply's definition is taken as written
+        assert outcome.kind != "edit" or "export function" not in outcome.edits[0].new_text

@@ -218,7 +218,7 @@ async def edit_one(
     old_block = "".join(split_lines(old_text)[symbol.range.start.line : symbol.range.end.line + 1])
 
     instruction = plan.instruction
-    shape = _reply_shape(ctx, plan.intent, symbol, old_text, old_block)
+    shape = _reply_shape(ctx, plan.intent, symbol, old_text, old_block, plan.instruction)
 
     def messages(share: float) -> list[dict[str, str]]:
         return shape.messages(instruction, 0.0 if bare else share) + retry
@@ -349,7 +349,9 @@ def _complete(reply: ChatReply, shape: _ReplyShape, symbol: Symbol) -> str:
     return reply.text
 
 
-def _reply_shape(ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: str, old_block: str) -> _ReplyShape:
+def _reply_shape(
+    ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: str, old_block: str, request: str
+) -> _ReplyShape:
     """Docstrings and type hints ask for the words or the signature alone (so the body is
     never taken from the model); other edits ask for the symbol's new code, with what the
     map knows around it (actions/focus.py), or the file around it (`prompt_context` "file")."""
@@ -388,7 +390,7 @@ def _reply_shape(ctx: ActionContext, intent: Intent, symbol: Symbol, old_text: s
     ends = confined and ctx.guards.fence_stripping and language_for(symbol.path) is not None
     return _ReplyShape(
         whole,
-        lambda reply: _new_text(ctx, reply, symbol, intent, old_text),
+        lambda reply: _new_text(ctx, reply, symbol, intent, old_text, request),
         _reply_allowance(old_block),
         f"valid code for `{symbol.name}` only",
         end=(lambda reply, first: definition_end(reply, symbol, first)) if ends else None,
@@ -439,7 +441,7 @@ def _reply_allowance(block: str) -> int:
     return 2 * count_tokens(block) + 300
 
 
-def _new_text(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, old_text: str) -> str:
+def _new_text(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, old_text: str, request: str) -> str:
     """The file with the reply's version of `symbol` spliced over the symbol's lines."""
     lines = split_lines(old_text)
     first, last = symbol.range.start.line, symbol.range.end.line
@@ -456,7 +458,30 @@ def _new_text(ctx: ActionContext, reply: str, symbol: Symbol, intent: Intent, ol
         raise Refused(f"The model's reply does not contain a definition of `{symbol.name}`; nothing was changed.")
     if intent is Intent.DOCSTRING:
         return with_doc_comment(ctx.guards, old_text, target, symbol)
-    return head + reindent(target, indent_of(old_block)) + tail
+    return head + reindent(_export_kept(old_block, target, request), indent_of(old_block)) + tail
+
+
+# The words that open a definition to other modules, which small models often leave out of
+# the definition they send back (`export function f` → `function f`): every import breaks.
+_EXPORTS = ("export default", "export", "pub(crate)", "pub", "public")
+_ABOUT_EXPORTS = frozenset("export exported exports exporting unexport public private pub visibility visible".split())
+
+
+def _export_kept(old_block: str, target: str, request: str) -> str:
+    """The reply's definition with the old one's export word, unless the request is about
+    what the code exports."""
+    kept = next((word for word in _EXPORTS if old_block.lstrip().startswith(word + " ")), None)
+    if kept is None or _ABOUT_EXPORTS & set(re.findall(r"[a-z]+", request.lower())):
+        return target
+    lines = split_lines(target)
+    # The definition's first line, after the leading comments (and annotations) find_definition keeps.
+    opening = next((i for i, line in enumerate(lines) if not line.lstrip().startswith(("/", "*", "#", "@"))), None)
+    if opening is None or lines[opening].lstrip().startswith(kept + " "):
+        return target
+    line = lines[opening]
+    indent = line[: len(line) - len(line.lstrip())]
+    lines[opening] = f"{indent}{kept} {line.lstrip()}"
+    return "".join(lines)
 
 
 def _unparsed_block(code: str, symbol: Symbol, intent: Intent, old_block: str) -> str:
