@@ -600,3 +600,23 @@ async def test_whether_code_may_be_removed_or_called_stays_a_question(project, r
 async def test_second_thoughts_text_speak_and_participles_read_as_the_command(project, request_text, intent, symbol):
     decided = await plan(project, request_text)
     assert (decided.intent, decided.symbol) == (intent, symbol), decided
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "format_amount crashes on None",
+        "drainQueue reports one item fewer than the queue held",
+        "parse_amount says 1.0 for '1,5' in German, that is wrong",
+        "Ledger.total treats refunds as sales; they are not",
+    ],
+)
+async def test_a_wrong_outcome_reported_of_one_symbol_is_a_fix(project, request_text):
+    """A bug report with no command ("X reports one item fewer than …") asks for the fix."""
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol) == (Intent.FIX, request_text.split()[0]), decided
+
+
+async def test_what_a_symbol_does_said_plainly_is_not_a_fix(project):
+    with pytest.raises(AssertionError, match="the model was asked"):
+        await plan(project, "parse_amount returns a float")

@@ -513,6 +513,11 @@ _EXPECTED = (
     "... returns|gives|produces|prints ... should ...",
     "... returns|gives|produces|prints ... instead of ...",
     "... expected ...",
+    # A wrong outcome reported: "Cache.Len reports one item fewer than the cache holds",
+    # "isPythonFile says True for backup files; they are not Python files", "X crashes on ''".
+    "... returns|gives|produces|prints|says|reports|counts|treats|shows|accepts|rejects|computes ... "
+    "not|fewer|more|less|wrong|incorrect|instead|but|too|never|missing|off ...",
+    "... crashes|breaks|fails|hangs|chokes|panics|throws|raises|errors ...",
 )
 _MODIFYING = frozenset(INTENTS[Intent.REWRITE].verbs.split())
 _NEW_PARAMETER = ("... add|give ... PARAMS ...", "... make WORD take|accept ... PARAMS ...")
