@@ -176,3 +176,22 @@ async def test_saying_code_is_used_is_not_asking_to_remove_it(project, request_t
 
     assert not any(step.action.value in ("remove", "delete") for step in planned.steps), planned.describe()
     assert planned.intent is not Intent.TASK, planned.describe()
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "create_user needs a `strict` flag argument. update all callers to pass False",
+        "create_user could use a strict parameter; update the callers",
+        "create_user is missing a strict option - have every caller pass False",
+    ],
+)
+async def test_a_parameter_a_statement_gives_the_function_is_its_own_step_before_the_callers(project, request_text):
+    """Never half done: the signature change the statement asks for is not lost as context
+    while only the callers are changed."""
+    planned = await plan(project, request_text)
+
+    assert [(step.action.value, step.symbol) for step in planned.steps] == [
+        ("edit", "create_user"),
+        ("edit_callers", "create_user"),
+    ], planned.describe()

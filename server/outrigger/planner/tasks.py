@@ -135,7 +135,7 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> Steps | None:
     if (
         steps
         and subject
-        and first(_WISHED, tag(context))
+        and any(first(wish, tag(context)) for wish in _WISHED)
         and not any(s.symbol == subject for s in steps if s.action in _CHANGES_ITSELF)
     ):
         # "late_fee should take a daily_rate argument; update the callers": the statement is a
@@ -153,8 +153,12 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> Steps | None:
     return steps
 
 
-# What is wished of a named function: "X should take …", "X needs to accept …".
-_WISHED = "( should|must | needs|need|has|ought to )"
+# What is wished of a named function: "X should take …", "X needs to accept …", or a parameter
+# it lacks: "X needs a `sep` argument", "X could use a timeout option", "X is missing a parameter".
+_WISHED = (
+    "( should|must | needs|need|has|ought to )",
+    "( needs|need|wants|requires|lacks | could|would use | is|are missing ) ... PARAMS",
+)
 _CHANGES_ITSELF = frozenset({StepAction.EDIT, StepAction.MOVE, StepAction.RENAME, StepAction.REMOVE})
 
 
