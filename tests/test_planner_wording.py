@@ -511,6 +511,8 @@ async def test_the_catalogue_names_a_methods_class(tmp_path, fake_model):
         ("does anything call format_amount?", Question.USAGES),
         ("is anyone still using drainQueue", Question.USAGES),
         ("who's calling parse_amount", Question.USAGES),
+        # where something happens, naming no symbol: a search of the workspace by meaning
+        ("where's the amount parsed", Question.CATALOGUE),
     ],
 )
 async def test_where_questions_ask_for_the_place_or_the_uses(project, request_text, kind):

@@ -368,9 +368,20 @@ def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
     # does not turn a search into a question about that symbol; code written as code does.
     as_code = {word.text for word in tag(text) if word.code} | {named_symbol(text)}
     kind = question_kind(text, names_a_symbol=bool(as_code & set(named)), names_a_file=file is not None)
+    if kind is Question.WHERE and symbol is None and file is None and not _names_a_definition(text):
+        kind = Question.CATALOGUE  # "where's the greenhouse watered": a search of the workspace, by meaning
     if kind is Question.CATALOGUE:
         symbol = None
     return plan.model_copy(update={"symbol": symbol, "file": file, "question": kind})
+
+
+_DEFINING = frozenset("defined declared implemented live lives".split())
+
+
+def _names_a_definition(text: str) -> bool:
+    """ "where is jSmsIj1 defined?", "where does `j` live": the place of one name, which the map
+    answers (or says it does not define), not a search."""
+    return any(word.code or word.text.lower() in _DEFINING for word in tag(text))
 
 
 _MODULE_WORDS = frozenset({"module", "file", "script", "package", "source"})
