@@ -203,17 +203,7 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
                     **({"timings": whole["timings"]} if "timings" in whole else {}),
                 }
             )
-            self.close_connection = True
-            try:
-                for index, event in enumerate(events):
-                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
-                    self.wfile.flush()
-                    fake.streamed = index + 1
-                    fake._stopping.wait(reply.get("pause", 0))
-                self.wfile.write(b"data: [DONE]\n\n")
-                self.wfile.flush()
-            except OSError:
-                pass  # the client stopped reading
+            self._send_events(events, reply.get("pause", 0))
 
         def _stream_fill(self, reply: dict) -> None:
             """A `/v1/completions` fill as llama.cpp streams it: `choices[0].text` a word at a
@@ -230,13 +220,18 @@ def _handler_for(fake: FakeModel) -> type[BaseHTTPRequestHandler]:
                 {"choices": [{"index": 0, "text": "", "finish_reason": whole["choices"][0]["finish_reason"]}]}
             )
             events.append({"choices": [], "usage": whole["usage"]})
+            self._send_events(events, reply.get("pause", 0))
+
+        def _send_events(self, events: list[dict], pause: float) -> None:
+            """Server-sent events, then `[DONE]`; `fake.streamed` counts those sent before a
+            client that stops reading closes the connection."""
             self.close_connection = True
             try:
                 for index, event in enumerate(events):
                     self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
                     self.wfile.flush()
                     fake.streamed = index + 1
-                    fake._stopping.wait(reply.get("pause", 0))
+                    fake._stopping.wait(pause)
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
             except OSError:
