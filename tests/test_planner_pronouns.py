@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from outrigger.guards.stats import RepairStats
-from outrigger.guards.switches import Guards
 from outrigger.plan import Intent
-from outrigger.planner import make_plan
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
+from planning_helpers import plan_without_model
 
 TARIFFS = """\
 class Tariff:
@@ -31,11 +29,6 @@ def render_invoice(lines):
 """
 
 
-class NoModel:
-    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
-        raise AssertionError(f"the model was asked: {messages[-1]['content']!r}")
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectMap:
     (tmp_path / "tariffs.py").write_text(TARIFFS)
@@ -45,10 +38,7 @@ def project(tmp_path: Path) -> ProjectMap:
 
 
 async def plan(project: ProjectMap, request: str, cursor: str | None = None):
-    at = project.find(cursor)[0] if cursor else None
-    return await make_plan(
-        request, project_map=project, model=NoModel(), guards=Guards(), stats=RepairStats(), cursor=at
-    )
+    return await plan_without_model(project, request, cursor)
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from outrigger.guards.stats import RepairStats
-from outrigger.guards.switches import Guards
 from outrigger.plan import Intent, StepAction
-from outrigger.planner import make_plan
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
+from planning_helpers import plan_without_model
 
 SHIPPING = """\
 export function parcelWeight(items) {
@@ -26,11 +24,6 @@ export function label(order) {
 """
 
 
-class NoModel:
-    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
-        raise AssertionError(f"the model was asked: {messages[-1]['content']!r}")
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectMap:
     (tmp_path / "src").mkdir()
@@ -41,7 +34,7 @@ def project(tmp_path: Path) -> ProjectMap:
 
 
 async def plan(project: ProjectMap, request: str):
-    return await make_plan(request, project_map=project, model=NoModel(), guards=Guards(), stats=RepairStats())
+    return await plan_without_model(project, request)
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 
 from outrigger.errors import Refused
-from outrigger.guards.stats import RepairStats
-from outrigger.guards.switches import Guards
 from outrigger.plan import Intent, Question
-from outrigger.planner import make_plan
 from outrigger.planner.wording import normalize
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
+from planning_helpers import plan_without_model
 
 LEDGER = """\
 class Ledger:
@@ -52,11 +50,6 @@ export function drainQueue(queue) {
 """
 
 
-class NoModel:
-    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
-        raise AssertionError(f"the model was asked: {messages[-1]['content']!r}")
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectMap:
     (tmp_path / "ledger.py").write_text(LEDGER)
@@ -67,7 +60,7 @@ def project(tmp_path: Path) -> ProjectMap:
 
 
 async def plan(project: ProjectMap, request: str):
-    return await make_plan(request, project_map=project, model=NoModel(), guards=Guards(), stats=RepairStats())
+    return await plan_without_model(project, request)
 
 
 @pytest.mark.parametrize(

@@ -10,19 +10,12 @@ from pathlib import Path
 import pytest
 
 from outrigger.errors import Refused
-from outrigger.guards.stats import RepairStats
-from outrigger.guards.switches import Guards
 from outrigger.guards.task_check import checked_steps
 from outrigger.plan import Intent, Plan
-from outrigger.planner import make_plan
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
+from planning_helpers import plan_without_model
 from test_tasks import PEOPLE_PY, REPORT_PY, ROUTES_JS, SESSION_JS, SIGNUP_PY, UTILS_PY
-
-
-class NoModel:
-    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
-        raise AssertionError(f"the model was asked to plan: {messages[-1]['content'][:200]!r}")
 
 
 @pytest.fixture
@@ -45,7 +38,7 @@ def project(tmp_path: Path) -> ProjectMap:
 
 
 async def plan(project: ProjectMap, request: str) -> Plan:
-    return await make_plan(request, project_map=project, model=NoModel(), guards=Guards(), stats=RepairStats())
+    return await plan_without_model(project, request)
 
 
 def steps(plan: Plan) -> list[tuple[str, str, str | None]]:

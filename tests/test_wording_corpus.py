@@ -18,6 +18,7 @@ from outrigger.plan import Question
 from outrigger.planner import make_plan
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
+from planning_helpers import NoModel
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -32,11 +33,6 @@ def corpus() -> list:
                     case = (data["workspace"], step["request"], step["plan"])
                     cases.append(pytest.param(*case, id=f"{task['id']}:{number}"))
     return cases
-
-
-class NoModel:
-    async def chat(self, messages, *, json_schema=None, max_tokens=None, variant=0):
-        raise AssertionError(f"the model was asked to plan: {messages[-1]['content'][-200:]!r}")
 
 
 _MAPS: dict[str, ProjectMap] = {}
