@@ -482,9 +482,9 @@ def _meant(word: Word, said: Said) -> Target | None:
     if word.code or said.project_map.find(word.text):
         return None
     named = {w.text for w in said.words if w.tag is Tag.SYMBOL}
-    placed = [w for before, w in zip(said.words, said.words[1:], strict=False) if before.text.lower() in _OF]
-    inside = [w for w in placed if w.tag is Tag.SYMBOL and w.start > word.start]
-    return Target(symbol=inside[0].text) if len(named) == 1 and inside else None
+    pairs = zip(said.words, said.words[1:], strict=False)
+    after_of = [w for before, w in pairs if before.text.lower() in _OF and w.tag is Tag.SYMBOL and w.start > word.start]
+    return Target(symbol=after_of[0].text) if len(named) == 1 and after_of else None
 
 
 _ADD_TO_FILE = "add|append|create|write ... to|in|into FILE END"
