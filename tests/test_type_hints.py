@@ -199,3 +199,18 @@ async def test_the_real_model_annotates_signatures_asked_for_in_users_words(tmp_
         [line] = [row for row in outcome.edits[0].new_text.splitlines() if row.startswith(f"def {name}(")]
         assert ":" in line.partition("(")[2].rpartition(")")[0] or "->" in line, line
     assert len(refused) <= 1, refused
+
+
+async def test_star_parameters_annotated_are_the_same_parameters(tmp_path, fake_model):
+    """cachetools' `hashkey(*args, **kwargs)` on the real model: its annotated signature kept
+    both stars, yet was refused as "(args, kwargs) became (*args, **kwargs)"."""
+    (tmp_path / "keys.py").write_text(
+        "def hashkey(*args, **kwargs):\n    return args + tuple(sorted(kwargs.items()))\n"
+    )
+    fake_model.script("def hashkey(*args: object, **kwargs: object) -> tuple:")
+    agent = make_agent(tmp_path, fake_model.base_url)
+
+    outcome = await agent.ask("add type hints to hashkey")
+
+    assert outcome.kind == "edit", outcome.message
+    assert "def hashkey(*args: object, **kwargs: object) -> tuple:" in outcome.edits[0].new_text

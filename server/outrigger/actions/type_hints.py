@@ -203,8 +203,14 @@ def _parameters(function: tree_sitter.Node, language: str) -> list[tuple[str, st
     return out
 
 
+_WHOLE_NAMES = frozenset(
+    {"identifier", "keyword_separator", "positional_separator", "list_splat_pattern", "dictionary_splat_pattern"}
+)
+
+
 def _parameter_name(parameter: tree_sitter.Node, language: str) -> str:
-    if parameter.type in ("identifier", "keyword_separator", "positional_separator"):
+    # `*args` / `**kwargs` keep their stars, as they do inside an annotated `*args: Any`.
+    if parameter.type in _WHOLE_NAMES:
         return (parameter.text or b"").decode("utf-8")
     for field in ("name", "pattern"):
         if (child := parameter.child_by_field_name(field)) is not None:
