@@ -15,6 +15,14 @@ from outrigger.workspace.index import ProjectMap
 FIXTURES = Path(__file__).resolve().parents[1] / "benchmarks" / "workspaces"
 
 
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """`root` with each of `files` (path → text) written, folders made as needed."""
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
 def copy_fixture(name: str, destination: Path) -> Path:
     root = destination / name
     shutil.copytree(FIXTURES / name, root)

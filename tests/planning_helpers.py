@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from agent_helpers import write_files
 from outrigger.guards.stats import RepairStats
 from outrigger.guards.switches import Guards
 from outrigger.plan import Plan
 from outrigger.planner import make_plan
+from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
 
@@ -22,3 +26,10 @@ async def plan_without_model(project_map: ProjectMap, request: str, cursor: str 
     return await make_plan(
         request, project_map=project_map, model=NoModel(), guards=Guards(), stats=RepairStats(), cursor=at
     )
+
+
+def map_of(root: Path, files: dict[str, str]) -> ProjectMap:
+    """The map of a workspace of these files (path → text), built."""
+    project_map = ProjectMap(Workspace(write_files(root, files)))
+    project_map.build()
+    return project_map

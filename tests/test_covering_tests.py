@@ -5,9 +5,8 @@ test files that cover it (those importing the changed module or its names), sayi
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from agent_helpers import make_agent
+from agent_helpers import make_agent, write_files
 from outrigger import config
 from outrigger.guards.covering_tests import covering_command
 from outrigger.guards.project_tests import test_command as obvious_test_command
@@ -26,13 +25,6 @@ GARDEN = {
     "garden/tests/test_walks.py": "from garden.tests.support import STONES\n\n\ndef test_walk():\n    assert STONES\n",
     "README.md": "A garden planner.\n",
 }
-
-
-def write_files(root: Path, files: dict[str, str]) -> Path:
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
-    return root
 
 
 def test_a_packages_tests_folder_is_an_obvious_pytest_suite(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent_helpers import make_agent
+from agent_helpers import make_agent, write_files
 
 SHED = {
     "shed/__init__.py": "",
@@ -21,10 +21,7 @@ RIGHT = "def floor_area(width, depth):\n    return width * depth\n"
 
 
 def workspace(tmp_path: Path) -> Path:
-    for path, text in SHED.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
-    return tmp_path
+    return write_files(tmp_path, SHED)
 
 
 async def test_a_fix_that_leaves_the_failing_tests_failing_is_refused_after_one_retry(tmp_path, fake_model):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_helpers import make_agent
+from agent_helpers import make_agent, write_files
 from outrigger.guards import runs
 from outrigger.guards.doc_only import same_code
 
@@ -35,10 +35,7 @@ RIGHT = "def floor_area(width, depth):\n    return width * depth\n"
 
 
 def workspace(tmp_path: Path) -> Path:
-    for path, text in SHED.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
-    return tmp_path
+    return write_files(tmp_path, SHED)
 
 
 @pytest.fixture
@@ -252,10 +249,7 @@ async def test_a_definition_sent_back_without_its_export_keeps_it_unless_asked(
 ):
     """Qwen2.5-Coder-0.5B's fix of `export function toFahrenheit` came back as `function
     toFahrenheit`: spliced as written, the module stopped exporting it and every import broke."""
-    for path, text in THERMO.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
-    agent = make_agent(tmp_path, fake_model.base_url)
+    agent = make_agent(write_files(tmp_path, THERMO), fake_model.base_url)
     fake_model.script(
         "/** Celsius to Fahrenheit. */\nfunction toFahrenheit(celsius) {\n  return celsius * 9 / 5 + 32;\n}\n"
     )

@@ -14,6 +14,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from agent_helpers import write_files
 from lsp_editor import SERVER, Editor, GatedFake, vscode_section, wait_for
 from test_tasks import PEOPLE_PY, REPORT_PY, ROUTES_JS, ROUTES_TEST, SESSION_JS, SIGNUP_PY, TESTS_PY, UTILS_PY
 
@@ -28,13 +29,6 @@ OLD_API = "def legacy():\n    return 1\n"
 async def client(lsp_client: LanguageClient):
     yield
     await lsp_client.shutdown_session()
-
-
-def write_files(root: Path, files: dict[str, str]) -> Path:
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
-    return root
 
 
 @pytest.fixture

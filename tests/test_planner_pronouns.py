@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from outrigger.plan import Intent
-from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
-from planning_helpers import plan_without_model
+from planning_helpers import map_of, plan_without_model
 
 TARIFFS = """\
 class Tariff:
@@ -31,10 +30,7 @@ def render_invoice(lines):
 
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectMap:
-    (tmp_path / "tariffs.py").write_text(TARIFFS)
-    project_map = ProjectMap(Workspace(tmp_path))
-    project_map.build()
-    return project_map
+    return map_of(tmp_path, {"tariffs.py": TARIFFS})
 
 
 async def plan(project: ProjectMap, request: str, cursor: str | None = None):

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from outrigger.plan import Intent, StepAction
-from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
-from planning_helpers import plan_without_model
+from planning_helpers import map_of, plan_without_model
 
 SHIPPING = """\
 export function parcelWeight(items) {
@@ -26,11 +25,7 @@ export function label(order) {
 
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectMap:
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "shipping.js").write_text(SHIPPING)
-    project_map = ProjectMap(Workspace(tmp_path))
-    project_map.build()
-    return project_map
+    return map_of(tmp_path, {"src/shipping.js": SHIPPING})
 
 
 async def plan(project: ProjectMap, request: str):

@@ -13,7 +13,7 @@ from outrigger.plan import Intent, Question
 from outrigger.planner.wording import normalize
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
-from planning_helpers import plan_without_model
+from planning_helpers import map_of, plan_without_model
 
 LEDGER = """\
 class Ledger:
@@ -52,11 +52,7 @@ export function drainQueue(queue) {
 
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectMap:
-    (tmp_path / "ledger.py").write_text(LEDGER)
-    (tmp_path / "queue.js").write_text(QUEUE)
-    project_map = ProjectMap(Workspace(tmp_path))
-    project_map.build()
-    return project_map
+    return map_of(tmp_path, {"ledger.py": LEDGER, "queue.js": QUEUE})
 
 
 async def plan(project: ProjectMap, request: str):

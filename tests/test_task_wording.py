@@ -12,9 +12,8 @@ import pytest
 from outrigger.errors import Refused
 from outrigger.guards.task_check import checked_steps
 from outrigger.plan import Intent, Plan
-from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
-from planning_helpers import plan_without_model
+from planning_helpers import map_of, plan_without_model
 from test_tasks import PEOPLE_PY, REPORT_PY, ROUTES_JS, SESSION_JS, SIGNUP_PY, UTILS_PY
 
 
@@ -29,12 +28,7 @@ def project(tmp_path: Path) -> ProjectMap:
         "src/session.js": SESSION_JS,
         "src/routes.js": ROUTES_JS,
     }
-    for path, text in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
-    project_map = ProjectMap(Workspace(tmp_path))
-    project_map.build()
-    return project_map
+    return map_of(tmp_path, files)
 
 
 async def plan(project: ProjectMap, request: str) -> Plan:
