@@ -180,7 +180,12 @@ _FORM_WORDS = frozenset(
 
 
 def _asks_about_form(instruction: str) -> bool:
-    return bool(_FORM_WORDS & set(re.findall(r"[a-z]+", instruction.lower())))
+    return _says_any(instruction, _FORM_WORDS)
+
+
+def _says_any(request: str, words: frozenset[str]) -> bool:
+    """Whether the request uses any of these (lowercase) words."""
+    return bool(words & set(re.findall(r"[a-z]+", request.lower())))
 
 
 def _told_tests_fail(plan: Plan, symbol: Symbol, first: Change, failure: str) -> Plan:
@@ -471,7 +476,7 @@ def _export_kept(old_block: str, target: str, request: str) -> str:
     """The reply's definition with the old one's export word, unless the request is about
     what the code exports."""
     kept = next((word for word in _EXPORTS if old_block.lstrip().startswith(word + " ")), None)
-    if kept is None or _ABOUT_EXPORTS & set(re.findall(r"[a-z]+", request.lower())):
+    if kept is None or _says_any(request, _ABOUT_EXPORTS):
         return target
     lines = split_lines(target)
     # The definition's first line, after the leading comments (and annotations) find_definition keeps.

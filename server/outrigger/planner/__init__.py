@@ -366,9 +366,10 @@ def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
     file = plan.file or _module_named(text, project_map)
     # "which function says what is missing?" with a `missing` in the map: a plain English word
     # does not turn a search into a question about that symbol; code written as code does.
-    as_code = {word.text for word in tag(text) if word.code} | {named_symbol(text)}
+    words = tag(text)
+    as_code = {word.text for word in words if word.code} | {named_symbol(text)}
     kind = question_kind(text, names_a_symbol=bool(as_code & set(named)), names_a_file=file is not None)
-    if kind is Question.WHERE and symbol is None and file is None and not _names_a_definition(text):
+    if kind is Question.WHERE and symbol is None and file is None and not _names_a_definition(words):
         kind = Question.CATALOGUE  # "where's the greenhouse watered": a search of the workspace, by meaning
     if kind is Question.CATALOGUE:
         symbol = None
@@ -378,10 +379,10 @@ def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
 _DEFINING = frozenset("defined declared implemented live lives".split())
 
 
-def _names_a_definition(text: str) -> bool:
+def _names_a_definition(words: list[Word]) -> bool:
     """ "where is jSmsIj1 defined?", "where does `j` live": the place of one name, which the map
     answers (or says it does not define), not a search."""
-    return any(word.code or word.text.lower() in _DEFINING for word in tag(text))
+    return any(word.code or word.text.lower() in _DEFINING for word in words)
 
 
 _MODULE_WORDS = frozenset({"module", "file", "script", "package", "source"})
