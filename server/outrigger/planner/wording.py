@@ -11,7 +11,7 @@ from collections.abc import Callable
 from outrigger.plan import Intent
 from outrigger.planner.grammar import SLOTS, each, match
 from outrigger.planner.intents import VERBS
-from outrigger.planner.words import Tag, Word, imperative, tag
+from outrigger.planner.words import Tag, Word, imperative, tag, verb_of
 
 # Openings that say nothing of the request: greetings, and second thoughts ("nvm, undo that").
 _GREETINGS = frozenset("hey hi hello ok okay so thanks great cool nice perfect nvm oops hmm ah oh actually".split())
@@ -152,10 +152,7 @@ _IRREGULAR = {"made": "make", "rewritten": "rewrite", "split": "split"}
 def _participle(word: str) -> str | None:
     """The verb of a change a past participle is: "documented" → "document", "simplified" → "simplify"."""
     lower = word.lower()
-    stems = [_IRREGULAR.get(lower, "")]
-    if lower.endswith("ed"):
-        stems += [lower[:-2], lower[:-1], lower[:-3] + "y", lower[:-3]]  # fixed, annotated, tidied, stopped
-    verb = next((stem for stem in stems if stem in VERBS), None)
+    verb = _IRREGULAR.get(lower) or (verb_of(lower, "ed") if lower.endswith("ed") else None)
     return verb if verb and VERBS[verb] in _WISHED_CHANGES else None
 
 

@@ -268,7 +268,7 @@ def imperative(sentence: str) -> str | None:
     courtesy ("X is slow, can you fix it" keeps what it says of X; "how do you add …?" asks)."""
     words = tag(sentence)
     for index, word in enumerate(words):
-        verb = _verb(word.text)
+        verb = verb_of(word.text)
         if verb and not word.code and VERBS[verb] is not Intent.QUESTION:
             before = [w.text.lower() for w in words[:index] if w.tag not in (Tag.FILLER, Tag.JOIN)]
             if index and all(w in _COURTESY for w in before) and (not before or set(before) & _ASKER):
@@ -280,13 +280,15 @@ def imperative(sentence: str) -> str | None:
     return None
 
 
-def _verb(word: str) -> str | None:
-    """The verb a word is, or its -ing form is: "adding" → "add", "renaming" → "rename"."""
+def verb_of(word: str, ending: str = "ing") -> str | None:
+    """The verb a word is, or its form with `ending` is: "adding" → "add", "renaming" →
+    "rename"; with "ed", "fixed" → "fix", "annotated" → "annotate", "tidied" → "tidy"."""
     lower = "_".join(word.lower().split())
     if lower in VERBS:
         return lower
-    stem = lower.removesuffix("ing")
+    stem = lower.removesuffix(ending)
     if stem == lower:
         return None
     doubled = stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""
-    return next((verb for verb in (stem, stem + "e", doubled) if verb in VERBS), None)
+    tidied = stem[:-1] + "y" if stem.endswith("i") else ""
+    return next((verb for verb in (stem, stem + "e", doubled, tidied) if verb in VERBS), None)
