@@ -93,3 +93,18 @@ async def test_a_call_with_its_arguments_in_the_statement_is_one_name_not_clause
 async def test_words_that_ask_for_nothing_go_to_the_model(project, request_text):
     with pytest.raises(AssertionError, match="the model was asked"):
         await plan(project, request_text, cursor="split_bill")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbol"),
+    [
+        ("render_invoice is fine but split_bill rounds badly, fix it", Intent.FIX, "split_bill"),
+        ("split_bill has a docstring and render_invoice does not. document it", Intent.DOCSTRING, "render_invoice"),
+        ("split_bill works, render_invoice doesn't - add a docstring to it", Intent.DOCSTRING, "render_invoice"),
+    ],
+)
+async def test_it_after_statements_about_several_symbols_is_the_one_the_last_statement_is_about(
+    project, request_text, intent, symbol
+):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.decided_by) == (intent, symbol, "rules")

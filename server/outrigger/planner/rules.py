@@ -21,7 +21,7 @@ from outrigger.planner.grammar import SLOTS, Found, first, match
 from outrigger.planner.intents import INTENTS, VERBS
 from outrigger.planner.named import naming, renamed
 from outrigger.planner.passed import NOT_NAMES, passed_fields
-from outrigger.planner.words import Tag, Word, names_in, opening, placed, tag, with_subject
+from outrigger.planner.words import Tag, Word, names_in, opening, placed, subject_of, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 
 
@@ -530,6 +530,9 @@ def _by_names(found: Found, said: Said) -> Built:
     mentioned, words = names_in(said.words), said.words
     if not mentioned or looks_like_question(said.text):
         return None
+    pronoun = next((i for i, w in enumerate(words) if w.tag is Tag.PRONOUN), None)
+    if pronoun is not None and len(mentioned) > 1 and (about := subject_of(words[:pronoun])):
+        mentioned = [about]  # "precisedelta is fine but naturaltime is broken, fix it"
     file = named_file(words)
     if naming(words) and (rename := renamed(said.text, words, mentioned, said.project_map)):
         return _steps(_step(said, StepAction.RENAME, rename[0], file, new_name=rename[1]))

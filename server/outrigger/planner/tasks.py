@@ -18,7 +18,7 @@ from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.grammar import first, match
 from outrigger.planner.intents import STEPS
 from outrigger.planner.rules import Steps, as_plan, defining_file, edit_intent, named_file, plan_clause, required_file
-from outrigger.planner.words import Tag, clauses, commands, symbols, tag
+from outrigger.planner.words import Tag, clauses, commands, subject_of, symbols, tag
 from outrigger.workspace.index import ProjectMap
 
 # What a move or a rename already does: "and update the imports", "fix everything that imports it".
@@ -126,8 +126,7 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> Steps | None:
             if step.symbol and step.action in _NEEDS_ITS_FILE:
                 step.file = location["FILE"][0].text  # the map then checks the symbol is there
         return steps
-    named = symbols(context, project_map) or ([file] if (file := named_file(context)) else [])
-    subject = named[0] if named else None
+    subject = subject_of(tag(context, project_map)) or named_file(context)
     steps = _steps_of(commands_, project_map, subject=subject)
     for step in steps or []:
         if step.action in (StepAction.EDIT, StepAction.ADD, StepAction.CREATE):

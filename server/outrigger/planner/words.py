@@ -222,6 +222,19 @@ def with_subject(clause: str, subject: str) -> str:
     return f"{clause[: pronoun.start]}{said}{clause[pronoun.end :]}"
 
 
+def subject_of(words: list[Word]) -> str | None:
+    """What a statement is about: the first name of its last part (parts end at joins and
+    breaks) that names one. "precisedelta is fine but naturaltime is broken" is about
+    naturaltime; "late_fee shouldn't read the DAILY_RATE constant" is about late_fee."""
+    about, named_in_part = None, False
+    for word in words:
+        if word.tag in (Tag.JOIN, Tag.BREAK):
+            named_in_part = False
+        elif word.tag is Tag.SYMBOL and not named_in_part:
+            about, named_in_part = word.text.split("'")[0], True
+    return about
+
+
 def symbols(text: str, project_map: ProjectMap) -> list[str]:
     """Names the map defines, in the order the request mentions them (qualified as written)."""
     return names_in(tag(text, project_map))
