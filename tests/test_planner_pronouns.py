@@ -108,3 +108,18 @@ async def test_it_after_statements_about_several_symbols_is_the_one_the_last_sta
 ):
     decided = await plan(project, request_text)
     assert (decided.intent, decided.symbol, decided.decided_by) == (intent, symbol, "rules")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbol"),
+    [
+        ("Tariff.yearly_cost is slow, could you optimize it?", Intent.REWRITE, "Tariff.yearly_cost"),
+        ("split_bill is hard to follow, would you mind adding a docstring to it", Intent.DOCSTRING, "split_bill"),
+        ("render_invoice broke again, can u fix it pls", Intent.FIX, "render_invoice"),
+        ("split_bill is confusing. explain it", Intent.QUESTION, "split_bill"),
+        ("Tariff.yearly_cost confuses me; walk me through it", Intent.QUESTION, "Tariff.yearly_cost"),
+    ],
+)
+async def test_a_statement_then_a_polite_command_or_a_question_on_it(project, request_text, intent, symbol):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.decided_by) == (intent, symbol, "rules")

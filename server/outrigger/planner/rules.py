@@ -21,7 +21,7 @@ from outrigger.planner.grammar import SLOTS, Found, first, match
 from outrigger.planner.intents import INTENTS, VERBS
 from outrigger.planner.named import naming, renamed
 from outrigger.planner.passed import NOT_NAMES, passed_fields
-from outrigger.planner.words import Tag, Word, names_in, opening, placed, subject_of, tag, with_subject
+from outrigger.planner.words import Tag, Word, clauses, names_in, opening, placed, subject_of, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 
 
@@ -132,13 +132,12 @@ def _targets(found: Found) -> list[Target]:
 
 
 def looks_like_question(request: str) -> bool:
-    """True when the words say the user wants to know, not to change: a question word or a verb
-    of telling first ("explain", "give me", "have we got"), or a "?" after anything but a verb
-    of a change ("add a docstring to X?" still changes X)."""
-    verb = opening(request)
-    if verb is not None and verb is not Intent.QUESTION and verb is not Tag.ASK:
-        return False
-    return request.strip().endswith("?") or verb is not None
+    """True when the words say the user wants to know, not to change: a clause asks (a question
+    word or a verb of telling first — "explain", "give me", "have we got" — or a "?" at its end)
+    and none commands a change ("add a docstring to X?" still changes X; "X is confusing.
+    explain it" asks, the statement saying why)."""
+    parts = clauses(request)
+    return any(part.asks for part in parts) and not any(part.commands for part in parts)
 
 
 _FIXING = frozenset(INTENTS[Intent.FIX].verbs.split())

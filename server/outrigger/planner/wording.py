@@ -138,6 +138,10 @@ def _imperative_sentence(text: str) -> str:
         return _asked_for(command) or _without_closing(command)
     if (asked := _asked_for(text)) is not None:
         return asked
+    for comma in (word for word in words if word.text == ","):
+        # "X is slow, could you make it faster?": what is said of X, then the command politely.
+        if (command := imperative(text[comma.end :])) is not None:
+            return f"{text[: comma.end]} {_asked_for(command) or _without_closing(command)}"
     if match(_WISH, words):
         article = next(w for w in words if w.text.lower() in ("a", "an", "some"))
         return "add " + text[article.start :]
