@@ -14,18 +14,20 @@ from outrigger.guards.switches import Guards
 from outrigger.plan import Intent, Plan, Question, StepAction
 from outrigger.planner.constrained import plan_schema, task_schema
 from outrigger.planner.grammar import SLOTS
-from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
+from outrigger.planner.model_plan import (
+    ModelPlan,
+    ModelTask,
+    merge_model_plan,
+    oriented,
+    plan_from_model_task,
+    plan_messages,
+    task_messages,
+)
 from outrigger.planner.named import contradicts_rename
 from outrigger.planner.plan_check import nonsense, without_repeats
 from outrigger.planner.questions import question_kind
 from outrigger.planner.rules import named_symbol
-from outrigger.planner.tasks import (
-    ModelTask,
-    leaves_out,
-    plan_by_rules,
-    plan_from_model_task,
-    task_messages,
-)
+from outrigger.planner.tasks import leaves_out, plan_by_rules
 from outrigger.planner.wording import normalize
 from outrigger.planner.words import Tag, Word, clause_opens, clauses, commands, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap

@@ -12,8 +12,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from outrigger.planner.model_plan import ModelPlan
-from outrigger.planner.tasks import ModelTask
+from outrigger.planner.model_plan import ModelPlan, ModelTask
 from outrigger.planner.words import Tag, symbols, tag
 from outrigger.workspace.index import ProjectMap
 

@@ -1,17 +1,17 @@
-"""The model's side of planning: the schema it fills in when the rules cannot decide, the prompt
-that asks for it (generated from one table of choices), and the corrections the planner
-applies to what comes back."""
+"""The model's side of planning: the schemas it fills in when the rules cannot decide (one action,
+or a task list of steps), the prompts that ask for them (generated from the intents table),
+and the corrections the planner applies to what comes back."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from outrigger.errors import Refused
-from outrigger.plan import Intent, Plan
-from outrigger.planner.intents import CHOICES, EXAMPLES
+from outrigger.plan import Intent, Plan, Step, StepAction
+from outrigger.planner.intents import CHOICES, EXAMPLES, STEPS
 from outrigger.planner.rules import asked_name, edit_intent, looks_like_question, mentions, named_file
 from outrigger.workspace.index import ProjectMap
 
@@ -36,6 +36,23 @@ class ModelPlan(BaseModel):
         if intent not in CHOICES:
             raise ValueError(f"intent must be one of {', '.join(CHOICES)}")
         return intent
+
+
+class ModelStep(BaseModel):
+    id: int
+    action: StepAction
+    file: str
+    symbol: str | None = None
+    new_name: str | None = None
+    to_file: str | None = None
+    what: str = ""
+    after: list[int] = Field(default_factory=list)
+
+
+class ModelTask(BaseModel):
+    """The reply schema for a task list: one step per file and thing to do."""
+
+    steps: list[ModelStep] = Field(min_length=1)
 
 
 def _system_prompt() -> str:
@@ -63,6 +80,44 @@ def plan_messages(request: str, files: list[str], cursor: str | None) -> list[di
         {"role": "system", "content": PLAN_SYSTEM_PROMPT},
         {"role": "user", "content": f"{context}\nRequest: {request}"},
     ]
+
+
+_TASK_EXAMPLE = ModelTask(
+    steps=[
+        ModelStep(id=1, action=StepAction.ADD, file="src/mail.js", what="add sendWelcome(user) that mails the user"),
+        ModelStep(
+            id=2,
+            action=StepAction.EDIT,
+            file="src/signup.js",
+            symbol="register",
+            what="call sendWelcome(user)",
+            after=[1],
+        ),
+    ]
+)
+
+
+def task_prompt() -> str:
+    actions = "\n".join(f'- "{action.value}": {meaning}' for action, (meaning, _) in STEPS.items())
+    return f"""You split a developer's request into steps. Reply with JSON only: {{"steps": [...]}}.
+Each step changes ONE file. Fields: id (1, 2, …), action, file (a path from the list, or a new
+path for "create"), symbol (the function/class, exactly as written, or null), new_name (rename
+only), to_file (move only), what (this step's task in a few words), after (ids of steps that
+must be done first). Actions:
+{actions}
+Example — request: add a sendWelcome(user) helper to src/mail.js and call it from register
+{_TASK_EXAMPLE.model_dump_json(exclude_defaults=True)}"""
+
+
+def task_messages(request: str, project_map: ProjectMap, problems: str | None = None) -> list[dict[str, str]]:
+    listing = []
+    for path in project_map.files()[:60]:
+        names = [s.qualified_name for s in project_map.symbols(path)][:15]
+        listing.append(f"{path}: {', '.join(names)}" if names else path)
+    content = "Files and what they define:\n" + "\n".join(listing) + f"\nRequest: {request}"
+    if problems:
+        content += f"\n(A first answer had these problems: {problems})"
+    return [{"role": "system", "content": task_prompt()}, {"role": "user", "content": content}]
 
 
 # Words of taking back a change: the model's "undo" needs one of them in the request.
@@ -107,6 +162,15 @@ def merge_model_plan(
         instruction=request.strip(),
         decided_by="model",
     )
+
+
+def plan_from_model_task(reply: ModelTask, instruction: str) -> Plan:
+    steps = [
+        Step(**step.model_dump(), intent=edit_intent(step.what) if step.action is StepAction.EDIT else None)
+        for step in reply.steps
+    ]
+    symbol = next((step.symbol for step in steps if step.symbol), None)
+    return Plan(intent=Intent.TASK, symbol=symbol, steps=steps, instruction=instruction, decided_by="model")
 
 
 _NOT_A_VERB = frozenset("and or vs versus with in of from for on to at by".split())

@@ -12,12 +12,9 @@ a single-action plan that leaves out a file or symbol the request names is sent 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.grammar import first, match
-from outrigger.planner.intents import STEPS
-from outrigger.planner.rules import Steps, as_plan, defining_file, edit_intent, named_file, plan_clause, required_file
+from outrigger.planner.rules import Steps, as_plan, defining_file, named_file, plan_clause, required_file
 from outrigger.planner.words import Tag, clauses, commands, subject_of, symbols, tag
 from outrigger.workspace.index import ProjectMap
 
@@ -222,71 +219,3 @@ def leaves_out(plan: Plan, text: str, project_map: ProjectMap) -> list[str]:
     missing = sorted(f for f in named_files if f not in covered_files)
     missing += [f"`{name}`" for name in symbols(text, project_map) if name not in covered_symbols]
     return missing
-
-
-# -- the model's task list -------------------------------------------------------------------
-
-
-class ModelStep(BaseModel):
-    id: int
-    action: StepAction
-    file: str
-    symbol: str | None = None
-    new_name: str | None = None
-    to_file: str | None = None
-    what: str = ""
-    after: list[int] = Field(default_factory=list)
-
-
-class ModelTask(BaseModel):
-    """The reply schema for a task list: one step per file and thing to do."""
-
-    steps: list[ModelStep] = Field(min_length=1)
-
-
-_TASK_EXAMPLE = ModelTask(
-    steps=[
-        ModelStep(id=1, action=StepAction.ADD, file="src/mail.js", what="add sendWelcome(user) that mails the user"),
-        ModelStep(
-            id=2,
-            action=StepAction.EDIT,
-            file="src/signup.js",
-            symbol="register",
-            what="call sendWelcome(user)",
-            after=[1],
-        ),
-    ]
-)
-
-
-def task_prompt() -> str:
-    actions = "\n".join(f'- "{action.value}": {meaning}' for action, (meaning, _) in STEPS.items())
-    return f"""You split a developer's request into steps. Reply with JSON only: {{"steps": [...]}}.
-Each step changes ONE file. Fields: id (1, 2, …), action, file (a path from the list, or a new
-path for "create"), symbol (the function/class, exactly as written, or null), new_name (rename
-only), to_file (move only), what (this step's task in a few words), after (ids of steps that
-must be done first). Actions:
-{actions}
-Example — request: add a sendWelcome(user) helper to src/mail.js and call it from register
-{_TASK_EXAMPLE.model_dump_json(exclude_defaults=True)}"""
-
-
-def task_messages(request: str, project_map: ProjectMap, problems: str | None = None) -> list[dict[str, str]]:
-    listing = []
-    for path in project_map.files()[:60]:
-        names = [s.qualified_name for s in project_map.symbols(path)][:15]
-        listing.append(f"{path}: {', '.join(names)}" if names else path)
-    content = "Files and what they define:\n" + "\n".join(listing) + f"\nRequest: {request}"
-    if problems:
-        content += f"\n(A first answer had these problems: {problems})"
-    return [{"role": "system", "content": task_prompt()}, {"role": "user", "content": content}]
-
-
-def plan_from_model_task(reply: ModelTask, instruction: str) -> Plan:
-    steps = [
-        Step(**step.model_dump(), intent=edit_intent(step.what) if step.action is StepAction.EDIT else None)
-        for step in reply.steps
-    ]
-    return Plan(
-        intent=Intent.TASK, symbol=_first_symbol(steps), steps=steps, instruction=instruction, decided_by="model"
-    )
