@@ -123,3 +123,19 @@ async def test_it_after_statements_about_several_symbols_is_the_one_the_last_sta
 async def test_a_statement_then_a_polite_command_or_a_question_on_it(project, request_text, intent, symbol):
     decided = await plan(project, request_text)
     assert (decided.intent, decided.symbol, decided.decided_by) == (intent, symbol, "rules")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbol"),
+    [
+        ("render_invoice returns None for an empty list?? it shouldn't. fix", Intent.FIX, "render_invoice"),
+        ("split_bill divides by zero?! fix it", Intent.FIX, "split_bill"),
+        ("split_bill is broken. fix", Intent.FIX, "split_bill"),
+        ("Tariff.yearly_cost looks slow. speed it up", Intent.REWRITE, "Tariff.yearly_cost"),
+    ],
+)
+async def test_a_statement_said_in_disbelief_or_a_bare_command_after_it_is_about_its_subject(
+    project, request_text, intent, symbol
+):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.decided_by, decided.asked) == (intent, symbol, "rules", None)

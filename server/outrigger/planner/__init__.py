@@ -29,7 +29,7 @@ from outrigger.planner.questions import question_kind
 from outrigger.planner.rules import named_symbol
 from outrigger.planner.tasks import leaves_out, plan_by_rules
 from outrigger.planner.wording import normalize
-from outrigger.planner.words import Tag, Word, clause_opens, clauses, commands, symbols, tag, with_subject
+from outrigger.planner.words import Clause, Tag, Word, clause_opens, clauses, commands, symbols, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import language_for
 from outrigger.workspace.one_symbol import mentions_tests
@@ -255,6 +255,7 @@ def _one_kind(text: str, project_map: ProjectMap) -> tuple[str, str | None]:
     parts = clauses(text, project_map)
     asked = [part for part in parts if part.asks]
     changes = [part for part in parts if part.commands and part not in asked]
+    asked = [part for part in asked if not _disbelief(part)] if changes else asked
     if not (asked and changes):
         return text, None
     seeking = [part for part in asked if part.words[0].text.lower() in _SEEKING]
@@ -272,6 +273,13 @@ def _one_kind(text: str, project_map: ProjectMap) -> tuple[str, str | None]:
         "nothing was done. Ask them one at a time, so the answer cannot turn into an edit or the change "
         "be left undone."
     )
+
+
+def _disbelief(part: Clause) -> bool:
+    """ "_isbool returns True for "yes"?? fix it": a statement with a "?" and no question word or
+    verb of telling first is said in disbelief, the reason for the change beside it."""
+    first = next(w for w in part.words if w.tag is not Tag.FILLER)
+    return first.tag is not Tag.ASK and part.verb is not Intent.QUESTION
 
 
 def _settled(plan: Plan, text: str, project_map: ProjectMap, cursor: Symbol | None, path: str | None) -> Plan:

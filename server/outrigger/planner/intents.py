@@ -104,7 +104,7 @@ INTENTS: dict[Intent, Row] = {
     ),
     Intent.REWRITE: Row(
         edit_symbols,
-        verbs="rewrite refactor change update modify replace simplify improve optimize optimise convert clean tidy extract split make",
+        verbs="rewrite refactor change update modify replace simplify improve optimize optimise speed shorten streamline convert clean tidy extract split make",
         tested=True,
         choice="change one function or class in another way",
     ),

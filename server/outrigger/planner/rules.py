@@ -494,10 +494,15 @@ def _add_to_file(found: Found, said: Said) -> Built:
 
 
 def _at_cursor(found: Found, said: Said) -> Built:
-    """ "add a docstring" with the cursor on a symbol: the cursor names the target."""
-    if not said.cursor or opening(said.text) in (None, Tag.ASK, Intent.QUESTION) or named_symbol(said.text):
-        return None
-    return _edits(said, edit_intent(said.words), [Target(symbol=said.cursor, file=said.cursor_file)])
+    """ "add a docstring" naming nothing: the cursor's symbol, or what the statement before was
+    about ("_isbool returns True for "yes"?? it shouldn't. fix")."""
+    verb = opening(said.text)
+    if said.cursor and verb not in (None, Tag.ASK, Intent.QUESTION) and not named_symbol(said.text):
+        return _edits(said, edit_intent(said.words), [Target(symbol=said.cursor, file=said.cursor_file)])
+    names_nothing = not any(w.tag in (Tag.SYMBOL, Tag.PRONOUN, Tag.FILE) for w in said.words)
+    if said.subject and isinstance(verb, Intent) and verb.edits_symbols and names_nothing:
+        return _edits(said, edit_intent(said.words), [Target(symbol=said.subject)])
+    return None
 
 
 # What the code should do, said as a statement: "scale(3) should return 9", "it gives 62 but
