@@ -84,6 +84,8 @@ async def test_polite_requests_and_statements_of_need_are_actions(project, reque
         ("can anybody add type hints to format_amount?", Intent.TYPE_HINTS),
         ("can we get a docstring on format_amount", Intent.DOCSTRING),
         ("could i have type annotations for format_amount pls", Intent.TYPE_HINTS),
+        ("can format_amount get a docstring", Intent.DOCSTRING),  # asked of the code itself
+        ("should format_amount have type hints?", Intent.TYPE_HINTS),
     ],
 )
 async def test_asked_of_anyone_or_asked_for_is_still_the_edit(project, request_text, intent):
@@ -586,6 +588,8 @@ async def test_whether_code_may_be_removed_or_called_stays_a_question(project, r
         ("cud u rename drainQueue to emptyQueue thx", Intent.RENAME, "drainQueue"),
         ("oops, revert that", Intent.UNDO, None),
         ("hmm actually, undo it", Intent.UNDO, None),
+        ("nope, revert it", Intent.UNDO, None),
+        ("wait, undo that", Intent.UNDO, None),
     ],
 )
 async def test_second_thoughts_text_speak_and_participles_read_as_the_command(project, request_text, intent, symbol):

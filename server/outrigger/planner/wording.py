@@ -14,7 +14,9 @@ from outrigger.planner.intents import VERBS
 from outrigger.planner.words import Tag, Word, imperative, tag, verb_of
 
 # Openings that say nothing of the request: greetings, and second thoughts ("nvm, undo that").
-_GREETINGS = frozenset("hey hi hello ok okay so thanks great cool nice perfect nvm oops hmm ah oh actually".split())
+_GREETINGS = frozenset(
+    "hey hi hello ok okay so thanks great cool nice perfect nvm nah nope oops whoops hmm um uh ah oh ugh actually wait".split()
+)
 # Text-speak, word for word: "can u rename … pls" reads as "can you rename … please".
 # Question words run together with "is" ("where's", typed "wheres") read as the two words.
 _SHORT_FORMS = {
@@ -36,7 +38,7 @@ _WISH = "( i'd like | i would like | i want|need | we want|need | it would be ni
 _ASKED_FOR = tuple(
     form.format(thing=thing)
     for form in (
-        "can|could|may i|we get|have ( a|an|some )? {thing} ...",
+        "can|could|may|should ( i|we | NAME ) get|have ( a|an|some )? {thing} ...",  # "can parse get a docstring"
         "give|write|make|get|generate me|us ... {thing} ...",
     )
     for thing in ("DOC", "TYPES")
@@ -163,11 +165,13 @@ def _participle(word: str) -> str | None:
 def _asked_for(text: str) -> str | None:
     """ "give me type hints for X" → "add type hints for X"; None when no doc or hints are asked for."""
     words = tag(text)
-    if not any(match(wish, words) for wish in _ASKED_FOR):
+    found = next((found for wish in _ASKED_FOR if (found := match(wish, words))), None)
+    if found is None:
         return None
     thing = next(i for i, w in enumerate(words) if SLOTS["DOC"](w) or SLOTS["TYPES"](w))
     wanted = next(w for w in reversed(words[:thing]) if w.text.lower() in _ASKED_FOR_WORDS)
-    return _without_closing("add " + text[wanted.end :].lstrip())
+    made = _without_closing("add " + text[wanted.end :].lstrip())
+    return f"{made} to {found['NAME'][0].text}" if "NAME" in found else made
 
 
 def _without_closing(text: str) -> str:
