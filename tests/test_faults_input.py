@@ -117,7 +117,7 @@ async def test_a_pathological_request_under_the_cap_is_read_a_bounded_number_of_
     search once re-read the question for every entry. Work, not wall time: the rules read at most
     MAX_RULE_CHARS of the request (the model reads it all), the catalogue search reads it once."""
     rules: list[int] = []
-    for name in ("normalize", "plan_by_rules", "merge_model_plan"):
+    for name in ("normalize", "read", "merge_model_plan"):
         monkeypatch.setattr(planner, name, _reading(getattr(planner, name), rules))
     stemmed: list[int] = []
     monkeypatch.setattr(question, "_stems", _reading(question._stems, stemmed))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from outrigger.planner.words import Tag, clauses, commands, imperative, placed, symbols, tag, with_subject
+from outrigger.planner.words import Tag, commands, imperative, placed, read, symbols, tag, with_subject
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
@@ -22,7 +22,7 @@ def project(tmp_path) -> ProjectMap:
 
 def test_a_verb_where_a_clause_starts_is_never_a_symbol_even_when_the_map_defines_it(project):
     text = "add a docstring to late_fee and explain what fee_for does"
-    assert [c.text for c in clauses(text, project)] == ["add a docstring to late_fee", "explain what fee_for does"]
+    assert [c.text for c in read(text, project).clauses] == ["add a docstring to late_fee", "explain what fee_for does"]
     assert symbols(text, project) == ["late_fee", "fee_for"]
 
 
@@ -45,17 +45,20 @@ def test_words_requests_are_made_of_are_no_symbols_unless_written_as_code(projec
 
 
 def test_a_question_is_one_clause_and_a_verb_before_its_subject_asks():
-    assert [c.text for c in clauses("how do I rename X and update its callers?")] == [
+    assert [c.text for c in read("how do I rename X and update its callers?").clauses] == [
         "how do I rename X and update its callers?"
     ]
-    assert not any(c.commands for c in clauses("have we got anything that drains a queue?"))
+    assert not any(c.commands for c in read("have we got anything that drains a queue?").clauses)
 
 
 def test_commands_keep_what_follows_them_and_a_statement_first_is_one_part():
+    def commands_of(text: str) -> list[str]:
+        return commands(read(text).clauses, text)
+
     text = "add x to a.js. It should be fast. then call that from y"
-    assert commands(text) == ["add x to a.js. It should be fast", "call that from y"]
-    assert commands("x reads badly, make it y") == ["x reads badly, make it y"]
-    assert commands("create test/f.test.js with node:test tests") == ["create test/f.test.js with node:test tests"]
+    assert commands_of(text) == ["add x to a.js. It should be fast", "call that from y"]
+    assert commands_of("x reads badly, make it y") == ["x reads badly, make it y"]
+    assert commands_of("create test/f.test.js with node:test tests") == ["create test/f.test.js with node:test tests"]
 
 
 def test_a_pronoun_stands_for_the_subject_and_a_relative_that_does_not():
@@ -65,12 +68,12 @@ def test_a_pronoun_stands_for_the_subject_and_a_relative_that_does_not():
 
 
 def test_a_verb_addressed_to_someone_asks(project):
-    parts = clauses("fix late_fee and let me know why it broke", project)
+    parts = read("fix late_fee and let me know why it broke", project).clauses
     assert [(p.text, p.commands, p.asks) for p in parts] == [
         ("fix late_fee", True, False),
         ("let me know why it broke", False, True),
     ]
-    assert clauses("walk me through fee_for", project)[0].asks
+    assert read("walk me through fee_for", project).clauses[0].asks
 
 
 def test_where_code_should_live_is_a_move_to_another_file(project):
@@ -117,4 +120,4 @@ def test_names_that_describe_the_one_command_are_not_parts_left_out(project, req
     from outrigger.planner.tasks import leaves_out
 
     plan = Plan(intent=Intent.ADD, symbol="waive", file="loans.py")
-    assert leaves_out(plan, request_text, project) == left_out
+    assert leaves_out(plan, read(request_text, project), project) == left_out

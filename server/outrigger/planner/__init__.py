@@ -29,7 +29,18 @@ from outrigger.planner.questions import question_kind
 from outrigger.planner.rules import named_symbol
 from outrigger.planner.tasks import leaves_out, plan_by_rules
 from outrigger.planner.wording import normalize
-from outrigger.planner.words import Clause, Tag, Word, clause_opens, clauses, commands, symbols, tag, with_subject
+from outrigger.planner.words import (
+    Clause,
+    Reading,
+    Tag,
+    Word,
+    clause_opens,
+    commands,
+    names_in,
+    read,
+    tag,
+    with_subject,
+)
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import language_for
 from outrigger.workspace.one_symbol import mentions_tests
@@ -61,10 +72,12 @@ async def make_plan(
     instruction = request.strip()
     head = request[:MAX_RULE_CHARS]
     text = normalize(_module_paths_as_files(head, project_map), known=lambda name: bool(project_map.find(name)))
+    reading = read(text, project_map)
     if routing:
-        _never_half_done(text, project_map)
+        _never_half_done(reading)
     if routing and len(request) <= MAX_RULE_CHARS:
-        text, question = _one_kind(text, project_map)
+        reading, question = _one_kind(reading, project_map)
+        text = reading.text
         if question is not None:
             # Asked and changed: the change planned as a request of its own, the question answered first.
             asked = Plan(intent=Intent.QUESTION, symbol=cursor_name, file=cursor_file, instruction=question)
@@ -72,19 +85,19 @@ async def make_plan(
                 text, project_map=project_map, model=model, guards=guards, stats=stats, cursor=cursor, path=path,
                 max_steps=max_steps,
             )  # fmt: skip
-            asked = _with_question(_files_named(asked, project_map, path), question, project_map)
+            asked = _with_question(_files_named(asked, project_map, path), read(question, project_map), project_map)
             return change.model_copy(update={"asked": asked, "instruction": instruction})
-        decided = plan_by_rules(text, project_map, cursor_name, cursor_file)
-        if decided is None and len(commands(text)) > 1:
+        decided = plan_by_rules(reading, project_map, cursor_name, cursor_file)
+        if decided is None and len(commands(reading.clauses, text)) > 1:
             # Several things to do, and the rules cannot settle one of them: never carry out
             # only the part they can.
             return await _model_task(request, project_map, model, guards, stats, max_steps)
-        if decided is not None and decided.intent is not Intent.TASK and sum(c.commands for c in clauses(text)) > 1:
+        if decided is not None and decided.intent is not Intent.TASK and sum(c.commands for c in reading.clauses) > 1:
             # All or nothing: one action read from a request of several commands would leave
             # the others undone without a word ("rename X to Y. then undo it").
             return await _model_task(request, project_map, model, guards, stats, max_steps)
         if decided is not None:
-            return _settled(decided, text, project_map, cursor, path).model_copy(update={"instruction": instruction})
+            return _settled(decided, reading, project_map, cursor, path).model_copy(update={"instruction": instruction})
 
     messages = plan_messages(request, project_map.files(), cursor_name)
     narrowed = plan_schema(f"{text} {head}", project_map, cursor_name)  # `Repo.save` as the rules wrote it, too
@@ -109,8 +122,8 @@ async def make_plan(
         # and "X should return Y" a rename of X to X.
         retry = [*messages, {"role": "assistant", "content": reply.model_dump_json()}, {"role": "user", "content": why}]
         reply, plan = await planned(retry)
-    plan = _settled(plan, text, project_map, cursor, path).model_copy(update={"instruction": instruction})
-    if missing := leaves_out(plan, text, project_map):
+    plan = _settled(plan, reading, project_map, cursor, path).model_copy(update={"instruction": instruction})
+    if missing := leaves_out(plan, reading, project_map):
         # A request with several steps is never carried out as one of them.
         return await _model_task(
             request, project_map, model, guards, stats, max_steps, f"it must also cover {', '.join(missing)}"
@@ -168,12 +181,12 @@ _MAP_QUESTIONS = frozenset(Question) - {Question.EXPLAIN}
 _COMPARING = frozenset("between compare comparing versus vs difference differences".split())  # one question of two
 
 
-def _never_half_done(text: str, project_map: ProjectMap) -> None:
+def _never_half_done(reading: Reading) -> None:
     """Refuse, saying why, a request the planner would carry out only in part: a change under
     a condition ("add a docstring to X unless it has one", "if X is slow, rewrite it"), several
     questions when one of them is a fact from the map ("where is X defined and what does it
     return?"), or one question about a list of symbols ("explain A, B and C")."""
-    words = tag(text, project_map)
+    words = reading.words
     lower = " ".join(w.text.lower() for w in words)
     verbs = [w.kind for w in words if w.tag is Tag.VERB and w.kind is not Intent.QUESTION]
     # "if X is slow, rewrite it": an "if" opening a clause about the code (it names a symbol or a
@@ -194,7 +207,7 @@ def _never_half_done(text: str, project_map: ProjectMap) -> None:
             "changing code; nothing was done. Ask about the condition first, then ask for the change."
         )
     asked: list[str] = []
-    for part in clauses(text, project_map):
+    for part in reading.clauses:
         if not part.asks:
             continue
         words = part.words
@@ -247,27 +260,28 @@ def _until_break(words: list[Word]) -> list[Word]:
 _SEEKING = frozenset({"find", "search", "locate", "look"})
 
 
-def _one_kind(text: str, project_map: ProjectMap) -> tuple[str, str | None]:
+def _one_kind(reading: Reading, project_map: ProjectMap) -> tuple[Reading, str | None]:
     """The change to plan and the question asked with it, if any. "explain X and fix it" is
     both: the answer, then the fix of X, in one result. "find the bug in X and fix it" is the
     fix of X. Anything else beside them ("is X used? if not, remove it": a condition on the
     answer) is refused, naming both parts: never half done."""
-    parts = clauses(text, project_map)
+    text, parts = reading.text, reading.clauses
     asked = [part for part in parts if part.asks]
     changes = [part for part in parts if part.commands and part not in asked]
     asked = [part for part in asked if not _disbelief(part)] if changes else asked
     if not (asked and changes):
-        return text, None
+        return reading, None
     seeking = [part for part in asked if part.words[0].text.lower() in _SEEKING]
-    named = [name for part in asked for name in symbols(part.text, project_map)]
+    named = [name for part in asked for name in names_in(part.words)]
     change = text[changes[0].words[0].start :] if asked[-1].words[0].start < changes[0].words[0].start else None
     if seeking == asked and change and len(set(named)) == 1:
-        return with_subject(change, named[0]), None
+        return read(with_subject(change, named[0]), project_map), None
     if len(asked) == 1 and len(asked) + len(changes) == len(parts) and not seeking:
         changed = " ".join(part.text for part in changes)
-        before = symbols(text[: asked[0].words[0].start], project_map)  # "fix X and tell me why it broke"
+        # "fix X and tell me why it broke"
+        before = names_in([w for w in reading.words if w.end <= asked[0].words[0].start])
         question = with_subject(asked[0].text, before[-1]) if before else asked[0].text
-        return (with_subject(changed, named[-1]) if named else changed), question
+        return read(with_subject(changed, named[-1]) if named else changed, project_map), question
     raise Refused(
         f'The request both asks a question ("{asked[0].text}") and asks for a change ("{changes[0].text}"); '
         "nothing was done. Ask them one at a time, so the answer cannot turn into an edit or the change "
@@ -278,22 +292,21 @@ def _one_kind(text: str, project_map: ProjectMap) -> tuple[str, str | None]:
 def _disbelief(part: Clause) -> bool:
     """ "_isbool returns True for "yes"?? fix it": a statement with a "?" and no question word or
     verb of telling first is said in disbelief, the reason for the change beside it."""
-    first = next(w for w in part.words if w.tag is not Tag.FILLER)
-    return first.tag is not Tag.ASK and part.verb is not Intent.QUESTION
+    return not (part.first and part.first.tag is Tag.ASK) and part.verb is not Intent.QUESTION
 
 
-def _settled(plan: Plan, text: str, project_map: ProjectMap, cursor: Symbol | None, path: str | None) -> Plan:
+def _settled(plan: Plan, reading: Reading, project_map: ProjectMap, cursor: Symbol | None, path: str | None) -> Plan:
     """The plan's targets where the request, the cursor and the map put them."""
-    located = _files_named(_located(plan, text, cursor), project_map, path)
-    return _one_symbol(_with_question(located, text, project_map), text, project_map)
+    located = _files_named(_located(plan, reading.words, cursor), project_map, path)
+    return _one_symbol(_with_question(located, reading, project_map), reading.text, project_map)
 
 
-def _located(plan: Plan, text: str, cursor: Symbol | None) -> Plan:
+def _located(plan: Plan, words: list[Word], cursor: Symbol | None) -> Plan:
     """`store.py:12` pins a target to a line; the cursor pins a bare name to the symbol it is on
     (`save` with the cursor in `Repo.save`)."""
     lines = {
         path: int(line)
-        for word in tag(text)
+        for word in words
         if word.tag is Tag.FILE and ":" in word.text
         for path, line in [word.text.split(":", 1)]
     }
@@ -367,17 +380,18 @@ def _one_symbol(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
     return plan.model_copy(update={"file": group.main.path, "taken": group.note() or None})
 
 
-def _with_question(plan: Plan, text: str, project_map: ProjectMap) -> Plan:
+def _with_question(plan: Plan, reading: Reading, project_map: ProjectMap) -> Plan:
     """A question plan says what it asks and about which symbol the map knows."""
     if plan.intent is not Intent.QUESTION:
         return plan
-    named = symbols(text, project_map) or ([written] if (written := named_symbol(text)) else [])
+    text, words = reading.text, reading.words
+    written = named_symbol(words, text)
+    named = names_in(words) or ([written] if written else [])
     symbol = named[0] if named else plan.symbol  # else the cursor's
-    file = plan.file or _module_named(text, project_map)
+    file = plan.file or _module_named(words, project_map)
     # "which function says what is missing?" with a `missing` in the map: a plain English word
     # does not turn a search into a question about that symbol; code written as code does.
-    words = tag(text)
-    as_code = {word.text for word in words if word.code} | {named_symbol(text)}
+    as_code = {word.text for word in words if word.code} | {written}
     kind = question_kind(text, names_a_symbol=bool(as_code & set(named)), names_a_file=file is not None)
     if kind is Question.WHERE and symbol is None and file is None and not _names_a_definition(words):
         kind = Question.CATALOGUE  # "where's the greenhouse watered": a search of the workspace, by meaning
@@ -398,10 +412,9 @@ def _names_a_definition(words: list[Word]) -> bool:
 _MODULE_WORDS = frozenset({"module", "file", "script", "package", "source"})
 
 
-def _module_named(text: str, project_map: ProjectMap) -> str | None:
+def _module_named(words: list[Word], project_map: ProjectMap) -> str | None:
     """The one file "the shop module" / "the `report` file" means: its name without the
     extension (or its folder's, for a package's `__init__` / `index`)."""
-    words = tag(text)
     for before, word in zip(words, words[1:], strict=False):
         if word.text.lower() not in _MODULE_WORDS:
             continue

@@ -21,18 +21,16 @@ from outrigger.planner.grammar import SLOTS, Found, first, match
 from outrigger.planner.intents import INTENTS, VERBS
 from outrigger.planner.named import naming, renamed
 from outrigger.planner.passed import NOT_NAMES, passed_fields
-from outrigger.planner.words import Tag, Word, clauses, names_in, opening, placed, subject_of, tag, with_subject
+from outrigger.planner.words import Reading, Tag, Word, names_in, placed, read, subject_of, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 
 
 @dataclass(frozen=True)
-class Said:
+class Said(Reading):
     """One clause as the rows read it: with "it" standing for the symbol the clause before was
     about (`subject`), tagged against the map once; as written; and the symbol under the
     cursor (only a request of one clause has one)."""
 
-    text: str
-    words: list[Word]
     written: str
     project_map: ProjectMap
     subject: str | None = None
@@ -66,7 +64,8 @@ def plan_clause(
 ) -> Built:
     """What the first row that fits this clause builds, or None: the rules cannot settle it."""
     text = with_subject(clause, subject).strip() if subject else clause.strip()
-    said = Said(text, tag(text, project_map), clause, project_map, subject, cursor, cursor_file)
+    reading = read(text, project_map)
+    said = Said(reading.words, text, reading.clauses, clause, project_map, subject, cursor, cursor_file)
     for rule in RULES:
         for pattern in rule.patterns:
             found = match(pattern, said.words)
@@ -132,12 +131,8 @@ def _targets(found: Found) -> list[Target]:
 
 
 def looks_like_question(request: str) -> bool:
-    """True when the words say the user wants to know, not to change: a clause asks (a question
-    word or a verb of telling first — "explain", "give me", "have we got" — or a "?" at its end)
-    and none commands a change ("add a docstring to X?" still changes X; "X is confusing.
-    explain it" asks, the statement saying why)."""
-    parts = clauses(request)
-    return any(part.asks for part in parts) and not any(part.commands for part in parts)
+    """`Reading.question`, for a request the caller has only as text."""
+    return read(request).question
 
 
 _FIXING = frozenset(INTENTS[Intent.FIX].verbs.split())
@@ -207,9 +202,9 @@ def named_file(text: str | list[Word]) -> str | None:
     return next((_path(w) for w in (tag(text) if isinstance(text, str) else text) if w.tag is Tag.FILE), None)
 
 
-def named_symbol(text: str) -> str | None:
+def named_symbol(words: list[Word], text: str) -> str | None:
     """A symbol the request names explicitly: `backticked`, or a call-like `name()`."""
-    words = [w for w in tag(text) if w.quoted]
+    words = [w for w in words if w.quoted]
     backticked = [w for w in words if text[w.start] == "`" and w.text.replace(".", "_").isidentifier()]
     if backticked:
         return backticked[0].text if backticked[0].tag is not Tag.FILE else None
@@ -307,7 +302,7 @@ _SIGNATURE = (
 def _signature(found: Found, said: Said) -> Built:
     """The function's new parameters, then its callers when the clause names them."""
     name = found["NAME"][0].text
-    if name.lower() in NOT_NAMES or looks_like_question(said.text):  # "give me the parameters of createUser"
+    if name.lower() in NOT_NAMES or said.question:  # "give me the parameters of createUser"
         return None
     file = found.text("FILE") or required_file(name, said.project_map)
     changed = _step(said, StepAction.EDIT, name, file, intent=Intent.REWRITE)
@@ -433,7 +428,7 @@ def _repeat(found: Found, said: Said) -> Built:
 
 
 def _question(found: Found, said: Said) -> Built:
-    if not looks_like_question(said.text):
+    if not said.question:
         return None
     # the symbol asked about is the planner's to find in the whole request (_with_question)
     return Plan(intent=Intent.QUESTION, symbol=said.cursor, file=named_file(said.words))
@@ -496,11 +491,10 @@ def _add_to_file(found: Found, said: Said) -> Built:
 def _at_cursor(found: Found, said: Said) -> Built:
     """ "add a docstring" naming nothing: the cursor's symbol, or what the statement before was
     about ("_isbool returns True for "yes"?? it shouldn't. fix")."""
-    verb = opening(said.text)
-    if said.cursor and verb not in (None, Tag.ASK, Intent.QUESTION) and not named_symbol(said.text):
+    if said.cursor and said.commands and not named_symbol(said.words, said.text):
         return _edits(said, edit_intent(said.words), [Target(symbol=said.cursor, file=said.cursor_file)])
     names_nothing = not any(w.tag in (Tag.SYMBOL, Tag.PRONOUN, Tag.FILE) for w in said.words)
-    if said.subject and isinstance(verb, Intent) and verb.edits_symbols and names_nothing:
+    if said.subject and isinstance(said.verb, Intent) and said.verb.edits_symbols and names_nothing:
         return _edits(said, edit_intent(said.words), [Target(symbol=said.subject)])
     return None
 
@@ -532,7 +526,7 @@ def _by_names(found: Found, said: Said) -> Built:
     Y throughout" names one symbol and one new identifier with naming words (a rename); "X
     could use a docstring" names one symbol and doc words (a docstring)."""
     mentioned, words = names_in(said.words), said.words
-    if not mentioned or looks_like_question(said.text):
+    if not mentioned or said.question:
         return None
     pronoun = next((i for i, w in enumerate(words) if w.tag is Tag.PRONOUN), None)
     if pronoun is not None and len(mentioned) > 1 and (about := subject_of(words[:pronoun])):

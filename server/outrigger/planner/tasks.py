@@ -15,7 +15,7 @@ from __future__ import annotations
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.grammar import first, match
 from outrigger.planner.rules import Steps, as_plan, defining_file, named_file, plan_clause, required_file
-from outrigger.planner.words import Tag, clauses, commands, subject_of, symbols, tag
+from outrigger.planner.words import Reading, Tag, commands, names_in, subject_of, tag
 from outrigger.workspace.index import ProjectMap
 
 # What a move or a rename already does: "and update the imports", "fix everything that imports it".
@@ -28,23 +28,23 @@ _IMPLIED = (
 
 
 def plan_by_rules(
-    text: str, project_map: ProjectMap, cursor: str | None = None, cursor_file: str | None = None
+    reading: Reading, project_map: ProjectMap, cursor: str | None = None, cursor_file: str | None = None
 ) -> Plan | None:
     """The plan when the rules settle every part of the request, else None: one action, or a
     task of steps. Wording only a task does (move, create, delete, every caller) is a task even
     alone. "It" in a command is the symbol the request named before it (a statement first:
     "X is too long, simplify it"; the command before: "add x to a.js and call it from y"), else
     the one under the cursor."""
-    parts = commands(text)
+    parts = commands(reading.clauses, reading.text)
     if len(parts) > 1:
         return _task(_steps_of(parts, project_map, subject=cursor))
-    opening = clauses(parts[0])[:1] if parts else []
-    subject = cursor if opening and opening[0].commands else None  # else a statement says what "it" is
-    built = plan_clause(parts[0] if parts else text, project_map, subject, cursor, cursor_file)
+    commanded = reading.clauses[:1] and reading.clauses[0].commands
+    subject = cursor if commanded else None  # else a statement says what "it" is
+    built = plan_clause(parts[0] if parts else reading.text, project_map, subject, cursor, cursor_file)
     single = as_plan(built)
     if isinstance(built, Steps) and single is None:
         return _task(_in_files(built, project_map))
-    after = _steps_after_context(text, project_map)
+    after = _steps_after_context(reading, project_map)
     if after and (len(after) > 1 or any(s.action in _TASK_ONLY for s in after)):
         return _task(after)
     if single is None or _pronoun(single.symbol, project_map):  # "X is too long, simplify it"
@@ -107,23 +107,27 @@ def _in_files(steps: Steps, project_map: ProjectMap, first_id: int = 1) -> Steps
     return steps
 
 
-def _steps_after_context(text: str, project_map: ProjectMap) -> Steps | None:
+def _steps_after_context(reading: Reading, project_map: ProjectMap) -> Steps | None:
     """ "formatDate should live in its own file. Move it to src/dates.js": a statement, then
     commands. The statement says what "it" is (the symbol, else the one file, it names) and
     why."""
-    parts = clauses(text, project_map)
-    opens = next((i for i, part in enumerate(parts) if part.verb not in (None, Intent.QUESTION)), 0)
+    parts = reading.clauses
+    opens = next((i for i, part in enumerate(parts) if part.commands), 0)
     if opens == 0:
         return None
     start = parts[opens].words[0].start
-    context, commands_ = text[:start].strip(" ,;:.-\u2013\u2014"), commands(text[start:])
-    if location := match(_LOCATION, tag(context)):  # "In loans.py, add a parameter to late_fee": where, not why
+    context = reading.text[:start].strip(_AROUND_CONTEXT)
+    stated = [w for w in reading.words if w.end <= start]
+    while stated and not stated[-1].text.strip(_AROUND_CONTEXT):
+        stated.pop()  # the mark that ends the statement
+    commands_ = commands(parts[opens:], reading.text)
+    if location := match(_LOCATION, stated):  # "In loans.py, add a parameter to late_fee": where, not why
         steps = _steps_of(commands_, project_map)
         for step in steps or []:
             if step.symbol and step.action in _NEEDS_ITS_FILE:
                 step.file = location["FILE"][0].text  # the map then checks the symbol is there
         return steps
-    subject = subject_of(tag(context, project_map)) or named_file(context)
+    subject = subject_of(stated) or named_file(stated)
     steps = _steps_of(commands_, project_map, subject=subject)
     for step in steps or []:
         if step.action in (StepAction.EDIT, StepAction.ADD, StepAction.CREATE):
@@ -131,7 +135,7 @@ def _steps_after_context(text: str, project_map: ProjectMap) -> Steps | None:
     if (
         steps
         and subject
-        and any(first(wish, tag(context)) for wish in _WISHED)
+        and any(first(wish, stated) for wish in _WISHED)
         and not any(s.symbol == subject for s in steps if s.action in _CHANGES_ITSELF)
     ):
         # "late_fee should take a daily_rate argument; update the callers": the statement is a
@@ -158,6 +162,7 @@ _WISHED = (
 _CHANGES_ITSELF = frozenset({StepAction.EDIT, StepAction.MOVE, StepAction.RENAME, StepAction.REMOVE})
 
 
+_AROUND_CONTEXT = " ,;:.-\u2013\u2014"
 _LOCATION = "in|inside|within the? file|module? FILE"
 _NEEDS_ITS_FILE = frozenset(
     {StepAction.EDIT, StepAction.EDIT_CALLERS, StepAction.MOVE, StepAction.RENAME, StepAction.REMOVE}
@@ -202,10 +207,10 @@ def _first_symbol(steps: list[Step]) -> str | None:
     return next((step.symbol for step in steps if step.symbol), None)
 
 
-def leaves_out(plan: Plan, text: str, project_map: ProjectMap) -> list[str]:
+def leaves_out(plan: Plan, reading: Reading, project_map: ProjectMap) -> list[str]:
     """What a single-action plan does not cover of a request in several parts (sentences,
     "; ", "and", "then"): the files and symbols the request names outside the plan's targets."""
-    parts = clauses(text.rstrip(" .!?"), project_map)
+    parts = reading.clauses
     if plan.intent in (Intent.QUESTION, Intent.UNDO, Intent.REPEAT, Intent.TASK) or len(parts) < 2:
         return []
     if parts[0].commands and sum(part.commands for part in parts) < 2:
@@ -214,8 +219,7 @@ def leaves_out(plan: Plan, text: str, project_map: ProjectMap) -> list[str]:
     covered_files = {t.file for t in plan.targets if t.file}
     for name in covered_symbols:
         covered_files |= {s.path for s in project_map.find(name)}
-    words = tag(text, project_map)
-    named_files = {w.text.split(":")[0] for w in words if w.tag is Tag.FILE}  # `a.js:12` names a.js
+    named_files = {w.text.split(":")[0] for w in reading.words if w.tag is Tag.FILE}  # `a.js:12` names a.js
     missing = sorted(f for f in named_files if f not in covered_files)
-    missing += [f"`{name}`" for name in symbols(text, project_map) if name not in covered_symbols]
+    missing += [f"`{name}`" for name in names_in(reading.words) if name not in covered_symbols]
     return missing

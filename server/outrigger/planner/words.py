@@ -140,13 +140,9 @@ def _tag_of(word: str, code: bool, clause_start: bool, project_map: ProjectMap |
     return Tag.FILLER if lower in _FILLER else Tag.WORD
 
 
-def opening(text: str) -> Intent | StepAction | Tag | None:
-    """What the first word of the text asks for: a verb's intent or step, `Tag.ASK` for a
-    question word, else None."""
-    first = next((w for w in tag(text) if w.tag is not Tag.FILLER), None)
-    if first is None or first.tag not in (Tag.VERB, Tag.ASK):
-        return None
-    return first.kind if first.tag is Tag.VERB else Tag.ASK
+def opening(words: list[Word]) -> Word | None:
+    """The first word that is not filler: what a clause opens with."""
+    return next((w for w in words if w.tag is not Tag.FILLER), None)
 
 
 @dataclass(frozen=True)
@@ -155,28 +151,66 @@ class Clause:
     text: str
 
     @property
+    def first(self) -> Word | None:
+        return opening(self.words)
+
+    @property
     def verb(self) -> Intent | StepAction | None:
         """What the clause's first word asks for, when it is a verb."""
-        first = next((w for w in self.words if w.tag is not Tag.FILLER), None)
-        return first.kind if first else None
+        return self.first.kind if self.first else None
 
     @property
     def asks(self) -> bool:
         """Opens with a question word or a verb of telling, or ends with "?"."""
-        first = next((w for w in self.words if w.tag is not Tag.FILLER), None)
-        return first is not None and (first.tag is Tag.ASK or self.verb is Intent.QUESTION) or self.text.endswith("?")
+        opens_asking = self.first is not None and self.first.tag is Tag.ASK
+        return opens_asking or self.verb is Intent.QUESTION or self.text.endswith("?")
 
     @property
     def commands(self) -> bool:
         return self.verb is not None and self.verb is not Intent.QUESTION
 
 
-def clauses(text: str, project_map: ProjectMap | None = None) -> list[Clause]:
+@dataclass(frozen=True)
+class Reading(Clause):
+    """A request read once: its words tagged against the map, and its clauses."""
+
+    clauses: list[Clause]
+
+    @property
+    def question(self) -> bool:
+        """True when the words say the user wants to know, not to change: a clause asks (a
+        question word or a verb of telling first — "explain", "give me", "have we got" — or a
+        "?" at its end) and none commands a change ("add a docstring to X?" still changes X; "X
+        is confusing. explain it" asks, the statement saying why)."""
+        parts = self.clauses
+        return any(part.asks for part in parts) and not any(part.commands for part in parts)
+
+
+def read(text: str, project_map: ProjectMap | None = None) -> Reading:
+    """The request's words, tagged once, and its clauses."""
+    words = tag(text, project_map)
+    return Reading(words, text, _clauses(words, text))
+
+
+def commands(parts: list[Clause], text: str) -> list[str]:
+    """The commands of these clauses of `text`, each with what follows it until the next
+    command ("add x to a.js. It should be fast" is one): ["add x to a.js", "call it from y"].
+    A request that opens with a statement is one part ("x reads badly, make it y" is about x)."""
+    if not parts or not parts[0].commands:
+        return [text.strip()] if text.strip() else []
+    spans: list[tuple[int, int]] = []
+    for part in parts:
+        start, end = part.words[0].start, part.words[-1].end
+        spans.append((start, end)) if part.verb is not None else spans.append((spans.pop()[0], end))
+    return [text[start:end].strip(" ,.;") for start, end in spans]
+
+
+def _clauses(words: list[Word], text: str) -> list[Clause]:
     """Each sentence, and inside a sentence that is not a question ("how do I rename X and update
     its callers?"), each part that starts with a verb after a join or a comma: "explain X and
     then fix it" → "explain X", "fix it"."""
     sentences: list[tuple[list[Word], str]] = [([], "")]
-    for word in tag(text, project_map):
+    for word in words:
         if word.tag is Tag.BREAK:
             if "?" in word.text:
                 sentences[-1][0].append(word)  # a question keeps its mark
@@ -186,7 +220,7 @@ def clauses(text: str, project_map: ProjectMap | None = None) -> list[Clause]:
             sentences[-1][0].append(word)
     parts: list[list[Word]] = []
     for sentence, end in sentences:
-        first = next((w for w in sentence if w.tag is not Tag.FILLER), None)
+        first = opening(sentence)
         asked = first is not None and first.tag is Tag.ASK and "?" in end
         parts.append([])
         for word in sentence:
@@ -197,20 +231,6 @@ def clauses(text: str, project_map: ProjectMap | None = None) -> list[Clause]:
             parts[-1].append(word)
     meant = [part for part in parts if any(w.tag not in (Tag.JOIN, Tag.FILLER) for w in part)]
     return [Clause(part, text[part[0].start : part[-1].end]) for part in meant]
-
-
-def commands(text: str, project_map: ProjectMap | None = None) -> list[str]:
-    """The commands of the request, each with what follows it until the next command ("add x to
-    a.js. It should be fast" is one): ["add x to a.js", "call it from y"]. A request that opens
-    with a statement is one part ("x reads badly, make it y" is about x)."""
-    parts = clauses(text, project_map)
-    if not parts or not parts[0].commands:
-        return [text.strip()] if text.strip() else []
-    spans: list[tuple[int, int]] = []
-    for part in parts:
-        start, end = part.words[0].start, part.words[-1].end
-        spans.append((start, end)) if part.verb is not None else spans.append((spans.pop()[0], end))
-    return [text[start:end].strip(" ,.;") for start, end in spans]
 
 
 def with_subject(clause: str, subject: str) -> str:
