@@ -615,3 +615,30 @@ async def test_a_wrong_outcome_reported_of_one_symbol_is_a_fix(project, request_
 async def test_what_a_symbol_does_said_plainly_is_not_a_fix(project):
     with pytest.raises(AssertionError, match="the model was asked"):
         await plan(project, "parse_amount returns a float")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbols"),
+    [
+        (
+            "add a docstring to parse_amount. same for format_amount",
+            Intent.DOCSTRING,
+            ["parse_amount", "format_amount"],
+        ),
+        ("fix parse_amount, then do the same to format_amount", Intent.FIX, ["parse_amount", "format_amount"]),
+        ("type hints for parse_amount; format_amount too", Intent.TYPE_HINTS, ["parse_amount", "format_amount"]),
+        ("simplify drainQueue. then Ledger.total", Intent.REWRITE, ["drainQueue", "Ledger.total"]),
+        ("document parse_amount. format_amount calls it a lot", Intent.DOCSTRING, ["parse_amount"]),  # context
+    ],
+)
+async def test_a_follow_up_after_the_command_is_the_same_action_on_its_symbol(project, request_text, intent, symbols):
+    """Read as words after the command, "same for Y" was dropped without a word."""
+    decided = await plan(project, request_text)
+    assert (decided.intent, [t.symbol for t in decided.targets]) == (intent, symbols)
+
+
+async def test_a_follow_up_of_a_step_repeats_the_step_and_a_rename_is_never_half_done(project):
+    removed = await plan(project, "remove drainQueue. same for Journal")
+    assert [(s.action, s.symbol) for s in removed.steps] == [("remove", "drainQueue"), ("remove", "Journal")]
+    with pytest.raises(AssertionError, match="the model was asked"):  # one new name: the rules do not guess
+        await plan(project, "rename parse_amount to read_amount. same for format_amount")

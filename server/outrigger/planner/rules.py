@@ -528,9 +528,14 @@ def _by_names(found: Found, said: Said) -> Built:
     mentioned, words = names_in(said.words), said.words
     if not mentioned or said.question:
         return None
-    pronoun = next((i for i, w in enumerate(words) if w.tag is Tag.PRONOUN), None)
-    if pronoun is not None and len(mentioned) > 1 and (about := subject_of(words[:pronoun])):
-        mentioned = [about]  # "precisedelta is fine but naturaltime is broken, fix it"
+    parts = said.clauses
+    if (at := next((i for i, part in enumerate(parts) if part.commands), None)) is not None:
+        before = [w for w in words if w.start < parts[at].words[0].start]
+        if at and any(w.tag is Tag.PRONOUN for w in parts[at].words) and (about := subject_of(before)):
+            mentioned = [about]  # "precisedelta is fine but naturaltime is broken, fix it"
+        else:  # "document X. Y calls it a lot": what follows the command says why, it adds no target
+            told = names_in([w for part in parts[: at + 1] + [p for p in parts if p.commands] for w in part.words])
+            mentioned = [name for name in mentioned if name in told]
     file = named_file(words)
     if naming(words) and (rename := renamed(said.text, words, mentioned, said.project_map)):
         return _steps(_step(said, StepAction.RENAME, rename[0], file, new_name=rename[1]))

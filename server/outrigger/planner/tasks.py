@@ -13,9 +13,10 @@ a single-action plan that leaves out a file or symbol the request names is sent 
 from __future__ import annotations
 
 from outrigger.plan import Intent, Plan, Step, StepAction
+from outrigger.planner.follow_ups import done_again, follow_ups
 from outrigger.planner.grammar import first, match
 from outrigger.planner.rules import Steps, as_plan, defining_file, named_file, plan_clause, required_file
-from outrigger.planner.words import Reading, Tag, commands, names_in, subject_of, tag
+from outrigger.planner.words import Reading, Tag, commands, names_in, read, subject_of, tag
 from outrigger.workspace.index import ProjectMap
 
 # What a move or a rename already does: "and update the imports", "fix everything that imports it".
@@ -35,6 +36,9 @@ def plan_by_rules(
     alone. "It" in a command is the symbol the request named before it (a statement first:
     "X is too long, simplify it"; the command before: "add x to a.js and call it from y"), else
     the one under the cursor."""
+    if more := follow_ups(reading.words):  # "document X. same for Y"
+        before = plan_by_rules(read(reading.text[: more.start], project_map), project_map, cursor, cursor_file)
+        return done_again(before, more.targets, lambda name: defining_file(name, project_map))
     parts = commands(reading.clauses, reading.text)
     if len(parts) > 1:
         return _task(_steps_of(parts, project_map, subject=cursor))
