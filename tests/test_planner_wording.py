@@ -642,3 +642,44 @@ async def test_a_follow_up_of_a_step_repeats_the_step_and_a_rename_is_never_half
     assert [(s.action, s.symbol) for s in removed.steps] == [("remove", "drainQueue"), ("remove", "Journal")]
     with pytest.raises(AssertionError, match="the model was asked"):  # one new name: the rules do not guess
         await plan(project, "rename parse_amount to read_amount. same for format_amount")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbols"),
+    [
+        ("don't change parse_amount, only fix format_amount", Intent.FIX, ["format_amount"]),
+        ("document format_amount but not parse_amount", Intent.DOCSTRING, ["format_amount"]),
+        ("leave drainQueue alone and add type hints to parse_amount", Intent.TYPE_HINTS, ["parse_amount"]),
+        ("simplify format_amount without touching parse_amount", Intent.REWRITE, ["format_amount"]),
+        ("Ledger.total is huge, dont touch it, just document parse_amount", Intent.DOCSTRING, ["parse_amount"]),
+        ("fix parse_amount: it should keep the sign, not drop it", Intent.FIX, ["parse_amount"]),  # "it" is no name
+    ],
+)
+async def test_a_symbol_the_request_spares_is_never_a_target(project, request_text, intent, symbols):
+    """Read as a name of the request, the spared symbol was the one changed."""
+    decided = await plan(project, request_text)
+    assert (decided.intent, [t.symbol for t in decided.targets]) == (intent, symbols)
+
+
+async def test_a_plan_that_changes_a_spared_symbol_is_refused(project, fake_model):
+    """The model's plan is held to the same words: a fix of the function the user excluded is refused."""
+    from outrigger.config import ModelSettings
+    from outrigger.errors import Refused
+    from outrigger.guards.stats import RepairStats
+    from outrigger.guards.switches import Guards
+    from outrigger.model.client import ModelClient
+    from outrigger.planner import make_plan
+
+    fake_model.script('{"intent": "fix", "symbol": "parse_amount"}')
+    client = ModelClient(ModelSettings(base_url=fake_model.base_url))
+    with pytest.raises(Refused, match="leave `parse_amount` alone"):
+        await make_plan(
+            "parse_amount must not be touched; the bug is elsewhere, please sort it out",
+            project_map=project, model=client, guards=Guards(), stats=RepairStats(),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("request_text", ["is drainQueue still used somewhere", "is parse_amount even used?"])
+async def test_whether_a_symbol_is_still_used_is_a_usage_question(project, request_text):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.question) == (Intent.QUESTION, "usages")

@@ -27,6 +27,7 @@ from outrigger.planner.named import contradicts_rename
 from outrigger.planner.plan_check import nonsense, without_repeats
 from outrigger.planner.questions import question_kind
 from outrigger.planner.rules import named_symbol
+from outrigger.planner.spared import refuse_spared, spared
 from outrigger.planner.tasks import leaves_out, plan_by_rules
 from outrigger.planner.wording import normalize
 from outrigger.planner.words import (
@@ -66,12 +67,29 @@ async def make_plan(
     path: str | None = None,
     max_steps: int = TaskSettings().max_steps,
 ) -> Plan:
+    """The plan for a request; never one that changes a symbol the request says to leave alone."""
+    _, names = spared(request[:MAX_RULE_CHARS], project_map)
+    plan = await _plan(request, project_map, model, guards, stats, cursor, path, max_steps)
+    return refuse_spared(plan, names)
+
+
+async def _plan(
+    request: str,
+    project_map: ProjectMap,
+    model: ChatModel,
+    guards: Guards,
+    stats: RepairStats,
+    cursor: Symbol | None,
+    path: str | None,
+    max_steps: int,
+) -> Plan:
     cursor_name = cursor.qualified_name if cursor else None
     cursor_file = cursor.path if cursor else path
     routing = guards.question_routing
     instruction = request.strip()
     head = request[:MAX_RULE_CHARS]
     text = normalize(_module_paths_as_files(head, project_map), known=lambda name: bool(project_map.find(name)))
+    text, _ = spared(text, project_map)  # "don't change X, only fix Y": X is no word for the rules
     reading = read(text, project_map)
     if routing:
         _never_half_done(reading)

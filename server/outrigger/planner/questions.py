@@ -19,7 +19,7 @@ _KINDS = [
         " | where WORD WORD? is|are|gets|get used|called|referenced|invoked"  # told: "tell me where X is used"
         " | where does WORD WORD? WORD? WORD? used|called|referenced|invoked"
         " | usage|usages|caller|callers|references|reference of|to|for | call site|sites of|to|for"
-        " | is WORD ever? used|called | find all? usages|uses|callers )",
+        " | is WORD ever|still|even|actually? used|called|needed|referenced | find all? usages|uses|callers )",
     ),
     (
         Question.WHERE,

@@ -533,8 +533,8 @@ def _by_names(found: Found, said: Said) -> Built:
         before = [w for w in words if w.start < parts[at].words[0].start]
         if at and any(w.tag is Tag.PRONOUN for w in parts[at].words) and (about := subject_of(before)):
             mentioned = [about]  # "precisedelta is fine but naturaltime is broken, fix it"
-        else:  # "document X. Y calls it a lot": what follows the command says why, it adds no target
-            told = names_in([w for part in parts[: at + 1] + [p for p in parts if p.commands] for w in part.words])
+        elif told := names_in([w for part in parts if part.commands for w in part.words]):
+            # "document X. Y calls it a lot", "Y is huge, just document X": the rest says why
             mentioned = [name for name in mentioned if name in told]
     file = named_file(words)
     if naming(words) and (rename := renamed(said.text, words, mentioned, said.project_map)):

@@ -59,7 +59,7 @@ _ASK = frozenset(
     "how what what's where where's why which who when is are does do did can could should would will".split()
 )
 _FILLER = frozenset(
-    "please pls plz thx thanks ty hey hi hello yo ok okay kindly now so great cool nice perfect".split()
+    "please pls plz thx thanks ty hey hi hello yo ok okay kindly now so great cool nice perfect just only simply".split()
 )
 _PRONOUNS = frozenset({"it", "them"})
 _ADDRESSED = frozenset({"we", "you", "i", "they", "me", "us"})
@@ -224,8 +224,9 @@ def _clauses(words: list[Word], text: str) -> list[Clause]:
         asked = first is not None and first.tag is Tag.ASK and "?" in end
         parts.append([])
         for word in sentence:
-            if word.tag is Tag.VERB and parts[-1] and parts[-1][-1].tag is Tag.JOIN and not asked:
-                while parts[-1] and parts[-1][-1].tag is Tag.JOIN:
+            spoken = [w for w in parts[-1] if w.tag is not Tag.FILLER]  # ", just fix it": the verb opens
+            if word.tag is Tag.VERB and spoken and spoken[-1].tag is Tag.JOIN and not asked:
+                while parts[-1] and parts[-1][-1].tag in (Tag.JOIN, Tag.FILLER):
                     parts[-1].pop()
                 parts.append([])
             parts[-1].append(word)
