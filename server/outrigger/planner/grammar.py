@@ -9,8 +9,9 @@ the whole clause unless it ends with `...`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+
+import regex
 
 from outrigger.planner.words import REQUEST_WORDS, Tag, Word
 
@@ -57,114 +58,88 @@ MACROS = {
 }
 
 
-@dataclass(frozen=True)
-class _Node:
-    kind: str  # "lit", "slot", "any", "group"
-    words: frozenset[str] = frozenset()
-    slot: str = ""
-    optional: bool = False
-    repeat: bool = False  # a group's `*` / `+`
-    alternatives: tuple[tuple[_Node, ...], ...] = ()  # a group's: `( a b | c )`
+# A clause is matched as a string with one token per word: the letters of the slots the word
+# fills ("~" first for filler, which fills no slot but OLD), a space, its lowercase text, and an
+# end mark. Each pattern becomes a regular expression over those tokens (`regex`, which keeps
+# every capture of a repeated group and allows one slot name in several places).
+_LETTERS = {slot: chr(ord("A") + i) for i, slot in enumerate(SLOTS)}
+_END = "\x1e"
+_ANY = f"[^{_END}]*+{_END}"
+_FILLER = f"(?:~{_ANY})"
 
 
-@cache
-def compile_pattern(pattern: str) -> tuple[_Node, ...]:
-    tokens = []
+def _tokens(pattern: str) -> list[str]:
+    tokens: list[str] = []
     for token in pattern.split():
         base, quant = (token[:-1], "?") if token.endswith("?") and len(token) > 1 else (token, "")
         text = MACROS.get(base)
         tokens += (text[:-1] + ")" + quant if text.endswith(")") else text + quant).split() if text else [token]
-    stack: list[list[list[_Node]]] = [[[]]]  # per open group, its alternatives so far
+    return tokens
+
+
+def _word(token: str) -> str:
+    """One word of the pattern, after any filler it does not name."""
+    if token.isupper() and token.rstrip("23") in SLOTS:  # NAME2: a second NAME, kept apart
+        letter = _LETTERS[token.rstrip("23")]
+        return f"{_FILLER}*?(?P<{token}>[^ {letter}]*+{letter}{_ANY})"
+    return f"{_FILLER}*?[^ ]*+ (?:{'|'.join(map(regex.escape, token.lower().split('|')))}){_END}"
+
+
+@cache
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    parts, depth, tokens = [], 0, _tokens(pattern)
     for token in tokens:
         if token == "(":
-            stack.append([[]])
-        elif token == "|":
-            stack[-1].append([])
+            parts.append("(?:")
         elif token.startswith(")"):
-            alternatives = tuple(tuple(nodes) for nodes in stack.pop())
-            quant = token[1:]
-            group = _Node("group", alternatives=alternatives, optional=quant in ("?", "*"), repeat=quant in ("*", "+"))
-            stack[-1][-1].append(group)
+            parts.append(token)
+        elif token == "|":
+            assert depth, f"bare alternatives: {pattern}"
+            parts.append(token)
         elif token == "...":
-            stack[-1][-1].append(_Node("any"))
+            parts.append(f"(?:{_ANY})*?")  # as few words as possible
+        elif token.endswith("?") and len(token) > 1:
+            parts.append(f"(?:{_word(token[:-1])})?")
         else:
-            optional = token.endswith("?") and len(token) > 1
-            token = token.removesuffix("?") if optional else token
-            if token.isupper() and token.rstrip("23") in SLOTS:  # NAME2: a second NAME, kept apart
-                stack[-1][-1].append(_Node("slot", slot=token, optional=optional))
-            else:
-                stack[-1][-1].append(_Node("lit", words=frozenset(token.lower().split("|")), optional=optional))
-    assert len(stack) == 1 and len(stack[0]) == 1, f"unbalanced or bare alternatives: {pattern}"
-    return tuple(stack[0][0])
+            parts.append(_word(token))
+        depth += (token == "(") - token.startswith(")")
+    whole = tokens[-1:] != ["..."]  # then filler may end the clause
+    return regex.compile("".join(parts) + (f"{_FILLER}*\\Z" if whole else ""))
 
 
-Captures = tuple[tuple[str, Word], ...]
+# The rules try one list of words against many patterns: the last lists' tokens are kept (and
+# used while the list still holds the same words), since hashing every Word costs more than matching.
+_CLAUSES: dict[int, tuple[list[Word], str, dict[int, int]]] = {}
 
 
-def _one(node: _Node, words: list[Word], j: int) -> Iterator[tuple[int, Captures]]:
-    """Where one required occurrence of `node` can end, from word `j`."""
-    while j < len(words):
-        word = words[j]
-        if node.kind == "lit" and word.text.lower() in node.words:
-            yield j + 1, ()
-        elif (
-            node.kind == "slot"
-            and SLOTS[slot := node.slot.rstrip("23")](word)
-            and (word.tag is not Tag.FILLER or slot == "OLD")
-        ):
-            yield j + 1, ((node.slot, word),)
-        if word.tag is not Tag.FILLER:
-            return
-        j += 1  # filler the pattern does not name
+def _clause(words: list[Word]) -> tuple[str, dict[int, int]]:
+    """The words as tokens, and where each token starts (and the last ends) → its word's index."""
+    kept = _CLAUSES.get(id(words))
+    if kept is None or kept[0] != words:
+        text, at = "", {}
+        for index, word in enumerate(words):
+            at[len(text)] = index
+            text += _token(word)
+        at[len(text)] = len(words)
+        if len(_CLAUSES) >= 64:
+            _CLAUSES.clear()
+        kept = _CLAUSES[id(words)] = (list(words), text, at)
+    return kept[1], kept[2]
 
 
-def _match(nodes: tuple[_Node, ...], i: int, words: list[Word], j: int, whole: bool) -> Iterator[tuple[int, Captures]]:
-    if i == len(nodes):
-        while whole and j < len(words) and words[j].tag is Tag.FILLER:
-            j += 1
-        if not whole or j == len(words):
-            yield j, ()
-        return
-    node = nodes[i]
-    if node.kind == "any":
-        for k in range(j, len(words) + 1):
-            yield from _match(nodes, i + 1, words, k, whole)
-        return
-    if node.kind == "group":
-        ends = _group(node, words, j)
-    else:
-        ends = _one(node, words, j)
-    for k, caps in ends:
-        for end, rest in _match(nodes, i + 1, words, k, whole):
-            yield end, caps + rest
-    if node.optional and node.kind != "group":
-        yield from _match(nodes, i + 1, words, j, whole)
-
-
-def _group(node: _Node, words: list[Word], j: int) -> Iterator[tuple[int, Captures]]:
-    """Where the group can end: once (or, repeated, as often as it goes), longest first; then
-    not at all, when it is optional."""
-    runs: list[tuple[int, Captures]] = []
-    frontier: list[tuple[int, Captures]] = [(j, ())]
-    while frontier:
-        start, caps = frontier.pop()
-        for nodes in node.alternatives:
-            for k, more in _match(nodes, 0, words, start, whole=False):
-                if k > start:
-                    runs.append((k, caps + more))
-                    if node.repeat:
-                        frontier.append((k, caps + more))
-        if not node.repeat:
-            break
-    yield from sorted(runs, key=lambda run: -run[0])
-    if node.optional:
-        yield j, ()
+@lru_cache(maxsize=4096)  # the planner tags one request more than once: equal words, new objects
+def _token(word: Word) -> str:
+    filler = word.tag is Tag.FILLER
+    letters = "".join(
+        letter for slot, letter in _LETTERS.items() if (not filler or slot == "OLD") and SLOTS[slot](word)
+    )
+    return ("~" if filler else "") + letters + " " + word.text.lower().replace(_END, " ") + _END
 
 
 class Found(dict[str, list[Word]]):
     """Each slot's words, in order; `pairs` keeps the order across slots."""
 
-    def __init__(self, pairs: Captures) -> None:
+    def __init__(self, pairs: tuple[tuple[str, Word], ...]) -> None:
         super().__init__()
         self.pairs = pairs
         for slot, word in pairs:
@@ -178,13 +153,16 @@ class Found(dict[str, list[Word]]):
         return found[index].text if len(found) > index else None
 
 
+def _found(fit: regex.Match[str], words: list[Word], at: dict[int, int]) -> Found:
+    starts = sorted((start, slot) for slot in fit.re.groupindex for start, _ in fit.spans(slot))
+    return Found(tuple((slot, words[at[start]]) for start, slot in starts))
+
+
 def match(pattern: str, words: list[Word]) -> Found | None:
     """What a pattern captures from these words, or None when it does not fit them."""
-    nodes = compile_pattern(pattern)
-    whole = not (nodes and nodes[-1].kind == "any")
-    for _, caps in _match(nodes, 0, words, 0, whole):
-        return Found(caps)
-    return None
+    text, at = _clause(words)
+    fit = _compiled(pattern).match(text)
+    return _found(fit, words, at) if fit else None
 
 
 def first(pattern: str, words: list[Word]) -> Found | None:
@@ -195,11 +173,12 @@ def first(pattern: str, words: list[Word]) -> Found | None:
 def each(pattern: str, words: list[Word]) -> Iterator[tuple[int, int, Found]]:
     """Every place the pattern fits, left to right and not overlapping: (first word, the word
     after the last, what it captured)."""
-    nodes, start = compile_pattern(pattern), 0
+    text, at = _clause(words)
+    compiled, offsets, start = _compiled(f"{pattern} ..."), list(at), 0  # ends where the pattern does
     while start < len(words):
-        found = next(_match(nodes, 0, words, start, whole=False), None)
-        if found is None or found[0] == start:
+        fit = compiled.match(text, offsets[start])
+        if fit is None or at[fit.end()] == start:
             start += 1
             continue
-        yield start, found[0], Found(found[1])
-        start = found[0]
+        yield start, at[fit.end()], _found(fit, words, at)
+        start = at[fit.end()]
