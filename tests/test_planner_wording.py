@@ -683,3 +683,19 @@ async def test_a_plan_that_changes_a_spared_symbol_is_refused(project, fake_mode
 async def test_whether_a_symbol_is_still_used_is_a_usage_question(project, request_text):
     decided = await plan(project, request_text)
     assert (decided.intent, decided.question) == (Intent.QUESTION, "usages")
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    ["parse_amount returns 1 for '1,5'?? should be 1.5. fix", "format_amount crashes on None; must not crash. fix it"],
+)
+async def test_an_expectation_said_without_its_subject_is_no_question(project, request_text):
+    """ "should be 1.5" states what is expected; read as a question it made the request "both a
+    question and a change", refused."""
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.asked) == (Intent.FIX, None)
+
+
+async def test_several_renames_are_never_one_of_them(project):
+    with pytest.raises(AssertionError, match="the model was asked"):
+        await plan(project, "rename parse_amount → read_amount. format_amount → show_amount too")

@@ -5,7 +5,7 @@ and a model's plan that contradicts them is sent back once (`contradicts_rename`
 from __future__ import annotations
 
 from outrigger.plan import Intent, Plan
-from outrigger.planner.grammar import match
+from outrigger.planner.grammar import each, match
 from outrigger.planner.words import REQUEST_WORDS, Tag, Word, tag
 from outrigger.workspace.index import ProjectMap
 
@@ -38,6 +38,8 @@ _CUED = ("... called|named NEW ...", "... name|call it NEW ...", "... rename|ren
 
 def renamed(text: str, words: list[Word], mentioned: list[str], project_map: ProjectMap) -> tuple[str, str] | None:
     """(old, new) when the request names exactly one existing symbol and one new identifier."""
+    if len(list(each(_GIVEN[0].strip(". "), words))) > 1:
+        return None  # "rename a → b. c → d too": several renames, never one of them alone
     for pattern in _GIVEN:
         if not (found := match(pattern, words)):
             continue

@@ -58,6 +58,8 @@ _OBJECT_END = frozenset({"from", "in", "into", "to", "inside", "within", "everyw
 _ASK = frozenset(
     "how what what's where where's why which who when is are does do did can could should would will".split()
 )
+_MODALS = frozenset("should would could can will must shall".split())
+_EXPECTING = frozenset("be not never also still always only".split())  # "should be 3600000", "must not crash"
 _FILLER = frozenset(
     "please pls plz thx thanks ty hey hi hello yo ok okay kindly now so great cool nice perfect just only simply".split()
 )
@@ -161,8 +163,12 @@ class Clause:
 
     @property
     def asks(self) -> bool:
-        """Opens with a question word or a verb of telling, or ends with "?"."""
+        """Opens with a question word or a verb of telling, or ends with "?". A modal with no
+        subject after it states what is expected ("should be 3600000", "must not crash")."""
         opens_asking = self.first is not None and self.first.tag is Tag.ASK
+        if opens_asking and self.first and self.first.text.lower() in _MODALS:
+            after = self.words[self.words.index(self.first) + 1 : self.words.index(self.first) + 2]
+            opens_asking = not (after and after[0].text.lower() in _EXPECTING)
         return opens_asking or self.verb is Intent.QUESTION or self.text.endswith("?")
 
     @property
