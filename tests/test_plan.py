@@ -7,6 +7,7 @@ import pytest
 from outrigger.errors import Refused
 from outrigger.planner.model_plan import ModelPlan, merge_model_plan
 from outrigger.planner.rules import as_plan, plan_clause
+from outrigger.planner.words import read
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 
@@ -17,7 +18,7 @@ def plan_by_rules(tmp_path):
     project_map = ProjectMap(Workspace(tmp_path))
     project_map.build()
     return lambda text, cursor=None, cursor_file=None: as_plan(
-        plan_clause(text, project_map, cursor=cursor, cursor_file=cursor_file)
+        plan_clause(read(text, project_map), project_map, cursor=cursor, cursor_file=cursor_file)
     )
 
 

@@ -53,7 +53,7 @@ def test_a_question_is_one_clause_and_a_verb_before_its_subject_asks():
 
 def test_commands_keep_what_follows_them_and_a_statement_first_is_one_part():
     def commands_of(text: str) -> list[str]:
-        return commands(read(text).clauses, text)
+        return [part.text for part in commands(read(text))]
 
     text = "add x to a.js. It should be fast. then call that from y"
     assert commands_of(text) == ["add x to a.js. It should be fast", "call that from y"]
@@ -62,9 +62,9 @@ def test_commands_keep_what_follows_them_and_a_statement_first_is_one_part():
 
 
 def test_a_pronoun_stands_for_the_subject_and_a_relative_that_does_not():
-    assert with_subject("call this one from y", "X") == "call X from y"
-    assert with_subject("call that from y", "X") == "call X from y"
-    assert with_subject("update every place that calls it", "X") == "update every place that calls X"
+    assert with_subject(read("call this one from y"), "X") == "call X from y"
+    assert with_subject(read("call that from y"), "X") == "call X from y"
+    assert with_subject(read("update every place that calls it"), "X") == "update every place that calls X"
 
 
 def test_a_verb_addressed_to_someone_asks(project):
@@ -77,12 +77,12 @@ def test_a_verb_addressed_to_someone_asks(project):
 
 
 def test_where_code_should_live_is_a_move_to_another_file(project):
-    assert placed("shouldn't late_fee live in a new fees.py?", project) == ("late_fee", "fees.py")
-    assert placed("late_fee belongs in its own module, fees.py", project) == ("late_fee", "fees.py")
-    assert placed("wouldn't late_fee be better off in fees.py?", project) == ("late_fee", "fees.py")
-    assert placed("is late_fee in fees.py?", project) is None  # asks where it is
-    assert placed("late_fee goes wrong in loans.py", project) is None  # where it is already
-    assert placed("late_fee should live apart. move it to fees.py", project) is None  # the move says so
+    assert placed(tag("shouldn't late_fee live in a new fees.py?", project), project) == ("late_fee", "fees.py")
+    assert placed(tag("late_fee belongs in its own module, fees.py", project), project) == ("late_fee", "fees.py")
+    assert placed(tag("wouldn't late_fee be better off in fees.py?", project), project) == ("late_fee", "fees.py")
+    assert placed(tag("is late_fee in fees.py?", project), project) is None  # asks where it is
+    assert placed(tag("late_fee goes wrong in loans.py", project), project) is None  # where it is already
+    assert placed(tag("late_fee should live apart. move it to fees.py", project), project) is None  # the move says so
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,7 @@ from outrigger.planner.words import (
     read,
     tag,
     with_subject,
+    within,
 )
 from outrigger.workspace.index import ProjectMap
 from outrigger.workspace.languages import language_for
@@ -106,7 +107,7 @@ async def _plan(
             asked = _with_question(_files_named(asked, project_map, path), read(question, project_map), project_map)
             return change.model_copy(update={"asked": asked, "instruction": instruction})
         decided = plan_by_rules(reading, project_map, cursor_name, cursor_file)
-        if decided is None and len(commands(reading.clauses, text)) > 1:
+        if decided is None and len(commands(reading)) > 1:
             # Several things to do, and the rules cannot settle one of them: never carry out
             # only the part they can.
             return await _model_task(request, project_map, model, guards, stats, max_steps)
@@ -283,7 +284,7 @@ def _one_kind(reading: Reading, project_map: ProjectMap) -> tuple[Reading, str |
     both: the answer, then the fix of X, in one result. "find the bug in X and fix it" is the
     fix of X. Anything else beside them ("is X used? if not, remove it": a condition on the
     answer) is refused, naming both parts: never half done."""
-    text, parts = reading.text, reading.clauses
+    parts = reading.clauses
     asked = [part for part in parts if part.asks]
     changes = [part for part in parts if part.commands and part not in asked]
     asked = [part for part in asked if not _disbelief(part)] if changes else asked
@@ -291,15 +292,16 @@ def _one_kind(reading: Reading, project_map: ProjectMap) -> tuple[Reading, str |
         return reading, None
     seeking = [part for part in asked if part.words[0].text.lower() in _SEEKING]
     named = [name for part in asked for name in names_in(part.words)]
-    change = text[changes[0].words[0].start :] if asked[-1].words[0].start < changes[0].words[0].start else None
-    if seeking == asked and change and len(set(named)) == 1:
+    change = within(reading, changes[0].words[0].start, around="")
+    if seeking == asked and asked[-1].words[0].start < changes[0].words[0].start and len(set(named)) == 1:
         return read(with_subject(change, named[0]), project_map), None
     if len(asked) == 1 and len(asked) + len(changes) == len(parts) and not seeking:
         changed = " ".join(part.text for part in changes)
         # "fix X and tell me why it broke"
         before = names_in([w for w in reading.words if w.end <= asked[0].words[0].start])
-        question = with_subject(asked[0].text, before[-1]) if before else asked[0].text
-        return read(with_subject(changed, named[-1]) if named else changed, project_map), question
+        asking = within(reading, asked[0].words[0].start, asked[0].words[-1].end, around="")
+        question = with_subject(asking, before[-1]) if before else asking.text
+        return read(with_subject(read(changed), named[-1]) if named else changed, project_map), question
     raise Refused(
         f'The request both asks a question ("{asked[0].text}") and asks for a change ("{changes[0].text}"); '
         "nothing was done. Ask them one at a time, so the answer cannot turn into an edit or the change "
@@ -403,7 +405,7 @@ def _with_question(plan: Plan, reading: Reading, project_map: ProjectMap) -> Pla
     if plan.intent is not Intent.QUESTION:
         return plan
     text, words = reading.text, reading.words
-    written = named_symbol(words, text)
+    written = named_symbol(reading)
     named = names_in(words) or ([written] if written else [])
     symbol = named[0] if named else plan.symbol  # else the cursor's
     file = plan.file or _module_named(words, project_map)

@@ -13,6 +13,7 @@ from outrigger.errors import Refused
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.intents import CHOICES, EXAMPLES, STEPS
 from outrigger.planner.rules import asked_name, edit_intent, looks_like_question, mentions, named_file
+from outrigger.planner.words import read
 from outrigger.workspace.index import ProjectMap
 
 
@@ -153,7 +154,7 @@ def merge_model_plan(
         file = written  # the model shortened the path the user wrote ("playlist.js" for src/playlist.js)
     symbol = reply.symbol or cursor_symbol
     if intent is Intent.ADD:  # the name new code must define: only one the user wrote
-        symbol = asked_name(request)
+        symbol = asked_name(read(request))
     return Plan(
         intent=intent,
         symbol=symbol,

@@ -3,7 +3,7 @@ DAILY_RATE"), when it is plain enough to write into the calls without the model.
 
 from __future__ import annotations
 
-from outrigger.planner.words import tag
+from outrigger.planner.words import Reading
 from outrigger.workspace.index import ProjectMap
 
 _CONSTANTS = frozenset("[] {} () None True False null undefined true false nil".split())
@@ -18,10 +18,10 @@ def _literal(value: str) -> bool:
     return value in _CONSTANTS or (quoted and not any(c in value[1:-1] for c in (value[0], "\\", "\n")))
 
 
-def _passed_text(clause: str) -> str | None:
+def _passed_text(said: Reading) -> str | None:
     """What the clause says callers pass: "pass VALUE from every caller", "callers should pass VALUE",
     "update the callers to pass VALUE"."""
-    words = tag(clause)
+    clause, words = said.text, said.words
     lower = [w.text.lower() for w in words]
     for i, word in enumerate(lower):
         if word not in ("pass", "passes", "passing"):
@@ -38,7 +38,7 @@ def _passed_text(clause: str) -> str | None:
     return None
 
 
-def passed_value(clause: str, project_map: ProjectMap) -> tuple[str, str | None] | None:
+def passed_value(clause: Reading, project_map: ProjectMap) -> tuple[str, str | None] | None:
     """(the value a request says every caller passes, the caller's local it needs or None),
     when it is plain enough to write without the model: `[]`, `0`, `'web'`, `None`, a name the
     workspace defines (`DAILY_RATE`), or a caller's own variable ("the ticket" → `ticket`,
@@ -71,7 +71,7 @@ def passed_value(clause: str, project_map: ProjectMap) -> tuple[str, str | None]
 _VAGUE = frozenset({"value", "values", "same", "right", "correct", "new", "one", "argument", "parameter", "thing"})
 
 
-def passed_fields(clause: str, project_map: ProjectMap) -> dict[str, str | None]:
+def passed_fields(clause: Reading, project_map: ProjectMap) -> dict[str, str | None]:
     value, local = passed_value(clause, project_map) or (None, None)
     return {"argument": value, "argument_local": local}
 

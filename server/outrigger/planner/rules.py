@@ -31,7 +31,7 @@ class Said(Reading):
     about (`subject`), tagged against the map once; as written; and the symbol under the
     cursor (only a request of one clause has one)."""
 
-    written: str
+    written: Reading
     project_map: ProjectMap
     subject: str | None = None
     cursor: str | None = None
@@ -56,16 +56,16 @@ class Rule:
 
 
 def plan_clause(
-    clause: str,
+    written: Reading,
     project_map: ProjectMap,
     subject: str | None = None,
     cursor: str | None = None,
     cursor_file: str | None = None,
 ) -> Built:
     """What the first row that fits this clause builds, or None: the rules cannot settle it."""
-    text = with_subject(clause, subject).strip() if subject else clause.strip()
-    reading = read(text, project_map)
-    said = Said(reading.words, text, reading.clauses, clause, project_map, subject, cursor, cursor_file)
+    text = with_subject(written, subject).strip() if subject else written.text
+    reading = written if text == written.text else read(text, project_map)
+    said = Said(reading.words, text, reading.clauses, written, project_map, subject, cursor, cursor_file)
     for rule in RULES:
         for pattern in rule.patterns:
             found = match(pattern, said.words)
@@ -158,10 +158,10 @@ _ENGLISH = frozenset("a an the that which to for in into with called named retur
 _NAMING_NEW = frozenset("function class method helper named called".split())
 
 
-def asked_name(text: str) -> str | None:
+def asked_name(said: Reading) -> str | None:
     """The name an "add …" request asks the new code to have: `slugify`, "a function named
     slugify", "add logout(session) …"."""
-    words = tag(text)
+    text, words = said.text, said.words
     for index, word in enumerate(words):
         if word.quoted and text[word.start] == "`" and word.text.isidentifier() and word.text.lower() not in _ENGLISH:
             return word.text
@@ -202,9 +202,9 @@ def named_file(text: str | list[Word]) -> str | None:
     return next((_path(w) for w in (tag(text) if isinstance(text, str) else text) if w.tag is Tag.FILE), None)
 
 
-def named_symbol(words: list[Word], text: str) -> str | None:
+def named_symbol(said: Reading) -> str | None:
     """A symbol the request names explicitly: `backticked`, or a call-like `name()`."""
-    words = [w for w in words if w.quoted]
+    text, words = said.text, [w for w in said.words if w.quoted]
     backticked = [w for w in words if text[w.start] == "`" and w.text.replace(".", "_").isidentifier()]
     if backticked:
         return backticked[0].text if backticked[0].tag is not Tag.FILE else None
@@ -226,7 +226,7 @@ def _move(found: Found, said: Said) -> Built:
 
 def _placed(found: Found, said: Said) -> Built:
     """ "shouldn't X live in a new y.py?": a move asked as where code belongs."""
-    if not (where := placed(said.text, said.project_map)):
+    if not (where := placed(said.words, said.project_map)):
         return None
     move = _step(said, StepAction.MOVE, where[0], required_file(where[0], said.project_map), to_file=where[1])
     return Steps([move], about=None)
@@ -250,7 +250,7 @@ _CREATE = "create|write|add|make|generate a|the? new? test? file|module? FILE ..
 def _create(found: Found, said: Said) -> Built:
     if said.project_map.workspace.exists(path := found["FILE"][0].text):
         return None
-    return Steps([_step(said, StepAction.CREATE, None, path)], about=asked_name(said.text))
+    return Steps([_step(said, StepAction.CREATE, None, path)], about=asked_name(said))
 
 
 _REMOVING = "delete|remove|get_rid|drop|trash|erase|throw_away of?"
@@ -287,7 +287,7 @@ _CALLERS = (
 
 def _callers_named(said: Said) -> bool:
     """Whether the clause, as written, speaks of the callers ("pass it from every caller")."""
-    return bool(first(_CALLERS, tag(said.written, said.project_map)))
+    return bool(first(_CALLERS, said.written.words))
 
 
 # A change of one function's signature, naming the function: "give createUser a `tags`
@@ -485,13 +485,13 @@ _ADD_TO_FILE = "add|append|create|write ... to|in|into FILE END"
 
 
 def _add_to_file(found: Found, said: Said) -> Built:
-    return _steps(_step(said, StepAction.ADD, asked_name(said.text), found.text("FILE")))
+    return _steps(_step(said, StepAction.ADD, asked_name(said), found.text("FILE")))
 
 
 def _at_cursor(found: Found, said: Said) -> Built:
     """ "add a docstring" naming nothing: the cursor's symbol, or what the statement before was
     about ("_isbool returns True for "yes"?? it shouldn't. fix")."""
-    if said.cursor and said.commands and not named_symbol(said.words, said.text):
+    if said.cursor and said.commands and not named_symbol(said):
         return _edits(said, edit_intent(said.words), [Target(symbol=said.cursor, file=said.cursor_file)])
     names_nothing = not any(w.tag in (Tag.SYMBOL, Tag.PRONOUN, Tag.FILE) for w in said.words)
     if said.subject and isinstance(said.verb, Intent) and said.verb.edits_symbols and names_nothing:

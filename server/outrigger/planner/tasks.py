@@ -16,7 +16,7 @@ from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.follow_ups import done_again, follow_ups
 from outrigger.planner.grammar import first, match
 from outrigger.planner.rules import Steps, as_plan, defining_file, named_file, plan_clause, required_file
-from outrigger.planner.words import Reading, Tag, commands, names_in, read, subject_of, tag
+from outrigger.planner.words import Reading, Tag, Word, commands, names_in, subject_of, within
 from outrigger.workspace.index import ProjectMap
 
 # What a move or a rename already does: "and update the imports", "fix everything that imports it".
@@ -37,14 +37,14 @@ def plan_by_rules(
     "X is too long, simplify it"; the command before: "add x to a.js and call it from y"), else
     the one under the cursor."""
     if more := follow_ups(reading.words):  # "document X. same for Y"
-        before = plan_by_rules(read(reading.text[: more.start], project_map), project_map, cursor, cursor_file)
+        before = plan_by_rules(within(reading, 0, more.start, around=""), project_map, cursor, cursor_file)
         return done_again(before, more.targets, lambda name: defining_file(name, project_map))
-    parts = commands(reading.clauses, reading.text)
+    parts = commands(reading)
     if len(parts) > 1:
         return _task(_steps_of(parts, project_map, subject=cursor))
     commanded = reading.clauses[:1] and reading.clauses[0].commands
     subject = cursor if commanded else None  # else a statement says what "it" is
-    built = plan_clause(parts[0] if parts else reading.text, project_map, subject, cursor, cursor_file)
+    built = plan_clause(parts[0] if parts else reading, project_map, subject, cursor, cursor_file)
     single = as_plan(built)
     if isinstance(built, Steps) and single is None:
         return _task(_in_files(built, project_map))
@@ -74,16 +74,16 @@ def _task(steps: list[Step] | None) -> Plan | None:
     return Plan(intent=Intent.TASK, symbol=_first_symbol(steps), steps=steps)
 
 
-def _steps_of(clauses: list[str], project_map: ProjectMap, subject: str | None = None) -> Steps | None:
+def _steps_of(clauses: list[Reading], project_map: ProjectMap, subject: str | None = None) -> Steps | None:
     """The steps of these clauses, "it" in each the symbol the one before was about; None when
     the rules cannot settle one of them."""
     steps: list[Step] = []
     for clause in clauses:
-        if match(_IMPLIED, tag(clause)) and any(s.action in _FIXES_REFERENCES for s in steps):
+        if match(_IMPLIED, clause.words) and any(s.action in _FIXES_REFERENCES for s in steps):
             continue
         planned = _clause_steps(clause, project_map, subject, first_id=len(steps) + 1)
-        if planned is None and steps and steps[-1].action in _WRITTEN and _is_guidance(clause, project_map):
-            steps[-1].what = f"{steps[-1].what}. {clause}"  # "… Use node:test like the other tests."
+        if planned is None and steps and steps[-1].action in _WRITTEN and _is_guidance(clause.words):
+            steps[-1].what = f"{steps[-1].what}. {clause.text}"  # "… Use node:test like the other tests."
             continue
         if planned is None:
             return None
@@ -92,7 +92,7 @@ def _steps_of(clauses: list[str], project_map: ProjectMap, subject: str | None =
     return Steps(steps, subject)
 
 
-def _clause_steps(clause: str, project_map: ProjectMap, subject: str | None, first_id: int) -> Steps | None:
+def _clause_steps(clause: Reading, project_map: ProjectMap, subject: str | None, first_id: int) -> Steps | None:
     steps = plan_clause(clause, project_map, subject)
     if not isinstance(steps, Steps):
         return None  # a question, an undo, a repeat: never a step
@@ -120,26 +120,23 @@ def _steps_after_context(reading: Reading, project_map: ProjectMap) -> Steps | N
     if opens == 0:
         return None
     start = parts[opens].words[0].start
-    context = reading.text[:start].strip(_AROUND_CONTEXT)
-    stated = [w for w in reading.words if w.end <= start]
-    while stated and not stated[-1].text.strip(_AROUND_CONTEXT):
-        stated.pop()  # the mark that ends the statement
-    commands_ = commands(parts[opens:], reading.text)
-    if location := match(_LOCATION, stated):  # "In loans.py, add a parameter to late_fee": where, not why
+    stated = within(reading, 0, start, around=" ,;:.-\u2013\u2014")
+    commands_ = commands(within(reading, start))
+    if location := match(_LOCATION, stated.words):  # "In loans.py, add a parameter to late_fee": where, not why
         steps = _steps_of(commands_, project_map)
         for step in steps or []:
             if step.symbol and step.action in _NEEDS_ITS_FILE:
                 step.file = location["FILE"][0].text  # the map then checks the symbol is there
         return steps
-    subject = subject_of(stated) or named_file(stated)
+    subject = subject_of(stated.words) or named_file(stated.words)
     steps = _steps_of(commands_, project_map, subject=subject)
     for step in steps or []:
         if step.action in (StepAction.EDIT, StepAction.ADD, StepAction.CREATE):
-            step.what = f"{context}: {step.what}"
+            step.what = f"{stated.text}: {step.what}"
     if (
         steps
         and subject
-        and any(first(wish, stated) for wish in _WISHED)
+        and any(first(wish, stated.words) for wish in _WISHED)
         and not any(s.symbol == subject for s in steps if s.action in _CHANGES_ITSELF)
     ):
         # "late_fee should take a daily_rate argument; update the callers": the statement is a
@@ -149,7 +146,7 @@ def _steps_after_context(reading: Reading, project_map: ProjectMap) -> Steps | N
             action=StepAction.EDIT,
             file=required_file(subject, project_map),
             symbol=subject,
-            what=context,
+            what=stated.text,
             intent=Intent.REWRITE,
         )
         moved = (step.model_copy(update={"id": step.id + 1, "after": [n + 1 for n in step.after]}) for step in steps)
@@ -166,7 +163,6 @@ _WISHED = (
 _CHANGES_ITSELF = frozenset({StepAction.EDIT, StepAction.MOVE, StepAction.RENAME, StepAction.REMOVE})
 
 
-_AROUND_CONTEXT = " ,;:.-\u2013\u2014"
 _LOCATION = "in|inside|within the? file|module? FILE"
 _NEEDS_ITS_FILE = frozenset(
     {StepAction.EDIT, StepAction.EDIT_CALLERS, StepAction.MOVE, StepAction.RENAME, StepAction.REMOVE}
@@ -199,10 +195,9 @@ _WRITTEN = frozenset({StepAction.EDIT, StepAction.ADD, StepAction.CREATE})
 _GUIDANCE = frozenset({"use", "keep", "follow", "prefer", "avoid", "don't", "do not", "make sure"})
 
 
-def _is_guidance(clause: str, project_map: ProjectMap) -> bool:
+def _is_guidance(words: list[Word]) -> bool:
     """ "Use node:test like the other tests": how to write the step before, naming nothing of
     the workspace that a step of its own would have to change."""
-    words = tag(clause, project_map)
     opening = {" ".join(w.text.lower() for w in words[:n]) for n in (1, 2)}
     return bool(opening & _GUIDANCE) and not any(w.tag in (Tag.FILE, Tag.SYMBOL) for w in words)
 

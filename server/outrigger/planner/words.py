@@ -11,7 +11,7 @@ break, a join or a comma), so a function called `clean` is still a name in "docu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from outrigger.plan import Intent, StepAction
@@ -198,17 +198,29 @@ def read(text: str, project_map: ProjectMap | None = None) -> Reading:
     return Reading(words, text, _clauses(words, text))
 
 
-def commands(parts: list[Clause], text: str) -> list[str]:
-    """The commands of these clauses of `text`, each with what follows it until the next
-    command ("add x to a.js. It should be fast" is one): ["add x to a.js", "call it from y"].
-    A request that opens with a statement is one part ("x reads badly, make it y" is about x)."""
+def commands(reading: Reading) -> list[Reading]:
+    """The commands of the request, each with what follows it until the next command ("add x
+    to a.js. It should be fast" is one): "add x to a.js", "call it from y". A request that opens
+    with a statement is one part ("x reads badly, make it y" is about x)."""
+    parts = reading.clauses
     if not parts or not parts[0].commands:
-        return [text.strip()] if text.strip() else []
+        return [reading] if reading.text.strip() else []
     spans: list[tuple[int, int]] = []
     for part in parts:
         start, end = part.words[0].start, part.words[-1].end
         spans.append((start, end)) if part.verb is not None else spans.append((spans.pop()[0], end))
-    return [text[start:end].strip(" ,.;") for start, end in spans]
+    return [within(reading, start, end) for start, end in spans]
+
+
+def within(reading: Reading, start: int, end: int | None = None, around: str = " ,.;") -> Reading:
+    """The part of the request from `start` to `end`, without the marks `around` it, read from
+    the words already tagged."""
+    written = reading.text[start:end]
+    text = written.strip(around)
+    base = start + len(written) - len(written.lstrip(around))
+    inside = [w for w in reading.words if base <= w.start and w.end <= base + len(text)]
+    words = [replace(w, start=w.start - base, end=w.end - base) for w in inside]
+    return Reading(words, text, _clauses(words, text))
 
 
 def _clauses(words: list[Word], text: str) -> list[Clause]:
@@ -240,13 +252,13 @@ def _clauses(words: list[Word], text: str) -> list[Clause]:
     return [Clause(part, text[part[0].start : part[-1].end]) for part in meant]
 
 
-def with_subject(clause: str, subject: str) -> str:
-    """The clause with its first pronoun standing for `subject`: "call it from y" → "call x from y"."""
-    pronoun = next((w for w in tag(clause) if w.tag is Tag.PRONOUN), None)
+def with_subject(clause: Reading, subject: str) -> str:
+    """The text with its first pronoun standing for `subject`: "call it from y" → "call x from y"."""
+    pronoun = next((w for w in clause.words if w.tag is Tag.PRONOUN), None)
     if pronoun is None:
-        return clause
+        return clause.text
     said = f"{subject} is" if pronoun.text.lower() == "it's" else subject
-    return f"{clause[: pronoun.start]}{said}{clause[pronoun.end :]}"
+    return f"{clause.text[: pronoun.start]}{said}{clause.text[pronoun.end :]}"
 
 
 def subject_of(words: list[Word]) -> str | None:
@@ -276,9 +288,8 @@ def names_in(words: list[Word]) -> list[str]:
 _PLACE = frozenset("live lives living belong belongs sit sits go goes moved better placed kept".split())
 
 
-def placed(text: str, project_map: ProjectMap) -> tuple[str, str] | None:
+def placed(words: list[Word], project_map: ProjectMap) -> tuple[str, str] | None:
     """(symbol, file) when the words put the one symbol they name in another file: a move."""
-    words = tag(text, project_map)
     named = [w for w in words if w.tag is Tag.SYMBOL]
     files = [w for w in words if w.tag is Tag.FILE]
     place = next((w for w in words if w.text.lower() in _PLACE), None)
