@@ -699,3 +699,25 @@ async def test_an_expectation_said_without_its_subject_is_no_question(project, r
 async def test_several_renames_are_never_one_of_them(project):
     with pytest.raises(AssertionError, match="the model was asked"):
         await plan(project, "rename parse_amount → read_amount. format_amount → show_amount too")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "symbol"),
+    [
+        ("documnet parse_amount", Intent.DOCSTRING, "parse_amount"),
+        ("renmae drainQueue to emptyQueue", Intent.RENAME, "drainQueue"),
+        ("add a doctsring to format_amount", Intent.DOCSTRING, "format_amount"),
+        ("expalin Ledger.total", Intent.QUESTION, "Ledger.total"),
+        ("simplfy format_amount pls", Intent.REWRITE, "format_amount"),
+        ("add type hitns to parse_amount", Intent.TYPE_HINTS, "parse_amount"),
+    ],
+)
+async def test_a_misspelt_command_word_is_read_as_the_word_meant(project, request_text, intent, symbol):
+    decided = await plan(project, request_text)
+    assert (decided.intent, decided.symbol, decided.decided_by) == (intent, symbol, "rules")
+
+
+async def test_a_misspelt_name_is_never_respelt(project):
+    """Only command words are respelt: a name typed wrong stays as typed, for the map guard to refuse."""
+    decided = await plan(project, "rename parse_amout to read_amount")
+    assert (decided.intent, decided.symbol) == (Intent.RENAME, "parse_amout")

@@ -15,11 +15,11 @@ import regex
 
 from outrigger.planner.words import REQUEST_WORDS, Tag, Word
 
-_DOC = frozenset(
+DOC_WORDS = frozenset(
     "docstring docstrings doc docs docblock docblocks documentation document documented documenting comment comments "
     "commented".split()
 )
-_TYPES = frozenset({"type hint", "type hints", "type hinted", "type hinting"}) | frozenset(
+TYPES_WORDS = frozenset({"type hint", "type hints", "type hinted", "type hinting"}) | frozenset(
     "typehint typehints annotation annotations annotate types".split()
 )
 
@@ -45,8 +45,8 @@ SLOTS: dict[str, Callable[[Word], bool]] = {
     "OLD": lambda w: identifier(w) and w.tag is not Tag.FILE,
     "OWNER": lambda w: w.text.endswith("'s") and w.text[:-2].isidentifier(),  # "Repo's"
     "FILE": lambda w: w.tag is Tag.FILE,
-    "DOC": lambda w: not w.code and (w.text.lower() in _DOC or w.text.lower().endswith(("doc", "docs"))),
-    "TYPES": lambda w: not w.code and w.text.lower() in _TYPES,
+    "DOC": lambda w: not w.code and (w.text.lower() in DOC_WORDS or w.text.lower().endswith(("doc", "docs"))),
+    "TYPES": lambda w: not w.code and w.text.lower() in TYPES_WORDS,
     "WORD": lambda w: w.tag is not Tag.BREAK,
 }
 # Shared pieces, spelled out where a pattern names them.

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from outrigger.plan import Intent
-from outrigger.planner.grammar import SLOTS, each, match
+from outrigger.planner.grammar import DOC_WORDS, SLOTS, TYPES_WORDS, each, match
 from outrigger.planner.intents import VERBS
-from outrigger.planner.words import Tag, Word, imperative, tag, verb_of
+from outrigger.planner.spelling import meant
+from outrigger.planner.words import Tag, Word, clause_opens, imperative, tag, verb_of
 
 # Openings that say nothing of the request: greetings, and second thoughts ("nvm, undo that").
 _GREETINGS = frozenset(
@@ -57,8 +58,12 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
     phrasing too ("the main function of this file"), so only members that exist are rewritten
     (and `Repo#save` / `Repo::save`, which only code says)."""
     # (a `u` or `ty` the map defines stays a name: "rename u to user")
-    short = {w.start: _SHORT_FORMS[w.text.lower()] for w in tag(request) if w.text.lower() in _SHORT_FORMS}
-    text = _replaced(request.strip(), lambda w: None if w.code or known(w.text) else short.get(w.start))
+    # Text-speak and misspelt command words, read as the words meant ("u" → "you", "documnet" →
+    # "document"); a `u` the map defines stays a name: "rename u to user".
+    request = request.strip()
+    words = tag(request)
+    meant_words = {w.start: m for i, w in enumerate(words) if not (w.code or known(w.text)) and (m := _spelt(words, i))}
+    text = _replaced(request, lambda w: None if known(meant_words.get(w.start, w.text)) else meant_words.get(w.start))
     lines = [_unbulleted(line) for line in text.replace("\r", "").splitlines() if line.strip()]
     text = "; ".join(line.strip(" ;") for line in lines) if len(lines) > 1 else "".join(lines)
     pieces = _sentences(_without_greeting(text))  # [sentence, break, sentence, …]
@@ -66,6 +71,20 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
         piece if index % 2 else _imperative(piece, last=index == len(pieces) - 1) for index, piece in enumerate(pieces)
     )
     return " ".join(_canonical_members(text, known).split())
+
+
+_THINGS_MADE = DOC_WORDS | TYPES_WORDS | {"hint", "hints"}  # "add a doctsring", "type hitns"
+
+
+def _spelt(words: list[Word], index: int) -> str | None:
+    """A short form's words, or the command word a misspelt word stands for — only where a
+    command word goes (a clause's first word, a doc or hints word): elsewhere it may be a name
+    typed wrong, which the map refuses, never silently corrected ("rename describ to …")."""
+    word = words[index].text
+    if (short := _SHORT_FORMS.get(word.lower())) is not None:
+        return short
+    respelt = meant(word)
+    return respelt if respelt in _THINGS_MADE or clause_opens(words, index) else None
 
 
 def _replaced(text: str, new: Callable[[Word], str | None]) -> str:

@@ -55,7 +55,7 @@ REQUEST_WORDS = frozenset(
 )
 _JOINS = frozenset({"and", "then", "also", "plus", "but"})
 _OBJECT_END = frozenset({"from", "in", "into", "to", "inside", "within", "everywhere"})
-_ASK = frozenset(
+ASK_WORDS = frozenset(
     "how what what's where where's why which who when is are does do did can could should would will".split()
 )
 _MODALS = frozenset("should would could can will must shall".split())
@@ -135,7 +135,7 @@ def _tag_of(word: str, code: bool, clause_start: bool, project_map: ProjectMap |
         return Tag.WORD
     if lower.split("'")[0] in _PRONOUNS:  # "it's" too
         return Tag.PRONOUN
-    if lower in _ASK:
+    if lower in ASK_WORDS:
         return Tag.ASK
     if lower in _JOINS:
         return Tag.JOIN
