@@ -86,8 +86,10 @@ def _word(token: str) -> str:
 
 
 @cache
-def _compiled(pattern: str) -> regex.Pattern[str]:
-    parts, depth, tokens = [], 0, _tokens(pattern)
+def _compiled(pattern: str, anywhere: bool = False) -> regex.Pattern[str]:
+    """The pattern as a regular expression over a clause's tokens: from the first word, to the
+    last unless it ends with `...`; `anywhere` (to `search`): from any word on, to where it ends."""
+    parts, depth, tokens = [f"(?<![^{_END}])" if anywhere else ""], 0, _tokens(pattern)
     for token in tokens:
         if token == "(":
             parts.append("(?:")
@@ -103,7 +105,7 @@ def _compiled(pattern: str) -> regex.Pattern[str]:
         else:
             parts.append(_word(token))
         depth += (token == "(") - token.startswith(")")
-    whole = tokens[-1:] != ["..."]  # then filler may end the clause
+    whole = not anywhere and tokens[-1:] != ["..."]  # then filler may end the clause
     return regex.compile("".join(parts) + (f"{_FILLER}*\\Z" if whole else ""))
 
 
@@ -167,18 +169,19 @@ def match(pattern: str, words: list[Word]) -> Found | None:
 
 def first(pattern: str, words: list[Word]) -> Found | None:
     """`match` from any word on: the first place the pattern fits."""
-    return match(f"... {pattern} ...", words)
+    text, at = _clause(words)
+    fit = _compiled(pattern, anywhere=True).search(text)
+    return _found(fit, words, at) if fit else None
 
 
 def each(pattern: str, words: list[Word]) -> Iterator[tuple[int, int, Found]]:
     """Every place the pattern fits, left to right and not overlapping: (first word, the word
     after the last, what it captured)."""
     text, at = _clause(words)
-    compiled, offsets, start = _compiled(f"{pattern} ..."), list(at), 0  # ends where the pattern does
-    while start < len(words):
-        fit = compiled.match(text, offsets[start])
-        if fit is None or at[fit.end()] == start:
-            start += 1
+    compiled, offsets, start = _compiled(pattern, anywhere=True), list(at), 0
+    while start < len(words) and (fit := compiled.search(text, offsets[start])):
+        if fit.end() == fit.start():
+            start = at[fit.start()] + 1
             continue
-        yield start, at[fit.end()], _found(fit, words, at)
+        yield at[fit.start()], at[fit.end()], _found(fit, words, at)
         start = at[fit.end()]
