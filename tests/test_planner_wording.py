@@ -687,7 +687,11 @@ async def test_whether_a_symbol_is_still_used_is_a_usage_question(project, reque
 
 @pytest.mark.parametrize(
     "request_text",
-    ["parse_amount returns 1 for '1,5'?? should be 1.5. fix", "format_amount crashes on None; must not crash. fix it"],
+    [
+        "parse_amount returns 1 for '1,5'?? should be 1.5. fix",
+        "format_amount crashes on None; must not crash. fix it",
+        "parse_amount('') raises ValueError?? should be 0. fix",  # ValueError is no new name
+    ],
 )
 async def test_an_expectation_said_without_its_subject_is_no_question(project, request_text):
     """ "should be 1.5" states what is expected; read as a question it made the request "both a

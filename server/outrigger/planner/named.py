@@ -18,8 +18,18 @@ _NAMING_PAIRS = frozenset({("instead", "of"), ("make", "it"), ("should", "be"), 
 
 
 def naming(words: list[Word]) -> bool:
-    lower = [w.text.lower() for w in words if not w.quoted]
-    return bool(_NAMING & set(lower)) or any(pair in _NAMING_PAIRS for pair in zip(lower, lower[1:], strict=False))
+    return bool(_NAMING & _said(words)) or _first_naming_pair(words) is not None
+
+
+def _said(words: list[Word]) -> set[str]:
+    return {w.text.lower() for w in words if not w.quoted}
+
+
+def _first_naming_pair(words: list[Word]) -> Word | None:
+    """The first word of a pair that may give a name ("should be", "make it", "instead of")."""
+    said = [w for w in words if not w.quoted]
+    pairs = zip(said, said[1:], strict=False)
+    return next((first for first, then in pairs if (first.text.lower(), then.text.lower()) in _NAMING_PAIRS), None)
 
 
 def new_names(words: list[Word]) -> list[str]:
@@ -51,7 +61,11 @@ def renamed(text: str, words: list[Word], mentioned: list[str], project_map: Pro
         if project_map.find(old.text) and not project_map.find(new.text):
             return old.text, new.text
     # "add closeTicket(ticket, by) … call it": a name written as a call is new code, not a new name.
-    fresh = [name for name in new_names(words) if not _called(text, words, name)]
+    # Given only by a pair that may as well state a value, a new name comes after it: in "X
+    # raises ZeroDivisionError?? should be 0" the exception is no new name for X.
+    pair = None if _NAMING & _said(words) else _first_naming_pair(words)
+    after_cue = [w for w in words if pair is None or w.start >= pair.start]
+    fresh = [name for name in new_names(after_cue) if not _called(text, words, name)]
     if not fresh:
         cued = [found["NEW"][0] for pattern in _CUED if (found := match(pattern, words))]
         fresh = [
