@@ -15,7 +15,7 @@ from __future__ import annotations
 from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.follow_ups import done_again, follow_ups
 from outrigger.planner.grammar import first, match
-from outrigger.planner.rules import Steps, as_plan, defining_file, named_file, plan_clause, required_file
+from outrigger.planner.rules import Built, Steps, as_plan, defining_file, named_file, plan_clause, required_file
 from outrigger.planner.words import Reading, Tag, Word, commands, names_in, subject_of, within
 from outrigger.workspace.index import ProjectMap
 
@@ -44,7 +44,7 @@ def plan_by_rules(
         return _task(_steps_of(parts, project_map, subject=cursor))
     commanded = reading.clauses[:1] and reading.clauses[0].commands
     subject = cursor if commanded else None  # else a statement says what "it" is
-    built = plan_clause(parts[0] if parts else reading, project_map, subject, cursor, cursor_file)
+    built = plan_clause(parts[0], project_map, subject, cursor, cursor_file)
     single = as_plan(built)
     if isinstance(built, Steps) and single is None:
         return _task(_in_files(built, project_map))
@@ -81,7 +81,7 @@ def _steps_of(clauses: list[Reading], project_map: ProjectMap, subject: str | No
     for clause in clauses:
         if match(_IMPLIED, clause.words) and any(s.action in _FIXES_REFERENCES for s in steps):
             continue
-        planned = _clause_steps(clause, project_map, subject, first_id=len(steps) + 1)
+        planned = _in_files(plan_clause(clause, project_map, subject), project_map, first_id=len(steps) + 1)
         if planned is None and steps and steps[-1].action in _WRITTEN and _is_guidance(clause.words):
             steps[-1].what = f"{steps[-1].what}. {clause.text}"  # "… Use node:test like the other tests."
             continue
@@ -92,16 +92,12 @@ def _steps_of(clauses: list[Reading], project_map: ProjectMap, subject: str | No
     return Steps(steps, subject)
 
 
-def _clause_steps(clause: Reading, project_map: ProjectMap, subject: str | None, first_id: int) -> Steps | None:
-    steps = plan_clause(clause, project_map, subject)
-    if not isinstance(steps, Steps):
-        return None  # a question, an undo, a repeat: never a step
-    return _in_files(steps, project_map, first_id)
-
-
-def _in_files(steps: Steps, project_map: ProjectMap, first_id: int = 1) -> Steps | None:
+def _in_files(steps: Built, project_map: ProjectMap, first_id: int = 1) -> Steps | None:
     """The steps numbered from `first_id`, each in the file that defines its symbol (a task's
-    step needs one); None when one of them has no single such file."""
+    step needs one); None when they are no steps (a question, an undo, a repeat) or one of them
+    has no single such file."""
+    if not isinstance(steps, Steps):
+        return None
     for offset, step in enumerate(steps):
         step.id = first_id + offset
         if not step.file and step.action is not StepAction.ADD:

@@ -204,7 +204,7 @@ def commands(reading: Reading) -> list[Reading]:
     with a statement is one part ("x reads badly, make it y" is about x)."""
     parts = reading.clauses
     if not parts or not parts[0].commands:
-        return [reading] if reading.text.strip() else []
+        return [reading]
     spans: list[tuple[int, int]] = []
     for part in parts:
         start, end = part.words[0].start, part.words[-1].end
