@@ -21,7 +21,7 @@ from outrigger.planner.grammar import SLOTS, Found, first, match
 from outrigger.planner.intents import INTENTS, VERBS
 from outrigger.planner.named import naming, renamed
 from outrigger.planner.passed import NOT_NAMES, passed_fields
-from outrigger.planner.words import Reading, Tag, Word, names_in, placed, read, subject_of, tag, with_subject
+from outrigger.planner.words import Reading, Tag, Word, names_in, placed, read, statement, subject_of, tag, with_subject
 from outrigger.workspace.index import ProjectMap
 
 
@@ -528,14 +528,13 @@ def _by_names(found: Found, said: Said) -> Built:
     mentioned, words = names_in(said.words), said.words
     if not mentioned or said.question:
         return None
-    parts = said.clauses
-    if (at := next((i for i, part in enumerate(parts) if part.commands), None)) is not None:
-        before = [w for w in words if w.start < parts[at].words[0].start]
-        if at and any(w.tag is Tag.PRONOUN for w in parts[at].words) and (about := subject_of(before)):
-            mentioned = [about]  # "precisedelta is fine but naturaltime is broken, fix it"
-        elif told := names_in([w for part in parts if part.commands for w in part.words]):
-            # "document X. Y calls it a lot", "Y is huge, just document X": the rest says why
-            mentioned = [name for name in mentioned if name in told]
+    commanding = [part for part in said.clauses if part.commands]
+    stated = statement(said)
+    if stated and any(w.tag is Tag.PRONOUN for w in commanding[0].words) and (about := subject_of(stated[0].words)):
+        mentioned = [about]  # "precisedelta is fine but naturaltime is broken, fix it"
+    elif told := names_in([w for part in commanding for w in part.words]):
+        # "document X. Y calls it a lot", "Y is huge, just document X": the rest says why
+        mentioned = [name for name in mentioned if name in told]
     file = named_file(words)
     if naming(words) and (rename := renamed(said.text, words, mentioned, said.project_map)):
         return _steps(_step(said, StepAction.RENAME, rename[0], file, new_name=rename[1]))

@@ -16,7 +16,7 @@ from outrigger.plan import Intent, Plan, Step, StepAction
 from outrigger.planner.follow_ups import done_again, follow_ups
 from outrigger.planner.grammar import first, match
 from outrigger.planner.rules import Built, Steps, as_plan, defining_file, named_file, plan_clause, required_file
-from outrigger.planner.words import Reading, Tag, Word, commands, names_in, subject_of, within
+from outrigger.planner.words import Reading, Tag, Word, commands, names_in, statement, subject_of, within
 from outrigger.workspace.index import ProjectMap
 
 # What a move or a rename already does: "and update the imports", "fix everything that imports it".
@@ -111,13 +111,9 @@ def _steps_after_context(reading: Reading, project_map: ProjectMap) -> Steps | N
     """ "formatDate should live in its own file. Move it to src/dates.js": a statement, then
     commands. The statement says what "it" is (the symbol, else the one file, it names) and
     why."""
-    parts = reading.clauses
-    opens = next((i for i, part in enumerate(parts) if part.commands), 0)
-    if opens == 0:
+    if (split := statement(reading)) is None:
         return None
-    start = parts[opens].words[0].start
-    stated = within(reading, 0, start, around=" ,;:.-\u2013\u2014")
-    commands_ = commands(within(reading, start))
+    stated, commands_ = split[0], commands(split[1])
     if location := match(_LOCATION, stated.words):  # "In loans.py, add a parameter to late_fee": where, not why
         steps = _steps_of(commands_, project_map)
         for step in steps or []:

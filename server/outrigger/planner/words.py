@@ -223,6 +223,17 @@ def within(reading: Reading, start: int, end: int | None = None, around: str = "
     return Reading(words, text, _clauses(words, text))
 
 
+def statement(reading: Reading) -> tuple[Reading, Reading] | None:
+    """The statement a request opens with, without the marks that end it, and the commands after
+    it ("formatDate should live in its own file. Move it to src/dates.js"); None when the request
+    opens with a command or has none."""
+    at = next((i for i, part in enumerate(reading.clauses) if part.commands), 0)
+    if at == 0:
+        return None
+    start = reading.clauses[at].words[0].start
+    return within(reading, 0, start, around=" ,;:.-\u2013\u2014"), within(reading, start)
+
+
 def _clauses(words: list[Word], text: str) -> list[Clause]:
     """Each sentence, and inside a sentence that is not a question ("how do I rename X and update
     its callers?"), each part that starts with a verb after a join or a comma: "explain X and
