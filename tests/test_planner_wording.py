@@ -725,3 +725,21 @@ async def test_a_misspelt_name_is_never_respelt(project):
     """Only command words are respelt: a name typed wrong stays as typed, for the map guard to refuse."""
     decided = await plan(project, "rename parse_amout to read_amount")
     assert (decided.intent, decided.symbol) == (Intent.RENAME, "parse_amout")
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "add a docstring and type hints to parse_amount",
+        "parse_amount needs type hints and a docstring",
+        "document parse_amount and add type hints to it",
+        "parse_amount: docstring + type hints",
+    ],
+)
+async def test_a_doc_and_type_hints_asked_together_are_both_made(project, request_text):
+    """Read as one edit, the one named last was made and the other dropped; merged, they were a
+    rewrite, which is not checked to change nothing but the doc and the annotations."""
+    decided = await plan(project, request_text)
+    assert decided.intent is Intent.TASK
+    made = sorted((s.action.value, s.symbol, s.intent.value if s.intent else None) for s in decided.steps)
+    assert made == [("edit", "parse_amount", "docstring"), ("edit", "parse_amount", "type_hints")]

@@ -13,15 +13,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from outrigger.planner.words import REQUEST_WORDS, Tag, Word
-
-DOC_WORDS = frozenset(
-    "docstring docstrings doc docs docblock docblocks documentation document documented documenting comment comments "
-    "commented".split()
-)
-TYPES_WORDS = frozenset({"type hint", "type hints", "type hinted", "type hinting"}) | frozenset(
-    "typehint typehints annotation annotations annotate types".split()
-)
+from outrigger.planner.words import DOC_WORDS, REQUEST_WORDS, TYPES_WORDS, Tag, Word
 
 
 def identifier(word: Word) -> bool:

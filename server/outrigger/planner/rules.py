@@ -454,6 +454,19 @@ _DOCSTRING = f"... add|write|generate|create|document ... DOC ... to|for|on {_TA
 _TYPE_HINTS = f"... add|write ... TYPES ... to|for|on {_TARGET} {_MORE} ..."
 
 
+def _doc_and_hints(found: Found, said: Said) -> Built:
+    """ "add a docstring and type hints to X", "X needs a docstring and type hints": both, each
+    its own edit (read as one, the one the words named last was made and the other dropped)."""
+    if said.question or said.verb in (Intent.FIX, Intent.REWRITE):  # "fix the type hints in X's docstring"
+        return None
+    named = [Target(symbol=name) for name in names_in(said.words)]
+    targets = named or ([Target(symbol=said.cursor, file=said.cursor_file)] if said.cursor else [])
+    if not targets:
+        return None
+    steps = [*_edits(said, Intent.DOCSTRING, targets), *_edits(said, Intent.TYPE_HINTS, targets)]
+    return Steps(steps, about=targets[0].symbol)
+
+
 _SYMBOL_VERB = f"fix|rewrite|refactor|simplify|optimize|optimise|improve|change|update|modify {_TARGET} ..."
 _NOT_TARGETS = frozenset(
     "name names it this that code file files everything all".split()
@@ -569,6 +582,7 @@ RULES: tuple[Rule, ...] = (
     Rule(_FOLLOW_UPS, lambda found, said: None if found["OLD"][0].text.lower() in VERBS else _repeat(found, said)),
     Rule(("...",), _question),
     Rule((_RENAME,), _rename),
+    Rule(("... DOC ... TYPES ...", "... TYPES ... DOC ..."), _doc_and_hints),
     Rule((_DOCSTRING,), lambda found, said: _edits(said, Intent.DOCSTRING, _targets(found))),
     Rule((_TYPE_HINTS,), lambda found, said: _edits(said, Intent.TYPE_HINTS, _targets(found))),
     Rule((_SYMBOL_VERB,), _symbol_edit),

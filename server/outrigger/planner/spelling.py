@@ -10,9 +10,8 @@ from functools import cache
 
 from spellchecker import SpellChecker
 
-from outrigger.planner.grammar import DOC_WORDS, TYPES_WORDS
 from outrigger.planner.intents import VERBS
-from outrigger.planner.words import ASK_WORDS, REQUEST_WORDS
+from outrigger.planner.words import ASK_WORDS, DOC_WORDS, REQUEST_WORDS, TYPES_WORDS
 
 _VOCABULARY = frozenset(VERBS) | DOC_WORDS | TYPES_WORDS | ASK_WORDS | REQUEST_WORDS
 _SHORTEST = 4  # "ad", "fo", "teh": too short to say which word was meant

@@ -162,7 +162,8 @@ _NEEDS_ITS_FILE = frozenset(
 
 
 def _merged(steps: list[Step]) -> list[Step]:
-    """ "fix X and make it faster": two edits of one symbol in a row are one step (one call)."""
+    """ "fix X and make it faster": two edits of one symbol in a row are one step (one call).
+    A doc and type hints stay two: each is checked to change nothing else, which a rewrite is not."""
     out: list[Step] = []
     for step in steps:
         previous = out[-1] if out else None
@@ -170,6 +171,7 @@ def _merged(steps: list[Step]) -> list[Step]:
             previous is not None
             and step.action is previous.action is StepAction.EDIT
             and (step.file, step.symbol) == (previous.file, previous.symbol)
+            and not {step.intent, previous.intent} == _ADDED_ONLY
         ):
             previous.what = f"{previous.what}; {step.what}"
             if previous.intent is not step.intent:
@@ -179,6 +181,7 @@ def _merged(steps: list[Step]) -> list[Step]:
     return out
 
 
+_ADDED_ONLY = {Intent.DOCSTRING, Intent.TYPE_HINTS}
 _TASK_ONLY = frozenset(
     {StepAction.MOVE, StepAction.CREATE, StepAction.DELETE, StepAction.REMOVE, StepAction.EDIT_CALLERS}
 )

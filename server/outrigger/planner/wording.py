@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from outrigger.plan import Intent
-from outrigger.planner.grammar import DOC_WORDS, SLOTS, TYPES_WORDS, each, match
+from outrigger.planner.grammar import SLOTS, each, match
 from outrigger.planner.intents import VERBS
 from outrigger.planner.spelling import meant
-from outrigger.planner.words import Tag, Word, clause_opens, imperative, tag, verb_of
+from outrigger.planner.words import DOC_WORDS, TYPES_WORDS, Tag, Word, clause_opens, imperative, tag, verb_of
 
 # Openings that say nothing of the request: greetings, and second thoughts ("nvm, undo that").
 _GREETINGS = frozenset(

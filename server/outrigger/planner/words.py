@@ -53,6 +53,13 @@ REQUEST_WORDS = frozenset(
     function method class variable symbol file code everywhere throughout instead should be is are was
     now from then so me my our your we you i it's everything all every each same do does did""".split()
 )
+DOC_WORDS = frozenset(
+    "docstring docstrings doc docs docblock docblocks documentation document documented documenting comment comments "
+    "commented".split()
+)
+TYPES_WORDS = frozenset({"type hint", "type hints", "type hinted", "type hinting"}) | frozenset(
+    "typehint typehints annotation annotations annotate types".split()
+)
 _JOINS = frozenset({"and", "then", "also", "plus", "but"})
 _OBJECT_END = frozenset({"from", "in", "into", "to", "inside", "within", "everywhere"})
 ASK_WORDS = frozenset(
@@ -94,8 +101,12 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
             words.append(Word(raw, Tag.PRONOUN, start, end))
         elif m.group("term"):  # "type hints", one word: a verb only where a clause starts
             term = "type " + raw.lower()[4:].strip(" -\t\n")
-            asks = VERBS["type"] if clause_start else None
-            words.append(Word(term, Tag.VERB if clause_start else Tag.WORD, start, end, kind=asks))
+            # "add a docstring and type hints to X": a second thing added, not a command of its own
+            listed = len(words) > 1 and words[-1].tag is Tag.JOIN and words[-2].text.lower() in DOC_WORDS
+            commanded = clause_start and not listed
+            words.append(
+                Word(term, Tag.VERB if commanded else Tag.WORD, start, end, kind=VERBS["type"] if commanded else None)
+            )
         elif m.group("phrase"):  # a verb of two words: "get rid (of)"
             verb = "_".join(raw.lower().split())
             words.append(Word(verb, Tag.VERB if clause_start else Tag.WORD, start, end, kind=VERBS[verb]))
