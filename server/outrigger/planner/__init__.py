@@ -107,13 +107,11 @@ async def _plan(
             asked = _with_question(_files_named(asked, project_map, path), read(question, project_map), project_map)
             return change.model_copy(update={"asked": asked, "instruction": instruction})
         decided = plan_by_rules(reading, project_map, cursor_name, cursor_file)
-        if decided is None and len(commands(reading)) > 1:
-            # Several things to do, and the rules cannot settle one of them: never carry out
-            # only the part they can.
-            return await _model_task(request, project_map, model, guards, stats, max_steps)
-        if decided is not None and decided.intent is not Intent.TASK and sum(c.commands for c in reading.clauses) > 1:
-            # All or nothing: one action read from a request of several commands would leave
-            # the others undone without a word ("rename X to Y. then undo it").
+        if (decided is None and len(commands(reading)) > 1) or (
+            decided is not None and decided.intent is not Intent.TASK and sum(c.commands for c in reading.clauses) > 1
+        ):
+            # All or nothing: several things to do, and the rules cannot settle one of them or
+            # read one action from them ("rename X to Y. then undo it"): never carry out only a part.
             return await _model_task(request, project_map, model, guards, stats, max_steps)
         if decided is not None:
             return _settled(decided, reading, project_map, cursor, path).model_copy(update={"instruction": instruction})
@@ -296,12 +294,12 @@ def _one_kind(reading: Reading, project_map: ProjectMap) -> tuple[Reading, str |
     if seeking == asked and asked[-1].words[0].start < changes[0].words[0].start and len(set(named)) == 1:
         return read(with_subject(change, named[0]), project_map), None
     if len(asked) == 1 and len(asked) + len(changes) == len(parts) and not seeking:
-        changed = " ".join(part.text for part in changes)
+        changed = read(" ".join(part.text for part in changes), project_map)
         # "fix X and tell me why it broke"
         before = names_in([w for w in reading.words if w.end <= asked[0].words[0].start])
         asking = within(reading, asked[0].words[0].start, asked[0].words[-1].end, around="")
         question = with_subject(asking, before[-1]) if before else asking.text
-        return read(with_subject(read(changed), named[-1]) if named else changed, project_map), question
+        return (read(with_subject(changed, named[-1]), project_map) if named else changed), question
     raise Refused(
         f'The request both asks a question ("{asked[0].text}") and asks for a change ("{changes[0].text}"); '
         "nothing was done. Ask them one at a time, so the answer cannot turn into an edit or the change "
