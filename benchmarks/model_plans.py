@@ -31,7 +31,7 @@ from outrigger.model.embedded import EmbeddedServer
 from outrigger.plan import Plan
 from outrigger.planner import PLAN_TOKENS, _model_task
 from outrigger.planner.constrained import plan_schema
-from outrigger.planner.model_plan import ModelPlan, merge_model_plan, oriented, plan_messages
+from outrigger.planner.model_plan import PLAN, ModelPlan, merge_model_plan, oriented, prompt_for
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
 from plan_snapshot import planned
@@ -97,7 +97,7 @@ async def single(request: str, project_map: ProjectMap, model: ModelClient) -> t
     """The model's plan of one action, as it replied and as the planner corrects it."""
     reply = await structured_reply(
         model,
-        plan_messages(request, project_map.files(), None),
+        prompt_for(PLAN, request, project_map),
         ModelPlan,
         RepairStats(),
         schema_name="plan",
@@ -112,11 +112,13 @@ def _task_dump(plan: Plan) -> dict:
     return {"intent": "task", "steps": [s.model_dump(mode="json") for s in plan.steps]}
 
 
-async def run(model: ModelClient, by_rules: bool) -> dict[str, Any]:
-    cases, left_out = corpus(by_rules)
+async def run(model: ModelClient, by_rules: bool, start: int, out: Path | None) -> dict[str, Any]:
+    cases, left_out = await asyncio.to_thread(corpus, by_rules)  # the rules' plans run their own event loop
     maps: dict[str, ProjectMap] = {}
     rows = []
     for number, (workspace, request, expected) in enumerate(cases, 1):
+        if number <= start:
+            continue  # done in an earlier run (a hold of the model is kept short)
         project_map = _map(workspace, maps)
         started, calls = time.perf_counter(), model.stats.calls
         prompt_tokens, prompt_seconds = model.stats.prompt_tokens, model.stats.prompt_seconds
@@ -144,6 +146,9 @@ async def run(model: ModelClient, by_rules: bool) -> dict[str, Any]:
             "prompt_seconds": round(model.stats.prompt_seconds - prompt_seconds, 2),
         }
         rows.append(row)
+        if out:
+            with out.open("a", encoding="utf-8") as lines:
+                lines.write(json.dumps(row) + "\n")
         mark = "ok" if not row["raw_misses"] else "MISS " + "; ".join(row["raw_misses"])
         print(f"[{number}/{len(cases)}] {row['seconds']:5.1f}s {request[:70]!r}: {mark}", file=sys.stderr, flush=True)
     return {"rows": rows, "left_out": left_out}
@@ -168,7 +173,8 @@ def summary(result: dict[str, Any]) -> str:
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", help="an OpenAI-compatible server (default: the embedded model)")
-    parser.add_argument("--out", type=Path, help="write one JSON line per request here")
+    parser.add_argument("--out", type=Path, help="add one JSON line per request to this file")
+    parser.add_argument("--start", type=int, default=0, help="skip the first START requests")
     parser.add_argument(
         "--by-rules", action="store_true", help="every request of the benchmark's workspaces, against the rules' plan"
     )
@@ -181,13 +187,11 @@ async def main() -> int:
         else ModelClient(ModelSettings(), base_url_provider=server.start)
     )
     try:
-        result = await run(model, args.by_rules)
+        result = await run(model, args.by_rules, args.start, args.out)
     finally:
         await model.aclose()
         if server is not None:
             await server.stop()
-    if args.out:
-        args.out.write_text("".join(json.dumps(row) + "\n" for row in result["rows"]), encoding="utf-8")
     print(summary(result))
     return 0
 

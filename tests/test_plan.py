@@ -137,19 +137,22 @@ def test_a_models_undo_without_a_word_of_taking_back_is_refused():
         merge_model_plan("make late_fee faster", ModelPlan(intent="undo"), cursor_symbol=None, cursor_file=None)
 
 
-def test_one_row_per_intent_drives_the_models_choices_its_prompt_and_the_dispatch():
+def test_one_row_per_intent_drives_the_models_choices_its_prompt_and_the_dispatch(tmp_path):
     from outrigger.plan import Intent
     from outrigger.planner.intents import INTENTS
-    from outrigger.planner.model_plan import PLAN_SYSTEM_PROMPT
+    from outrigger.planner.model_plan import PLAN, prompt_for
 
+    project_map = ProjectMap(Workspace(tmp_path))
+    project_map.build()
     assert set(INTENTS) == set(Intent)
     offered = [intent.value for intent, row in INTENTS.items() if row.choice]
     assert ModelPlan.model_json_schema()["properties"]["intent"]["enum"] == offered
     for intent, row in INTENTS.items():
         if row.choice:
-            assert f'- "{intent.value}": {row.choice}' in PLAN_SYSTEM_PROMPT
-        for request, _ in row.examples:
-            assert f"Request: {request}\n" in PLAN_SYSTEM_PROMPT
+            assert f'- "{intent.value}": {row.choice}' in PLAN.told
+            assert row.examples, f"the model is shown no example of {intent.value}"
+            asked = prompt_for(PLAN, f"{row.verbs.split()[0]} parse_row", project_map)
+            assert {"role": "user", "content": f"Request: {row.examples[0][0]}"} in asked
     assert not INTENTS[Intent.QUESTION].tested and INTENTS[Intent.FIX].tested
 
 

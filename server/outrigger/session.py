@@ -26,7 +26,7 @@ from outrigger.guards.budget import count_tokens
 from outrigger.memory import Memory
 from outrigger.model.client import ModelClient
 from outrigger.model.embedded import EmbeddedServer
-from outrigger.planner.model_plan import plan_messages
+from outrigger.planner.model_plan import PLAN, prompt_for
 from outrigger.progress import Progress, quiet
 from outrigger.workspace.files import Workspace
 from outrigger.workspace.index import ProjectMap
@@ -150,7 +150,7 @@ class Session:
         await asyncio.sleep(WARM_AFTER_SECONDS)
         if self._completer is not None:
             return
-        messages = plan_messages("", self.project_map.files(), None)
+        messages = prompt_for(PLAN, "", self.project_map)
         body = {"messages": messages, "max_tokens": 1, "temperature": 0, "cache_prompt": True}
         try:
             async with httpx.AsyncClient(timeout=self.settings.model.timeout_seconds) as http:

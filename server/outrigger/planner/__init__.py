@@ -15,13 +15,14 @@ from outrigger.plan import Intent, Plan, Question, StepAction
 from outrigger.planner.constrained import plan_schema, task_schema
 from outrigger.planner.grammar import SLOTS
 from outrigger.planner.model_plan import (
+    PLAN,
+    TASK,
     ModelPlan,
     ModelTask,
     merge_model_plan,
     oriented,
     plan_from_model_task,
-    plan_messages,
-    task_messages,
+    prompt_for,
 )
 from outrigger.planner.named import contradicts_rename
 from outrigger.planner.plan_check import nonsense, without_repeats
@@ -116,7 +117,7 @@ async def _plan(
         if decided is not None:
             return _settled(decided, reading, project_map, cursor, path).model_copy(update={"instruction": instruction})
 
-    messages = plan_messages(request, project_map.files(), cursor_name)
+    messages = prompt_for(PLAN, request, project_map, cursor_name)
     narrowed = plan_schema(f"{text} {head}", project_map, cursor_name)  # `Repo.save` as the rules wrote it, too
 
     async def planned(conversation: list[dict]) -> tuple[ModelPlan, Plan]:
@@ -159,7 +160,7 @@ async def _model_task(
 ) -> Plan:
     """The model's task list, checked for sense as a whole before any step runs: sent back once
     with its problems quoted, then refused."""
-    messages = task_messages(request, project_map, problems)
+    messages = prompt_for(TASK, request, project_map, problems=problems)
     for attempt in range(2):
         reply = await structured_reply(
             model,

@@ -1,13 +1,13 @@
 """Every intent in one table: its executor, whether the project's tests judge its change, and
-what the model is told about it (the choice's meaning and a worked example), or that the model
-never plans it. Adding an intent is one action module plus one row here (and its name in
+what the model is told about it (the choice's meaning and worked examples, shown when the
+request's words ask for the intent: model_plan.py), or that the model never plans it. The steps
+of a task list are a table of the same kind. Adding an intent is one action module plus one row here (and its name in
 `plan.Intent`); the model's schema and prompt, the dispatch and the test gate follow."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from outrigger.actions.add_code import add_code
 from outrigger.actions.context import ActionContext, Answer, Change
@@ -45,7 +45,7 @@ class Row:
     choice: str | None = None  # the meaning the model's prompt gives it; None: the model never plans it
     # The verbs that ask for it (space-separated), as the first word of a clause: planner/words.py tags them.
     verbs: str = ""
-    examples: tuple[tuple[str, dict[str, Any]], ...] = field(default=())  # (request, the model's plan)
+    examples: tuple[tuple[str, str], ...] = field(default=())  # (request, the model's plan as JSON)
     offer: Offer | None = None  # the code action on a symbol, if any
 
 
@@ -55,7 +55,10 @@ INTENTS: dict[Intent, Row] = {
         verbs="explain describe tell summarize summarise find search locate show list count",
         tested=False,
         choice="the user wants information; nothing changes",
-        examples=(("is sendMail used anywhere", {"intent": "question", "symbol": "sendMail"}),),
+        examples=(
+            ("is sendMail used anywhere", '{"intent": "question", "symbol": "sendMail"}'),
+            ("which function checks that a coupon is still valid?", '{"intent": "question"}'),
+        ),
         offer=Offer("Explain `{name}`", "Explain {where}", kind="refactor"),
     ),
     Intent.RENAME: Row(
@@ -64,10 +67,11 @@ INTENTS: dict[Intent, Row] = {
         tested=True,
         choice="give a symbol a new name",
         examples=(
-            ("call parseDate toDate from now on", {"intent": "rename", "symbol": "parseDate", "new_name": "toDate"}),
+            ("rename fetchUsr to fetchUser", '{"intent": "rename", "symbol": "fetchUsr", "new_name": "fetchUser"}'),
+            ("call parseDate toDate from now on", '{"intent": "rename", "symbol": "parseDate", "new_name": "toDate"}'),
             (
                 "load_config should be named read_config in config.py",
-                {"intent": "rename", "symbol": "load_config", "file": "config.py", "new_name": "read_config"},
+                '{"intent": "rename", "symbol": "load_config", "file": "config.py", "new_name": "read_config"}',
             ),
         ),
     ),
@@ -76,6 +80,7 @@ INTENTS: dict[Intent, Row] = {
         verbs="document",
         tested=True,
         choice="add documentation to one function or class",
+        examples=(("Cart.total needs a doc comment", '{"intent": "docstring", "symbol": "Cart.total"}'),),
         offer=Offer("Add {doc} to `{name}`", "Add a {doc} to {where}", needs_grammar=True),
     ),
     Intent.TYPE_HINTS: Row(
@@ -83,6 +88,7 @@ INTENTS: dict[Intent, Row] = {
         verbs="annotate type",
         tested=True,
         choice="add type annotations to one function",
+        examples=(("could you type hint load_rates", '{"intent": "type_hints", "symbol": "load_rates"}'),),
         offer=Offer(
             "Add type hints to `{name}`",
             "Add type hints to {where}",
@@ -97,7 +103,7 @@ INTENTS: dict[Intent, Row] = {
         examples=(
             (
                 "make fetchUser handle a missing id in api.js",
-                {"intent": "fix", "symbol": "fetchUser", "file": "api.js"},
+                '{"intent": "fix", "symbol": "fetchUser", "file": "api.js"}',
             ),
         ),
         offer=Offer("Fix “{problem}” in `{name}`", "Fix {where}: {problem}", kind="quickfix", per_diagnostic=True),
@@ -107,13 +113,16 @@ INTENTS: dict[Intent, Row] = {
         verbs="rewrite refactor change update modify replace simplify improve optimize optimise speed shorten streamline convert clean tidy extract split make",
         tested=True,
         choice="change one function or class in another way",
+        examples=(
+            ("simplify parse_row in csv_io.py", '{"intent": "rewrite", "symbol": "parse_row", "file": "csv_io.py"}'),
+        ),
     ),
     Intent.ADD: Row(
         add_code,
         verbs="add append insert create write implement generate put give",
         tested=True,
         choice="add new code to a file",
-        examples=(("put a helper that formats money into utils.py", {"intent": "add", "file": "utils.py"}),),
+        examples=(("put a helper that formats money into utils.py", '{"intent": "add", "file": "utils.py"}'),),
     ),
     # The model may take back the last change only when a word of the request says so (model_plan.py).
     Intent.UNDO: Row(
@@ -121,35 +130,95 @@ INTENTS: dict[Intent, Row] = {
         verbs="undo revert",
         tested=False,
         choice="take back the last change Outrigger made",
-        examples=(("scrap that last edit, I want my old version back", {"intent": "undo"}),),
+        examples=(("scrap that last edit, I want my old version back", '{"intent": "undo"}'),),
     ),
     Intent.REPEAT: Row(repeat, tested=True),  # "do the same to X": only ever the rules'
-    Intent.TASK: Row(run_task, tested=True),  # several steps: the model's task list (tasks.py)
+    Intent.TASK: Row(run_task, tested=True),  # several steps: the rules' (tasks.py) or the model's task list
 }
 
-# The steps of a task: what the model's task prompt says each does, and the verbs that ask for it.
-STEPS: dict[StepAction, tuple[str, str]] = {
-    StepAction.EDIT: (
+
+@dataclass(frozen=True)
+class StepRow:
+    meaning: str  # what the model's task prompt says the step does
+    verbs: str = ""  # the verbs that ask for it, as for an intent
+    examples: tuple[tuple[str, str], ...] = field(default=())  # (request, the model's task list as JSON)
+
+
+# The steps of a task.
+STEPS: dict[StepAction, StepRow] = {
+    StepAction.EDIT: StepRow(
         "change one existing function or class (`symbol`) in `file`",
         "call use invoke export import have let",
+        examples=(
+            (
+                "- document load_rates\n- add type hints to save_rates",
+                '{"steps": [{"id": 1, "action": "edit", "file": "rates.py", "symbol": "load_rates", "what": "document it"}, '
+                '{"id": 2, "action": "edit", "file": "rates.py", "symbol": "save_rates", "what": "add type hints"}]}',
+            ),
+        ),
     ),
-    StepAction.ADD: ("add new code to the existing `file`", ""),
-    StepAction.CREATE: ("create the new file `file`", ""),
-    StepAction.DELETE: ("delete the file `file`", "delete"),
-    StepAction.REMOVE: (
+    StepAction.ADD: StepRow(
+        "add new code to the existing `file`",
+        examples=(
+            (
+                "add a sendWelcome(user) helper to src/mail.js and call it from register",
+                '{"steps": [{"id": 1, "action": "add", "file": "src/mail.js", "what": "add sendWelcome(user) that mails the user"}, '
+                '{"id": 2, "action": "edit", "file": "src/signup.js", "symbol": "register", "what": "call sendWelcome(user)", "after": [1]}]}',
+            ),
+        ),
+    ),
+    StepAction.CREATE: StepRow(
+        "create the new file `file`",
+        examples=(
+            (
+                "create tests/test_tax.py with tests for vat_of",
+                '{"steps": [{"id": 1, "action": "create", "file": "tests/test_tax.py", "what": "tests for vat_of"}]}',
+            ),
+        ),
+    ),
+    StepAction.DELETE: StepRow(
+        "delete the file `file`",
+        "delete",
+        examples=(("delete src/old_api.js", '{"steps": [{"id": 1, "action": "delete", "file": "src/old_api.js"}]}'),),
+    ),
+    StepAction.REMOVE: StepRow(
         "remove the function or class `symbol` from `file` (nothing else may use it)",
         "remove drop erase trash get_rid throw_away",
+        examples=(
+            (
+                "legacy_total can go, remove it",
+                '{"steps": [{"id": 1, "action": "remove", "file": "billing.py", "symbol": "legacy_total"}]}',
+            ),
+        ),
     ),
-    StepAction.RENAME: ("rename `symbol` (defined in `file`) to `new_name` everywhere", ""),
-    StepAction.MOVE: ("move `symbol` from `file` to `to_file` and fix its imports", "move"),
-    StepAction.EDIT_CALLERS: ("change every function that calls `symbol` (defined in `file`)", "pass test"),
+    StepAction.RENAME: StepRow("rename `symbol` (defined in `file`) to `new_name` everywhere"),
+    StepAction.MOVE: StepRow(
+        "move `symbol` from `file` to `to_file` and fix its imports",
+        "move",
+        examples=(
+            (
+                "move formatDate out of src/utils.js into a new src/dates.js",
+                '{"steps": [{"id": 1, "action": "move", "file": "src/utils.js", "symbol": "formatDate", "to_file": "src/dates.js"}]}',
+            ),
+        ),
+    ),
+    StepAction.EDIT_CALLERS: StepRow(
+        "change every function that calls `symbol` (defined in `file`)",
+        "pass test",
+        examples=(
+            (
+                "createUser should take an email; pass it from every caller",
+                '{"steps": [{"id": 1, "action": "edit", "file": "users.py", "symbol": "createUser", "what": "add an email parameter"}, '
+                '{"id": 2, "action": "edit_callers", "file": "users.py", "symbol": "createUser", "what": "pass the email", "after": [1]}]}',
+            ),
+        ),
+    ),
 }
 VERBS: dict[str, Intent | StepAction] = {
-    **{verb: action for action, (_, verbs) in STEPS.items() for verb in verbs.split()},
+    **{verb: action for action, row in STEPS.items() for verb in row.verbs.split()},
     **{verb: intent for intent, row in INTENTS.items() for verb in row.verbs.split()},
 }
 CHOICES: dict[Intent, str] = {intent: row.choice for intent, row in INTENTS.items() if row.choice}
-EXAMPLES: list[tuple[str, dict[str, Any]]] = [example for row in INTENTS.values() for example in row.examples]
 
 
 async def execute(plan: Plan, ctx: ActionContext) -> Change | Answer:

@@ -5,15 +5,18 @@ and the corrections the planner applies to what comes back."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from outrigger.errors import Refused
 from outrigger.plan import Intent, Plan, Step, StepAction
-from outrigger.planner.intents import CHOICES, EXAMPLES, STEPS
+from outrigger.planner.grammar import SLOTS
+from outrigger.planner.intents import CHOICES, INTENTS, STEPS, VERBS
 from outrigger.planner.rules import asked_name, edit_intent, looks_like_question, mentions, named_file
-from outrigger.planner.words import read
+from outrigger.planner.words import Tag, clause_opens, read, symbols, tag, verb_of
 from outrigger.workspace.index import ProjectMap
 
 
@@ -56,69 +59,104 @@ class ModelTask(BaseModel):
     steps: list[ModelStep] = Field(min_length=1)
 
 
-def _system_prompt() -> str:
-    choices = "\n".join(f'- "{intent.value}": {meaning}' for intent, meaning in CHOICES.items())
-    examples = "\n".join(f"Request: {request}\n{ModelPlan(**plan).model_dump_json()}" for request, plan in EXAMPLES)
-    return f"""You classify a developer's request about their code. Reply with JSON only.
+_PLAN_TOLD = f"""You classify a developer's request about their code. Reply with JSON only.
 Fields: intent, one of:
-{choices}
+{chr(10).join(f'- "{intent.value}": {meaning}' for intent, meaning in CHOICES.items())}
 symbol: the function/class name the request is about, exactly as written, or null;
 file: the file path the request names, or null; new_name: for rename only, else null.
-If the request asks anything (how, what, where, why, explain, count), intent is "question".
+If the request asks anything (how, what, where, why, explain, count), intent is "question"."""
 
-Examples:
-{examples}"""
-
-
-PLAN_SYSTEM_PROMPT = _system_prompt()
-
-
-def plan_messages(request: str, files: list[str], cursor: str | None) -> list[dict[str, str]]:
-    context = f"Files in the workspace: {', '.join(files[:60])}."
-    if cursor:
-        context += f" The cursor is on `{cursor}`."
-    return [
-        {"role": "system", "content": PLAN_SYSTEM_PROMPT},
-        {"role": "user", "content": f"{context}\nRequest: {request}"},
-    ]
-
-
-_TASK_EXAMPLE = ModelTask(
-    steps=[
-        ModelStep(id=1, action=StepAction.ADD, file="src/mail.js", what="add sendWelcome(user) that mails the user"),
-        ModelStep(
-            id=2,
-            action=StepAction.EDIT,
-            file="src/signup.js",
-            symbol="register",
-            what="call sendWelcome(user)",
-            after=[1],
-        ),
-    ]
-)
-
-
-def task_prompt() -> str:
-    actions = "\n".join(f'- "{action.value}": {meaning}' for action, (meaning, _) in STEPS.items())
-    return f"""You split a developer's request into steps. Reply with JSON only: {{"steps": [...]}}.
+_TASK_TOLD = f"""You split a developer's request into steps. Reply with JSON only: {{"steps": [...]}}.
 Each step changes ONE file. Fields: id (1, 2, …), action, file (a path from the list, or a new
 path for "create"), symbol (the function/class, exactly as written, or null), new_name (rename
 only), to_file (move only), what (this step's task in a few words), after (ids of steps that
 must be done first). Actions:
-{actions}
-Example — request: add a sendWelcome(user) helper to src/mail.js and call it from register
-{_TASK_EXAMPLE.model_dump_json(exclude_defaults=True)}"""
+{chr(10).join(f'- "{action.value}": {row.meaning}' for action, row in STEPS.items())}"""
+
+Kind = Intent | StepAction
 
 
-def task_messages(request: str, project_map: ProjectMap, problems: str | None = None) -> list[dict[str, str]]:
-    listing = []
-    for path in project_map.files()[:60]:
-        names = [s.qualified_name for s in project_map.symbols(path)][:15]
-        listing.append(f"{path}: {', '.join(names)}" if names else path)
-    content = "Files and what they define:\n" + "\n".join(listing) + f"\nRequest: {request}"
-    if problems:
-        content += f"\n(A first answer had these problems: {problems})"
-    return [{"role": "system", "content": task_prompt()}, {"role": "user", "content": content}]
+def _step_of(kind: Kind) -> Kind | None:
+    """The step of a task that does what an intent's verb asks ("document" → edit)."""
+    if isinstance(kind, StepAction) or kind in (Intent.ADD, Intent.RENAME):
+        return StepAction(kind.value)
+    return StepAction.EDIT if kind.edits_symbols else None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A reply the model fills in: what it is told (the same for every request, so the server's
+    prompt cache keeps it), and the table rows whose worked examples a request's words choose."""
+
+    told: str
+    examples: dict[Kind, tuple[tuple[str, str], ...]]  # (request, reply as JSON)
+    schema: type[BaseModel]
+    row_of: Callable[[Kind], Kind | None] = lambda kind: kind
+    most: int = 3  # examples a prompt carries: each is read on every request, uncached
+
+
+PLAN = Form(_PLAN_TOLD, {intent: row.examples for intent, row in INTENTS.items() if row.examples}, ModelPlan)
+TASK = Form(_TASK_TOLD, {action: row.examples for action, row in STEPS.items() if row.examples}, ModelTask, _step_of, 2)
+
+_NOT_ASKING = frozenset("can could would will should do".split())  # "can you add …", "do the same"
+
+
+def asked_for(request: str) -> list[Kind]:
+    """What the request's words ask for, the surest first: a doc or type-hint word ("add a doc
+    comment" is a docstring, not new code), a verb that opens a clause, a question word that
+    does, then a verb in any form anywhere ("needs to be documented", "it is used by")."""
+    words = tag(request)
+    found: list[tuple[int, int, Kind | None]] = []  # (how sure, where, what)
+    for index, word in enumerate(words):
+        lower = word.text.lower()
+        if word.code:
+            continue  # `document` names code
+        if SLOTS["DOC"](word) or SLOTS["TYPES"](word):
+            found.append((0, index, Intent.DOCSTRING if SLOTS["DOC"](word) else Intent.TYPE_HINTS))
+        elif word.tag is Tag.VERB:
+            found.append((1, index, word.kind))
+        elif word.tag is Tag.ASK and lower not in _NOT_ASKING and clause_opens(words, index):
+            found.append((2, index, Intent.QUESTION))
+        elif verb := verb_of(lower) or verb_of(lower, "ed"):
+            found.append((3, index, VERBS[verb]))
+    return [kind for kind in dict.fromkeys(kind for *_, kind in sorted(found)) if kind is not None]
+
+
+def worked_examples(form: Form, request: str) -> list[tuple[str, str]]:
+    """The examples of the rows the request's words ask for, the first-asked first; with no
+    such word, the first example of each row."""
+    rows = [row for kind in asked_for(request) if (row := form.row_of(kind)) in form.examples]
+    chosen = [example for row in dict.fromkeys(rows) for example in form.examples[row]]
+    return (chosen or [examples[0] for examples in form.examples.values()])[: form.most]
+
+
+def listing(project_map: ProjectMap, request: str) -> tuple[str, str]:
+    """The workspace as the model sees it for a plan or a task list: its files (the same for
+    every request, so the server's prompt cache keeps them), and where the names the request
+    names are defined (a step is in the file that defines its symbol). A listing of every
+    file's names made the 0.5B model read plain requests as questions (benchmarks/model_plans.py)."""
+    files = f"Files in the workspace: {', '.join(project_map.files()[:60])}."
+    named = [
+        f"{name} ({', '.join(dict.fromkeys(s.path for s in project_map.find(name)))})"
+        for name in symbols(request, project_map)
+    ]
+    return files, f"Defined in the workspace: {'; '.join(named)}.\n" if named else ""
+
+
+def prompt_for(
+    form: Form, request: str, project_map: ProjectMap, cursor: str | None = None, problems: str | None = None
+) -> list[dict[str, str]]:
+    """The conversation that asks for a plan or a task list: what the model is told and the
+    workspace's files first (the part every request shares), then the worked examples this
+    request's words choose, as earlier requests and their replies, then the request."""
+    files, defined = listing(project_map, request)
+    turns = [{"role": "system", "content": f"{form.told}\n{files}"}]
+    for asked, reply in worked_examples(form, request):
+        shown = form.schema.model_validate_json(reply).model_dump_json(exclude_defaults=True)
+        turns += [{"role": "user", "content": f"Request: {asked}"}, {"role": "assistant", "content": shown}]
+    at = f"The cursor is on `{cursor}`.\n" if cursor else ""
+    also = f"\n(A first answer had these problems: {problems})" if problems else ""
+    return [*turns, {"role": "user", "content": f"{defined}{at}Request: {request}{also}"}]
 
 
 # Words of taking back a change: the model's "undo" needs one of them in the request.
