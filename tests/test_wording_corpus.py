@@ -6,6 +6,8 @@ A miss found in the field becomes a case there, in other words than the report's
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,20 +32,32 @@ def corpus() -> list:
         for task in data["tasks"]:
             for number, step in enumerate(task["steps"], start=1):
                 if "plan" in step:
-                    case = (data["workspace"], step["request"], step["plan"])
+                    workspace = (data["workspace"], json.dumps(task.get("seed", {})))
+                    case = (workspace, step["request"], step["plan"])
                     cases.append(pytest.param(*case, id=f"{task['id']}:{number}"))
     return cases
 
 
 _MAPS: dict[str, ProjectMap] = {}
+_SEEDED: list[tempfile.TemporaryDirectory] = []
 
 
-def project(workspace: str) -> ProjectMap:
-    """Planning reads the workspace and never writes it: one map per workspace for the run."""
-    if workspace not in _MAPS:
-        _MAPS[workspace] = ProjectMap(Workspace(BENCHMARKS / "workspaces" / workspace))
-        _MAPS[workspace].build()
-    return _MAPS[workspace]
+def project(workspace: str | tuple[str, str]) -> ProjectMap:
+    """Planning reads the workspace and never writes it: one map per workspace for the run. A
+    task that seeds code (`seed`: {path: [old, new]}) is planned in a copy with it planted, as
+    the benchmark runs it: a request may name what only the seed defines."""
+    name, seed = (workspace, "{}") if isinstance(workspace, str) else workspace
+    key = name + seed
+    if key not in _MAPS:
+        root = BENCHMARKS / "workspaces" / name
+        if seed != "{}":
+            _SEEDED.append(tempfile.TemporaryDirectory(prefix="wording-seed-"))
+            root = Path(shutil.copytree(root, Path(_SEEDED[-1].name) / name))
+            for path, (old, new) in json.loads(seed).items():
+                (root / path).write_text((root / path).read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        _MAPS[key] = ProjectMap(Workspace(root))
+        _MAPS[key].build()
+    return _MAPS[key]
 
 
 def test_the_corpus_has_a_case_for_each_misread_of_issue_21():
