@@ -743,3 +743,19 @@ async def test_a_doc_and_type_hints_asked_together_are_both_made(project, reques
     assert decided.intent is Intent.TASK
     made = sorted((s.action.value, s.symbol, s.intent.value if s.intent else None) for s in decided.steps)
     assert made == [("edit", "parse_amount", "docstring"), ("edit", "parse_amount", "type_hints")]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "symbols"),
+    [
+        ("1) document parse_amount 2) document format_amount", ["parse_amount", "format_amount"]),
+        ("(1) add type hints to parse_amount (2) simplify drainQueue", ["parse_amount", "drainQueue"]),
+        ("first document parse_amount, then simplify drainQueue", ["parse_amount", "drainQueue"]),
+        ("document parse_amount. next, simplify drainQueue. finally add type hints to format_amount",
+         ["parse_amount", "drainQueue", "format_amount"]),
+    ],
+)  # fmt: skip
+async def test_an_inline_list_or_a_sequence_of_steps_plans_every_step(project, request_text, symbols):
+    """ "1) … 2) …" on one line and "first …, then …" lost every step but one."""
+    decided = await plan(project, request_text)
+    assert [s.symbol for s in decided.steps] == symbols

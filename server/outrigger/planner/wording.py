@@ -6,6 +6,7 @@ forms into the plain imperative and `Class.member` the rules know, reading the t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from outrigger.plan import Intent
@@ -26,6 +27,8 @@ _SHORT_FORMS = {
     **{f"{asked}{s}": f"{asked} is" for asked in ("what", "where", "who", "how") for s in ("'s", "s", "\u2019s")},
 }
 _CLOSINGS = ("for me", "please", "thanks", "thank you", "thx", "if you can")
+# "1) add a docstring to X 2) add type hints to X": a list on one line is a list all the same.
+_INLINE_ITEM = re.compile(r"(?<=\S)[ \t]+\(?\d{1,2}\)[ \t]+")
 _BULLETS = ("- ", "* ", "\u2022 ")
 # "could `Greenhouse.water` be called mist?", "shouldn't total be named weight instead?": a
 # rename asked as a question (the words between the first and "be" are the symbol).
@@ -64,7 +67,7 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
     words = tag(request)
     meant_words = {w.start: m for i, w in enumerate(words) if not (w.code or known(w.text)) and (m := _spelt(words, i))}
     text = _replaced(request, lambda w: None if known(meant_words.get(w.start, w.text)) else meant_words.get(w.start))
-    lines = [_unbulleted(line) for line in text.replace("\r", "").splitlines() if line.strip()]
+    lines = [_unbulleted(line) for line in _INLINE_ITEM.sub("\n", text.replace("\r", "")).splitlines() if line.strip()]
     text = "; ".join(line.strip(" ;") for line in lines) if len(lines) > 1 else "".join(lines)
     pieces = _sentences(_without_greeting(text))  # [sentence, break, sentence, …]
     text = "".join(
@@ -101,7 +104,7 @@ def _unbulleted(line: str) -> str:
     """A list of things to do, one per line ("- add …", "* fix …", "1. rename …"): each a sentence."""
     stripped = line.lstrip()
     number, _, rest = stripped.partition(" ")
-    if stripped.startswith(_BULLETS) or (number[:-1].isdigit() and number[-1:] in (".", ")") and rest):
+    if stripped.startswith(_BULLETS) or (number[:-1].lstrip("(").isdigit() and number[-1:] in (".", ")") and rest):
         return rest.lstrip()
     return line
 

@@ -68,7 +68,8 @@ ASK_WORDS = frozenset(
 _MODALS = frozenset("should would could can will must shall".split())
 _EXPECTING = frozenset("be not never also still always only".split())  # "should be 3600000", "must not crash"
 _FILLER = frozenset(
-    "please pls plz thx thanks ty hey hi hello yo ok okay kindly now so great cool nice perfect just only simply".split()
+    """please pls plz thx thanks ty hey hi hello yo ok okay kindly now so great cool nice perfect just only simply
+    first firstly secondly next finally lastly afterwards""".split()  # "first document X, then simplify it"
 )
 _PRONOUNS = frozenset({"it", "them"})
 _ADDRESSED = frozenset({"we", "you", "i", "they", "me", "us"})
