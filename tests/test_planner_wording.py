@@ -169,6 +169,8 @@ async def test_a_rename_may_name_the_kind_after_the_name_and_its_scope(project, 
         ("shouldn't parse_amount be named read_amount instead?", "parse_amount", "read_amount"),
         ("can we call the total method of Ledger balance instead?", "Ledger.total", "balance"),
         ("name format_amount pretty_amount", "format_amount", "pretty_amount"),
+        ("name drainQueue flush", "drainQueue", "flush"),  # a plain word, last
+        ("drainQueue should be called flush.", "drainQueue", "flush"),  # a full stop ends the name
         ("Ledger.post → put", "Ledger.post", "put"),  # an arrow names any word, even one of a request's
     ],
 )

@@ -56,8 +56,8 @@ def renamed(text: str, words: list[Word], mentioned: list[str], project_map: Pro
         old, new = found["NAME"][0], found["NEW"][0]
         if pattern.startswith("... call") and not (new.code or _after(words, new) == "instead"):
             continue
-        if "→" not in pattern and (new.text.lower() in REQUEST_WORDS or _after(words, new) in ".("):
-            continue  # "name total as …": a word of the request, not a new name
+        if "→" not in pattern and (new.text.lower() in REQUEST_WORDS or text[new.end : new.end + 1] == "("):
+            continue  # "name total as …": a word of the request, not a new name; "flush(q)": new code
         if project_map.find(old.text) and not project_map.find(new.text):
             return old.text, new.text
     # "add closeTicket(ticket, by) … call it": a name written as a call is new code, not a new name.
@@ -74,7 +74,7 @@ def renamed(text: str, words: list[Word], mentioned: list[str], project_map: Pro
             if word.text.lower() not in REQUEST_WORDS
             and not project_map.find(word.text)
             and word.text.isidentifier()
-            and text[word.end : word.end + 1] not in (".", "(")
+            and text[word.end : word.end + 1] != "("  # a call: new code; a full stop may end the name
         ][:1]
     if len(mentioned) == 1 and len(fresh) == 1:
         return mentioned[0], fresh[0]
