@@ -761,3 +761,17 @@ async def test_an_inline_list_or_a_sequence_of_steps_plans_every_step(project, r
     """ "1) … 2) …" on one line and "first …, then …" lost every step but one."""
     decided = await plan(project, request_text)
     assert [s.symbol for s in decided.steps] == symbols
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "rename parse_amount to read_amount and format_amount to show_amount",
+        "rename parse_amount → read_amount, format_amount → show_amount",
+        "rename parse_amount to read_amount. rename format_amount to show_amount",
+    ],
+)
+async def test_several_renames_are_a_step_each(project, request_text):
+    decided = await plan(project, request_text)
+    renames = [(s.action.value, s.symbol, s.new_name) for s in decided.steps]
+    assert renames == [("rename", "parse_amount", "read_amount"), ("rename", "format_amount", "show_amount")]

@@ -83,6 +83,8 @@ def as_plan(built: Built) -> Plan | None:
     intent = head.intent if head.action is StepAction.EDIT else _PLANNED_AS.get(head.action)
     if intent is None or any((step.action, step.intent) != (head.action, head.intent) for step in rest):
         return None
+    if rest and head.action is not StepAction.EDIT:
+        return None  # two renames are two new names: a plan has room for one
     also = [Target(symbol=step.symbol or "", file=step.file or None) for step in rest]
     return Plan(intent=intent, symbol=head.symbol, file=head.file or None, new_name=head.new_name, also=also)
 
@@ -440,6 +442,13 @@ _EVERYWHERE = (
     "( everywhere | across|throughout|in the? whole|entire? project|codebase|workspace|repo|repository|code )?"
 )
 _RENAME = f"rename the? KIND|symbol? OLD KIND? IN_FILE? to|as|into NEW IN_FILE? {_EVERYWHERE} END"
+# "rename a to b and c to d", "rename a → b, c → d": one step each.
+_RENAMES = "rename ( the? OLD to|as|into|→|->|=> NEW ( ,|and|;|. )* rename? )+ END"
+
+
+def _renames(found: Found, said: Said) -> Built:
+    pairs = zip(found["OLD"], found["NEW"], strict=True)
+    return _steps(*(_step(said, StepAction.RENAME, old.text, None, new_name=new.text) for old, new in pairs))
 
 
 def _rename(found: Found, said: Said) -> Built:
@@ -582,6 +591,7 @@ RULES: tuple[Rule, ...] = (
     Rule(_FOLLOW_UPS, lambda found, said: None if found["OLD"][0].text.lower() in VERBS else _repeat(found, said)),
     Rule(("...",), _question),
     Rule((_RENAME,), _rename),
+    Rule((_RENAMES,), _renames),
     Rule(("... DOC ... TYPES ...", "... TYPES ... DOC ..."), _doc_and_hints),
     Rule((_DOCSTRING,), lambda found, said: _edits(said, Intent.DOCSTRING, _targets(found))),
     Rule((_TYPE_HINTS,), lambda found, said: _edits(said, Intent.TYPE_HINTS, _targets(found))),
