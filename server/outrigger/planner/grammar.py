@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from outrigger.planner.words import DOC_WORDS, REQUEST_WORDS, TYPES_WORDS, Tag, Word
+from outrigger.planner.words import DOC_WORDS, KINDS, REQUEST_WORDS, TYPES_WORDS, Tag, Word
 
 
 def identifier(word: Word) -> bool:
@@ -43,7 +43,7 @@ SLOTS: dict[str, Callable[[Word], bool]] = {
 }
 # Shared pieces, spelled out where a pattern names them.
 MACROS = {
-    "KIND": "function|method|class|helper|variable|constant|struct|interface",
+    "KIND": "|".join(KINDS),
     "IN_FILE": "( in|from|of|inside the? file? FILE )",
     "END": "( .|! )?",
     "PARAMS": "parameter|parameters|argument|arguments|param|params|arg|args|option|options|keyword",

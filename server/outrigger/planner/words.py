@@ -129,7 +129,41 @@ def tag(text: str, project_map: ProjectMap | None = None) -> list[Word]:
             words[-2] = Word(words[-2].text, Tag.VERB, words[-2].start, words[-2].end, kind=Intent.QUESTION)
     if words and words[-1].text.lower() in ("this", "that"):
         words[-1] = Word(words[-1].text, Tag.PRONOUN, words[-1].start, words[-1].end)
+    if any(w.tag is Tag.SYMBOL and w.code for w in words):
+        words = [replace(w, tag=Tag.WORD) if _prose(words, i) else w for i, w in enumerate(words)]
     return words
+
+
+KINDS = ("function", "method", "class", "helper", "variable", "constant", "struct", "interface")
+_ARTICLES = frozenset("a an the this that its".split())
+_BEFORE_TARGETS = frozenset("to for on of in".split())
+
+
+def _prose(words: list[Word], index: int) -> bool:
+    """ "a customer got an invoice showing … formatCents should print …", "the harbour master asks
+    what safe_hour means": a plain word the map happens to define (a test's variable, a module)
+    is a word of the sentence when the request writes the code it names as code — unless it
+    stands where a target goes: first in its sentence without an article ("total needs a
+    docstring"), after a verb or to/for/on/of/in, before a kind of code ("the total function"),
+    or listed with a name ("total and grandTotal")."""
+    word = words[index]
+    if word.tag is not Tag.SYMBOL or word.code:
+        return False
+    at = index - 1
+    while at >= 0 and (words[at].tag is Tag.FILLER or words[at].text.lower() in _ARTICLES):
+        at -= 1
+    before = words[at] if at >= 0 else None
+    after = words[index + 1] if index + 1 < len(words) else None
+    listed = any(
+        0 <= i < len(words)
+        and words[i].tag is Tag.JOIN
+        and 0 <= i + step < len(words)
+        and words[i + step].tag is Tag.SYMBOL
+        for i, step in ((index - 1, -1), (index + 1, 1))
+    )
+    subject = (before is None or before.tag in (Tag.BREAK, Tag.JOIN)) and at == index - 1
+    targeted = before is not None and (before.tag is Tag.VERB or before.text.lower() in _BEFORE_TARGETS)
+    return not (listed or subject or targeted or (after is not None and after.text.lower() in KINDS))
 
 
 def clause_opens(words: list[Word], index: int) -> bool:

@@ -1,0 +1,59 @@
+"""Classes of wording the unseen corpora in TypeScript, Go and Rust found misread
+(benchmarks/tasks/*_wording.json, `misread`), each tried here in other words on another
+workspace. Planned without the model: a model that fails when called proves the rules and the
+map decided."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outrigger.workspace.index import ProjectMap
+from planning_helpers import map_of, plan_without_model
+
+ORDERS = """\
+def order_total(lines, shipping):
+    return sum(line.price for line in lines)
+
+
+def total(lines):
+    return order_total(lines, 0)
+"""
+ORDER_TESTS = """\
+from orders import order_total
+
+receipt = [1, 2]
+
+
+def basket():
+    return []
+
+
+def test_total():
+    assert order_total(basket(), 0) == 0
+"""
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> ProjectMap:
+    return map_of(tmp_path, {"orders.py": ORDERS, "tests/test_orders.py": ORDER_TESTS})
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "targets"),
+    [
+        # A plain word the map defines only by chance (a test's variable, a test helper) is a
+        # word of the sentence when the request writes the code it means as code.
+        ("a receipt came out without the postage, so order_total should add shipping. fix", "fix", ["order_total"]),
+        ("is every basket line counted by order_total? put that in its docstring", "docstring", ["order_total"]),
+        ("the receipt printer calls order_total - what does it return?", "question", ["order_total"]),
+        # Where a target goes, the plain name is still code: listed, after the verb or "to".
+        ("add docstrings to total and order_total", "docstring", ["total", "order_total"]),
+        ("fix total, order_total is fine", "fix", ["total"]),
+        ("total should return what order_total returns", "fix", ["total"]),
+    ],
+)
+async def test_a_plain_word_is_prose_beside_code_written_as_code(shop, request_text, intent, targets):
+    plan = await plan_without_model(shop, request_text)
+    assert (plan.intent.value, [t.symbol for t in plan.targets]) == (intent, targets)
