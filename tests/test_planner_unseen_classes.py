@@ -57,3 +57,17 @@ def shop(tmp_path: Path) -> ProjectMap:
 async def test_a_plain_word_is_prose_beside_code_written_as_code(shop, request_text, intent, targets):
     plan = await plan_without_model(shop, request_text)
     assert (plan.intent.value, [t.symbol for t in plan.targets]) == (intent, targets)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "target"),
+    [
+        # A follow-up's joins before "the same" and its "too"/"as well" after the target.
+        ("then the same to total as well", "total"),
+        ("and do the same thing with order_total too", "order_total"),
+        ("also same for total", "total"),
+    ],
+)
+async def test_the_same_for_a_target_is_a_repeat_with_joins_before_and_too_after(shop, request_text, target):
+    plan = await plan_without_model(shop, request_text)
+    assert (plan.intent.value, plan.symbol) == ("repeat", target)

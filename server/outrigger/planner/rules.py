@@ -414,11 +414,13 @@ _UNDO = (
     "|docstring|type|hints|step|what|you|just|did )* END"
 )
 _TARGET = "the? KIND? OLD IN_FILE?"  # any identifier: the map confirms it
-_REPEAT = f"( do|apply )? the? same thing? to|for|with|on {_TARGET} END"
+# What a follow-up may say around its target: "and the same for X", "same for X too".
+_AGAIN, _TOO = "( and|now|also|then )", "too|also? ( as well )?"
+_REPEAT = f"{_AGAIN}* ( do|apply )? the? same thing? to|for|with|on {_TARGET} {_TOO} END"
 # A follow-up that names only the next target: "now to_ounces", "Queue.pop too", "and for
 # parse_date as well" — the last action again, on it (refused when there is none).
 _FOLLOW_UPS = (
-    f"( and|now|also|then )+ to|for|on? {_TARGET} too|also? ( as well )? END",
+    f"{_AGAIN}+ to|for|on? {_TARGET} {_TOO} END",
     f"to|for|on? {_TARGET} too|also END",
     f"to|for|on? {_TARGET} as well END",
 )
