@@ -7,12 +7,13 @@ request to the model."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from outrigger.plan import Plan, StepAction, Target
 from outrigger.planner.grammar import match
+from outrigger.planner.rules import defining_file
 from outrigger.planner.words import Tag, Word
+from outrigger.workspace.index import ProjectMap
 
 _SEP = "( ,|and|then|also|now|plus|.|;|! )"
 _ON = "the? KIND? NAME IN_FILE?"
@@ -49,7 +50,7 @@ def follow_ups(words: list[Word]) -> FollowUps | None:
     return None
 
 
-def done_again(plan: Plan | None, more: list[Target], defining_file: Callable[[str], str | None]) -> Plan | None:
+def done_again(plan: Plan | None, more: list[Target], project_map: ProjectMap) -> Plan | None:
     """The plan carried out on the follow-ups' symbols too; None when it cannot be repeated
     as it is (a rename, an addition, a question, an undo)."""
     if plan is None:
@@ -61,7 +62,7 @@ def done_again(plan: Plan | None, more: list[Target], defining_file: Callable[[s
         return None
     steps = list(plan.steps)
     for target in more:
-        file = target.file or defining_file(target.symbol)
+        file = target.file or defining_file(target.symbol, project_map)
         if not file:
             return None
         number = steps[-1].id + 1

@@ -12,14 +12,14 @@ from outrigger.planner.words import Tag, tag
 from outrigger.workspace.index import ProjectMap
 
 _THE = "the? KIND? NAME"
+_CHANGING = "touch|change|modify|edit|rename|remove|delete|document|fix|update|rewrite|break"
+_CHANGED = "touched|changed|modified|edited|renamed|removed|deleted"
 _SPARING = (
-    f"don't|dont|never|not ( touch|change|modify|edit|rename|remove|delete|document|fix|update|rewrite|break )? {_THE}",
-    f"do not ( touch|change|modify|edit|rename|remove|delete|document|fix|update|rewrite|break )? {_THE}",
+    f"( don't|dont|never|not | do not ) ( {_CHANGING} )? {_THE}",
     f"leave|keep {_THE} ( alone | as is | unchanged | untouched | intact )",
     f"without touching|changing|modifying|editing {_THE}",
     f"( except | apart|aside from | other than ) {_THE}",
-    f"{_THE} must|should|shall|can|may|is|are not|never be? touched|changed|modified|edited|renamed|removed|deleted",
-    f"{_THE} mustn't|shouldn't|can't|isn't|aren't be? touched|changed|modified|edited|renamed|removed|deleted",
+    f"{_THE} ( must|should|shall|can|may|is|are not|never | mustn't|shouldn't|can't|isn't|aren't ) be? {_CHANGED}",
 )
 
 

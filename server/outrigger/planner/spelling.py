@@ -6,7 +6,7 @@ word of the planner's vocabulary is one edit from it (two for long words)."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from spellchecker import SpellChecker
 
@@ -22,7 +22,7 @@ def _english() -> SpellChecker:
     return SpellChecker(distance=1)  # loaded on the first unknown word (~0.1 s)
 
 
-@cache
+@lru_cache(maxsize=4096)  # a server lives long, and every user's typos are new words
 def meant(word: str) -> str | None:
     """The vocabulary word a misspelt word stands for, or None."""
     lower = word.lower()

@@ -38,7 +38,7 @@ def plan_by_rules(
     the one under the cursor."""
     if more := follow_ups(reading.words):  # "document X. same for Y"
         before = plan_by_rules(within(reading, 0, more.start, around=""), project_map, cursor, cursor_file)
-        return done_again(before, more.targets, lambda name: defining_file(name, project_map))
+        return done_again(before, more.targets, project_map)
     parts = commands(reading)
     if len(parts) > 1:
         return _task(_steps_of(parts, project_map, subject=cursor))
