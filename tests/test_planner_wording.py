@@ -592,6 +592,7 @@ async def test_whether_code_may_be_removed_or_called_stays_a_question(project, r
         ("hmm actually, undo it", Intent.UNDO, None),
         ("nope, revert it", Intent.UNDO, None),
         ("wait, undo that", Intent.UNDO, None),
+        ("rename parse_amount to read_amount plz n thx", Intent.RENAME, "parse_amount"),
     ],
 )
 async def test_second_thoughts_text_speak_and_participles_read_as_the_command(project, request_text, intent, symbol):
@@ -606,6 +607,8 @@ async def test_second_thoughts_text_speak_and_participles_read_as_the_command(pr
         "drainQueue reports one item fewer than the queue held",
         "parse_amount says 1.0 for '1,5' in German, that is wrong",
         "Ledger.total treats refunds as sales; they are not",
+        "format_amount is broken lol",
+        "drainQueue seems buggy",
     ],
 )
 async def test_a_wrong_outcome_reported_of_one_symbol_is_a_fix(project, request_text):

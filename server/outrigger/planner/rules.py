@@ -540,6 +540,7 @@ _EXPECTED = (
     "... returns|gives|produces|prints|says|reports|counts|treats|shows|accepts|rejects|computes ... "
     "not|fewer|more|less|wrong|incorrect|instead|but|too|never|missing|off ...",
     "... crashes|breaks|fails|hangs|chokes|panics|throws|raises|errors ...",
+    "... is|are|seems|looks|got still? broken|buggy ...",  # "water_beds is broken lol"
 )
 _MODIFYING = frozenset(INTENTS[Intent.REWRITE].verbs.split())
 _NEW_PARAMETER = ("... add|give ... PARAMS ...", "... make WORD take|accept ... PARAMS ...")

@@ -23,7 +23,7 @@ _GREETINGS = frozenset(
 # Question words run together with "is" ("where's", typed "wheres") read as the two words.
 _SHORT_FORMS = {
     **{"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks"},
-    **{"cn": "can", "cld": "could", "cud": "could", "wud": "would", "shud": "should"},
+    **{"cn": "can", "cld": "could", "cud": "could", "wud": "would", "shud": "should", "r": "are", "n": "and"},
     **{f"{asked}{s}": f"{asked} is" for asked in ("what", "where", "who", "how") for s in ("'s", "s", "\u2019s")},
 }
 _CLOSINGS = ("for me", "please", "thanks", "thank you", "thx", "if you can")
