@@ -778,3 +778,13 @@ async def test_several_renames_are_a_step_each(project, request_text):
     decided = await plan(project, request_text)
     renames = [(s.action.value, s.symbol, s.new_name) for s in decided.steps]
     assert renames == [("rename", "parse_amount", "read_amount"), ("rename", "format_amount", "show_amount")]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    ["i dont get what format_amount does", "no idea why drainQueue splices", "i do not understand how Ledger.total works",
+     "wtf does parse_amount do"],
+)  # fmt: skip
+async def test_not_understanding_something_asks_about_it(project, request_text):
+    decided = await plan(project, request_text)
+    assert decided.intent is Intent.QUESTION, decided

@@ -24,6 +24,7 @@ _GREETINGS = frozenset(
 _SHORT_FORMS = {
     **{"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thanks"},
     **{"cn": "can", "cld": "could", "cud": "could", "wud": "would", "shud": "should", "r": "are", "n": "and"},
+    **{"wtf": "what", "wth": "what"},
     **{f"{asked}{s}": f"{asked} is" for asked in ("what", "where", "who", "how") for s in ("'s", "s", "\u2019s")},
 }
 _CLOSINGS = ("for me", "please", "thanks", "thank you", "thx", "if you can")
@@ -36,6 +37,12 @@ _MODALS = frozenset("could can should shall may might would couldn't can't shoul
 _NAME_WISH = "be named|called|renamed|recalled to? NEW instead? ( please | for me )? ( ?|.|! )?"
 # "I'd like a roundCents(amount) helper in money.ts": a wish for new code is an "add".
 _WISH = "( i'd like | i would like | i want|need | we want|need | it would be nice to have ) a|an|some ..."
+# "i don't get what X does", "no idea why X sorts twice", "not sure how X works": a question.
+_UNSURE = (
+    "( i|we ( don't|dont|can't|cant | do not ) get|understand|know|see|tell | no|zero idea | not sure )"
+    " what|how|why|where|which|when|who ..."
+)
+_ASKED_HOW = frozenset("what how why where which when who".split())
 # "can I get type hints on X", "could we have a docstring for X", "give me type hints for X",
 # "write us a docstring for X": a doc or hints asked for is made ("give me an overview" stays a
 # question: no such thing is asked for).
@@ -169,6 +176,8 @@ def _imperative_sentence(text: str) -> str:
     if match(_WISH, words):
         article = next(w for w in words if w.text.lower() in ("a", "an", "some"))
         return "add " + text[article.start :]
+    if match(_UNSURE, words):  # "i dont get what X does" asks what X does
+        return text[next(w for w in words if w.text.lower() in _ASKED_HOW).start :]
     return text[words[0].start :] if words else text
 
 
