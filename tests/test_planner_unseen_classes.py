@@ -52,6 +52,7 @@ def shop(tmp_path: Path) -> ProjectMap:
         ("add docstrings to total and order_total", "docstring", ["total", "order_total"]),
         ("fix total, order_total is fine", "fix", ["total"]),
         ("total should return what order_total returns", "fix", ["total"]),
+        ("why does total give 0 when order_total works?", "question", ["total"]),
     ],
 )
 async def test_a_plain_word_is_prose_beside_code_written_as_code(shop, request_text, intent, targets):
@@ -71,3 +72,18 @@ async def test_a_plain_word_is_prose_beside_code_written_as_code(shop, request_t
 async def test_the_same_for_a_target_is_a_repeat_with_joins_before_and_too_after(shop, request_text, target):
     plan = await plan_without_model(shop, request_text)
     assert (plan.intent.value, plan.symbol) == ("repeat", target)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "target"),
+    [
+        # "it" that opens a sentence is what the sentence before was about, not a name it used.
+        ("isnt total slow? it calls order_total for every line. simplify it", "rewrite", "total"),
+        ("total looks wrong. it passes 0 to order_total. fix it", "fix", "total"),
+        ("order_total has a docstring but total has none. it should be documented as well", "docstring", "total"),
+        ("total is documented and order_total is not. this one needs a docstring", "docstring", "order_total"),
+    ],
+)
+async def test_a_sentence_opening_with_a_pronoun_is_about_the_subject_before(shop, request_text, intent, target):
+    plan = await plan_without_model(shop, request_text)
+    assert (plan.intent.value, [t.symbol for t in plan.targets]) == (intent, [target])

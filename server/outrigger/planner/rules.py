@@ -555,8 +555,13 @@ def _by_names(found: Found, said: Said) -> Built:
         return None
     commanding = [part for part in said.clauses if part.commands]
     stated = statement(said)
+    # a pronoun that opens a sentence after the names: what the sentence says is of the last subject
+    opening = [part.first for part in said.clauses[1:]]
+    pronoun = next((w for w in opening if w is not None and w.tag is Tag.PRONOUN), None)
     if stated and any(w.tag is Tag.PRONOUN for w in commanding[0].words) and (about := subject_of(stated[0].words)):
         mentioned = [about]  # "precisedelta is fine but naturaltime is broken, fix it"
+    elif not commanding and pronoun and (about := subject_of([w for w in words if w.end <= pronoun.start])):
+        mentioned = [about]  # "A has docs but B has none. this one should be documented"
     elif told := names_in([w for part in commanding for w in part.words]):
         # "document X. Y calls it a lot", "Y is huge, just document X": the rest says why
         mentioned = [name for name in mentioned if name in told]

@@ -144,7 +144,7 @@ def _prose(words: list[Word], index: int) -> bool:
     what safe_hour means": a plain word the map happens to define (a test's variable, a module)
     is a word of the sentence when the request writes the code it names as code — unless it
     stands where a target goes: first in its sentence without an article ("total needs a
-    docstring"), after a verb or to/for/on/of/in, before a kind of code ("the total function"),
+    docstring"), after a verb, a question word ("isnt total slow?") or to/for/on/of/in, before a kind of code ("the total function"),
     or listed with a name ("total and grandTotal")."""
     word = words[index]
     if word.tag is not Tag.SYMBOL or word.code:
@@ -162,7 +162,10 @@ def _prose(words: list[Word], index: int) -> bool:
         for i, step in ((index - 1, -1), (index + 1, 1))
     )
     subject = (before is None or before.tag in (Tag.BREAK, Tag.JOIN)) and at == index - 1
-    targeted = before is not None and (before.tag is Tag.VERB or before.text.lower() in _BEFORE_TARGETS)
+    asked = (
+        before is not None and before.text.lower().replace("'", "").removesuffix("nt") in ASK_WORDS
+    )  # "isnt X slow?"
+    targeted = asked or (before is not None and (before.tag is Tag.VERB or before.text.lower() in _BEFORE_TARGETS))
     return not (listed or subject or targeted or (after is not None and after.text.lower() in KINDS))
 
 
@@ -321,12 +324,17 @@ def with_subject(clause: Reading, subject: str) -> str:
 def subject_of(words: list[Word]) -> str | None:
     """What a statement is about: the first name of its last part (parts end at joins and
     breaks) that names one. "precisedelta is fine but naturaltime is broken" is about
-    naturaltime; "late_fee shouldn't read the DAILY_RATE constant" is about late_fee."""
-    about, named_in_part = None, False
+    naturaltime; "late_fee shouldn't read the DAILY_RATE constant" is about late_fee. A part
+    that opens with a pronoun is about what the part before was: "isnt X slow? it calls Y a lot"
+    is about X."""
+    about, named_in_part, opens = None, False, True
     for word in words:
         if word.tag in (Tag.JOIN, Tag.BREAK):
-            named_in_part = False
-        elif word.tag is Tag.SYMBOL and not named_in_part:
+            named_in_part, opens = False, True
+            continue
+        if opens and word.tag is not Tag.FILLER:
+            named_in_part, opens = word.tag is Tag.PRONOUN and about is not None, False
+        if word.tag is Tag.SYMBOL and not named_in_part:
             about, named_in_part = word.text.split("'")[0], True
     return about
 
