@@ -788,3 +788,19 @@ async def test_several_renames_are_a_step_each(project, request_text):
 async def test_not_understanding_something_asks_about_it(project, request_text):
     decided = await plan(project, request_text)
     assert decided.intent is Intent.QUESTION, decided
+
+
+async def test_a_polite_command_the_model_plans_is_not_turned_into_a_question(project, fake_model):
+    """The question-routing guard reads the words as the rules do: "can you add …" commands. Read
+    raw, it made the model's right docstring plan a question."""
+    from outrigger.config import ModelSettings
+    from outrigger.guards.stats import RepairStats
+    from outrigger.guards.switches import Guards
+    from outrigger.model.client import ModelClient
+    from outrigger.planner import make_plan
+
+    client = ModelClient(ModelSettings(base_url=fake_model.base_url))
+    fake_model.script('{"intent": "docstring", "symbol": "format_amount"}')
+    request_text = "could you please add a docstring to the function that formats amounts?"
+    decided = await make_plan(request_text, project_map=project, model=client, guards=Guards(), stats=RepairStats())
+    assert (decided.intent, decided.symbol, decided.decided_by) == (Intent.DOCSTRING, "format_amount", "model")

@@ -131,7 +131,8 @@ async def _plan(
             max_tokens=PLAN_TOKENS,
             json_schema=narrowed,
         )
-        merged = merge_model_plan(head, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
+        # the words as the rules read them: "can you add …" commands, it does not ask
+        merged = merge_model_plan(text, reply, cursor_symbol=cursor_name, cursor_file=cursor_file, routing=routing)
         return reply, oriented(merged, project_map)
 
     reply, plan = await planned(messages)
