@@ -542,7 +542,6 @@ _EXPECTED = (
     "... crashes|breaks|fails|hangs|chokes|panics|throws|raises|errors ...",
     "... is|are|seems|looks|got still? broken|buggy ...",  # "water_beds is broken lol"
 )
-_MODIFYING = frozenset(INTENTS[Intent.REWRITE].verbs.split())
 _NEW_PARAMETER = ("... add|give ... PARAMS ...", "... make WORD take|accept ... PARAMS ...")
 
 
@@ -573,9 +572,8 @@ def _by_names(found: Found, said: Said) -> Built:
         return _edits(said, intent, [Target(symbol=name, file=file) for name in mentioned])
     if intent is Intent.REWRITE and any(match(pattern, words) for pattern in _EXPECTED):
         intent = Intent.FIX
-    modifying = bool(words) and words[0].text.lower() in _MODIFYING
     if intent is Intent.FIX or (
-        intent is Intent.REWRITE and (modifying or any(match(pattern, words) for pattern in _NEW_PARAMETER))
+        intent is Intent.REWRITE and (said.verb is Intent.REWRITE or any(match(p, words) for p in _NEW_PARAMETER))
     ):
         return _edits(said, intent, [Target(symbol=mentioned[0], file=file)])
     return None
