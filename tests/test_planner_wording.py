@@ -804,3 +804,10 @@ async def test_a_polite_command_the_model_plans_is_not_turned_into_a_question(pr
     request_text = "could you please add a docstring to the function that formats amounts?"
     decided = await make_plan(request_text, project_map=project, model=client, guards=Guards(), stats=RepairStats())
     assert (decided.intent, decided.symbol, decided.decided_by) == (Intent.DOCSTRING, "format_amount", "model")
+
+
+@pytest.mark.parametrize("request_text", ["nuke drainQueue", "drainQueue isnt used anymore, ditch it"])
+async def test_every_removal_verb_of_the_table_removes(project, request_text):
+    """The removal rows read the table's verbs (a slot), not a list of their own."""
+    decided = await plan(project, request_text)
+    assert [(s.action.value, s.symbol) for s in decided.steps] == [("remove", "drainQueue")]

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 
 import regex
 
+from outrigger.plan import StepAction
 from outrigger.planner.words import DOC_WORDS, KINDS, REQUEST_WORDS, TYPES_WORDS, Tag, Word
 
 
@@ -40,6 +41,7 @@ SLOTS: dict[str, Callable[[Word], bool]] = {
     "DOC": lambda w: not w.code and (w.text.lower() in DOC_WORDS or w.text.lower().endswith(("doc", "docs"))),
     "TYPES": lambda w: not w.code and w.text.lower() in TYPES_WORDS,
     "WORD": lambda w: w.tag is not Tag.BREAK,
+    "REMOVING": lambda w: w.tag is Tag.VERB and w.kind in (StepAction.REMOVE, StepAction.DELETE),  # intents.STEPS
 }
 # Shared pieces, spelled out where a pattern names them.
 MACROS = {

@@ -183,7 +183,7 @@ STEPS: dict[StepAction, StepRow] = {
     ),
     StepAction.REMOVE: StepRow(
         "remove the function or class `symbol` from `file` (nothing else may use it)",
-        "remove drop erase trash get_rid throw_away",
+        "remove drop erase trash get_rid throw_away nuke ditch yeet",
         examples=(
             (
                 "legacy_total can go, remove it",

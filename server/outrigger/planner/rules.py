@@ -255,7 +255,7 @@ def _create(found: Found, said: Said) -> Built:
     return Steps([_step(said, StepAction.CREATE, None, path)], about=asked_name(said))
 
 
-_REMOVING = "delete|remove|get_rid|drop|trash|erase|throw_away of?"
+_REMOVING = "REMOVING of?"  # a verb of the table's remove or delete rows
 # What is said of code nobody needs: "… can go", "… is dead code", "… is no longer used".
 _CAN_GO = (
     "( can|should go | can|should be deleted|removed|dropped | is|isn't dead|unused|obsolete"
