@@ -160,15 +160,13 @@ async def test_a_css_selector_the_editor_pushed_gets_its_actions_and_an_edit(cli
         await asyncio.sleep(0.1)
     assert titles == ["Explain `.banner`", "Ask Outrigger about `.banner`…"]
 
-    fake_model.script(
-        '{"intent": "rewrite", "symbol": ".banner", "file": "styles.css"}',  # the words need the model's plan
-        "```css\n.banner {\n  color: navy;\n  font-weight: bold;\n}\n```",
-    )
+    # "About `.banner`:" says what the command after it is about: the rules plan it, the model writes it.
+    fake_model.script("```css\n.banner {\n  color: navy;\n  font-weight: bold;\n}\n```")
     result = await editor.ask("About `.banner`: make its text bold", "styles.css", line=1, character=2)
 
     assert result["kind"] == "edit", result
     assert editor.text("styles.css") == STYLES_CSS.replace("navy;\n", "navy;\n  font-weight: bold;\n", 1)
-    assert len(fake_model.requests()) == 2
+    assert len(fake_model.requests()) == 1
 
 
 async def test_a_request_typed_for_a_pushed_symbol_is_read_with_its_position(client, tmp_path, fake_model):
