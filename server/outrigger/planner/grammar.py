@@ -1,10 +1,12 @@
 """A small grammar over the tagged words (words.py): a pattern is a line of words and slots,
 "rename the? KIND? NAME IN_FILE? to|as|into NEW", matched against a clause's words, not its
 characters. Literal words match case-insensitively (`a|b` is either, a trailing `?` makes a
-token optional); `( … )?`, `( … )*` and `( … )+` group, `( a b | c )` is either sequence; `...` is any words (as few as
-possible); a slot in capitals is a class of word (SLOTS) and what it matched is kept. Filler
-("please", "now", "thx") is skipped wherever the pattern does not name it. A pattern matches
-the whole clause unless it ends with `...`."""
+token optional); `( … )?`, `( … )*` and `( … )+` group, `( a b | c )` is either sequence; `...`
+is any words (as few as possible); a slot in capitals is a class of word (SLOTS) and what it
+matched is kept. Filler ("please", "now", "thx") is skipped wherever the pattern does not name
+it. A pattern matches the whole clause unless it ends with `...`. Where words fit a pattern in
+more than one way, optional words and groups take as many words as fit, trying alternatives
+in the order written, and `...` as few."""
 
 from __future__ import annotations
 
