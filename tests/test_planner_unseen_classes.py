@@ -87,3 +87,31 @@ async def test_the_same_for_a_target_is_a_repeat_with_joins_before_and_too_after
 async def test_a_sentence_opening_with_a_pronoun_is_about_the_subject_before(shop, request_text, intent, target):
     plan = await plan_without_model(shop, request_text)
     assert (plan.intent.value, [t.symbol for t in plan.targets]) == (intent, [target])
+
+
+@pytest.mark.parametrize(
+    "request_text", ["oops, that was wrong. undo", "hmm no. revert that", "the tests went red. revert it pls"]
+)
+async def test_a_statement_naming_no_code_before_an_undo_is_no_part_of_it(shop, request_text):
+    plan = await plan_without_model(shop, request_text)
+    assert plan.intent.value == "undo"
+
+
+@pytest.mark.parametrize(
+    ("request_text", "step"),
+    [
+        # A move or a removal said in the passive of what it is done to, after context.
+        ("total is only a wrapper. it should be moved into a new wrappers.py", ["move", "orders.py", "total"]),
+        (
+            "pricing has a module now, order_total needs to be moved to a new pricing.py",
+            ["move", "orders.py", "order_total"],
+        ),
+        (
+            "the api suite covers orders now, so tests/test_orders.py must be deleted",
+            ["delete", "tests/test_orders.py", None],
+        ),
+    ],
+)
+async def test_a_move_or_removal_said_in_the_passive_is_the_step(shop, request_text, step):
+    plan = await plan_without_model(shop, request_text)
+    assert [[s.action.value, s.file, s.symbol] for s in plan.steps] == [step]

@@ -53,7 +53,15 @@ def plan_by_rules(
         return _task(after)
     if single is None or _pronoun(single.symbol, project_map):  # "X is too long, simplify it"
         single = as_plan(after) if after else None
+    if single is None and (split := statement(reading)) and not _names_code(split[0].words):
+        # "actually no. revert that", "oops - undo": a statement naming no code says nothing
+        # the command after it needs
+        return plan_by_rules(split[1], project_map, cursor, cursor_file)
     return None if single is None or _pronoun(single.symbol, project_map) else single
+
+
+def _names_code(words: list[Word]) -> bool:
+    return any(w.tag in (Tag.SYMBOL, Tag.FILE, Tag.PRONOUN) for w in words)
 
 
 _PRONOUN_WORDS = frozenset({"it", "this", "that", "them", "these", "those", "one"})

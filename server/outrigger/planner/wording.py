@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from outrigger.plan import Intent
+from outrigger.plan import Intent, StepAction
 from outrigger.planner.grammar import SLOTS, each, match
 from outrigger.planner.intents import VERBS
 from outrigger.planner.spelling import meant
@@ -152,7 +152,30 @@ def _imperative(text: str, last: bool = True) -> str:
     return plain if last or plain == text or plain.endswith((".", "!", "?", ";", ":")) else plain + "."
 
 
+# What a passive says must happen to code: "it should be moved into …", "src/x.ts must be deleted".
+_MUST = frozenset("should must need needs has ought".split())
+_STEPS_SAID = frozenset({StepAction.MOVE, StepAction.DELETE, StepAction.REMOVE})
+
+
+def _active(text: str) -> str:
+    """ "…, so src/old/rates.ts should be deleted" → "…, so delete src/old/rates.ts"; "it
+    should be moved into a new a.ts" → "move it into a new a.ts": a move or removal said in the
+    passive of the file, the code or the "it" it is done to, as the command."""
+    words = tag(text)
+    for index, word in enumerate(words[2:-1], 2):
+        verb = verb_of(words[index + 1].text, "ed") if word.text.lower() == "be" else None
+        if verb is None or VERBS[verb] not in _STEPS_SAID:
+            continue
+        modal = index - 1 - (words[index - 1].text.lower() == "to")
+        done_to = words[modal - 1] if modal >= 1 else None
+        if words[modal].text.lower() in _MUST and done_to and (done_to.tag in (Tag.FILE, Tag.PRONOUN) or done_to.code):
+            said = text[done_to.start : done_to.end]
+            return f"{text[: done_to.start]}{verb} {said}{text[words[index + 1].end :]}"
+    return text
+
+
 def _imperative_sentence(text: str) -> str:
+    text = _active(text)
     words = tag(text)
     lead = int(bool(words) and words[0].text.lower() == "please")  # "please, …"
     words = words[lead + (lead < len(words) - 1 and words[lead].text == ",") if lead else 0 :]
