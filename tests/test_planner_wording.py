@@ -811,3 +811,19 @@ async def test_every_removal_verb_of_the_table_removes(project, request_text):
     """The removal rows read the table's verbs (a slot), not a list of their own."""
     decided = await plan(project, request_text)
     assert [(s.action.value, s.symbol) for s in decided.steps] == [("remove", "drainQueue")]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "action"),
+    [
+        ("drainQueue needs to be removed", Intent.TASK, "remove"),
+        ("format_amount ought to be simplified", Intent.REWRITE, None),
+        ("format_amount needs simplifying", Intent.REWRITE, None),
+        ("parse_amount needs fixing, it drops the sign", Intent.FIX, None),
+    ],
+)
+async def test_a_change_said_in_the_passive_of_a_symbol_is_that_change(project, request_text, intent, action):
+    """ "X needs to be removed" was a fix of X; "X needs simplifying" went to the model."""
+    decided = await plan(project, request_text)
+    assert decided.intent is intent, decided
+    assert [s.action.value for s in decided.steps] == ([action] if action else [])

@@ -78,7 +78,8 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
     text = "; ".join(line.strip(" ;") for line in lines) if len(lines) > 1 else "".join(lines)
     pieces = _sentences(_without_greeting(text))  # [sentence, break, sentence, …]
     text = "".join(
-        piece if index % 2 else _imperative(piece, last=index == len(pieces) - 1) for index, piece in enumerate(pieces)
+        piece if index % 2 else _imperative(_active(piece, known), last=index == len(pieces) - 1)
+        for index, piece in enumerate(pieces)
     )
     return " ".join(_canonical_members(text, known).split())
 
@@ -152,30 +153,35 @@ def _imperative(text: str, last: bool = True) -> str:
     return plain if last or plain == text or plain.endswith((".", "!", "?", ";", ":")) else plain + "."
 
 
-# What a passive says must happen to code: "it should be moved into …", "src/x.ts must be deleted".
+# What a passive says must happen to code: "it should be moved into …", "src/x.ts must be deleted",
+# "collect needs to be removed", "X ought to be simplified", "X needs fixing".
 _MUST = frozenset("should must need needs has ought".split())
-_STEPS_SAID = frozenset({StepAction.MOVE, StepAction.DELETE, StepAction.REMOVE})
+_CHANGES_SAID = frozenset({StepAction.MOVE, StepAction.DELETE, StepAction.REMOVE, Intent.REWRITE, Intent.FIX})
 
 
-def _active(text: str) -> str:
+def _active(text: str, known: Callable[[str], bool] = lambda name: False) -> str:
     """ "…, so src/old/rates.ts should be deleted" → "…, so delete src/old/rates.ts"; "it
-    should be moved into a new a.ts" → "move it into a new a.ts": a move or removal said in the
-    passive of the file, the code or the "it" it is done to, as the command."""
+    should be moved into a new a.ts" → "move it into a new a.ts"; "X needs simplifying" →
+    "simplify X": a change said in the passive of the file, the code or the "it" it is done to,
+    as the command."""
     words = tag(text)
-    for index, word in enumerate(words[2:-1], 2):
-        verb = verb_of(words[index + 1].text, "ed") if word.text.lower() == "be" else None
-        if verb is None or VERBS[verb] not in _STEPS_SAID:
+    for index, word in enumerate(words[1:-1], 1):
+        lower = word.text.lower()
+        verb = verb_of(words[index + 1].text, "ed") if lower == "be" else None
+        if lower in ("needs", "need"):  # "X needs fixing"
+            verb, index = verb_of(words[index + 1].text, "ing"), index + 1
+        if verb is None or VERBS[verb] not in _CHANGES_SAID:
             continue
-        modal = index - 1 - (words[index - 1].text.lower() == "to")
+        modal = index - 1 - (words[index - 1].text.lower() == "to") if lower == "be" else index - 1
         done_to = words[modal - 1] if modal >= 1 else None
-        if words[modal].text.lower() in _MUST and done_to and (done_to.tag in (Tag.FILE, Tag.PRONOUN) or done_to.code):
+        code = done_to and (done_to.tag in (Tag.FILE, Tag.PRONOUN) or done_to.code or known(done_to.text))
+        if words[modal].text.lower() in _MUST and done_to and code:
             said = text[done_to.start : done_to.end]
-            return f"{text[: done_to.start]}{verb} {said}{text[words[index + 1].end :]}"
+            return f"{text[: done_to.start]}{verb} {said}{text[words[index + 1].end if lower == 'be' else words[index].end :]}"
     return text
 
 
 def _imperative_sentence(text: str) -> str:
-    text = _active(text)
     words = tag(text)
     lead = int(bool(words) and words[0].text.lower() == "please")  # "please, …"
     words = words[lead + (lead < len(words) - 1 and words[lead].text == ",") if lead else 0 :]
