@@ -100,7 +100,7 @@ async def test_a_retry_quotes_only_the_start_of_a_bad_reply(py, fake_model):
     outcome = await agent.ask("curious about get_item")  # wording only the model plans
     assert outcome.kind == "answer", outcome.message
     retry = fake_model.bodies()[1]["messages"]
-    quoted = next(m["content"] for m in retry if m["role"] == "assistant")
+    quoted = [m["content"] for m in retry if m["role"] == "assistant"][-1]  # after the worked examples' replies
     assert len(quoted) < 2_100 and "more characters of your reply cut" in quoted
 
 
