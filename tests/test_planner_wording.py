@@ -827,3 +827,16 @@ async def test_a_change_said_in_the_passive_of_a_symbol_is_that_change(project, 
     decided = await plan(project, request_text)
     assert decided.intent is intent, decided
     assert [s.action.value for s in decided.steps] == ([action] if action else [])
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent"),
+    [
+        ("format_amount: simplify pls", Intent.REWRITE),  # "please" is no target
+        ("parse_amount could use type hints... oh wait it has them. add a docstring then", Intent.DOCSTRING),
+        ("parse_amount has type hints. add a docstring", Intent.DOCSTRING),
+    ],
+)
+async def test_the_command_after_a_statement_says_what_to_do(project, request_text, intent):
+    decided = await plan(project, request_text)
+    assert (decided.intent, [t.symbol for t in decided.targets]) == (intent, [request_text.split()[0].rstrip(":")])

@@ -485,8 +485,9 @@ _NOT_TARGETS = frozenset(
 
 
 def _symbol_edit(found: Found, said: Said) -> Built:
-    if found["OLD"][0].text.lower() in _NOT_TARGETS:
-        return None
+    old = found["OLD"][0]
+    if old.text.lower() in _NOT_TARGETS or (old.tag is Tag.FILLER and not said.project_map.find(old.text)):
+        return None  # "fix it", "simplify please": no name (a function called `now` is one)
     return _edits(said, edit_intent(said.words), [_meant(found["OLD"][0], said) or _targets(found)[0]])
 
 
@@ -567,7 +568,8 @@ def _by_names(found: Found, said: Said) -> Built:
     file = named_file(words)
     if naming(words) and (rename := renamed(said.text, words, mentioned, said.project_map)):
         return _steps(_step(said, StepAction.RENAME, rename[0], file, new_name=rename[1]))
-    intent = edit_intent(words)
+    # the command says what to do; a statement before it only why ("X could use hints… oh wait it has them. add a docstring")
+    intent = edit_intent([w for part in commanding for w in part.words] or words)
     if intent in (Intent.DOCSTRING, Intent.TYPE_HINTS):
         return _edits(said, intent, [Target(symbol=name, file=file) for name in mentioned])
     if intent is Intent.REWRITE and any(match(pattern, words) for pattern in _EXPECTED):
@@ -598,7 +600,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("...",), _question),
     Rule((_RENAME,), _rename),
     Rule((_RENAMES,), _renames),
-    Rule(("... DOC ... TYPES ...", "... TYPES ... DOC ..."), _doc_and_hints),
+    Rule(("... DOC ( WORD )* TYPES ...", "... TYPES ( WORD )* DOC ..."), _doc_and_hints),  # in one sentence
     Rule((_DOCSTRING,), lambda found, said: _edits(said, Intent.DOCSTRING, _targets(found))),
     Rule((_TYPE_HINTS,), lambda found, said: _edits(said, Intent.TYPE_HINTS, _targets(found))),
     Rule((_SYMBOL_VERB,), _symbol_edit),
