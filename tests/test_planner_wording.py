@@ -719,6 +719,7 @@ async def test_several_renames_are_never_one_of_them(project):
         ("expalin Ledger.total", Intent.QUESTION, "Ledger.total"),
         ("simplfy format_amount pls", Intent.REWRITE, "format_amount"),
         ("add type hitns to parse_amount", Intent.TYPE_HINTS, "parse_amount"),
+        ("could you renmae drainQueue to emptyQueue", Intent.RENAME, "drainQueue"),  # after "could you"
     ],
 )
 async def test_a_misspelt_command_word_is_read_as_the_word_meant(project, request_text, intent, symbol):

@@ -13,7 +13,17 @@ from outrigger.plan import Intent, StepAction
 from outrigger.planner.grammar import SLOTS, each, match
 from outrigger.planner.intents import VERBS
 from outrigger.planner.spelling import meant
-from outrigger.planner.words import DOC_WORDS, TYPES_WORDS, Tag, Word, clause_opens, imperative, tag, verb_of
+from outrigger.planner.words import (
+    COURTESY_WORDS,
+    DOC_WORDS,
+    TYPES_WORDS,
+    Tag,
+    Word,
+    clause_opens,
+    imperative,
+    tag,
+    verb_of,
+)
 
 # Openings that say nothing of the request: greetings, and second thoughts ("nvm, undo that").
 _GREETINGS = frozenset(
@@ -89,13 +99,14 @@ _THINGS_MADE = DOC_WORDS | TYPES_WORDS | {"hint", "hints"}  # "add a doctsring",
 
 def _spelt(words: list[Word], index: int) -> str | None:
     """A short form's words, or the command word a misspelt word stands for — only where a
-    command word goes (a clause's first word, a doc or hints word): elsewhere it may be a name
+    command word goes (a clause's first word, after "could you", a doc or hints word): elsewhere it may be a name
     typed wrong, which the map refuses, never silently corrected ("rename describ to …")."""
     word = words[index].text
     if (short := _SHORT_FORMS.get(word.lower())) is not None:
         return short
     respelt = meant(word)
-    return respelt if respelt in _THINGS_MADE or clause_opens(words, index) else None
+    polite = all(_SHORT_FORMS.get(w.text.lower(), w.text.lower()) in COURTESY_WORDS for w in words[:index])
+    return respelt if respelt in _THINGS_MADE or clause_opens(words, index) or polite else None  # "could you renmae X"
 
 
 def _replaced(text: str, new: Callable[[Word], str | None]) -> str:

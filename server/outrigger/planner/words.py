@@ -370,7 +370,7 @@ def placed(words: list[Word], project_map: ProjectMap) -> tuple[str, str] | None
 # A polite or hedged opening is made of these words, and addresses someone ("could you …",
 # "mind adding …", "I'd like to …"): "would you be so kind as to", "when you get a chance".
 _ASKER = frozenset("you u we i i'd we'd you'd let's mind somebody someone anyone anybody".split())
-_COURTESY = _ASKER | frozenset(
+COURTESY_WORDS = _ASKER | frozenset(
     """could can would will shall may might please kindly just go ahead and be so kind as to like want need
     when get got a chance moment minute if possible maybe perhaps also think it it'd would great nice good
     feel free was were hoping wondering able quickly""".split()
@@ -387,11 +387,11 @@ def imperative(sentence: str) -> str | None:
         verb = verb_of(word.text)
         if verb and not word.code and VERBS[verb] is not Intent.QUESTION:
             before = [w.text.lower() for w in words[:index] if w.tag not in (Tag.FILLER, Tag.JOIN)]
-            if index and all(w in _COURTESY for w in before) and (not before or set(before) & _ASKER):
+            if index and all(w in COURTESY_WORDS for w in before) and (not before or set(before) & _ASKER):
                 as_written = "_".join(word.text.lower().split()) == verb  # not "adding"
                 return sentence[word.start :] if as_written else f"{verb}{sentence[word.end :]}"
             return None
-        if word.tag not in (Tag.FILLER, Tag.JOIN) and word.text.lower() not in _COURTESY:
+        if word.tag not in (Tag.FILLER, Tag.JOIN) and word.text.lower() not in COURTESY_WORDS:
             return None
     return None
 
