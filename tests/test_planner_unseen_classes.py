@@ -101,10 +101,9 @@ async def test_a_statement_naming_no_code_before_an_undo_is_no_part_of_it(shop, 
     ("request_text", "step"),
     [
         # A move or a removal said in the passive of what it is done to, after context.
-        ("total is only a wrapper. it should be moved into a new wrappers.py", ["move", "orders.py", "total"]),
         (
-            "pricing has a module now, order_total needs to be moved to a new pricing.py",
-            ["move", "orders.py", "order_total"],
+            "total doesnt belong with the orders. it should be moved into a new wrappers.py",
+            ["move", "orders.py", "total"],
         ),
         (
             "the api suite covers orders now, so tests/test_orders.py must be deleted",
@@ -115,3 +114,17 @@ async def test_a_statement_naming_no_code_before_an_undo_is_no_part_of_it(shop, 
 async def test_a_move_or_removal_said_in_the_passive_is_the_step(shop, request_text, step):
     plan = await plan_without_model(shop, request_text)
     assert [[s.action.value, s.file, s.symbol] for s in plan.steps] == [step]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "intent", "target"),
+    [
+        # Told to explain in a doc: a doc, which says it; a question about a doc stays a question.
+        ("total confuses people. describe it in a docstring", "docstring", "total"),
+        ("explain order_total in its docstring pls", "docstring", "order_total"),
+        ("explain the docstring of total", "question", "total"),
+    ],
+)
+async def test_an_explanation_asked_into_a_doc_is_a_doc(shop, request_text, intent, target):
+    plan = await plan_without_model(shop, request_text)
+    assert (plan.intent.value, plan.symbol) == (intent, target)

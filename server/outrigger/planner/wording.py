@@ -192,7 +192,22 @@ def _active(text: str, known: Callable[[str], bool] = lambda name: False) -> str
     return text
 
 
+# "explain it in a doc comment", "describe total in its docstring": told where a doc goes.
+_IN_A_DOC = "in|into|as a|an|the|its|their? ( DOC )+ ( ?|.|! )?"
+
+
+def _told_in_a_doc(text: str) -> str:
+    """A question verb whose answer goes into a doc is a doc: "explain it in a doc comment" →
+    "document it"."""
+    words = tag(text)
+    if not words or words[0].kind is not Intent.QUESTION:
+        return text
+    told = next((i for i in range(2, len(words)) if match(_IN_A_DOC, words[i:])), None)
+    return f"document {text[words[1].start : words[told].start].strip()}" if told else text
+
+
 def _imperative_sentence(text: str) -> str:
+    text = _told_in_a_doc(text)
     words = tag(text)
     lead = int(bool(words) and words[0].text.lower() == "please")  # "please, …"
     words = words[lead + (lead < len(words) - 1 and words[lead].text == ",") if lead else 0 :]
