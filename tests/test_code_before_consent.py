@@ -398,6 +398,21 @@ async def test_a_rust_doc_example_is_fenced_as_text(tmp_path, fake_model):
     assert new_text.startswith("/// Adds.\n///\n/// ```\n")  # the user's own doctest still runs
 
 
+async def test_a_rust_doc_example_the_model_left_open_is_closed_where_the_comment_ends(tmp_path, fake_model):
+    """Seen on the real 0.5B: the reply's own closing fence ended the example, so the doc comment
+    went straight from the example's last line to the function (rustdoc reads on as code)."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lib.rs").write_text(RUST)
+    reply = (
+        "```rust\n/// Subtracts `b` from `a`.\n///\n/// # Examples\n///\n/// ```\n/// assert_eq!(sub(3, 1), 2);\n```\n"
+    )
+    fake_model.script(reply, reply)
+    agent = make_agent(tmp_path, fake_model.base_url)
+    outcome = await agent.ask("add a doc comment to sub in src/lib.rs")
+    assert outcome.kind == "edit", outcome.message
+    assert "/// ```text\n/// assert_eq!(sub(3, 1), 2);\n/// ```\npub fn sub" in outcome.edits[0].new_text
+
+
 def test_only_the_examples_a_change_adds_are_made_inert():
     from outrigger.guards.inert_docs import inert_docs
 

@@ -42,7 +42,7 @@ def inert_docs(path: str, old_text: str, new_text: str) -> tuple[str, str | None
         changed = _python(path, new_text, lines, added)
         note = "examples it adds to docstrings are marked `# doctest: +SKIP`, so no test run executes them"
     else:
-        changed = _rust(lines, added)
+        changed = _rust(lines, added) | _closed_fences(lines, added)
         note = "examples it adds to doc comments are fenced as ```text, so `cargo test` does not run them"
     return ("".join(lines), note) if changed else (new_text, None)
 
@@ -123,6 +123,27 @@ def _rust(lines: list[str], added: set[int]) -> bool:
             continue  # the next lines of the same block follow as text now
         previous_blank = not content.strip()
     return changed
+
+
+def _closed_fences(lines: list[str], added: set[int]) -> bool:
+    """Close, where its doc comment ends, a fenced block the change opened and left open: a
+    small model stops after an example's last line (the reply's own closing fence looks like
+    the end of it), and rustdoc would read everything after it as the example."""
+    out: list[str] = []
+    opener: tuple[int, re.Match[str]] | None = None  # the open fence: its row and doc line
+    for row, line in enumerate(lines):
+        match = _RUST_DOC.match(line) if line.lstrip().startswith(("///", "//!", "*")) else None
+        if match is None and opener is not None:
+            if opener[0] in added:
+                out.append(f"{opener[1].group(1)}```{opener[1].group(3) or chr(10)}")
+            opener = None
+        elif match is not None and _FENCE.match(match.group(2)):
+            opener = (row, match) if opener is None else None
+        out.append(line)
+    if out == lines:
+        return False
+    lines[:] = out
+    return True
 
 
 def _closing(lines: list[str], opener: int) -> int:
