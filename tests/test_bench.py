@@ -337,6 +337,13 @@ def test_check_catches_a_fence_leak_and_a_partial_rename(tmp_path):
     assert any("validateToken" in failure for failure in verdict.failures)
 
 
+def test_a_fenced_example_in_a_doc_comment_is_no_fence_leak(tmp_path):
+    text = (SUITE.workspace("js_auth") / "src/auth.js").read_text()
+    documented = "/**\n * Signs.\n *\n * ```js\n * sign({})\n * ```\n */\n" + text
+    verdict = judged(tmp_path, "js-rename-rule", {"src/auth.js": documented})
+    assert not verdict.fence_leak
+
+
 def test_check_catches_wrong_file_and_wrong_symbol(tmp_path):
     items = (SUITE.workspace("py_items") / "items.py").read_text()
     documented = items.replace("def get_items(ids):\n", 'def get_items(ids):\n    """All known items."""\n')

@@ -153,6 +153,12 @@ def _check_steps(task: Task, steps: list[StepRecord], verdict: Verdict, check_ki
             verdict.fail(f"step {number}: the answer names /{step.not_answer}/: {_short(record.message)}")
 
 
+def _fence_lines(text: str) -> set[str]:
+    """Lines that are a markdown fence of their own: a leaked reply's. A fence inside a doc
+    comment (Rust's `/// ```text`, a JSDoc example) is documentation, not a leak."""
+    return {line.strip() for line in text.splitlines() if line.lstrip().startswith(("```", "~~~"))}
+
+
 def _check_changed_files(
     task: Task, before: dict[str, str], after: dict[str, str], changed: list[str], verdict: Verdict
 ) -> None:
@@ -168,7 +174,7 @@ def _check_changed_files(
             if path not in task.deleted:
                 verdict.fail(f"{path} was deleted", BROKEN_FILE)
             continue
-        if "```" in new and "```" not in before.get(path, ""):
+        if _fence_lines(new) - _fence_lines(before.get(path, "")):
             verdict.fence_leak = True
             verdict.fail(f"{path} contains a markdown fence")
         if language_for(path):
