@@ -176,20 +176,27 @@ def _active(text: str, known: Callable[[str], bool] = lambda name: False) -> str
     "simplify X": a change said in the passive of the file, the code or the "it" it is done to,
     as the command."""
     words = tag(text)
-    for index, word in enumerate(words[1:-1], 1):
-        lower = word.text.lower()
-        verb = verb_of(words[index + 1].text, "ed") if lower == "be" else None
-        if lower in ("needs", "need"):  # "X needs fixing"
-            verb, index = verb_of(words[index + 1].text, "ing"), index + 1
-        if verb is None or VERBS[verb] not in _CHANGES_SAID:
+    for at in range(len(words)):
+        if (found := _passive(words, at)) is None:
             continue
-        modal = index - 1 - (words[index - 1].text.lower() == "to") if lower == "be" else index - 1
-        done_to = words[modal - 1] if modal >= 1 else None
-        code = done_to and (done_to.tag in (Tag.FILE, Tag.PRONOUN) or done_to.code or known(done_to.text))
-        if words[modal].text.lower() in _MUST and done_to and code:
-            said = text[done_to.start : done_to.end]
-            return f"{text[: done_to.start]}{verb} {said}{text[words[index + 1].end if lower == 'be' else words[index].end :]}"
+        done_to, verb = found
+        if done_to.tag in (Tag.FILE, Tag.PRONOUN) or done_to.code or known(done_to.text):
+            return f"{text[: done_to.start]}{verb} {text[done_to.start : done_to.end]}{text[words[at].end :]}"
     return text
+
+
+def _passive(words: list[Word], at: int) -> tuple[Word, str] | None:
+    """(what a change is done to, the change's verb) when the word at `at` ends a passive of
+    it: "X should be removed", "X needs to be moved", "X needs fixing"."""
+    if at >= 2 and words[at - 1].text.lower() in ("needs", "need"):
+        verb, modal = verb_of(words[at].text, "ing"), at - 1
+    elif at >= 3 and words[at - 1].text.lower() == "be":
+        verb, modal = verb_of(words[at].text, "ed"), at - 2 - (words[at - 2].text.lower() == "to")
+    else:
+        return None
+    if verb is None or VERBS[verb] not in _CHANGES_SAID or modal < 1 or words[modal].text.lower() not in _MUST:
+        return None
+    return words[modal - 1], verb
 
 
 # "explain it in a doc comment", "describe total in its docstring": told where a doc goes.
