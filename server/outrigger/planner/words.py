@@ -214,9 +214,10 @@ class Clause:
     def asks(self) -> bool:
         """Opens with a question word or a verb of telling, or ends with "?". A modal with no
         subject after it states what is expected ("should be 3600000", "must not crash")."""
-        opens_asking = self.first is not None and self.first.tag is Tag.ASK
-        if opens_asking and self.first and self.first.text.lower() in _MODALS:
-            after = self.words[self.words.index(self.first) + 1 : self.words.index(self.first) + 2]
+        first = self.first
+        opens_asking = first is not None and first.tag is Tag.ASK
+        if first is not None and opens_asking and first.text.lower() in _MODALS:
+            after = self.words[self.words.index(first) + 1 :][:1]
             opens_asking = not (after and after[0].text.lower() in _EXPECTING)
         return opens_asking or self.verb is Intent.QUESTION or self.text.endswith("?")
 
