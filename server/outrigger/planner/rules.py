@@ -550,26 +550,16 @@ def _by_names(found: Found, said: Said) -> Built:
     """Wording no pattern knows, settled by the names the map defines: "X reads badly, make it
     Y throughout" names one symbol and one new identifier with naming words (a rename); "X
     could use a docstring" names one symbol and doc words (a docstring)."""
-    mentioned, words = names_in(said.words), said.words
-    if not mentioned or said.question:
+    if said.question or not (mentioned := _names_meant(said)):
         return None
-    commanding = [part for part in said.clauses if part.commands]
-    stated = statement(said)
-    # a pronoun that opens a sentence after the names: what the sentence says is of the last subject
-    opening = [part.first for part in said.clauses[1:]]
-    pronoun = next((w for w in opening if w is not None and w.tag is Tag.PRONOUN), None)
-    if stated and any(w.tag is Tag.PRONOUN for w in commanding[0].words) and (about := subject_of(stated[0].words)):
-        mentioned = [about]  # "precisedelta is fine but naturaltime is broken, fix it"
-    elif not commanding and pronoun and (about := subject_of([w for w in words if w.end <= pronoun.start])):
-        mentioned = [about]  # "A has docs but B has none. this one should be documented"
-    elif told := names_in([w for part in commanding for w in part.words]):
-        # "document X. Y calls it a lot", "Y is huge, just document X": the rest says why
-        mentioned = [name for name in mentioned if name in told]
+    words = said.words
+    commanded = [w for part in said.clauses if part.commands for w in part.words]
     file = named_file(words)
     if naming(words) and (rename := renamed(said.text, words, mentioned, said.project_map)):
         return _steps(_step(said, StepAction.RENAME, rename[0], file, new_name=rename[1]))
-    # the command says what to do; a statement before it only why ("X could use hints… oh wait it has them. add a docstring")
-    intent = edit_intent([w for part in commanding for w in part.words] or words)
+    # the command says what to do, a statement before it only why ("X could use hints… oh wait
+    # it has them. add a docstring")
+    intent = edit_intent(commanded or words)
     if intent in (Intent.DOCSTRING, Intent.TYPE_HINTS):
         return _edits(said, intent, [Target(symbol=name, file=file) for name in mentioned])
     if intent is Intent.REWRITE and any(match(pattern, words) for pattern in _EXPECTED):
@@ -579,6 +569,25 @@ def _by_names(found: Found, said: Said) -> Built:
     ):
         return _edits(said, intent, [Target(symbol=mentioned[0], file=file)])
     return None
+
+
+def _names_meant(said: Said) -> list[str]:
+    """The names the request is about, of those it names: after a statement, what "it" stands
+    for; else the names its commands say; else all."""
+    mentioned = names_in(said.words)
+    commanding = [part for part in said.clauses if part.commands]
+    stated = statement(said)
+    # a pronoun that opens a sentence after the names: what the sentence says is of the last subject
+    opening = [part.first for part in said.clauses[1:]]
+    pronoun = next((w for w in opening if w is not None and w.tag is Tag.PRONOUN), None)
+    if stated and any(w.tag is Tag.PRONOUN for w in commanding[0].words) and (about := subject_of(stated[0].words)):
+        return [about]  # "precisedelta is fine but naturaltime is broken, fix it"
+    if not commanding and pronoun and (about := subject_of([w for w in said.words if w.end <= pronoun.start])):
+        return [about]  # "A has docs but B has none. this one should be documented"
+    if told := names_in([w for part in commanding for w in part.words]):
+        # "document X. Y calls it a lot", "Y is huge, just document X": the rest says why
+        return [name for name in mentioned if name in told]
+    return mentioned
 
 
 RULES: tuple[Rule, ...] = (
