@@ -70,13 +70,17 @@ async def make_plan(
     max_steps: int = TaskSettings().max_steps,
 ) -> Plan:
     """The plan for a request; never one that changes a symbol the request says to leave alone."""
-    _, names = spared(request[:MAX_RULE_CHARS], project_map)
-    plan = await _plan(request, project_map, model, guards, stats, cursor, path, max_steps)
+    head = _module_paths_as_files(request[:MAX_RULE_CHARS], project_map)
+    written = normalize(head, known=lambda name: bool(project_map.find(name)))
+    # "don't change X, only fix Y": X is no word for the rules, and no plan may change it
+    text, names = spared(written, project_map)
+    plan = await _plan(request, text, project_map, model, guards, stats, cursor, path, max_steps)
     return refuse_spared(plan, names)
 
 
 async def _plan(
     request: str,
+    text: str,
     project_map: ProjectMap,
     model: ChatModel,
     guards: Guards,
@@ -90,8 +94,6 @@ async def _plan(
     routing = guards.question_routing
     instruction = request.strip()
     head = request[:MAX_RULE_CHARS]
-    text = normalize(_module_paths_as_files(head, project_map), known=lambda name: bool(project_map.find(name)))
-    text, _ = spared(text, project_map)  # "don't change X, only fix Y": X is no word for the rules
     reading = read(text, project_map)
     if routing:
         _never_half_done(reading)

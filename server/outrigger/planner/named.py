@@ -41,14 +41,15 @@ def new_names(words: list[Word]) -> list[str]:
 # The old name, then the new one: "parse_amount → split_amount", "name total weight", "call
 # `Bed.harvest` gather instead". After "call" a plain word must say it is a name ("call collect
 # twice" is no rename): written as code, or followed by "instead".
-_GIVEN = ("... NAME →|->|=> NEW ...", "... name NAME NEW ...", "... call NAME NEW ...")
+_ARROW = "NAME →|->|=> NEW"
+_GIVEN = (f"... {_ARROW} ...", "... name NAME NEW ...", "... call NAME NEW ...")
 # A plain word right after a naming cue is the new name: "should be called enqueue".
 _CUED = ("... called|named NEW ...", "... name|call it NEW ...", "... rename|renamed it? to NEW ...")
 
 
 def renamed(text: str, words: list[Word], mentioned: list[str], project_map: ProjectMap) -> tuple[str, str] | None:
     """(old, new) when the request names exactly one existing symbol and one new identifier."""
-    if len(list(each(_GIVEN[0].strip(". "), words))) > 1:
+    if len(list(each(_ARROW, words))) > 1:
         return None  # "rename a → b. c → d too": several renames, never one of them alone
     for pattern in _GIVEN:
         if not (found := match(pattern, words)):

@@ -82,8 +82,9 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
     # "document"); a `u` the map defines stays a name: "rename u to user".
     request = request.strip()
     words = tag(request)
-    meant_words = {w.start: m for i, w in enumerate(words) if not (w.code or known(w.text)) and (m := _spelt(words, i))}
-    text = _replaced(request, lambda w: None if known(meant_words.get(w.start, w.text)) else meant_words.get(w.start))
+    text = _replaced(
+        request, words, lambda i: None if words[i].code or known(words[i].text) else _spelt(words, i, known)
+    )
     lines = [_unbulleted(line) for line in _INLINE_ITEM.sub("\n", text.replace("\r", "")).splitlines() if line.strip()]
     text = "; ".join(line.strip(" ;") for line in lines) if len(lines) > 1 else "".join(lines)
     pieces = _sentences(_without_greeting(text))  # [sentence, break, sentence, …]
@@ -97,23 +98,25 @@ def normalize(request: str, known: Callable[[str], bool] = lambda name: False) -
 _THINGS_MADE = DOC_WORDS | TYPES_WORDS | {"hint", "hints"}  # "add a doctsring", "type hitns"
 
 
-def _spelt(words: list[Word], index: int) -> str | None:
+def _spelt(words: list[Word], index: int, known: Callable[[str], bool]) -> str | None:
     """A short form's words, or the command word a misspelt word stands for — only where a
-    command word goes (a clause's first word, after "could you", a doc or hints word): elsewhere it may be a name
-    typed wrong, which the map refuses, never silently corrected ("rename describ to …")."""
+    command word goes (a clause's first word, after "could you", a doc or hints word) and never
+    a name the map defines: elsewhere it may be a name typed wrong, which the map refuses, never
+    silently corrected ("rename describ to …")."""
     word = words[index].text
     if (short := _SHORT_FORMS.get(word.lower())) is not None:
-        return short
-    respelt = meant(word)
+        return None if known(short) else short
+    if (respelt := meant(word)) is None or known(respelt):
+        return None
     polite = all(_SHORT_FORMS.get(w.text.lower(), w.text.lower()) in COURTESY_WORDS for w in words[:index])
     return respelt if respelt in _THINGS_MADE or clause_opens(words, index) or polite else None  # "could you renmae X"
 
 
-def _replaced(text: str, new: Callable[[Word], str | None]) -> str:
-    """The text with each word `new` gives a replacement for replaced."""
+def _replaced(text: str, words: list[Word], new: Callable[[int], str | None]) -> str:
+    """The text with each word `new` gives a replacement for (by its index) replaced."""
     out, done = [], 0
-    for word in tag(text):
-        if (replacement := new(word)) is not None:
+    for index, word in enumerate(words):
+        if (replacement := new(index)) is not None:
             out += [text[done : word.start], replacement]
             done = word.end
     return "".join([*out, text[done:]])
